@@ -1,0 +1,67 @@
+/// One row of the audit trail as stored: the event, its place in its chain, and the links.
+public struct AuditRecord: Sendable, Hashable {
+    public var chain: String
+    /// Position in the chain, starting at 1, with no gaps.
+    public var seq: Int64
+    public var time: AuditTimestamp
+    public var actor: String
+    public var branch: String?
+    public var terminal: String?
+    public var action: String
+    public var subject: String
+    /// The payload exactly as stored and hashed: canonical JSON text.
+    public var payload: String
+    public var prevHash: ChainHash
+    public var encodingVersion: Int16
+    /// The hash stored with the row. ``computedHash()`` says what it should be.
+    public var hash: ChainHash
+
+    public init(
+        chain: String, seq: Int64, time: AuditTimestamp, actor: String, branch: String?, terminal: String?,
+        action: String, subject: String, payload: String, prevHash: ChainHash,
+        encodingVersion: Int16 = AuditEncoding.currentVersion, hash: ChainHash? = nil
+    ) throws(AuditError) {
+        self.chain = chain
+        self.seq = seq
+        self.time = time
+        self.actor = actor
+        self.branch = branch
+        self.terminal = terminal
+        self.action = action
+        self.subject = subject
+        self.payload = payload
+        self.prevHash = prevHash
+        self.encodingVersion = encodingVersion
+        self.hash = .zero
+        if let hash { self.hash = hash } else { self.hash = try computedHash() }
+    }
+
+    /// Places `event` after the chain head `(seq, hash)`; `head` is nil for the first event of a chain.
+    public init(event: AuditEvent, after head: ChainHead?) throws(AuditError) {
+        try self.init(
+            chain: event.chain, seq: (head?.seq ?? 0) + 1, time: event.time, actor: event.actor, branch: event.branch,
+            terminal: event.terminal, action: event.action, subject: event.subject, payload: event.payload.canonicalText,
+            prevHash: head?.hash ?? .zero)
+    }
+
+    /// The hash this record's fields produce under its encoding version.
+    public func computedHash() throws(AuditError) -> ChainHash {
+        ChainHash.sha256(of: try AuditEncoding.encode(self))
+    }
+
+    /// This record as the head of its chain.
+    public var head: ChainHead { ChainHead(chain: chain, seq: seq, hash: hash) }
+}
+
+/// The last position of a chain and its hash.
+public struct ChainHead: Sendable, Hashable, Codable {
+    public var chain: String
+    public var seq: Int64
+    public var hash: ChainHash
+
+    public init(chain: String, seq: Int64, hash: ChainHash) {
+        self.chain = chain
+        self.seq = seq
+        self.hash = hash
+    }
+}

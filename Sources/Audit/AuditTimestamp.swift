@@ -1,0 +1,62 @@
+public import Foundation
+
+/// A point in time at the precision PostgreSQL's `timestamptz` keeps: whole microseconds since the Unix epoch.
+///
+/// Audit hashes cover the time, so the time must survive a round trip through the database bit for bit.
+/// `Date` is a `Double` and cannot promise that; an integer count of microseconds can.
+public struct AuditTimestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public let microsecondsSinceEpoch: Int64
+
+    public init(microsecondsSinceEpoch: Int64) {
+        self.microsecondsSinceEpoch = microsecondsSinceEpoch
+    }
+
+    /// Truncates a `Date` to whole microseconds (towards the past, as PostgreSQL does not round for us here).
+    public init(_ date: Date) {
+        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded(.down)
+        self.microsecondsSinceEpoch = Int64(micros)
+    }
+
+    public static func now() -> AuditTimestamp { AuditTimestamp(Date()) }
+
+    public var date: Date { Date(timeIntervalSince1970: Double(microsecondsSinceEpoch) / 1_000_000) }
+
+    public static func < (lhs: AuditTimestamp, rhs: AuditTimestamp) -> Bool {
+        lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
+    }
+
+    /// RFC 3339 with six fractional digits, in UTC: exact, unlike a formatter going through `Date`.
+    public var description: String {
+        let seconds = microsecondsSinceEpoch.floorDivided(by: 1_000_000)
+        let micros = microsecondsSinceEpoch - seconds * 1_000_000
+        let days = seconds.floorDivided(by: 86_400)
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
+        let text = String(
+            format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ",
+            year, month, day, secondOfDay / 3600, (secondOfDay % 3600) / 60, secondOfDay % 60, micros)
+        return text
+    }
+
+    /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
+    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = z.floorDivided(by: 146_097)
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day)
+    }
+}
+
+extension Int64 {
+    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}

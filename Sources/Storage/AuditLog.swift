@@ -1,0 +1,119 @@
+public import Audit
+import Metrics
+import PostgresNIO
+
+/// The audit trail in PostgreSQL. Every feature calls ``append(_:in:)`` inside the transaction that makes its
+/// state change, so the change and its event commit together or not at all.
+public enum AuditLog {
+    private static let appends = Counter(label: "countersign_audit_appends_total")
+
+    /// Appends `event` to its chain and returns the stored record.
+    ///
+    /// The chain head row is locked from here until the transaction ends, so other appends to the same chain
+    /// wait: call this as the last write before commit to keep that window short.
+    @discardableResult
+    public static func append(_ event: AuditEvent, in tx: Transaction) async throws -> AuditRecord {
+        try AuditLimits.validate(event)
+        // Locks the head (or creates it) and moves it one forward; RETURNING gives the new seq and the old hash.
+        let zero = ChainHash.zero.bytes
+        let heads = try await tx.query(
+            """
+            INSERT INTO audit_chain_heads AS h (chain_id, last_seq, last_hash) VALUES (\(event.chain), 1, \(zero.bytea))
+            ON CONFLICT (chain_id) DO UPDATE SET last_seq = h.last_seq + 1
+            RETURNING last_seq, last_hash
+            """, context: "audit append")
+        var position: (Int64, [UInt8])?
+        for try await (seq, hash) in heads.decode((Int64, ByteBuffer).self) { position = (seq, hash.byteArray) }
+        guard let (seq, previous) = position, let prevHash = ChainHash(bytes: previous) else {
+            throw StorageError(.queryFailed, "audit append: the chain head was not returned")
+        }
+        let head = seq == 1 ? nil : ChainHead(chain: event.chain, seq: seq - 1, hash: prevHash)
+        let record = try AuditRecord(event: event, after: head)
+        try await tx.query(
+            """
+            WITH event AS (
+                INSERT INTO audit_events (chain_id, seq, at, actor, branch, terminal, action, subject, payload,
+                                          encoding_version, prev_hash, hash)
+                VALUES (\(record.chain), \(record.seq),
+                        timestamptz 'epoch' + \(record.time.microsecondsSinceEpoch) * interval '1 microsecond',
+                        \(record.actor), \(record.branch), \(record.terminal), \(record.action), \(record.subject),
+                        \(record.payload), \(record.encodingVersion), \(record.prevHash.bytes.bytea), \(record.hash.bytes.bytea)))
+            UPDATE audit_chain_heads SET last_hash = \(record.hash.bytes.bytea) WHERE chain_id = \(record.chain)
+            """, context: "audit append")
+        appends.increment()
+        return record
+    }
+
+    /// Every chain's recorded head.
+    public static func heads(in tx: Transaction) async throws -> [ChainHead] {
+        let rows = try await tx.query("SELECT chain_id, last_seq, last_hash FROM audit_chain_heads ORDER BY chain_id")
+        var heads: [ChainHead] = []
+        for try await (chain, seq, hash) in rows.decode((String, Int64, ByteBuffer).self) {
+            heads.append(ChainHead(chain: chain, seq: seq, hash: ChainHash(bytes: hash.byteArray) ?? .zero))
+        }
+        return heads
+    }
+
+    /// The columns of a stored record, with the time read back as exact microseconds.
+    static let recordColumns = """
+        chain_id, seq, (extract(epoch FROM at) * 1000000)::int8, actor, branch, terminal, action, subject, payload,
+        encoding_version, prev_hash, hash
+        """
+
+    /// Events of one chain in order, from `afterSeq` (exclusive), at most `limit`.
+    public static func events(chain: String, afterSeq: Int64, limit: Int, in tx: Transaction) async throws -> [AuditRecord] {
+        let rows = try await tx.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(recordColumns) FROM audit_events WHERE chain_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                binds: try bindings(chain, afterSeq, Int64(limit))))
+        var records: [AuditRecord] = []
+        for try await row in rows { records.append(try decodeRecord(row)) }
+        return records
+    }
+
+    static func decodeRecord(_ row: PostgresRow) throws -> AuditRecord {
+        let (chain, seq, micros, actor, branch, terminal, action, subject, payload, version, prev, hash) = try row.decode(
+            (String, Int64, Int64, String, String?, String?, String, String, String, Int16, ByteBuffer, ByteBuffer).self)
+        return try AuditRecord(
+            chain: chain, seq: seq, time: AuditTimestamp(microsecondsSinceEpoch: micros), actor: actor, branch: branch,
+            terminal: terminal, action: action, subject: subject, payload: payload, prevHash: ChainHash(bytes: prev.byteArray) ?? .zero,
+            encodingVersion: version, hash: ChainHash(bytes: hash.byteArray) ?? .zero)
+    }
+
+    /// The same row into `table` without the chain (no head lock, no link check): what `bench audit` compares with.
+    public static func insertUnchained(_ record: AuditRecord, table: String, in tx: Transaction) async throws {
+        try await tx.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(table) (chain_id, seq, at, actor, branch, terminal, action, subject, payload,
+                                          encoding_version, prev_hash, hash)
+                    VALUES ($1, $2, timestamptz 'epoch' + $3 * interval '1 microsecond', $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                    """,
+                binds: try unchainedBindings(record)))
+    }
+
+    private static func unchainedBindings(_ record: AuditRecord) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(record.chain)
+        binds.append(record.seq)
+        binds.append(record.time.microsecondsSinceEpoch)
+        binds.append(record.actor)
+        binds.append(record.branch)
+        binds.append(record.terminal)
+        binds.append(record.action)
+        binds.append(record.subject)
+        binds.append(record.payload)
+        binds.append(record.encodingVersion)
+        binds.append(record.prevHash.bytes.bytea)
+        binds.append(record.hash.bytes.bytea)
+        return binds
+    }
+
+    private static func bindings(_ chain: String, _ after: Int64, _ limit: Int64) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(chain)
+        binds.append(after)
+        binds.append(limit)
+        return binds
+    }
+}

@@ -1,0 +1,72 @@
+public import Accounts
+import Audit
+import PostgresNIO
+
+/// Demo branches and users for `make run`. Idempotent; every row it adds is an audit event.
+public enum DemoSeed {
+    public struct DemoUser: Sendable {
+        public let id: String
+        public let name: String
+        public let branch: String
+        public let role: Role
+        /// Demo only: printed by `make run`, never used outside a development database.
+        public let password: String
+    }
+
+    public static let branches: [(code: String, zh: String, en: String, kind: String)] = [
+        ("HQ", "总行", "Head Office", "head_office"),
+        ("AC01", "集中授权中心", "Central Authorization Centre", "centre"),
+        ("BR001", "北京分行营业部", "Beijing Branch", "branch"),
+        ("BR002", "上海分行营业部", "Shanghai Branch", "branch"),
+    ]
+
+    public static let users: [DemoUser] = [
+        DemoUser(id: "teller1", name: "王柜员 Wang (teller)", branch: "BR001", role: .teller, password: "teller1-demo"),
+        DemoUser(id: "teller2", name: "李柜员 Li (teller)", branch: "BR002", role: .teller, password: "teller2-demo"),
+        DemoUser(id: "super1", name: "张主管 Zhang (supervisor)", branch: "BR001", role: .supervisor, password: "super1-demo"),
+        DemoUser(id: "super2", name: "赵主管 Zhao (supervisor)", branch: "BR002", role: .supervisor, password: "super2-demo"),
+        DemoUser(id: "officer1", name: "陈授权员 Chen (officer)", branch: "AC01", role: .officer, password: "officer1-demo"),
+        DemoUser(id: "auditor1", name: "刘稽核 Liu (auditor)", branch: "HQ", role: .auditor, password: "auditor1-demo"),
+    ]
+
+    /// Inserts what is missing, as the owner role. Returns how many rows were added.
+    @discardableResult
+    public static func seed(_ database: Database) async throws -> Int {
+        var added = 0
+        for branch in branches {
+            added += try await database.transaction { tx in
+                let rows = try await tx.query(
+                    """
+                    INSERT INTO branches (code, name_zh, name_en, kind) VALUES (\(branch.code), \(branch.zh), \(branch.en), \(branch.kind))
+                    ON CONFLICT (code) DO NOTHING RETURNING code
+                    """)
+                guard try await rows.collect().count == 1 else { return 0 }
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: "system:seed", branch: branch.code, action: "directory.branch_created", subject: "branch:\(branch.code)",
+                        payload: ["name_zh": .string(branch.zh), "name_en": .string(branch.en), "kind": .string(branch.kind)]),
+                    in: tx)
+                return 1
+            }
+        }
+        for user in users {
+            let hash = try PasswordHash.make(password: user.password)
+            added += try await database.transaction { tx in
+                let rows = try await tx.query(
+                    """
+                    INSERT INTO users (id, display_name, branch_code, role, password_hash)
+                    VALUES (\(user.id), \(user.name), \(user.branch), \(user.role.rawValue), \(hash.encoded))
+                    ON CONFLICT (id) DO NOTHING RETURNING id
+                    """)
+                guard try await rows.collect().count == 1 else { return 0 }
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: "system:seed", branch: user.branch, action: "directory.user_created", subject: "user:\(user.id)",
+                        payload: ["role": .string(user.role.rawValue), "display_name": .string(user.name)]),
+                    in: tx)
+                return 1
+            }
+        }
+        return added
+    }
+}

@@ -1,0 +1,42 @@
+import PostgresNIO
+
+/// A storage failure with a stable code. Web maps codes to HTTP statuses.
+public struct StorageError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case badConfiguration = "storage.bad_configuration"
+        case unavailable = "storage.unavailable"
+        case migrationChanged = "storage.migration_changed"
+        case migrationUnknown = "storage.migration_unknown"
+        case migrationPending = "storage.migration_pending"
+        case migrationFailed = "storage.migration_failed"
+        case unsafePrivileges = "storage.unsafe_privileges"
+        case constraintViolation = "storage.constraint_violation"
+        case notFound = "storage.not_found"
+        case queryFailed = "storage.query_failed"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    /// Turns a PostgresNIO error into one that says what the server said, without the query's bind values.
+    public static func wrap(_ error: any Error, context: String) -> any Error {
+        if error is StorageError || !(error is PSQLError) { return error }
+        let psql = error as! PSQLError
+        let serverMessage = psql.serverInfo?[.message] ?? "\(psql.code)"
+        let sqlState = psql.serverInfo?[.sqlState] ?? ""
+        if sqlState.hasPrefix("23") {
+            return StorageError(.constraintViolation, "\(context): \(serverMessage)")
+        }
+        if psql.serverInfo == nil {
+            return StorageError(.unavailable, "\(context): the database is unreachable (\(psql.code))")
+        }
+        return StorageError(.queryFailed, "\(context): \(serverMessage) [\(sqlState)]")
+    }
+}

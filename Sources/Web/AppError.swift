@@ -1,0 +1,61 @@
+import Audit
+public import HTTPTypes
+import Hummingbird
+import Storage
+
+/// An error as the API reports it: HTTP status, stable machine-readable code, and a message for people.
+public struct AppError: Error, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    /// Maps any error to what the client is told. Unknown errors become a 500 that reveals nothing internal.
+    static func from(_ error: any Error) -> AppError {
+        switch error {
+        case let error as AppError:
+            return error
+        case let error as AuditError:
+            return AppError(.badRequest, code: error.code.rawValue, error.message)
+        case let error as StorageError:
+            switch error.code {
+            case .constraintViolation: return AppError(.conflict, code: error.code.rawValue, error.message)
+            case .notFound: return AppError(.notFound, code: error.code.rawValue, error.message)
+            case .unavailable: return AppError(.serviceUnavailable, code: error.code.rawValue, "the database is unavailable")
+            default: return AppError(.internalServerError, code: "internal", "an internal error occurred")
+            }
+        case let error as DecodingError:
+            return AppError(.badRequest, code: "request.invalid_json", "the request body is not the expected JSON: \(describe(error))")
+        case let error as HTTPError:
+            return fromHTTPError(error)
+        default:
+            return AppError(.internalServerError, code: "internal", "an internal error occurred")
+        }
+    }
+
+    private static func fromHTTPError(_ error: HTTPError) -> AppError {
+        switch error.status {
+        case .notFound: return AppError(.notFound, code: "route.not_found", "no such page or endpoint")
+        case .contentTooLarge: return AppError(.contentTooLarge, code: "request.too_large", "the request body is larger than allowed")
+        case .methodNotAllowed: return AppError(.methodNotAllowed, code: "route.method_not_allowed", "this endpoint does not accept that method")
+        case .unsupportedMediaType: return AppError(.unsupportedMediaType, code: "request.unsupported_media_type", error.body ?? "unsupported media type")
+        case .badRequest: return AppError(.badRequest, code: "request.invalid", error.body ?? "the request is malformed")
+        default: return AppError(error.status, code: "http.\(error.status.code)", error.body ?? error.status.reasonPhrase)
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "missing field '\(key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case .dataCorrupted: "malformed JSON"
+        @unknown default: "malformed JSON"
+        }
+    }
+}

@@ -1,0 +1,26 @@
+public import Accounts
+public import Hummingbird
+
+/// Per-request state: the request id for logs and errors, and the signed-in user once authenticated.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var requestID: String
+    public var user: UserIdentity?
+    public var terminal: String?
+    /// Set by ``BodyLimitMiddleware`` from the configuration; `request.decode` refuses larger bodies with 413.
+    public var maxUploadSize: Int
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = ""
+        self.user = nil
+        self.terminal = nil
+        self.maxUploadSize = 1 << 20
+    }
+
+    /// The signed-in user, or 401.
+    public func requireUser() throws -> UserIdentity {
+        guard let user else { throw AppError(.unauthorized, code: "auth.required", "sign in first: send Authorization: Bearer <token>") }
+        return user
+    }
+}

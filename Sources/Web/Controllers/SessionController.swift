@@ -1,0 +1,106 @@
+import Accounts
+import Audit
+import Hummingbird
+import NIOPosix
+import Storage
+
+/// Sign in and out. A login creates a session row and its audit event in one transaction.
+struct SessionController: Sendable {
+    let database: Database
+    let configuration: WebConfiguration
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/api/v1/sessions", use: login)
+        router.get("/api/v1/session", use: current)
+        router.delete("/api/v1/session", use: logout)
+    }
+
+    struct LoginRequest: Decodable {
+        let user: String
+        let password: String
+        let terminal: String?
+    }
+
+    struct SessionResponse: ResponseEncodable {
+        let token: String?
+        let expiresAt: String?
+        let user: UserIdentity
+        let terminal: String?
+        enum CodingKeys: String, CodingKey {
+            case token, user, terminal
+            case expiresAt = "expires_at"
+        }
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SessionResponse> {
+        let login = try await request.decode(as: LoginRequest.self, context: context)
+        try Self.validate(login)
+        let candidate = try await database.read { try await Directory.loginCandidate(userID: login.user, in: $0) }
+        // Hash even for unknown users so response time does not reveal which user ids exist.
+        let stored = candidate?.1 ?? Self.decoyHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { stored.matches(login.password) }
+        guard let (user, _) = candidate, matches else {
+            try await recordFailedLogin(login, branch: candidate?.0.branch)
+            throw AppError(.unauthorized, code: "auth.invalid_credentials", "unknown user or wrong password")
+        }
+        let token = SessionToken.generate()
+        let now = AuditTimestamp.now()
+        try await database.transaction { tx in
+            try await Directory.createSession(
+                for: user, token: token, terminal: login.terminal, at: now, lifetimeSeconds: configuration.sessionLifetimeSeconds, in: tx)
+            try await AuditLog.append(
+                AuditEvent(
+                    time: now, actor: user.id, branch: user.branch, terminal: login.terminal, action: "session.login",
+                    subject: "user:\(user.id)", payload: ["role": .string(user.role.rawValue)]),
+                in: tx)
+        }
+        let expires = AuditTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + configuration.sessionLifetimeSeconds * 1_000_000)
+        return EditedResponse(
+            status: .created, response: SessionResponse(token: token.value, expiresAt: expires.description, user: user, terminal: login.terminal))
+    }
+
+    @Sendable func current(_ request: Request, context: AppRequestContext) async throws -> SessionResponse {
+        SessionResponse(token: nil, expiresAt: nil, user: try context.requireUser(), terminal: context.terminal)
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let header = request.headers[.authorization] ?? ""
+        let token = SessionToken(value: String(header.dropFirst("Bearer ".count)))
+        try await database.transaction { tx in
+            guard try await Directory.revokeSession(token: token, in: tx) else { return }
+            try await AuditLog.append(
+                AuditEvent(actor: user.id, branch: user.branch, terminal: context.terminal, action: "session.logout", subject: "user:\(user.id)"),
+                in: tx)
+        }
+        return Response(status: .noContent)
+    }
+
+    private func recordFailedLogin(_ login: LoginRequest, branch: String?) async throws {
+        try await database.transaction { tx in
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: "anonymous", branch: branch, terminal: login.terminal, action: "session.login_failed",
+                    subject: "user:\(login.user)"),
+                in: tx)
+        }
+    }
+
+    private static func validate(_ login: LoginRequest) throws {
+        let idOK = !login.user.isEmpty && login.user.utf8.count <= 64
+            && login.user.utf8.allSatisfy { $0.isASCIIAlphanumeric || [UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-")].contains($0) }
+        guard idOK else { throw AppError(.badRequest, code: "auth.invalid_user", "user must be 1–64 characters of a–z, 0–9, '.', '-', '_'") }
+        guard !login.password.isEmpty, login.password.utf8.count <= 256 else {
+            throw AppError(.badRequest, code: "auth.invalid_password", "password must be 1–256 bytes")
+        }
+        if let terminal = login.terminal {
+            let ok = !terminal.isEmpty && terminal.utf8.count <= 64
+                && terminal.utf8.allSatisfy { $0.isASCIIAlphanumeric || [UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-")].contains($0) }
+            guard ok else { throw AppError(.badRequest, code: "auth.invalid_terminal", "terminal must be 1–64 characters of A–Z, a–z, 0–9, '.', '-', '_'") }
+        }
+    }
+
+    /// A fixed hash to spend the same time on when the user does not exist.
+    private static let decoyHash = PasswordHash(
+        encoded: "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+}

@@ -1,0 +1,25 @@
+import Accounts
+import Hummingbird
+import Storage
+
+/// Resolves `Authorization: Bearer <token>` to the signed-in user. Routes decide whether a user is required.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let database: Database
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard header.hasPrefix("Bearer "), header.utf8.count <= 200 else {
+            throw AppError(.unauthorized, code: "auth.bad_header", "the Authorization header must be 'Bearer <token>'")
+        }
+        let token = SessionToken(value: String(header.dropFirst("Bearer ".count)))
+        guard let (user, terminal) = try await database.read({ try await Directory.user(forToken: token, in: $0) }) else {
+            throw AppError(.unauthorized, code: "auth.invalid_token", "the session token is unknown, expired or signed out")
+        }
+        var context = context
+        context.user = user
+        context.terminal = terminal
+        context.logger[metadataKey: "user"] = .string(user.id)
+        return try await next(request, context)
+    }
+}

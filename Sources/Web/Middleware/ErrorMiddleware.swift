@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every error into one shape: `{"error":{"code","message","request_id"}}` for programs, an HTML page for
+/// people (when the client asks for text/html). Logs server errors with the request id.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let appError = AppError.from(error)
+            if appError.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            } else {
+                context.logger.info("request refused", metadata: ["code": "\(appError.code)"])
+            }
+            return Self.render(appError, request: request, requestID: context.requestID)
+        }
+    }
+
+    static func render(_ error: AppError, request: Request, requestID: String) -> Response {
+        let accept = request.headers[.accept] ?? ""
+        if accept.contains("text/html") {
+            let page = HTMLPage.errorPage(status: error.status, code: error.code, message: error.message, requestID: requestID)
+            return Response(
+                status: error.status, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: page)))
+        }
+        let body = ErrorBody(error: .init(code: error.code, message: error.message, requestID: requestID))
+        let data = (try? JSONEncoder().encode(body)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
+        return Response(
+            status: error.status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    struct ErrorBody: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let requestID: String
+            enum CodingKeys: String, CodingKey {
+                case code, message
+                case requestID = "request_id"
+            }
+        }
+        let error: Detail
+    }
+}

@@ -1,0 +1,68 @@
+import HTTPTypes
+
+/// Server-rendered pages: a shared layout, escaped text, no client-side framework.
+enum HTMLPage {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// `body` must already be escaped HTML.
+    static func layout(title: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title)) · Countersign</title>
+        <link rel="stylesheet" href="/static/site.css">
+        </head>
+        <body>
+        <header><a href="/" class="brand">Countersign 无纸化柜面</a></header>
+        <main>
+        \(body)
+        </main>
+        </body>
+        </html>
+        """
+    }
+
+    static func errorPage(status: HTTPResponse.Status, code: String, message: String, requestID: String) -> String {
+        layout(
+            title: "\(status.code) \(status.reasonPhrase)",
+            body: """
+                <h1>\(status.code) · \(escape(status.reasonPhrase))</h1>
+                <p class="message">\(escape(message))</p>
+                <p class="detail">错误代码 Error code: <code>\(escape(code))</code><br>
+                请求编号 Request id: <code>\(escape(requestID))</code></p>
+                <p><a href="/">返回首页 Back to the start page</a></p>
+                """)
+    }
+
+    static func home(version: String) -> String {
+        layout(
+            title: "Countersign",
+            body: """
+                <h1>Countersign</h1>
+                <p>无纸化柜面与集中授权服务 · Paperless counter and centralized authorization.</p>
+                <ul>
+                <li><a href="/health">/health</a> — 服务与数据库状态 service and database status</li>
+                <li><a href="/metrics">/metrics</a> — Prometheus 指标 metrics</li>
+                <li><a href="/openapi.yaml">/openapi.yaml</a> — HTTP API (OpenAPI 3.1)</li>
+                </ul>
+                <p class="detail">Version \(escape(version))</p>
+                """)
+    }
+}

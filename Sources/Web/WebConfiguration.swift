@@ -1,0 +1,16 @@
+/// Settings of the HTTP service (see the README's configuration table).
+public struct WebConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Largest request body accepted, in bytes; larger ones get 413 `request.too_large`.
+    public var maximumBodyBytes: Int
+    /// How long a login session lasts.
+    public var sessionLifetimeSeconds: Int64
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, sessionLifetimeSeconds: Int64 = 8 * 3600) {
+        self.host = host
+        self.port = port
+        self.maximumBodyBytes = maximumBodyBytes
+        self.sessionLifetimeSeconds = sessionLifetimeSeconds
+    }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure throughput against a real PostgreSQL (results go in the README).", subcommands: [BenchAudit.self])
+}

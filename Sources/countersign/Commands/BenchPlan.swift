@@ -1,0 +1,107 @@
+import Audit
+import Foundation
+import Storage
+
+/// The measurements of `bench audit`: for each writer count, plain then chained, each for a fixed duration.
+struct BenchPlan: Sendable {
+    let writerCounts: [Int]
+    let duration: Duration
+    let chains: Int
+    let singleChain: Bool
+
+    enum Mode: String, Sendable {
+        case plain = "plain insert"
+        case chained = "chained append"
+        case singleChain = "single chain"
+    }
+
+    struct Result: Sendable {
+        let mode: Mode
+        let writers: Int
+        let operations: Int
+        let seconds: Double
+        let latencies: [Double]
+        var perSecond: Double { Double(operations) / seconds }
+        func percentile(_ p: Double) -> Double {
+            guard !latencies.isEmpty else { return 0 }
+            let sorted = latencies.sorted()
+            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        }
+    }
+
+    func run(on database: Database) async throws -> String {
+        let fsync = try await database.read { tx in
+            var value = "?"
+            for try await (setting) in try await tx.query("SHOW fsync").decode(String.self) { value = setting }
+            return value
+        }
+        var lines = ["bench audit: \(duration) per run, events spread over \(chains) chains, fsync=\(fsync), \(ProcessInfo.processInfo.activeProcessorCount) cores"]
+        lines.append("writers  mode            events/s   p50 ms   p99 ms   chained/plain")
+        for writers in writerCounts {
+            let plain = try await measure(.plain, writers: writers, on: database)
+            let chained = try await measure(.chained, writers: writers, on: database)
+            var results = [plain, chained]
+            if singleChain { results.append(try await measure(.singleChain, writers: writers, on: database)) }
+            for result in results {
+                let ratio = result.mode == .plain ? "" : String(format: "%.0f %%", 100 * result.perSecond / plain.perSecond)
+                lines.append(
+                    String(
+                        format: "%7d  %-14@ %9.0f %8.2f %8.2f   %@", writers, result.mode.rawValue as NSString, result.perSecond,
+                        result.percentile(0.5) * 1000, result.percentile(0.99) * 1000, ratio as NSString))
+            }
+        }
+        let report = try await AuditVerification.verify(database)
+        let events = report.chains.reduce(0) { $0 + $1.rows }
+        lines.append(report.isIntact ? "verify: \(report.chains.count) chains, \(events) chained events, intact" : "verify: BROKEN \(report.breaks)")
+        return lines.joined(separator: "\n")
+    }
+
+    private func measure(_ mode: Mode, writers: Int, on database: Database) async throws -> Result {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: duration)
+        let chains = self.chains
+        let started = clock.now
+        let perWriter = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var index = 0
+                    while clock.now < deadline {
+                        let event = Self.event(writer: writer, index: index, mode: mode, chains: chains)
+                        let begin = clock.now
+                        try await database.transaction { tx in
+                            if mode == .plain { try await Self.plainInsert(event, in: tx) } else { try await AuditLog.append(event, in: tx) }
+                        }
+                        let elapsed = clock.now - begin
+                        latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                        index += 1
+                    }
+                    return latencies
+                }
+            }
+            return try await group.reduce(into: [[Double]]()) { $0.append($1) }
+        }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let latencies = perWriter.flatMap { $0 }
+        return Result(mode: mode, writers: writers, operations: latencies.count, seconds: seconds, latencies: latencies)
+    }
+
+    /// A realistic event: a branch, a terminal, a transaction subject and a small payload with CJK text.
+    private static func event(writer: Int, index: Int, mode: Mode, chains: Int) -> AuditEvent {
+        let branchNumber = mode == .singleChain ? 0 : Int.random(in: 0..<chains)
+        let branch = mode == .singleChain ? "bench-single" : "BR\(String(format: "%03d", branchNumber))"
+        return AuditEvent(
+            actor: "teller\(writer)", branch: branch, terminal: "T\(writer % 16)", action: "bench.transaction_committed",
+            subject: "txn:\(writer)-\(index)",
+            payload: ["amount": "50000.00", "currency": "CNY", "customer": "张三", "form": "cash-withdrawal", "index": .integer(Int64(index))])
+    }
+
+    private static func plainInsert(_ event: AuditEvent, in tx: Transaction) async throws {
+        // The same row without the chain: no head lock, no link, no hash (zero bytes stand in for it).
+        let record = try AuditRecord(
+            chain: event.chain, seq: Int64.random(in: 1...Int64.max), time: event.time, actor: event.actor, branch: event.branch, terminal: event.terminal,
+            action: event.action, subject: event.subject, payload: event.payload.canonicalText, prevHash: .zero, hash: .zero)
+        try await AuditLog.insertUnchained(record, table: "bench_plain_events", in: tx)
+    }
+}

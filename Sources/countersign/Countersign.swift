@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Countersign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "countersign",
+        abstract: "Paperless bank counter and centralized transaction authorization.",
+        subcommands: [Serve.self, Migrate.self, Seed.self, AuditCommand.self, Bench.self])
+}

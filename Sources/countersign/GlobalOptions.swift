@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Storage
+
+/// Settings every command shares. Each option falls back to an environment variable, then to the embedded
+/// cluster that `make run` starts under `.data/`.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Database URL the service connects as (the application role). Env: DATABASE_URL.")
+    var databaseURL: String?
+
+    @Option(help: "Database URL of the owner role, for migrate/seed/bench. Env: DATABASE_OWNER_URL.")
+    var ownerURL: String?
+
+    @Option(help: "Folder of the embedded PostgreSQL cluster. Env: COUNTERSIGN_DATA_DIR. Default: .data")
+    var dataDir: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error. Env: LOG_LEVEL. Default: info")
+    var logLevel: String?
+
+    @Option(help: "Log format: text or json. Env: LOG_FORMAT. Default: text")
+    var logFormat: String?
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var dataDirectory: String {
+        let path = dataDir ?? environment["COUNTERSIGN_DATA_DIR"] ?? ".data"
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    func appDatabase() throws -> DatabaseSettings {
+        if let url = databaseURL ?? environment["DATABASE_URL"] { return try DatabaseSettings(url: url) }
+        return .embedded(dataDirectory: dataDirectory, username: "countersign_app")
+    }
+
+    func ownerDatabase() throws -> DatabaseSettings {
+        if let url = ownerURL ?? environment["DATABASE_OWNER_URL"] { return try DatabaseSettings(url: url) }
+        return .embedded(dataDirectory: dataDirectory, username: "countersign_owner")
+    }
+
+    func makeLogger(label: String = "countersign") throws -> Logger {
+        let levelName = logLevel ?? environment["LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("unknown log level \(levelName)") }
+        let format = logFormat ?? environment["LOG_FORMAT"] ?? "text"
+        guard format == "text" || format == "json" else { throw ValidationError("log format must be text or json") }
+        LoggingBootstrap.once(json: format == "json")
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// swift-log may be bootstrapped once per process.
+enum LoggingBootstrap {
+    private static let done = Once()
+
+    static func once(json: Bool) {
+        done.run {
+            LoggingSystem.bootstrap { label in
+                json ? JSONLogHandler(label: label) as any LogHandler : StreamLogHandler.standardError(label: label)
+            }
+        }
+    }
+}
+
+final class Once: @unchecked Sendable {
+    // Safe: the flag is only read and written under the lock.
+    private let lock = NSLock()
+    private var ran = false
+
+    func run(_ body: () -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !ran else { return }
+        ran = true
+        body()
+    }
+}

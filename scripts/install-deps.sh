@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages Countersign needs (as root), or says exactly which to install (otherwise).
+. "$(dirname "$0")/lib.sh"
+
+PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config"
+
+missing=""
+for pkg in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+
+if [ -n "$missing" ]; then
+    if is_root; then
+        say "installing:$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        # The Debian package would start a system-wide cluster on port 5432; we run our own, so keep it off.
+        mkdir -p /etc/postgresql-common
+        apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+        die "missing Debian packages:$missing — install them with: sudo apt-get install -y$missing"
+    fi
+fi
+
+command -v swift >/dev/null 2>&1 || die "swift is not on PATH: install the Swift 6.3 toolchain (https://www.swift.org/install/linux/)"
+pg_bindir >/dev/null || die "PostgreSQL server binaries not found even though the postgresql package is installed"
+exit 0
