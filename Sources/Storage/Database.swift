@@ -45,6 +45,7 @@ public final class Database: Service, Sendable {
     }
 
     /// Starts the pool for the duration of `body` (for CLI commands and tests, which have no service group).
+    @discardableResult
     public static func with<Result: Sendable>(
         _ settings: DatabaseSettings, logger: Logger, _ body: @Sendable (Database) async throws -> Result
     ) async throws -> Result {

@@ -1,0 +1,117 @@
+import Audit
+import Foundation
+import PostgresNIO
+@testable import Storage
+import Testing
+import TestSupport
+
+/// Helpers shared by the audit storage tests.
+enum AuditFixtures {
+    static func append(_ count: Int, chain: String = "BR001", to database: Database) async throws -> [AuditRecord] {
+        var records: [AuditRecord] = []
+        for index in 0..<count {
+            records.append(
+                try await database.transaction { tx in
+                    try await AuditLog.append(
+                        AuditEvent(
+                            chain: chain, actor: "teller1", branch: "BR001", terminal: "T01", action: "test.step", subject: "txn:\(index)",
+                            payload: ["index": .integer(Int64(index)), "客户": "张三"]),
+                        in: tx)
+                })
+        }
+        return records
+    }
+
+    static func verify(_ db: TestDatabase, checkpoint: AuditCheckpoint? = nil) async throws -> AuditVerificationReport {
+        try await db.with(db.app) { try await AuditVerification.verify($0, checkpoint: checkpoint) }
+    }
+
+    /// As the owner, with the append-only triggers switched off: what an attacker with the owner role can do.
+    static func tamper(_ db: TestDatabase, _ statements: [String]) async throws {
+        try await db.with(db.owner) { database in
+            try await database.transaction { tx in
+                try await tx.execute(sql: "ALTER TABLE audit_events DISABLE TRIGGER USER")
+                try await tx.execute(sql: "ALTER TABLE audit_chain_heads DISABLE TRIGGER USER")
+                for statement in statements { try await tx.execute(sql: statement) }
+                try await tx.execute(sql: "ALTER TABLE audit_events ENABLE TRIGGER USER")
+                try await tx.execute(sql: "ALTER TABLE audit_chain_heads ENABLE TRIGGER USER")
+            }
+        }
+    }
+
+    static func sqlError(_ error: (any Error)?) -> String { "\(String(describing: error))" }
+}
+
+@Suite struct AuditLogTests {
+    @Test func appendedEventsReadBackExactly() async throws {
+        let db = try await TestDatabase.fresh()
+        let time = AuditTimestamp(microsecondsSinceEpoch: 1_795_000_000_654_321)
+        let event = AuditEvent(
+            time: time, actor: "teller1", branch: "BR001", terminal: "T01", action: "voucher.sealed", subject: "voucher:V1 转讫章",
+            payload: ["amount": "1000000.01", "大写": "壹佰万元零壹分"])
+        let (stored, read) = try await db.with(db.app) { database in
+            let stored = try await database.transaction { try await AuditLog.append(event, in: $0) }
+            let read = try await database.read { try await AuditLog.events(chain: "BR001", afterSeq: 0, limit: 10, in: $0) }
+            return (stored, read)
+        }
+        #expect(read == [stored])
+        #expect(read.first?.time == time)
+        #expect(read.first?.prevHash == .zero)
+        #expect(try read.first?.computedHash() == stored.hash)
+    }
+
+    @Test func aRollbackLeavesNoEventAndNoHeadMove() async throws {
+        let db = try await TestDatabase.fresh()
+        struct Abort: Error {}
+        try await db.with(db.app) { database in
+            _ = try await AuditFixtures.append(2, to: database)
+            await #expect(throws: Abort.self) {
+                try await database.transaction { tx in
+                    try await AuditLog.append(AuditEvent(actor: "teller1", branch: "BR001", action: "test.step", subject: "doomed"), in: tx)
+                    throw Abort()
+                }
+            }
+            let next = try await AuditFixtures.append(1, to: database)
+            #expect(next.first?.seq == 3)
+        }
+        let report = try await AuditFixtures.verify(db)
+        #expect(report.isIntact)
+        #expect(report.chains.first?.rows == 3)
+    }
+
+    @Test func invalidEventsAreRefusedAndWriteNothing() async throws {
+        let db = try await TestDatabase.fresh()
+        try await db.with(db.app) { database in
+            let error = await #expect(throws: AuditError.self) {
+                try await database.transaction { tx in
+                    try await AuditLog.append(AuditEvent(actor: "teller1", branch: "BR 001", action: "test.step", subject: "s"), in: tx)
+                }
+            }
+            #expect(error?.code == .invalidField)
+            let heads = try await database.read { try await AuditLog.heads(in: $0) }
+            #expect(heads.isEmpty)
+        }
+    }
+
+    @Test func theDatabaseRefusesARowThatDoesNotLink() async throws {
+        let db = try await TestDatabase.fresh()
+        try await db.with(db.app) { database in
+            let records = try await AuditFixtures.append(2, to: database)
+            var forged = try AuditRecord(
+                chain: "BR001", seq: 3, time: .now(), actor: "mallory", branch: nil, terminal: nil, action: "test.forged", subject: "s",
+                payload: "{}", prevHash: records[0].hash)
+            forged.hash = try forged.computedHash()
+            let error = await #expect(throws: StorageError.self) {
+                try await database.transaction { try await AuditLog.insertUnchained(forged, table: "audit_events", in: $0) }
+            }
+            #expect(error?.code == .constraintViolation)
+            // A second row at an existing position (a fork) is refused too.
+            var fork = records[1]
+            fork.payload = #"{"fork":1}"#
+            fork.hash = try fork.computedHash()
+            await #expect(throws: StorageError.self) {
+                try await database.transaction { try await AuditLog.insertUnchained(fork, table: "audit_events", in: $0) }
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The whole test suite: builds, starts a throwaway PostgreSQL (fsync off, socket only, deleted afterwards),
+# migrates a template database, and runs every test target against it.
+. "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+"$REPO_ROOT/scripts/install-deps.sh"
+
+say "building (debug, with tests)"
+swift build --build-tests 2>&1 | tee .build-test.log | grep -E "error|warning: .*Sources|Compiling|Build complete" | grep -v "^\[" || true
+grep -q "error:" .build-test.log && die "build failed (see .build-test.log)"
+rm -f .build-test.log
+BIN="$(swift build --show-bin-path)/countersign"
+
+tmp="$(mktemp -d /tmp/countersign-test.XXXXXX)"
+chmod 755 "$tmp"
+cleanup() { "$REPO_ROOT/scripts/db.sh" stop "$tmp" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+
+say "starting a throwaway PostgreSQL in $tmp"
+sockdir="$("$REPO_ROOT/scripts/db.sh" start "$tmp" --throwaway)"
+superuser="$(pg_superuser)"
+as_pg_owner psql -X -q -v ON_ERROR_STOP=1 -h "$sockdir" -U "$superuser" -d postgres \
+    -c "CREATE DATABASE countersign_template OWNER countersign_owner"
+as_pg_owner psql -X -q -v ON_ERROR_STOP=1 -h "$sockdir" -U "$superuser" -d countersign_template \
+    -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO countersign_app; ALTER SCHEMA public OWNER TO countersign_owner"
+"$BIN" migrate --owner-url "postgres://countersign_owner@/countersign_template?host=$sockdir" --log-level warning
+
+export COUNTERSIGN_TEST_SOCKET_DIR="$sockdir" COUNTERSIGN_TEST_SUPERUSER="$superuser" COUNTERSIGN_BIN="$BIN"
+# The socket directory belongs to `postgres` when we are root; root can still connect.
+
+say "running tests"
+swift test --skip-build "$@"
