@@ -13,6 +13,11 @@ public struct UserIdentity: Sendable, Equatable, Codable {
     public let branch: String
     public let role: Role
 
+    enum CodingKeys: String, CodingKey {
+        case id, branch, role
+        case displayName = "display_name"
+    }
+
     public init(id: String, displayName: String, branch: String, role: Role) {
         self.id = id
         self.displayName = displayName

@@ -29,7 +29,8 @@ struct SystemController: Sendable {
     /// 200 when the database answers, 503 otherwise (a load balancer takes the instance out).
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<HealthStatus> {
         do {
-            try await database.read { try await $0.query("SELECT 1") }
+            // A load balancer needs an answer quickly; the pool would otherwise wait for its connect timeout.
+            try await Deadline.run(within: .seconds(2)) { [database] in try await database.read { try await $0.query("SELECT 1") } }
             return EditedResponse(status: .ok, response: HealthStatus(status: "ok", database: "ok", version: version))
         } catch {
             context.logger.warning("health check failed", metadata: ["error": "\(error)"])

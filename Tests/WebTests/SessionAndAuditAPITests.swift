@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TestSupport
+
+@Suite struct SessionAPITests {
+    @Test func signingInCreatesASessionAndItsAuditEventTogether() async throws {
+        try await WebHarness.withService { client, db in
+            let token = try await WebHarness.login(client, user: "teller1")
+            try await client.execute(uri: "/api/v1/session", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#""id":"teller1""#))
+                #expect(text.contains(#""display_name":"王柜员""#))
+            }
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM sessions", in: db) == 1)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'session.login' AND chain_id = 'BR001'", in: db) == 1)
+            // The token itself is never stored.
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM sessions WHERE token_hash = convert_to('\(token)', 'UTF8')", in: db) == 0)
+
+            try await client.execute(uri: "/api/v1/session", method: .delete, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .noContent)
+            }
+            try await client.execute(uri: "/api/v1/session", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .unauthorized)
+                #expect(WebHarness.errorCode(response) == "auth.invalid_token")
+            }
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'session.logout'", in: db) == 1)
+        }
+    }
+
+    @Test func aWrongPasswordIsRefusedAndAudited() async throws {
+        try await WebHarness.withService { client, db in
+            let body = ByteBuffer(string: #"{"user":"teller1","password":"wrong"}"#)
+            try await client.execute(uri: "/api/v1/sessions", method: .post, body: body) { response in
+                #expect(response.status == .unauthorized)
+                #expect(WebHarness.errorCode(response) == "auth.invalid_credentials")
+            }
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM sessions", in: db) == 0)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'session.login_failed'", in: db) == 1)
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"user":"teller1""#, "request.invalid"),
+        (#"{"password":"x"}"#, "request.invalid"),
+        (#"{"user":"teller1","password":5}"#, "request.invalid"),
+        (#"{"user":"Teller 1","password":"x"}"#, "auth.invalid_user"),
+        (#"{"user":"teller1","password":""}"#, "auth.invalid_password"),
+        (#"{"user":"teller1","password":"x","terminal":"T 1"}"#, "auth.invalid_terminal"),
+    ])
+    func badInputGetsAClearErrorAndChangesNothing(body: String, code: String) async throws {
+        try await WebHarness.withService { client, db in
+            try await client.execute(uri: "/api/v1/sessions", method: .post, body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .badRequest)
+                #expect(WebHarness.errorCode(response) == code)
+            }
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM sessions", in: db) == 0)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events", in: db) == 0)
+        }
+    }
+
+    @Test func bodiesOverTheLimitAreRefusedBeforeAnythingHappens() async throws {
+        try await WebHarness.withService { client, db in
+            let padding = String(repeating: "x", count: WebHarness.bodyLimit + 1)
+            let body = ByteBuffer(string: #"{"user":"teller1","password":"\#(padding)"}"#)
+            try await client.execute(uri: "/api/v1/sessions", method: .post, body: body) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(WebHarness.errorCode(response) == "request.too_large")
+            }
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events", in: db) == 0)
+        }
+    }
+
+    @Test func aMalformedAuthorizationHeaderIsRefused() async throws {
+        try await WebHarness.withService { client, _ in
+            try await client.execute(uri: "/api/v1/session", method: .get, headers: [.authorization: "Basic abc"]) { response in
+                #expect(response.status == .unauthorized)
+                #expect(WebHarness.errorCode(response) == "auth.bad_header")
+            }
+            try await client.execute(uri: "/api/v1/session", method: .get) { response in
+                #expect(WebHarness.errorCode(response) == "auth.required")
+            }
+        }
+    }
+}
+
+@Suite struct AuditAPITests {
+    @Test func auditorsReadChainsAndTellersMayNot() async throws {
+        try await WebHarness.withService { client, _ in
+            let teller = try await WebHarness.login(client, user: "teller1")
+            let auditor = try await WebHarness.login(client, user: "auditor1")
+            try await client.execute(uri: "/api/v1/audit/chains", method: .get, headers: [.authorization: "Bearer \(teller)"]) { response in
+                #expect(response.status == .forbidden)
+                #expect(WebHarness.errorCode(response) == "auth.forbidden")
+            }
+            try await client.execute(uri: "/api/v1/audit/chains", method: .get, headers: [.authorization: "Bearer \(auditor)"]) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#""chain":"BR001""#) && text.contains(#""chain":"HQ""#))
+            }
+            try await client.execute(
+                uri: "/api/v1/audit/chains/BR001/events?limit=10", method: .get, headers: [.authorization: "Bearer \(auditor)"]
+            ) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#""action":"session.login""#))
+                #expect(text.contains(#""actor":"teller1""#))
+            }
+            try await client.execute(
+                uri: "/api/v1/audit/chains/BR001/events?limit=5000", method: .get, headers: [.authorization: "Bearer \(auditor)"]
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(WebHarness.errorCode(response) == "request.invalid_parameter")
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Accounts
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Storage
+import TestSupport
+import Web
+
+/// A live service on a fresh database, with one user per role (cheap password hashes to keep tests fast).
+enum WebHarness {
+    static let password = "correct horse"
+    static let bodyLimit = 4096
+
+    static func withService(_ body: @Sendable (any TestClientProtocol, TestDatabase) async throws -> Void) async throws {
+        let db = try await TestDatabase.fresh()
+        try await seedUsers(db)
+        let database = Database(settings: db.app, logger: TestDatabase.logger)
+        let app = CountersignApp.buildApplication(
+            database: database, configuration: WebConfiguration(maximumBodyBytes: bodyLimit), logger: TestDatabase.logger)
+        try await app.test(.live) { client in try await body(client, db) }
+    }
+
+    static func seedUsers(_ db: TestDatabase) async throws {
+        let hash = try PasswordHash.make(password: password, rounds: 1 << 10).encoded
+        try await db.with(db.owner) { database in
+            try await database.read { tx in
+                try await tx.query("INSERT INTO branches VALUES ('BR001', '北京分行营业部', 'Beijing Branch', 'branch'), ('HQ', '总行', 'Head Office', 'head_office')")
+                try await tx.query(
+                    """
+                    INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES
+                    ('teller1', '王柜员', 'BR001', 'teller', \(hash)), ('auditor1', '刘稽核', 'HQ', 'auditor', \(hash))
+                    """)
+            }
+        }
+    }
+
+    static func login(_ client: any TestClientProtocol, user: String) async throws -> String {
+        let body = #"{"user":"\#(user)","password":"\#(password)","terminal":"T01"}"#
+        return try await client.execute(uri: "/api/v1/sessions", method: .post, body: ByteBuffer(string: body)) { response in
+            guard response.status == .created else { throw HarnessError.loginFailed(String(buffer: response.body)) }
+            let session = try JSONDecoder().decode(Token.self, from: Data(buffer: response.body))
+            return session.token
+        }
+    }
+
+    struct Token: Decodable { let token: String }
+    enum HarnessError: Error { case loginFailed(String) }
+
+    struct ErrorBody: Decodable {
+        struct Detail: Decodable {
+            let code: String
+            let message: String
+            let request_id: String
+        }
+        let error: Detail
+    }
+
+    /// The error code of a JSON error response, or a description of what came instead.
+    static func errorCode(_ response: TestResponse) -> String {
+        guard let body = try? JSONDecoder().decode(ErrorBody.self, from: Data(buffer: response.body)) else {
+            return "not an error body: \(String(buffer: response.body))"
+        }
+        return body.error.code
+    }
+
+    static func count(_ sql: String, in db: TestDatabase) async throws -> Int {
+        try await db.with(db.owner) { database in
+            try await database.read { tx in
+                var value = 0
+                for try await n in try await tx.query(PostgresQueryText(sql).query).decode(Int.self) { value = n }
+                return value
+            }
+        }
+    }
+}
+
+import PostgresNIO
+
+/// Lets tests run fixed SQL text through PostgresNIO's query type.
+struct PostgresQueryText {
+    let query: PostgresQuery
+    init(_ sql: String) { query = PostgresQuery(unsafeSQL: sql) }
+}
