@@ -1,9 +1,9 @@
-/// Something that happened, as a feature hands it to the audit trail. The trail adds the chain position and hashes.
+/// Something that happened, as a feature hands it to the audit trail. The trail adds the time (the database's
+/// clock, taken under the chain lock), the chain position and the hashes.
 public struct AuditEvent: Sendable, Hashable {
     /// The chain the event joins. Defaults to the branch, so that each branch's counters write to their own chain
     /// and no branch waits on another's disk flush (see the README's "Audit trail" section).
     public var chain: String
-    public var time: AuditTimestamp
     /// Who acted: a user id, or `system:<component>` for the service itself.
     public var actor: String
     public var branch: String?
@@ -18,11 +18,10 @@ public struct AuditEvent: Sendable, Hashable {
     public static let centralChain = "central"
 
     public init(
-        chain: String? = nil, time: AuditTimestamp = .now(), actor: String, branch: String? = nil,
+        chain: String? = nil, actor: String, branch: String? = nil,
         terminal: String? = nil, action: String, subject: String, payload: CanonicalJSON = .object([:])
     ) {
         self.chain = chain ?? branch ?? Self.centralChain
-        self.time = time
         self.actor = actor
         self.branch = branch
         self.terminal = terminal
@@ -38,14 +37,14 @@ public enum AuditLimits {
     public static let maximumTextLength = 200
 
     /// Throws ``AuditError`` naming the first field that is out of bounds.
-    public static func validate(_ event: AuditEvent) throws(AuditError) {
+    public static func validate(_ event: AuditEvent, canonicalPayload: String? = nil) throws(AuditError) {
         try identifier(event.chain, field: "chain", maximum: 64)
         try text(event.actor, field: "actor")
         if let branch = event.branch { try identifier(branch, field: "branch", maximum: 64) }
         if let terminal = event.terminal { try identifier(terminal, field: "terminal", maximum: 64) }
         try action(event.action)
         try text(event.subject, field: "subject")
-        let payload = event.payload.canonicalBytes
+        let payload = (canonicalPayload ?? event.payload.canonicalText).utf8
         guard payload.count <= maximumPayloadBytes else {
             throw AuditError(.payloadTooLarge, "payload is \(payload.count) bytes; the limit is \(maximumPayloadBytes)")
         }

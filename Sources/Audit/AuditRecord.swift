@@ -36,17 +36,19 @@ public struct AuditRecord: Sendable, Hashable {
         if let hash { self.hash = hash } else { self.hash = try computedHash() }
     }
 
-    /// Places `event` after the chain head `(seq, hash)`; `head` is nil for the first event of a chain.
-    public init(event: AuditEvent, after head: ChainHead?) throws(AuditError) {
+    /// Places `event`, stamped `time`, after the chain head `(seq, hash)`; `head` is nil for the first event.
+    public init(event: AuditEvent, at time: AuditTimestamp, after head: ChainHead?) throws(AuditError) {
         try self.init(
-            chain: event.chain, seq: (head?.seq ?? 0) + 1, time: event.time, actor: event.actor, branch: event.branch,
+            chain: event.chain, seq: (head?.seq ?? 0) + 1, time: time, actor: event.actor, branch: event.branch,
             terminal: event.terminal, action: event.action, subject: event.subject, payload: event.payload.canonicalText,
             prevHash: head?.hash ?? .zero)
     }
 
     /// The hash this record's fields produce under its encoding version.
     public func computedHash() throws(AuditError) -> ChainHash {
-        ChainHash.sha256(of: try AuditEncoding.encode(self))
+        let bodyDigest = ChainHash.sha256(of: try AuditEncoding.body(of: self))
+        let link = try AuditEncoding.link(version: encodingVersion, seq: seq, time: time, prevHash: prevHash, bodyDigest: bodyDigest)
+        return ChainHash.sha256(of: link)
     }
 
     /// This record as the head of its chain.

@@ -9,37 +9,37 @@ public enum AuditLog {
 
     /// Appends `event` to its chain and returns the stored record.
     ///
-    /// The chain head row is locked from here until the transaction ends, so other appends to the same chain
-    /// wait: call this as the last write before commit to keep that window short.
+    /// One statement: `audit_append` locks the chain head, stamps the time, hashes and inserts. The head stays
+    /// locked until the transaction ends, so other appends to the same chain wait: call this as the last write
+    /// before commit to keep that window short. The hash the database computed is recomputed here from the
+    /// returned fields; a difference throws, and the transaction rolls back.
     @discardableResult
     public static func append(_ event: AuditEvent, in tx: Transaction) async throws -> AuditRecord {
-        try AuditLimits.validate(event)
-        // Locks the head (or creates it) and moves it one forward; RETURNING gives the new seq and the old hash.
-        let zero = ChainHash.zero.bytes
-        let heads = try await tx.query(
+        let payload = event.payload.canonicalText
+        try AuditLimits.validate(event, canonicalPayload: payload)
+        // Hashed here, before the chain is locked; under the lock the database only links fixed-size fields.
+        let bodyDigest = ChainHash.sha256(
+            of: try AuditEncoding.body(
+                chain: event.chain, actor: event.actor, branch: event.branch, terminal: event.terminal, action: event.action,
+                subject: event.subject, payload: payload))
+        let rows = try await tx.query(
             """
-            INSERT INTO audit_chain_heads AS h (chain_id, last_seq, last_hash) VALUES (\(event.chain), 1, \(zero.bytea))
-            ON CONFLICT (chain_id) DO UPDATE SET last_seq = h.last_seq + 1
-            RETURNING last_seq, last_hash
+            SELECT seq, at_us, prev_hash, hash FROM audit_append(\(event.chain), \(event.actor), \(event.branch), \(event.terminal),
+                                                                  \(event.action), \(event.subject), \(payload), \(bodyDigest.bytes.bytea))
             """, context: "audit append")
-        var position: (Int64, [UInt8])?
-        for try await (seq, hash) in heads.decode((Int64, ByteBuffer).self) { position = (seq, hash.byteArray) }
-        guard let (seq, previous) = position, let prevHash = ChainHash(bytes: previous) else {
-            throw StorageError(.queryFailed, "audit append: the chain head was not returned")
+        var stored: (Int64, Int64, ByteBuffer, ByteBuffer)?
+        for try await row in rows.decode((Int64, Int64, ByteBuffer, ByteBuffer).self) { stored = row }
+        guard let (seq, micros, prev, hash) = stored, let prevHash = ChainHash(bytes: prev.byteArray),
+            let databaseHash = ChainHash(bytes: hash.byteArray)
+        else { throw StorageError(.queryFailed, "audit append: the database returned no position") }
+        // The self-check: link what the database returned with the digest computed here, in Swift.
+        let link = try AuditEncoding.link(seq: seq, time: AuditTimestamp(microsecondsSinceEpoch: micros), prevHash: prevHash, bodyDigest: bodyDigest)
+        guard ChainHash.sha256(of: link) == databaseHash else {
+            throw StorageError(.queryFailed, "audit append: the database's hash differs from the Swift encoding (version \(AuditEncoding.currentVersion))")
         }
-        let head = seq == 1 ? nil : ChainHead(chain: event.chain, seq: seq - 1, hash: prevHash)
-        let record = try AuditRecord(event: event, after: head)
-        try await tx.query(
-            """
-            WITH event AS (
-                INSERT INTO audit_events (chain_id, seq, at, actor, branch, terminal, action, subject, payload,
-                                          encoding_version, prev_hash, hash)
-                VALUES (\(record.chain), \(record.seq),
-                        timestamptz 'epoch' + \(record.time.microsecondsSinceEpoch) * interval '1 microsecond',
-                        \(record.actor), \(record.branch), \(record.terminal), \(record.action), \(record.subject),
-                        \(record.payload), \(record.encodingVersion), \(record.prevHash.bytes.bytea), \(record.hash.bytes.bytea)))
-            UPDATE audit_chain_heads SET last_hash = \(record.hash.bytes.bytea) WHERE chain_id = \(record.chain)
-            """, context: "audit append")
+        let record = try AuditRecord(
+            chain: event.chain, seq: seq, time: AuditTimestamp(microsecondsSinceEpoch: micros), actor: event.actor, branch: event.branch,
+            terminal: event.terminal, action: event.action, subject: event.subject, payload: payload, prevHash: prevHash, hash: databaseHash)
         appends.increment()
         return record
     }

@@ -1,5 +1,6 @@
 /// The service's own safety check at start: it must not be able to rewrite the audit trail.
 ///
+/// It may SELECT both audit tables and EXECUTE audit_append(), nothing else.
 /// Grants drift (a hurried `GRANT ALL`, running as the owner "just this once"); the service refuses to serve
 /// rather than write evidence that its own role could later change.
 public enum PrivilegeCheck {
@@ -26,19 +27,17 @@ public enum PrivilegeCheck {
                    pg_has_role(current_user, c.relowner, 'USAGE')
             FROM (VALUES ('audit_events'), ('audit_chain_heads')) AS t(name)
             JOIN pg_class c ON c.oid = to_regclass(t.name)
-            CROSS JOIN (VALUES ('UPDATE'), ('DELETE'), ('TRUNCATE')) AS p(privilege)
+            CROSS JOIN (VALUES ('INSERT'), ('UPDATE'), ('DELETE'), ('TRUNCATE')) AS p(privilege)
             """)
         for try await (table, privilege, granted, owns) in privileges.decode((String, String, Bool, Bool).self) {
             if owns { problems.append("it owns \(table)") }
-            // The head row has to move forward, so UPDATE on audit_chain_heads is expected (a trigger guards it).
-            if granted, !(table == "audit_chain_heads" && privilege == "UPDATE") {
-                problems.append("it has \(privilege) on \(table)")
-            }
+            // Appends go through audit_append() only; any direct write privilege could forge or fork a chain.
+            if granted { problems.append("it has \(privilege) on \(table)") }
         }
         let triggers = try await tx.query(
             """
             SELECT expected.name, coalesce(tg.tgenabled::text, 'missing')
-            FROM (VALUES ('audit_events_no_update'), ('audit_events_no_truncate'), ('audit_events_link'),
+            FROM (VALUES ('audit_events_no_update'), ('audit_events_no_truncate'),
                          ('audit_chain_heads_no_delete'), ('audit_chain_heads_no_truncate')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)

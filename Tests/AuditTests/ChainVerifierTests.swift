@@ -6,9 +6,9 @@ import Testing
         var records: [AuditRecord] = []
         for index in 0..<count {
             let event = AuditEvent(
-                time: AuditTimestamp(microsecondsSinceEpoch: 1_795_000_000_000_000 + Int64(index)), actor: "teller1", branch: "BR001",
-                action: "test.step", subject: "txn:\(index)", payload: ["index": .integer(Int64(index))])
-            records.append(try AuditRecord(event: event, after: records.last?.head))
+                actor: "teller1", branch: "BR001", action: "test.step", subject: "txn:\(index)", payload: ["index": .integer(Int64(index))])
+            let time = AuditTimestamp(microsecondsSinceEpoch: 1_795_000_000_000_000 + Int64(index))
+            records.append(try AuditRecord(event: event, at: time, after: records.last?.head))
         }
         return records
     }

@@ -45,9 +45,9 @@ enum AuditFixtures {
 @Suite struct AuditLogTests {
     @Test func appendedEventsReadBackExactly() async throws {
         let db = try await TestDatabase.fresh()
-        let time = AuditTimestamp(microsecondsSinceEpoch: 1_795_000_000_654_321)
+        let before = AuditTimestamp.now()
         let event = AuditEvent(
-            time: time, actor: "teller1", branch: "BR001", terminal: "T01", action: "voucher.sealed", subject: "voucher:V1 转讫章",
+            actor: "teller1", branch: "BR001", terminal: "T01", action: "voucher.sealed", subject: "voucher:V1 转讫章",
             payload: ["amount": "1000000.01", "大写": "壹佰万元零壹分"])
         let (stored, read) = try await db.with(db.app) { database in
             let stored = try await database.transaction { try await AuditLog.append(event, in: $0) }
@@ -55,7 +55,10 @@ enum AuditFixtures {
             return (stored, read)
         }
         #expect(read == [stored])
-        #expect(read.first?.time == time)
+        // The database stamped the time; it reads back to the microsecond and was hashed as such.
+        let time = try #require(read.first?.time)
+        #expect(time >= AuditTimestamp(microsecondsSinceEpoch: before.microsecondsSinceEpoch - 5_000_000))
+        #expect(time.microsecondsSinceEpoch % 1_000_000 == stored.time.microsecondsSinceEpoch % 1_000_000)
         #expect(read.first?.prevHash == .zero)
         #expect(try read.first?.computedHash() == stored.hash)
     }
@@ -93,25 +96,33 @@ enum AuditFixtures {
         }
     }
 
-    @Test func theDatabaseRefusesARowThatDoesNotLink() async throws {
+    @Test func onlyAuditAppendCanWriteAndNoOneCanFork() async throws {
         let db = try await TestDatabase.fresh()
+        let records = try await db.with(db.app) { try await AuditFixtures.append(2, to: $0) }
+        // seq 3 linked to seq 1: skips a link. Its own hash is right, so only the chain can show it.
+        let skipping = try AuditRecord(
+            chain: "BR001", seq: 3, time: .now(), actor: "mallory", branch: nil, terminal: nil, action: "test.forged", subject: "s",
+            payload: "{}", prevHash: records[0].hash)
+        // The application role cannot insert directly at all: audit_append is its only way in.
         try await db.with(db.app) { database in
-            let records = try await AuditFixtures.append(2, to: database)
-            var forged = try AuditRecord(
-                chain: "BR001", seq: 3, time: .now(), actor: "mallory", branch: nil, terminal: nil, action: "test.forged", subject: "s",
-                payload: "{}", prevHash: records[0].hash)
-            forged.hash = try forged.computedHash()
             let error = await #expect(throws: StorageError.self) {
-                try await database.transaction { try await AuditLog.insertUnchained(forged, table: "audit_events", in: $0) }
+                try await database.transaction { try await AuditLog.insertUnchained(skipping, table: "audit_events", in: $0) }
             }
-            #expect(error?.code == .constraintViolation)
-            // A second row at an existing position (a fork) is refused too.
-            var fork = records[1]
-            fork.payload = #"{"fork":1}"#
-            fork.hash = try fork.computedHash()
-            await #expect(throws: StorageError.self) {
+            #expect(error?.message.contains("permission denied") == true)
+        }
+        try await db.with(db.owner) { database in
+            // A second row at an existing position (a fork) is refused by the database, even for the owner.
+            let fork = try AuditRecord(
+                chain: "BR001", seq: 2, time: .now(), actor: "mallory", branch: nil, terminal: nil, action: "test.forged", subject: "s",
+                payload: #"{"fork":1}"#, prevHash: records[0].hash)
+            let error = await #expect(throws: StorageError.self) {
                 try await database.transaction { try await AuditLog.insertUnchained(fork, table: "audit_events", in: $0) }
             }
+            #expect(error?.code == .constraintViolation)
+            // The owner can write a row past the function; the verifier finds it.
+            try await database.transaction { try await AuditLog.insertUnchained(skipping, table: "audit_events", in: $0) }
         }
+        let report = try await AuditFixtures.verify(db)
+        #expect(report.breaks.map(\.kind) == [.brokenLink])
     }
 }

@@ -12,6 +12,9 @@ import TestSupport
         "DELETE FROM audit_chain_heads",
         "TRUNCATE audit_chain_heads",
         "UPDATE audit_chain_heads SET last_seq = 1",
+        "INSERT INTO audit_events (chain_id, seq, at, actor, action, subject, payload, encoding_version, prev_hash, hash) "
+            + "SELECT chain_id, 4, now(), 'x', 'x.y', 's', '{}', 1, hash, hash FROM audit_events WHERE seq = 3",
+        "INSERT INTO audit_chain_heads VALUES ('BR999', 5, decode(repeat('00', 32), 'hex'))",
         "ALTER TABLE audit_events DISABLE TRIGGER USER",
     ])
     func theApplicationRoleCannotChangeTheTrail(statement: String) async throws {
@@ -44,6 +47,7 @@ import TestSupport
         #expect(ownerError?.code == .unsafePrivileges)
         // ...and so is an application role that was granted too much, or whose triggers were switched off.
         try await db.with(db.owner) { try await $0.read { try await $0.execute(sql: "GRANT UPDATE ON audit_events TO countersign_app") } }
+        // (INSERT is as dangerous: it would let the service bypass audit_append.)
         let grantError = await #expect(throws: StorageError.self) { try await db.with(db.app) { try await PrivilegeCheck.requireAppendOnly($0) } }
         #expect(grantError?.message.contains("UPDATE on audit_events") == true)
         try await db.with(db.owner) { database in

@@ -50,7 +50,7 @@ struct SessionController: Sendable {
                 for: user, token: token, terminal: login.terminal, at: now, lifetimeSeconds: configuration.sessionLifetimeSeconds, in: tx)
             try await AuditLog.append(
                 AuditEvent(
-                    time: now, actor: user.id, branch: user.branch, terminal: login.terminal, action: "session.login",
+                    actor: user.id, branch: user.branch, terminal: login.terminal, action: "session.login",
                     subject: "user:\(user.id)", payload: ["role": .string(user.role.rawValue)]),
                 in: tx)
         }

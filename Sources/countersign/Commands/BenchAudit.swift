@@ -13,7 +13,8 @@ struct BenchAudit: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "Comma-separated writer counts.") var writers = "1,8,32"
-    @Option(help: "Seconds per measurement.") var seconds = 5.0
+    @Option(help: "Seconds per measurement.") var seconds = 4.0
+    @Option(help: "Times plain and chained alternate at each writer count.") var rounds = 2
     @Option(help: "Chains the events are spread over (branches); 1 measures a naive single chain.") var chains = 64
     @Flag(help: "Also measure a single chain at each writer count.") var singleChain = false
 
@@ -23,7 +24,9 @@ struct BenchAudit: AsyncParsableCommand {
             guard let count = Int(text), (1...256).contains(count) else { throw ValidationError("writer counts must be 1…256") }
             return count
         }
-        guard seconds > 0, seconds <= 600, chains >= 1 else { throw ValidationError("seconds must be in (0, 600], chains ≥ 1") }
+        guard seconds > 0, seconds <= 600, chains >= 1, (1...20).contains(rounds) else {
+            throw ValidationError("seconds must be in (0, 600], chains ≥ 1, rounds 1…20")
+        }
         let owner = try options.ownerDatabase()
         let scratch = "countersign_bench_\(ProcessInfo.processInfo.processIdentifier)"
         let admin = owner.with(database: "postgres")
@@ -32,7 +35,7 @@ struct BenchAudit: AsyncParsableCommand {
             try await prepare(owner.with(database: scratch), logger: logger)
             var app = try options.appDatabase().with(database: scratch)
             app.maximumConnections = (writerCounts.max() ?? 1) + 2
-            let plan = BenchPlan(writerCounts: writerCounts, duration: .milliseconds(Int64(seconds * 1000)), chains: chains, singleChain: singleChain)
+            let plan = BenchPlan(writerCounts: writerCounts, duration: .milliseconds(Int64(seconds * 1000)), chains: chains, singleChain: singleChain, rounds: rounds)
             let report = try await Database.with(app, logger: logger) { try await plan.run(on: $0) }
             print(report)
         } catch {

@@ -8,6 +8,9 @@ struct BenchPlan: Sendable {
     let duration: Duration
     let chains: Int
     let singleChain: Bool
+    /// Plain and chained runs alternate this many times and are summed, so drift in the machine's load
+    /// (another process, a checkpoint) falls on both alike.
+    let rounds: Int
 
     enum Mode: String, Sendable {
         case plain = "plain insert"
@@ -22,6 +25,11 @@ struct BenchPlan: Sendable {
         let seconds: Double
         let latencies: [Double]
         var perSecond: Double { Double(operations) / seconds }
+        static func combined(_ runs: [Result]) -> Result {
+            Result(
+                mode: runs[0].mode, writers: runs[0].writers, operations: runs.reduce(0) { $0 + $1.operations },
+                seconds: runs.reduce(0) { $0 + $1.seconds }, latencies: runs.flatMap(\.latencies))
+        }
         func percentile(_ p: Double) -> Double {
             guard !latencies.isEmpty else { return 0 }
             let sorted = latencies.sorted()
@@ -35,13 +43,20 @@ struct BenchPlan: Sendable {
             for try await (setting) in try await tx.query("SHOW fsync").decode(String.self) { value = setting }
             return value
         }
-        var lines = ["bench audit: \(duration) per run, events spread over \(chains) chains, fsync=\(fsync), \(ProcessInfo.processInfo.activeProcessorCount) cores"]
+        var lines = ["bench audit: \(rounds) × \(duration) per mode, events spread over \(chains) chains, fsync=\(fsync), \(ProcessInfo.processInfo.activeProcessorCount) cores"]
         lines.append("writers  mode            events/s   p50 ms   p99 ms   chained/plain")
         for writers in writerCounts {
-            let plain = try await measure(.plain, writers: writers, on: database)
-            let chained = try await measure(.chained, writers: writers, on: database)
-            var results = [plain, chained]
-            if singleChain { results.append(try await measure(.singleChain, writers: writers, on: database)) }
+            var plainRuns: [Result] = []
+            var chainedRuns: [Result] = []
+            var singleRuns: [Result] = []
+            for _ in 0..<rounds {
+                plainRuns.append(try await measure(.plain, writers: writers, on: database))
+                chainedRuns.append(try await measure(.chained, writers: writers, on: database))
+                if singleChain { singleRuns.append(try await measure(.singleChain, writers: writers, on: database)) }
+            }
+            let plain = Result.combined(plainRuns)
+            var results = [plain, Result.combined(chainedRuns)]
+            if singleChain { results.append(Result.combined(singleRuns)) }
             for result in results {
                 let ratio = result.mode == .plain ? "" : String(format: "%.0f %%", 100 * result.perSecond / plain.perSecond)
                 lines.append(
@@ -70,7 +85,11 @@ struct BenchPlan: Sendable {
                         let event = Self.event(writer: writer, index: index, mode: mode, chains: chains)
                         let begin = clock.now
                         try await database.transaction { tx in
-                            if mode == .plain { try await Self.plainInsert(event, in: tx) } else { try await AuditLog.append(event, in: tx) }
+                            if mode == .plain {
+                                try await Self.plainInsert(event, seq: AuditTimestamp.now().microsecondsSinceEpoch * 256 + Int64(writer), in: tx)
+                            } else {
+                                try await AuditLog.append(event, in: tx)
+                            }
                         }
                         let elapsed = clock.now - begin
                         latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -97,10 +116,11 @@ struct BenchPlan: Sendable {
             payload: ["amount": "50000.00", "currency": "CNY", "customer": "张三", "form": "cash-withdrawal", "index": .integer(Int64(index))])
     }
 
-    private static func plainInsert(_ event: AuditEvent, in tx: Transaction) async throws {
+    /// `seq` (clock × 256 + writer) grows as a chain's does, so both modes insert at the end of their index ranges.
+    private static func plainInsert(_ event: AuditEvent, seq: Int64, in tx: Transaction) async throws {
         // The same row without the chain: no head lock, no link, no hash (zero bytes stand in for it).
         let record = try AuditRecord(
-            chain: event.chain, seq: Int64.random(in: 1...Int64.max), time: event.time, actor: event.actor, branch: event.branch, terminal: event.terminal,
+            chain: event.chain, seq: seq, time: .now(), actor: event.actor, branch: event.branch, terminal: event.terminal,
             action: event.action, subject: event.subject, payload: event.payload.canonicalText, prevHash: .zero, hash: .zero)
         try await AuditLog.insertUnchained(record, table: "bench_plain_events", in: tx)
     }
