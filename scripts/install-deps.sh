@@ -2,7 +2,7 @@
 # Installs the Debian packages Countersign needs (as root), or says exactly which to install (otherwise).
 . "$(dirname "$0")/lib.sh"
 
-PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config"
+PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl"
 
 missing=""
 for pkg in $PACKAGES; do

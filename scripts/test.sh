@@ -6,6 +6,9 @@ cd "$REPO_ROOT"
 
 "$REPO_ROOT/scripts/install-deps.sh"
 
+say "checking formatting (swift format lint; \`make format\` fixes it)"
+swift format lint --strict --recursive Package.swift Sources Tests || die "formatting differs: run make format"
+
 say "building (debug, with tests)"
 swift build --build-tests 2>&1 | tee .build-test.log | grep -E "error|warning: .*Sources|Compiling|Build complete" | grep -v "^\[" || true
 grep -q "error:" .build-test.log && die "build failed (see .build-test.log)"

@@ -70,7 +70,8 @@ public enum CheckpointComparison {
     /// `hashAtSeq` is the stored hash of the row at the checkpoint's sequence number, or nil if there is none.
     public static func compare(_ head: ChainHead, hashAtSeq: ChainHash?) -> ChainBreak? {
         guard let hashAtSeq else {
-            return ChainBreak(.checkpointMismatch, chain: head.chain, seq: head.seq, detail: "the checkpoint has seq \(head.seq) but the chain is shorter")
+            return ChainBreak(
+                .checkpointMismatch, chain: head.chain, seq: head.seq, detail: "the checkpoint has seq \(head.seq) but the chain is shorter")
         }
         guard hashAtSeq == head.hash else {
             return ChainBreak(

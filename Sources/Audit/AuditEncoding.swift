@@ -44,7 +44,9 @@ public enum AuditEncoding {
     }
 
     /// The chain-position fields and the body's digest: the bytes whose SHA-256 is the record's hash.
-    public static func link(version: Int16 = currentVersion, seq: Int64, time: AuditTimestamp, prevHash: ChainHash, bodyDigest: ChainHash) throws(AuditError) -> [UInt8] {
+    public static func link(version: Int16 = currentVersion, seq: Int64, time: AuditTimestamp, prevHash: ChainHash, bodyDigest: ChainHash)
+        throws(AuditError) -> [UInt8]
+    {
         try requireKnown(version)
         var out = linkMagic
         out.reserveCapacity(9 + 16 + 64)

@@ -35,7 +35,8 @@ public enum AuditLog {
         // The self-check: link what the database returned with the digest computed here, in Swift.
         let link = try AuditEncoding.link(seq: seq, time: AuditTimestamp(microsecondsSinceEpoch: micros), prevHash: prevHash, bodyDigest: bodyDigest)
         guard ChainHash.sha256(of: link) == databaseHash else {
-            throw StorageError(.queryFailed, "audit append: the database's hash differs from the Swift encoding (version \(AuditEncoding.currentVersion))")
+            throw StorageError(
+                .queryFailed, "audit append: the database's hash differs from the Swift encoding (version \(AuditEncoding.currentVersion))")
         }
         let record = try AuditRecord(
             chain: event.chain, seq: seq, time: AuditTimestamp(microsecondsSinceEpoch: micros), actor: event.actor, branch: event.branch,

@@ -67,7 +67,8 @@ public enum AuditVerification {
         // Chains whose head is recorded but which have no rows at all (every row deleted or truncated).
         let seen = Set(report.chains.map(\.chain))
         for head in recorded.values where !seen.contains(head.chain) {
-            report.breaks.append(ChainBreak(.headMismatch, chain: head.chain, seq: head.seq, detail: "the recorded head is seq \(head.seq) but the chain has no rows"))
+            report.breaks.append(
+                ChainBreak(.headMismatch, chain: head.chain, seq: head.seq, detail: "the recorded head is seq \(head.seq) but the chain has no rows"))
         }
         if let checkpoint {
             for head in checkpoint.heads {

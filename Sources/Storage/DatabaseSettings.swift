@@ -21,7 +21,9 @@ public struct DatabaseSettings: Sendable, Equatable, CustomStringConvertible {
     public var tls: TLSMode
     public var maximumConnections: Int
 
-    public init(endpoint: Endpoint, username: String, password: String? = nil, database: String, tls: TLSMode = .disable, maximumConnections: Int = 32) {
+    public init(
+        endpoint: Endpoint, username: String, password: String? = nil, database: String, tls: TLSMode = .disable, maximumConnections: Int = 32
+    ) {
         self.endpoint = endpoint
         self.username = username
         self.password = password

@@ -81,7 +81,8 @@ public struct Migrator: Sendable {
                     try await session.execute(sql: statement)
                 }
                 try await session.query(
-                    "INSERT INTO schema_migrations (version, name, sha256) VALUES (\(migration.version), \(migration.name), \(migration.checksum.bytea))")
+                    "INSERT INTO schema_migrations (version, name, sha256) VALUES (\(migration.version), \(migration.name), \(migration.checksum.bytea))"
+                )
                 try await session.query("GRANT SELECT ON schema_migrations TO countersign_app")
                 try await session.query("COMMIT")
             } catch {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits a migration file into statements.
 ///
 /// PostgresNIO speaks the extended query protocol, which takes one statement at a time, so a file has to be cut
@@ -83,5 +85,3 @@ enum SQLScript {
         text.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
     }
 }
-
-import Foundation

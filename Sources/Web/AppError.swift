@@ -43,7 +43,8 @@ public struct AppError: Error, Sendable {
         case .notFound: return AppError(.notFound, code: "route.not_found", "no such page or endpoint")
         case .contentTooLarge: return AppError(.contentTooLarge, code: "request.too_large", "the request body is larger than allowed")
         case .methodNotAllowed: return AppError(.methodNotAllowed, code: "route.method_not_allowed", "this endpoint does not accept that method")
-        case .unsupportedMediaType: return AppError(.unsupportedMediaType, code: "request.unsupported_media_type", error.body ?? "unsupported media type")
+        case .unsupportedMediaType:
+            return AppError(.unsupportedMediaType, code: "request.unsupported_media_type", error.body ?? "unsupported media type")
         case .badRequest: return AppError(.badRequest, code: "request.invalid", error.body ?? "the request is malformed")
         default: return AppError(error.status, code: "http.\(error.status.code)", error.body ?? error.status.reasonPhrase)
         }

@@ -2,7 +2,9 @@ import Audit
 import Testing
 
 @Suite struct CanonicalEncodingTests {
-    static func sample(branch: String? = "BR001", terminal: String? = "T07", payload: String = #"{"amount":"50000.00","name":"张三"}"#) throws -> AuditRecord {
+    static func sample(branch: String? = "BR001", terminal: String? = "T07", payload: String = #"{"amount":"50000.00","name":"张三"}"#) throws
+        -> AuditRecord
+    {
         try AuditRecord(
             chain: "BR001", seq: 42, time: AuditTimestamp(microsecondsSinceEpoch: 1_795_000_000_123_457), actor: "teller1", branch: branch,
             terminal: terminal, action: "voucher.sealed", subject: "voucher:V2026-000123 业务专用章", payload: payload,

@@ -1,8 +1,8 @@
 import Audit
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct AuditConcurrencyTests {
     /// 64 writers in two separate `countersign` processes, all on the same two chains, at the same time.

@@ -1,9 +1,10 @@
 import Audit
 import Foundation
 import PostgresNIO
-@testable import Storage
-import Testing
 import TestSupport
+import Testing
+
+@testable import Storage
 
 /// Helpers shared by the audit storage tests.
 enum AuditFixtures {

@@ -1,8 +1,8 @@
 import Audit
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct AuditAppendOnlyTests {
     @Test(arguments: [

@@ -1,11 +1,13 @@
 import Foundation
 import PostgresNIO
-@testable import Storage
-import Testing
 import TestSupport
+import Testing
+
+@testable import Storage
 
 @Suite struct MigratorTests {
-    static let first = Migration(version: 1, name: "things", sql: "CREATE TABLE things (id int PRIMARY KEY);\n-- a comment; with a semicolon\nINSERT INTO things VALUES (1);")
+    static let first = Migration(
+        version: 1, name: "things", sql: "CREATE TABLE things (id int PRIMARY KEY);\n-- a comment; with a semicolon\nINSERT INTO things VALUES (1);")
     static let second = Migration(
         version: 2, name: "function",
         sql: """

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SessionAPITests {
     @Test func signingInCreatesASessionAndItsAuditEventTogether() async throws {
@@ -15,7 +15,9 @@ import TestSupport
                 #expect(text.contains(#""display_name":"王柜员""#))
             }
             #expect(try await WebHarness.count("SELECT count(*)::int FROM sessions", in: db) == 1)
-            #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'session.login' AND chain_id = 'BR001'", in: db) == 1)
+            #expect(
+                try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'session.login' AND chain_id = 'BR001'", in: db)
+                    == 1)
             // The token itself is never stored.
             #expect(try await WebHarness.count("SELECT count(*)::int FROM sessions WHERE token_hash = convert_to('\(token)', 'UTF8')", in: db) == 0)
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import PostgresNIO
 import Storage
 import TestSupport
 import Web
@@ -25,7 +26,8 @@ enum WebHarness {
         let hash = try PasswordHash.make(password: password, rounds: 1 << 10).encoded
         try await db.with(db.owner) { database in
             try await database.read { tx in
-                try await tx.query("INSERT INTO branches VALUES ('BR001', '北京分行营业部', 'Beijing Branch', 'branch'), ('HQ', '总行', 'Head Office', 'head_office')")
+                try await tx.query(
+                    "INSERT INTO branches VALUES ('BR001', '北京分行营业部', 'Beijing Branch', 'branch'), ('HQ', '总行', 'Head Office', 'head_office')")
                 try await tx.query(
                     """
                     INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES
@@ -74,8 +76,6 @@ enum WebHarness {
         }
     }
 }
-
-import PostgresNIO
 
 /// Lets tests run fixed SQL text through PostgresNIO's query type.
 struct PostgresQueryText {

@@ -53,7 +53,9 @@ struct AuditController: Sendable {
     @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> EventsResponse {
         try Self.requireAuditor(context)
         let chain = try context.parameters.require("chain")
-        guard !chain.isEmpty, chain.utf8.count <= 64 else { throw AppError(.badRequest, code: "audit.invalid_chain", "chain must be 1–64 characters") }
+        guard !chain.isEmpty, chain.utf8.count <= 64 else {
+            throw AppError(.badRequest, code: "audit.invalid_chain", "chain must be 1–64 characters")
+        }
         let after = try Self.integer(request.uri.queryParameters["after"], name: "after", default: 0, range: 0...Int64.max)
         let limit = try Self.integer(request.uri.queryParameters["limit"], name: "limit", default: 100, range: 1...1000)
         let records = try await database.read { try await AuditLog.events(chain: chain, afterSeq: after, limit: Int(limit), in: $0) }

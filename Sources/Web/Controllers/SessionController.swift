@@ -87,16 +87,20 @@ struct SessionController: Sendable {
     }
 
     private static func validate(_ login: LoginRequest) throws {
-        let idOK = !login.user.isEmpty && login.user.utf8.count <= 64
+        let idOK =
+            !login.user.isEmpty && login.user.utf8.count <= 64
             && login.user.utf8.allSatisfy { $0.isASCIIAlphanumeric || [UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-")].contains($0) }
         guard idOK else { throw AppError(.badRequest, code: "auth.invalid_user", "user must be 1–64 characters of a–z, 0–9, '.', '-', '_'") }
         guard !login.password.isEmpty, login.password.utf8.count <= 256 else {
             throw AppError(.badRequest, code: "auth.invalid_password", "password must be 1–256 bytes")
         }
         if let terminal = login.terminal {
-            let ok = !terminal.isEmpty && terminal.utf8.count <= 64
+            let ok =
+                !terminal.isEmpty && terminal.utf8.count <= 64
                 && terminal.utf8.allSatisfy { $0.isASCIIAlphanumeric || [UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-")].contains($0) }
-            guard ok else { throw AppError(.badRequest, code: "auth.invalid_terminal", "terminal must be 1–64 characters of A–Z, a–z, 0–9, '.', '-', '_'") }
+            guard ok else {
+                throw AppError(.badRequest, code: "auth.invalid_terminal", "terminal must be 1–64 characters of A–Z, a–z, 0–9, '.', '-', '_'")
+            }
         }
     }
 

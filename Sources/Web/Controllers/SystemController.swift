@@ -40,7 +40,8 @@ struct SystemController: Sendable {
 
     @Sendable func metricsText(_ request: Request, context: AppRequestContext) async throws -> Response {
         let text = try await metrics.render(database: database)
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: text)))
     }
 
     @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {

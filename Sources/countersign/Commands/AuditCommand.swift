@@ -36,7 +36,8 @@ extension AuditCommand {
                 try await AuditVerification.verify(database, checkpoint: pinned)
             }
             for chain in report.chains {
-                print("chain \(chain.chain): \(chain.rows) events verified, head seq \(chain.head?.seq ?? 0) \(chain.head?.hash.hex.prefix(16) ?? "")")
+                print(
+                    "chain \(chain.chain): \(chain.rows) events verified, head seq \(chain.head?.seq ?? 0) \(chain.head?.hash.hex.prefix(16) ?? "")")
             }
             let total = report.chains.reduce(0) { $0 + $1.rows }
             guard report.isIntact else {

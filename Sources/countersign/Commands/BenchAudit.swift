@@ -35,7 +35,8 @@ struct BenchAudit: AsyncParsableCommand {
             try await prepare(owner.with(database: scratch), logger: logger)
             var app = try options.appDatabase().with(database: scratch)
             app.maximumConnections = (writerCounts.max() ?? 1) + 2
-            let plan = BenchPlan(writerCounts: writerCounts, duration: .milliseconds(Int64(seconds * 1000)), chains: chains, singleChain: singleChain, rounds: rounds)
+            let plan = BenchPlan(
+                writerCounts: writerCounts, duration: .milliseconds(Int64(seconds * 1000)), chains: chains, singleChain: singleChain, rounds: rounds)
             let report = try await Database.with(app, logger: logger) { try await plan.run(on: $0) }
             print(report)
         } catch {
@@ -58,6 +59,8 @@ struct BenchAudit: AsyncParsableCommand {
     }
 
     private func drop(_ scratch: String, admin: DatabaseSettings, logger: Logger) async throws {
-        try await Database.with(admin, logger: logger) { try await $0.read { try await $0.execute(sql: "DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)") } }
+        try await Database.with(admin, logger: logger) {
+            try await $0.read { try await $0.execute(sql: "DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)") }
+        }
     }
 }

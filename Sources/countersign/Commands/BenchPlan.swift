@@ -43,7 +43,9 @@ struct BenchPlan: Sendable {
             for try await (setting) in try await tx.query("SHOW fsync").decode(String.self) { value = setting }
             return value
         }
-        var lines = ["bench audit: \(rounds) × \(duration) per mode, events spread over \(chains) chains, fsync=\(fsync), \(ProcessInfo.processInfo.activeProcessorCount) cores"]
+        var lines = [
+            "bench audit: \(rounds) × \(duration) per mode, events spread over \(chains) chains, fsync=\(fsync), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        ]
         lines.append("writers  mode            events/s   p50 ms   p99 ms   chained/plain")
         for writers in writerCounts {
             var plainRuns: [Result] = []

@@ -1,0 +1,40 @@
+# The two commands a newcomer needs are `make run` and `make test`; the rest are shortcuts.
+.PHONY: run test build release bench-audit db-stop db-status verify-audit checkpoint-audit lint format clean-data
+
+run:            ## build, start the private PostgreSQL, migrate, seed, serve on http://127.0.0.1:8080
+	@sh scripts/run.sh
+
+test:           ## the whole suite against a throwaway PostgreSQL
+	@sh scripts/test.sh
+
+build:
+	swift build
+
+release:
+	swift build -c release --product countersign
+
+bench-audit: release  ## chained vs plain audit appends against the .data cluster (fsync on)
+	@sh scripts/db.sh start .data >/dev/null
+	.build/release/countersign migrate --log-level warning
+	.build/release/countersign bench audit
+
+verify-audit:   ## recompute every audit hash in the .data cluster
+	swift run countersign audit verify
+
+checkpoint-audit:
+	swift run countersign audit checkpoint
+
+db-stop:
+	@sh scripts/db.sh stop .data
+
+db-status:
+	@sh scripts/db.sh status .data
+
+lint:
+	swift format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	swift format --in-place --recursive Package.swift Sources Tests
+
+clean-data:     ## stop and delete the private cluster (all local data!)
+	@sh scripts/db.sh stop .data; rm -rf .data

@@ -1,0 +1,46 @@
+#!/bin/sh
+# `make run`: install what is missing, build, start (or reuse) the private PostgreSQL under .data/, migrate,
+# seed the demo data, generate development keys, print the URLs and logins, and run the service in the foreground.
+. "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+"$REPO_ROOT/scripts/install-deps.sh"
+
+CONFIGURATION="${CONFIGURATION:-debug}"
+say "building countersign ($CONFIGURATION)"
+swift build -c "$CONFIGURATION" --product countersign
+BIN="$(swift build -c "$CONFIGURATION" --show-bin-path)/countersign"
+
+if [ -z "${DATABASE_URL:-}" ]; then
+    say "starting the private PostgreSQL cluster in .data/ (socket only)"
+    "$REPO_ROOT/scripts/db.sh" start "$REPO_ROOT/.data" >/dev/null
+    DATABASE_DESCRIPTION="private cluster in .data/ (socket $REPO_ROOT/.data/run; stop it with: make db-stop)"
+else
+    [ -n "${DATABASE_OWNER_URL:-}" ] || die "DATABASE_URL is set, so set DATABASE_OWNER_URL too (the owner role migrates; see README)"
+    DATABASE_DESCRIPTION="external database from DATABASE_URL"
+fi
+
+say "applying migrations"
+"$BIN" migrate --log-level warning
+if [ "${COUNTERSIGN_DEMO_SEED:-1}" = 1 ]; then
+    "$BIN" seed --log-level warning > .data-seed.txt 2>&1 || { cat .data-seed.txt; die "seeding failed"; }
+fi
+"$REPO_ROOT/scripts/dev-certs.sh" "$BIN"
+
+HOST="${COUNTERSIGN_HOST:-127.0.0.1}"; PORT="${COUNTERSIGN_PORT:-8080}"
+cat <<INFO
+
+  Countersign is starting on http://$HOST:$PORT
+    start page     http://$HOST:$PORT/
+    health         http://$HOST:$PORT/health
+    metrics        http://$HOST:$PORT/metrics
+    API document   http://$HOST:$PORT/openapi.yaml
+  Database: $DATABASE_DESCRIPTION
+INFO
+if [ -f .data-seed.txt ]; then sed -n '/demo logins/,$p' .data-seed.txt | sed 's/^/  /'; rm -f .data-seed.txt; fi
+cat <<INFO
+  Sign in:  curl -s -X POST http://$HOST:$PORT/api/v1/sessions -d '{"user":"auditor1","password":"auditor1-demo"}'
+  Ctrl-C stops the service; the next \`make run\` reuses the database.
+
+INFO
+exec "$BIN" serve
