@@ -153,3 +153,32 @@ import Testing
         #expect(result.output.contains("audit.bad_checkpoint"), "\(result.output)")
     }
 }
+
+@Suite struct ServeStartupTests {
+    @Test func serveRefusesToStartAsARoleThatCouldRewriteTheTrail() async throws {
+        let db = try await TestDatabase.fresh()
+        let result = try await CountersignBinary.run(
+            ["serve", "--port", "0", "--log-level", "error"], environment: ["DATABASE_URL": db.url(db.owner)])
+        #expect(result.status != 0)
+        #expect(result.output.contains("storage.unsafe_privileges"), "\(result.output)")
+        #expect(result.output.contains("it owns audit_events"), "\(result.output)")
+    }
+
+    @Test func serveRefusesToStartOnAnUnmigratedDatabase() async throws {
+        let db = try await TestDatabase.empty()
+        let result = try await CountersignBinary.run(
+            ["serve", "--port", "0", "--log-level", "error"], environment: ["DATABASE_URL": db.url(db.app)])
+        #expect(result.status != 0)
+        #expect(result.output.contains("storage.migration_pending"), "\(result.output)")
+    }
+
+    @Test func migrateDryRunListsAndChangesNothing() async throws {
+        let db = try await TestDatabase.empty()
+        let environment = ["DATABASE_OWNER_URL": db.url(db.owner)]
+        let dry = try await CountersignBinary.run(["migrate", "--dry-run", "--log-level", "error"], environment: environment)
+        #expect(dry.status == 0)
+        #expect(dry.output.contains("would apply 0001_audit_trail.sql"))
+        let real = try await CountersignBinary.run(["migrate", "--log-level", "error"], environment: environment)
+        #expect(real.output.contains("applied 0001_audit_trail.sql"), "the dry run must not have applied anything: \(real.output)")
+    }
+}
