@@ -70,6 +70,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CCrypto",
+            linkerSettings: [.linkedLibrary("crypto")]
+        ),
+        .target(
+            name: "Vouchers",
+            dependencies: ["CCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VouchersTests",
+            dependencies: ["Vouchers"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Accounts",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,0 +1,54 @@
+#ifndef COUNTERSIGN_CCRYPTO_H
+#define COUNTERSIGN_CCRYPTO_H
+
+/* A small plain-C surface over OpenSSL 3 for Countersign: signers from PKCS#12 or PEM, detached CAdES CMS for
+ * PAdES, and CMS verification. Every function returns 0 on success or a negative cs_status, and writes a
+ * human-readable reason into err (NUL-terminated, truncated to errlen). Opaque handles are freed by their
+ * *_free function; byte buffers returned through out-parameters are freed with cs_free. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    CS_OK = 0,
+    CS_ERR_ARGUMENT = -1,
+    CS_ERR_PKCS12 = -2,      /* not a PKCS#12 file, wrong password, or no key/certificate inside */
+    CS_ERR_PEM = -3,         /* key or certificate PEM unreadable, or key and certificate do not match */
+    CS_ERR_SIGN = -4,        /* building or signing the CMS failed */
+    CS_ERR_VERIFY = -5,      /* the CMS is malformed or does not verify */
+    CS_ERR_MEMORY = -6,
+} cs_status;
+
+typedef struct cs_signer cs_signer;
+
+/* Loads a signer (private key, certificate, and any further certificates as its chain). Legacy PKCS#12
+ * encodings (RC2-40, 3DES) work: the default and legacy providers are both loaded. */
+int cs_signer_load_pkcs12(const uint8_t *data, size_t len, const char *password, cs_signer **out, char *err, size_t errlen);
+int cs_signer_load_pem(const char *key_pem, const char *password, const char *certs_pem, cs_signer **out, char *err, size_t errlen);
+void cs_signer_free(cs_signer *signer);
+
+/* The signer certificate's subject as an RFC 2253 string, and its key algorithm ("RSA" or "EC"). */
+int cs_signer_subject(const cs_signer *signer, char *buf, size_t buflen);
+const char *cs_signer_algorithm(const cs_signer *signer);
+
+/* Detached CAdES SignedData over the concatenation of parts (the PDF byte ranges, streamed, never copied):
+ * one SignerInfo with content-type, message-digest and ESS signing-certificate-v2 (SHA-256), and no
+ * signing-time (PAdES keeps the time in /M). The signer and chain certificates are included. Signed once. */
+int cs_cms_sign_detached(const cs_signer *signer, const uint8_t *const *parts, const size_t *lengths, size_t count,
+                         uint8_t **der, size_t *der_len, char *err, size_t errlen);
+
+/* Verifies a detached CMS over parts. With roots_pem (one or more PEM certificates) the signer's chain must lead
+ * to one of them; without, only the signature and digest are checked. On success writes the signer subject. */
+int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *const *parts, const size_t *lengths, size_t count,
+                           const char *roots_pem, char *subject, size_t subject_len, char *err, size_t errlen);
+
+void cs_free(void *pointer);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

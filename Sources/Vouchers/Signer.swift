@@ -1,0 +1,53 @@
+import CCrypto
+public import Foundation
+
+/// A private key with its certificate chain, loaded once and reused for every signature.
+///
+/// `@unchecked Sendable`: it owns an OpenSSL key and certificates that are never modified after loading, and
+/// OpenSSL 3 allows concurrent signing with a shared immutable `EVP_PKEY`/`X509` (each call makes its own contexts).
+public final class Signer: @unchecked Sendable {
+    let handle: OpaquePointer
+    /// RFC 2253 subject of the signing certificate.
+    public let subject: String
+    /// "RSA" or "EC".
+    public let algorithm: String
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+        var buffer = [CChar](repeating: 0, count: 512)
+        cs_signer_subject(handle, &buffer, buffer.count)
+        self.subject = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self.algorithm = String(cString: cs_signer_algorithm(handle))
+    }
+
+    deinit { cs_signer_free(handle) }
+
+    /// Loads a PKCS#12 file (legacy RC2/3DES encodings included).
+    public static func pkcs12(_ data: Data, password: String) throws(VoucherError) -> Signer {
+        var handle: OpaquePointer?
+        var error = [CChar](repeating: 0, count: 512)
+        let status = data.withUnsafeBytes { bytes in
+            cs_signer_load_pkcs12(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, password, &handle, &error, error.count)
+        }
+        guard status == 0, let handle else {
+            let message = CCryptoText.message(error)
+            throw VoucherError(message.contains("password") ? .wrongPassword : .badSignerFile, message)
+        }
+        return Signer(handle: handle)
+    }
+
+    /// Loads a PEM private key (optionally encrypted) and a PEM bundle: the signing certificate first, then its chain.
+    public static func pem(key: String, password: String? = nil, certificates: String) throws(VoucherError) -> Signer {
+        var handle: OpaquePointer?
+        var error = [CChar](repeating: 0, count: 512)
+        let status = cs_signer_load_pem(key, password, certificates, &handle, &error, error.count)
+        guard status == 0, let handle else { throw VoucherError(.badSignerFile, CCryptoText.message(error)) }
+        return Signer(handle: handle)
+    }
+}
+
+enum CCryptoText {
+    static func message(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,20 @@
+/// Why a voucher operation was refused, with a stable code that tests and HTTP clients compare.
+public struct VoucherError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case badSignerFile = "voucher.bad_signer_file"
+        case wrongPassword = "voucher.wrong_password"
+        case signingFailed = "voucher.signing_failed"
+        case verificationFailed = "voucher.verification_failed"
+        case badInput = "voucher.bad_input"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}
