@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "countersign",
             dependencies: [
-                "Web", "Storage", "Audit", "Accounts",
+                "Web", "Storage", "Audit", "Accounts", "Vouchers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -46,6 +46,18 @@ int cs_cms_sign_detached(const cs_signer *signer, const uint8_t *const *parts, c
 int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *const *parts, const size_t *lengths, size_t count,
                            const char *roots_pem, char *subject, size_t subject_len, char *err, size_t errlen);
 
+/* Development PKI. Keys and certificates travel as PEM text (NUL-terminated, freed with cs_free).
+ * algorithm: "RSA-2048" or "EC-P256". subject: lines "FIELD=value" (e.g. "C=CN\nO=银行\nCN=业务专用章"), UTF-8.
+ * basic_constraints and key_usage are OpenSSL extension values, e.g. "critical,CA:TRUE,pathlen:0" and
+ * "critical,digitalSignature,nonRepudiation". issuer_cert_pem NULL means self-signed (issuer_key_pem = own key). */
+int cs_generate_key_pem(const char *algorithm, char **key_pem, char *err, size_t errlen);
+int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, const char *issuer_cert_pem, const char *issuer_key_pem,
+                             int days, uint64_t serial, const char *basic_constraints, const char *key_usage, char **cert_pem,
+                             char *err, size_t errlen);
+/* PKCS#12 (AES-256/PBKDF2, as OpenSSL 3 writes by default) of a key, its certificate and a chain PEM bundle. */
+int cs_pkcs12_create(const char *key_pem, const char *cert_pem, const char *chain_pem, const char *password, const char *friendly_name,
+                     uint8_t **der, size_t *der_len, char *err, size_t errlen);
+
 void cs_free(void *pointer);
 
 #ifdef __cplusplus
