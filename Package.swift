@@ -74,8 +74,13 @@ let package = Package(
             linkerSettings: [.linkedLibrary("crypto")]
         ),
         .target(
+            name: "CPDF",
+            cxxSettings: [.define("PODOFO_SHARED")],
+            linkerSettings: [.linkedLibrary("podofo"), .linkedLibrary("stdc++")]
+        ),
+        .target(
             name: "Vouchers",
-            dependencies: ["CCrypto"],
+            dependencies: ["CCrypto", "CPDF"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -124,5 +129,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

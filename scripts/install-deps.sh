@@ -2,7 +2,7 @@
 # Installs the Debian packages Countersign needs (as root), or says exactly which to install (otherwise).
 . "$(dirname "$0")/lib.sh"
 
-PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl"
+PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf"
 
 missing=""
 for pkg in $PACKAGES; do

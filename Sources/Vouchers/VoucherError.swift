@@ -6,6 +6,8 @@ public struct VoucherError: Error, Sendable, Equatable, CustomStringConvertible 
         case signingFailed = "voucher.signing_failed"
         case verificationFailed = "voucher.verification_failed"
         case badInput = "voucher.bad_input"
+        case badForm = "voucher.bad_form"
+        case renderingFailed = "voucher.rendering_failed"
     }
 
     public let code: Code

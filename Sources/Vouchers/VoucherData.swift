@@ -1,0 +1,25 @@
+/// Everything printed on one voucher, taken from the authoritative transaction record (never from a browser).
+public struct VoucherData: Codable, Sendable, Equatable {
+    public let serial: String
+    public let bankName: LocalizedText
+    public let branch: LocalizedText
+    public let teller: String
+    /// As printed, e.g. "2026-11-23 14:05:09 +08:00".
+    public let time: String
+    /// Field id → value as the form defines it (amounts as decimal strings).
+    public let values: [String: String]
+
+    public init(serial: String, bankName: LocalizedText, branch: LocalizedText, teller: String, time: String, values: [String: String]) {
+        self.serial = serial
+        self.bankName = bankName
+        self.branch = branch
+        self.teller = teller
+        self.time = time
+        self.values = values
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case serial, teller, time, values, branch
+        case bankName = "bank_name"
+    }
+}
