@@ -80,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "Vouchers",
-            dependencies: ["CCrypto", "CPDF"],
+            dependencies: ["CCrypto", "CPDF", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

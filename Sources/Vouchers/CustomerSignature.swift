@@ -1,0 +1,43 @@
+import CCrypto
+import Crypto
+public import Foundation
+
+/// The customer's handwritten signature on a voucher, signed with the counter's witness key.
+public enum CustomerSignature {
+    /// Canonical bytes of the strokes (sorted-key JSON with fixed decimals), whose SHA-256 is bound into the signed
+    /// revision, so the stored (encrypted) strokes can later be matched to this very signature.
+    public static func canonicalBytes(_ strokes: [[StrokePoint]]) -> [UInt8] {
+        let text = strokes.map { stroke in
+            "["
+                + stroke.map { String(format: "{\"pressure\":%.3f,\"t\":%.1f,\"x\":%.2f,\"y\":%.2f}", $0.pressure, $0.t, $0.x, $0.y) }.joined(
+                    separator: ",")
+                + "]"
+        }.joined(separator: ",")
+        return Array("[\(text)]".utf8)
+    }
+
+    public static func sign(_ pdf: [UInt8], strokes: [[StrokePoint]], with witness: Signer, at time: Date) throws(VoucherError) -> [UInt8] {
+        let points = strokes.reduce(0) { $0 + $1.count }
+        guard points >= 10, points <= 20_000 else { throw VoucherError(.badInput, "a signature needs 10 to 20,000 points (got \(points))") }
+        let digest = SHA256Hex.of(canonicalBytes(strokes))
+        let request = SignatureRequest(
+            fieldName: "CustomerSignature", rect: (x: 330, y: 24, width: 150, height: 50), appearance: .strokes(strokes), time: time,
+            signerName: "客户签名 Customer signature", reason: "客户确认 Customer confirmation",
+            extraEntries: ["CountersignStrokesSHA256": digest])
+        return try PAdESSigner.sign(pdf, request: request, signer: witness)
+    }
+}
+
+/// The bank's e-seal, stamped last over the voucher.
+public enum BankSeal {
+    public static func stamp(_ pdf: [UInt8], with seal: Signer, name: String, at time: Date) throws(VoucherError) -> [UInt8] {
+        let request = SignatureRequest(
+            fieldName: "BankSeal", rect: (x: 470, y: 14, width: 88, height: 88), appearance: .seal, time: time, signerName: name,
+            reason: "电子印章 Bank e-seal")
+        return try PAdESSigner.sign(pdf, request: request, signer: seal)
+    }
+}
+
+enum SHA256Hex {
+    static func of(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+}

@@ -1,0 +1,75 @@
+public import Foundation
+
+/// What to sign and how it looks.
+public struct SignatureRequest: Sendable {
+    /// The field's name (/T); unique in the document.
+    public var fieldName: String
+    /// Where the visible signature sits on the first page, in points: x, y (bottom-left), width, height.
+    public var rect: (x: Double, y: Double, width: Double, height: Double)
+    public var appearance: SignatureAppearance
+    /// The claimed signing time (/M). PAdES keeps it here, not in the CMS.
+    public var time: Date
+    public var signerName: String?
+    public var reason: String?
+    /// Extra entries for the signature dictionary (covered by the signature), e.g. the strokes' digest.
+    /// Keys are PDF names without the slash; values are written as text strings.
+    public var extraEntries: [String: String]
+
+    public init(
+        fieldName: String, rect: (x: Double, y: Double, width: Double, height: Double), appearance: SignatureAppearance, time: Date,
+        signerName: String? = nil, reason: String? = nil, extraEntries: [String: String] = [:]
+    ) {
+        self.fieldName = fieldName
+        self.rect = rect
+        self.appearance = appearance
+        self.time = time
+        self.signerName = signerName
+        self.reason = reason
+        self.extraEntries = extraEntries
+    }
+}
+
+/// Adds a PAdES signature (ETSI.CAdES.detached) as an incremental update: the original bytes are never touched;
+/// a new revision appends the signature dictionary, the widget with its appearance, the updated page and form,
+/// a classic cross-reference section and trailer. The file is read only at its end, not parsed whole, so signing
+/// costs little more than the CMS signature itself.
+public enum PAdESSigner {
+    /// Bytes reserved for the CMS in /Contents: a signature with two certificates is about 3 KB.
+    public static let defaultReserve = 12 * 1024
+
+    public static func sign(_ pdf: [UInt8], request: SignatureRequest, signer: Signer, reserve: Int = defaultReserve) throws(VoucherError)
+        -> [UInt8]
+    {
+        try validate(request)
+        let structure = try PDFFileStructure(pdf)
+        var update = try SignatureUpdate(structure: structure, request: request, reserve: reserve)
+        var output = pdf
+        if output.last != 10 { output.append(10) }
+        let layout = update.append(to: &output)
+        let ranges = [0..<layout.contentsStart, layout.contentsEnd..<output.count]
+        // Fill /ByteRange in its fixed-width placeholder, then sign exactly those bytes.
+        let byteRange = "0 \(layout.contentsStart) \(layout.contentsEnd) \(output.count - layout.contentsEnd)"
+        let padded = byteRange.padding(toLength: SignatureUpdate.byteRangeWidth, withPad: " ", startingAt: 0)
+        output.replaceSubrange(layout.byteRangeStart..<layout.byteRangeStart + SignatureUpdate.byteRangeWidth, with: Array(padded.utf8))
+        let cms = try CMSSignature.sign(output, ranges: ranges, with: signer)
+        let hex = Array(cms.map { String(format: "%02X", $0) }.joined().utf8)
+        guard hex.count <= layout.contentsEnd - layout.contentsStart - 2 else {
+            throw VoucherError(.signingFailed, "the CMS signature (\(cms.count) bytes) does not fit the \(reserve) bytes reserved")
+        }
+        output.replaceSubrange(layout.contentsStart + 1..<layout.contentsStart + 1 + hex.count, with: hex)
+        return output
+    }
+
+    private static func validate(_ request: SignatureRequest) throws(VoucherError) {
+        guard request.fieldName.range(of: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$", options: .regularExpression) != nil else {
+            throw VoucherError(.badInput, "field name must be 1–64 characters of A–Z, a–z, 0–9, '.', '-', '_'")
+        }
+        let r = request.rect
+        guard r.width > 0, r.height > 0, r.x >= 0, r.y >= 0, r.width < 5000, r.height < 5000 else {
+            throw VoucherError(.badInput, "the signature rectangle is not on the page")
+        }
+        for key in request.extraEntries.keys where key.range(of: "^[A-Za-z][A-Za-z0-9.]{0,63}$", options: .regularExpression) == nil {
+            throw VoucherError(.badInput, "extra entry '\(key)' is not a valid PDF name")
+        }
+    }
+}

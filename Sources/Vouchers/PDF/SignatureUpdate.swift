@@ -1,0 +1,209 @@
+import Foundation
+
+/// The objects of one signature revision and their serialization (ISO 32000-1 §7.5.6 incremental updates,
+/// §12.7.4.5 signature fields, §12.8 digital signatures).
+struct SignatureUpdate {
+    static let byteRangeWidth = 40
+
+    struct Layout {
+        /// Offset of the '<' that opens /Contents, and of the byte after its '>'.
+        let contentsStart: Int
+        let contentsEnd: Int
+        /// Offset of the /ByteRange placeholder's first character inside the brackets.
+        let byteRangeStart: Int
+    }
+
+    private let structure: PDFFileStructure
+    private let request: SignatureRequest
+    private let reserve: Int
+    /// Object number → body bytes (everything between "n 0 obj" and "endobj").
+    private var objects: [(Int, [UInt8])] = []
+    private var signatureObject = 0
+    private var size: Int
+
+    init(structure: PDFFileStructure, request: SignatureRequest, reserve: Int) throws(VoucherError) {
+        self.structure = structure
+        self.request = request
+        self.reserve = reserve
+        self.size = structure.size
+        try build()
+    }
+
+    private mutating func newObject() -> Int {
+        defer { size += 1 }
+        return size
+    }
+
+    private mutating func build() throws(VoucherError) {
+        var catalog = try structure.dictionary(structure.root)
+        let pageReference = try firstPage(catalog)
+        var page = try structure.dictionary(pageReference)
+
+        signatureObject = newObject()
+        let widget = newObject()
+        let appearance = newObject()
+
+        // The form: add the new field to /Fields, creating the AcroForm on the first signature.
+        var catalogChanged = false
+        var fields: [PDFReference] = []
+        var acroForm = PDFDictionary(entries: [])
+        var acroFormReference: PDFReference?
+        if let raw = catalog["AcroForm"] {
+            if let reference = PDFReference(raw) {
+                acroFormReference = reference
+                acroForm = try structure.dictionary(reference)
+            } else {
+                var scanner = PDFScanner(raw)
+                acroForm = try Self.parse { () throws(PDFSyntaxError) in try scanner.dictionary() }
+            }
+            if let rawFields = acroForm["Fields"] {
+                fields = try Self.parse { () throws(PDFSyntaxError) in try PDFScanner.references(inArray: rawFields) }
+            }
+        }
+        try ensureUniqueName(fields)
+        fields.append(PDFReference(number: widget))
+        acroForm["Fields"] = Self.array(fields)
+        acroForm["SigFlags"] = Array("3".utf8)
+        if let acroFormReference {
+            objects.append((acroFormReference.number, acroForm.serialized))
+        } else {
+            let number = newObject()
+            objects.append((number, acroForm.serialized))
+            catalog["AcroForm"] = PDFReference(number: number).bytes
+            catalogChanged = true
+        }
+        // PDF 1.7 with the ETSI extension level that announces PAdES.
+        if catalog["Extensions"] == nil {
+            catalog["Extensions"] = Array("<</ESIC <</BaseVersion /1.7 /ExtensionLevel 2>>>>".utf8)
+            catalogChanged = true
+        }
+        if catalogChanged { objects.append((structure.root.number, catalog.serialized)) }
+
+        // The page: add the widget to /Annots (rewriting the array object if the page refers to one).
+        var annotations: [PDFReference] = []
+        if let raw = page["Annots"] {
+            if let reference = PDFReference(raw) {
+                let array = try structure.rawObject(reference)
+                annotations = try Self.parse { () throws(PDFSyntaxError) in try PDFScanner.references(inArray: array) }
+                objects.append((reference.number, Self.array(annotations + [PDFReference(number: widget)])))
+            } else {
+                annotations = try Self.parse { () throws(PDFSyntaxError) in try PDFScanner.references(inArray: raw) }
+                page["Annots"] = Self.array(annotations + [PDFReference(number: widget)])
+                objects.append((pageReference.number, page.serialized))
+            }
+        } else {
+            page["Annots"] = Self.array([PDFReference(number: widget)])
+            objects.append((pageReference.number, page.serialized))
+        }
+
+        let r = request.rect
+        let rect = "[\(Self.number(r.x)) \(Self.number(r.y)) \(Self.number(r.x + r.width)) \(Self.number(r.y + r.height))]"
+        // Print (4) + Locked (128): shown and printed, not movable.
+        let widgetText =
+            "<</Type /Annot /Subtype /Widget /FT /Sig /T \(Self.textString(request.fieldName)) /V \(signatureObject) 0 R /F 132 "
+            + "/P \(pageReference) /Rect \(rect) /AP <</N \(appearance) 0 R>>>>"
+        objects.append((widget, Array(widgetText.utf8)))
+
+        let stream = Array(request.appearance.contentStream(width: r.width, height: r.height).utf8)
+        let streamHead =
+            "<</Type /XObject /Subtype /Form /BBox [0 0 \(Self.number(r.width)) \(Self.number(r.height))] /Length \(stream.count)>>\nstream\n"
+        objects.append((appearance, Array(streamHead.utf8) + stream + Array("\nendstream".utf8)))
+
+        var signature = "<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M \(Self.pdfDate(request.time))"
+        if let name = request.signerName { signature += " /Name \(Self.textString(name))" }
+        if let reason = request.reason { signature += " /Reason \(Self.textString(reason))" }
+        for (key, value) in request.extraEntries.sorted(by: { $0.key < $1.key }) { signature += " /\(key) \(Self.textString(value))" }
+        signature += " /ByteRange [" + String(repeating: " ", count: Self.byteRangeWidth) + "]"
+        signature += " /Contents <" + String(repeating: "0", count: reserve * 2) + ">>>"
+        objects.append((signatureObject, Array(signature.utf8)))
+    }
+
+    /// Appends the revision to `output` and says where the placeholders landed.
+    mutating func append(to output: inout [UInt8]) -> Layout {
+        var offsets: [(Int, Int)] = []
+        var contentsStart = 0
+        var byteRangeStart = 0
+        for (number, body) in objects.sorted(by: { $0.0 < $1.0 }) {
+            offsets.append((number, output.count))
+            let head = Array("\(number) 0 obj\n".utf8)
+            if number == signatureObject {
+                let bodyStart = output.count + head.count
+                byteRangeStart = bodyStart + Self.find(Array("/ByteRange [".utf8), in: body) + 12
+                contentsStart = bodyStart + Self.find(Array("/Contents <".utf8), in: body) + 10
+            }
+            output += head + body + Array("\nendobj\n".utf8)
+        }
+        let xrefOffset = output.count
+        var xref = "xref\n"
+        // Consecutive object numbers share a subsection.
+        var index = 0
+        while index < offsets.count {
+            var end = index
+            while end + 1 < offsets.count, offsets[end + 1].0 == offsets[end].0 + 1 { end += 1 }
+            xref += "\(offsets[index].0) \(end - index + 1)\n"
+            for (_, offset) in offsets[index...end] { xref += String(format: "%010d 00000 n \n", offset) }
+            index = end + 1
+        }
+        var trailer = "trailer\n<</Size \(size) /Root \(structure.root)"
+        if let info = structure.info { trailer += " /Info \(info)" }
+        if let id = structure.id { trailer += " /ID " + String(decoding: id, as: UTF8.self) }
+        trailer += " /Prev \(structure.startXref)>>\nstartxref\n\(xrefOffset)\n%%EOF\n"
+        output += Array((xref + trailer).utf8)
+        return Layout(contentsStart: contentsStart, contentsEnd: contentsStart + 2 + reserve * 2, byteRangeStart: byteRangeStart)
+    }
+
+    private func firstPage(_ catalog: PDFDictionary) throws(VoucherError) -> PDFReference {
+        guard var node = catalog["Pages"].flatMap(PDFReference.init) else { throw VoucherError(.badInput, "the catalog has no /Pages") }
+        for _ in 0..<16 {
+            let dictionary = try structure.dictionary(node)
+            if dictionary.text("Type")?.trimmingCharacters(in: .whitespaces) == "/Page" { return node }
+            guard let kids = dictionary["Kids"],
+                let first = try Self.parse({ () throws(PDFSyntaxError) in try PDFScanner.references(inArray: kids) }).first
+            else { throw VoucherError(.badInput, "the page tree is empty") }
+            node = first
+        }
+        throw VoucherError(.badInput, "the page tree is too deep")
+    }
+
+    private func ensureUniqueName(_ fields: [PDFReference]) throws(VoucherError) {
+        let name = Self.textString(request.fieldName)
+        for field in fields where (try? structure.dictionary(field))?.text("T") == name {
+            throw VoucherError(.badInput, "the document already has a field named \(request.fieldName)")
+        }
+    }
+
+    private static func parse<T>(_ body: () throws(PDFSyntaxError) -> T) throws(VoucherError) -> T {
+        do { return try body() } catch { throw VoucherError(.badInput, "unreadable PDF structure: \(error)") }
+    }
+
+    private static func array(_ references: [PDFReference]) -> [UInt8] {
+        Array(("[" + references.map(\.description).joined(separator: " ") + "]").utf8)
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int {
+        var index = 0
+        while index + needle.count <= haystack.count {
+            if haystack[index] == needle[0], Array(haystack[index..<index + needle.count]) == needle { return index }
+            index += 1
+        }
+        return 0
+    }
+
+    static func number(_ value: Double) -> String { String(format: "%.2f", value) }
+
+    /// A text string: plain ASCII as a literal string, anything else as UTF-16BE with a byte-order mark (§7.9.2.2).
+    static func textString(_ text: String) -> String {
+        if text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0 != "(" && $0 != ")" && $0 != "\\" }) {
+            return "(\(text))"
+        }
+        return "<FEFF" + text.utf16.map { String(format: "%04X", $0) }.joined() + ">"
+    }
+
+    /// D:YYYYMMDDHHmmSS+08'00' in China Standard Time, as the branch's clocks show.
+    static func pdfDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "(D:%04d%02d%02d%02d%02d%02d+08'00')", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+}

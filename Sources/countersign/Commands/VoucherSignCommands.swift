@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Vouchers
+
+/// Options shared by `voucher sign` and `voucher seal`: input, output and the signer's PKCS#12.
+struct SigningOptions: ParsableArguments {
+    @Option(help: "Input PDF.") var `in`: String
+    @Option(help: "Output PDF (must differ from the input).") var out: String
+    @Option(help: "Password of the PKCS#12 file. Env: COUNTERSIGN_P12_PASSWORD. Default: the development password")
+    var password: String?
+
+    func read() throws -> [UInt8] {
+        guard `in` != out else { throw ValidationError("--out must differ from --in") }
+        guard let data = FileManager.default.contents(atPath: `in`) else { throw ValidationError("cannot read \(`in`)") }
+        guard data.count <= 64 * 1024 * 1024 else { throw ValidationError("\(`in`) is larger than 64 MiB") }
+        return Array(data)
+    }
+
+    func signer(_ path: String) throws -> Signer {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        let secret = password ?? ProcessInfo.processInfo.environment["COUNTERSIGN_P12_PASSWORD"] ?? DevelopmentPKI.password
+        return try Signer.pkcs12(data, password: secret)
+    }
+
+    func write(_ pdf: [UInt8]) throws {
+        try Data(pdf).write(to: URL(fileURLWithPath: out), options: .atomic)
+    }
+}
+
+extension VoucherCommand {
+    struct Sign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the customer's handwritten signature (strokes) as a PAdES signature with the counter witness key.")
+
+        @OptionGroup var io: SigningOptions
+        @Option(help: "Strokes JSON: [[{\"x\":…,\"y\":…,\"t\":…,\"pressure\":…}, …], …]") var strokes: String
+        @Option(help: "Witness PKCS#12.") var p12 = "Certs/witness.p12"
+
+        func run() async throws {
+            let pdf = try io.read()
+            guard let raw = FileManager.default.contents(atPath: strokes), raw.count <= 2 * 1024 * 1024 else {
+                throw ValidationError("cannot read \(strokes) (or it is over 2 MiB)")
+            }
+            let capture = try JSONDecoder().decode([[StrokePoint]].self, from: raw)
+            let signed = try CustomerSignature.sign(pdf, strokes: capture, with: try io.signer(p12), at: Date())
+            try io.write(signed)
+            print("signed: \(io.out)")
+        }
+    }
+
+    struct Seal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stamp the bank's e-seal as the final PAdES signature.")
+
+        @OptionGroup var io: SigningOptions
+        @Option(help: "Seal PKCS#12.") var p12 = "Certs/seal-rsa.p12"
+        @Option(help: "Name shown in validators.") var name = "业务专用章"
+
+        func run() async throws {
+            let sealed = try BankSeal.stamp(try io.read(), with: try io.signer(p12), name: name, at: Date())
+            try io.write(sealed)
+            print("sealed: \(io.out)")
+        }
+    }
+}
