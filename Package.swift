@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VouchersTests",
-            dependencies: ["Vouchers"],
+            dependencies: ["Vouchers", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(

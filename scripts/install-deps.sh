@@ -2,7 +2,7 @@
 # Installs the Debian packages Countersign needs (as root), or says exactly which to install (otherwise).
 . "$(dirname "$0")/lib.sh"
 
-PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf"
+PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf libnss3-tools"
 
 missing=""
 for pkg in $PACKAGES; do
@@ -20,6 +20,14 @@ if [ -n "$missing" ]; then
     else
         die "missing Debian packages:$missing — install them with: sudo apt-get install -y$missing"
     fi
+fi
+
+# pyHanko is the tests' PDF signature oracle (PyPI; the CLI is its own package).
+if ! python3 -c "import pyhanko, pyhanko_certvalidator" >/dev/null 2>&1; then
+    say "installing pyHanko (test oracle) from PyPI"
+    if is_root; then pip_user=""; else pip_user="--user"; fi
+    python3 -m pip install --quiet --disable-pip-version-check $pip_user pyhanko pyhanko-certvalidator pyhanko-cli \
+        || die "could not install pyHanko: python3 -m pip install pyhanko pyhanko-certvalidator pyhanko-cli"
 fi
 
 command -v swift >/dev/null 2>&1 || die "swift is not on PATH: install the Swift 6.3 toolchain (https://www.swift.org/install/linux/)"

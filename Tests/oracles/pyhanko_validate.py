@@ -1,0 +1,36 @@
+"""Validates every signature of a PDF with pyHanko and prints one JSON line per signature.
+
+Used by the Swift tests as a third-party oracle: usage `python3 pyhanko_validate.py FILE.pdf ROOT.pem`.
+Revocation is not checked (the development PKI has no CRL or OCSP responder); trust is the given root only.
+"""
+import json
+import sys
+
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+
+def main() -> int:
+    pdf_path, root_path = sys.argv[1], sys.argv[2]
+    context = ValidationContext(trust_roots=[load_cert_from_pemder(root_path)], allow_fetching=False, revocation_mode="soft-fail")
+    with open(pdf_path, "rb") as handle:
+        reader = PdfFileReader(handle, strict=True)
+        for signature in reader.embedded_signatures:
+            status = validate_pdf_signature(signature, context)
+            print(json.dumps({
+                "field": signature.field_name,
+                "intact": status.intact,
+                "valid": status.valid,
+                "trusted": status.trusted,
+                "coverage": status.coverage.name if status.coverage else None,
+                "modification_level": status.modification_level.name if status.modification_level else None,
+                "bottom_line": status.bottom_line,
+                "summary": status.summary(),
+            }, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
