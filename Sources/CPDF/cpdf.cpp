@@ -84,6 +84,18 @@ void cp_document_free(cp_document *doc) {
     delete doc;
 }
 
+int cp_new_page(cp_document *doc, char *err, size_t errlen) {
+    if (!usable(doc)) return report(CP_ERR_ARGUMENT, err, errlen, "document is not open");
+    return guarded(err, errlen, CP_ERR_PDF, [&] {
+        PdfRect size = doc->page->GetMediaBox();
+        doc->painter.FinishPage();
+        doc->page = doc->document.CreatePage(size);
+        doc->painter.SetPage(doc->page);
+        doc->painter.SetFont(doc->font);
+        return CP_OK;
+    });
+}
+
 int cp_set_color(cp_document *doc, double r, double g, double b, char *err, size_t errlen) {
     if (!usable(doc)) return report(CP_ERR_ARGUMENT, err, errlen, "document is not open");
     return guarded(err, errlen, CP_ERR_PDF, [&] {

@@ -16,6 +16,10 @@ final class PDFCanvas {
 
     deinit { cp_document_free(handle) }
 
+    func newPage() throws(VoucherError) {
+        try check(cp_new_page(handle, &error, error.count))
+    }
+
     func color(_ red: Double, _ green: Double, _ blue: Double) throws(VoucherError) {
         try check(cp_set_color(handle, red, green, blue, &error, error.count))
     }

@@ -27,6 +27,9 @@ typedef struct cp_document cp_document;
 int cp_document_new(double width, double height, const char *font_path, cp_document **out, char *err, size_t errlen);
 void cp_document_free(cp_document *doc);
 
+/* Finishes the current page and starts a new one of the same size; drawing continues there. */
+int cp_new_page(cp_document *doc, char *err, size_t errlen);
+
 int cp_set_color(cp_document *doc, double r, double g, double b, char *err, size_t errlen);
 int cp_text(cp_document *doc, double x, double y, double size, const char *utf8, char *err, size_t errlen);
 /* Width of utf8 at size points in the document's font, for alignment. */

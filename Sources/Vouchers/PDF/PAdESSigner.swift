@@ -52,12 +52,25 @@ public enum PAdESSigner {
         let padded = byteRange.padding(toLength: SignatureUpdate.byteRangeWidth, withPad: " ", startingAt: 0)
         output.replaceSubrange(layout.byteRangeStart..<layout.byteRangeStart + SignatureUpdate.byteRangeWidth, with: Array(padded.utf8))
         let cms = try CMSSignature.sign(output, ranges: ranges, with: signer)
-        let hex = Array(cms.map { String(format: "%02X", $0) }.joined().utf8)
+        let hex = Hex.upper(cms)
         guard hex.count <= layout.contentsEnd - layout.contentsStart - 2 else {
             throw VoucherError(.signingFailed, "the CMS signature (\(cms.count) bytes) does not fit the \(reserve) bytes reserved")
         }
         output.replaceSubrange(layout.contentsStart + 1..<layout.contentsStart + 1 + hex.count, with: hex)
         return output
+    }
+
+    /// Upper-case hex without going through String: this runs once per signature on every seal.
+    enum Hex {
+        private static let digits = Array("0123456789ABCDEF".utf8)
+        static func upper(_ bytes: [UInt8]) -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: bytes.count * 2)
+            for (index, byte) in bytes.enumerated() {
+                out[2 * index] = digits[Int(byte >> 4)]
+                out[2 * index + 1] = digits[Int(byte & 0x0F)]
+            }
+            return out
+        }
     }
 
     private static func validate(_ request: SignatureRequest) throws(VoucherError) {

@@ -2,5 +2,5 @@ import ArgumentParser
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure throughput against a real PostgreSQL (results go in the README).", subcommands: [BenchAudit.self])
+        abstract: "Measure throughput against a real PostgreSQL (results go in the README).", subcommands: [BenchAudit.self, BenchSeal.self])
 }

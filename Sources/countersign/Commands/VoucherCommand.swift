@@ -4,7 +4,7 @@ import Vouchers
 
 struct VoucherCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "voucher", abstract: "Render, customer-sign and e-seal vouchers.", subcommands: [Render.self, Sign.self, Seal.self])
+        commandName: "voucher", abstract: "Render, customer-sign and e-seal vouchers.", subcommands: [Render.self, Sign.self, Seal.self, Verify.self])
 
     struct Render: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Render a voucher PDF from a form of the catalogue and a data file.")

@@ -62,3 +62,35 @@ extension VoucherCommand {
         }
     }
 }
+
+extension VoucherCommand {
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every signature of a PDF with its integrity and certificate chain; exit 1 if any fails.")
+
+        @Argument(help: "The PDF to check.") var file: String
+        @Option(help: "Trusted root certificates (PEM). Env: COUNTERSIGN_TRUSTED_ROOTS.") var roots: String?
+
+        func run() async throws {
+            let rootsPath = roots ?? ProcessInfo.processInfo.environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem"
+            guard let rootsPEM = try? String(contentsOfFile: rootsPath, encoding: .utf8) else { throw ValidationError("cannot read \(rootsPath)") }
+            guard let data = FileManager.default.contents(atPath: file), data.count <= 64 * 1024 * 1024 else {
+                throw ValidationError("cannot read \(file) (or it is over 64 MiB)")
+            }
+            let reports = try PAdESVerifier.verify(Array(data), trustedRootsPEM: rootsPEM)
+            guard !reports.isEmpty else {
+                print("no signatures in \(file)")
+                throw ExitCode(1)
+            }
+            for report in reports {
+                print("\(report.field): \(report.isValid ? "VALID" : "INVALID")")
+                print("  signer: \(report.signer)")
+                print("  claimed time: \(report.claimedTime)")
+                print("  covers: \(report.coverage.rawValue)")
+                print("  intact: \(report.intact ? "yes" : "no")    chain to trusted root: \(report.chainTrusted ? "yes" : "no")")
+                if let problem = report.problem { print("  problem: \(problem)") }
+            }
+            if reports.contains(where: { !$0.isValid }) { throw ExitCode(1) }
+        }
+    }
+}

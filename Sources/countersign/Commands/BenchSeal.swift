@@ -1,0 +1,155 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Vouchers
+
+/// Seals many copies of a voucher in one process on every core, as the service would, and compares with pyHanko.
+struct BenchSeal: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "seal", abstract: "E-seal throughput: RSA, ECDSA, a 20-page file, pyHanko.")
+
+    @Option(help: "Documents per measurement.") var documents = 2000
+    @Option(help: "Documents for pyHanko (it is slow).") var pyhankoDocuments = 40
+    @Option(help: "Folder of the development PKI.") var certs = "Certs"
+    @Option(help: "The pyHanko comparison script.") var pyhankoScript = "benchmarks/compare_pyhanko.py"
+    @Flag(help: "Skip the pyHanko comparison.") var noPyhanko = false
+
+    struct Measurement {
+        let name: String
+        let documents: Int
+        let seconds: Double
+        let latencies: [Double]
+        var perSecond: Double { Double(documents) / seconds }
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000 }
+    }
+
+    func run() async throws {
+        guard (1...1_000_000).contains(documents), (1...10_000).contains(pyhankoDocuments) else { throw ValidationError("documents out of range") }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let (form, data) = try loadExample()
+        let customerSigned = try CustomerSignature.sign(
+            try VoucherRenderer().render(form: form, data: data), strokes: Self.sampleStrokes, with: try signer("witness"), at: Date())
+        let long = try BenchmarkDocuments.longDocument(pages: 20)
+        print(
+            "bench seal: \(cores) cores; 1-page voucher \(customerSigned.count / 1024) KB (already customer-signed), 20-page file \(long.count / 1024) KB"
+        )
+        print("case                          docs   docs/s   per core   p50 ms   p99 ms")
+        var results: [Measurement] = []
+        for (name, input, stem, count) in [
+            ("1-page voucher, RSA-2048", customerSigned, "seal-rsa", documents),
+            ("1-page voucher, ECDSA P-256", customerSigned, "seal-ec", documents),
+            ("20-page 1 MB file, RSA-2048", long, "seal-rsa", max(documents / 4, 1)),
+        ] {
+            let result = try measure(name, input: input, seal: try signer(stem), documents: count, cores: cores)
+            results.append(result)
+            print(
+                String(
+                    format: "%@ %6d %8.0f %10.0f %8.2f %8.2f", name.padding(toLength: 29, withPad: " ", startingAt: 0) as NSString, count,
+                    result.perSecond, result.perSecond / Double(cores),
+                    result.percentile(0.5), result.percentile(0.99)))
+        }
+        print(String(format: "peak RSS: %.0f MB", Self.peakResidentMegabytes()))
+        if !noPyhanko { try comparePyHanko(input: customerSigned, ours: results[0]) }
+    }
+
+    private func measure(_ name: String, input: [UInt8], seal: Signer, documents: Int, cores: Int) throws -> Measurement {
+        let latencies = LatencyBuffer(count: documents)
+        let failures = Counter()
+        let started = DispatchTime.now().uptimeNanoseconds
+        // One worker per core, each sealing its share; a shared immutable signer, one output per document.
+        DispatchQueue.concurrentPerform(iterations: cores) { worker in
+            var index = worker
+            while index < documents {
+                let begin = DispatchTime.now().uptimeNanoseconds
+                do {
+                    _ = try BankSeal.stamp(input, with: seal, name: "业务专用章", at: Date())
+                } catch {
+                    failures.increment()
+                }
+                latencies.set(index, Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
+                index += cores
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        guard failures.value == 0 else { throw ValidationError("\(failures.value) of \(documents) seals failed in \(name)") }
+        return Measurement(name: name, documents: documents, seconds: seconds, latencies: latencies.sorted())
+    }
+
+    private func comparePyHanko(input: [UInt8], ours: Measurement) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-voucher-\(UUID().uuidString).pdf").path
+        try Data(input).write(to: URL(fileURLWithPath: path))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", pyhankoScript, path, "\(certs)/seal-rsa.p12", DevelopmentPKI.password, "\(pyhankoDocuments)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        struct PyHanko: Decodable {
+            let per_second: Double
+            let p50_ms: Double
+        }
+        guard process.terminationStatus == 0, let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last,
+            let result = try? JSONDecoder().decode(PyHanko.self, from: Data(line.utf8))
+        else {
+            print("pyHanko comparison: not available (install pyhanko, or pass --no-pyhanko)")
+            return
+        }
+        print(
+            String(
+                format:
+                    "pyHanko, same input, RSA-2048, visible stamp, 1 process: %.1f docs/s (p50 %.1f ms); ours per core: %.0f docs/s = %.0f× pyHanko",
+                result.per_second, result.p50_ms, ours.perSecond / Double(ProcessInfo.processInfo.activeProcessorCount),
+                ours.perSecond / Double(ProcessInfo.processInfo.activeProcessorCount) / result.per_second))
+    }
+
+    private func loadExample() throws -> (FormDefinition, VoucherData) {
+        let form = try FormDefinition.load(URL(fileURLWithPath: "Forms/cash-withdrawal.json"))
+        let data = try JSONDecoder().decode(VoucherData.self, from: try Data(contentsOf: URL(fileURLWithPath: "Forms/cash-withdrawal.example.json")))
+        return (form, data)
+    }
+
+    private func signer(_ stem: String) throws -> Signer {
+        guard let data = FileManager.default.contents(atPath: "\(certs)/\(stem).p12") else {
+            throw ValidationError("\(certs)/\(stem).p12 is missing: run `countersign certs init` (or `make run`) first")
+        }
+        return try Signer.pkcs12(data, password: DevelopmentPKI.password)
+    }
+
+    static let sampleStrokes: [[StrokePoint]] = (0..<3).map { stroke in
+        (0..<40).map { index in
+            let t = Double(index) / 39
+            return StrokePoint(
+                x: 40 + Double(stroke) * 90 + t * 70, y: 60 + 25 * sin(t * 6.28 + Double(stroke)), t: Double(index * 12), pressure: 0.5)
+        }
+    }
+
+    /// VmHWM from /proc: the most memory this process has held at once.
+    static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        let kilobytes = Double(line.split(separator: " ").compactMap { Double($0) }.first ?? 0)
+        return kilobytes / 1024
+    }
+}
+
+/// Per-document latencies written by the benchmark's workers.
+final class LatencyBuffer: @unchecked Sendable {
+    // Safe: worker w writes only indices w, w + cores, …, so no two threads touch the same element, and the
+    // buffer is read only after concurrentPerform has returned.
+    private let storage: UnsafeMutableBufferPointer<Double>
+    init(count: Int) { storage = .allocate(capacity: count) }
+    deinit { storage.deallocate() }
+    func set(_ index: Int, _ value: Double) { storage[index] = value }
+    func sorted() -> [Double] { Array(storage).sorted() }
+}
+
+/// A failure count shared by the benchmark's workers.
+final class Counter: @unchecked Sendable {
+    // Safe: every access holds the lock.
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}

@@ -1,0 +1,39 @@
+"""Seals the same input with pyHanko, with a visible stamp, and prints documents per second as JSON.
+
+`countersign bench seal` runs this in the same run as its own measurement and prints the ratio.
+usage: compare_pyhanko.py INPUT.pdf SEAL.p12 PASSWORD COUNT
+"""
+import io
+import json
+import sys
+import time
+
+from pyhanko import stamp
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+
+
+def main() -> int:
+    path, p12, password, count = sys.argv[1], sys.argv[2], sys.argv[3].encode(), int(sys.argv[4])
+    data = open(path, "rb").read()
+    signer = signers.SimpleSigner.load_pkcs12(p12, passphrase=password)  # loaded once, as we do
+    style = stamp.TextStampStyle(stamp_text="Bank seal\n%(ts)s", border_width=2)
+    latencies = []
+    started = time.perf_counter()
+    for _ in range(count):
+        begin = time.perf_counter()
+        writer = IncrementalPdfFileWriter(io.BytesIO(data))
+        meta = signers.PdfSignatureMetadata(field_name="BankSeal", subfilter=fields.SigSeedSubFilter.PADES)
+        pdf_signer = signers.PdfSigner(
+            meta, signer=signer, stamp_style=style, new_field_spec=fields.SigFieldSpec("BankSeal", box=(470, 14, 558, 102)))
+        pdf_signer.sign_pdf(writer).getvalue()
+        latencies.append(time.perf_counter() - begin)
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    print(json.dumps({"documents": count, "seconds": elapsed, "per_second": count / elapsed,
+                      "p50_ms": latencies[len(latencies) // 2] * 1000, "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
