@@ -12,11 +12,11 @@ public enum SignatureAppearance: Sendable {
     func contentStream(width: Double, height: Double) -> String {
         switch self {
         case .strokes(let strokes): return Self.strokeStream(strokes, width: width, height: height)
-        case .seal: return Self.sealStream(width: width, height: height)
+        case .seal: return SealStreamCache.shared.stream(width: width, height: height)
         }
     }
 
-    private static func number(_ value: Double) -> String { String(format: "%.2f", value) }
+    private static func number(_ value: Double) -> String { PDFNumber.fixed2(value) }
 
     private static func strokeStream(_ strokes: [[StrokePoint]], width: Double, height: Double) -> String {
         let points = strokes.flatMap { $0 }
@@ -48,7 +48,7 @@ public enum SignatureAppearance: Sendable {
         return out + "Q\n"
     }
 
-    private static func sealStream(width: Double, height: Double) -> String {
+    fileprivate static func sealStream(width: Double, height: Double) -> String {
         let size = min(width, height)
         let (cx, cy) = (width / 2, height / 2)
         let outer = size / 2 - 2
@@ -84,6 +84,24 @@ public enum SignatureAppearance: Sendable {
             + "\(number(cx - k)) \(number(cy + r)) \(number(cx - r)) \(number(cy + k)) \(number(cx - r)) \(number(cy)) c "
             + "\(number(cx - r)) \(number(cy - k)) \(number(cx - k)) \(number(cy - r)) \(number(cx)) \(number(cy - r)) c "
             + "\(number(cx + k)) \(number(cy - r)) \(number(cx + r)) \(number(cy - k)) \(number(cx + r)) \(number(cy)) c\n"
+    }
+}
+
+/// The seal's drawing depends only on its box: computed once per size, not once per document.
+final class SealStreamCache: @unchecked Sendable {
+    static let shared = SealStreamCache()
+    // Safe: the dictionary is only touched under the lock.
+    private let lock = NSLock()
+    private var streams: [String: String] = [:]
+
+    func stream(width: Double, height: Double) -> String {
+        let key = "\(width)x\(height)"
+        return lock.withLock {
+            if let stream = streams[key] { return stream }
+            let stream = SignatureAppearance.sealStream(width: width, height: height)
+            if streams.count < 64 { streams[key] = stream }
+            return stream
+        }
     }
 }
 

@@ -113,9 +113,10 @@ struct SignatureUpdate {
         if let name = request.signerName { signature += " /Name \(Self.textString(name))" }
         if let reason = request.reason { signature += " /Reason \(Self.textString(reason))" }
         for (key, value) in request.extraEntries.sorted(by: { $0.key < $1.key }) { signature += " /\(key) \(Self.textString(value))" }
-        signature += " /ByteRange [" + String(repeating: " ", count: Self.byteRangeWidth) + "]"
-        signature += " /Contents <" + String(repeating: "0", count: reserve * 2) + ">>>"
-        objects.append((signatureObject, Array(signature.utf8)))
+        signature += " /ByteRange [" + String(repeating: " ", count: Self.byteRangeWidth) + "] /Contents <"
+        // The placeholder is built as bytes: String(repeating:) appends character by character and cost a third
+        // of a seal's time here.
+        objects.append((signatureObject, Array(signature.utf8) + [UInt8](repeating: UInt8(ascii: "0"), count: reserve * 2) + Array(">>>".utf8)))
     }
 
     /// Appends the revision to `output` and says where the placeholders landed.
@@ -141,7 +142,7 @@ struct SignatureUpdate {
             var end = index
             while end + 1 < offsets.count, offsets[end + 1].0 == offsets[end].0 + 1 { end += 1 }
             xref += "\(offsets[index].0) \(end - index + 1)\n"
-            for (_, offset) in offsets[index...end] { xref += String(format: "%010d 00000 n \n", offset) }
+            for (_, offset) in offsets[index...end] { xref += PDFNumber.padded(offset, width: 10) + " 00000 n \n" }
             index = end + 1
         }
         var trailer = "trailer\n<</Size \(size) /Root \(structure.root)"
@@ -189,7 +190,7 @@ struct SignatureUpdate {
         return 0
     }
 
-    static func number(_ value: Double) -> String { String(format: "%.2f", value) }
+    static func number(_ value: Double) -> String { PDFNumber.fixed2(value) }
 
     /// A text string: plain ASCII as a literal string, anything else as UTF-16BE with a byte-order mark (§7.9.2.2).
     static func textString(_ text: String) -> String {
@@ -201,9 +202,21 @@ struct SignatureUpdate {
 
     /// D:YYYYMMDDHHmmSS+08'00' in China Standard Time, as the branch's clocks show.
     static func pdfDate(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "(D:%04d%02d%02d%02d%02d%02d+08'00')", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        // Civil date from the day count (proleptic Gregorian), without a Calendar per signature.
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + 8 * 3600
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let p = PDFNumber.padded
+        let clock = p(secondOfDay / 3600, 2) + p(secondOfDay % 3600 / 60, 2) + p(secondOfDay % 60, 2)
+        return "(D:\(p(year, 4))\(p(month, 2))\(p(day, 2))\(clock)+08'00')"
     }
 }
