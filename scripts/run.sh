@@ -26,6 +26,9 @@ if [ "${COUNTERSIGN_DEMO_SEED:-1}" = 1 ]; then
     "$BIN" seed --log-level warning > .data-seed.txt 2>&1 || { cat .data-seed.txt; die "seeding failed"; }
 fi
 "$REPO_ROOT/scripts/dev-certs.sh" "$BIN"
+if [ "${COUNTERSIGN_DEMO_SEED:-1}" = 1 ]; then
+    "$BIN" seals import --log-level warning
+fi
 
 HOST="${COUNTERSIGN_HOST:-127.0.0.1}"; PORT="${COUNTERSIGN_PORT:-8080}"
 cat <<INFO

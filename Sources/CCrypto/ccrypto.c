@@ -1,3 +1,4 @@
+#define _GNU_SOURCE  // timegm
 // OpenSSL 3 behind a plain C surface (see include/ccrypto.h). Every OpenSSL failure is turned into a status
 // code and a message here, so the Swift side never sees OpenSSL's error queue.
 #include "ccrypto.h"
@@ -15,6 +16,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 struct cs_signer {
     EVP_PKEY *key;
@@ -118,6 +120,19 @@ int cs_signer_subject(const cs_signer *signer, char *buf, size_t buflen) {
     int n = BIO_read(bio, buf, (int)buflen - 1);
     buf[n > 0 ? n : 0] = '\0';
     BIO_free(bio);
+    return CS_OK;
+}
+
+static int64_t asn1_time_seconds(const ASN1_TIME *time) {
+    struct tm tm;
+    if (!time || ASN1_TIME_to_tm(time, &tm) != 1) return 0;
+    return (int64_t)timegm(&tm);
+}
+
+int cs_signer_validity(const cs_signer *signer, int64_t *not_before, int64_t *not_after) {
+    if (!signer || !not_before || !not_after) return CS_ERR_ARGUMENT;
+    *not_before = asn1_time_seconds(X509_get0_notBefore(signer->cert));
+    *not_after = asn1_time_seconds(X509_get0_notAfter(signer->cert));
     return CS_OK;
 }
 

@@ -11,6 +11,9 @@ public final class Signer: @unchecked Sendable {
     public let subject: String
     /// "RSA" or "EC".
     public let algorithm: String
+    /// The certificate's validity window.
+    public let notBefore: Date
+    public let notAfter: Date
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -18,6 +21,11 @@ public final class Signer: @unchecked Sendable {
         cs_signer_subject(handle, &buffer, buffer.count)
         self.subject = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         self.algorithm = String(cString: cs_signer_algorithm(handle))
+        var from: Int64 = 0
+        var until: Int64 = 0
+        cs_signer_validity(handle, &from, &until)
+        self.notBefore = Date(timeIntervalSince1970: Double(from))
+        self.notAfter = Date(timeIntervalSince1970: Double(until))
     }
 
     deinit { cs_signer_free(handle) }

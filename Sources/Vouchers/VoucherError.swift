@@ -8,6 +8,9 @@ public struct VoucherError: Error, Sendable, Equatable, CustomStringConvertible 
         case badInput = "voucher.bad_input"
         case badForm = "voucher.bad_form"
         case renderingFailed = "voucher.rendering_failed"
+        case unknownSeal = "voucher.unknown_seal"
+        case sealRevoked = "voucher.seal_revoked"
+        case sealExpired = "voucher.seal_expired"
     }
 
     public let code: Code

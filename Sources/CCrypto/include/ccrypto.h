@@ -35,6 +35,9 @@ void cs_signer_free(cs_signer *signer);
 int cs_signer_subject(const cs_signer *signer, char *buf, size_t buflen);
 const char *cs_signer_algorithm(const cs_signer *signer);
 
+/* The signing certificate's validity window as seconds since the Unix epoch. */
+int cs_signer_validity(const cs_signer *signer, int64_t *not_before, int64_t *not_after);
+
 /* Detached CAdES SignedData over the concatenation of parts (the PDF byte ranges, streamed, never copied):
  * one SignerInfo with content-type, message-digest and ESS signing-certificate-v2 (SHA-256), and no
  * signing-time (PAdES keeps the time in /M). The signer and chain certificates are included. Signed once. */

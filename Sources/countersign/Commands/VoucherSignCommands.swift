@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Storage
 import Vouchers
+import Web
 
 /// Options shared by `voucher sign` and `voucher seal`: input, output and the signer's PKCS#12.
 struct SigningOptions: ParsableArguments {
@@ -49,16 +51,25 @@ extension VoucherCommand {
     }
 
     struct Seal: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stamp the bank's e-seal as the final PAdES signature.")
+        static let configuration = CommandConfiguration(
+            abstract: "Stamp a registered e-seal as the final PAdES signature; the use is recorded in the audit trail.")
 
+        @OptionGroup var options: GlobalOptions
         @OptionGroup var io: SigningOptions
-        @Option(help: "Seal PKCS#12.") var p12 = "Certs/seal-rsa.p12"
-        @Option(help: "Name shown in validators.") var name = "业务专用章"
+        @Option(help: "Seal id from the registry (`countersign seals list`).") var seal: String
+        @Option(help: "Who applies the seal (recorded in the audit trail).") var actor =
+            "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")"
 
         func run() async throws {
-            let sealed = try BankSeal.stamp(try io.read(), with: try io.signer(p12), name: name, at: Date())
+            let pdf = try io.read()
+            let password = io.password ?? SealsCommand.password()
+            let (seal, actor, file) = (seal, actor, io.in)
+            let sealed = try await Database.with(try options.appDatabase(), logger: try options.makeLogger()) { database in
+                try await SealUse(database: database, password: password).stamp(
+                    pdf, sealID: seal, actor: actor, terminal: nil, subject: "file:\(file)")
+            }
             try io.write(sealed)
-            print("sealed: \(io.out)")
+            print("sealed: \(io.out) with \(seal)")
         }
     }
 }

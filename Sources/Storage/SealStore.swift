@@ -1,0 +1,100 @@
+public import Audit
+import Foundation
+import PostgresNIO
+
+/// A registered e-seal as the database holds it.
+public struct SealRecord: Sendable, Equatable {
+    public let id: String
+    public let nameZH: String
+    public let nameEN: String
+    public let branch: String
+    public let algorithm: String
+    public let certificateSubject: String
+    public let keyFile: String
+    public let validFrom: AuditTimestamp
+    public let validUntil: AuditTimestamp
+    public let state: String
+
+    public init(
+        id: String, nameZH: String, nameEN: String, branch: String, algorithm: String, certificateSubject: String, keyFile: String,
+        validFrom: AuditTimestamp, validUntil: AuditTimestamp, state: String = "active"
+    ) {
+        self.id = id
+        self.nameZH = nameZH
+        self.nameEN = nameEN
+        self.branch = branch
+        self.algorithm = algorithm
+        self.certificateSubject = certificateSubject
+        self.keyFile = keyFile
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.state = state
+    }
+}
+
+/// The seal registry in PostgreSQL. Registration, revocation and every use are audit events.
+public enum SealStore {
+    static let columns = """
+        id, name_zh, name_en, branch_code, algorithm, certificate_subject, key_file,
+        (extract(epoch FROM valid_from) * 1000000)::int8, (extract(epoch FROM valid_until) * 1000000)::int8, state
+        """
+
+    public static func all(in tx: Transaction) async throws -> [SealRecord] {
+        try await records(try await tx.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM seals ORDER BY id")))
+    }
+
+    public static func find(_ id: String, in tx: Transaction) async throws -> SealRecord? {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return try await records(try await tx.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM seals WHERE id = $1", binds: binds))).first
+    }
+
+    /// Adds the seal, or refreshes its description; never touches its state. As the owner role.
+    public static func register(_ seal: SealRecord, actor: String, in tx: Transaction) async throws {
+        try await tx.query(
+            """
+            INSERT INTO seals (id, name_zh, name_en, branch_code, algorithm, certificate_subject, key_file, appearance, valid_from, valid_until)
+            VALUES (\(seal.id), \(seal.nameZH), \(seal.nameEN), \(seal.branch), \(seal.algorithm), \(seal.certificateSubject), \(seal.keyFile),
+                    'round-red', timestamptz 'epoch' + \(seal.validFrom.microsecondsSinceEpoch) * interval '1 microsecond',
+                    timestamptz 'epoch' + \(seal.validUntil.microsecondsSinceEpoch) * interval '1 microsecond')
+            ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, algorithm = excluded.algorithm,
+                certificate_subject = excluded.certificate_subject, key_file = excluded.key_file,
+                valid_from = excluded.valid_from, valid_until = excluded.valid_until
+            """)
+        try await AuditLog.append(
+            AuditEvent(
+                actor: actor, branch: seal.branch, action: "seal.registered", subject: "seal:\(seal.id)",
+                payload: [
+                    "name_zh": .string(seal.nameZH), "algorithm": .string(seal.algorithm), "certificate": .string(seal.certificateSubject),
+                    "valid_until_us": .integer(seal.validUntil.microsecondsSinceEpoch),
+                ]),
+            in: tx)
+    }
+
+    /// Revokes for good. Returns false if there is no such active seal.
+    public static func revoke(_ id: String, reason: String, actor: String, in tx: Transaction) async throws -> Bool {
+        let rows = try await tx.query(
+            "UPDATE seals SET state = 'revoked', revoked_at = now(), revoked_reason = \(reason) WHERE id = \(id) AND state = 'active' RETURNING branch_code"
+        )
+        var branch: String?
+        for try await code in rows.decode(String.self) { branch = code }
+        guard let branch else { return false }
+        try await AuditLog.append(
+            AuditEvent(actor: actor, branch: branch, action: "seal.revoked", subject: "seal:\(id)", payload: ["reason": .string(reason)]), in: tx)
+        return true
+    }
+
+    private static func records(_ rows: PostgresRowSequence) async throws -> [SealRecord] {
+        var seals: [SealRecord] = []
+        for try await (id, zh, en, branch, algorithm, subject, keyFile, from, until, state) in rows.decode(
+            (String, String, String, String, String, String, String, Int64, Int64, String).self)
+        {
+            seals.append(
+                SealRecord(
+                    id: id, nameZH: zh, nameEN: en, branch: branch, algorithm: algorithm, certificateSubject: subject, keyFile: keyFile,
+                    validFrom: AuditTimestamp(microsecondsSinceEpoch: from), validUntil: AuditTimestamp(microsecondsSinceEpoch: until),
+                    state: state))
+        }
+        return seals
+    }
+}

@@ -1,0 +1,50 @@
+import Audit
+import Crypto
+public import Foundation
+public import Storage
+public import Vouchers
+
+/// Stamping a registered seal: the registry decides whether the seal may be used now, and the use is an audit
+/// event committed before the sealed file is handed out — there is no sealed voucher without its record.
+public struct SealUse: Sendable {
+    public let database: Database
+    public let password: String
+
+    public init(database: Database, password: String) {
+        self.database = database
+        self.password = password
+    }
+
+    public func stamp(_ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, at time: Date = Date()) async throws
+        -> [UInt8]
+    {
+        guard let seal = try await database.read({ try await SealStore.find(sealID, in: $0) }) else {
+            throw VoucherError(.unknownSeal, "no seal \(sealID) is registered")
+        }
+        guard seal.state == "active" else { throw VoucherError(.sealRevoked, "seal \(sealID) was revoked") }
+        let now = AuditTimestamp(time)
+        guard now >= seal.validFrom, now <= seal.validUntil else {
+            throw VoucherError(.sealExpired, "seal \(sealID) may be used from \(seal.validFrom) until \(seal.validUntil)")
+        }
+        let signer = try SignerCache.shared.signer(keyFile: seal.keyFile, password: password)
+        guard time >= signer.notBefore, time <= signer.notAfter else {
+            throw VoucherError(.sealExpired, "the certificate of seal \(sealID) is valid until \(signer.notAfter) only")
+        }
+        let sealed = try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, at: time)
+        try await database.transaction { tx in
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: actor, branch: seal.branch, terminal: terminal, action: "seal.used", subject: subject,
+                    payload: [
+                        "seal": .string(seal.id), "certificate": .string(signer.subject),
+                        "input_sha256": .string(Digest.hex(pdf)), "output_sha256": .string(Digest.hex(sealed)),
+                    ]),
+                in: tx)
+        }
+        return sealed
+    }
+}
+
+enum Digest {
+    static func hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+}
