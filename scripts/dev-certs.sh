@@ -9,3 +9,7 @@ BIN="${1:?usage: scripts/dev-certs.sh PATH_TO_COUNTERSIGN}"
 
 "$BIN" audit keygen --key Certs/audit-checkpoint.key --if-missing
 "$BIN" certs init --dir Certs --if-missing
+# AES-256-GCM key for customer data and signature strokes at rest (outside the database).
+if [ ! -f Certs/data-encryption.key ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 > Certs/data-encryption.key)
+fi

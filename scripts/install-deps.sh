@@ -23,8 +23,8 @@ if [ -n "$missing" ]; then
 fi
 
 # pyHanko is the tests' PDF signature oracle (PyPI; the CLI is its own package).
-if ! python3 -c "import pyhanko, pyhanko_certvalidator" >/dev/null 2>&1; then
-    say "installing pyHanko (test oracle) from PyPI"
+if ! python3 -c "import pyhanko, pyhanko_certvalidator, openapi_spec_validator, yaml" >/dev/null 2>&1; then
+    say "installing pyHanko and openapi-spec-validator (test oracles) from PyPI"
     if is_root; then pip_user=""; else pip_user="--user"; fi
     python3 -m pip install --quiet --disable-pip-version-check $pip_user pyhanko pyhanko-certvalidator pyhanko-cli \
         || die "could not install pyHanko: python3 -m pip install pyhanko pyhanko-certvalidator pyhanko-cli"

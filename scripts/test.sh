@@ -9,6 +9,10 @@ cd "$REPO_ROOT"
 say "checking formatting (swift format lint; \`make format\` fixes it)"
 swift format lint --strict --recursive Package.swift Sources Tests || die "formatting differs: run make format"
 
+say "checking the OpenAPI document (openapi-spec-validator)"
+python3 -c "import yaml, sys; from openapi_spec_validator import validate; validate(yaml.safe_load(open(sys.argv[1])))" \
+    Sources/Web/Resources/openapi.yaml || die "Sources/Web/Resources/openapi.yaml is not a valid OpenAPI document"
+
 say "building (debug, with tests)"
 swift build --build-tests 2>&1 | tee .build-test.log | grep -E "error|warning: .*Sources|Compiling|Build complete" | grep -v "^\[" || true
 grep -q "error:" .build-test.log && die "build failed (see .build-test.log)"

@@ -46,6 +46,13 @@ public enum Directory {
         return nil
     }
 
+    /// A branch's Chinese and English names.
+    public static func branchNames(_ code: String, in tx: Transaction) async throws -> (String, String)? {
+        let rows = try await tx.query("SELECT name_zh, name_en FROM branches WHERE code = \(code)")
+        for try await names in rows.decode((String, String).self) { return names }
+        return nil
+    }
+
     /// Returns false if the session was already gone.
     public static func revokeSession(token: SessionToken, in tx: Transaction) async throws -> Bool {
         let rows = try await tx.query(

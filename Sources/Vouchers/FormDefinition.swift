@@ -44,6 +44,11 @@ public struct FormDefinition: Codable, Sendable, Equatable {
 public struct LocalizedText: Codable, Sendable, Equatable {
     public let zh: String
     public let en: String
+
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
 }
 
 public struct FormField: Codable, Sendable, Equatable {

@@ -2,6 +2,7 @@ import Audit
 public import HTTPTypes
 import Hummingbird
 import Storage
+import Vouchers
 
 /// An error as the API reports it: HTTP status, stable machine-readable code, and a message for people.
 public struct AppError: Error, Sendable {
@@ -28,6 +29,14 @@ public struct AppError: Error, Sendable {
             case .notFound: return AppError(.notFound, code: error.code.rawValue, error.message)
             case .unavailable: return AppError(.serviceUnavailable, code: error.code.rawValue, "the database is unavailable")
             default: return AppError(.internalServerError, code: "internal", "an internal error occurred")
+            }
+        case let error as VoucherError:
+            switch error.code {
+            case .badInput: return AppError(.badRequest, code: error.code.rawValue, error.message)
+            case .unknownSeal: return AppError(.notFound, code: error.code.rawValue, error.message)
+            case .sealRevoked, .sealExpired: return AppError(.conflict, code: error.code.rawValue, error.message)
+            case .verificationFailed: return AppError(.unprocessableContent, code: error.code.rawValue, error.message)
+            default: return AppError(.internalServerError, code: error.code.rawValue, "the voucher could not be produced")
             }
         case let error as DecodingError:
             return AppError(.badRequest, code: "request.invalid_json", "the request body is not the expected JSON: \(describe(error))")

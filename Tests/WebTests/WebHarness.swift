@@ -1,4 +1,5 @@
 import Accounts
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -6,6 +7,7 @@ import Logging
 import PostgresNIO
 import Storage
 import TestSupport
+import Vouchers
 import Web
 
 /// A live service on a fresh database, with one user per role (cheap password hashes to keep tests fast).
@@ -13,12 +15,25 @@ enum WebHarness {
     static let password = "correct horse"
     static let bodyLimit = 4096
 
-    static func withService(_ body: @Sendable (any TestClientProtocol, TestDatabase) async throws -> Void) async throws {
+    static func withService(
+        vouchers: Bool = false, bodyLimit: Int = bodyLimit, _ body: @Sendable (any TestClientProtocol, TestDatabase) async throws -> Void
+    ) async throws {
         let db = try await TestDatabase.fresh()
         try await seedUsers(db)
         let database = Database(settings: db.app, logger: TestDatabase.logger)
+        var desk: VoucherDesk?
+        if vouchers {
+            let registry = try SealRegistryTests.registry()
+            try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
+            let forms = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Forms").path
+            let settings = VoucherDesk.Settings(
+                formsDirectory: forms, witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
+                keyPassword: DevelopmentPKI.password, bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"))
+            desk = VoucherDesk(database: database, settings: settings, dataKey: DataKey(key: SymmetricKey(size: .bits256)))
+        }
         let app = CountersignApp.buildApplication(
-            database: database, configuration: WebConfiguration(maximumBodyBytes: bodyLimit), logger: TestDatabase.logger)
+            database: database, configuration: WebConfiguration(maximumBodyBytes: bodyLimit), logger: TestDatabase.logger, vouchers: desk)
         try await app.test(.live) { client in try await body(client, db) }
     }
 
@@ -27,11 +42,13 @@ enum WebHarness {
         try await db.with(db.owner) { database in
             try await database.read { tx in
                 try await tx.query(
-                    "INSERT INTO branches VALUES ('BR001', '北京分行营业部', 'Beijing Branch', 'branch'), ('HQ', '总行', 'Head Office', 'head_office')")
+                    "INSERT INTO branches VALUES ('BR001', '北京分行营业部', 'Beijing Branch', 'branch'), ('BR002', '上海分行营业部', 'Shanghai Branch', 'branch'), ('HQ', '总行', 'Head Office', 'head_office')"
+                )
                 try await tx.query(
                     """
                     INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES
-                    ('teller1', '王柜员', 'BR001', 'teller', \(hash)), ('auditor1', '刘稽核', 'HQ', 'auditor', \(hash))
+                    ('teller1', '王柜员', 'BR001', 'teller', \(hash)), ('teller2', '李柜员', 'BR002', 'teller', \(hash)),
+                    ('auditor1', '刘稽核', 'HQ', 'auditor', \(hash))
                     """)
             }
         }

@@ -15,9 +15,11 @@ public struct SealUse: Sendable {
         self.password = password
     }
 
-    public func stamp(_ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, at time: Date = Date()) async throws
-        -> [UInt8]
-    {
+    /// `record` runs inside the audit event's transaction, for the caller's own state change (e.g. the voucher row).
+    public func stamp(
+        _ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, at time: Date = Date(),
+        record: @Sendable ([UInt8], Transaction) async throws -> Void = { _, _ in }
+    ) async throws -> [UInt8] {
         guard let seal = try await database.read({ try await SealStore.find(sealID, in: $0) }) else {
             throw VoucherError(.unknownSeal, "no seal \(sealID) is registered")
         }
@@ -32,6 +34,7 @@ public struct SealUse: Sendable {
         }
         let sealed = try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, at: time)
         try await database.transaction { tx in
+            try await record(sealed, tx)
             try await AuditLog.append(
                 AuditEvent(
                     actor: actor, branch: seal.branch, terminal: terminal, action: "seal.used", subject: subject,

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 import Storage
+import Vouchers
 import Web
 
 struct Serve: AsyncParsableCommand {
@@ -30,8 +32,28 @@ struct Serve: AsyncParsableCommand {
         }
         logger.info("starting", metadata: ["database": "\(settings)", "address": "\(configuration.host):\(configuration.port)"])
         let database = Database(settings: settings, logger: logger)
-        let app = CountersignApp.buildApplication(database: database, configuration: configuration, logger: logger)
+        let vouchers = Self.voucherDesk(database: database, environment: environment, logger: logger)
+        let app = CountersignApp.buildApplication(database: database, configuration: configuration, logger: logger, vouchers: vouchers)
         try await app.runService()
+    }
+
+    /// Vouchers need the data encryption key and the witness key; without them the rest of the service still runs.
+    static func voucherDesk(database: Database, environment: [String: String], logger: Logger) -> VoucherDesk? {
+        let keyPath = environment["COUNTERSIGN_DATA_KEY"] ?? "Certs/data-encryption.key"
+        let witness = environment["COUNTERSIGN_WITNESS_P12"] ?? "Certs/witness.p12"
+        do {
+            let key = try DataKey.load(path: keyPath)
+            guard FileManager.default.fileExists(atPath: witness) else { throw ValidationError("\(witness) is missing") }
+            let settings = VoucherDesk.Settings(
+                formsDirectory: environment["COUNTERSIGN_FORMS_DIR"] ?? "Forms", witnessKeyFile: witness,
+                keyPassword: environment["COUNTERSIGN_P12_PASSWORD"] ?? DevelopmentPKI.password,
+                bankName: LocalizedText(
+                    zh: environment["COUNTERSIGN_BANK_NAME_ZH"] ?? "示例银行", en: environment["COUNTERSIGN_BANK_NAME_EN"] ?? "Demo Bank"))
+            return VoucherDesk(database: database, settings: settings, dataKey: key)
+        } catch {
+            logger.warning("vouchers are disabled", metadata: ["reason": "\(error)"])
+            return nil
+        }
     }
 
     private static func integer(_ text: String, _ name: String) throws -> Int {

@@ -1,0 +1,106 @@
+import Accounts
+import Foundation
+import Hummingbird
+import Storage
+import Vouchers
+
+/// Vouchers over HTTP: render, customer signature, seal, download. Tellers act on their own branch's vouchers.
+struct VoucherController: Sendable {
+    let desk: VoucherDesk?
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/api/v1/vouchers", use: create)
+        router.get("/api/v1/vouchers/{id}", use: show)
+        router.get("/api/v1/vouchers/{id}/pdf", use: pdf)
+        router.post("/api/v1/vouchers/{id}/customer-signature", use: sign)
+        router.post("/api/v1/vouchers/{id}/seal", use: seal)
+    }
+
+    struct CreateRequest: Decodable {
+        let form: String
+        let values: [String: String]
+    }
+
+    struct SignRequest: Decodable { let strokes: [[StrokePoint]] }
+    struct SealRequest: Decodable { let seal: String }
+
+    struct VoucherView: ResponseEncodable {
+        let id: String
+        let form: String
+        let formVersion: Int
+        let branch: String
+        let teller: String
+        let state: String
+        let pdfSHA256: String
+        let seal: String?
+        let pdf: String
+
+        init(_ record: Storage.VoucherRecord) {
+            id = record.id
+            form = record.formID
+            formVersion = record.formVersion
+            branch = record.branch
+            teller = record.teller
+            state = record.state
+            pdfSHA256 = record.pdfSHA256.map { String(format: "%02x", $0) }.joined()
+            seal = record.sealID
+            pdf = "/api/v1/vouchers/\(record.id)/pdf"
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, form, branch, teller, state, seal, pdf
+            case formVersion = "form_version"
+            case pdfSHA256 = "pdf_sha256"
+        }
+    }
+
+    private func requireDesk() throws -> VoucherDesk {
+        guard let desk else {
+            throw AppError(.serviceUnavailable, code: "voucher.not_configured", "vouchers are not configured on this instance (keys missing)")
+        }
+        return desk
+    }
+
+    private func requireTeller(_ context: AppRequestContext) throws -> UserIdentity {
+        let user = try context.requireUser()
+        guard user.role == .teller else { throw AppError(.forbidden, code: "auth.forbidden", "only tellers prepare vouchers") }
+        return user
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<VoucherView> {
+        let user = try requireTeller(context)
+        let body = try await request.decode(as: CreateRequest.self, context: context)
+        guard body.values.count <= 100, body.values.allSatisfy({ $0.key.count <= 64 && $0.value.count <= 200 }) else {
+            throw AppError(.badRequest, code: "voucher.too_many_values", "at most 100 values of at most 200 characters")
+        }
+        let record = try await requireDesk().create(formID: body.form, values: body.values, user: user, terminal: context.terminal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/vouchers/\(record.id)"], response: VoucherView(record))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> VoucherView {
+        VoucherView(try await requireDesk().voucher(try context.parameters.require("id"), for: try context.requireUser()))
+    }
+
+    @Sendable func pdf(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let record = try await requireDesk().voucher(try context.parameters.require("id"), for: try context.requireUser())
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(record.id).pdf\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: record.pdf)))
+    }
+
+    @Sendable func sign(_ request: Request, context: AppRequestContext) async throws -> VoucherView {
+        let user = try requireTeller(context)
+        let body = try await request.decode(as: SignRequest.self, context: context)
+        let record = try await requireDesk().addCustomerSignature(
+            try context.parameters.require("id"), strokes: body.strokes, user: user, terminal: context.terminal)
+        return VoucherView(record)
+    }
+
+    @Sendable func seal(_ request: Request, context: AppRequestContext) async throws -> VoucherView {
+        let user = try requireTeller(context)
+        let body = try await request.decode(as: SealRequest.self, context: context)
+        return VoucherView(
+            try await requireDesk().seal(try context.parameters.require("id"), sealID: body.seal, user: user, terminal: context.terminal))
+    }
+}
