@@ -30,10 +30,13 @@ public enum CustomerSignature {
 
 /// The bank's e-seal, stamped last over the voucher.
 public enum BankSeal {
-    public static func stamp(_ pdf: [UInt8], with seal: Signer, name: String, at time: Date) throws(VoucherError) -> [UInt8] {
+    /// `sealID` (the registry's id) is written into the signed dictionary, so a verifier can name the seal.
+    public static func stamp(_ pdf: [UInt8], with seal: Signer, name: String, sealID: String? = nil, at time: Date) throws(VoucherError)
+        -> [UInt8]
+    {
         let request = SignatureRequest(
             fieldName: "BankSeal", rect: (x: 470, y: 14, width: 88, height: 88), appearance: .seal, time: time, signerName: name,
-            reason: "电子印章 Bank e-seal")
+            reason: "电子印章 Bank e-seal", extraEntries: sealID.map { ["CountersignSealID": $0] } ?? [:])
         return try PAdESSigner.sign(pdf, request: request, signer: seal)
     }
 }

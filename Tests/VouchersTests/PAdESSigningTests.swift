@@ -98,6 +98,10 @@ import Vouchers
         let signed = try CustomerSignature.sign(try Self.voucher(), strokes: Self.strokes, with: witness, at: Date())
         let twice = #expect(throws: VoucherError.self) { try CustomerSignature.sign(signed, strokes: Self.strokes, with: witness, at: Date()) }
         #expect(twice?.message.contains("already has a field named CustomerSignature") == true)
+        var oversized = Array("%PDF-1.7\n".utf8)
+        oversized += [UInt8](repeating: 0x20, count: PAdESSigner.maximumInputBytes)
+        let tooBig = #expect(throws: VoucherError.self) { try BankSeal.stamp(oversized, with: try Self.signer("seal-rsa"), name: "x", at: Date()) }
+        #expect(tooBig?.message.contains("at most") == true)
         var truncated = signed
         truncated.removeLast(200)
         #expect(throws: VoucherError.self) { try BankSeal.stamp(truncated, with: try Self.signer("seal-rsa"), name: "x", at: Date()) }

@@ -127,6 +127,32 @@ import Web
         #expect(error?.code == .sealExpired)
     }
 
+    @Test func anExpiredCertificateIsRefusedEvenInsideTheSealsWindow() async throws {
+        // The registry allows the seal until 2099; its development certificate ends after 825 days.
+        let db = try await Self.prepared()
+        let input = try Self.voucher()
+        let error = await #expect(throws: VoucherError.self) {
+            try await db.with(db.app) { database in
+                try await SealUse(database: database, password: DevelopmentPKI.password)
+                    .stamp(input, sealID: "BR001-BUSINESS", actor: "t", terminal: nil, subject: "v", at: Date().addingTimeInterval(5 * 365 * 86400))
+            }
+        }
+        #expect(error?.code == .sealExpired)
+        #expect(error?.message.contains("certificate") == true)
+        #expect(try await Self.sealUses(db) == 0)
+    }
+
+    @Test func theSealIDIsInTheSignedFileAndReportedByTheVerifier() async throws {
+        let db = try await Self.prepared()
+        let sealed = try await db.with(db.app) { database in
+            try await SealUse(database: database, password: DevelopmentPKI.password)
+                .stamp(try Self.voucher(), sealID: "BR001-CASH-RECEIVED", actor: "t", terminal: nil, subject: "v")
+        }
+        let root = try String(contentsOf: Self.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8)
+        let reports = try PAdESVerifier.verify(sealed, trustedRootsPEM: root)
+        #expect(reports.map(\.sealID) == [nil, "BR001-CASH-RECEIVED"])
+    }
+
     @Test func aRevokedSealStaysRevokedAndOnlyTheOwnerRegisters() async throws {
         let db = try await Self.prepared()
         try await db.with(db.app) { database in

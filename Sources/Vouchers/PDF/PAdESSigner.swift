@@ -36,11 +36,16 @@ public struct SignatureRequest: Sendable {
 public enum PAdESSigner {
     /// Bytes reserved for the CMS in /Contents: a signature with two certificates is about 3 KB.
     public static let defaultReserve = 12 * 1024
+    /// Larger inputs are refused before any work: no voucher or attachment here comes near it.
+    public static let maximumInputBytes = 64 * 1024 * 1024
 
     public static func sign(_ pdf: [UInt8], request: SignatureRequest, signer: Signer, reserve: Int = defaultReserve) throws(VoucherError)
         -> [UInt8]
     {
         try validate(request)
+        guard pdf.count <= maximumInputBytes else {
+            throw VoucherError(.badInput, "the PDF is \(pdf.count) bytes; at most \(maximumInputBytes) are signed")
+        }
         let structure = try PDFFileStructure(pdf)
         var update = try SignatureUpdate(structure: structure, request: request, reserve: reserve)
         var output = pdf

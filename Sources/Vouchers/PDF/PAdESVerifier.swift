@@ -6,6 +6,8 @@ public struct SignatureReport: Sendable, Equatable {
 
     public let field: String
     public let signer: String
+    /// The registry id of the seal, for e-seal signatures.
+    public let sealID: String?
     /// The claimed signing time as written in /M.
     public let claimedTime: String
     public let coverage: Coverage
@@ -47,6 +49,7 @@ public enum PAdESVerifier {
 
     private static func report(field: PDFDictionary, signature: PDFDictionary, pdf: [UInt8], roots: String) throws(VoucherError) -> SignatureReport {
         let name = PDFText.decode(field["T"] ?? [])
+        let sealID = signature["CountersignSealID"].map(PDFText.decode)
         let time = PDFText.decode(signature["M"] ?? [])
         guard let rawRange = signature.text("ByteRange"), let rawContents = signature["Contents"] else {
             throw VoucherError(.badInput, "signature \(name) has no /ByteRange or /Contents")
@@ -56,7 +59,7 @@ public enum PAdESVerifier {
             numbers[2] + numbers[3] <= pdf.count
         else {
             return SignatureReport(
-                field: name, signer: "", claimedTime: time, coverage: .earlierRevision, intact: false, chainTrusted: false,
+                field: name, signer: "", sealID: sealID, claimedTime: time, coverage: .earlierRevision, intact: false, chainTrusted: false,
                 problem: "the byte range does not fit the file")
         }
         let ranges = [0..<numbers[1], numbers[2]..<numbers[2] + numbers[3]]
@@ -67,15 +70,16 @@ public enum PAdESVerifier {
             do {
                 try CMSSignature.verify(cms, over: pdf, ranges: ranges, trustedRootsPEM: roots)
                 return SignatureReport(
-                    field: name, signer: signer, claimedTime: time, coverage: coverage, intact: true, chainTrusted: true, problem: nil)
+                    field: name, signer: signer, sealID: sealID, claimedTime: time, coverage: coverage, intact: true, chainTrusted: true, problem: nil
+                )
             } catch {
                 return SignatureReport(
-                    field: name, signer: signer, claimedTime: time, coverage: coverage, intact: true, chainTrusted: false,
+                    field: name, signer: signer, sealID: sealID, claimedTime: time, coverage: coverage, intact: true, chainTrusted: false,
                     problem: "the certificate does not chain to a trusted root")
             }
         } catch {
             return SignatureReport(
-                field: name, signer: "", claimedTime: time, coverage: coverage, intact: false, chainTrusted: false,
+                field: name, signer: "", sealID: sealID, claimedTime: time, coverage: coverage, intact: false, chainTrusted: false,
                 problem: "the signed bytes were changed or the signature is broken")
         }
     }

@@ -32,7 +32,7 @@ public struct SealUse: Sendable {
         guard time >= signer.notBefore, time <= signer.notAfter else {
             throw VoucherError(.sealExpired, "the certificate of seal \(sealID) is valid until \(signer.notAfter) only")
         }
-        let sealed = try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, at: time)
+        let sealed = try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, at: time)
         try await database.transaction { tx in
             try await record(sealed, tx)
             try await AuditLog.append(

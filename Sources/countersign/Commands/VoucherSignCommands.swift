@@ -96,6 +96,7 @@ extension VoucherCommand {
             for report in reports {
                 print("\(report.field): \(report.isValid ? "VALID" : "INVALID")")
                 print("  signer: \(report.signer)")
+                if let seal = report.sealID { print("  seal: \(seal)") }
                 print("  claimed time: \(report.claimedTime)")
                 print("  covers: \(report.coverage.rawValue)")
                 print("  intact: \(report.intact ? "yes" : "no")    chain to trusted root: \(report.chainTrusted ? "yes" : "no")")
