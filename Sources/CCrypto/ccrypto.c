@@ -2,6 +2,7 @@
 // OpenSSL 3 behind a plain C surface (see include/ccrypto.h). Every OpenSSL failure is turned into a status
 // code and a message here, so the Swift side never sees OpenSSL's error queue.
 #include "ccrypto.h"
+#include "internal.h"
 
 #include <openssl/asn1.h>
 #include <openssl/cms.h>
@@ -32,7 +33,7 @@ static void load_providers(void) {
     OSSL_PROVIDER_load(NULL, "legacy");
 }
 
-static int fail(int status, char *err, size_t errlen, const char *what) {
+int cs_fail(int status, char *err, size_t errlen, const char *what) {
     if (err && errlen > 0) {
         unsigned long code = ERR_peek_last_error();
         char detail[256] = "";
@@ -58,16 +59,16 @@ static int finish_signer(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, cs_si
         EVP_PKEY_free(key);
         X509_free(cert);
         sk_X509_pop_free(chain, X509_free);
-        return fail(status, err, errlen, "no private key or no certificate found");
+        return cs_fail(status, err, errlen, "no private key or no certificate found");
     }
     if (X509_check_private_key(cert, key) != 1) {
         EVP_PKEY_free(key);
         X509_free(cert);
         sk_X509_pop_free(chain, X509_free);
-        return fail(status, err, errlen, "the private key does not belong to the certificate");
+        return cs_fail(status, err, errlen, "the private key does not belong to the certificate");
     }
     cs_signer *signer = OPENSSL_zalloc(sizeof *signer);
-    if (!signer) return fail(CS_ERR_MEMORY, err, errlen, "out of memory");
+    if (!signer) return cs_fail(CS_ERR_MEMORY, err, errlen, "out of memory");
     signer->key = key;
     signer->cert = cert;
     signer->chain = chain ? chain : sk_X509_new_null();
@@ -76,27 +77,27 @@ static int finish_signer(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain, cs_si
 }
 
 int cs_signer_load_pkcs12(const uint8_t *data, size_t len, const char *password, cs_signer **out, char *err, size_t errlen) {
-    if (!data || !out) return fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    if (!data || !out) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     pthread_once(&providers_once, load_providers);
     const unsigned char *cursor = data;
     PKCS12 *p12 = d2i_PKCS12(NULL, &cursor, (long)len);
-    if (!p12) return fail(CS_ERR_PKCS12, err, errlen, "not a PKCS#12 file");
+    if (!p12) return cs_fail(CS_ERR_PKCS12, err, errlen, "not a PKCS#12 file");
     EVP_PKEY *key = NULL;
     X509 *cert = NULL;
     STACK_OF(X509) *chain = NULL;
     int ok = PKCS12_parse(p12, password ? password : "", &key, &cert, &chain);
     PKCS12_free(p12);
-    if (!ok) return fail(CS_ERR_PKCS12, err, errlen, "cannot open the PKCS#12 file (wrong password?)");
+    if (!ok) return cs_fail(CS_ERR_PKCS12, err, errlen, "cannot open the PKCS#12 file (wrong password?)");
     return finish_signer(key, cert, chain, out, CS_ERR_PKCS12, err, errlen);
 }
 
 int cs_signer_load_pem(const char *key_pem, const char *password, const char *certs_pem, cs_signer **out, char *err, size_t errlen) {
-    if (!key_pem || !certs_pem || !out) return fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    if (!key_pem || !certs_pem || !out) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     pthread_once(&providers_once, load_providers);
     BIO *key_bio = BIO_new_mem_buf(key_pem, -1);
     EVP_PKEY *key = key_bio ? PEM_read_bio_PrivateKey(key_bio, NULL, NULL, (void *)(password ? password : "")) : NULL;
     BIO_free(key_bio);
-    if (!key) return fail(CS_ERR_PEM, err, errlen, "cannot read the private key PEM");
+    if (!key) return cs_fail(CS_ERR_PEM, err, errlen, "cannot read the private key PEM");
     BIO *cert_bio = BIO_new_mem_buf(certs_pem, -1);
     X509 *cert = cert_bio ? PEM_read_bio_X509(cert_bio, NULL, NULL, NULL) : NULL;
     STACK_OF(X509) *chain = sk_X509_new_null();
@@ -107,7 +108,7 @@ int cs_signer_load_pem(const char *key_pem, const char *password, const char *ce
     if (!cert) {
         EVP_PKEY_free(key);
         sk_X509_pop_free(chain, X509_free);
-        return fail(CS_ERR_PEM, err, errlen, "cannot read the certificate PEM");
+        return cs_fail(CS_ERR_PEM, err, errlen, "cannot read the certificate PEM");
     }
     return finish_signer(key, cert, chain, out, CS_ERR_PEM, err, errlen);
 }
@@ -186,10 +187,10 @@ static int sign_attributes(const cs_signer *signer, CMS_SignerInfo *si) {
 
 int cs_cms_sign_detached(const cs_signer *signer, const uint8_t *const *parts, const size_t *lengths, size_t count,
                          uint8_t **der, size_t *der_len, char *err, size_t errlen) {
-    if (!signer || (!parts && count) || !der || !der_len) return fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    if (!signer || (!parts && count) || !der || !der_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
-    if (!digest_parts(parts, lengths, count, md, &md_len)) return fail(CS_ERR_SIGN, err, errlen, "cannot digest the content");
+    if (!digest_parts(parts, lengths, count, md, &md_len)) return cs_fail(CS_ERR_SIGN, err, errlen, "cannot digest the content");
 
     // CMS_PARTIAL everywhere: OpenSSL's own finalisation would add a signing-time attribute, which PAdES forbids,
     // so the attributes are completed and signed here instead, once.
@@ -207,7 +208,7 @@ int cs_cms_sign_detached(const cs_signer *signer, const uint8_t *const *parts, c
     unsigned char *out = NULL;
     int out_len = ok ? i2d_CMS_ContentInfo(cms, &out) : -1;
     CMS_ContentInfo_free(cms);
-    if (out_len <= 0) return fail(CS_ERR_SIGN, err, errlen, "cannot build the CMS signature");
+    if (out_len <= 0) return cs_fail(CS_ERR_SIGN, err, errlen, "cannot build the CMS signature");
     *der = out;
     *der_len = (size_t)out_len;
     return CS_OK;
@@ -233,18 +234,18 @@ static X509_STORE *store_from_pem(const char *roots_pem) {
 
 int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *const *parts, const size_t *lengths, size_t count,
                            const char *roots_pem, char *subject, size_t subject_len, char *err, size_t errlen) {
-    if (!der || (!parts && count)) return fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    if (!der || (!parts && count)) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     const unsigned char *cursor = der;
     CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)der_len);
-    if (!cms) return fail(CS_ERR_VERIFY, err, errlen, "not a CMS structure");
+    if (!cms) return cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS structure");
     BIO *content = BIO_new(BIO_s_mem());
     for (size_t i = 0; content && i < count; i++) BIO_write(content, parts[i], (int)lengths[i]);
     X509_STORE *store = roots_pem ? store_from_pem(roots_pem) : NULL;
     int status = CS_OK;
     if (roots_pem && !store) {
-        status = fail(CS_ERR_ARGUMENT, err, errlen, "no certificate in the trusted roots");
+        status = cs_fail(CS_ERR_ARGUMENT, err, errlen, "no certificate in the trusted roots");
     } else if (CMS_verify(cms, NULL, store, content, NULL, CMS_BINARY | CMS_DETACHED | (store ? 0 : CMS_NO_SIGNER_CERT_VERIFY)) != 1) {
-        status = fail(CS_ERR_VERIFY, err, errlen, "the signature does not verify");
+        status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature does not verify");
     } else if (subject && subject_len > 0) {
         STACK_OF(X509) *signers = CMS_get0_signers(cms);
         subject[0] = '\0';

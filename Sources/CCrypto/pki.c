@@ -1,5 +1,6 @@
 // Development PKI through OpenSSL 3: keys, certificates and PKCS#12 files for `countersign certs init`.
 #include "ccrypto.h"
+#include "internal.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -10,16 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int pki_fail(int status, char *err, size_t errlen, const char *what) {
-    if (err && errlen > 0) {
-        unsigned long code = ERR_peek_last_error();
-        char detail[256] = "";
-        if (code != 0) ERR_error_string_n(code, detail, sizeof detail);
-        snprintf(err, errlen, "%s%s%s", what, code ? ": " : "", detail);
-    }
-    ERR_clear_error();
-    return status;
-}
 
 static char *bio_to_string(BIO *bio) {
     char *data = NULL;
@@ -46,18 +37,18 @@ static X509 *read_cert(const char *pem) {
 }
 
 int cs_generate_key_pem(const char *algorithm, char **key_pem, char *err, size_t errlen) {
-    if (!algorithm || !key_pem) return pki_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    if (!algorithm || !key_pem) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     EVP_PKEY *key = NULL;
     if (strcmp(algorithm, "RSA-2048") == 0) key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
     else if (strcmp(algorithm, "EC-P256") == 0) key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    else return pki_fail(CS_ERR_ARGUMENT, err, errlen, "unknown key algorithm (RSA-2048 or EC-P256)");
-    if (!key) return pki_fail(CS_ERR_SIGN, err, errlen, "key generation failed");
+    else return cs_fail(CS_ERR_ARGUMENT, err, errlen, "unknown key algorithm (RSA-2048 or EC-P256)");
+    if (!key) return cs_fail(CS_ERR_SIGN, err, errlen, "key generation failed");
     BIO *bio = BIO_new(BIO_s_mem());
     int ok = bio && PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL);
     *key_pem = ok ? bio_to_string(bio) : NULL;
     BIO_free(bio);
     EVP_PKEY_free(key);
-    return *key_pem ? CS_OK : pki_fail(CS_ERR_MEMORY, err, errlen, "cannot write the key");
+    return *key_pem ? CS_OK : cs_fail(CS_ERR_MEMORY, err, errlen, "cannot write the key");
 }
 
 static int add_subject(X509_NAME *name, const char *subject) {
@@ -84,7 +75,7 @@ static int add_extension(X509 *cert, X509V3_CTX *ctx, int nid, const char *value
 int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, const char *issuer_cert_pem, const char *issuer_key_pem,
                              int days, uint64_t serial, const char *basic_constraints, const char *key_usage, char **cert_pem,
                              char *err, size_t errlen) {
-    if (!subject_key_pem || !subject || !issuer_key_pem || !cert_pem || days <= 0) return pki_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    if (!subject_key_pem || !subject || !issuer_key_pem || !cert_pem || days <= 0) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     EVP_PKEY *subject_key = read_key(subject_key_pem);
     EVP_PKEY *issuer_key = read_key(issuer_key_pem);
     X509 *issuer = issuer_cert_pem ? read_cert(issuer_cert_pem) : NULL;
@@ -109,12 +100,12 @@ int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, c
     X509_free(issuer);
     EVP_PKEY_free(subject_key);
     EVP_PKEY_free(issuer_key);
-    return *cert_pem ? CS_OK : pki_fail(CS_ERR_SIGN, err, errlen, "cannot issue the certificate");
+    return *cert_pem ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "cannot issue the certificate");
 }
 
 int cs_pkcs12_create(const char *key_pem, const char *cert_pem, const char *chain_pem, const char *password, const char *friendly_name,
                      uint8_t **der, size_t *der_len, char *err, size_t errlen) {
-    if (!key_pem || !cert_pem || !password || !der || !der_len) return pki_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    if (!key_pem || !cert_pem || !password || !der || !der_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     EVP_PKEY *key = read_key(key_pem);
     X509 *cert = read_cert(cert_pem);
     STACK_OF(X509) *chain = sk_X509_new_null();
@@ -132,7 +123,7 @@ int cs_pkcs12_create(const char *key_pem, const char *cert_pem, const char *chai
     sk_X509_pop_free(chain, X509_free);
     X509_free(cert);
     EVP_PKEY_free(key);
-    if (len <= 0) return pki_fail(CS_ERR_PKCS12, err, errlen, "cannot create the PKCS#12 file");
+    if (len <= 0) return cs_fail(CS_ERR_PKCS12, err, errlen, "cannot create the PKCS#12 file");
     *der = out;
     *der_len = (size_t)len;
     return CS_OK;

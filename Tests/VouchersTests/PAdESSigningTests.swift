@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Testing
 import Vouchers
@@ -69,7 +68,7 @@ import Vouchers
         #expect(text.contains("/SigFlags 3"))
         #expect(text.contains("/ESIC"))
         // The strokes' digest is inside the customer's signed revision.
-        let digest = SHA256Check.hex(CustomerSignature.canonicalBytes(Self.strokes))
+        let digest = SHA256Hex.of(CustomerSignature.canonicalBytes(Self.strokes))
         #expect(text.contains("/CountersignStrokesSHA256 (\(digest))"))
     }
 
@@ -121,8 +120,4 @@ import Vouchers
                 verdicts.count == 2 && verdicts.allSatisfy { $0.validation == "Signature is Valid." && $0.certificate == "Certificate is Trusted." })
         }
     }
-}
-
-enum SHA256Check {
-    static func hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
 }

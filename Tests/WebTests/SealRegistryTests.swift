@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Storage
 import TestSupport
@@ -80,7 +79,7 @@ import Web
         let reports = try PAdESVerifier.verify(sealed, trustedRootsPEM: root)
         #expect(reports.count == 2 && reports.allSatisfy { $0.isValid })
         #expect(try await Self.sealUses(db) == 1)
-        let digest = SealDigest.hex(sealed)
+        let digest = SHA256Hex.of(sealed)
         #expect(
             try await WebHarness.count(
                 "SELECT count(*)::int FROM audit_events WHERE payload::jsonb->>'output_sha256' = '\(digest)' AND chain_id = 'BR001'", in: db) == 1)
@@ -170,8 +169,4 @@ import Web
             #expect(error?.message.contains("cannot be reactivated") == true)
         }
     }
-}
-
-enum SealDigest {
-    static func hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
 }

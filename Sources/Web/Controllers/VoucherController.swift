@@ -42,7 +42,7 @@ struct VoucherController: Sendable {
             branch = record.branch
             teller = record.teller
             state = record.state
-            pdfSHA256 = record.pdfSHA256.map { String(format: "%02x", $0) }.joined()
+            pdfSHA256 = SHA256Hex.hex(record.pdfSHA256)
             seal = record.sealID
             pdf = "/api/v1/vouchers/\(record.id)/pdf"
         }

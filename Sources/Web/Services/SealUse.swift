@@ -1,5 +1,4 @@
 import Audit
-import Crypto
 public import Foundation
 public import Storage
 public import Vouchers
@@ -40,14 +39,10 @@ public struct SealUse: Sendable {
                     actor: actor, branch: seal.branch, terminal: terminal, action: "seal.used", subject: subject,
                     payload: [
                         "seal": .string(seal.id), "certificate": .string(signer.subject),
-                        "input_sha256": .string(Digest.hex(pdf)), "output_sha256": .string(Digest.hex(sealed)),
+                        "input_sha256": .string(SHA256Hex.of(pdf)), "output_sha256": .string(SHA256Hex.of(sealed)),
                     ]),
                 in: tx)
         }
         return sealed
     }
-}
-
-enum Digest {
-    static func hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
 }

@@ -134,7 +134,7 @@ public struct VoucherDesk: Sendable {
         return try await self.voucher(id, for: user)
     }
 
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ bytes: [UInt8]) -> String { SHA256Hex.hex(bytes) }
 
     static func chinaTime(_ time: AuditTimestamp) -> String {
         let shifted = AuditTimestamp(microsecondsSinceEpoch: time.microsecondsSinceEpoch + 8 * 3_600_000_000).description
