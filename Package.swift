@@ -71,6 +71,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Authorization",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AuthorizationTests",
+            dependencies: ["Authorization"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CCrypto",
             linkerSettings: [.linkedLibrary("crypto")]
         ),

@@ -1,0 +1,167 @@
+public import Foundation
+
+/// Why a rule file was refused: the file, the rule and the field, so whoever edits the rules can fix them.
+public struct RuleSetError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public var description: String { "authorization rules: \(message)" }
+}
+
+extension RuleSet {
+    /// Reads and checks a rule file. Every problem names the rule id and the field.
+    public static func load(_ url: URL) throws(RuleSetError) -> RuleSet {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw RuleSetError(message: "cannot read \(url.path)") }
+        return try parse(data, file: url.lastPathComponent)
+    }
+
+    public static func parse(_ data: Data, file: String = "rules") throws(RuleSetError) -> RuleSet {
+        let raw: RawRuleSet
+        do { raw = try JSONDecoder().decode(RawRuleSet.self, from: data) } catch {
+            throw RuleSetError(message: "\(file) is not a rule file: \(error)")
+        }
+        guard !raw.version.isEmpty, raw.version.count <= 40 else { throw RuleSetError(message: "\(file): version must be 1–40 characters") }
+        guard let offset = minutes(offset: raw.utcOffset) else { throw RuleSetError(message: "\(file): utc_offset must look like +08:00") }
+        guard let from = minutes(clock: raw.businessHours.from), let to = minutes(clock: raw.businessHours.to), from < to else {
+            throw RuleSetError(message: "\(file): business_hours must be HH:MM with from before to")
+        }
+        var seen = Set<String>()
+        var rules: [Rule] = []
+        for rule in raw.rules {
+            guard rule.id.range(of: "^[a-z0-9][a-z0-9-]{0,63}$", options: .regularExpression) != nil else {
+                throw RuleSetError(message: "\(file): rule id '\(rule.id)' must be lower-case words joined by '-'")
+            }
+            guard seen.insert(rule.id).inserted else { throw RuleSetError(message: "\(file): rule '\(rule.id)' appears twice") }
+            rules.append(try rule.checked(file: file))
+        }
+        return RuleSet(version: raw.version, businessHours: from...(to - 1), utcOffsetMinutes: offset, rules: rules)
+    }
+
+    static func minutes(clock: String) -> Int? {
+        let parts = clock.split(separator: ":")
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h),
+            (0..<60).contains(m), h * 60 + m <= 1440
+        else { return nil }
+        return h * 60 + m
+    }
+
+    static func minutes(offset: String) -> Int? {
+        guard let sign = offset.first, sign == "+" || sign == "-", let value = minutes(clock: String(offset.dropFirst())) else { return nil }
+        return sign == "-" ? -value : value
+    }
+}
+
+/// The file's shape, before checking.
+struct RawRuleSet: Decodable {
+    struct Hours: Decodable {
+        let from: String
+        let to: String
+    }
+
+    struct RawRule: Decodable {
+        let id: String
+        let description: String
+        let match: RawMatch
+        let require: RawRequirement
+
+        func checked(file: String) throws(RuleSetError) -> RuleSet.Rule {
+            let place = "\(file): rule '\(id)'"
+            var match = RuleSet.Match()
+            match.codes = self.match.codes.map(Set.init)
+            match.currencies = self.match.currencies.map(Set.init)
+            match.accountTypes = self.match.accountTypes.map(Set.init)
+            match.customerRisks = self.match.customerRisks.map(Set.init)
+            match.channels = self.match.channels.map(Set.init)
+            match.outsideBusinessHours = self.match.outsideBusinessHours
+            if let amount = self.match.amount {
+                if let min = amount.min {
+                    guard let value = MinorUnits.parse(min) else { throw RuleSetError(message: "\(place): amount.min '\(min)' is not an amount") }
+                    match.amountMinimum = value
+                }
+                if let below = amount.below {
+                    guard let value = MinorUnits.parse(below) else {
+                        throw RuleSetError(message: "\(place): amount.below '\(below)' is not an amount")
+                    }
+                    match.amountMaximum = value
+                }
+                if let low = match.amountMinimum, let high = match.amountMaximum, low >= high {
+                    throw RuleSetError(message: "\(place): amount.min must be below amount.below")
+                }
+                guard match.currencies != nil else { throw RuleSetError(message: "\(place): an amount band needs currencies") }
+            }
+            let r = require
+            guard (1...5).contains(r.level) else { throw RuleSetError(message: "\(place): level must be 1–5") }
+            guard (1...2).contains(r.officers) else { throw RuleSetError(message: "\(place): officers must be 1 or 2") }
+            var modes: [AuthorizationMode] = []
+            for name in r.modes {
+                guard let mode = AuthorizationMode(rawValue: name) else {
+                    throw RuleSetError(message: "\(place): unknown mode '\(name)' (local, cross-terminal, cross-branch, central)")
+                }
+                modes.append(mode)
+            }
+            guard !modes.isEmpty else { throw RuleSetError(message: "\(place): at least one mode") }
+            guard r.officers == 1 || !modes.contains(.local) else {
+                throw RuleSetError(message: "\(place): dual authorization cannot be local (one terminal, one supervisor)")
+            }
+            let t = r.timeouts
+            guard t.unclaimedSeconds > 0, t.leaseSeconds > 0, t.tellerWaitSeconds > t.unclaimedSeconds else {
+                throw RuleSetError(message: "\(place): timeouts must be positive and teller_wait_seconds above unclaimed_seconds")
+            }
+            return RuleSet.Rule(
+                id: id, description: description, match: match,
+                requirement: RuleSet.Requirement(
+                    level: r.level, officers: r.officers, modes: modes.sorted(), material: r.material.sorted(),
+                    timeouts: RuleSet.Timeouts(
+                        unclaimedSeconds: t.unclaimedSeconds, leaseSeconds: t.leaseSeconds, tellerWaitSeconds: t.tellerWaitSeconds)))
+        }
+    }
+
+    struct RawMatch: Decodable {
+        struct Amount: Decodable {
+            let min: String?
+            let below: String?
+        }
+        let codes: [String]?
+        let currencies: [String]?
+        let amount: Amount?
+        let accountTypes: [String]?
+        let customerRisks: [String]?
+        let channels: [String]?
+        let outsideBusinessHours: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case codes, currencies, amount, channels
+            case accountTypes = "account_types"
+            case customerRisks = "customer_risks"
+            case outsideBusinessHours = "outside_business_hours"
+        }
+    }
+
+    struct RawRequirement: Decodable {
+        struct Timeouts: Decodable {
+            let unclaimedSeconds: Int
+            let leaseSeconds: Int
+            let tellerWaitSeconds: Int
+            enum CodingKeys: String, CodingKey {
+                case unclaimedSeconds = "unclaimed_seconds"
+                case leaseSeconds = "lease_seconds"
+                case tellerWaitSeconds = "teller_wait_seconds"
+            }
+        }
+        let level: Int
+        let officers: Int
+        let modes: [String]
+        let material: [String]
+        let timeouts: Timeouts
+    }
+
+    let version: String
+    let utcOffset: String
+    let businessHours: Hours
+    let rules: [RawRule]
+
+    enum CodingKeys: String, CodingKey {
+        case version, rules
+        case utcOffset = "utc_offset"
+        case businessHours = "business_hours"
+    }
+}
