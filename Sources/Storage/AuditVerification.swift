@@ -6,7 +6,6 @@ public struct AuditVerificationReport: Sendable {
     public var chains: [ChainSummary] = []
     /// The first break found in each broken chain (chains are independent, so each is reported).
     public var breaks: [ChainBreak] = []
-    public var checkpointChecked = false
 
     public struct ChainSummary: Sendable {
         public var chain: String
@@ -74,7 +73,6 @@ public enum AuditVerification {
             for head in checkpoint.heads {
                 if let failure = CheckpointComparison.compare(head, hashAtSeq: hashesAtPins[head.chain]) { report.breaks.append(failure) }
             }
-            report.checkpointChecked = true
         }
         report.breaks.sort { ($0.chain, $0.seq) < ($1.chain, $1.seq) }
         report.chains.sort { $0.chain < $1.chain }

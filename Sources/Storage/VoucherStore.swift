@@ -14,6 +14,29 @@ public struct VoucherRecord: Sendable {
     public let pdf: [UInt8]
     public let pdfSHA256: [UInt8]
     public let sealID: String?
+
+    public init(
+        id: String, formID: String, formVersion: Int, branch: String, teller: String, terminal: String?, state: String, pdf: [UInt8],
+        pdfSHA256: [UInt8], sealID: String?
+    ) {
+        self.id = id
+        self.formID = formID
+        self.formVersion = formVersion
+        self.branch = branch
+        self.teller = teller
+        self.terminal = terminal
+        self.state = state
+        self.pdf = pdf
+        self.pdfSHA256 = pdfSHA256
+        self.sealID = sealID
+    }
+
+    /// This voucher after a step: new state and revision.
+    public func advanced(to state: String, pdf: [UInt8], pdfSHA256: [UInt8], sealID: String? = nil) -> VoucherRecord {
+        VoucherRecord(
+            id: id, formID: formID, formVersion: formVersion, branch: branch, teller: teller, terminal: terminal, state: state, pdf: pdf,
+            pdfSHA256: pdfSHA256, sealID: sealID ?? self.sealID)
+    }
 }
 
 public enum VoucherStore {

@@ -33,7 +33,7 @@ public struct AppError: Error, Sendable {
         case let error as VoucherError:
             switch error.code {
             case .badInput: return AppError(.badRequest, code: error.code.rawValue, error.message)
-            case .unknownSeal: return AppError(.notFound, code: error.code.rawValue, error.message)
+            case .unknownSeal, .unknownForm: return AppError(.notFound, code: error.code.rawValue, error.message)
             case .sealRevoked, .sealExpired: return AppError(.conflict, code: error.code.rawValue, error.message)
             case .verificationFailed: return AppError(.unprocessableContent, code: error.code.rawValue, error.message)
             default: return AppError(.internalServerError, code: error.code.rawValue, "the voucher could not be produced")

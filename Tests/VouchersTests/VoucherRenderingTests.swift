@@ -13,9 +13,8 @@ import Vouchers
     }
 
     static func load(_ id: String) throws -> (FormDefinition, VoucherData) {
-        let form = try FormDefinition.load(formsFolder.appendingPathComponent("\(id).json"))
-        let data = try JSONDecoder().decode(VoucherData.self, from: try Data(contentsOf: formsFolder.appendingPathComponent("\(id).example.json")))
-        return (form, data)
+        let catalogue = try FormCatalogue.load(formsFolder)
+        return (try catalogue.form(id), try catalogue.example(id))
     }
 
     static func tool(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -56,6 +55,19 @@ import Vouchers
 
         let check = try Self.tool("qpdf", ["--check", path])
         #expect(check.status == 0, "\(check.output)")
+    }
+
+    @Test func theCatalogueLoadsOnceAndRefusesUnknownOrMisnamedForms() throws {
+        let catalogue = try FormCatalogue.load(Self.formsFolder)
+        #expect(Set(catalogue.forms.keys) == Set(Self.formIDs))
+        let unknown = #expect(throws: VoucherError.self) { try catalogue.form("no-such-form") }
+        #expect(unknown?.code == .unknownForm)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("forms-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Self.formsFolder.appendingPathComponent("transfer.json"), to: folder.appendingPathComponent("wire.json"))
+        let misnamed = #expect(throws: VoucherError.self) { try FormCatalogue.load(folder) }
+        #expect(misnamed?.code == .badForm)
     }
 
     @Test func aMissingRequiredFieldIsRefused() throws {

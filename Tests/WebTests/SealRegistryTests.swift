@@ -56,9 +56,8 @@ import Web
         if !FileManager.default.fileExists(atPath: url.path) {
             let forms = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("Forms")
-            let form = try! FormDefinition.load(forms.appendingPathComponent("cash-withdrawal.json"))
-            let data = try! JSONDecoder().decode(
-                VoucherData.self, from: Data(contentsOf: forms.appendingPathComponent("cash-withdrawal.example.json")))
+            let catalogue = try! FormCatalogue.load(forms)
+            let (form, data) = (try! catalogue.form("cash-withdrawal"), try! catalogue.example("cash-withdrawal"))
             try! Data(try! VoucherRenderer().render(form: form, data: data)).write(to: url)
         }
         return url

@@ -30,7 +30,7 @@ enum WebHarness {
             let settings = VoucherDesk.Settings(
                 formsDirectory: forms, witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
                 keyPassword: DevelopmentPKI.password, bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"))
-            desk = VoucherDesk(database: database, settings: settings, dataKey: DataKey(key: SymmetricKey(size: .bits256)))
+            desk = try VoucherDesk(database: database, settings: settings, dataKey: DataKey(key: SymmetricKey(size: .bits256)))
         }
         let app = CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: bodyLimit), logger: TestDatabase.logger, vouchers: desk)

@@ -1,13 +1,9 @@
 /// Just enough PDF syntax (ISO 32000-1 §7.2–7.3) to read and rewrite the few dictionaries a signature update
 /// touches — catalog, page, AcroForm — in files this service produced. Values are kept as their raw bytes, so
 /// what is not changed is written back exactly as it was.
-struct PDFDictionary: Equatable {
+struct PDFDictionary {
     /// Keys without the leading slash, in file order, with each value's raw bytes.
     var entries: [(key: String, value: [UInt8])]
-
-    static func == (lhs: PDFDictionary, rhs: PDFDictionary) -> Bool {
-        lhs.entries.map(\.key) == rhs.entries.map(\.key) && lhs.entries.map(\.value) == rhs.entries.map(\.value)
-    }
 
     subscript(key: String) -> [UInt8]? {
         get { entries.first { $0.key == key }?.value }

@@ -14,13 +14,17 @@ public struct SealUse: Sendable {
         self.password = password
     }
 
+    /// `branch`, when given, is the branch whose document this is: a branch stamps only its own seals.
     /// `record` runs inside the audit event's transaction, for the caller's own state change (e.g. the voucher row).
     public func stamp(
-        _ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, at time: Date = Date(),
+        _ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, branch: String? = nil, at time: Date = Date(),
         record: @Sendable ([UInt8], Transaction) async throws -> Void = { _, _ in }
     ) async throws -> [UInt8] {
         guard let seal = try await database.read({ try await SealStore.find(sealID, in: $0) }) else {
             throw VoucherError(.unknownSeal, "no seal \(sealID) is registered")
+        }
+        if let branch, seal.branch != branch {
+            throw AppError(.forbidden, code: "voucher.seal_wrong_branch", "seal \(sealID) belongs to branch \(seal.branch), not \(branch)")
         }
         guard seal.state == "active" else { throw VoucherError(.sealRevoked, "seal \(sealID) was revoked") }
         let now = AuditTimestamp(time)

@@ -104,9 +104,8 @@ struct BenchSeal: AsyncParsableCommand {
     }
 
     private func loadExample() throws -> (FormDefinition, VoucherData) {
-        let form = try FormDefinition.load(URL(fileURLWithPath: "Forms/cash-withdrawal.json"))
-        let data = try JSONDecoder().decode(VoucherData.self, from: try Data(contentsOf: URL(fileURLWithPath: "Forms/cash-withdrawal.example.json")))
-        return (form, data)
+        let catalogue = try FormCatalogue.load(URL(fileURLWithPath: "Forms"))
+        return (try catalogue.form("cash-withdrawal"), try catalogue.example("cash-withdrawal"))
     }
 
     private func signer(_ stem: String) throws -> Signer {

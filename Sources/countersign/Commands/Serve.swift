@@ -49,7 +49,7 @@ struct Serve: AsyncParsableCommand {
                 keyPassword: environment["COUNTERSIGN_P12_PASSWORD"] ?? DevelopmentPKI.password,
                 bankName: LocalizedText(
                     zh: environment["COUNTERSIGN_BANK_NAME_ZH"] ?? "示例银行", en: environment["COUNTERSIGN_BANK_NAME_EN"] ?? "Demo Bank"))
-            return VoucherDesk(database: database, settings: settings, dataKey: key)
+            return try VoucherDesk(database: database, settings: settings, dataKey: key)
         } catch {
             logger.warning("vouchers are disabled", metadata: ["reason": "\(error)"])
             return nil

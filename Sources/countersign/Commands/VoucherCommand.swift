@@ -18,10 +18,7 @@ struct VoucherCommand: AsyncParsableCommand {
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
             let folder = formsDir ?? environment["COUNTERSIGN_FORMS_DIR"] ?? "Forms"
-            guard form.range(of: "^[a-z][a-z0-9-]{1,40}$", options: .regularExpression) != nil else {
-                throw ValidationError("form id must be lower-case words joined by '-'")
-            }
-            let definition = try FormDefinition.load(URL(fileURLWithPath: "\(folder)/\(form).json"))
+            let definition = try FormCatalogue.load(URL(fileURLWithPath: folder)).form(form)
             guard let raw = FileManager.default.contents(atPath: data), raw.count <= 256 * 1024 else {
                 throw ValidationError("cannot read \(data) (or it is over 256 KiB)")
             }
