@@ -19,6 +19,11 @@ public enum CustomerSignature {
     public static func sign(_ pdf: [UInt8], strokes: [[StrokePoint]], with witness: Signer, at time: Date) throws(VoucherError) -> [UInt8] {
         let points = strokes.reduce(0) { $0 + $1.count }
         guard points >= 10, points <= 20_000 else { throw VoucherError(.badInput, "a signature needs 10 to 20,000 points (got \(points))") }
+        for point in strokes.joined() {
+            guard point.x.isFinite, point.y.isFinite, abs(point.x) <= 100_000, abs(point.y) <= 100_000, point.t.isFinite, point.t >= 0,
+                (0...1).contains(point.pressure)
+            else { throw VoucherError(.badInput, "stroke points need finite x and y within ±100000, t ≥ 0 and pressure in 0…1") }
+        }
         let digest = SHA256Hex.of(canonicalBytes(strokes))
         let request = SignatureRequest(
             fieldName: "CustomerSignature", rect: (x: 330, y: 24, width: 150, height: 50), appearance: .strokes(strokes), time: time,

@@ -94,6 +94,12 @@ import Vouchers
             try CustomerSignature.sign(try Self.voucher(), strokes: [[StrokePoint(x: 1, y: 1, t: 0, pressure: 0.5)]], with: witness, at: Date())
         }
         #expect(tooShort?.code == .badInput)
+        var badPressure = Self.strokes
+        badPressure[0][0] = StrokePoint(x: 1, y: 1, t: 0, pressure: 7)
+        let pressure = #expect(throws: VoucherError.self) {
+            try CustomerSignature.sign(try Self.voucher(), strokes: badPressure, with: witness, at: Date())
+        }
+        #expect(pressure?.message.contains("pressure") == true)
         let signed = try CustomerSignature.sign(try Self.voucher(), strokes: Self.strokes, with: witness, at: Date())
         let twice = #expect(throws: VoucherError.self) { try CustomerSignature.sign(signed, strokes: Self.strokes, with: witness, at: Date()) }
         #expect(twice?.message.contains("already has a field named CustomerSignature") == true)

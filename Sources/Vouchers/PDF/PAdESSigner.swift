@@ -78,15 +78,24 @@ public enum PAdESSigner {
         }
     }
 
+    /// A letter, then up to 63 letters, digits or `extra` bytes.
+    private static func isName(_ text: String, extra: [UInt8]) -> Bool {
+        let bytes = Array(text.utf8)
+        func letter(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+        guard let first = bytes.first, letter(first), bytes.count <= 64 else { return false }
+        return bytes.dropFirst().allSatisfy { letter($0) || (0x30...0x39).contains($0) || extra.contains($0) }
+    }
+
     private static func validate(_ request: SignatureRequest) throws(VoucherError) {
-        guard request.fieldName.range(of: "^[A-Za-z][A-Za-z0-9_.-]{0,63}$", options: .regularExpression) != nil else {
+        // Plain byte checks: this runs on every seal, and Foundation compiles a regular expression per call.
+        guard isName(request.fieldName, extra: [UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-")]) else {
             throw VoucherError(.badInput, "field name must be 1–64 characters of A–Z, a–z, 0–9, '.', '-', '_'")
         }
         let r = request.rect
         guard r.width > 0, r.height > 0, r.x >= 0, r.y >= 0, r.width < 5000, r.height < 5000 else {
             throw VoucherError(.badInput, "the signature rectangle is not on the page")
         }
-        for key in request.extraEntries.keys where key.range(of: "^[A-Za-z][A-Za-z0-9.]{0,63}$", options: .regularExpression) == nil {
+        for key in request.extraEntries.keys where !isName(key, extra: [UInt8(ascii: ".")]) {
             throw VoucherError(.badInput, "extra entry '\(key)' is not a valid PDF name")
         }
     }
