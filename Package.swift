@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -29,8 +30,9 @@ let package = Package(
         .executableTarget(
             name: "countersign",
             dependencies: [
-                "Web", "Storage", "Audit", "Accounts", "Vouchers",
+                "Web", "Storage", "Audit", "Accounts", "Vouchers", "Authorization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -39,8 +41,9 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Storage", "Audit", "Accounts", "Vouchers",
+                "Storage", "Audit", "Accounts", "Vouchers", "Authorization",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -72,11 +75,12 @@ let package = Package(
         ),
         .target(
             name: "Authorization",
+            dependencies: ["Audit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AuthorizationTests",
-            dependencies: ["Authorization"],
+            dependencies: ["Authorization", "Audit"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -133,9 +137,11 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Storage", "Audit", "TestSupport", "Accounts", "Vouchers",
+                "Web", "Storage", "Audit", "TestSupport", "Accounts", "Vouchers", "Authorization",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

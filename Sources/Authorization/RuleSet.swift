@@ -7,7 +7,18 @@ public struct RuleSet: Sendable, Equatable {
     /// Business hours in the rule set's time zone, as minutes since midnight [start, end).
     public let businessHours: ClosedRange<Int>
     public let utcOffsetMinutes: Int
+    /// The words a submission may use; anything else is refused before the rules are consulted.
+    public let vocabulary: Vocabulary
     public let rules: [Rule]
+
+    public struct Vocabulary: Sendable, Equatable {
+        public let transactionCodes: Set<String>
+        /// Currencies with two decimals (minor units are hundredths).
+        public let currencies: Set<String>
+        public let accountTypes: Set<String>
+        public let customerRisks: Set<String>
+        public let channels: Set<String>
+    }
 
     public struct Rule: Sendable, Equatable {
         public let id: String
@@ -56,5 +67,19 @@ public enum AuthorizationMode: String, Sendable, Codable, CaseIterable, Comparab
 
     public static func < (lhs: AuthorizationMode, rhs: AuthorizationMode) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+extension RuleSet.Requirement: Codable {
+    enum CodingKeys: String, CodingKey {
+        case level, officers, modes, material, timeouts
+    }
+}
+
+extension RuleSet.Timeouts: Codable {
+    enum CodingKeys: String, CodingKey {
+        case unclaimedSeconds = "unclaimed_seconds"
+        case leaseSeconds = "lease_seconds"
+        case tellerWaitSeconds = "teller_wait_seconds"
     }
 }

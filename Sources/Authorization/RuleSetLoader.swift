@@ -24,6 +24,14 @@ extension RuleSet {
         guard let from = minutes(clock: raw.businessHours.from), let to = minutes(clock: raw.businessHours.to), from < to else {
             throw RuleSetError(message: "\(file): business_hours must be HH:MM with from before to")
         }
+        let words = raw.vocabulary
+        let vocabulary = Vocabulary(
+            transactionCodes: Set(words.transactionCodes), currencies: Set(words.currencies), accountTypes: Set(words.accountTypes),
+            customerRisks: Set(words.customerRisks), channels: Set(words.channels))
+        guard vocabulary.transactionCodes.allSatisfy({ $0.range(of: "^[a-z][a-z0-9-]{1,40}$", options: .regularExpression) != nil }),
+            vocabulary.currencies.allSatisfy({ $0.range(of: "^[A-Z]{3}$", options: .regularExpression) != nil }),
+            !vocabulary.transactionCodes.isEmpty, !vocabulary.currencies.isEmpty
+        else { throw RuleSetError(message: "\(file): vocabulary needs transaction codes (lower-case words) and ISO currency codes") }
         var seen = Set<String>()
         var rules: [Rule] = []
         for rule in raw.rules {
@@ -31,9 +39,11 @@ extension RuleSet {
                 throw RuleSetError(message: "\(file): rule id '\(rule.id)' must be lower-case words joined by '-'")
             }
             guard seen.insert(rule.id).inserted else { throw RuleSetError(message: "\(file): rule '\(rule.id)' appears twice") }
-            rules.append(try rule.checked(file: file))
+            let checked = try rule.checked(file: file)
+            try checked.match.requireWords(of: vocabulary, place: "\(file): rule '\(rule.id)'")
+            rules.append(checked)
         }
-        return RuleSet(version: raw.version, businessHours: from...(to - 1), utcOffsetMinutes: offset, rules: rules)
+        return RuleSet(version: raw.version, businessHours: from...(to - 1), utcOffsetMinutes: offset, vocabulary: vocabulary, rules: rules)
     }
 
     static func minutes(clock: String) -> Int? {
@@ -50,8 +60,38 @@ extension RuleSet {
     }
 }
 
+extension RuleSet.Match {
+    /// A rule that names a code or currency outside the vocabulary could never match: that is a typo.
+    func requireWords(of vocabulary: RuleSet.Vocabulary, place: String) throws(RuleSetError) {
+        let checks: [(String, Set<String>?, Set<String>)] = [
+            ("codes", codes, vocabulary.transactionCodes), ("currencies", currencies, vocabulary.currencies),
+            ("account_types", accountTypes, vocabulary.accountTypes), ("customer_risks", customerRisks, vocabulary.customerRisks),
+            ("channels", channels, vocabulary.channels),
+        ]
+        for (field, used, known) in checks {
+            if let unknown = used?.subtracting(known).sorted().first {
+                throw RuleSetError(message: "\(place): \(field) names '\(unknown)', which is not in the vocabulary")
+            }
+        }
+    }
+}
+
 /// The file's shape, before checking.
 struct RawRuleSet: Decodable {
+    struct Words: Decodable {
+        let transactionCodes: [String]
+        let currencies: [String]
+        let accountTypes: [String]
+        let customerRisks: [String]
+        let channels: [String]
+        enum CodingKeys: String, CodingKey {
+            case currencies, channels
+            case transactionCodes = "transaction_codes"
+            case accountTypes = "account_types"
+            case customerRisks = "customer_risks"
+        }
+    }
+
     struct Hours: Decodable {
         let from: String
         let to: String
@@ -157,10 +197,11 @@ struct RawRuleSet: Decodable {
     let version: String
     let utcOffset: String
     let businessHours: Hours
+    let vocabulary: Words
     let rules: [RawRule]
 
     enum CodingKeys: String, CodingKey {
-        case version, rules
+        case version, rules, vocabulary
         case utcOffset = "utc_offset"
         case businessHours = "business_hours"
     }

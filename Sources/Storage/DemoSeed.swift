@@ -26,7 +26,17 @@ public enum DemoSeed {
         DemoUser(id: "super1", name: "张主管 Zhang (supervisor)", branch: "BR001", role: .supervisor, password: "super1-demo"),
         DemoUser(id: "super2", name: "赵主管 Zhao (supervisor)", branch: "BR002", role: .supervisor, password: "super2-demo"),
         DemoUser(id: "officer1", name: "陈授权员 Chen (officer)", branch: "AC01", role: .officer, password: "officer1-demo"),
+        DemoUser(id: "officer2", name: "周授权员 Zhou (officer)", branch: "AC01", role: .officer, password: "officer2-demo"),
         DemoUser(id: "auditor1", name: "刘稽核 Liu (auditor)", branch: "HQ", role: .auditor, password: "auditor1-demo"),
+    ]
+
+    /// The demo authority matrix: branch supervisors at level 2 up to CNY 1M, serving each other's branch across
+    /// branches; centre officers at level 3.
+    public static let authority: [Authority] = [
+        Authority(user: "super1", level: 2, codes: ["*"], branchesServed: ["BR002"], limits: ["CNY": 100_000_000, "USD": 20_000_000]),
+        Authority(user: "super2", level: 2, codes: ["*"], branchesServed: ["BR001"], limits: ["CNY": 100_000_000, "USD": 20_000_000]),
+        Authority(user: "officer1", level: 3, codes: ["*"], branchesServed: [], limits: ["CNY": 10_000_000_000, "USD": 1_000_000_000]),
+        Authority(user: "officer2", level: 3, codes: ["*"], branchesServed: [], limits: ["CNY": 10_000_000_000, "USD": 1_000_000_000]),
     ]
 
     /// Inserts what is missing, as the owner role. Returns how many rows were added.
@@ -65,6 +75,11 @@ public enum DemoSeed {
                         payload: ["role": .string(user.role.rawValue), "display_name": .string(user.name)]),
                     in: tx)
                 return 1
+            }
+        }
+        for grant in authority {
+            added += try await database.transaction { tx in
+                try await Directory.setAuthority(grant, actor: "system:seed", onlyIfMissing: true, in: tx) ? 1 : 0
             }
         }
         return added

@@ -61,3 +61,57 @@ public enum Directory {
         return false
     }
 }
+
+/// One row of the authority matrix: what a supervisor or centre officer may authorize.
+public struct Authority: Sendable, Equatable {
+    public let user: String
+    public let level: Int
+    /// Transaction codes, or ["*"] for any.
+    public let codes: [String]
+    /// Other branches served in cross-branch mode.
+    public let branchesServed: [String]
+    /// Largest amount per currency, in minor units.
+    public let limits: [String: Int64]
+
+    public init(user: String, level: Int, codes: [String], branchesServed: [String], limits: [String: Int64]) {
+        self.user = user
+        self.level = level
+        self.codes = codes
+        self.branchesServed = branchesServed
+        self.limits = limits
+    }
+}
+
+extension Directory {
+    /// Writes an officer's authority (as the owner role: the service cannot grant authority) with its audit event.
+    /// Returns false when `onlyIfMissing` and the officer already has a row.
+    @discardableResult
+    public static func setAuthority(_ a: Authority, actor: String, onlyIfMissing: Bool = false, in tx: Transaction) async throws -> Bool {
+        let rows = try await tx.query(
+            """
+            INSERT INTO officer_authority (user_id, level, codes, branches_served) VALUES (\(a.user), \(a.level), \(a.codes), \(a.branchesServed))
+            ON CONFLICT (user_id) DO UPDATE SET level = excluded.level, codes = excluded.codes, branches_served = excluded.branches_served
+            WHERE NOT \(onlyIfMissing)
+            RETURNING user_id
+            """, context: "authority")
+        guard try await rows.collect().count == 1 else { return false }
+        try await tx.query("DELETE FROM officer_limits WHERE user_id = \(a.user)", context: "authority")
+        for (currency, limit) in a.limits.sorted(by: { $0.key < $1.key }) {
+            try await tx.query(
+                "INSERT INTO officer_limits (user_id, currency, limit_minor) VALUES (\(a.user), \(currency), \(limit))", context: "authority")
+        }
+        let branch = try await tx.query("SELECT branch_code FROM users WHERE id = \(a.user)", context: "authority")
+        var userBranch: String?
+        for try await code in branch.decode(String.self) { userBranch = code }
+        try await AuditLog.append(
+            AuditEvent(
+                actor: actor, branch: userBranch, action: "directory.authority_set", subject: "user:\(a.user)",
+                payload: [
+                    "level": .integer(Int64(a.level)), "codes": .array(a.codes.map { .string($0) }),
+                    "branches_served": .array(a.branchesServed.map { .string($0) }),
+                    "limits": .object(a.limits.mapValues { .integer($0) }),
+                ]),
+            in: tx)
+        return true
+    }
+}

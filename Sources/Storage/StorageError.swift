@@ -11,6 +11,8 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         case migrationFailed = "storage.migration_failed"
         case unsafePrivileges = "storage.unsafe_privileges"
         case constraintViolation = "storage.constraint_violation"
+        /// The database refused an action on its own rules (SQLSTATE 42501 raised by a guard trigger).
+        case refused = "storage.refused"
         case notFound = "storage.not_found"
         case queryFailed = "storage.query_failed"
     }
@@ -33,6 +35,9 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         let sqlState = psql.serverInfo?[.sqlState] ?? ""
         if sqlState.hasPrefix("23") {
             return StorageError(.constraintViolation, "\(context): \(serverMessage)")
+        }
+        if sqlState == "42501" {
+            return StorageError(.refused, "\(context): \(serverMessage)")
         }
         if psql.serverInfo == nil {
             return StorageError(.unavailable, "\(context): the database is unreachable (\(psql.code))")

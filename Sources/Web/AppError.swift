@@ -1,4 +1,5 @@
 import Audit
+import Authorization
 public import HTTPTypes
 import Hummingbird
 import Storage
@@ -27,9 +28,13 @@ public struct AppError: Error, Sendable {
             switch error.code {
             case .constraintViolation: return AppError(.conflict, code: error.code.rawValue, error.message)
             case .notFound: return AppError(.notFound, code: error.code.rawValue, error.message)
+            case .refused: return AppError(.forbidden, code: error.code.rawValue, error.message)
             case .unavailable: return AppError(.serviceUnavailable, code: error.code.rawValue, "the database is unavailable")
             default: return AppError(.internalServerError, code: "internal", "an internal error occurred")
             }
+        case let error as SubmissionError:
+            let status: HTTPResponse.Status = error.code == "authz.material_too_large" ? .contentTooLarge : .badRequest
+            return AppError(status, code: error.code, error.message)
         case let error as VoucherError:
             switch error.code {
             case .badInput: return AppError(.badRequest, code: error.code.rawValue, error.message)

@@ -1,6 +1,8 @@
 public import Hummingbird
+import HummingbirdWebSocket
 public import Logging
 import Metrics
+import ServiceLifecycle
 public import Storage
 
 /// Wires configuration, database and controllers into the HTTP application. `@main` stays tiny.
@@ -8,7 +10,9 @@ public enum CountersignApp {
     public static let version = "0.1.0"
 
     /// The router with every route and middleware; tests use it directly and to list the routes.
-    public static func buildRouter(database: Database, configuration: WebConfiguration, vouchers: VoucherDesk? = nil) -> Router<AppRequestContext> {
+    public static func buildRouter(
+        database: Database, configuration: WebConfiguration, vouchers: VoucherDesk? = nil, authorization: AuthorizationServices? = nil
+    ) -> Router<AppRequestContext> {
         let metrics = MetricsEndpoint.shared
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -21,18 +25,31 @@ public enum CountersignApp {
         SessionController(database: database, configuration: configuration).register(on: router)
         AuditController(database: database).register(on: router)
         VoucherController(desk: vouchers).register(on: router)
+        AuthorizationController(services: authorization).register(on: router)
         return router
     }
 
-    /// The application, with the database pool as one of its services so both start and stop together.
+    /// The application, with the database pool, the push hub and the timeout sweeper as its services, so they all
+    /// start and stop together. WebSocket upgrades go to their own small router.
     public static func buildApplication(
-        database: Database, configuration: WebConfiguration, logger: Logger, vouchers: VoucherDesk? = nil
+        database: Database, configuration: WebConfiguration, logger: Logger, vouchers: VoucherDesk? = nil,
+        authorization: AuthorizationServices? = nil
     ) -> some ApplicationProtocol {
-        let router = buildRouter(database: database, configuration: configuration, vouchers: vouchers)
+        let router = buildRouter(database: database, configuration: configuration, vouchers: vouchers, authorization: authorization)
+        let pushRouter = Router(context: PushRequestContext.self)
+        var services: [any Service] = [database]
+        if let authorization {
+            PushController(database: database, hub: authorization.hub).register(on: pushRouter)
+            services.append(authorization.hub)
+            if authorization.sweepsInBackground {
+                services.append(AuthorizationTimeoutService(timeouts: authorization.timeouts, logger: logger))
+            }
+        }
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: pushRouter),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "countersign"),
-            services: [database],
+            services: services,
             logger: logger)
     }
 }

@@ -72,7 +72,9 @@ import Testing
 
 @Suite struct RuleSetValidationTests {
     static func rules(_ rule: String) -> Data {
-        Data(#"{"version":"t1","utc_offset":"+08:00","business_hours":{"from":"09:00","to":"17:00"},"rules":[\#(rule)]}"#.utf8)
+        Data(
+            #"{"version":"t1","utc_offset":"+08:00","business_hours":{"from":"09:00","to":"17:00"},"vocabulary":{"transaction_codes":["cash-withdrawal"],"currencies":["CNY"],"account_types":["personal-debit"],"customer_risks":["low"],"channels":["counter"]},"rules":[\#(rule)]}"#
+                .utf8)
     }
 
     static let requirement =
@@ -96,6 +98,7 @@ import Testing
         ),
         (#"{"id":"a","description":"","match":{},\#(requirement)},{"id":"a","description":"","match":{},\#(requirement)}"#, "appears twice"),
         (#"{"id":"Bad Id","description":"","match":{},\#(requirement)}"#, "lower-case"),
+        (#"{"id":"a","description":"","match":{"codes":["cash-withdrawl"]},\#(requirement)}"#, "'cash-withdrawl', which is not in the vocabulary"),
     ])
     func badRuleFilesAreRefusedNamingTheRule(rule: String, message: String) {
         let error = #expect(throws: RuleSetError.self) { try RuleSet.parse(Self.rules(rule)) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Authorization
 import Foundation
 import Hummingbird
 import Logging
@@ -33,7 +34,9 @@ struct Serve: AsyncParsableCommand {
         logger.info("starting", metadata: ["database": "\(settings)", "address": "\(configuration.host):\(configuration.port)"])
         let database = Database(settings: settings, logger: logger)
         let vouchers = Self.voucherDesk(database: database, environment: environment, logger: logger)
-        let app = CountersignApp.buildApplication(database: database, configuration: configuration, logger: logger, vouchers: vouchers)
+        let authorization = try Self.authorization(database: database, environment: environment, logger: logger)
+        let app = CountersignApp.buildApplication(
+            database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization)
         try await app.runService()
     }
 
@@ -54,6 +57,21 @@ struct Serve: AsyncParsableCommand {
             logger.warning("vouchers are disabled", metadata: ["reason": "\(error)"])
             return nil
         }
+    }
+
+    /// Authorization needs its rule file (a broken one stops the service: it must never run on rules it cannot
+    /// read) and the data key (without it, authorization is off and the rest still runs).
+    static func authorization(database: Database, environment: [String: String], logger: Logger) throws -> AuthorizationServices? {
+        let rules = try RuleSet.load(URL(fileURLWithPath: environment["COUNTERSIGN_RULES"] ?? "Rules/authorization-rules.json"))
+        let key: DataKey
+        do {
+            key = try DataKey.load(path: environment["COUNTERSIGN_DATA_KEY"] ?? "Certs/data-encryption.key")
+        } catch {
+            logger.warning("authorization is disabled", metadata: ["reason": "\(error)"])
+            return nil
+        }
+        logger.info("authorization rules loaded", metadata: ["version": "\(rules.version)", "rules": "\(rules.rules.count)"])
+        return AuthorizationServices(database: database, rules: rules, dataKey: key, logger: logger)
     }
 
     private static func integer(_ text: String, _ name: String) throws -> Int {

@@ -1,0 +1,90 @@
+public import Audit
+
+/// A transaction as the teller submits it. The whole submission is what an approval binds to: its digest is taken
+/// over the canonical JSON of every field, so changing any of them (an account number, a name) changes the digest.
+public struct TransactionSubmission: Sendable, Equatable, Codable {
+    public let code: String
+    /// Decimal text with at most two fraction digits, e.g. "50000.00": never a binary floating-point number.
+    public let amount: String
+    public let currency: String
+    public let accountType: String
+    public let customerRisk: String
+    public let channel: String
+    /// The business fields (account number, customer name, …). Encrypted at rest; only their digest is in clear.
+    public let fields: [String: String]
+
+    public init(
+        code: String, amount: String, currency: String, accountType: String, customerRisk: String, channel: String, fields: [String: String]
+    ) {
+        self.code = code
+        self.amount = amount
+        self.currency = currency
+        self.accountType = accountType
+        self.customerRisk = customerRisk
+        self.channel = channel
+        self.fields = fields
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, amount, currency, channel, fields
+        case accountType = "account_type"
+        case customerRisk = "customer_risk"
+    }
+
+    public static let maximumFields = 40
+    public static let maximumFieldLength = 200
+
+    /// Checks every word against the rule set's vocabulary and returns the facts the interceptor needs.
+    public func facts(vocabulary: RuleSet.Vocabulary, minuteOfDay: Int) throws(SubmissionError) -> TransactionFacts {
+        guard vocabulary.transactionCodes.contains(code) else {
+            throw SubmissionError("txn.unknown_code", "unknown transaction code '\(code.prefix(40))'")
+        }
+        guard let minor = MinorUnits.parse(amount) else {
+            throw SubmissionError("txn.bad_amount", "amount must be decimal text with at most two decimals, e.g. \"50000.00\"")
+        }
+        guard vocabulary.currencies.contains(currency) else {
+            throw SubmissionError("txn.unknown_currency", "currency must be one of \(vocabulary.currencies.sorted().joined(separator: ", "))")
+        }
+        guard vocabulary.accountTypes.contains(accountType) else {
+            throw SubmissionError(
+                "txn.unknown_account_type", "account_type must be one of \(vocabulary.accountTypes.sorted().joined(separator: ", "))")
+        }
+        guard vocabulary.customerRisks.contains(customerRisk) else {
+            throw SubmissionError("txn.unknown_risk", "customer_risk must be one of \(vocabulary.customerRisks.sorted().joined(separator: ", "))")
+        }
+        guard vocabulary.channels.contains(channel) else {
+            throw SubmissionError("txn.unknown_channel", "channel must be one of \(vocabulary.channels.sorted().joined(separator: ", "))")
+        }
+        guard fields.count <= Self.maximumFields,
+            fields.allSatisfy({ (1...64).contains($0.key.count) && $0.value.count <= Self.maximumFieldLength })
+        else {
+            throw SubmissionError(
+                "txn.bad_fields", "at most \(Self.maximumFields) fields, names of 1–64 and values of at most \(Self.maximumFieldLength) characters")
+        }
+        return TransactionFacts(
+            code: code, amountMinor: minor, currency: currency, accountType: accountType, customerRisk: customerRisk, channel: channel,
+            minuteOfDay: minuteOfDay)
+    }
+
+    public var canonical: CanonicalJSON {
+        [
+            "code": .string(code), "amount": .string(amount), "currency": .string(currency), "account_type": .string(accountType),
+            "customer_risk": .string(customerRisk), "channel": .string(channel),
+            "fields": .object(fields.mapValues { .string($0) }),
+        ]
+    }
+
+    /// What an approval binds to.
+    public var digest: ChainHash { ChainHash.sha256(of: canonical.canonicalBytes) }
+}
+
+/// A submission the service refuses, with a stable code for machines and a message for the teller.
+public struct SubmissionError: Error, Sendable, Equatable {
+    public let code: String
+    public let message: String
+
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}

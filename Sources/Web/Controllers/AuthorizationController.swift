@@ -1,0 +1,225 @@
+import Accounts
+import Authorization
+import Foundation
+import Hummingbird
+import Storage
+
+/// Transactions and their authorization over HTTP. Tellers submit, request, resubmit and commit; supervisors and
+/// officers set presence, read their queue, claim and decide. See `/openapi.yaml` for the shapes.
+struct AuthorizationController: Sendable {
+    let services: AuthorizationServices?
+
+    var tellers: AuthorizationDesk {
+        get throws {
+            guard let services else { throw Self.notConfigured }
+            return services.tellers
+        }
+    }
+
+    var officers: OfficerDesk {
+        get throws {
+            guard let services else { throw Self.notConfigured }
+            return services.officers
+        }
+    }
+
+    static let notConfigured = AppError(
+        .serviceUnavailable, code: "authz.not_configured", "authorization is not configured on this instance (rules or data key missing)")
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/api/v1/transactions", use: submit)
+        router.post("/api/v1/transactions/{id}/authorization", use: request)
+        router.post("/api/v1/transactions/{id}/commit", use: commit)
+        router.get("/api/v1/authz/requests/{id}", use: show)
+        router.post("/api/v1/authz/requests/{id}/resubmit", use: resubmit)
+        router.post("/api/v1/authz/requests/{id}/claim", use: claim)
+        router.post("/api/v1/authz/requests/{id}/decision", use: decide)
+        router.get("/api/v1/authz/requests/{id}/material/{kind}", use: material)
+        router.get("/api/v1/authz/queue", use: queue)
+        router.put("/api/v1/authz/presence", use: presence)
+    }
+
+    // MARK: Bodies
+
+    struct SubmitResponse: ResponseEncodable {
+        let transaction: String
+        let authorizationRequired: Bool
+        let ruleSetVersion: String
+        let matchedRules: [String]
+        let requirement: RuleSet.Requirement?
+        let payloadDigest: String
+        enum CodingKeys: String, CodingKey {
+            case transaction, requirement
+            case authorizationRequired = "authorization_required"
+            case ruleSetVersion = "rule_set_version"
+            case matchedRules = "matched_rules"
+            case payloadDigest = "payload_digest"
+        }
+    }
+
+    struct MaterialUpload: Decodable {
+        let kind: String
+        let mediaType: String
+        let data: String
+        enum CodingKeys: String, CodingKey {
+            case kind, data
+            case mediaType = "media_type"
+        }
+    }
+
+    struct LocalBody: Decodable {
+        let user: String
+        let password: String
+        let decision: String
+        let reason: String?
+    }
+
+    struct RequestBody: Decodable {
+        let mode: String
+        let material: [MaterialUpload]?
+        let supervisor: LocalBody?
+    }
+
+    struct ResubmitBody: Decodable {
+        let mode: String?
+        let material: [MaterialUpload]?
+    }
+
+    struct DecisionBody: Decodable {
+        let decision: String
+        let reason: String?
+        let payloadDigest: String
+        let materialDigest: String
+        enum CodingKeys: String, CodingKey {
+            case decision, reason
+            case payloadDigest = "payload_digest"
+            case materialDigest = "material_digest"
+        }
+    }
+
+    struct PresenceBody: Codable, ResponseEncodable { let status: String }
+
+    struct RequestView: ResponseEncodable {
+        let request: RequestSnapshot
+        let transactionPayload: TransactionSubmission?
+        enum CodingKeys: String, CodingKey {
+            case request
+            case transactionPayload = "transaction_payload"
+        }
+    }
+
+    struct QueueView: ResponseEncodable {
+        let presence: String
+        let requests: [RequestSnapshot]
+    }
+
+    struct CommitView: ResponseEncodable {
+        let transaction: String
+        let state: String
+        let authorization: RequestSnapshot?
+    }
+
+    // MARK: Teller
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SubmitResponse> {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: TransactionSubmission.self, context: context)
+        let submitted = try await tellers.submit(body, user: user, terminal: context.terminal)
+        let decision = submitted.decision
+        return EditedResponse(
+            status: .created, headers: [.location: "/api/v1/transactions/\(submitted.transactionID)"],
+            response: SubmitResponse(
+                transaction: submitted.transactionID, authorizationRequired: decision.required, ruleSetVersion: decision.ruleSetVersion,
+                matchedRules: decision.matchedRules, requirement: decision.requirement, payloadDigest: body.digest.hex))
+    }
+
+    @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RequestSnapshot> {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: RequestBody.self, context: context)
+        let mode = try Self.mode(body.mode)
+        let local = body.supervisor.map {
+            AuthorizationDesk.LocalDecision(supervisor: $0.user, password: $0.password, decision: $0.decision, reason: $0.reason)
+        }
+        let snapshot = try await tellers.request(
+            transaction: try context.parameters.require("id"), mode: mode, material: try Self.uploads(body.material), local: local, user: user,
+            terminal: context.terminal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/authz/requests/\(snapshot.id)"], response: snapshot)
+    }
+
+    @Sendable func resubmit(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RequestSnapshot> {
+        let user = try context.requireUser()
+        try AuthorizationDesk.requireTeller(user)
+        let body = try await request.decode(as: ResubmitBody.self, context: context)
+        let snapshot = try await tellers.resubmit(
+            request: try context.parameters.require("id"), mode: try body.mode.map(Self.mode), material: try Self.uploads(body.material), user: user,
+            terminal: context.terminal)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/authz/requests/\(snapshot.id)"], response: snapshot)
+    }
+
+    @Sendable func commit(_ request: Request, context: AppRequestContext) async throws -> CommitView {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: TransactionSubmission.self, context: context)
+        let committed = try await tellers.commit(
+            transaction: try context.parameters.require("id"), submission: body, user: user, terminal: context.terminal)
+        return CommitView(transaction: committed.transactionID, state: "committed", authorization: committed.request)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RequestView {
+        let (snapshot, payload) = try await tellers.view(request: try context.parameters.require("id"), user: try context.requireUser())
+        return RequestView(request: snapshot, transactionPayload: payload)
+    }
+
+    // MARK: Officer
+
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> QueueView {
+        let (presence, requests) = try await officers.queue(user: try context.requireUser())
+        return QueueView(presence: presence, requests: requests)
+    }
+
+    @Sendable func presence(_ request: Request, context: AppRequestContext) async throws -> PresenceBody {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: PresenceBody.self, context: context)
+        return PresenceBody(status: try await officers.setPresence(body.status, user: user, terminal: context.terminal))
+    }
+
+    @Sendable func claim(_ request: Request, context: AppRequestContext) async throws -> RequestSnapshot {
+        try await officers.claim(try context.parameters.require("id"), user: try context.requireUser(), terminal: context.terminal)
+    }
+
+    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> RequestSnapshot {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: DecisionBody.self, context: context)
+        return try await officers.decide(
+            try context.parameters.require("id"), decision: body.decision, reason: body.reason, payloadDigest: body.payloadDigest,
+            materialDigest: body.materialDigest, user: user, terminal: context.terminal)
+    }
+
+    @Sendable func material(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (type, bytes) = try await officers.material(
+            try context.parameters.require("id"), kind: try context.parameters.require("kind"), user: try context.requireUser())
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    // MARK: Parsing
+
+    static func mode(_ text: String) throws -> AuthorizationMode {
+        guard let mode = AuthorizationMode(rawValue: text) else {
+            throw AppError(.badRequest, code: "authz.bad_mode", "mode is local, cross-terminal, cross-branch or central")
+        }
+        return mode
+    }
+
+    static func uploads(_ material: [MaterialUpload]?) throws -> [AuthorizationDesk.Upload] {
+        guard (material?.count ?? 0) <= 8 else { throw AppError(.badRequest, code: "authz.bad_material", "at most 8 items of material") }
+        return try (material ?? []).map { item in
+            // base64 of 512 KiB is ~700,000 characters; refuse larger before decoding.
+            guard item.data.utf8.count <= (MaterialItem.maximumBytes / 3 + 1) * 4 else {
+                throw AppError(.contentTooLarge, code: "authz.material_too_large", "material '\(item.kind.prefix(40))' is larger than 512 KiB")
+            }
+            guard let bytes = Data(base64Encoded: item.data) else {
+                throw AppError(.badRequest, code: "authz.bad_material", "material '\(item.kind.prefix(40))' is not base64")
+            }
+            return AuthorizationDesk.Upload(kind: item.kind, mediaType: item.mediaType, bytes: Array(bytes))
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Accounts
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Storage
+
+/// The WebSocket push channel, `/api/v1/authz/stream`. Browsers cannot set an Authorization header on a
+/// WebSocket, and a token in the URL would land in logs, so the first message carries it:
+///   → {"type":"hello","token":"…","after":123}      (after: the last feed_id seen, to catch up; optional)
+///   ← {"type":"ready","user":"…","feed_id":456}
+///   ← {"type":"request","request":{…snapshot…, "feed_id":…}}   for every change that concerns the user
+struct PushController: Sendable {
+    let database: Database
+    let hub: PushHub
+
+    struct Hello: Decodable {
+        let type: String
+        let token: String
+        let after: Int64?
+    }
+
+    func register(on router: Router<PushRequestContext>) {
+        router.ws("/api/v1/authz/stream") { inbound, outbound, context in
+            let (queue, sender) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    defer { sender.finish() }
+                    var messages = inbound.messages(maxSize: 4096).makeAsyncIterator()
+                    guard case .text(let text)? = try await messages.next(), let hello = try? JSONDecoder().decode(Hello.self, from: Data(text.utf8)),
+                        hello.type == "hello", hello.token.utf8.count <= 200
+                    else {
+                        sender.yield(#"{"type":"error","code":"push.hello_required","message":"send {\"type\":\"hello\",\"token\":…} first"}"#)
+                        return
+                    }
+                    guard let (user, _) = try await database.read({ try await Directory.user(forToken: SessionToken(value: hello.token), in: $0) })
+                    else {
+                        sender.yield(#"{"type":"error","code":"auth.invalid_token","message":"the session token is unknown, expired or signed out"}"#)
+                        return
+                    }
+                    let id = hub.subscribe(user: user, sender: sender)
+                    defer { hub.unsubscribe(id) }
+                    let latest = try await database.read { try await AuthorizationStore.latestFeedID(in: $0) }
+                    sender.yield(#"{"type":"ready","user":"\#(user.id)","feed_id":\#(latest)}"#)
+                    if let after = hello.after {
+                        let missed = try await database.read { try await AuthorizationStore.feed(after: after, user: user.id, limit: 1000, in: $0) }
+                        for snapshot in missed {
+                            sender.yield(
+                                #"{"type":"request","replay":true,"request":"# + String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
+                                    + "}")
+                        }
+                    }
+                    // Nothing more is expected from the client; reading on notices when it goes away.
+                    while try await messages.next() != nil {}
+                }
+                group.addTask {
+                    for await message in queue { try await outbound.write(.text(message)) }
+                }
+                try await group.next()
+                try await group.next()
+            }
+        }
+    }
+}
+
+/// The WebSocket router's context: it only upgrades; authentication happens in the first message.
+struct PushRequestContext: RequestContext, WebSocketRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let webSocket: WebSocketHandlerReference<Self>
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.webSocket = .init()
+    }
+}

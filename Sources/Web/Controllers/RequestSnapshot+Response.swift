@@ -1,0 +1,5 @@
+public import Hummingbird
+public import Storage
+
+/// Authorization requests go out as the database renders them (`authz_request_view`).
+extension RequestSnapshot: ResponseEncodable {}

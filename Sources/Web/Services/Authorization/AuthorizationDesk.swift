@@ -1,0 +1,269 @@
+public import Accounts
+public import Audit
+public import Authorization
+import Foundation
+import NIOPosix
+public import Storage
+
+/// The authorization work behind the HTTP API, teller side: submit a transaction (the interceptor decides), request
+/// authorization in a mode, resubmit after a return, commit what was approved. Every state change commits with its
+/// audit event in one database transaction; the push feed follows from the database's triggers.
+public struct AuthorizationDesk: Sendable {
+    let database: Database
+    let interceptor: Interceptor
+    let dataKey: DataKey
+    let time: any TimeSource
+
+    public init(database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime()) {
+        self.database = database
+        self.interceptor = Interceptor(rules: rules)
+        self.dataKey = dataKey
+        self.time = time
+    }
+
+    public var rules: RuleSet { interceptor.rules }
+
+    public struct Submitted: Sendable {
+        public let transactionID: String
+        public let decision: InterceptorDecision
+    }
+
+    /// The interceptor's decision on a new transaction, stored with the (encrypted) transaction as evidence.
+    public func submit(_ submission: TransactionSubmission, user: UserIdentity, terminal: String?) async throws -> Submitted {
+        try Self.requireTeller(user)
+        let now = time.now()
+        let facts = try submission.facts(vocabulary: rules.vocabulary, minuteOfDay: Self.minuteOfDay(now, offset: rules.utcOffsetMinutes))
+        let decision = interceptor.decide(facts)
+        let digest = submission.digest
+        let box = try dataKey.seal(submission.canonical.canonicalBytes, context: Self.payloadContext(digest))
+        let id = try await database.transaction { tx in
+            let id = try await AuthorizationStore.insertTransaction(
+                .init(
+                    branch: user.branch, teller: user.id, terminal: terminal, code: facts.code, amountMinor: facts.amountMinor,
+                    currency: facts.currency, keyID: dataKey.id, payloadCiphertext: box, payloadDigest: digest,
+                    ruleSetVersion: decision.ruleSetVersion, factsJSON: facts.canonical.canonicalText, matchedRules: decision.matchedRules,
+                    requirementJSON: decision.requirement?.canonical.canonicalText, at: now),
+                in: tx)
+            var payload = decision.canonicalFields
+            payload["payload_digest"] = .string(digest.hex)
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: user.id, branch: user.branch, terminal: terminal, action: "authz.intercepted", subject: "txn:\(id)",
+                    payload: .object(payload)),
+                in: tx)
+            return id
+        }
+        return Submitted(transactionID: id, decision: decision)
+    }
+
+    /// One piece of material as the teller uploads it.
+    public struct Upload: Sendable {
+        public let kind: String
+        public let mediaType: String
+        public let bytes: [UInt8]
+
+        public init(kind: String, mediaType: String, bytes: [UInt8]) {
+            self.kind = kind
+            self.mediaType = mediaType
+            self.bytes = bytes
+        }
+
+        var item: MaterialItem {
+            MaterialItem(kind: kind, mediaType: mediaType, sha256: ChainHash.sha256(of: bytes), size: bytes.count)
+        }
+    }
+
+    /// A supervisor's own credentials, entered on the teller's terminal (local mode).
+    public struct LocalDecision: Sendable {
+        public let supervisor: String
+        public let password: String
+        public let decision: String
+        public let reason: String?
+
+        public init(supervisor: String, password: String, decision: String, reason: String?) {
+            self.supervisor = supervisor
+            self.password = password
+            self.decision = decision
+            self.reason = reason
+        }
+    }
+
+    /// Creates the request for an open transaction in `mode`. Local mode is decided at once by the supervisor whose
+    /// credentials come with it; the other modes are offered to officers through the feed.
+    public func request(
+        transaction id: String, mode: AuthorizationMode, material uploads: [Upload], local: LocalDecision?, user: UserIdentity,
+        terminal: String?, previous: RequestSnapshot? = nil
+    ) async throws -> RequestSnapshot {
+        try Self.requireTeller(user)
+        let transaction = try await openTransaction(id, for: user)
+        guard let text = transaction.requirementJSON,
+            let requirement = try? JSONDecoder().decode(RuleSet.Requirement.self, from: Data(text.utf8))
+        else { throw AppError(.conflict, code: "authz.not_required", "transaction \(id) needs no authorization: commit it") }
+        guard requirement.modes.contains(mode) else {
+            throw AppError(
+                .unprocessableContent, code: "authz.mode_not_allowed",
+                "the rules allow \(requirement.modes.map(\.rawValue).joined(separator: ", ")) for this transaction, not \(mode.rawValue)")
+        }
+        let items = uploads.map(\.item)
+        try MaterialList.check(items, required: requirement.material)
+        let supervisor = try await localSupervisor(mode: mode, local: local)
+        let now = time.now()
+        let boxes = try uploads.map { upload in
+            (upload, try dataKey.seal(upload.bytes, context: "material:\(transaction.id):\(upload.kind):\(ChainHash.sha256(of: upload.bytes).hex)"))
+        }
+        let materialDigest = MaterialList.digest(items)
+        return try await database.transaction { tx in
+            var snapshot = try await AuthorizationStore.insertRequest(
+                .init(
+                    transaction: transaction, previousID: previous?.id, version: (previous?.version ?? 0) + 1, level: requirement.level,
+                    officers: requirement.officers, modes: requirement.modes.map(\.rawValue), mode: mode.rawValue, materialDigest: materialDigest,
+                    materialJSON: MaterialList.canonical(items).canonicalText, unclaimedSeconds: requirement.timeouts.unclaimedSeconds,
+                    leaseSeconds: requirement.timeouts.leaseSeconds, tellerWaitSeconds: requirement.timeouts.tellerWaitSeconds, at: now),
+                in: tx)
+            for (upload, box) in boxes {
+                try await AuthorizationStore.insertMaterial(
+                    requestID: snapshot.id, kind: upload.kind, mediaType: upload.mediaType, keyID: dataKey.id, ciphertext: box,
+                    sha256: ChainHash.sha256(of: upload.bytes), in: tx)
+            }
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: user.id, branch: transaction.branch, terminal: terminal,
+                    action: previous == nil ? "authz.requested" : "authz.resubmitted", subject: "authz:\(snapshot.id)",
+                    payload: [
+                        "transaction": .string(transaction.id), "version": .integer(Int64(snapshot.version)),
+                        "previous": previous.map { .string($0.id) } ?? .null, "mode": .string(mode.rawValue),
+                        "level": .integer(Int64(snapshot.level)), "officers": .integer(Int64(snapshot.officers)),
+                        "assigned_to": snapshot.assignedTo.map { .string($0) } ?? .null, "payload_digest": .string(snapshot.payloadDigest),
+                        "material_digest": .string(snapshot.materialDigest), "material": MaterialList.canonical(items),
+                    ]),
+                in: tx)
+            if let supervisor, let local {
+                // Decided at once, at the teller's terminal, by the supervisor who just proved who they are.
+                snapshot = try await OfficerDesk.claimAndDecide(
+                    snapshot, officer: supervisor, decision: local.decision, reason: local.reason, at: now, terminal: terminal, in: tx)
+            }
+            return snapshot
+        }
+    }
+
+    /// A returned request comes back as a new version, linked to the one the officer returned.
+    public func resubmit(request id: String, mode: AuthorizationMode?, material: [Upload], user: UserIdentity, terminal: String?)
+        async throws -> RequestSnapshot
+    {
+        guard let previous = try await database.read({ try await AuthorizationStore.request(id, in: $0) }), previous.teller == user.id else {
+            throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id) of yours")
+        }
+        guard previous.state == "returned" else {
+            throw AppError(.conflict, code: "authz.not_returned", "request \(id) is \(previous.state); only a returned request is resubmitted")
+        }
+        guard previous.version < 20 else { throw AppError(.conflict, code: "authz.too_many_versions", "request \(id) was resubmitted 20 times") }
+        let chosen = mode ?? AuthorizationMode(rawValue: previous.mode) ?? .central
+        guard chosen != .local else {
+            throw AppError(.unprocessableContent, code: "authz.mode_not_allowed", "resubmit to an officer; local mode starts a new request")
+        }
+        return try await request(
+            transaction: previous.transaction, mode: chosen, material: material, local: nil, user: user, terminal: terminal, previous: previous)
+    }
+
+    public struct Committed: Sendable {
+        public let transactionID: String
+        public let request: RequestSnapshot?
+    }
+
+    /// Commits the transaction, but only with the very payload that was submitted and, when authorization was
+    /// required, approved; and only once.
+    public func commit(transaction id: String, submission: TransactionSubmission, user: UserIdentity, terminal: String?) async throws -> Committed {
+        try Self.requireTeller(user)
+        guard let transaction = try await database.read({ try await AuthorizationStore.transaction(id, in: $0) }), transaction.teller == user.id
+        else { throw AppError(.notFound, code: "txn.not_found", "no transaction \(id) of yours") }
+        guard transaction.state != "committed" else {
+            throw AppError(.conflict, code: "txn.already_committed", "transaction \(id) was already committed")
+        }
+        let digest = submission.digest
+        guard digest == transaction.payloadDigest else {
+            throw AppError(.conflict, code: "txn.payload_changed", "the payload differs from what was submitted and authorized; submit it again")
+        }
+        let needsApproval = transaction.requirementJSON != nil
+        let now = time.now()
+        return try await database.transaction { tx in
+            let request = try await AuthorizationStore.commit(transaction: id, digest: digest, requiresApproval: needsApproval, at: now, in: tx)
+            if needsApproval && request == nil {
+                throw AppError(.conflict, code: "authz.not_approved", "transaction \(id) has no approved authorization to commit")
+            }
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: user.id, branch: transaction.branch, terminal: terminal, action: "txn.committed", subject: "txn:\(id)",
+                    payload: [
+                        "payload_digest": .string(digest.hex), "authorization": request.map { .string($0.id) } ?? .null,
+                        "approved_by_versions": request.map { .integer(Int64($0.version)) } ?? .null,
+                    ]),
+                in: tx)
+            return Committed(transactionID: id, request: request)
+        }
+    }
+
+    /// The request, if `user` may see it: its teller, an officer it concerns, an auditor.
+    public func view(request id: String, user: UserIdentity) async throws -> (RequestSnapshot, TransactionSubmission?) {
+        let (snapshot, canSee, payload) = try await database.read { tx in
+            guard let snapshot = try await AuthorizationStore.request(id, in: tx) else {
+                throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
+            }
+            let involved = try await AuthorizationStore.concerns(officer: user.id, request: id, in: tx)
+            let canSee = snapshot.teller == user.id || user.role.canReadAudit || involved
+            // The business fields are for whoever decides (the claimant) and the teller who keyed them.
+            let showPayload = snapshot.teller == user.id || snapshot.claimedBy == user.id
+            let record = showPayload ? try await AuthorizationStore.transaction(snapshot.transaction, in: tx) : nil
+            return (snapshot, canSee, record)
+        }
+        guard canSee else { throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)") }
+        return (snapshot, try payload.map { try decrypt($0) })
+    }
+
+    func decrypt(_ record: AuthorizationStore.TransactionRecord) throws -> TransactionSubmission {
+        let clear = try dataKey.open(record.payloadCiphertext, context: Self.payloadContext(record.payloadDigest))
+        return try JSONDecoder().decode(TransactionSubmission.self, from: Data(clear))
+    }
+
+    // MARK: Helpers
+
+    private func openTransaction(_ id: String, for user: UserIdentity) async throws -> AuthorizationStore.TransactionRecord {
+        guard let record = try await database.read({ try await AuthorizationStore.transaction(id, in: $0) }), record.teller == user.id else {
+            throw AppError(.notFound, code: "txn.not_found", "no transaction \(id) of yours")
+        }
+        guard record.state == "needs_authorization" else {
+            throw AppError(.conflict, code: "txn.not_open", "transaction \(id) is \(record.state)")
+        }
+        return record
+    }
+
+    /// Local mode needs the supervisor's own password, checked here on the teller's terminal.
+    private func localSupervisor(mode: AuthorizationMode, local: LocalDecision?) async throws -> String? {
+        guard mode == .local else {
+            guard local == nil else { throw AppError(.badRequest, code: "authz.local_only", "supervisor credentials belong to local mode only") }
+            return nil
+        }
+        guard let local else {
+            throw AppError(.badRequest, code: "authz.local_credentials", "local mode needs the supervisor's user, password and decision")
+        }
+        let candidate = try await database.read { try await Directory.loginCandidate(userID: local.supervisor, in: $0) }
+        let stored = candidate?.1 ?? OfficerDesk.decoyHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { stored.matches(local.password) }
+        guard let (supervisor, _) = candidate, matches, supervisor.role == .supervisor else {
+            throw AppError(.unauthorized, code: "authz.local_credentials", "the supervisor's user or password is wrong")
+        }
+        return supervisor.id
+    }
+
+    static func requireTeller(_ user: UserIdentity) throws {
+        guard user.role == .teller else { throw AppError(.forbidden, code: "auth.forbidden", "only tellers submit transactions") }
+    }
+
+    static func payloadContext(_ digest: ChainHash) -> String { "txn-payload:\(digest.hex)" }
+
+    /// Minutes since midnight in the rule set's zone, for the business-hours rule.
+    static func minuteOfDay(_ time: AuditTimestamp, offset minutes: Int) -> Int {
+        let seconds = time.microsecondsSinceEpoch / 1_000_000 + Int64(minutes) * 60
+        let day = 86_400 as Int64
+        return Int(((seconds % day) + day) % day / 60)
+    }
+}

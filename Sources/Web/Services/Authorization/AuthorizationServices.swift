@@ -1,0 +1,26 @@
+public import Audit
+public import Authorization
+public import Logging
+public import Storage
+
+/// Everything the authorization feature runs on one instance: the teller and officer desks, the timeouts and the
+/// push hub, built from one database, rule set, data key and clock.
+public struct AuthorizationServices: Sendable {
+    public let tellers: AuthorizationDesk
+    public let officers: OfficerDesk
+    public let timeouts: AuthorizationTimeouts
+    public let hub: PushHub
+    /// Sweep timeouts in the background (off in tests, which drive ``AuthorizationTimeouts/sweep(batch:)`` themselves).
+    public let sweepsInBackground: Bool
+
+    public init(
+        database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), logger: Logger,
+        sweepsInBackground: Bool = true
+    ) {
+        self.tellers = AuthorizationDesk(database: database, rules: rules, dataKey: dataKey, time: time)
+        self.officers = OfficerDesk(database: database, dataKey: dataKey, time: time)
+        self.timeouts = AuthorizationTimeouts(database: database, time: time)
+        self.hub = PushHub(database: database, logger: logger)
+        self.sweepsInBackground = sweepsInBackground
+    }
+}

@@ -1,0 +1,187 @@
+public import Accounts
+public import Audit
+import Authorization
+import Foundation
+public import Storage
+
+/// The officer's side: presence, the queue, the claim (with its lease), the decision, the material. The database's
+/// guards have the last word on every step; the checks here exist to give clear errors first.
+public struct OfficerDesk: Sendable {
+    let database: Database
+    let dataKey: DataKey
+    let time: any TimeSource
+
+    public init(database: Database, dataKey: DataKey, time: any TimeSource = SystemTime()) {
+        self.database = database
+        self.dataKey = dataKey
+        self.time = time
+    }
+
+    /// Hashed against when a local-mode supervisor id is unknown, so timing does not reveal which ids exist.
+    static let decoyHash = (try? PasswordHash.make(password: "decoy-\(UInt64.random(in: 0...UInt64.max))")) ?? PasswordHash(encoded: "")
+
+    public static let decisions: Set<String> = ["approve", "reject", "return"]
+
+    public func setPresence(_ status: String, user: UserIdentity, terminal: String?) async throws -> String {
+        try Self.requireOfficer(user)
+        guard ["online", "paused", "offline"].contains(status) else {
+            throw AppError(.badRequest, code: "authz.bad_presence", "presence is online, paused or offline")
+        }
+        let now = time.now()
+        try await database.transaction { tx in
+            let released = try await AuthorizationStore.setPresence(officer: user.id, status: status, terminal: terminal, at: now, in: tx)
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: user.id, branch: user.branch, terminal: terminal, action: "authz.presence", subject: "user:\(user.id)",
+                    payload: ["status": .string(status), "reassigned": .array(released.map { .string($0.id) })]),
+                in: tx)
+            for request in released {
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: "system:router", branch: request.branch, action: "authz.reassigned", subject: "authz:\(request.id)",
+                        payload: ["from": .string(user.id), "to": request.assignedTo.map { .string($0) } ?? .null, "reason": "presence"]),
+                    in: tx)
+            }
+        }
+        return status
+    }
+
+    public func queue(user: UserIdentity) async throws -> (String, [RequestSnapshot]) {
+        try Self.requireOfficer(user)
+        return try await database.read { tx in
+            (
+                try await AuthorizationStore.presence(officer: user.id, in: tx),
+                try await AuthorizationStore.queue(officer: user.id, limit: 200, in: tx)
+            )
+        }
+    }
+
+    /// Of any number of officers claiming at once, exactly one gets the request; the rest get 409.
+    public func claim(_ id: String, user: UserIdentity, terminal: String?) async throws -> RequestSnapshot {
+        try Self.requireOfficer(user)
+        let now = time.now()
+        return try await database.transaction { tx in
+            guard let snapshot = try await AuthorizationStore.claim(id, officer: user.id, at: now, in: tx) else {
+                guard let current = try await AuthorizationStore.request(id, in: tx) else {
+                    throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
+                }
+                if current.state == "claimed" {
+                    throw AppError(.conflict, code: "authz.already_claimed", "request \(id) was claimed by another officer")
+                }
+                throw AppError(.conflict, code: "authz.not_pending", "request \(id) is \(current.state)")
+            }
+            try await AuditLog.append(Self.claimed(snapshot, by: user.id, terminal: terminal), in: tx)
+            return snapshot
+        }
+    }
+
+    public func decide(
+        _ id: String, decision: String, reason: String?, payloadDigest: String, materialDigest: String, user: UserIdentity, terminal: String?
+    ) async throws -> RequestSnapshot {
+        try Self.requireOfficer(user)
+        try Self.checkDecision(decision, reason: reason)
+        guard let payload = ChainHash(hex: payloadDigest), let material = ChainHash(hex: materialDigest) else {
+            throw AppError(.badRequest, code: "authz.bad_digest", "payload_digest and material_digest are 64 hex digits, as the request shows them")
+        }
+        let now = time.now()
+        return try await database.transaction { tx in
+            guard let current = try await AuthorizationStore.request(id, in: tx) else {
+                throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
+            }
+            guard current.state == "claimed", current.claimedBy == user.id else {
+                throw AppError(.conflict, code: "authz.no_claim", "you hold no claim on request \(id); claim it first")
+            }
+            guard let lease = current.leaseUntilUs, now.microsecondsSinceEpoch < lease else {
+                throw AppError(.conflict, code: "authz.lease_expired", "your claim on request \(id) has expired")
+            }
+            guard current.payloadDigest == payload.hex, current.materialDigest == material.hex else {
+                throw AppError(.conflict, code: "authz.stale_view", "the request changed since you opened it; reload it before deciding")
+            }
+            let snapshot = try await AuthorizationStore.decide(
+                id, officer: user.id, decision: decision, reason: reason, payloadDigest: payload, materialDigest: material, at: now, in: tx)
+            try await AuditLog.append(Self.decided(snapshot, decision: decision, reason: reason, by: user.id, terminal: terminal), in: tx)
+            return snapshot
+        }
+    }
+
+    /// Local mode: the supervisor at the teller's terminal claims and decides in the teller's transaction.
+    static func claimAndDecide(
+        _ request: RequestSnapshot, officer: String, decision: String, reason: String?, at now: AuditTimestamp, terminal: String?,
+        in tx: Transaction
+    ) async throws -> RequestSnapshot {
+        try checkDecision(decision, reason: reason)
+        guard let held = try await AuthorizationStore.claim(request.id, officer: officer, at: now, in: tx) else {
+            throw AppError(.conflict, code: "authz.not_pending", "request \(request.id) is not pending")
+        }
+        try await AuditLog.append(claimed(held, by: officer, terminal: terminal), in: tx)
+        guard let payload = ChainHash(hex: held.payloadDigest), let material = ChainHash(hex: held.materialDigest) else {
+            throw AppError(.internalServerError, code: "internal", "an internal error occurred")
+        }
+        let outcome = try await AuthorizationStore.decide(
+            request.id, officer: officer, decision: decision, reason: reason, payloadDigest: payload, materialDigest: material, at: now, in: tx)
+        try await AuditLog.append(decided(outcome, decision: decision, reason: reason, by: officer, terminal: terminal), in: tx)
+        return outcome
+    }
+
+    /// The material bytes, for the officer holding the claim, an officer who decided, the teller, or an auditor.
+    public func material(_ id: String, kind: String, user: UserIdentity) async throws -> (String, [UInt8]) {
+        let found = try await database.read { tx -> (String, String, [UInt8], RequestSnapshot)? in
+            guard let request = try await AuthorizationStore.request(id, in: tx) else { return nil }
+            // Offered officers see material only once they claim: the claim is what the audit trail records.
+            var allowed = request.teller == user.id || user.role.canReadAudit || request.claimedBy == user.id
+            if !allowed, request.state != "pending" {
+                allowed = try await AuthorizationStore.concerns(officer: user.id, request: id, in: tx)
+            }
+            guard allowed, let (type, _, box) = try await AuthorizationStore.material(requestID: id, kind: kind, in: tx) else { return nil }
+            return (type, kind, box, request)
+        }
+        guard let (type, _, box, request) = found, let item = request.material.first(where: { $0.kind == kind }) else {
+            throw AppError(.notFound, code: "authz.material_not_found", "no material '\(kind)' you may see on request \(id)")
+        }
+        let bytes = try dataKey.open(box, context: "material:\(request.transaction):\(kind):\(item.sha256)")
+        return (type, bytes)
+    }
+
+    // MARK: Audit events and checks
+
+    static func claimed(_ snapshot: RequestSnapshot, by officer: String, terminal: String?) -> AuditEvent {
+        AuditEvent(
+            actor: officer, branch: snapshot.branch, terminal: terminal, action: "authz.claimed", subject: "authz:\(snapshot.id)",
+            payload: [
+                "scope": .string(snapshot.scope), "lease_until_us": snapshot.leaseUntilUs.map { .integer($0) } ?? .null,
+                "waited_us": .integer((snapshot.claimedAtUs ?? snapshot.offeredAtUs) - snapshot.createdAtUs),
+            ])
+    }
+
+    static func decided(_ snapshot: RequestSnapshot, decision: String, reason: String?, by officer: String, terminal: String?) -> AuditEvent {
+        let action =
+            switch decision {
+            case "approve": snapshot.state == "approved" ? "authz.approved" : "authz.first_approval"
+            case "reject": "authz.rejected"
+            default: "authz.returned"
+            }
+        return AuditEvent(
+            actor: officer, branch: snapshot.branch, terminal: terminal, action: action, subject: "authz:\(snapshot.id)",
+            payload: [
+                "decision": .string(decision), "reason": reason.map { .string($0) } ?? .null, "approvals": .integer(Int64(snapshot.approvals)),
+                "officers": .integer(Int64(snapshot.officers)), "payload_digest": .string(snapshot.payloadDigest),
+                "material_digest": .string(snapshot.materialDigest),
+            ])
+    }
+
+    static func checkDecision(_ decision: String, reason: String?) throws {
+        guard decisions.contains(decision) else {
+            throw AppError(.badRequest, code: "authz.bad_decision", "decision is approve, reject or return")
+        }
+        if let reason, reason.count > 500 { throw AppError(.badRequest, code: "authz.bad_reason", "the reason is at most 500 characters") }
+        if decision != "approve", (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw AppError(.badRequest, code: "authz.reason_required", "a rejection or return needs a reason the teller can act on")
+        }
+    }
+
+    static func requireOfficer(_ user: UserIdentity) throws {
+        guard user.role == .supervisor || user.role == .officer else {
+            throw AppError(.forbidden, code: "auth.forbidden", "only supervisors and authorization officers authorize")
+        }
+    }
+}

@@ -1,0 +1,114 @@
+public import Accounts
+import Foundation
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+public import Storage
+import Synchronization
+
+/// Fans the database's authorization feed out to this instance's WebSocket clients. The feed is written by a
+/// trigger in the same transaction as each change and announced with NOTIFY at commit, so a client connected to
+/// any instance hears of changes made through every instance, and never of a change that rolled back.
+public final class PushHub: Service, Sendable {
+    public static let channel = "countersign_authz"
+
+    struct Subscriber {
+        let user: String
+        let continuation: AsyncStream<String>.Continuation
+        /// Requests this client was told about, so it also hears when someone else claims or decides them.
+        var seen: Set<String>
+    }
+
+    private let database: Database
+    private let logger: Logger
+    private let subscribers = Mutex<[Int: Subscriber]>([:])
+    private let nextID = Atomic<Int>(0)
+    private let listening = Atomic<Bool>(false)
+    private let lastFeedID = Atomic<Int64>(0)
+
+    public init(database: Database, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// True once LISTEN is active (tests wait for it before expecting pushes).
+    public var isListening: Bool { listening.load(ordering: .acquiring) }
+
+    public var subscriberCount: Int { subscribers.withLock { $0.count } }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await self.listen()
+                } catch {
+                    self.listening.store(false, ordering: .releasing)
+                    if Task.isCancelled { return }
+                    self.logger.warning("authorization feed listener lost; reconnecting", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
+        }
+    }
+
+    private func listen() async throws {
+        try await database.client.withConnection { connection in
+            try await connection.listen(on: Self.channel) { notifications in
+                self.listening.store(true, ordering: .releasing)
+                // Whatever was announced while this instance was not listening is read back from the feed table.
+                let since = self.lastFeedID.load(ordering: .acquiring)
+                if since > 0 {
+                    for snapshot in try await self.database.read({ try await AuthorizationStore.feed(after: since, limit: 10_000, in: $0) }) {
+                        self.dispatch(snapshot)
+                    }
+                }
+                for try await notification in notifications {
+                    guard let snapshot = try? RequestSnapshot.decode(json: notification.payload) else {
+                        self.logger.error("unreadable authorization feed notification")
+                        continue
+                    }
+                    self.dispatch(snapshot, json: notification.payload)
+                }
+            }
+        }
+    }
+
+    /// Registers a client; messages for it go to `sender` (its connection's outbound queue) until ``unsubscribe(_:)``.
+    public func subscribe(user: UserIdentity, sender: AsyncStream<String>.Continuation) -> Int {
+        let id = nextID.add(1, ordering: .relaxed).newValue
+        subscribers.withLock { $0[id] = Subscriber(user: user.id, continuation: sender, seen: []) }
+        return id
+    }
+
+    public func unsubscribe(_ id: Int) {
+        _ = subscribers.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// Sends one request change to every client it concerns: its teller, the officers it is offered to, the one
+    /// holding it, and anyone who was told about it before (so a claim by one officer clears it for the others).
+    func dispatch(_ snapshot: RequestSnapshot, json: String? = nil) {
+        if let feedID = snapshot.feedID {
+            var current = lastFeedID.load(ordering: .relaxed)
+            while feedID > current {
+                let (exchanged, original) = lastFeedID.compareExchange(expected: current, desired: feedID, ordering: .acquiringAndReleasing)
+                if exchanged { break }
+                current = original
+            }
+        }
+        let text = json ?? (try? String(decoding: JSONEncoder().encode(snapshot), as: UTF8.self)) ?? "{}"
+        let message = #"{"type":"request","request":"# + text + "}"
+        let offered = Set(snapshot.offeredTo ?? [])
+        let open = snapshot.isOpen
+        subscribers.withLock { all in
+            for (id, var subscriber) in all {
+                let user = subscriber.user
+                let concerned =
+                    snapshot.teller == user || offered.contains(user) || snapshot.claimedBy == user || subscriber.seen.contains(snapshot.id)
+                guard concerned else { continue }
+                subscriber.continuation.yield(message)
+                if open && snapshot.teller != user { subscriber.seen.insert(snapshot.id) } else { subscriber.seen.remove(snapshot.id) }
+                all[id] = subscriber
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Storage
+import Testing
+
+/// Each mode end to end through the HTTP API and the WebSocket feed.
+@Suite struct AuthorizationFlowTests {
+    @Test func crossTerminalRequestIsPushedClaimedApprovedAndCommittedOnce() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let supervisor = try await h.login("super1", terminal: "TAB-1")
+            try await h.presence(supervisor, "online")
+            let officerFeed = try await FeedListener.connect(port: h.client.port!, token: supervisor)
+            let tellerFeed = try await FeedListener.connect(port: h.client.port!, token: teller)
+            defer { officerFeed.close(); tellerFeed.close() }
+
+            let submission = AuthzHarness.submission(amount: "60000.00")
+            let transaction = try await h.submit(teller, submission)
+            let request = try await h.requestAuthorization(
+                teller, transaction: transaction, mode: "cross-terminal", material: [AuthzHarness.idScan, AuthzHarness.voucherImage])
+            #expect(request.state == "pending" && request.level == 1 && request.scope == "cross-terminal")
+
+            let offer = try await officerFeed.next { $0.id == request.id && $0.state == "pending" }
+            #expect(offer.offeredTo?.contains("super1") == true)
+            #expect(offer.amountMinor == 6_000_000)
+
+            let claimed = try await h.claim(supervisor, request.id)
+            #expect(claimed.status == .ok)
+            // The claimant sees the business fields and the material; the material is what was uploaded.
+            let view = try await h.call(.get, "/api/v1/authz/requests/\(request.id)", token: supervisor)
+            #expect(
+                ((view.json["transaction_payload"] as? [String: any Sendable])?["fields"] as? [String: String])?["account"] == "6222020200112233445")
+            let scan = try await h.call(.get, "/api/v1/authz/requests/\(request.id)/material/id_scan", token: supervisor)
+            #expect(scan.status == .ok && scan.body.base64EncodedString() == "iVBORw0KGgo=")
+
+            #expect(try await h.decide(supervisor, request, "approve").status == .ok)
+            let approved = try await tellerFeed.next { $0.id == request.id && $0.state == "approved" }
+            #expect(approved.approvals == 1)
+
+            let committed = try await h.commit(teller, transaction: transaction, submission)
+            #expect(committed.status == .ok, "\(committed.code)")
+            let again = try await h.commit(teller, transaction: transaction, submission)
+            #expect(again.status == .conflict && again.code == "txn.already_committed")
+
+            #expect(try await h.auditActions(subject: "txn:\(transaction)") == ["authz.intercepted", "txn.committed"])
+            #expect(try await h.auditActions(subject: "authz:\(request.id)") == ["authz.requested", "authz.claimed", "authz.approved"])
+            try await h.auditVerifies()
+        }
+    }
+
+    @Test func centralDualAuthorizationNeedsTwoDifferentOfficers() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let one = try await h.login("officer1")
+            let two = try await h.login("officer2")
+            try await h.presence(one, "online")
+            try await h.presence(two, "online")
+            let feeds = [
+                "officer1": try await FeedListener.connect(port: h.client.port!, token: one),
+                "officer2": try await FeedListener.connect(port: h.client.port!, token: two),
+            ]
+            let tokens = ["officer1": one, "officer2": two]
+            defer { feeds.values.forEach { $0.close() } }
+
+            let submission = AuthzHarness.submission(amount: "1200000.00")
+            let transaction = try await h.submit(teller, submission)
+            let request = try await h.requestAuthorization(
+                teller, transaction: transaction, mode: "central",
+                material: [AuthzHarness.idScan, AuthzHarness.voucherImage, AuthzHarness.tellerScreen])
+            #expect(request.officers == 2 && request.level == 3)
+            // Assigned at random to one online officer; only that officer is offered it (背对背).
+            let first = try #require(request.assignedTo)
+            let second = first == "officer1" ? "officer2" : "officer1"
+            try await feeds[first]!.next { $0.id == request.id && $0.offeredTo == [first] }
+            #expect(try await h.claim(tokens[second]!, request.id).code == "storage.refused")
+
+            #expect(try await h.claim(tokens[first]!, request.id).status == .ok)
+            let half = try await h.decide(tokens[first]!, request, "approve")
+            #expect(half.json["state"] as? String == "pending" && half.json["approvals"] as? Int == 1)
+            #expect(half.json["assigned_to"] as? String == second)
+            // The first approver cannot take the second place.
+            #expect(try await h.claim(tokens[first]!, request.id).status == .forbidden)
+            try await feeds[second]!.next { $0.id == request.id && $0.state == "pending" && $0.approvals == 1 }
+            #expect(try await h.claim(tokens[second]!, request.id).status == .ok)
+            #expect(try await h.decide(tokens[second]!, request, "approve").json["state"] as? String == "approved")
+            #expect(try await h.commit(teller, transaction: transaction, submission).status == .ok)
+            #expect(
+                try await h.auditActions(subject: "authz:\(request.id)") == [
+                    "authz.requested", "authz.claimed", "authz.first_approval", "authz.claimed", "authz.approved",
+                ])
+            try await h.auditVerifies()
+        }
+    }
+
+    @Test func localModeIsDecidedAtOnceWithTheSupervisorsOwnCredentials() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let submission = AuthzHarness.submission(code: "customer-info-change", amount: "0")
+            let transaction = try await h.submit(teller, submission)
+            let wrong = try await h.call(
+                .post, "/api/v1/transactions/\(transaction)/authorization", token: teller,
+                body: #"{"mode":"local","material":[\#(AuthzHarness.idScan)],"supervisor":{"user":"super1","password":"nope","decision":"approve"}}"#)
+            #expect(wrong.status == .unauthorized && wrong.code == "authz.local_credentials")
+            let reply = try await h.call(
+                .post, "/api/v1/transactions/\(transaction)/authorization", token: teller,
+                body:
+                    #"{"mode":"local","material":[\#(AuthzHarness.idScan)],"supervisor":{"user":"super1","password":"\#(WebHarness.password)","decision":"approve"}}"#
+            )
+            #expect(reply.status == .created, "\(reply.code)")
+            #expect(reply.json["state"] as? String == "approved")
+            #expect(try await h.commit(teller, transaction: transaction, submission).status == .ok)
+            try await h.auditVerifies()
+        }
+    }
+
+    @Test func crossBranchReturnThenResubmitAsALinkedNewVersion() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let remote = try await h.login("super2", terminal: "SH-07")
+            try await h.presence(remote, "online")
+            let tellerFeed = try await FeedListener.connect(port: h.client.port!, token: teller)
+            defer { tellerFeed.close() }
+            // A high-risk customer: level 2, cross-branch or central only.
+            let submission = AuthzHarness.submission(amount: "3000.00", risk: "high")
+            let transaction = try await h.submit(teller, submission)
+            let first = try await h.requestAuthorization(teller, transaction: transaction, mode: "cross-branch", material: [AuthzHarness.idScan])
+            #expect(first.level == 2)
+            #expect(try await h.claim(remote, first.id).status == .ok)
+            let missingReason = try await h.decide(remote, first, "return")
+            #expect(missingReason.code == "authz.reason_required")
+            #expect(try await h.decide(remote, first, "return", reason: "ID scan unreadable; rescan").status == .ok)
+            try await tellerFeed.next { $0.id == first.id && $0.state == "returned" }
+            #expect(try await h.commit(teller, transaction: transaction, submission).code == "authz.not_approved")
+
+            let resubmitted = try await h.call(
+                .post, "/api/v1/authz/requests/\(first.id)/resubmit", token: teller,
+                body: #"{"material":[{"kind":"id_scan","media_type":"image/png","data":"bmV3IHNjYW4="}]}"#)
+            #expect(resubmitted.status == .created, "\(resubmitted.code)")
+            let second = try resubmitted.decode(RequestSnapshot.self)
+            #expect(second.version == 2 && second.previous == first.id && second.transaction == transaction)
+            #expect(second.materialDigest != first.materialDigest && second.payloadDigest == first.payloadDigest)
+            #expect(try await h.claim(remote, second.id).status == .ok)
+            // Deciding on the old version's view is refused: the approval binds what the officer actually saw.
+            #expect(try await h.decide(remote, first, "approve").code == "authz.no_claim")
+            #expect(try await h.decide(remote, second, "approve").status == .ok)
+            #expect(try await h.commit(teller, transaction: transaction, submission).status == .ok)
+            #expect(try await h.auditActions(subject: "authz:\(second.id)") == ["authz.resubmitted", "authz.claimed", "authz.approved"])
+            try await h.auditVerifies()
+        }
+    }
+}

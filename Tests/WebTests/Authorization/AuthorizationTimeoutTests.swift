@@ -1,0 +1,70 @@
+import Foundation
+import Storage
+import Testing
+
+/// Escalation, lease expiry and the teller's wait limit, driven by the test clock.
+@Suite struct AuthorizationTimeoutTests {
+    @Test func unclaimedRequestsWidenLapsedLeasesReturnAndTheTellerIsToldWhenTheWaitRunsOut() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let officer = try await h.login("officer1")
+            try await h.presence(officer, "online")
+            let tellerFeed = try await FeedListener.connect(port: h.client.port!, token: teller)
+            defer { tellerFeed.close() }
+            // CNY 60k: level 1; unclaimed 60 s, lease 120 s, teller wait 300 s.
+            let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "60000.00"))
+            let request = try await h.requestAuthorization(
+                teller, transaction: transaction, mode: "cross-terminal", material: [AuthzHarness.idScan, AuthzHarness.voucherImage])
+
+            h.time.advance(seconds: 59)
+            #expect(try await h.services.timeouts.sweep().total == 0)
+            h.time.advance(seconds: 2)
+            #expect(try await h.services.timeouts.sweep().escalated == 1)
+            #expect(try await scope(h, request.id) == ("cross-branch", nil))
+            h.time.advance(seconds: 61)
+            #expect(try await h.services.timeouts.sweep().escalated == 1)
+            #expect(try await scope(h, request.id) == ("central", "officer1"))
+
+            #expect(try await h.claim(officer, request.id).status == .ok)
+            h.time.advance(seconds: 119)
+            #expect(try await h.services.timeouts.sweep().leasesExpired == 0)
+            h.time.advance(seconds: 2)
+            #expect(try await h.services.timeouts.sweep().leasesExpired == 1)
+            let late = try await h.decide(officer, request, "approve")
+            #expect(late.status == .conflict && late.code == "authz.no_claim")
+
+            h.time.advance(seconds: 60)  // 303 s after the request
+            #expect(try await h.services.timeouts.sweep().tellerWaitsExpired == 1)
+            try await tellerFeed.next { $0.id == request.id && $0.state == "expired" }
+            #expect(try await h.claim(officer, request.id).code == "authz.not_pending")
+            #expect(
+                try await h.auditActions(subject: "authz:\(request.id)") == [
+                    "authz.requested", "authz.escalated", "authz.escalated", "authz.claimed", "authz.lease_expired", "authz.teller_wait_expired",
+                ])
+            try await h.auditVerifies()
+        }
+    }
+
+    @Test func aCentralRequestUnclaimedByItsOfficerGoesToAnother() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            for officer in ["officer1", "officer2"] { try await h.presence(try await h.login(officer), "online") }
+            let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "1500000.00"))
+            let request = try await h.requestAuthorization(
+                teller, transaction: transaction, mode: "central",
+                material: [AuthzHarness.idScan, AuthzHarness.voucherImage, AuthzHarness.tellerScreen])
+            let first = try #require(request.assignedTo)
+            h.time.advance(seconds: 46)  // central: unclaimed 45 s
+            #expect(try await h.services.timeouts.sweep().escalated == 1)
+            let (_, now) = try await scope(h, request.id)
+            #expect(now != nil && now != first)
+        }
+    }
+
+    private func scope(_ h: AuthzHarness, _ id: String) async throws -> (String, String?) {
+        let auditor = try await h.login("auditor1")
+        let view = try await h.call(.get, "/api/v1/authz/requests/\(id)", token: auditor)
+        let request = try #require(view.json["request"] as? [String: any Sendable])
+        return (request["scope"] as? String ?? "?", request["assigned_to"] as? String)
+    }
+}

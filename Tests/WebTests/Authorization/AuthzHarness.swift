@@ -1,0 +1,205 @@
+import Accounts
+import Audit
+import Authorization
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import PostgresNIO
+import Storage
+import TestSupport
+import Testing
+import Web
+
+/// A live service with the authorization feature on a fresh database: tellers, supervisors and centre officers
+/// with an authority matrix, a manual clock, and helpers that speak the HTTP API and the WebSocket feed.
+struct AuthzHarness: Sendable {
+    let client: any TestClientProtocol
+    let db: TestDatabase
+    let services: AuthorizationServices
+    let time: ManualTime
+
+    /// 10:00 in Beijing on a weekday: inside business hours, so only the amount rules apply unless a test moves it.
+    static func businessMorning() -> AuditTimestamp {
+        let today = AuditTimestamp.now().microsecondsSinceEpoch / 86_400_000_000 * 86_400_000_000
+        return AuditTimestamp(microsecondsSinceEpoch: today + 2 * 3_600_000_000)
+    }
+
+    static let rules: RuleSet = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Rules/authorization-rules.json")
+        do { return try RuleSet.load(url) } catch { fatalError("\(error)") }
+    }()
+
+    static func run(extraOfficers: Int = 0, _ body: @Sendable (AuthzHarness) async throws -> Void) async throws {
+        let db = try await TestDatabase.fresh()
+        try await seed(db, extraOfficers: extraOfficers)
+        let database = Database(settings: db.app, logger: TestDatabase.logger)
+        let time = ManualTime(businessMorning())
+        let services = AuthorizationServices(
+            database: database, rules: rules, dataKey: DataKey(key: SymmetricKey(size: .bits256)), time: time, logger: TestDatabase.logger,
+            sweepsInBackground: false)
+        let app = CountersignApp.buildApplication(
+            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, authorization: services)
+        try await app.test(.live) { client in
+            try await waitUntil { services.hub.isListening }
+            try await body(AuthzHarness(client: client, db: db, services: services, time: time))
+        }
+    }
+
+    /// teller1/teller2 (BR001/BR002), super1 (BR001, level 2), super2 (BR002, level 2, serves BR001), super3 (BR001,
+    /// level 1, limit CNY 100k), officer1/officer2 (centre, level 3), auditor1; plus `extraOfficers` centre officers.
+    static func seed(_ db: TestDatabase, extraOfficers: Int) async throws {
+        let hash = try PasswordHash.make(password: WebHarness.password, rounds: 1 << 10).encoded
+        try await db.with(db.superuser) { database in
+            try await database.read { tx in
+                try await tx.query("UPDATE authz_settings SET injected_clock = true")
+            }
+        }
+        try await db.with(db.owner) { database in
+            try await database.transaction { tx in
+                try await tx.query(
+                    """
+                    INSERT INTO branches VALUES ('BR001', '北京分行营业部', 'Beijing Branch', 'branch'),
+                        ('BR002', '上海分行营业部', 'Shanghai Branch', 'branch'), ('AC01', '集中授权中心', 'Authorization Centre', 'centre'),
+                        ('HQ', '总行', 'Head Office', 'head_office')
+                    """)
+                var users: [(String, String, String)] = [
+                    ("teller1", "BR001", "teller"), ("teller2", "BR002", "teller"), ("super1", "BR001", "supervisor"),
+                    ("super2", "BR002", "supervisor"), ("super3", "BR001", "supervisor"), ("officer1", "AC01", "officer"),
+                    ("officer2", "AC01", "officer"), ("auditor1", "HQ", "auditor"),
+                ]
+                users += (0..<extraOfficers).map { ("pool\($0)", "AC01", "officer") }
+                for (id, branch, role) in users {
+                    try await tx.query(
+                        "INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES (\(id), \(id), \(branch), \(role), \(hash))")
+                }
+                var grants = [
+                    Authority(user: "super1", level: 2, codes: ["*"], branchesServed: ["BR002"], limits: ["CNY": 100_000_000]),
+                    Authority(user: "super2", level: 2, codes: ["*"], branchesServed: ["BR001"], limits: ["CNY": 100_000_000]),
+                    Authority(user: "super3", level: 1, codes: ["cash-withdrawal"], branchesServed: [], limits: ["CNY": 10_000_000]),
+                    Authority(user: "officer1", level: 3, codes: ["*"], branchesServed: [], limits: ["CNY": 10_000_000_000]),
+                    Authority(user: "officer2", level: 3, codes: ["*"], branchesServed: [], limits: ["CNY": 10_000_000_000]),
+                ]
+                grants += (0..<extraOfficers).map {
+                    Authority(user: "pool\($0)", level: 3, codes: ["*"], branchesServed: [], limits: ["CNY": 10_000_000_000])
+                }
+                for grant in grants { try await Directory.setAuthority(grant, actor: "test", in: tx) }
+            }
+        }
+    }
+
+    // MARK: HTTP
+
+    func login(_ user: String, terminal: String = "T01") async throws -> String {
+        let body = #"{"user":"\#(user)","password":"\#(WebHarness.password)","terminal":"\#(terminal)"}"#
+        return try await client.execute(uri: "/api/v1/sessions", method: .post, body: ByteBuffer(string: body)) { response in
+            guard response.status == .created else { throw HarnessFailure("login \(user): \(String(buffer: response.body))") }
+            return try JSONDecoder().decode(WebHarness.Token.self, from: Data(buffer: response.body)).token
+        }
+    }
+
+    struct Reply: Sendable {
+        let status: HTTPResponse.Status
+        let body: Data
+        var json: [String: any Sendable] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: any Sendable]) ?? [:] }
+        var code: String { ((json["error"] as? [String: any Sendable])?["code"] as? String) ?? "none: \(String(decoding: body, as: UTF8.self))" }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
+    }
+
+    @discardableResult
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String?, body: String? = nil) async throws -> Reply {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+            Reply(status: response.status, body: Data(buffer: response.body))
+        }
+    }
+
+    static func submission(code: String = "cash-withdrawal", amount: String, risk: String = "low", account: String = "6222020200112233445")
+        -> String
+    {
+        #"{"code":"\#(code)","amount":"\#(amount)","currency":"CNY","account_type":"personal-debit","customer_risk":"\#(risk)","channel":"counter","fields":{"account":"\#(account)","name":"张三"}}"#
+    }
+
+    static let idScan = #"{"kind":"id_scan","media_type":"image/png","data":"iVBORw0KGgo="}"#
+    static let voucherImage = #"{"kind":"voucher_image","media_type":"image/png","data":"iVBORw0KGgoAAAA="}"#
+    static let tellerScreen = #"{"kind":"teller_screen","media_type":"text/plain","data":"dGVsbGVyIHNjcmVlbg=="}"#
+
+    /// Submits and returns the transaction id; the interceptor's answer must say `required`.
+    func submit(_ token: String, _ submission: String, required: Bool = true) async throws -> String {
+        let reply = try await call(.post, "/api/v1/transactions", token: token, body: submission)
+        guard reply.status == .created else { throw HarnessFailure("submit: \(reply.code)") }
+        #expect(reply.json["authorization_required"] as? Bool == required)
+        return reply.json["transaction"] as! String
+    }
+
+    func requestAuthorization(_ token: String, transaction: String, mode: String, material: [String]) async throws -> RequestSnapshot {
+        let reply = try await call(
+            .post, "/api/v1/transactions/\(transaction)/authorization", token: token,
+            body: #"{"mode":"\#(mode)","material":[\#(material.joined(separator: ","))]}"#)
+        guard reply.status == .created else { throw HarnessFailure("request: \(reply.status) \(reply.code)") }
+        return try reply.decode(RequestSnapshot.self)
+    }
+
+    func presence(_ token: String, _ status: String) async throws {
+        let reply = try await call(.put, "/api/v1/authz/presence", token: token, body: #"{"status":"\#(status)"}"#)
+        guard reply.status == .ok else { throw HarnessFailure("presence: \(reply.code)") }
+    }
+
+    func claim(_ token: String, _ id: String) async throws -> Reply {
+        try await call(.post, "/api/v1/authz/requests/\(id)/claim", token: token)
+    }
+
+    func decide(_ token: String, _ request: RequestSnapshot, _ decision: String, reason: String? = nil) async throws -> Reply {
+        let reasonJSON = reason.map { #","reason":"\#($0)""# } ?? ""
+        return try await call(
+            .post, "/api/v1/authz/requests/\(request.id)/decision", token: token,
+            body:
+                #"{"decision":"\#(decision)","payload_digest":"\#(request.payloadDigest)","material_digest":"\#(request.materialDigest)"\#(reasonJSON)}"#
+        )
+    }
+
+    func commit(_ token: String, transaction: String, _ submission: String) async throws -> Reply {
+        try await call(.post, "/api/v1/transactions/\(transaction)/commit", token: token, body: submission)
+    }
+
+    /// `countersign audit verify`'s check, run in-process: every chain recomputes and links.
+    func auditVerifies() async throws {
+        let report = try await db.with(db.app) { try await AuditVerification.verify($0) }
+        #expect(report.isIntact, "\(report.breaks)")
+        #expect(report.chains.contains { $0.chain == "BR001" && $0.rows > 0 })
+    }
+
+    func auditActions(subject: String) async throws -> [String] {
+        try await db.with(db.owner) { database in
+            try await database.read { tx in
+                var actions: [String] = []
+                for try await action in try await tx.query("SELECT action FROM audit_events WHERE subject = \(subject) ORDER BY at, seq")
+                    .decode(String.self)
+                {
+                    actions.append(action)
+                }
+                return actions
+            }
+        }
+    }
+}
+
+struct HarnessFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Polls `condition` every 10 ms for up to `seconds`.
+func waitUntil(seconds: Double = 5, _ condition: @Sendable () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    throw HarnessFailure("condition not met within \(seconds) s")
+}

@@ -1,0 +1,57 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import Storage
+import Synchronization
+import TestSupport
+
+/// A WebSocket client of `/api/v1/authz/stream` that records every request change it is pushed.
+final class FeedListener: Sendable {
+    private let received = Mutex<[RequestSnapshot]>([])
+    private let isReady = Atomic<Bool>(false)
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+
+    static func connect(port: Int, token: String, after: Int64? = nil) async throws -> FeedListener {
+        let listener = FeedListener()
+        let hello = #"{"type":"hello","token":"\#(token)"\#(after.map { #","after":\#($0)"# } ?? "")}"#
+        let task = Task {
+            _ = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/authz/stream", logger: TestDatabase.logger) {
+                inbound, outbound, _ in
+                try await outbound.write(.text(hello))
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    listener.handle(text)
+                }
+            }
+        }
+        listener.task.withLock { $0 = task }
+        try await waitUntil { listener.isReady.load(ordering: .acquiring) }
+        return listener
+    }
+
+    struct Envelope: Decodable {
+        let type: String
+        let request: RequestSnapshot?
+    }
+
+    private func handle(_ text: String) {
+        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(text.utf8)) else { return }
+        if envelope.type == "ready" { isReady.store(true, ordering: .releasing) }
+        if let request = envelope.request { received.withLock { $0.append(request) } }
+    }
+
+    var snapshots: [RequestSnapshot] { received.withLock { $0 } }
+
+    /// The first pushed change that satisfies `match`, waiting up to `seconds` for it.
+    @discardableResult
+    func next(within seconds: Double = 1, _ match: @escaping @Sendable (RequestSnapshot) -> Bool) async throws -> RequestSnapshot {
+        try await waitUntil(seconds: seconds) { self.snapshots.contains(where: match) }
+        return snapshots.first(where: match)!
+    }
+
+    func close() {
+        task.withLock { $0?.cancel() }
+    }
+
+    deinit { task.withLock { $0?.cancel() } }
+}

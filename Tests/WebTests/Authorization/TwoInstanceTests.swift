@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+import Storage
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Two `countersign serve` processes on one database: the push feed crosses between them through PostgreSQL.
+@Suite struct TwoInstanceTests {
+    @Test func anOfficerOnBHearsOfARequestMadeOnAAndTheTellerOnAHearsBsDecision() async throws {
+        let db = try await TestDatabase.fresh()
+        try await AuthzHarness.seed(db, extraOfficers: 0)
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("cs-key-\(UUID().uuidString)")
+        try Data(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString().utf8).write(to: keyFile)
+        defer { try? FileManager.default.removeItem(at: keyFile) }
+        let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Rules/authorization-rules.json").path
+        let environment = ["COUNTERSIGN_DATA_KEY": keyFile.path, "COUNTERSIGN_RULES": rules, "COUNTERSIGN_WITNESS_P12": "/nonexistent"]
+        let a = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
+        defer { a.stop() }
+        let b = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
+        defer { b.stop() }
+
+        let teller = try await login(a, "teller1")
+        let supervisor = try await login(b, "super1")
+        _ = try await call(b, "PUT", "/api/v1/authz/presence", token: supervisor, body: #"{"status":"online"}"#)
+        let officerFeed = try await FeedListener.connect(port: b.port, token: supervisor)
+        let tellerFeed = try await FeedListener.connect(port: a.port, token: teller)
+        defer { officerFeed.close(); tellerFeed.close() }
+
+        // The real clock here, so keep the amount band away from the after-hours rule's modes: cross-branch is in both.
+        let submission = AuthzHarness.submission(amount: "60000.00")
+        let submitted = try await call(a, "POST", "/api/v1/transactions", token: teller, body: submission)
+        let transaction = try #require(submitted["transaction"] as? String)
+        let created = ContinuousClock.now
+        let request = try await call(
+            a, "POST", "/api/v1/transactions/\(transaction)/authorization", token: teller,
+            body: #"{"mode":"cross-terminal","material":[\#(AuthzHarness.idScan),\#(AuthzHarness.voucherImage)]}"#)
+        let id = try #require(request["id"] as? String, "\(request)")
+        let offer = try await officerFeed.next(within: 1) { $0.id == id && $0.state == "pending" }
+        let crossed = ContinuousClock.now - created
+        #expect(crossed < .seconds(1))
+        #expect(offer.offeredTo == ["super1"])
+
+        _ = try await call(b, "POST", "/api/v1/authz/requests/\(id)/claim", token: supervisor)
+        let decided = ContinuousClock.now
+        let approve = #"{"decision":"approve","payload_digest":"\#(offer.payloadDigest)","material_digest":"\#(offer.materialDigest)"}"#
+        _ = try await call(b, "POST", "/api/v1/authz/requests/\(id)/decision", token: supervisor, body: approve)
+        try await tellerFeed.next(within: 1) { $0.id == id && $0.state == "approved" }
+        #expect(ContinuousClock.now - decided < .seconds(1))
+        let committed = try await call(a, "POST", "/api/v1/transactions/\(transaction)/commit", token: teller, body: submission)
+        #expect(committed["state"] as? String == "committed")
+    }
+
+    private func login(_ service: ServiceProcess, _ user: String) async throws -> String {
+        let reply = try await call(
+            service, "POST", "/api/v1/sessions", token: nil, body: #"{"user":"\#(user)","password":"\#(WebHarness.password)"}"#)
+        return try #require(reply["token"] as? String, "\(reply)")
+    }
+
+    private func call(_ service: ServiceProcess, _ method: String, _ path: String, token: String?, body: String? = nil) async throws
+        -> [String: any Sendable]
+    {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(service.port)\(path)")!)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        request.httpBody = body.map { Data($0.utf8) }
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return ((try? JSONSerialization.jsonObject(with: data)) as? [String: any Sendable]) ?? [:]
+    }
+}
