@@ -37,6 +37,7 @@ struct AuthorizationController: Sendable {
         router.get("/api/v1/authz/requests/{id}/material/{kind}", use: material)
         router.get("/api/v1/authz/queue", use: queue)
         router.put("/api/v1/authz/presence", use: presence)
+        router.get("/api/v1/authz/statistics", use: statistics)
     }
 
     // MARK: Bodies
@@ -198,6 +199,19 @@ struct AuthorizationController: Sendable {
         let (type, bytes) = try await officers.material(
             try context.parameters.require("id"), kind: try context.parameters.require("kind"), user: try context.requireUser())
         return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Officers see their own figures; supervisors also their branch's; auditors everyone's.
+    @Sendable func statistics(_ request: Request, context: AppRequestContext) async throws -> AuthorizationStatistics {
+        let user = try context.requireUser()
+        let (officers, branches): ([String]?, [String]?) =
+            switch user.role {
+            case .auditor, .admin: (nil, nil)
+            case .supervisor: ([user.id], [user.branch])
+            case .officer: ([user.id], [])
+            case .teller: throw AppError(.forbidden, code: "auth.forbidden", "statistics are for officers, supervisors and auditors")
+            }
+        return try await tellers.statistics(officers: officers, branches: branches)
     }
 
     // MARK: Parsing

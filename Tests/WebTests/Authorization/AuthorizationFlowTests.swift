@@ -144,6 +144,14 @@ import Testing
             #expect(try await h.decide(remote, second, "approve").status == .ok)
             #expect(try await h.commit(teller, transaction: transaction, submission).status == .ok)
             #expect(try await h.auditActions(subject: "authz:\(second.id)") == ["authz.resubmitted", "authz.claimed", "authz.approved"])
+
+            // The figures: one return and one approval by super2; BR001 had two versions, one returned, one approved.
+            let stats = try await h.call(.get, "/api/v1/authz/statistics", token: try await h.login("auditor1")).decode(AuthorizationStatistics.self)
+            let officer = try #require(stats.officers.first { $0.officer == "super2" })
+            #expect(officer.decisions == 2 && officer.returns == 1 && officer.approvals == 1 && officer.meanDecisionLatencyMs != nil)
+            let branch = try #require(stats.branches.first { $0.branch == "BR001" })
+            #expect(branch.requests == 2 && branch.returned == 1 && branch.approved == 1 && branch.open == 0)
+            #expect(try await h.call(.get, "/api/v1/authz/statistics", token: teller).status == .forbidden)
             try await h.auditVerifies()
         }
     }

@@ -219,6 +219,10 @@ public struct AuthorizationDesk: Sendable {
         return (snapshot, try payload.map { try decrypt($0) })
     }
 
+    public func statistics(officers: [String]?, branches: [String]?) async throws -> AuthorizationStatistics {
+        try await database.read { try await AuthorizationStatistics.read(officers: officers, branches: branches, in: $0) }
+    }
+
     func decrypt(_ record: AuthorizationStore.TransactionRecord) throws -> TransactionSubmission {
         let clear = try dataKey.open(record.payloadCiphertext, context: Self.payloadContext(record.payloadDigest))
         return try JSONDecoder().decode(TransactionSubmission.self, from: Data(clear))
