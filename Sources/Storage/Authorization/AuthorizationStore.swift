@@ -407,3 +407,21 @@ extension AuthorizationStore {
         return false
     }
 }
+
+extension AuthorizationStore {
+    /// Sends the feed rows not yet announced (see `authz_announce` in migration 0005). Call after a transaction
+    /// that changed requests has committed; a failure here loses nothing, as every instance announces once a second.
+    @discardableResult
+    public static func announce(_ database: Database) async -> Int {
+        do {
+            return try await database.read { tx in
+                var count = 0
+                for try await n in try await tx.query("SELECT authz_announce()", context: "announce").decode(Int32.self) { count = Int(n) }
+                return count
+            }
+        } catch {
+            database.logger.warning("announcing authorization changes failed; the next periodic pass retries", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+}

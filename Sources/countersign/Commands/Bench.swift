@@ -2,5 +2,6 @@ import ArgumentParser
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure throughput against a real PostgreSQL (results go in the README).", subcommands: [BenchAudit.self, BenchSeal.self])
+        abstract: "Measure throughput against a real PostgreSQL (results go in the README).",
+        subcommands: [BenchAudit.self, BenchSeal.self, BenchAuthz.self])
 }

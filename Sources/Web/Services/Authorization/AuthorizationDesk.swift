@@ -112,6 +112,7 @@ public struct AuthorizationDesk: Sendable {
             (upload, try dataKey.seal(upload.bytes, context: "material:\(transaction.id):\(upload.kind):\(ChainHash.sha256(of: upload.bytes).hex)"))
         }
         let materialDigest = MaterialList.digest(items)
+        defer { Task { await AuthorizationStore.announce(database) } }
         return try await database.transaction { tx in
             var snapshot = try await AuthorizationStore.insertRequest(
                 .init(
@@ -185,6 +186,7 @@ public struct AuthorizationDesk: Sendable {
         }
         let needsApproval = transaction.requirementJSON != nil
         let now = time.now()
+        defer { Task { await AuthorizationStore.announce(database) } }
         return try await database.transaction { tx in
             let request = try await AuthorizationStore.commit(transaction: id, digest: digest, requiresApproval: needsApproval, at: now, in: tx)
             if needsApproval && request == nil {

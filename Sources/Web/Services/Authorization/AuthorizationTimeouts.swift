@@ -62,6 +62,7 @@ public struct AuthorizationTimeouts: Sendable {
             }
             return widened.count
         }
+        if swept.total > 0 { await AuthorizationStore.announce(database) }
         return swept
     }
 }

@@ -28,6 +28,7 @@ public struct OfficerDesk: Sendable {
             throw AppError(.badRequest, code: "authz.bad_presence", "presence is online, paused or offline")
         }
         let now = time.now()
+        defer { Task { await AuthorizationStore.announce(database) } }
         try await database.transaction { tx in
             let released = try await AuthorizationStore.setPresence(officer: user.id, status: status, terminal: terminal, at: now, in: tx)
             try await AuditLog.append(
@@ -60,6 +61,7 @@ public struct OfficerDesk: Sendable {
     public func claim(_ id: String, user: UserIdentity, terminal: String?) async throws -> RequestSnapshot {
         try Self.requireOfficer(user)
         let now = time.now()
+        defer { Task { await AuthorizationStore.announce(database) } }
         return try await database.transaction { tx in
             guard let snapshot = try await AuthorizationStore.claim(id, officer: user.id, at: now, in: tx) else {
                 guard let current = try await AuthorizationStore.request(id, in: tx) else {
@@ -84,6 +86,7 @@ public struct OfficerDesk: Sendable {
             throw AppError(.badRequest, code: "authz.bad_digest", "payload_digest and material_digest are 64 hex digits, as the request shows them")
         }
         let now = time.now()
+        defer { Task { await AuthorizationStore.announce(database) } }
         return try await database.transaction { tx in
             guard let current = try await AuthorizationStore.request(id, in: tx) else {
                 throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")

@@ -38,15 +38,28 @@ public final class PushHub: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await self.listen()
-                } catch {
-                    self.listening.store(false, ordering: .releasing)
-                    if Task.isCancelled { return }
-                    self.logger.warning("authorization feed listener lost; reconnecting", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: .milliseconds(500))
+            await withDiscardingTaskGroup { group in
+                // The safety net of the outbox: rows whose writer could not announce them go out within a second.
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        await AuthorizationStore.announce(self.database)
+                    }
                 }
+                group.addTask { await self.listenForever() }
+            }
+        }
+    }
+
+    private func listenForever() async {
+        while !Task.isCancelled {
+            do {
+                try await self.listen()
+            } catch {
+                self.listening.store(false, ordering: .releasing)
+                if Task.isCancelled { return }
+                self.logger.warning("authorization feed listener lost; reconnecting", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(500))
             }
         }
     }
