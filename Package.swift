@@ -96,7 +96,7 @@ let package = Package(
         ),
         .target(
             name: "Vouchers",
-            dependencies: ["CCrypto", "CPDF", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CCrypto", "CPDF", "Audit", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -28,15 +28,32 @@ public struct AuditTimestamp: Sendable, Hashable, Comparable, Codable, CustomStr
 
     /// RFC 3339 with six fractional digits, in UTC: exact, unlike a formatter going through `Date`.
     public var description: String {
-        let seconds = microsecondsSinceEpoch.floorDivided(by: 1_000_000)
-        let micros = microsecondsSinceEpoch - seconds * 1_000_000
+        let t = civil()
+        return String(
+            format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ", t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond)
+    }
+
+    /// The wall-clock reading at `offsetMinutes` from UTC (proleptic Gregorian calendar), without a `Calendar`:
+    /// the one place the service turns a time into a date (audit text, PDF signing times, voucher times, business hours).
+    public struct Civil: Sendable, Equatable {
+        public let year: Int64
+        public let month: Int64
+        public let day: Int64
+        public let hour: Int64
+        public let minute: Int64
+        public let second: Int64
+        public let microsecond: Int64
+    }
+
+    public func civil(offsetMinutes: Int = 0) -> Civil {
+        let local = microsecondsSinceEpoch + Int64(offsetMinutes) * 60_000_000
+        let seconds = local.floorDivided(by: 1_000_000)
         let days = seconds.floorDivided(by: 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
-        let text = String(
-            format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ",
-            year, month, day, secondOfDay / 3600, (secondOfDay % 3600) / 60, secondOfDay % 60, micros)
-        return text
+        return Civil(
+            year: year, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay % 3600 / 60, second: secondOfDay % 60,
+            microsecond: local - seconds * 1_000_000)
     }
 
     /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).

@@ -25,8 +25,7 @@ extension RuleSet.Requirement {
 }
 
 extension InterceptorDecision {
-    public var canonical: CanonicalJSON { .object(canonicalFields) }
-
+    /// The decision's fields, for the audit event (which adds the payload digest).
     public var canonicalFields: [String: CanonicalJSON] {
         [
             "required": .bool(required), "rule_set_version": .string(ruleSetVersion), "matched_rules": .array(matchedRules.map { .string($0) }),

@@ -29,6 +29,8 @@ public struct MaterialItem: Sendable, Equatable, Codable {
 }
 
 public enum MaterialList {
+    public static let maximumItems = 8
+
     /// The digest of a whole list, independent of the order the teller attached the items in.
     public static func digest(_ items: [MaterialItem]) -> ChainHash {
         ChainHash.sha256(of: canonical(items).canonicalBytes)
@@ -50,10 +52,11 @@ public enum MaterialList {
                 throw SubmissionError("authz.bad_material", "material '\(item.kind)' must be one of \(MaterialItem.mediaTypes.sorted())")
             }
             guard item.size <= MaterialItem.maximumBytes else {
-                throw SubmissionError("authz.material_too_large", "material '\(item.kind)' is larger than \(MaterialItem.maximumBytes / 1024) KiB")
+                throw SubmissionError(
+                    "authz.material_too_large", "material '\(item.kind)' is larger than \(MaterialItem.maximumBytes / 1024) KiB", kind: .tooLarge)
             }
         }
-        guard items.count <= 8 else { throw SubmissionError("authz.bad_material", "at most 8 items of material") }
+        guard items.count <= maximumItems else { throw SubmissionError("authz.bad_material", "at most \(maximumItems) items of material") }
         if let missing = required.first(where: { !kinds.contains($0) }) {
             throw SubmissionError("authz.material_missing", "the rules require material '\(missing)'")
         }

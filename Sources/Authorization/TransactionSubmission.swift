@@ -80,11 +80,20 @@ public struct TransactionSubmission: Sendable, Equatable, Codable {
 
 /// A submission the service refuses, with a stable code for machines and a message for the teller.
 public struct SubmissionError: Error, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Malformed or not allowed: the submission must change.
+        case invalid
+        /// Larger than allowed.
+        case tooLarge
+    }
+
     public let code: String
     public let message: String
+    public let kind: Kind
 
-    public init(_ code: String, _ message: String) {
+    public init(_ code: String, _ message: String, kind: Kind = .invalid) {
         self.code = code
         self.message = message
+        self.kind = kind
     }
 }

@@ -45,36 +45,16 @@ public enum DemoSeed {
         var added = 0
         for branch in branches {
             added += try await database.transaction { tx in
-                let rows = try await tx.query(
-                    """
-                    INSERT INTO branches (code, name_zh, name_en, kind) VALUES (\(branch.code), \(branch.zh), \(branch.en), \(branch.kind))
-                    ON CONFLICT (code) DO NOTHING RETURNING code
-                    """)
-                guard try await rows.collect().count == 1 else { return 0 }
-                try await AuditLog.append(
-                    AuditEvent(
-                        actor: "system:seed", branch: branch.code, action: "directory.branch_created", subject: "branch:\(branch.code)",
-                        payload: ["name_zh": .string(branch.zh), "name_en": .string(branch.en), "kind": .string(branch.kind)]),
-                    in: tx)
-                return 1
+                try await Directory.addBranch(code: branch.code, zh: branch.zh, en: branch.en, kind: branch.kind, actor: "system:seed", in: tx)
+                    ? 1 : 0
             }
         }
         for user in users {
             let hash = try PasswordHash.make(password: user.password)
             added += try await database.transaction { tx in
-                let rows = try await tx.query(
-                    """
-                    INSERT INTO users (id, display_name, branch_code, role, password_hash)
-                    VALUES (\(user.id), \(user.name), \(user.branch), \(user.role.rawValue), \(hash.encoded))
-                    ON CONFLICT (id) DO NOTHING RETURNING id
-                    """)
-                guard try await rows.collect().count == 1 else { return 0 }
-                try await AuditLog.append(
-                    AuditEvent(
-                        actor: "system:seed", branch: user.branch, action: "directory.user_created", subject: "user:\(user.id)",
-                        payload: ["role": .string(user.role.rawValue), "display_name": .string(user.name)]),
-                    in: tx)
-                return 1
+                try await Directory.addUser(
+                    id: user.id, name: user.name, branch: user.branch, role: user.role, hash: hash, actor: "system:seed", in: tx)
+                    ? 1 : 0
             }
         }
         for grant in authority {

@@ -92,17 +92,16 @@ extension Directory {
             INSERT INTO officer_authority (user_id, level, codes, branches_served) VALUES (\(a.user), \(a.level), \(a.codes), \(a.branchesServed))
             ON CONFLICT (user_id) DO UPDATE SET level = excluded.level, codes = excluded.codes, branches_served = excluded.branches_served
             WHERE NOT \(onlyIfMissing)
-            RETURNING user_id
+            RETURNING (SELECT branch_code FROM users u WHERE u.id = user_id)
             """, context: "authority")
-        guard try await rows.collect().count == 1 else { return false }
+        var userBranch: String??
+        for try await code in rows.decode(String?.self) { userBranch = code }
+        guard let userBranch else { return false }
         try await tx.query("DELETE FROM officer_limits WHERE user_id = \(a.user)", context: "authority")
         for (currency, limit) in a.limits.sorted(by: { $0.key < $1.key }) {
             try await tx.query(
                 "INSERT INTO officer_limits (user_id, currency, limit_minor) VALUES (\(a.user), \(currency), \(limit))", context: "authority")
         }
-        let branch = try await tx.query("SELECT branch_code FROM users WHERE id = \(a.user)", context: "authority")
-        var userBranch: String?
-        for try await code in branch.decode(String.self) { userBranch = code }
         try await AuditLog.append(
             AuditEvent(
                 actor: actor, branch: userBranch, action: "directory.authority_set", subject: "user:\(a.user)",
@@ -111,6 +110,45 @@ extension Directory {
                     "branches_served": .array(a.branchesServed.map { .string($0) }),
                     "limits": .object(a.limits.mapValues { .integer($0) }),
                 ]),
+            in: tx)
+        return true
+    }
+}
+
+extension Directory {
+    /// Adds a branch unless it exists, with its audit event. Returns whether it was added.
+    @discardableResult
+    public static func addBranch(code: String, zh: String, en: String, kind: String, actor: String, in tx: Transaction) async throws -> Bool {
+        let rows = try await tx.query(
+            """
+            INSERT INTO branches (code, name_zh, name_en, kind) VALUES (\(code), \(zh), \(en), \(kind))
+            ON CONFLICT (code) DO NOTHING RETURNING code
+            """, context: "add branch")
+        guard try await rows.collect().count == 1 else { return false }
+        try await AuditLog.append(
+            AuditEvent(
+                actor: actor, branch: code, action: "directory.branch_created", subject: "branch:\(code)",
+                payload: ["name_zh": .string(zh), "name_en": .string(en), "kind": .string(kind)]),
+            in: tx)
+        return true
+    }
+
+    /// Adds a user unless the id exists, with its audit event. Returns whether it was added.
+    @discardableResult
+    public static func addUser(id: String, name: String, branch: String, role: Role, hash: PasswordHash, actor: String, in tx: Transaction)
+        async throws -> Bool
+    {
+        let rows = try await tx.query(
+            """
+            INSERT INTO users (id, display_name, branch_code, role, password_hash)
+            VALUES (\(id), \(name), \(branch), \(role.rawValue), \(hash.encoded))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """, context: "add user")
+        guard try await rows.collect().count == 1 else { return false }
+        try await AuditLog.append(
+            AuditEvent(
+                actor: actor, branch: branch, action: "directory.user_created", subject: "user:\(id)",
+                payload: ["role": .string(role.rawValue), "display_name": .string(name)]),
             in: tx)
         return true
     }

@@ -33,8 +33,7 @@ public struct AppError: Error, Sendable {
             default: return AppError(.internalServerError, code: "internal", "an internal error occurred")
             }
         case let error as SubmissionError:
-            let status: HTTPResponse.Status = error.code == "authz.material_too_large" ? .contentTooLarge : .badRequest
-            return AppError(status, code: error.code, error.message)
+            return AppError(error.kind == .tooLarge ? .contentTooLarge : .badRequest, code: error.code, error.message)
         case let error as VoucherError:
             switch error.code {
             case .badInput: return AppError(.badRequest, code: error.code.rawValue, error.message)

@@ -58,7 +58,8 @@ import Web
                 .appendingPathComponent("Forms")
             let catalogue = try! FormCatalogue.load(forms)
             let (form, data) = (try! catalogue.form("cash-withdrawal"), try! catalogue.example("cash-withdrawal"))
-            try! Data(try! VoucherRenderer().render(form: form, data: data)).write(to: url)
+            // Atomic: tests run in parallel, and a half-written file must never be read as the fixture.
+            try! Data(try! VoucherRenderer().render(form: form, data: data)).write(to: url, options: .atomic)
         }
         return url
     }

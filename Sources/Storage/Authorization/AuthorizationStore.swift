@@ -170,14 +170,6 @@ public enum AuthorizationStore {
             tx.query("SELECT authz_request_view(r)::text FROM authz_requests r WHERE id = \(id)", context: "read request"))
     }
 
-    /// The latest request of a transaction (the newest version).
-    public static func latestRequest(transaction id: String, in tx: Transaction) async throws -> RequestSnapshot? {
-        try await optionalSnapshot(
-            tx.query(
-                "SELECT authz_request_view(r)::text FROM authz_requests r WHERE transaction_id = \(id) ORDER BY version DESC LIMIT 1",
-                context: "read request"))
-    }
-
     /// The atomic claim: one UPDATE on the row, so of any number of concurrent claims exactly one finds it pending.
     /// Nil when it was not pending (taken by someone else, decided, or expired). The guard trigger refuses an
     /// officer who is not eligible or not online.
@@ -409,6 +401,14 @@ extension AuthorizationStore {
 }
 
 extension AuthorizationStore {
+    /// Runs `body` in one database transaction and, once it has committed, announces the feed rows it wrote (without
+    /// making the caller wait for that). Every change of an authorization request goes through here.
+    public static func transaction<Result: Sendable>(on database: Database, _ body: (Transaction) async throws -> Result) async throws -> Result {
+        let result = try await database.transaction(body)
+        Task { await announce(database) }
+        return result
+    }
+
     /// Sends the feed rows not yet announced (see `authz_announce` in migration 0005). Call after a transaction
     /// that changed requests has committed; a failure here loses nothing, as every instance announces once a second.
     @discardableResult

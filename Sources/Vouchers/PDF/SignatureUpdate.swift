@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 
 /// The objects of one signature revision and their serialization (ISO 32000-1 §7.5.6 incremental updates,
@@ -202,19 +203,8 @@ struct SignatureUpdate {
 
     /// D:YYYYMMDDHHmmSS+08'00' in China Standard Time, as the branch's clocks show.
     static func pdfDate(_ date: Date) -> String {
-        // Civil date from the day count (proleptic Gregorian), without a Calendar per signature.
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + 8 * 3600
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let t = AuditTimestamp(date).civil(offsetMinutes: 8 * 60)
+        let (year, month, day, secondOfDay) = (Int(t.year), Int(t.month), Int(t.day), Int(t.hour * 3600 + t.minute * 60 + t.second))
         let p = PDFNumber.padded
         let clock = p(secondOfDay / 3600, 2) + p(secondOfDay % 3600 / 60, 2) + p(secondOfDay % 60, 2)
         return "(D:\(p(year, 4))\(p(month, 2))\(p(day, 2))\(clock)+08'00')"

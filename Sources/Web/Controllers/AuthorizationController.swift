@@ -224,11 +224,14 @@ struct AuthorizationController: Sendable {
     }
 
     static func uploads(_ material: [MaterialUpload]?) throws -> [AuthorizationDesk.Upload] {
-        guard (material?.count ?? 0) <= 8 else { throw AppError(.badRequest, code: "authz.bad_material", "at most 8 items of material") }
+        // Counted and sized before decoding, so an oversized body costs no base64 work; MaterialList checks the rest.
+        guard (material?.count ?? 0) <= MaterialList.maximumItems else {
+            throw SubmissionError("authz.bad_material", "at most \(MaterialList.maximumItems) items of material")
+        }
         return try (material ?? []).map { item in
             // base64 of 512 KiB is ~700,000 characters; refuse larger before decoding.
             guard item.data.utf8.count <= (MaterialItem.maximumBytes / 3 + 1) * 4 else {
-                throw AppError(.contentTooLarge, code: "authz.material_too_large", "material '\(item.kind.prefix(40))' is larger than 512 KiB")
+                throw SubmissionError("authz.material_too_large", "material '\(item.kind.prefix(40))' is larger than 512 KiB", kind: .tooLarge)
             }
             guard let bytes = Data(base64Encoded: item.data) else {
                 throw AppError(.badRequest, code: "authz.bad_material", "material '\(item.kind.prefix(40))' is not base64")

@@ -1,7 +1,6 @@
 import Accounts
 import Audit
 import Hummingbird
-import NIOPosix
 import Storage
 
 /// Sign in and out. A login creates a session row and its audit event in one transaction.
@@ -35,14 +34,7 @@ struct SessionController: Sendable {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SessionResponse> {
         let login = try await request.decode(as: LoginRequest.self, context: context)
         try Self.validate(login)
-        let candidate = try await database.read { try await Directory.loginCandidate(userID: login.user, in: $0) }
-        // Hash even for unknown users so response time does not reveal which user ids exist.
-        let stored = candidate?.1 ?? Self.decoyHash
-        let matches = try await NIOThreadPool.singleton.runIfActive { stored.matches(login.password) }
-        guard let (user, _) = candidate, matches else {
-            try await recordFailedLogin(login, branch: candidate?.0.branch)
-            throw AppError(.unauthorized, code: "auth.invalid_credentials", "unknown user or wrong password")
-        }
+        let user = try await CredentialCheck(database: database).verify(user: login.user, password: login.password, terminal: login.terminal)
         let token = SessionToken.generate()
         let now = AuditTimestamp.now()
         try await database.transaction { tx in
@@ -76,24 +68,8 @@ struct SessionController: Sendable {
         return Response(status: .noContent)
     }
 
-    private func recordFailedLogin(_ login: LoginRequest, branch: String?) async throws {
-        try await database.transaction { tx in
-            try await AuditLog.append(
-                AuditEvent(
-                    actor: "anonymous", branch: branch, terminal: login.terminal, action: "session.login_failed",
-                    subject: "user:\(login.user)"),
-                in: tx)
-        }
-    }
-
     private static func validate(_ login: LoginRequest) throws {
-        let idOK =
-            !login.user.isEmpty && login.user.utf8.count <= 64
-            && login.user.utf8.allSatisfy { $0.isASCIIAlphanumeric || [UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-")].contains($0) }
-        guard idOK else { throw AppError(.badRequest, code: "auth.invalid_user", "user must be 1–64 characters of a–z, 0–9, '.', '-', '_'") }
-        guard !login.password.isEmpty, login.password.utf8.count <= 256 else {
-            throw AppError(.badRequest, code: "auth.invalid_password", "password must be 1–256 bytes")
-        }
+        try CredentialCheck.validate(user: login.user, password: login.password)
         if let terminal = login.terminal {
             let ok =
                 !terminal.isEmpty && terminal.utf8.count <= 64
@@ -103,8 +79,4 @@ struct SessionController: Sendable {
             }
         }
     }
-
-    /// A fixed hash to spend the same time on when the user does not exist.
-    private static let decoyHash = PasswordHash(
-        encoded: "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
 }

@@ -127,7 +127,7 @@ public struct VoucherDesk: Sendable {
     }
 
     static func chinaTime(_ time: AuditTimestamp) -> String {
-        let shifted = AuditTimestamp(microsecondsSinceEpoch: time.microsecondsSinceEpoch + 8 * 3_600_000_000).description
-        return String(shifted.prefix(19)).replacingOccurrences(of: "T", with: " ") + " +08:00"
+        let t = time.civil(offsetMinutes: 8 * 60)
+        return String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld +08:00", t.year, t.month, t.day, t.hour, t.minute, t.second)
     }
 }

@@ -58,27 +58,24 @@ struct BenchCast: Sendable {
     static func create(settings: DatabaseSettings, tellers: Int, officers: Int, branches: Int, password: String, logger: Logger) async throws
         -> BenchCast
     {
-        let hash = try PasswordHash.make(password: password, rounds: 1 << 10).encoded
+        let hash = try PasswordHash.make(password: password, rounds: 1 << 10)
         let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let cast = BenchCast(tellers: (0..<tellers).map { "bt\(run)-\($0)" }, officers: (0..<officers).map { "bo\(run)-\($0)" })
         try await Database.with(settings, logger: logger) { database in
+            // Through the directory, so the bench's users are audited like any others.
             try await database.transaction { tx in
-                try await tx.query(
-                    "INSERT INTO branches VALUES ('BENCHAC', '基准授权中心', 'Bench centre', 'centre') ON CONFLICT DO NOTHING")
+                try await Directory.addBranch(code: "BENCHAC", zh: "基准授权中心", en: "Bench centre", kind: "centre", actor: "system:bench", in: tx)
                 for b in 0..<branches {
-                    let code = "BENCH\(b)"
-                    try await tx.query("INSERT INTO branches VALUES (\(code), \(code), \(code), 'branch') ON CONFLICT DO NOTHING")
+                    try await Directory.addBranch(
+                        code: "BENCH\(b)", zh: "基准网点\(b)", en: "Bench branch \(b)", kind: "branch", actor: "system:bench", in: tx)
                 }
                 for (i, teller) in cast.tellers.enumerated() {
-                    let branch = "BENCH\(i % branches)"
-                    try await tx.query(
-                        "INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES (\(teller), \(teller), \(branch), 'teller', \(hash))"
-                    )
+                    try await Directory.addUser(
+                        id: teller, name: teller, branch: "BENCH\(i % branches)", role: .teller, hash: hash, actor: "system:bench", in: tx)
                 }
                 for officer in cast.officers {
-                    try await tx.query(
-                        "INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES (\(officer), \(officer), 'BENCHAC', 'officer', \(hash))"
-                    )
+                    try await Directory.addUser(
+                        id: officer, name: officer, branch: "BENCHAC", role: .officer, hash: hash, actor: "system:bench", in: tx)
                     try await Directory.setAuthority(
                         Authority(user: officer, level: 5, codes: ["*"], branchesServed: [], limits: ["CNY": 100_000_000_000]), actor: "system:bench",
                         in: tx)

@@ -100,6 +100,7 @@ import Testing
                 .post, "/api/v1/transactions/\(transaction)/authorization", token: teller,
                 body: #"{"mode":"local","material":[\#(AuthzHarness.idScan)],"supervisor":{"user":"super1","password":"nope","decision":"approve"}}"#)
             #expect(wrong.status == .unauthorized && wrong.code == "authz.local_credentials")
+            #expect(try await h.auditActions(subject: "user:super1").contains("authz.local_credentials_failed"))
             let reply = try await h.call(
                 .post, "/api/v1/transactions/\(transaction)/authorization", token: teller,
                 body:

@@ -30,7 +30,7 @@ import Web
                             do {
                                 _ = try await h.services.officers.claim(request.id, user: officer, terminal: nil)
                                 return true
-                            } catch let error as AppErrorProbe where error.isConflict {
+                            } catch let error as AppError where error.status == .conflict {
                                 return false
                             }
                         }
@@ -193,10 +193,4 @@ import Web
             #expect(try await WebHarness.count("SELECT count(*)::int FROM authz_requests WHERE state = 'pending'", in: h.db) == 1)
         }
     }
-}
-
-/// Lets the race test tell "someone else won" (409) from real failures.
-typealias AppErrorProbe = AppError
-extension AppError {
-    var isConflict: Bool { status == .conflict }
 }

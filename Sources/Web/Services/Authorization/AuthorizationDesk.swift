@@ -2,7 +2,6 @@ public import Accounts
 public import Audit
 public import Authorization
 import Foundation
-import NIOPosix
 public import Storage
 
 /// The authorization work behind the HTTP API, teller side: submit a transaction (the interceptor decides), request
@@ -106,14 +105,13 @@ public struct AuthorizationDesk: Sendable {
         }
         let items = uploads.map(\.item)
         try MaterialList.check(items, required: requirement.material)
-        let supervisor = try await localSupervisor(mode: mode, local: local)
+        let supervisor = try await localSupervisor(mode: mode, local: local, terminal: terminal)
         let now = time.now()
-        let boxes = try uploads.map { upload in
-            (upload, try dataKey.seal(upload.bytes, context: "material:\(transaction.id):\(upload.kind):\(ChainHash.sha256(of: upload.bytes).hex)"))
+        let boxes = try zip(uploads, items).map { upload, item in
+            (item, try dataKey.seal(upload.bytes, context: Self.materialContext(transaction: transaction.id, item.kind, item.sha256.hex)))
         }
         let materialDigest = MaterialList.digest(items)
-        defer { Task { await AuthorizationStore.announce(database) } }
-        return try await database.transaction { tx in
+        return try await AuthorizationStore.transaction(on: database) { tx in
             var snapshot = try await AuthorizationStore.insertRequest(
                 .init(
                     transaction: transaction, previousID: previous?.id, version: (previous?.version ?? 0) + 1, level: requirement.level,
@@ -121,10 +119,10 @@ public struct AuthorizationDesk: Sendable {
                     materialJSON: MaterialList.canonical(items).canonicalText, unclaimedSeconds: requirement.timeouts.unclaimedSeconds,
                     leaseSeconds: requirement.timeouts.leaseSeconds, tellerWaitSeconds: requirement.timeouts.tellerWaitSeconds, at: now),
                 in: tx)
-            for (upload, box) in boxes {
+            for (item, box) in boxes {
                 try await AuthorizationStore.insertMaterial(
-                    requestID: snapshot.id, kind: upload.kind, mediaType: upload.mediaType, keyID: dataKey.id, ciphertext: box,
-                    sha256: ChainHash.sha256(of: upload.bytes), in: tx)
+                    requestID: snapshot.id, kind: item.kind, mediaType: item.mediaType, keyID: dataKey.id, ciphertext: box, sha256: item.sha256,
+                    in: tx)
             }
             try await AuditLog.append(
                 AuditEvent(
@@ -186,8 +184,7 @@ public struct AuthorizationDesk: Sendable {
         }
         let needsApproval = transaction.requirementJSON != nil
         let now = time.now()
-        defer { Task { await AuthorizationStore.announce(database) } }
-        return try await database.transaction { tx in
+        return try await AuthorizationStore.transaction(on: database) { tx in
             let request = try await AuthorizationStore.commit(transaction: id, digest: digest, requiresApproval: needsApproval, at: now, in: tx)
             if needsApproval && request == nil {
                 throw AppError(.conflict, code: "authz.not_approved", "transaction \(id) has no approved authorization to commit")
@@ -210,8 +207,10 @@ public struct AuthorizationDesk: Sendable {
             guard let snapshot = try await AuthorizationStore.request(id, in: tx) else {
                 throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
             }
-            let involved = try await AuthorizationStore.concerns(officer: user.id, request: id, in: tx)
-            let canSee = snapshot.teller == user.id || user.role.canReadAudit || involved
+            var canSee = snapshot.teller == user.id || user.role.canReadAudit
+            if !canSee, user.role == .supervisor || user.role == .officer {
+                canSee = try await AuthorizationStore.concerns(officer: user.id, request: id, in: tx)
+            }
             // The business fields are for whoever decides (the claimant) and the teller who keyed them.
             let showPayload = snapshot.teller == user.id || snapshot.claimedBy == user.id
             let record = showPayload ? try await AuthorizationStore.transaction(snapshot.transaction, in: tx) : nil
@@ -243,7 +242,7 @@ public struct AuthorizationDesk: Sendable {
     }
 
     /// Local mode needs the supervisor's own password, checked here on the teller's terminal.
-    private func localSupervisor(mode: AuthorizationMode, local: LocalDecision?) async throws -> String? {
+    private func localSupervisor(mode: AuthorizationMode, local: LocalDecision?, terminal: String?) async throws -> String? {
         guard mode == .local else {
             guard local == nil else { throw AppError(.badRequest, code: "authz.local_only", "supervisor credentials belong to local mode only") }
             return nil
@@ -251,12 +250,12 @@ public struct AuthorizationDesk: Sendable {
         guard let local else {
             throw AppError(.badRequest, code: "authz.local_credentials", "local mode needs the supervisor's user, password and decision")
         }
-        let candidate = try await database.read { try await Directory.loginCandidate(userID: local.supervisor, in: $0) }
-        let stored = candidate?.1 ?? OfficerDesk.decoyHash
-        let matches = try await NIOThreadPool.singleton.runIfActive { stored.matches(local.password) }
-        guard let (supervisor, _) = candidate, matches, supervisor.role == .supervisor else {
-            throw AppError(.unauthorized, code: "authz.local_credentials", "the supervisor's user or password is wrong")
-        }
+        let failure = CredentialCheck.Failure(
+            action: "authz.local_credentials_failed", code: "authz.local_credentials", message: "the supervisor's user or password is wrong")
+        let supervisor = try await CredentialCheck(database: database).verify(
+            user: local.supervisor, password: local.password, terminal: terminal, failure: failure)
+        // Only a supervisor authorizes at the counter; the eligibility check in the database covers branch and authority.
+        guard supervisor.role == .supervisor else { throw AppError(.unauthorized, code: failure.code, failure.message) }
         return supervisor.id
     }
 
@@ -264,12 +263,13 @@ public struct AuthorizationDesk: Sendable {
         guard user.role == .teller else { throw AppError(.forbidden, code: "auth.forbidden", "only tellers submit transactions") }
     }
 
+    // What each encrypted box is bound to (authenticated data): a box moved to another row does not open.
     static func payloadContext(_ digest: ChainHash) -> String { "txn-payload:\(digest.hex)" }
+    static func materialContext(transaction: String, _ kind: String, _ sha256: String) -> String { "material:\(transaction):\(kind):\(sha256)" }
 
     /// Minutes since midnight in the rule set's zone, for the business-hours rule.
     static func minuteOfDay(_ time: AuditTimestamp, offset minutes: Int) -> Int {
-        let seconds = time.microsecondsSinceEpoch / 1_000_000 + Int64(minutes) * 60
-        let day = 86_400 as Int64
-        return Int(((seconds % day) + day) % day / 60)
+        let t = time.civil(offsetMinutes: minutes)
+        return Int(t.hour * 60 + t.minute)
     }
 }

@@ -27,43 +27,36 @@ public struct AuthorizationTimeouts: Sendable {
     public func sweep(batch: Int = 200) async throws -> Swept {
         let now = time.now()
         var swept = Swept()
-        swept.tellerWaitsExpired = try await database.transaction { tx in
-            let expired = try await AuthorizationStore.expireTellerWaits(at: now, limit: batch, in: tx)
-            for request in expired {
-                try await AuditLog.append(
-                    AuditEvent(
-                        actor: "system:timeouts", branch: request.branch, action: "authz.teller_wait_expired", subject: "authz:\(request.id)",
-                        payload: ["teller": .string(request.teller), "waited_us": .integer(now.microsecondsSinceEpoch - request.createdAtUs)]),
-                    in: tx)
+        swept.tellerWaitsExpired = try await timeOut("authz.teller_wait_expired") { tx in
+            try await AuthorizationStore.expireTellerWaits(at: now, limit: batch, in: tx).map { request in
+                (request, ["teller": .string(request.teller), "waited_us": .integer(now.microsecondsSinceEpoch - request.createdAtUs)])
             }
-            return expired.count
         }
-        swept.leasesExpired = try await database.transaction { tx in
-            let lapsed = try await AuthorizationStore.expireLeases(at: now, limit: batch, in: tx)
-            for (request, officer) in lapsed {
-                try await AuditLog.append(
-                    AuditEvent(
-                        actor: "system:timeouts", branch: request.branch, action: "authz.lease_expired", subject: "authz:\(request.id)",
-                        payload: ["officer": .string(officer), "assigned_to": request.assignedTo.map { .string($0) } ?? .null]),
-                    in: tx)
+        swept.leasesExpired = try await timeOut("authz.lease_expired") { tx in
+            try await AuthorizationStore.expireLeases(at: now, limit: batch, in: tx).map { request, officer in
+                (request, ["officer": .string(officer), "assigned_to": request.assignedTo.map { .string($0) } ?? .null])
             }
-            return lapsed.count
         }
-        swept.escalated = try await database.transaction { tx in
-            let widened = try await AuthorizationStore.escalate(at: now, limit: batch, in: tx)
-            for (request, from) in widened {
-                try await AuditLog.append(
-                    AuditEvent(
-                        actor: "system:timeouts", branch: request.branch, action: "authz.escalated", subject: "authz:\(request.id)",
-                        payload: [
-                            "from": .string(from), "to": .string(request.scope), "assigned_to": request.assignedTo.map { .string($0) } ?? .null,
-                        ]),
-                    in: tx)
+        swept.escalated = try await timeOut("authz.escalated") { tx in
+            try await AuthorizationStore.escalate(at: now, limit: batch, in: tx).map { request, from in
+                (request, ["from": .string(from), "to": .string(request.scope), "assigned_to": request.assignedTo.map { .string($0) } ?? .null])
             }
-            return widened.count
         }
         if swept.total > 0 { await AuthorizationStore.announce(database) }
         return swept
+    }
+
+    /// One kind of timeout: the requests `change` moved, each with its audit event, in one transaction.
+    private func timeOut(_ action: String, _ change: (Transaction) async throws -> [(RequestSnapshot, CanonicalJSON)]) async throws -> Int {
+        try await database.transaction { tx in
+            let changed = try await change(tx)
+            for (request, payload) in changed {
+                try await AuditLog.append(
+                    AuditEvent(actor: "system:timeouts", branch: request.branch, action: action, subject: "authz:\(request.id)", payload: payload),
+                    in: tx)
+            }
+            return changed.count
+        }
     }
 }
 

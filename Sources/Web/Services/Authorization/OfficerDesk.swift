@@ -17,9 +17,6 @@ public struct OfficerDesk: Sendable {
         self.time = time
     }
 
-    /// Hashed against when a local-mode supervisor id is unknown, so timing does not reveal which ids exist.
-    static let decoyHash = (try? PasswordHash.make(password: "decoy-\(UInt64.random(in: 0...UInt64.max))")) ?? PasswordHash(encoded: "")
-
     public static let decisions: Set<String> = ["approve", "reject", "return"]
 
     public func setPresence(_ status: String, user: UserIdentity, terminal: String?) async throws -> String {
@@ -28,8 +25,7 @@ public struct OfficerDesk: Sendable {
             throw AppError(.badRequest, code: "authz.bad_presence", "presence is online, paused or offline")
         }
         let now = time.now()
-        defer { Task { await AuthorizationStore.announce(database) } }
-        try await database.transaction { tx in
+        try await AuthorizationStore.transaction(on: database) { tx in
             let released = try await AuthorizationStore.setPresence(officer: user.id, status: status, terminal: terminal, at: now, in: tx)
             try await AuditLog.append(
                 AuditEvent(
@@ -61,8 +57,7 @@ public struct OfficerDesk: Sendable {
     public func claim(_ id: String, user: UserIdentity, terminal: String?) async throws -> RequestSnapshot {
         try Self.requireOfficer(user)
         let now = time.now()
-        defer { Task { await AuthorizationStore.announce(database) } }
-        return try await database.transaction { tx in
+        return try await AuthorizationStore.transaction(on: database) { tx in
             guard let snapshot = try await AuthorizationStore.claim(id, officer: user.id, at: now, in: tx) else {
                 guard let current = try await AuthorizationStore.request(id, in: tx) else {
                     throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
@@ -86,8 +81,7 @@ public struct OfficerDesk: Sendable {
             throw AppError(.badRequest, code: "authz.bad_digest", "payload_digest and material_digest are 64 hex digits, as the request shows them")
         }
         let now = time.now()
-        defer { Task { await AuthorizationStore.announce(database) } }
-        return try await database.transaction { tx in
+        return try await AuthorizationStore.transaction(on: database) { tx in
             guard let current = try await AuthorizationStore.request(id, in: tx) else {
                 throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
             }
@@ -128,7 +122,7 @@ public struct OfficerDesk: Sendable {
 
     /// The material bytes, for the officer holding the claim, an officer who decided, the teller, or an auditor.
     public func material(_ id: String, kind: String, user: UserIdentity) async throws -> (String, [UInt8]) {
-        let found = try await database.read { tx -> (String, String, [UInt8], RequestSnapshot)? in
+        let found = try await database.read { tx -> (String, [UInt8], RequestSnapshot)? in
             guard let request = try await AuthorizationStore.request(id, in: tx) else { return nil }
             // Offered officers see material only once they claim: the claim is what the audit trail records.
             var allowed = request.teller == user.id || user.role.canReadAudit || request.claimedBy == user.id
@@ -136,12 +130,12 @@ public struct OfficerDesk: Sendable {
                 allowed = try await AuthorizationStore.concerns(officer: user.id, request: id, in: tx)
             }
             guard allowed, let (type, _, box) = try await AuthorizationStore.material(requestID: id, kind: kind, in: tx) else { return nil }
-            return (type, kind, box, request)
+            return (type, box, request)
         }
-        guard let (type, _, box, request) = found, let item = request.material.first(where: { $0.kind == kind }) else {
+        guard let (type, box, request) = found, let item = request.material.first(where: { $0.kind == kind }) else {
             throw AppError(.notFound, code: "authz.material_not_found", "no material '\(kind)' you may see on request \(id)")
         }
-        let bytes = try dataKey.open(box, context: "material:\(request.transaction):\(kind):\(item.sha256)")
+        let bytes = try dataKey.open(box, context: AuthorizationDesk.materialContext(transaction: request.transaction, kind, item.sha256))
         return (type, bytes)
     }
 

@@ -34,8 +34,6 @@ public final class PushHub: Service, Sendable {
     /// True once LISTEN is active (tests wait for it before expecting pushes).
     public var isListening: Bool { listening.load(ordering: .acquiring) }
 
-    public var subscriberCount: Int { subscribers.withLock { $0.count } }
-
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
