@@ -2,7 +2,9 @@
 # Installs the Debian packages Countersign needs (as root), or says exactly which to install (otherwise).
 . "$(dirname "$0")/lib.sh"
 
-PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf libnss3-tools"
+# chromium, chromium-driver and python3-selenium drive the pages in a real headless browser in `make test`.
+PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf libnss3-tools
+    chromium chromium-driver python3-selenium"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -42,8 +42,7 @@ import Web
     }
 
     static func repoDocument() -> URL? {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/Web/Resources/openapi.yaml")
+        Repository.root.appendingPathComponent("Sources/Web/Resources/openapi.yaml")
     }
 
     @Test func theServedDocumentIsTheOneInTheRepository() async throws {

@@ -54,8 +54,7 @@ import Web
         // A rendered voucher, made once with the real renderer.
         let url = pki.appendingPathComponent(name)
         if !FileManager.default.fileExists(atPath: url.path) {
-            let forms = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("Forms")
+            let forms = Repository.root.appendingPathComponent("Forms")
             let catalogue = try! FormCatalogue.load(forms)
             let (form, data) = (try! catalogue.form("cash-withdrawal"), try! catalogue.example("cash-withdrawal"))
             // Atomic: tests run in parallel, and a half-written file must never be read as the fixture.

@@ -25,8 +25,7 @@ enum WebHarness {
         if vouchers {
             let registry = try SealRegistryTests.registry()
             try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
-            let forms = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("Forms").path
+            let forms = Repository.path("Forms")
             let settings = VoucherDesk.Settings(
                 formsDirectory: forms, witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
                 keyPassword: DevelopmentPKI.password, bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"))

@@ -419,6 +419,8 @@ extension AuthorizationStore {
                 for try await n in try await tx.query("SELECT authz_announce()", context: "announce").decode(Int32.self) { count = Int(n) }
                 return count
             }
+        } catch is CancellationError {
+            return 0  // shutting down: the other instances' periodic pass announces what is left
         } catch {
             database.logger.warning("announcing authorization changes failed; the next periodic pass retries", metadata: ["error": "\(error)"])
             return 0

@@ -13,7 +13,7 @@ struct SystemController: Sendable {
         router.get("/health", use: health)
         router.get("/metrics", use: metricsText)
         router.get("/openapi.yaml", use: openAPI)
-        router.get("/static/site.css", use: stylesheet)
+        router.get("/static/{name}", use: asset)
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -48,8 +48,18 @@ struct SystemController: Sendable {
         try resource("openapi.yaml", contentType: "application/yaml; charset=utf-8")
     }
 
-    @Sendable func stylesheet(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try resource("static/site.css", contentType: "text/css; charset=utf-8")
+    /// The files under Resources/static, by name; nothing else is served from there.
+    static let assets: [String: String] = [
+        "site.css": "text/css; charset=utf-8",
+        "officer.js": "text/javascript; charset=utf-8",
+    ]
+
+    @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        guard let type = Self.assets[name] else { throw AppError(.notFound, code: "not_found", "no static file \(name.prefix(64))") }
+        var response = try resource("static/\(name)", contentType: type)
+        response.headers[.cacheControl] = "no-cache"
+        return response
     }
 
     private func resource(_ path: String, contentType: String) throws -> Response {

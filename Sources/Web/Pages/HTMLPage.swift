@@ -18,25 +18,27 @@ enum HTMLPage {
         return out
     }
 
-    /// `body` must already be escaped HTML.
-    static func layout(title: String, body: String) -> String {
-        """
-        <!doctype html>
-        <html lang="zh-CN">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title)) · Countersign</title>
-        <link rel="stylesheet" href="/static/site.css">
-        </head>
-        <body>
-        <header><a href="/" class="brand">Countersign 无纸化柜面</a></header>
-        <main>
-        \(body)
-        </main>
-        </body>
-        </html>
-        """
+    /// `body` must already be escaped HTML. With `path`, the header links to the same page in the other language;
+    /// `wide` pages (consoles) use the whole screen.
+    static func layout(title: String, language: Language = .zh, path: String? = nil, wide: Bool = false, body: String) -> String {
+        let languageSwitch = path.map { #"<a class="lang" href="\#($0)?lang=\#(language.other.rawValue)">\#(language.switchLabel)</a>"# } ?? ""
+        return """
+            <!doctype html>
+            <html lang="\(language.htmlCode)">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title)) · Countersign</title>
+            <link rel="stylesheet" href="/static/site.css">
+            </head>
+            <body>
+            <header><a href="/" class="brand">Countersign 无纸化柜面</a>\(languageSwitch)</header>
+            <main\(wide ? #" class="wide""# : "")>
+            \(body)
+            </main>
+            </body>
+            </html>
+            """
     }
 
     static func errorPage(status: HTTPResponse.Status, code: String, message: String, requestID: String) -> String {
@@ -58,6 +60,7 @@ enum HTMLPage {
                 <h1>Countersign</h1>
                 <p>无纸化柜面与集中授权服务 · Paperless counter and centralized authorization.</p>
                 <ul>
+                <li><a href="/officer">/officer</a> — 授权工作台 authorization console (officers, supervisors)</li>
                 <li><a href="/health">/health</a> — 服务与数据库状态 service and database status</li>
                 <li><a href="/metrics">/metrics</a> — Prometheus 指标 metrics</li>
                 <li><a href="/openapi.yaml">/openapi.yaml</a> — HTTP API (OpenAPI 3.1)</li>

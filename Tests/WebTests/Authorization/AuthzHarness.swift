@@ -29,8 +29,7 @@ struct AuthzHarness: Sendable {
     }
 
     static let rules: RuleSet = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Rules/authorization-rules.json")
+        let url = Repository.root.appendingPathComponent("Rules/authorization-rules.json")
         do { return try RuleSet.load(url) } catch { fatalError("\(error)") }
     }()
 
@@ -90,6 +89,18 @@ struct AuthzHarness: Sendable {
                 for grant in grants { try await Directory.setAuthority(grant, actor: "test", in: tx) }
             }
         }
+    }
+
+    /// What a `countersign serve` child process needs for authorization: a fresh data key in a file (the caller
+    /// removes it), the repository's rules, and no witness key (no vouchers).
+    static func serviceEnvironment() throws -> (environment: [String: String], keyFile: URL) {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("cs-key-\(UUID().uuidString)")
+        try Data(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString().utf8).write(to: keyFile)
+        let environment = [
+            "COUNTERSIGN_DATA_KEY": keyFile.path, "COUNTERSIGN_RULES": Repository.path("Rules/authorization-rules.json"),
+            "COUNTERSIGN_WITNESS_P12": "/nonexistent",
+        ]
+        return (environment, keyFile)
     }
 
     // MARK: HTTP

@@ -13,12 +13,8 @@ import Testing
     @Test func anOfficerOnBHearsOfARequestMadeOnAAndTheTellerOnAHearsBsDecision() async throws {
         let db = try await TestDatabase.fresh()
         try await AuthzHarness.seed(db, extraOfficers: 0)
-        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("cs-key-\(UUID().uuidString)")
-        try Data(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString().utf8).write(to: keyFile)
+        let (environment, keyFile) = try AuthzHarness.serviceEnvironment()
         defer { try? FileManager.default.removeItem(at: keyFile) }
-        let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Rules/authorization-rules.json").path
-        let environment = ["COUNTERSIGN_DATA_KEY": keyFile.path, "COUNTERSIGN_RULES": rules, "COUNTERSIGN_WITNESS_P12": "/nonexistent"]
         let a = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
         defer { a.stop() }
         let b = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)

@@ -1,0 +1,417 @@
+// The officer console: sign in, presence, the live queue over the push WebSocket, claim, review, decide, statistics.
+// Everything shown is built with textContent, never innerHTML, so nothing the API returns can inject markup.
+// The queue is always re-read from the API after a push: the server knows who is eligible; the page never guesses.
+"use strict";
+(function () {
+    const T = JSON.parse(document.getElementById("texts").textContent);
+    const locale = document.documentElement.lang;
+    const STORE = "countersign.officer";
+    const $ = (id) => document.getElementById(id);
+    const t = (key) => T[key] || key;
+
+    let session = null;          // {token, user: {id, display_name, role, branch}, terminal}
+    let socket = null;
+    let lastFeed = null;         // the newest feed id seen, to catch up after a reconnect
+    let reconnectDelay = 500;
+    let reloadTimer = null;
+    let queueIDs = null;         // ids shown last time, to mark new arrivals
+    let current = null;          // {request, payload, decided} — the request under review
+    let timers = [];
+
+    // MARK: helpers
+
+    function el(tag, attributes, ...children) {
+        const node = document.createElement(tag);
+        for (const [name, value] of Object.entries(attributes || {})) {
+            if (name === "text") node.textContent = value;
+            else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+            else if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? "" : value);
+        }
+        for (const child of children) if (child) node.append(child);
+        return node;
+    }
+
+    function showError(error) {
+        const box = $("alert");
+        box.textContent = t("error") + ": " + (error.message || error) + (error.code ? " (" + error.code + ")" : "");
+        box.hidden = false;
+        clearTimeout(showError.timer);
+        showError.timer = setTimeout(() => { box.hidden = true; }, 6000);
+    }
+
+    async function api(method, path, body) {
+        const headers = { "Accept": "application/json" };
+        if (body !== undefined) headers["Content-Type"] = "application/json";
+        if (session) headers["Authorization"] = "Bearer " + session.token;
+        const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        const type = response.headers.get("Content-Type") || "";
+        if (!response.ok) {
+            let detail = { message: String(response.status), code: "" };
+            if (type.includes("json")) detail = (await response.json()).error || detail;
+            if (response.status === 401 && session && path !== "/api/v1/sessions") signedOut();
+            const error = new Error(detail.message);
+            error.code = detail.code;
+            error.status = response.status;
+            throw error;
+        }
+        if (response.status === 204) return null;
+        return type.includes("json") ? response.json() : response.blob();
+    }
+
+    function money(minor, currency) {
+        const sign = minor < 0 ? "-" : "";
+        const units = Math.floor(Math.abs(minor) / 100);
+        const cents = String(Math.abs(minor) % 100).padStart(2, "0");
+        return sign + units.toLocaleString(locale) + "." + cents + " " + currency;
+    }
+
+    function duration(ms) {
+        if (ms === null || ms === undefined) return "–";
+        const seconds = Math.max(0, Math.round(ms / 1000));
+        if (seconds < 60) return seconds + " s";
+        return Math.floor(seconds / 60) + " min " + (seconds % 60) + " s";
+    }
+
+    const nowUs = () => Date.now() * 1000;
+
+    // Request ids are a letter and a zero-padded number: "R0000000000001209" reads as "R1209".
+    const shortID = (id) => id.replace(/^([A-Z])0+(?=\d)/, "$1");
+
+    // MARK: sign-in
+
+    function showSignIn() {
+        $("console").hidden = true;
+        $("signin").hidden = false;
+        const terminal = $("signin-terminal");
+        if (!terminal.value) terminal.value = localStorage.getItem(STORE + ".terminal") || "OC-" + Math.random().toString(36).slice(2, 8).toUpperCase();
+        $("signin-user").focus();
+    }
+
+    async function signIn(event) {
+        event.preventDefault();
+        const form = event.target;
+        const button = $("signin-submit");
+        button.disabled = true;
+        try {
+            const reply = await api("POST", "/api/v1/sessions", {
+                user: form.user.value.trim(), password: form.password.value, terminal: form.terminal.value.trim(),
+            });
+            session = { token: reply.token, user: reply.user, terminal: reply.terminal };
+            if (!["officer", "supervisor"].includes(session.user.role)) {
+                await api("DELETE", "/api/v1/session").catch(() => {});
+                session = null;
+                throw new Error(t("signin.wrong_role"));
+            }
+            sessionStorage.setItem(STORE, JSON.stringify(session));
+            localStorage.setItem(STORE + ".terminal", session.terminal || "");
+            form.password.value = "";
+            showConsole();
+        } catch (error) {
+            showError(error);
+        } finally {
+            button.disabled = false;
+        }
+    }
+
+    async function signOut() {
+        try {
+            await api("PUT", "/api/v1/authz/presence", { status: "offline" });
+            await api("DELETE", "/api/v1/session");
+        } catch (error) { /* the session may already be gone; signing out locally is what matters */ }
+        signedOut();
+    }
+
+    function signedOut() {
+        session = null;
+        sessionStorage.removeItem(STORE);
+        if (socket) { socket.onclose = null; socket.close(); socket = null; }
+        timers.forEach(clearInterval);
+        timers = [];
+        current = null;
+        showSignIn();
+    }
+
+    // MARK: the console
+
+    function showConsole() {
+        $("alert").hidden = true;
+        $("signin").hidden = true;
+        $("console").hidden = false;
+        $("whoami").textContent = session.user.display_name + " · " + session.user.id + " · " + session.user.branch
+            + (session.terminal ? " · " + session.terminal : "");
+        connect();
+        loadQueue();
+        loadStatistics();
+        renderDetail();
+        timers.push(setInterval(tick, 1000), setInterval(loadStatistics, 30000));
+    }
+
+    async function setPresence(status) {
+        try {
+            const reply = await api("PUT", "/api/v1/authz/presence", { status });
+            showPresence(reply.status);
+            loadQueue();
+        } catch (error) { showError(error); }
+    }
+
+    function showPresence(status) {
+        for (const button of document.querySelectorAll("button.presence")) {
+            button.setAttribute("aria-pressed", String(button.dataset.presence === status));
+        }
+        $("queue-empty").textContent = status === "online" ? t("queue.empty") : t("queue.offline");
+    }
+
+    // MARK: push
+
+    function connect() {
+        if (!session) return;
+        const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/authz/stream";
+        const ws = new WebSocket(url);
+        socket = ws;
+        ws.onopen = () => {
+            const hello = { type: "hello", token: session.token };
+            if (lastFeed !== null) hello.after = lastFeed;
+            ws.send(JSON.stringify(hello));
+        };
+        ws.onmessage = (event) => {
+            const message = JSON.parse(event.data);
+            if (message.type === "ready") {
+                reconnectDelay = 500;
+                linkState(true);
+                if (lastFeed === null) lastFeed = message.feed_id;
+                // Feed ids are not in commit order, so a reconnect re-reads the queue as well as catching up.
+                scheduleReload();
+            } else if (message.type === "request") {
+                const request = message.request;
+                if (request.feed_id && request.feed_id > lastFeed) lastFeed = request.feed_id;
+                pushed(request);
+            } else if (message.type === "error") {
+                if (message.code === "auth.invalid_token") signedOut();
+                else showError(message);
+            }
+        };
+        ws.onclose = () => {
+            linkState(false);
+            if (socket !== ws || !session) return;
+            setTimeout(connect, reconnectDelay);
+            reconnectDelay = Math.min(reconnectDelay * 2, 5000);
+        };
+    }
+
+    function linkState(live) {
+        const badge = $("link-state");
+        badge.dataset.state = live ? "live" : "down";
+        badge.className = "link " + (live ? "live" : "down");
+        badge.textContent = live ? t("link.live") : t("link.down");
+    }
+
+    function pushed(request) {
+        if (current && !current.decided && current.request.id === request.id
+            && !(request.state === "claimed" && request.claimed_by === session.user.id)) {
+            current.lost = true;
+            renderDetail();
+        }
+        scheduleReload();
+    }
+
+    function scheduleReload() {
+        clearTimeout(reloadTimer);
+        reloadTimer = setTimeout(loadQueue, 100);
+    }
+
+    // MARK: queue
+
+    async function loadQueue() {
+        if (!session) return;
+        try {
+            const reply = await api("GET", "/api/v1/authz/queue");
+            showPresence(reply.presence);
+            renderQueue(reply.requests);
+        } catch (error) { showError(error); }
+    }
+
+    function renderQueue(requests) {
+        const body = $("queue").tBodies[0];
+        const seen = new Set(requests.map((r) => r.id));
+        body.replaceChildren(...requests.map((request) => {
+            const mine = request.state === "claimed" && request.claimed_by === session.user.id;
+            const action = mine
+                ? el("button", { type: "button", "data-action": "open", text: t("open"), onclick: () => openRequest(request.id) })
+                : el("button", { type: "button", class: "primary", "data-action": "claim", text: t("claim"), onclick: () => claim(request.id) });
+            const row = el("tr", { "data-request": request.id, "data-state": request.state, class: queueIDs && !queueIDs.has(request.id) ? "fresh" : null },
+                el("td", {}, action),
+                el("td", { text: shortID(request.id), title: request.id }),
+                el("td", { text: request.branch }),
+                el("td", { text: request.teller }),
+                el("td", { text: t("code." + request.code) }),
+                el("td", { class: "amount", text: money(request.amount_minor, request.currency) }),
+                el("td", { text: String(request.level) + (request.officers > 1 ? " ×" + request.officers : "") }),
+                el("td", { text: t("mode." + request.scope) }),
+                el("td", { text: t("state." + request.state) }),
+                el("td", { class: "waiting", "data-since": request.created_at_us }));
+            return row;
+        }));
+        queueIDs = seen;
+        $("queue-count").textContent = String(requests.length);
+        $("queue-empty").hidden = requests.length > 0;
+        tick();
+    }
+
+    function tick() {
+        for (const cell of document.querySelectorAll("td.waiting")) {
+            cell.textContent = duration((nowUs() - Number(cell.dataset.since)) / 1000);
+        }
+        const lease = $("lease-left");
+        if (lease && current && current.request.lease_until_us) {
+            const left = (current.request.lease_until_us - nowUs()) / 1000;
+            lease.textContent = duration(left);
+            lease.className = "lease" + (left < 30000 ? " short" : "");
+        }
+    }
+
+    // MARK: review
+
+    async function claim(id) {
+        try {
+            await api("POST", "/api/v1/authz/requests/" + encodeURIComponent(id) + "/claim");
+            await openRequest(id);
+        } catch (error) {
+            showError(error);
+            loadQueue();
+        }
+    }
+
+    async function openRequest(id) {
+        try {
+            const reply = await api("GET", "/api/v1/authz/requests/" + encodeURIComponent(id));
+            current = { request: reply.request, payload: reply.transaction_payload, decided: null, lost: false };
+            renderDetail();
+            loadQueue();
+        } catch (error) { showError(error); }
+    }
+
+    function renderDetail() {
+        const box = $("detail");
+        $("detail-none").hidden = current !== null;
+        box.hidden = current === null;
+        if (!current) { box.replaceChildren(); return; }
+        const request = current.request;
+        const payload = current.payload || {};
+        const facts = el("dl", { class: "fields", id: "detail-fields" },
+            el("dt", { text: t("field.code") }), el("dd", { text: t("code." + request.code) + " (" + request.code + ")" }),
+            el("dt", { text: t("field.amount") }), el("dd", { class: "big", id: "detail-amount", text: money(request.amount_minor, request.currency) }),
+            el("dt", { text: t("field.account_type") }), el("dd", { text: payload.account_type || "–" }),
+            el("dt", { text: t("field.customer_risk") }), el("dd", { text: payload.customer_risk || "–" }),
+            el("dt", { text: t("field.channel") }), el("dd", { text: payload.channel || "–" }),
+            el("dt", { text: t("col.branch") }), el("dd", { text: request.branch + (request.terminal ? " · " + request.terminal : "") }),
+            el("dt", { text: t("col.teller") }), el("dd", { text: request.teller }),
+            el("dt", { text: t("col.mode") }), el("dd", { text: t("mode." + request.scope) }),
+            el("dt", { text: t("col.level") }), el("dd", { text: String(request.level) }),
+            el("dt", { text: t("detail.version") }), el("dd", { text: String(request.version) }),
+            el("dt", { text: t("detail.approvals") }), el("dd", { text: request.approvals + " / " + request.officers }));
+        for (const [name, value] of Object.entries(payload.fields || {})) {
+            facts.append(el("dt", { text: name }), el("dd", { text: String(value) }));
+        }
+        const material = el("ul", { class: "material", id: "detail-material" }, ...request.material.map((item) =>
+            el("li", {},
+                el("span", { text: item.kind + " · " + item.media_type + " · " + item.size + " B" }),
+                el("button", { type: "button", "data-material": item.kind, text: t("detail.view"), onclick: () => viewMaterial(item) }))));
+        const parts = [el("h3", { text: t("detail.fields") }), facts, el("h3", { text: t("detail.material") }), material];
+        if (current.decided) {
+            parts.push(el("p", { class: "outcome", id: "detail-outcome", text: t("decided." + current.decided) }));
+        } else if (current.lost) {
+            parts.push(el("p", { class: "outcome", id: "detail-outcome", text: t("lost") }));
+        } else {
+            parts.push(
+                el("p", {}, el("span", { text: t("detail.lease") + ": " }), el("span", { id: "lease-left", class: "lease" })),
+                el("label", {}, el("span", { text: t("detail.reason") }),
+                    el("textarea", { id: "decision-reason", rows: "2", maxlength: "500", placeholder: t("detail.reason_hint") })),
+                el("div", { class: "decision" },
+                    el("button", { type: "button", class: "primary", id: "decide-approve", text: t("decision.approve"), onclick: () => decide("approve") }),
+                    el("button", { type: "button", id: "decide-return", text: t("decision.return"), onclick: () => decide("return") }),
+                    el("button", { type: "button", class: "danger", id: "decide-reject", text: t("decision.reject"), onclick: () => decide("reject") })));
+        }
+        box.replaceChildren(...parts);
+        tick();
+    }
+
+    async function decide(decision) {
+        const reason = $("decision-reason").value.trim();
+        if (decision !== "approve" && !reason) { showError(new Error(t("detail.reason_required"))); return; }
+        const buttons = document.querySelectorAll(".decision button");
+        buttons.forEach((b) => { b.disabled = true; });
+        try {
+            const body = { decision, payload_digest: current.request.payload_digest, material_digest: current.request.material_digest };
+            if (reason) body.reason = reason;
+            current.request = await api("POST", "/api/v1/authz/requests/" + encodeURIComponent(current.request.id) + "/decision", body);
+            current.decided = decision;
+            renderDetail();
+            loadQueue();
+            loadStatistics();
+        } catch (error) {
+            showError(error);
+            buttons.forEach((b) => { b.disabled = false; });
+        }
+    }
+
+    async function viewMaterial(item) {
+        try {
+            const blob = await api("GET", "/api/v1/authz/requests/" + encodeURIComponent(current.request.id) + "/material/" + encodeURIComponent(item.kind));
+            const content = $("viewer-content");
+            const url = URL.createObjectURL(blob);
+            let view;
+            if (item.media_type.startsWith("image/")) view = el("img", { src: url, alt: item.kind, id: "viewer-image" });
+            else if (item.media_type === "application/pdf") view = el("iframe", { src: url, title: item.kind });
+            else if (item.media_type.startsWith("text/")) view = el("pre", { text: await blob.text() });
+            else view = el("a", { href: url, download: item.kind, text: item.kind });
+            content.replaceChildren(el("strong", { text: item.kind }), view);
+            $("viewer").hidden = false;
+            $("viewer").dataset.url = url;
+        } catch (error) { showError(error); }
+    }
+
+    function closeViewer() {
+        const viewer = $("viewer");
+        if (viewer.dataset.url) URL.revokeObjectURL(viewer.dataset.url);
+        viewer.hidden = true;
+        $("viewer-content").replaceChildren();
+    }
+
+    // MARK: statistics
+
+    async function loadStatistics() {
+        if (!session) return;
+        try {
+            const reply = await api("GET", "/api/v1/authz/statistics");
+            const mine = reply.officers.find((row) => row.officer === session.user.id);
+            const list = $("stats");
+            if (!mine) { list.className = ""; list.replaceChildren(el("dt", { class: "detail", text: t("stats.none") })); return; }
+            const rate = (n) => mine.decisions ? Math.round((n / mine.decisions) * 100) + " %" : "–";
+            const rows = [
+                ["decisions", String(mine.decisions)], ["approvals", String(mine.approvals)],
+                ["reject_rate", rate(mine.rejects)], ["return_rate", rate(mine.returns)],
+                ["claim_latency", duration(mine.mean_claim_latency_ms)], ["decision_latency", duration(mine.mean_decision_latency_ms)],
+                ["leases_expired", String(mine.leases_expired)],
+            ];
+            list.className = "fields";
+            list.replaceChildren(...rows.flatMap(([key, value]) => [el("dt", { text: t("stats." + key) }), el("dd", { "data-stat": key, text: value })]));
+        } catch (error) { showError(error); }
+    }
+
+    // MARK: start
+
+    $("signin-form").addEventListener("submit", signIn);
+    $("signout").addEventListener("click", signOut);
+    $("viewer-close").addEventListener("click", closeViewer);
+    for (const button of document.querySelectorAll("button.presence")) {
+        button.addEventListener("click", () => setPresence(button.dataset.presence));
+    }
+
+    const saved = sessionStorage.getItem(STORE);
+    if (saved) {
+        session = JSON.parse(saved);
+        api("GET", "/api/v1/session").then(showConsole, () => signedOut());
+    } else {
+        showSignIn();
+    }
+})();

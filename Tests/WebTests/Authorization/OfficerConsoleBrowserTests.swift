@@ -1,0 +1,58 @@
+import Foundation
+import PostgresNIO
+import Storage
+import TestSupport
+import Testing
+
+/// The officer console in a real headless Chromium (Tests/Browser/officer_console.py drives it with Selenium): an
+/// officer signs in, a teller's request appears live, the officer claims, views material and approves, and the
+/// teller commits. Here we check what the database says happened. Screenshots: test-artifacts/officer-console/.
+@Suite struct OfficerConsoleBrowserTests {
+    struct Outcome: Decodable {
+        let request: String
+        let transaction: String
+    }
+
+    @Test func anOfficerSeesARequestArriveLiveClaimsItAndApprovesIt() async throws {
+        let db = try await TestDatabase.fresh()
+        try await AuthzHarness.seed(db, extraOfficers: 0)
+        let (environment, keyFile) = try AuthzHarness.serviceEnvironment()
+        defer { try? FileManager.default.removeItem(at: keyFile) }
+        let service = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
+        defer { service.stop() }
+
+        // Debian's python3 has Debian's selenium; the python3 first on PATH may not (see pdf-signing-notes.md).
+        let run = try await ChildProcess.run(
+            "/usr/bin/python3",
+            [
+                Repository.path("Tests/Browser/officer_console.py"), "--base", "http://127.0.0.1:\(service.port)", "--password",
+                WebHarness.password, "--officer", "officer1", "--teller", "teller1", "--artifacts", Repository.artifacts("officer-console"),
+            ])
+        try #require(run.status == 0, "browser check failed:\n\(run.errors)\(run.output)")
+        let line = try #require(run.output.split(separator: "\n").last.map(String.init))
+        let outcome = try JSONDecoder().decode(Outcome.self, from: Data(line.utf8))
+
+        try await db.with(db.owner) { database in
+            try await database.read { tx in
+                let decisions = try await tx.query(
+                    "SELECT officer_id, decision FROM authz_decisions WHERE request_id = \(outcome.request)"
+                ).collect().map { try $0.decode((String, String).self) }
+                #expect(decisions.map(\.0) == ["officer1"] && decisions.map(\.1) == ["approve"])
+                let states = try await tx.query(
+                    """
+                    SELECT r.state, t.state FROM authz_requests r JOIN teller_transactions t ON t.id = r.transaction_id
+                    WHERE r.id = \(outcome.request) AND t.id = \(outcome.transaction)
+                    """
+                ).collect().map { try $0.decode((String, String).self) }
+                #expect(states.first?.0 == "committed" && states.first?.1 == "committed")
+                // The console's steps are on the trail as the officer's: presence, claim, decision.
+                let actions = try await tx.query(
+                    "SELECT action FROM audit_events WHERE actor = 'officer1' ORDER BY at, seq"
+                ).collect().map { try $0.decode(String.self) }
+                #expect(actions.contains("authz.presence") && actions.contains("authz.claimed") && actions.contains("authz.approved"), "\(actions)")
+            }
+        }
+        let report = try await db.with(db.app) { try await AuditVerification.verify($0) }
+        #expect(report.isIntact, "\(report.breaks)")
+    }
+}

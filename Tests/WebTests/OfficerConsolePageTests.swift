@@ -1,0 +1,69 @@
+import Authorization
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+@testable import Web
+
+/// The console's texts: every key the page or its script asks for exists in both languages, including the ones the
+/// script builds from data (transaction codes, modes, states), and the page is served with its security headers.
+@Suite struct OfficerConsolePageTests {
+    static let table = PageText.officerConsole
+
+    /// `t("key")` calls in a source file.
+    static func keys(in path: String) throws -> Set<String> {
+        let source = try String(contentsOfFile: Repository.path(path), encoding: .utf8)
+        let regex = try Regex(#"\bt\("([a-z_.\-]+)"\)"#)
+        return Set(source.matches(of: regex).compactMap { $0.output[1].substring.map(String.init) })
+    }
+
+    @Test func everyLiteralKeyExistsInBothLanguages() throws {
+        let used = try Self.keys(in: "Sources/Web/Resources/static/officer.js").union(Self.keys(in: "Sources/Web/Pages/OfficerConsolePage.swift"))
+        #expect(used.count > 30)
+        let missing = used.filter { Self.table.entries[$0] == nil }
+        #expect(missing.isEmpty, "missing texts: \(missing.sorted())")
+        for (key, entry) in Self.table.entries {
+            #expect(!entry.zh.isEmpty && !entry.en.isEmpty && entry.zh != entry.en, "\(key)")
+        }
+    }
+
+    @Test func everyTransactionCodeModeAndStateHasALabel() throws {
+        let rules = try RuleSet.load(Repository.root.appendingPathComponent("Rules/authorization-rules.json"))
+        let states = ["pending", "claimed", "approved", "rejected", "returned", "expired", "committed"]
+        let needed =
+            rules.vocabulary.transactionCodes.map { "code.\($0)" } + AuthorizationMode.allCases.map { "mode.\($0.rawValue)" }
+            + states.map { "state.\($0)" } + OfficerDesk.decisions.map { "decided.\($0)" } + OfficerDesk.decisions.map { "decision.\($0)" }
+        let missing = needed.filter { Self.table.entries[$0] == nil }
+        #expect(missing.isEmpty, "missing texts: \(missing.sorted())")
+    }
+
+    @Test func theTextsCannotCloseTheScriptElement() {
+        let json = PageText(["x": (zh: "</script><b>", en: "a\"b\\c\n")]).json(in: .zh)
+        #expect(!json.contains("<"))
+        let decoded = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
+        #expect(decoded?["x"] == "</script><b>")
+    }
+
+    @Test func thePageComesInBothLanguagesWithItsSecurityHeaders() async throws {
+        try await WebHarness.withService { client, _ in
+            try await client.execute(uri: "/officer", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                let page = String(buffer: response.body)
+                #expect(page.contains(#"<html lang="zh-CN">"#) && page.contains("授权工作台") && page.contains(#"href="/officer?lang=en""#))
+            }
+            try await client.execute(uri: "/officer?lang=en", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains(#"<html lang="en">"#) && page.contains("Authorization console"))
+            }
+            try await client.execute(uri: "/static/officer.js", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/javascript") == true)
+            }
+            try await client.execute(uri: "/static/Package.swift", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}
