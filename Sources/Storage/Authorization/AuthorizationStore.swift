@@ -254,8 +254,10 @@ public enum AuthorizationStore {
         let now = at.microsecondsSinceEpoch
         try await tx.query(
             """
-            INSERT INTO officer_presence (user_id, status, terminal, updated_at) VALUES (\(officer), \(status), \(terminal), us_to_ts(\(now)))
-            ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, terminal = excluded.terminal, updated_at = excluded.updated_at
+            INSERT INTO officer_presence (user_id, status, terminal, updated_at, seen_at)
+            VALUES (\(officer), \(status), \(terminal), us_to_ts(\(now)), us_to_ts(\(now)))
+            ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, terminal = excluded.terminal, updated_at = excluded.updated_at,
+                seen_at = excluded.seen_at
             """, context: "presence")
         guard status != "online" else { return [] }
         return try await snapshots(
@@ -265,6 +267,32 @@ public enum AuthorizationStore {
                 WHERE r.assigned_to = \(officer) AND r.state = 'pending'
                 RETURNING authz_request_view(r)::text
                 """, context: "presence"))
+    }
+
+    /// Records that these officers' consoles are connected (a heartbeat; not audited, it changes no state).
+    public static func seen(officers: [String], at: AuditTimestamp, in tx: Transaction) async throws {
+        guard !officers.isEmpty else { return }
+        try await tx.query(
+            """
+            UPDATE officer_presence SET seen_at = greatest(seen_at, us_to_ts(\(at.microsecondsSinceEpoch)))
+            WHERE user_id = ANY (\(officers)) AND status <> 'offline'
+            """, context: "presence")
+    }
+
+    /// Officers marked online or paused but not seen since `cutoff`, locked for this transaction (other sweepers
+    /// skip them), with their branch and when they were last seen.
+    public static func silentOfficers(seenBefore cutoff: AuditTimestamp, limit: Int, in tx: Transaction) async throws
+        -> [(officer: String, branch: String, seenAtUs: Int64)]
+    {
+        let rows = try await tx.query(
+            """
+            SELECT p.user_id, u.branch_code, ts_to_us(p.seen_at) FROM officer_presence p JOIN users u ON u.id = p.user_id
+            WHERE p.status <> 'offline' AND p.seen_at < us_to_ts(\(cutoff.microsecondsSinceEpoch))
+            ORDER BY p.seen_at LIMIT \(limit) FOR UPDATE OF p SKIP LOCKED
+            """, context: "presence")
+        var silent: [(officer: String, branch: String, seenAtUs: Int64)] = []
+        for try await (officer, branch, seen) in rows.decode((String, String, Int64).self) { silent.append((officer, branch, seen)) }
+        return silent
     }
 
     public static func presence(officer: String, in tx: Transaction) async throws -> String {
@@ -297,6 +325,14 @@ public enum AuthorizationStore {
                                            OR snapshot -> 'offered_to' ? \(user))
                 ORDER BY id LIMIT \(limit)
                 """, context: "feed"))
+    }
+
+    /// Officers and supervisors whose presence is online right now.
+    public static func onlineOfficers(in tx: Transaction) async throws -> [String] {
+        var ids: [String] = []
+        let rows = try await tx.query("SELECT user_id FROM officer_presence WHERE status = 'online' ORDER BY user_id", context: "presence")
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
     }
 
     public static func latestFeedID(in tx: Transaction) async throws -> Int64 {

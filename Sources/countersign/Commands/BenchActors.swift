@@ -163,17 +163,18 @@ struct BenchOfficer: Sendable {
     let user: String
     let password: String
 
-    func run(until deadline: ContinuousClock.Instant) async throws {
-        try await BenchHTTP.with(host: host, port: port) { http in try await loop(http, until: deadline) }
+    /// Until cancelled.
+    func run() async throws {
+        try await BenchHTTP.with(host: host, port: port) { http in try await loop(http) }
     }
 
-    private func loop(_ http: BenchHTTP, until deadline: ContinuousClock.Instant) async throws {
+    private func loop(_ http: BenchHTTP) async throws {
         try await http.login(user, password: password)
         _ = try await http.call(.PUT, "/api/v1/authz/presence", body: #"{"status":"online"}"#)
         let (pushes, feed) = BenchFeed.open(host: host, port: port, token: http.token)
         defer { feed.cancel() }
         for await push in pushes {
-            if ContinuousClock.now >= deadline || Task.isCancelled { break }
+            if Task.isCancelled { break }
             guard push.state == "pending", push.assignedTo == user else { continue }
             let (claimed, _) = try await http.call(.POST, "/api/v1/authz/requests/\(push.id)/claim")
             guard claimed == 200 else { continue }
@@ -181,6 +182,5 @@ struct BenchOfficer: Sendable {
                 .POST, "/api/v1/authz/requests/\(push.id)/decision",
                 body: #"{"decision":"approve","payload_digest":"\#(push.payloadDigest)","material_digest":"\#(push.materialDigest)"}"#)
         }
-        _ = try? await http.call(.PUT, "/api/v1/authz/presence", body: #"{"status":"offline"}"#)
     }
 }

@@ -28,23 +28,50 @@ struct BenchAuthz: AsyncParsableCommand {
         let password = SessionToken.generate().value
         let cast = try await BenchCast.create(
             settings: try options.ownerDatabase(), tellers: tellers, officers: officers, branches: branches, password: password, logger: logger)
+        if !cast.othersOnline.isEmpty {
+            let names = cast.othersOnline.prefix(10).joined(separator: ", ")
+            FileHandle.standardError.write(
+                Data(
+                    ("warning: \(cast.othersOnline.count) officer(s) already online (\(names)): they get a share of the bench's requests, "
+                        + "which wait for the unclaimed timeout unless answered; set them offline for a clean measurement\n").utf8))
+        }
         let stats = BenchStats()
         let warmUpEnds = ContinuousClock.now + .seconds(3)
         let deadline = warmUpEnds + .seconds(seconds)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // Officers work until every teller has finished its last round trip, so a run leaves no request open (an
+        // open one would be offered to the next run's officers and skew it); tellers start none after the deadline.
+        try await withThrowingTaskGroup(of: Void.self) { officersGroup in
             for officer in cast.officers {
-                group.addTask { try await BenchOfficer(host: host, port: port, user: officer, password: password).run(until: deadline) }
+                officersGroup.addTask { try await BenchOfficer(host: host, port: port, user: officer, password: password).run() }
             }
             try await Task.sleep(for: .milliseconds(500))
-            for teller in cast.tellers {
-                group.addTask {
-                    try await BenchTeller(host: host, port: port, user: teller, password: password)
-                        .run(until: deadline, measuringFrom: warmUpEnds, stats: stats)
+            // Child results: true when a teller finished, false when the drain limit passed first.
+            try await withThrowingTaskGroup(of: Bool.self) { tellersGroup in
+                for teller in cast.tellers {
+                    tellersGroup.addTask {
+                        try await BenchTeller(host: host, port: port, user: teller, password: password)
+                            .run(until: deadline, measuringFrom: warmUpEnds, stats: stats)
+                        return true
+                    }
                 }
+                // A teller still waiting long after the deadline is stuck; stop it rather than hang.
+                tellersGroup.addTask {
+                    try? await Task.sleep(until: deadline + .seconds(30))
+                    return false
+                }
+                var running = cast.tellers.count
+                while running > 0, let finished = try await tellersGroup.next(), finished { running -= 1 }
+                tellersGroup.cancelAll()
             }
-            // Whoever is still waiting for a push at the end is stopped: only completed round trips count.
-            try await Task.sleep(until: deadline + .seconds(2))
-            group.cancelAll()
+            officersGroup.cancelAll()
+        }
+        // Cancelled officers could not sign off; left online, they would be assigned the next run's requests
+        // (and anyone else's) without a console to answer them.
+        for officer in cast.officers {
+            try await BenchHTTP.with(host: host, port: port) { http in
+                try await http.login(officer, password: password)
+                _ = try await http.call(.PUT, "/api/v1/authz/presence", body: #"{"status":"offline"}"#)
+            }
         }
         print(stats.report(tellers: tellers, officers: officers, branches: branches, seconds: seconds))
     }
@@ -54,14 +81,20 @@ struct BenchAuthz: AsyncParsableCommand {
 struct BenchCast: Sendable {
     let tellers: [String]
     let officers: [String]
+    /// Officers already online before the bench: central routing gives them a share of the bench's requests, which
+    /// then wait for the unclaimed timeout unless someone at those consoles answers.
+    let othersOnline: [String]
 
     static func create(settings: DatabaseSettings, tellers: Int, officers: Int, branches: Int, password: String, logger: Logger) async throws
         -> BenchCast
     {
         let hash = try PasswordHash.make(password: password, rounds: 1 << 10)
         let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let cast = BenchCast(tellers: (0..<tellers).map { "bt\(run)-\($0)" }, officers: (0..<officers).map { "bo\(run)-\($0)" })
-        try await Database.with(settings, logger: logger) { database in
+        let tellerIDs = (0..<tellers).map { "bt\(run)-\($0)" }
+        let officerIDs = (0..<officers).map { "bo\(run)-\($0)" }
+        return try await Database.with(settings, logger: logger) { database in
+            let othersOnline = try await database.read { try await AuthorizationStore.onlineOfficers(in: $0) }
+            let cast = BenchCast(tellers: tellerIDs, officers: officerIDs, othersOnline: othersOnline)
             // Through the directory, so the bench's users are audited like any others.
             try await database.transaction { tx in
                 try await Directory.addBranch(code: "BENCHAC", zh: "基准授权中心", en: "Bench centre", kind: "centre", actor: "system:bench", in: tx)
@@ -81,8 +114,8 @@ struct BenchCast: Sendable {
                         in: tx)
                 }
             }
+            return cast
         }
-        return cast
     }
 }
 

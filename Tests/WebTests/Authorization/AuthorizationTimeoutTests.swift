@@ -61,6 +61,46 @@ import Testing
         }
     }
 
+    @Test func anOfficerWhoseConsoleWentAwayIsSetOfflineAndTheirRequestMovesToOneStillConnected() async throws {
+        try await AuthzHarness.run(presenceTimeoutSeconds: 30) { h in
+            let teller = try await h.login("teller1")
+            let (gone, here) = (try await h.login("officer1"), try await h.login("officer2"))
+            try await h.presence(gone, "online")
+            try await h.presence(here, "paused")  // so the central request is assigned to officer1
+            let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "1500000.00"))
+            let request = try await h.requestAuthorization(
+                teller, transaction: transaction, mode: "central",
+                material: [AuthzHarness.idScan, AuthzHarness.voucherImage, AuthzHarness.tellerScreen])
+            #expect(request.assignedTo == "officer1")
+            // officer2 works with the console open; officer1 set online and then closed the browser.
+            try await h.presence(here, "online")
+            let console = try await FeedListener.connect(port: h.client.port!, token: here)
+            defer { console.close() }
+
+            h.time.advance(seconds: 20)
+            await h.services.hub.heartbeat()
+            #expect(try await h.services.timeouts.sweep().presenceLost == 0)
+            h.time.advance(seconds: 11)  // officer1 last seen 31 s ago, officer2 just now
+            await h.services.hub.heartbeat()
+            let swept = try await h.services.timeouts.sweep()
+            #expect(swept.presenceLost == 1 && swept.escalated == 0)
+            #expect(try await scope(h, request.id) == ("central", "officer2"))
+            try await console.next { $0.id == request.id && $0.offeredTo == ["officer2"] }
+            #expect(try await h.call(.get, "/api/v1/authz/queue", token: gone).json["presence"] as? String == "offline")
+            #expect(try await h.auditActions(subject: "user:officer1").last == "authz.presence_lost")
+            #expect(try await h.auditActions(subject: "authz:\(request.id)") == ["authz.requested", "authz.reassigned"])
+
+            // A connected console stays online however long it is open.
+            for _ in 0..<4 {
+                h.time.advance(seconds: 20)
+                await h.services.hub.heartbeat()
+                #expect(try await h.services.timeouts.sweep().presenceLost == 0)
+            }
+            #expect(try await h.call(.get, "/api/v1/authz/queue", token: here).json["presence"] as? String == "online")
+            try await h.auditVerifies()
+        }
+    }
+
     private func scope(_ h: AuthzHarness, _ id: String) async throws -> (String, String?) {
         let auditor = try await h.login("auditor1")
         let view = try await h.call(.get, "/api/v1/authz/requests/\(id)", token: auditor)

@@ -33,14 +33,18 @@ struct AuthzHarness: Sendable {
         do { return try RuleSet.load(url) } catch { fatalError("\(error)") }
     }()
 
-    static func run(extraOfficers: Int = 0, _ body: @Sendable (AuthzHarness) async throws -> Void) async throws {
+    /// `presenceTimeoutSeconds` is off unless a test is about it: the other tests' officers use HTTP only, without
+    /// the push connection that keeps presence alive, while the clock jumps minutes.
+    static func run(extraOfficers: Int = 0, presenceTimeoutSeconds: Int? = nil, _ body: @Sendable (AuthzHarness) async throws -> Void)
+        async throws
+    {
         let db = try await TestDatabase.fresh()
         try await seed(db, extraOfficers: extraOfficers)
         let database = Database(settings: db.app, logger: TestDatabase.logger)
         let time = ManualTime(businessMorning())
         let services = AuthorizationServices(
             database: database, rules: rules, dataKey: DataKey(key: SymmetricKey(size: .bits256)), time: time, logger: TestDatabase.logger,
-            sweepsInBackground: false)
+            sweepsInBackground: false, presenceTimeoutSeconds: presenceTimeoutSeconds)
         let app = CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, authorization: services)
         try await app.test(.live) { client in

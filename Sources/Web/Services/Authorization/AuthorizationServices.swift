@@ -13,14 +13,18 @@ public struct AuthorizationServices: Sendable {
     /// Sweep timeouts in the background (off in tests, which drive ``AuthorizationTimeouts/sweep(batch:)`` themselves).
     public let sweepsInBackground: Bool
 
+    /// How long an officer's console may be silent (no push connection on any instance) before the officer is set
+    /// offline. Consoles are seen every ``PushHub/heartbeatSeconds`` seconds, so this must be a few times that.
+    public static let defaultPresenceTimeoutSeconds = 30
+
     public init(
         database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), logger: Logger,
-        sweepsInBackground: Bool = true
+        sweepsInBackground: Bool = true, presenceTimeoutSeconds: Int? = defaultPresenceTimeoutSeconds
     ) {
         self.tellers = AuthorizationDesk(database: database, rules: rules, dataKey: dataKey, time: time)
         self.officers = OfficerDesk(database: database, dataKey: dataKey, time: time)
-        self.timeouts = AuthorizationTimeouts(database: database, time: time)
-        self.hub = PushHub(database: database, logger: logger)
+        self.timeouts = AuthorizationTimeouts(database: database, time: time, presenceTimeoutSeconds: presenceTimeoutSeconds)
+        self.hub = PushHub(database: database, time: time, logger: logger)
         self.sweepsInBackground = sweepsInBackground
     }
 }

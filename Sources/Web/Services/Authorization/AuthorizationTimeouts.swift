@@ -9,17 +9,21 @@ public import Storage
 public struct AuthorizationTimeouts: Sendable {
     let database: Database
     let time: any TimeSource
+    /// An officer online or paused whose console has not been seen for this long is set offline (nil: never).
+    let presenceTimeoutSeconds: Int?
 
-    public init(database: Database, time: any TimeSource = SystemTime()) {
+    public init(database: Database, time: any TimeSource = SystemTime(), presenceTimeoutSeconds: Int? = nil) {
         self.database = database
         self.time = time
+        self.presenceTimeoutSeconds = presenceTimeoutSeconds
     }
 
     public struct Swept: Sendable, Equatable {
+        public var presenceLost = 0
         public var leasesExpired = 0
         public var escalated = 0
         public var tellerWaitsExpired = 0
-        public var total: Int { leasesExpired + escalated + tellerWaitsExpired }
+        public var total: Int { presenceLost + leasesExpired + escalated + tellerWaitsExpired }
     }
 
     /// One pass at the current time of the clock. Each kind of timeout commits with its audit events.
@@ -27,6 +31,12 @@ public struct AuthorizationTimeouts: Sendable {
     public func sweep(batch: Int = 200) async throws -> Swept {
         let now = time.now()
         var swept = Swept()
+        // First, so that the requests of a vanished officer are reassigned before their unclaimed time runs on.
+        if let presenceTimeoutSeconds {
+            swept.presenceLost = try await dropSilentOfficers(
+                seenBefore: AuditTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch - Int64(presenceTimeoutSeconds) * 1_000_000),
+                at: now, batch: batch)
+        }
         swept.tellerWaitsExpired = try await timeOut("authz.teller_wait_expired") { tx in
             try await AuthorizationStore.expireTellerWaits(at: now, limit: batch, in: tx).map { request in
                 (request, ["teller": .string(request.teller), "waited_us": .integer(now.microsecondsSinceEpoch - request.createdAtUs)])
@@ -44,6 +54,19 @@ public struct AuthorizationTimeouts: Sendable {
         }
         if swept.total > 0 { await AuthorizationStore.announce(database) }
         return swept
+    }
+
+    /// Officers whose consoles went silent: offline, audited as `authz.presence_lost`, their requests reassigned.
+    private func dropSilentOfficers(seenBefore cutoff: AuditTimestamp, at now: AuditTimestamp, batch: Int) async throws -> Int {
+        try await AuthorizationStore.transaction(on: database) { tx in
+            let silent = try await AuthorizationStore.silentOfficers(seenBefore: cutoff, limit: batch, in: tx)
+            for officer in silent {
+                try await OfficerDesk.changePresence(
+                    officer: officer.officer, branch: officer.branch, to: "offline", terminal: nil, actor: "system:presence",
+                    action: "authz.presence_lost", details: ["last_seen_us": .integer(officer.seenAtUs)], at: now, in: tx)
+            }
+            return silent.count
+        }
     }
 
     /// One kind of timeout: the requests `change` moved, each with its audit event, in one transaction.

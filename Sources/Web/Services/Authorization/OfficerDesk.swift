@@ -26,21 +26,33 @@ public struct OfficerDesk: Sendable {
         }
         let now = time.now()
         try await AuthorizationStore.transaction(on: database) { tx in
-            let released = try await AuthorizationStore.setPresence(officer: user.id, status: status, terminal: terminal, at: now, in: tx)
-            try await AuditLog.append(
-                AuditEvent(
-                    actor: user.id, branch: user.branch, terminal: terminal, action: "authz.presence", subject: "user:\(user.id)",
-                    payload: ["status": .string(status), "reassigned": .array(released.map { .string($0.id) })]),
-                in: tx)
-            for request in released {
-                try await AuditLog.append(
-                    AuditEvent(
-                        actor: "system:router", branch: request.branch, action: "authz.reassigned", subject: "authz:\(request.id)",
-                        payload: ["from": .string(user.id), "to": request.assignedTo.map { .string($0) } ?? .null, "reason": "presence"]),
-                    in: tx)
-            }
+            try await Self.changePresence(
+                officer: user.id, branch: user.branch, to: status, terminal: terminal, actor: user.id, action: "authz.presence", at: now, in: tx)
         }
         return status
+    }
+
+    /// A presence change with its audit event, and the requests assigned to the officer moved to someone else
+    /// (each its own `authz.reassigned` event) when they stop being online. The officer's own choice and the
+    /// sweep that finds a silent console both come through here.
+    static func changePresence(
+        officer: String, branch: String, to status: String, terminal: String?, actor: String, action: String,
+        details: [String: CanonicalJSON] = [:], at now: AuditTimestamp, in tx: Transaction
+    ) async throws {
+        let released = try await AuthorizationStore.setPresence(officer: officer, status: status, terminal: terminal, at: now, in: tx)
+        var payload = details
+        payload["status"] = .string(status)
+        payload["reassigned"] = .array(released.map { .string($0.id) })
+        try await AuditLog.append(
+            AuditEvent(actor: actor, branch: branch, terminal: terminal, action: action, subject: "user:\(officer)", payload: .object(payload)),
+            in: tx)
+        for request in released {
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: "system:router", branch: request.branch, action: "authz.reassigned", subject: "authz:\(request.id)",
+                    payload: ["from": .string(officer), "to": request.assignedTo.map { .string($0) } ?? .null, "reason": "presence"]),
+                in: tx)
+        }
     }
 
     public func queue(user: UserIdentity) async throws -> (String, [RequestSnapshot]) {

@@ -1,4 +1,5 @@
 public import Accounts
+public import Audit
 import Foundation
 public import Logging
 import PostgresNIO
@@ -12,22 +13,29 @@ import Synchronization
 public final class PushHub: Service, Sendable {
     public static let channel = "countersign_authz"
 
+    /// How often this instance tells the database which officers' consoles it holds (see migration 0006).
+    public static let heartbeatSeconds = 5
+
     struct Subscriber {
         let user: String
+        /// Officers and supervisors keep their presence alive by being connected.
+        let keepsPresence: Bool
         let continuation: AsyncStream<String>.Continuation
         /// Requests this client was told about, so it also hears when someone else claims or decides them.
         var seen: Set<String>
     }
 
     private let database: Database
+    private let time: any TimeSource
     private let logger: Logger
     private let subscribers = Mutex<[Int: Subscriber]>([:])
     private let nextID = Atomic<Int>(0)
     private let listening = Atomic<Bool>(false)
     private let lastFeedID = Atomic<Int64>(0)
 
-    public init(database: Database, logger: Logger) {
+    public init(database: Database, time: any TimeSource = SystemTime(), logger: Logger) {
         self.database = database
+        self.time = time
         self.logger = logger
     }
 
@@ -45,6 +53,12 @@ public final class PushHub: Service, Sendable {
                     }
                 }
                 group.addTask { await self.listenForever() }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(Self.heartbeatSeconds))
+                        await self.heartbeat()
+                    }
+                }
             }
         }
     }
@@ -87,8 +101,23 @@ public final class PushHub: Service, Sendable {
     /// Registers a client; messages for it go to `sender` (its connection's outbound queue) until ``unsubscribe(_:)``.
     public func subscribe(user: UserIdentity, sender: AsyncStream<String>.Continuation) -> Int {
         let id = nextID.add(1, ordering: .relaxed).newValue
-        subscribers.withLock { $0[id] = Subscriber(user: user.id, continuation: sender, seen: []) }
+        let keepsPresence = user.role == .officer || user.role == .supervisor
+        subscribers.withLock { $0[id] = Subscriber(user: user.id, keepsPresence: keepsPresence, continuation: sender, seen: []) }
         return id
+    }
+
+    /// Records in the database that the officers connected here are still there. Errors only delay it: the
+    /// presence timeout is several heartbeats long.
+    public func heartbeat() async {
+        let officers = Array(Set(subscribers.withLock { $0.values.filter(\.keepsPresence).map(\.user) })).sorted()
+        guard !officers.isEmpty else { return }
+        let now = time.now()
+        do {
+            try await database.transaction { try await AuthorizationStore.seen(officers: officers, at: now, in: $0) }
+        } catch is CancellationError {
+        } catch {
+            logger.warning("presence heartbeat failed", metadata: ["error": "\(error)"])
+        }
     }
 
     public func unsubscribe(_ id: Int) {
