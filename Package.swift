@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "countersign",
             dependencies: [
-                "Web", "Storage", "Audit", "Accounts", "Vouchers", "Authorization",
+                "Web", "Storage", "Audit", "Accounts", "Vouchers", "Authorization", "Forms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Storage", "Audit", "Accounts", "Vouchers", "Authorization",
+                "Storage", "Audit", "Accounts", "Vouchers", "Authorization", "Forms",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,6 +76,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Forms",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FormsTests",
+            dependencies: ["Forms"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Authorization",
             dependencies: ["Audit"],
             swiftSettings: swiftSettings
@@ -96,12 +105,12 @@ let package = Package(
         ),
         .target(
             name: "Vouchers",
-            dependencies: ["CCrypto", "CPDF", "Audit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CCrypto", "CPDF", "Audit", "Forms", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VouchersTests",
-            dependencies: ["Vouchers", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Vouchers", "Forms", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -139,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Storage", "Audit", "TestSupport", "Accounts", "Vouchers", "Authorization",
+                "Web", "Storage", "Audit", "TestSupport", "Accounts", "Vouchers", "Authorization", "Forms",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

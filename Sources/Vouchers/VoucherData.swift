@@ -1,3 +1,5 @@
+public import Forms
+
 /// Everything printed on one voucher, taken from the authoritative transaction record (never from a browser).
 public struct VoucherData: Codable, Sendable, Equatable {
     public let serial: String

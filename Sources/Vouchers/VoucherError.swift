@@ -6,8 +6,6 @@ public struct VoucherError: Error, Sendable, Equatable, CustomStringConvertible 
         case signingFailed = "voucher.signing_failed"
         case verificationFailed = "voucher.verification_failed"
         case badInput = "voucher.bad_input"
-        case badForm = "voucher.bad_form"
-        case unknownForm = "voucher.unknown_form"
         case renderingFailed = "voucher.rendering_failed"
         case unknownSeal = "voucher.unknown_seal"
         case sealRevoked = "voucher.seal_revoked"

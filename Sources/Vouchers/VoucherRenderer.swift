@@ -1,3 +1,4 @@
+public import Forms
 import Foundation
 
 /// Draws a voucher from a form's layout and the transaction's data: bank header, title, serial, one boxed cell
@@ -23,7 +24,9 @@ public struct VoucherRenderer: Sendable {
         let rows = (form.voucher.cells.map(\.row).max() ?? 0) + 1
         for cell in form.voucher.cells {
             guard let field = form.field(cell.field) else { continue }
-            try drawCell(canvas, field: field, cell: cell, value: data.values[field.id], top: gridTop, width: width)
+            try drawCell(
+                canvas, field: field, cell: cell, value: data.values[field.id], currency: form.currency(of: field, in: data.values), top: gridTop,
+                width: width)
         }
         let footerY = gridTop - Double(rows) * rowHeight - 18
         try canvas.color(0.2, 0.2, 0.2)
@@ -56,9 +59,9 @@ public struct VoucherRenderer: Sendable {
         try canvas.line(from: (margin, height - 82), to: (width - margin, height - 82), width: 1.2)
     }
 
-    private func drawCell(_ canvas: PDFCanvas, field: FormField, cell: VoucherLayout.Cell, value: String?, top: Double, width: Double)
-        throws(VoucherError)
-    {
+    private func drawCell(
+        _ canvas: PDFCanvas, field: FormField, cell: VoucherLayout.Cell, value: String?, currency: String?, top: Double, width: Double
+    ) throws(VoucherError) {
         let columnWidth = (width - 2 * margin) / 2
         let x = margin + Double(cell.column) * columnWidth
         let cellWidth = columnWidth * Double(cell.span ?? 1)
@@ -70,8 +73,8 @@ public struct VoucherRenderer: Sendable {
         guard let value, !value.isEmpty else { return }
         switch field.type {
         case .amount:
-            let currency = field.currency ?? "CNY"
-            let prefix = currency == "CNY" ? "人民币" : "\(currency) "
+            let currency = currency ?? "CNY"
+            let prefix = Currency.chineseName[currency] ?? "\(currency) "
             let words: String
             do { words = try ChineseAmount.words(forDecimal: value, currencyPrefix: prefix) } catch {
                 throw VoucherError(.badInput, "field '\(field.id)': \(error.reason)")
@@ -83,12 +86,19 @@ public struct VoucherRenderer: Sendable {
                 try canvas.text(try Self.figures(value, currency: currency), x: x + 5, y: cellTop - 25, size: 11)
                 try canvas.text("大写 \(words)", x: x + 5, y: cellTop - 36, size: 8)
             }
-        case .enumeration:
+        case .enumeration, .currency:
             let option = field.options?.first { $0.value == value }
-            try canvas.text(option.map { "\($0.label.zh) \($0.label.en)" } ?? value, x: x + 5, y: cellTop - 30, size: 11)
+            let text = option.map { "\($0.label.zh) \($0.label.en)" } ?? value
+            try canvas.text(text, x: x + 5, y: cellTop - 30, size: try fittedSize(canvas, text, width: cellWidth - 10))
         default:
-            try canvas.text(value, x: x + 5, y: cellTop - 30, size: 11)
+            try canvas.text(value, x: x + 5, y: cellTop - 30, size: try fittedSize(canvas, value, width: cellWidth - 10))
         }
+    }
+
+    /// 11 pt, or smaller (down to 6 pt) so that a long value stays inside its cell instead of running over the next.
+    private func fittedSize(_ canvas: PDFCanvas, _ text: String, width: Double) throws(VoucherError) -> Double {
+        let natural = try canvas.width(of: text, size: 11)
+        return natural <= width ? 11 : max(6, 11 * width / natural)
     }
 
     /// "50000.5" → "¥50,000.50"; exact, from the decimal string.

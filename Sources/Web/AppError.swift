@@ -1,5 +1,6 @@
 import Audit
 import Authorization
+import Forms
 public import HTTPTypes
 import Hummingbird
 import Storage
@@ -37,11 +38,19 @@ public struct AppError: Error, Sendable {
         case let error as VoucherError:
             switch error.code {
             case .badInput: return AppError(.badRequest, code: error.code.rawValue, error.message)
-            case .unknownSeal, .unknownForm: return AppError(.notFound, code: error.code.rawValue, error.message)
+            case .unknownSeal: return AppError(.notFound, code: error.code.rawValue, error.message)
             case .sealRevoked, .sealExpired: return AppError(.conflict, code: error.code.rawValue, error.message)
             case .verificationFailed: return AppError(.unprocessableContent, code: error.code.rawValue, error.message)
             default: return AppError(.internalServerError, code: error.code.rawValue, "the voucher could not be produced")
             }
+        case let error as FormError:
+            switch error.code {
+            case .unknownForm: return AppError(.notFound, code: error.code.rawValue, error.message)
+            case .badDefinition: return AppError(.internalServerError, code: error.code.rawValue, "the form catalogue is broken")
+            }
+        case let error as FormProblems:
+            let summary = error.problems.map { "\($0.field): \($0.message.en)" }.joined(separator: "; ")
+            return AppError(.badRequest, code: "form.invalid", summary)
         case let error as DecodingError:
             return AppError(.badRequest, code: "request.invalid_json", "the request body is not the expected JSON: \(describe(error))")
         case let error as HTTPError:

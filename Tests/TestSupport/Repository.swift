@@ -20,7 +20,10 @@ public enum ChildProcess {
         public let errors: String
     }
 
-    public static func run(_ executable: String, _ arguments: [String]) async throws -> Result {
+    /// With `timeout`, a program still running then is terminated (its status is then SIGTERM's).
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration? = nil)
+        async throws -> Result
+    {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -33,6 +36,14 @@ public enum ChildProcess {
         process.arguments = arguments
         process.standardOutput = out
         process.standardError = err
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let watchdog = timeout.map { limit in
+            Task {
+                try await Task.sleep(for: limit)
+                if process.isRunning { process.terminate() }
+            }
+        }
+        defer { watchdog?.cancel() }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch { continuation.resume(throwing: error) }

@@ -1,3 +1,4 @@
+import Forms
 import Foundation
 import Testing
 import Vouchers
@@ -42,8 +43,10 @@ import Vouchers
         for field in form.fields where field.type == .text || field.type == .account {
             if let value = data.values[field.id] { #expect(text.contains(value), "\(field.id) = \(value)") }
         }
-        if let amount = data.values["amount"] {
-            #expect(text.contains(try ChineseAmount.words(forDecimal: amount)))
+        for field in form.fields where field.type == .amount {
+            guard let amount = data.values[field.id], let currency = form.currency(of: field, in: data.values) else { continue }
+            let words = try ChineseAmount.words(forDecimal: amount, currencyPrefix: Currency.chineseName[currency]!)
+            #expect(text.contains(words), "\(field.id): \(words)")
         }
 
         let fonts = try Self.tool("pdffonts", [path]).output.split(separator: "\n").dropFirst(2)
@@ -55,19 +58,6 @@ import Vouchers
 
         let check = try Self.tool("qpdf", ["--check", path])
         #expect(check.status == 0, "\(check.output)")
-    }
-
-    @Test func theCatalogueLoadsOnceAndRefusesUnknownOrMisnamedForms() throws {
-        let catalogue = try FormCatalogue.load(Self.formsFolder)
-        #expect(Set(catalogue.forms.keys) == Set(Self.formIDs))
-        let unknown = #expect(throws: VoucherError.self) { try catalogue.form("no-such-form") }
-        #expect(unknown?.code == .unknownForm)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("forms-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            at: Self.formsFolder.appendingPathComponent("transfer.json"), to: folder.appendingPathComponent("wire.json"))
-        let misnamed = #expect(throws: VoucherError.self) { try FormCatalogue.load(folder) }
-        #expect(misnamed?.code == .badForm)
     }
 
     @Test func aMissingRequiredFieldIsRefused() throws {
@@ -95,16 +85,6 @@ import Vouchers
         let (form, data) = try Self.load("cash-withdrawal")
         let error = #expect(throws: VoucherError.self) { try VoucherRenderer(fontPath: "/nonexistent/font.ttf").render(form: form, data: data) }
         #expect(error?.code == .renderingFailed)
-    }
-
-    @Test func aFormPlacingAnUndefinedFieldIsRefused() throws {
-        let text = try String(contentsOf: Self.formsFolder.appendingPathComponent("transfer.json"), encoding: .utf8)
-            .replacingOccurrences(of: #"{ "field": "remark", "row": 4"#, with: #"{ "field": "nickname", "row": 4"#)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        let error = #expect(throws: VoucherError.self) { try FormDefinition.load(url) }
-        #expect(error?.code == .badForm)
-        #expect(error?.message.contains("nickname") == true)
     }
 
     @Test func thirtyTwoParallelRendersAllSucceed() async throws {

@@ -1,5 +1,6 @@
 import Accounts
 import Crypto
+import Forms
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -27,9 +28,11 @@ enum WebHarness {
             try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
             let forms = Repository.path("Forms")
             let settings = VoucherDesk.Settings(
-                formsDirectory: forms, witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
+                witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
                 keyPassword: DevelopmentPKI.password, bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"))
-            desk = try VoucherDesk(database: database, settings: settings, dataKey: DataKey(key: SymmetricKey(size: .bits256)))
+            desk = VoucherDesk(
+                database: database, settings: settings, catalogue: try FormCatalogue.load(URL(fileURLWithPath: forms)),
+                dataKey: DataKey(key: SymmetricKey(size: .bits256)))
         }
         let app = CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: bodyLimit), logger: TestDatabase.logger, vouchers: desk)

@@ -1,4 +1,5 @@
 public import Audit
+public import Forms
 public import Foundation
 public import Storage
 public import Vouchers

@@ -1,6 +1,7 @@
 public import Accounts
 import Audit
 import Crypto
+public import Forms
 public import Foundation
 public import Storage
 public import Vouchers
@@ -10,13 +11,11 @@ public import Vouchers
 /// itself happens before it, so no connection is held while rendering or signing.
 public struct VoucherDesk: Sendable {
     public struct Settings: Sendable {
-        public var formsDirectory: String
         public var witnessKeyFile: String
         public var keyPassword: String
         public var bankName: LocalizedText
 
-        public init(formsDirectory: String, witnessKeyFile: String, keyPassword: String, bankName: LocalizedText) {
-            self.formsDirectory = formsDirectory
+        public init(witnessKeyFile: String, keyPassword: String, bankName: LocalizedText) {
             self.witnessKeyFile = witnessKeyFile
             self.keyPassword = keyPassword
             self.bankName = bankName
@@ -29,13 +28,13 @@ public struct VoucherDesk: Sendable {
     let renderer: VoucherRenderer
     let catalogue: FormCatalogue
 
-    /// Reads and checks the form catalogue once; a broken catalogue fails here, not at the first request.
-    public init(database: Database, settings: Settings, dataKey: DataKey, renderer: VoucherRenderer = VoucherRenderer()) throws {
+    /// `catalogue` is the one `serve` loaded and checked at start.
+    public init(database: Database, settings: Settings, catalogue: FormCatalogue, dataKey: DataKey, renderer: VoucherRenderer = VoucherRenderer()) {
         self.database = database
         self.settings = settings
+        self.catalogue = catalogue
         self.dataKey = dataKey
         self.renderer = renderer
-        self.catalogue = try FormCatalogue.load(URL(fileURLWithPath: settings.formsDirectory))
     }
 
     static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
@@ -43,6 +42,8 @@ public struct VoucherDesk: Sendable {
     /// Renders a new voucher for `user`'s branch; the values are encrypted before they are stored.
     public func create(formID: String, values: [String: String], user: UserIdentity, terminal: String?) async throws -> VoucherRecord {
         let form = try catalogue.form(formID)
+        // The same checks as at the counter: a voucher never carries a value its form would refuse.
+        let values = try form.check(values, filledBy: [.customer, .teller], today: Self.chinaToday(.now()))
         let (branch, serial) = try await database.read { tx in
             (try await Directory.branchNames(user.branch, in: tx), try await VoucherStore.nextSerial(in: tx))
         }
@@ -124,6 +125,12 @@ public struct VoucherDesk: Sendable {
             else { throw AppError(.conflict, code: "voucher.changed", "voucher \(id) changed meanwhile; reload it") }
         }
         return voucher.advanced(to: "sealed", pdf: sealed, pdfSHA256: Self.sha256(sealed), sealID: sealID)
+    }
+
+    /// The bank's civil date (Beijing), which date fields are checked against.
+    static func chinaToday(_ time: AuditTimestamp) -> CivilDate {
+        let t = time.civil(offsetMinutes: 8 * 60)
+        return CivilDate(year: Int(t.year), month: Int(t.month), day: Int(t.day))!
     }
 
     static func chinaTime(_ time: AuditTimestamp) -> String {

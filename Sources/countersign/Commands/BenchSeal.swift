@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Forms
 import Foundation
 import Vouchers
 

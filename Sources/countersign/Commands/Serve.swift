@@ -1,5 +1,6 @@
 import ArgumentParser
 import Authorization
+import Forms
 import Foundation
 import Hummingbird
 import Logging
@@ -25,6 +26,10 @@ struct Serve: AsyncParsableCommand {
             try maxBodyBytes ?? environment["COUNTERSIGN_MAX_BODY_BYTES"].map { try Self.integer($0, "COUNTERSIGN_MAX_BODY_BYTES") }
             ?? configuration.maximumBodyBytes
         let settings = try options.appDatabase()
+        // The form catalogue is checked first, before the database and before anything listens: a broken form stops
+        // the service with the file and field named, instead of failing at a counter.
+        let forms = try FormCatalogue.load(URL(fileURLWithPath: environment["COUNTERSIGN_FORMS_DIR"] ?? "Forms"))
+        logger.info("form catalogue loaded", metadata: ["forms": "\(forms.forms.count)"])
 
         // Refuse to serve on a schema this build does not match, or with a role that could rewrite the audit trail.
         try await Database.with(settings, logger: logger) { database in
@@ -33,7 +38,7 @@ struct Serve: AsyncParsableCommand {
         }
         logger.info("starting", metadata: ["database": "\(settings)", "address": "\(configuration.host):\(configuration.port)"])
         let database = Database(settings: settings, logger: logger)
-        let vouchers = Self.voucherDesk(database: database, environment: environment, logger: logger)
+        let vouchers = Self.voucherDesk(database: database, forms: forms, environment: environment, logger: logger)
         let authorization = try Self.authorization(database: database, environment: environment, logger: logger)
         let app = CountersignApp.buildApplication(
             database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization)
@@ -41,18 +46,18 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Vouchers need the data encryption key and the witness key; without them the rest of the service still runs.
-    static func voucherDesk(database: Database, environment: [String: String], logger: Logger) -> VoucherDesk? {
+    static func voucherDesk(database: Database, forms: FormCatalogue, environment: [String: String], logger: Logger) -> VoucherDesk? {
         let keyPath = environment["COUNTERSIGN_DATA_KEY"] ?? "Certs/data-encryption.key"
         let witness = environment["COUNTERSIGN_WITNESS_P12"] ?? "Certs/witness.p12"
         do {
             let key = try DataKey.load(path: keyPath)
             guard FileManager.default.fileExists(atPath: witness) else { throw ValidationError("\(witness) is missing") }
             let settings = VoucherDesk.Settings(
-                formsDirectory: environment["COUNTERSIGN_FORMS_DIR"] ?? "Forms", witnessKeyFile: witness,
+                witnessKeyFile: witness,
                 keyPassword: environment["COUNTERSIGN_P12_PASSWORD"] ?? DevelopmentPKI.password,
                 bankName: LocalizedText(
                     zh: environment["COUNTERSIGN_BANK_NAME_ZH"] ?? "示例银行", en: environment["COUNTERSIGN_BANK_NAME_EN"] ?? "Demo Bank"))
-            return try VoucherDesk(database: database, settings: settings, dataKey: key)
+            return VoucherDesk(database: database, settings: settings, catalogue: forms, dataKey: key)
         } catch {
             logger.warning("vouchers are disabled", metadata: ["reason": "\(error)"])
             return nil

@@ -1,5 +1,5 @@
+import Forms
 import Testing
-import Vouchers
 
 @Suite struct ChineseAmountTests {
     @Test(arguments: [

@@ -92,7 +92,3 @@ public enum ChineseAmount {
         return text
     }
 }
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}

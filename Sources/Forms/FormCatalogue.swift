@@ -6,30 +6,24 @@ public struct FormCatalogue: Sendable {
     public let folder: URL
     public let forms: [String: FormDefinition]
 
-    public static func load(_ folder: URL) throws(VoucherError) -> FormCatalogue {
+    public static func load(_ folder: URL) throws(FormError) -> FormCatalogue {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
-            throw VoucherError(.badForm, "cannot read the form catalogue \(folder.path)")
+            throw FormError(.badDefinition, "cannot read the form catalogue \(folder.path)")
         }
         var forms: [String: FormDefinition] = [:]
         for name in names.sorted() where name.hasSuffix(".json") && !name.hasSuffix(".example.json") {
             let form = try FormDefinition.load(folder.appendingPathComponent(name))
             guard "\(form.id).json" == name else {
-                throw VoucherError(.badForm, "\(name) defines form '\(form.id)'; the file must be \(form.id).json")
+                throw FormError(.badDefinition, "\(name) defines form '\(form.id)'; the file must be \(form.id).json")
             }
             forms[form.id] = form
         }
         return FormCatalogue(folder: folder, forms: forms)
     }
 
-    public func form(_ id: String) throws(VoucherError) -> FormDefinition {
-        guard let form = forms[id] else { throw VoucherError(.unknownForm, "there is no form '\(id)'") }
+    public func form(_ id: String) throws(FormError) -> FormDefinition {
+        guard let form = forms[id] else { throw FormError(.unknownForm, "there is no form '\(id)'") }
         return form
-    }
-
-    /// The example data shipped beside a form (used by the tests, the README and the benchmarks).
-    public func example(_ id: String) throws -> VoucherData {
-        _ = try form(id)
-        return try JSONDecoder().decode(VoucherData.self, from: try Data(contentsOf: folder.appendingPathComponent("\(id).example.json")))
     }
 }
