@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Storage", "Audit", "Accounts", "Vouchers", "Authorization", "Forms",
+                "Storage", "Audit", "Accounts", "Vouchers", "Authorization", "Forms", "Counter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +77,16 @@ let package = Package(
         ),
         .target(
             name: "Forms",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Counter",
+            dependencies: ["Forms"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CounterTests",
+            dependencies: ["Counter"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -148,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Storage", "Audit", "TestSupport", "Accounts", "Vouchers", "Authorization", "Forms",
+                "Web", "Storage", "Audit", "TestSupport", "Accounts", "Vouchers", "Authorization", "Forms", "Counter",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

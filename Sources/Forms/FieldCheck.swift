@@ -15,9 +15,11 @@ public struct FieldProblem: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(field): \(code) (\(message.en))" }
 }
 
-/// Every problem of one submission, so a page can mark all the fields at once.
+/// Every problem of one submission, so a page can mark all the fields at once; and the fields that were fine,
+/// normalized, for live hints while the customer is still typing.
 public struct FormProblems: Error, Sendable, Equatable {
     public let problems: [FieldProblem]
+    public let valid: [String: String]
 }
 
 extension FormDefinition {
@@ -47,7 +49,7 @@ extension FormDefinition {
             case .failure(let problem): problems.append(problem)
             }
         }
-        guard problems.isEmpty else { throw FormProblems(problems: problems) }
+        guard problems.isEmpty else { throw FormProblems(problems: problems, valid: normalized) }
         return normalized
     }
 }

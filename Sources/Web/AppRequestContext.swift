@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     public var terminal: String?
     /// Set by ``BodyLimitMiddleware`` from the configuration; `request.decode` refuses larger bodies with 413.
     public var maxUploadSize: Int
+    /// The peer's IP address, for per-client limits on public endpoints (the socket's, not a forwarded header's).
+    public let clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -16,6 +18,7 @@ public struct AppRequestContext: RequestContext {
         self.user = nil
         self.terminal = nil
         self.maxUploadSize = 1 << 20
+        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// The signed-in user, or 401.

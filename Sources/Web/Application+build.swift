@@ -11,7 +11,8 @@ public enum CountersignApp {
 
     /// The router with every route and middleware; tests use it directly and to list the routes.
     public static func buildRouter(
-        database: Database, configuration: WebConfiguration, vouchers: VoucherDesk? = nil, authorization: AuthorizationServices? = nil
+        database: Database, configuration: WebConfiguration, vouchers: VoucherDesk? = nil, authorization: AuthorizationServices? = nil,
+        counter: CounterServices? = nil
     ) -> Router<AppRequestContext> {
         let metrics = MetricsEndpoint.shared
         let router = Router(context: AppRequestContext.self)
@@ -27,6 +28,7 @@ public enum CountersignApp {
         AuditController(database: database).register(on: router)
         VoucherController(desk: vouchers).register(on: router)
         AuthorizationController(services: authorization).register(on: router)
+        PrefillController(services: counter).register(on: router)
         return router
     }
 
@@ -34,9 +36,10 @@ public enum CountersignApp {
     /// start and stop together. WebSocket upgrades go to their own small router.
     public static func buildApplication(
         database: Database, configuration: WebConfiguration, logger: Logger, vouchers: VoucherDesk? = nil,
-        authorization: AuthorizationServices? = nil
+        authorization: AuthorizationServices? = nil, counter: CounterServices? = nil, sweepsInBackground: Bool = true
     ) -> some ApplicationProtocol {
-        let router = buildRouter(database: database, configuration: configuration, vouchers: vouchers, authorization: authorization)
+        let router = buildRouter(
+            database: database, configuration: configuration, vouchers: vouchers, authorization: authorization, counter: counter)
         let pushRouter = Router(context: PushRequestContext.self)
         var services: [any Service] = [database]
         if let authorization {
@@ -45,6 +48,9 @@ public enum CountersignApp {
             if authorization.sweepsInBackground {
                 services.append(AuthorizationTimeoutService(timeouts: authorization.timeouts, logger: logger))
             }
+        }
+        if let counter, sweepsInBackground {
+            services.append(PrefillSweepService(desk: counter.prefills, logger: logger))
         }
         return Application(
             router: router,

@@ -26,6 +26,13 @@ public struct DataKey: Sendable {
         Array(try AES.GCM.seal(plaintext, using: key, authenticating: Array(context.utf8)).combined!)
     }
 
+    /// A keyed digest for looking a secret up without storing it (pre-fill codes): HMAC-SHA256 under a key derived
+    /// from this one for `purpose`. Short secrets stay unguessable from a copy of the database.
+    public func tag(_ text: String, purpose: String) -> [UInt8] {
+        let derived = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(purpose.utf8), outputByteCount: 32)
+        return Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: derived))
+    }
+
     public func open(_ box: [UInt8], context: String) throws -> [UInt8] {
         Array(try AES.GCM.open(try AES.GCM.SealedBox(combined: box), using: key, authenticating: Array(context.utf8)))
     }

@@ -40,8 +40,9 @@ struct Serve: AsyncParsableCommand {
         let database = Database(settings: settings, logger: logger)
         let vouchers = Self.voucherDesk(database: database, forms: forms, environment: environment, logger: logger)
         let authorization = try Self.authorization(database: database, environment: environment, logger: logger)
+        let counter = try Self.counter(database: database, forms: forms, environment: environment, logger: logger)
         let app = CountersignApp.buildApplication(
-            database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization)
+            database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization, counter: counter)
         try await app.runService()
     }
 
@@ -62,6 +63,24 @@ struct Serve: AsyncParsableCommand {
             logger.warning("vouchers are disabled", metadata: ["reason": "\(error)"])
             return nil
         }
+    }
+
+    /// Pre-fill needs the data key (customer data is stored encrypted); without it the counter flow is off.
+    static func counter(database: Database, forms: FormCatalogue, environment: [String: String], logger: Logger) throws -> CounterServices? {
+        let key: DataKey
+        do {
+            key = try DataKey.load(path: environment["COUNTERSIGN_DATA_KEY"] ?? "Certs/data-encryption.key")
+        } catch {
+            logger.warning("pre-fill is disabled", metadata: ["reason": "\(error)"])
+            return nil
+        }
+        let perMinute = try environment["COUNTERSIGN_PUBLIC_RATE_PER_MINUTE"].map { try integer($0, "COUNTERSIGN_PUBLIC_RATE_PER_MINUTE") } ?? 60
+        let lifetime =
+            try environment["COUNTERSIGN_PREFILL_MINUTES"].map { try integer($0, "COUNTERSIGN_PREFILL_MINUTES") * 60 }
+            ?? PrefillDesk.defaultLifetimeSeconds
+        return CounterServices(
+            catalogue: forms, prefills: PrefillDesk(database: database, catalogue: forms, dataKey: key, lifetimeSeconds: lifetime),
+            publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: max(20, perMinute / 3)))
     }
 
     /// Authorization needs its rule file (a broken one stops the service: it must never run on rules it cannot

@@ -1,0 +1,91 @@
+public import Audit
+import NIOCore
+import PostgresNIO
+
+/// Pre-filled forms in the database (migration 0007): inserted encrypted, taken once by a teller, closed on expiry.
+/// Looked up by the HMAC of their code, never by the code.
+public enum PrefillStore {
+    public struct Waiting: Sendable {
+        public let id: Int64
+        public let formID: String
+        public let formVersion: Int
+        public let keyID: String
+        public let ciphertext: [UInt8]
+        public let createdAtUs: Int64
+    }
+
+    /// What a teller's pick-up found.
+    public enum Taken: Sendable {
+        case waiting(Waiting)
+        case used(id: Int64, atUs: Int64)
+        case expired(id: Int64, atUs: Int64)
+        case unknown
+    }
+
+    public static func insert(
+        codeTag: [UInt8], formID: String, formVersion: Int, keyID: String, ciphertext: [UInt8], at: AuditTimestamp, lifetimeSeconds: Int,
+        in tx: Transaction
+    ) async throws -> Int64 {
+        let rows = try await tx.query(
+            """
+            INSERT INTO prefills (code_tag, form_id, form_version, key_id, ciphertext, created_at, expires_at)
+            VALUES (\(codeTag.bytea), \(formID), \(formVersion), \(keyID), \(ciphertext.bytea), us_to_ts(\(at.microsecondsSinceEpoch)),
+                    us_to_ts(\(at.microsecondsSinceEpoch)) + \(lifetimeSeconds) * interval '1 second')
+            RETURNING id
+            """, context: "prefill")
+        for try await id in rows.decode(Int64.self) { return id }
+        throw StorageError(.queryFailed, "the pre-fill was not stored")
+    }
+
+    /// Takes a waiting pre-fill for `teller`: its data is returned and erased from the row in the same statement,
+    /// so two tellers typing the same code at once get it once. An expired one is closed on the spot.
+    public static func take(codeTag: [UInt8], teller: String, at: AuditTimestamp, in tx: Transaction) async throws -> Taken {
+        let now = at.microsecondsSinceEpoch
+        let rows = try await tx.query(
+            """
+            WITH found AS (SELECT * FROM prefills WHERE code_tag = \(codeTag.bytea) FOR UPDATE),
+            closed AS (
+                UPDATE prefills p SET state = CASE WHEN f.expires_at <= us_to_ts(\(now)) THEN 'expired' ELSE 'used' END,
+                       used_by = CASE WHEN f.expires_at <= us_to_ts(\(now)) THEN NULL ELSE \(teller) END,
+                       ciphertext = NULL, key_id = NULL, closed_at = us_to_ts(\(now))
+                FROM found f WHERE p.id = f.id AND f.state = 'waiting'
+                RETURNING p.id, p.state
+            )
+            SELECT f.id, coalesce(c.state, 'was_' || f.state), f.form_id, f.form_version, f.key_id, f.ciphertext, ts_to_us(f.created_at),
+                   coalesce(ts_to_us(f.closed_at), \(now))
+            FROM found f LEFT JOIN closed c ON c.id = f.id
+            """, context: "prefill")
+        for try await (id, state, form, version, key, box, created, closed) in rows.decode(
+            (Int64, String, String, Int, String?, ByteBuffer?, Int64, Int64).self)
+        {
+            switch state {
+            case "used":
+                guard let key, let box else { throw StorageError(.queryFailed, "a waiting pre-fill without data") }
+                return .waiting(Waiting(id: id, formID: form, formVersion: version, keyID: key, ciphertext: box.byteArray, createdAtUs: created))
+            case "expired", "was_expired": return .expired(id: id, atUs: closed)
+            default: return .used(id: id, atUs: closed)
+            }
+        }
+        return .unknown
+    }
+
+    /// Closes waiting pre-fills past their expiry (erasing their data); returns their ids and forms.
+    public static func expire(at: AuditTimestamp, limit: Int, in tx: Transaction) async throws -> [(id: Int64, formID: String)] {
+        let rows = try await tx.query(
+            """
+            UPDATE prefills SET state = 'expired', ciphertext = NULL, key_id = NULL, closed_at = us_to_ts(\(at.microsecondsSinceEpoch))
+            WHERE id IN (SELECT id FROM prefills WHERE state = 'waiting' AND expires_at <= us_to_ts(\(at.microsecondsSinceEpoch))
+                         ORDER BY expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING id, form_id
+            """, context: "prefill")
+        var expired: [(id: Int64, formID: String)] = []
+        for try await (id, form) in rows.decode((Int64, String).self) { expired.append((id, form)) }
+        return expired
+    }
+
+    /// Deletes tombstones closed before `cutoff`: after that, a code is simply unknown.
+    public static func purge(closedBefore cutoff: AuditTimestamp, in tx: Transaction) async throws {
+        try await tx.query(
+            "DELETE FROM prefills WHERE state <> 'waiting' AND closed_at < us_to_ts(\(cutoff.microsecondsSinceEpoch))", context: "prefill")
+    }
+}

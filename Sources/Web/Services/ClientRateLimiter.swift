@@ -1,0 +1,45 @@
+import Synchronization
+
+/// A token bucket per client address for the public endpoints (pre-fill check and submit): `burst` requests at
+/// once, refilled at `perMinute`. In memory, per instance: it stops a script at one door, which is its job; a
+/// front proxy limits across instances.
+public final class ClientRateLimiter: Sendable {
+    struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    let perMinute: Double
+    let burst: Double
+    private let buckets = Mutex<[String: Bucket]>([:])
+    /// Buckets are forgotten once full again; this bounds memory under a spray of addresses.
+    static let maximumClients = 100_000
+
+    public init(perMinute: Int, burst: Int) {
+        self.perMinute = Double(perMinute)
+        self.burst = Double(burst)
+    }
+
+    /// True if `client` may make one more request now (and counts it).
+    public func allow(_ client: String, now: ContinuousClock.Instant = .now) -> Bool {
+        buckets.withLock { all in
+            var bucket = all[client] ?? Bucket(tokens: burst, updated: now)
+            let elapsed = now - bucket.updated
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            bucket.tokens = min(burst, bucket.tokens + seconds * perMinute / 60)
+            bucket.updated = now
+            guard bucket.tokens >= 1 else {
+                all[client] = bucket
+                return false
+            }
+            bucket.tokens -= 1
+            if all.count >= Self.maximumClients {
+                // Buckets untouched for a full refill are full again: forgetting them changes nothing.
+                let refill = Duration.seconds(burst * 60 / perMinute)
+                all = all.filter { now - $0.value.updated < refill }
+            }
+            all[client] = bucket
+            return true
+        }
+    }
+}

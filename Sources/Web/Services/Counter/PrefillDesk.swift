@@ -1,0 +1,152 @@
+public import Accounts
+public import Audit
+import Counter
+public import Forms
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import Storage
+
+/// Pre-filled forms: a customer's values, checked against the form, kept encrypted under a short code until a
+/// teller picks them up (once) or they expire. Creation, pick-up and expiry are audit events; none of them
+/// carries the customer's values or the code.
+public struct PrefillDesk: Sendable {
+    let database: Database
+    let catalogue: FormCatalogue
+    let dataKey: DataKey
+    let time: any TimeSource
+    /// How long a code stays valid.
+    public let lifetimeSeconds: Int
+
+    public static let defaultLifetimeSeconds = 30 * 60
+    /// Closed pre-fills are remembered (without data) this long, so a late second use is told "already used".
+    static let tombstoneSeconds: Int64 = 7 * 86_400
+
+    public init(
+        database: Database, catalogue: FormCatalogue, dataKey: DataKey, time: any TimeSource = SystemTime(),
+        lifetimeSeconds: Int = defaultLifetimeSeconds
+    ) {
+        self.database = database
+        self.catalogue = catalogue
+        self.dataKey = dataKey
+        self.time = time
+        self.lifetimeSeconds = lifetimeSeconds
+    }
+
+    public struct Created: Sendable {
+        public let code: String
+        public let formID: String
+        public let expiresAtUs: Int64
+    }
+
+    public struct PickedUp: Sendable {
+        public let form: FormDefinition
+        public let values: [String: String]
+        public let createdAtUs: Int64
+    }
+
+    /// The customer's side (no login): only customer fields, checked as the form says.
+    public func create(formID: String, values: [String: String]) async throws -> Created {
+        let form = try catalogue.form(formID)
+        let now = time.now()
+        let checked = try form.check(values, filledBy: [.customer], today: VoucherDesk.chinaToday(now))
+        let code = PrefillCode.generate()
+        let tag = dataKey.tag(code.value, purpose: "prefill-code")
+        let plaintext = try JSONEncoder().encode(checked)
+        let box = try dataKey.seal(Array(plaintext), context: Self.context(form: form.id, tag: tag))
+        try await database.transaction { tx in
+            let id = try await PrefillStore.insert(
+                codeTag: tag, formID: form.id, formVersion: form.version, keyID: dataKey.id, ciphertext: box, at: now,
+                lifetimeSeconds: lifetimeSeconds, in: tx)
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: "customer", action: "prefill.created", subject: "prefill:\(id)",
+                    payload: ["form": .string(form.id), "form_version": .integer(Int64(form.version)), "fields": .integer(Int64(checked.count))]),
+                in: tx)
+        }
+        return Created(code: code.description, formID: form.id, expiresAtUs: now.microsecondsSinceEpoch + Int64(lifetimeSeconds) * 1_000_000)
+    }
+
+    /// The teller's side: the values, once. Used, expired and unknown codes each get their own answer.
+    public func pickUp(code typed: String, user: UserIdentity, terminal: String?) async throws -> PickedUp {
+        guard user.role == .teller else { throw AppError(.forbidden, code: "auth.forbidden", "only tellers pick up pre-filled forms") }
+        guard let code = PrefillCode(typed: typed) else {
+            throw AppError(.badRequest, code: "prefill.bad_code", "a pre-fill code is 8 letters and digits, e.g. ABCD-2345")
+        }
+        let tag = dataKey.tag(code.value, purpose: "prefill-code")
+        let now = time.now()
+        let taken = try await database.transaction { tx in
+            let taken = try await PrefillStore.take(codeTag: tag, teller: user.id, at: now, in: tx)
+            let (action, subject): (String, String?) =
+                switch taken {
+                case .waiting(let row): ("prefill.used", "prefill:\(row.id)")
+                case .expired(let id, _): ("prefill.expired_pickup", "prefill:\(id)")
+                case .used(let id, _): ("prefill.reuse_refused", "prefill:\(id)")
+                case .unknown: ("prefill.unknown_code", nil)
+                }
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: user.id, branch: user.branch, terminal: terminal, action: action, subject: subject ?? "prefill:unknown"), in: tx)
+            return taken
+        }
+        switch taken {
+        case .waiting(let row):
+            let form = try catalogue.form(row.formID)
+            let clear = try dataKey.open(row.ciphertext, context: Self.context(form: row.formID, tag: tag))
+            let values = try JSONDecoder().decode([String: String].self, from: Data(clear))
+            guard form.version == row.formVersion else {
+                throw AppError(.conflict, code: "prefill.form_changed", "the form changed since this pre-fill was made; please fill it in again")
+            }
+            return PickedUp(form: form, values: values, createdAtUs: row.createdAtUs)
+        case .expired: throw AppError(.gone, code: "prefill.expired", "this pre-fill code has expired; the customer fills the form again")
+        case .used: throw AppError(.conflict, code: "prefill.used", "this pre-fill code was already used")
+        case .unknown: throw AppError(.notFound, code: "prefill.not_found", "no pre-fill has this code")
+        }
+    }
+
+    /// Closes what expired (erasing its data, each with its audit event) and forgets old tombstones.
+    @discardableResult
+    public func sweep(batch: Int = 500) async throws -> Int {
+        let now = time.now()
+        return try await database.transaction { tx in
+            let expired = try await PrefillStore.expire(at: now, limit: batch, in: tx)
+            for row in expired {
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: "system:prefill", action: "prefill.expired", subject: "prefill:\(row.id)", payload: ["form": .string(row.formID)]),
+                    in: tx)
+            }
+            try await PrefillStore.purge(
+                closedBefore: AuditTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch - Self.tombstoneSeconds * 1_000_000), in: tx)
+            return expired.count
+        }
+    }
+
+    /// Binds a ciphertext to its row: moved to another pre-fill, it no longer opens.
+    static func context(form: String, tag: [UInt8]) -> String {
+        "prefill:\(form):" + tag.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Runs ``PrefillDesk/sweep(batch:)`` every few seconds: an expired pre-fill's data is erased within seconds.
+public struct PrefillSweepService: Service {
+    let desk: PrefillDesk
+    let logger: Logger
+
+    public init(desk: PrefillDesk, logger: Logger) {
+        self.desk = desk
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let expired = try await desk.sweep()
+                if expired > 0 { logger.info("pre-fills expired", metadata: ["count": "\(expired)"]) }
+            } catch {
+                logger.error("pre-fill sweep failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(5))
+        }
+    }
+}
