@@ -2,8 +2,9 @@
 # Installs the Debian packages Countersign needs (as root), or says exactly which to install (otherwise).
 . "$(dirname "$0")/lib.sh"
 
-# chromium, chromium-driver and python3-selenium drive the pages in a real headless browser in `make test`.
-PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf libnss3-tools
+# chromium, chromium-driver and python3-selenium drive the pages in a real headless browser in `make test`;
+# zbarimg (zbar-tools) is the independent decoder our QR codes are checked with.
+PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf libnss3-tools zbar-tools
     chromium chromium-driver python3-selenium"
 
 missing=""

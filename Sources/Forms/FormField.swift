@@ -52,6 +52,11 @@ public struct FormField: Codable, Sendable, Equatable {
     public struct EnumOption: Codable, Sendable, Equatable {
         public let value: String
         public let label: LocalizedText
+
+        public init(value: String, label: LocalizedText) {
+            self.value = value
+            self.label = label
+        }
     }
 
     enum CodingKeys: String, CodingKey {

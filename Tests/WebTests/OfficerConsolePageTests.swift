@@ -29,6 +29,19 @@ import Testing
         }
     }
 
+    @Test func everyKeyThePrefillPagesUseExistsInBothLanguages() throws {
+        let script = try String(contentsOfFile: Repository.path("Sources/Web/Resources/static/prefill.js"), encoding: .utf8)
+        let page = try String(contentsOfFile: Repository.path("Sources/Web/Pages/PrefillPage.swift"), encoding: .utf8)
+        var used = Set(script.matches(of: try Regex(#"T\["([a-z_.]+)"\]"#)).compactMap { $0.output[1].substring.map(String.init) })
+        used.formUnion(
+            page.matches(of: try Regex(#"t\("([a-z_.]+)"\)|text\["([a-z_.]+)""#)).compactMap { match in
+                (match.output[1].substring ?? match.output[2].substring).map(String.init)
+            })
+        #expect(used.count > 10)
+        let missing = used.filter { PageText.prefill.entries[$0] == nil }
+        #expect(missing.isEmpty, "missing texts: \(missing.sorted())")
+    }
+
     @Test func everyTransactionCodeModeAndStateHasALabel() throws {
         let rules = try RuleSet.load(Repository.root.appendingPathComponent("Rules/authorization-rules.json"))
         let states = ["pending", "claimed", "approved", "rejected", "returned", "expired", "committed"]

@@ -1,14 +1,57 @@
+import Counter
+import Forms
 import HTTPTypes
 import Hummingbird
 
 /// The pages people open in a browser. Each is static HTML in the chosen language; its script talks to the API.
 struct PageController: Sendable {
+    let counter: CounterServices?
+
     func register(on router: Router<AppRequestContext>) {
         router.get("/officer", use: officerConsole)
+        router.get("/f", use: formIndex)
+        router.get("/f/{id}", use: prefillForm)
+        router.get("/f/{id}/poster", use: poster)
+        router.get("/qr", use: qr)
+    }
+
+    /// The catalogue comes with the counter services; without them the customer pages are not offered.
+    var catalogue: FormCatalogue {
+        get throws {
+            guard let counter else { throw AppError(.serviceUnavailable, code: "prefill.not_configured", "pre-fill is not configured here") }
+            return counter.catalogue
+        }
+    }
+
+    @Sendable func formIndex(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.page(PrefillPage.index(try catalogue, Language(request)))
+    }
+
+    @Sendable func prefillForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.page(PrefillPage.form(try catalogue.form(try context.parameters.require("id")), Language(request)))
     }
 
     @Sendable func officerConsole(_ request: Request, context: AppRequestContext) async throws -> Response {
         Self.page(OfficerConsolePage.render(Language(request)))
+    }
+
+    /// A branch's poster for one form: its title and a large QR code of the form's link on this host.
+    @Sendable func poster(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try catalogue.form(try context.parameters.require("id"))
+        let host = request.head.authority ?? "127.0.0.1"
+        let link = "http://\(host)/f/\(form.id)"
+        return Self.page(PrefillPage.poster(form, link: link, Language(request)))
+    }
+
+    /// A QR code as SVG, for the pages (pre-fill codes, posters, receipts). At most 213 bytes of text.
+    @Sendable func qr(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let text = request.uri.queryParameters.get("text") ?? ""
+        guard !text.isEmpty, let code = try? QRCode.encode(text) else {
+            throw AppError(.badRequest, code: "qr.bad_text", "text is 1 to 213 bytes")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-store", .xContentTypeOptions: "nosniff"],
+            body: .init(byteBuffer: ByteBuffer(string: code.svg())))
     }
 
     /// Pages run only our own script and styles, talk only to this origin, and may not be framed. Material shown on

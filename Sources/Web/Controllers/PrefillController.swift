@@ -52,6 +52,8 @@ struct PrefillController: Sendable {
     struct CheckResult: ResponseEncodable {
         let values: [String: String]
         let problems: [Problem]
+        /// Valid amounts in Chinese capital numerals (人民币伍万元整), as the voucher will print them.
+        let words: [String: String]
     }
 
     struct CreatedBody: ResponseEncodable {
@@ -97,12 +99,18 @@ struct PrefillController: Sendable {
         let body = try await request.decode(as: ValuesBody.self, context: context)
         try Self.bound(body.values)
         let typed = body.values.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+        let (valid, problems): ([String: String], [FieldProblem])
         do {
-            let values = try form.check(typed, filledBy: [.customer], today: VoucherDesk.chinaToday(.now()))
-            return CheckResult(values: values, problems: [])
+            (valid, problems) = (try form.check(typed, filledBy: [.customer], today: VoucherDesk.chinaToday(.now())), [])
         } catch {
-            return CheckResult(values: error.valid, problems: error.problems.filter { $0.code != "field.required" }.map(Problem.init))
+            (valid, problems) = (error.valid, error.problems.filter { $0.code != "field.required" })
         }
+        var words: [String: String] = [:]
+        for field in form.fields where field.type == .amount {
+            guard let amount = valid[field.id], let currency = form.currency(of: field, in: valid) else { continue }
+            words[field.id] = try? ChineseAmount.words(forDecimal: amount, currencyPrefix: Currency.chineseName[currency] ?? currency)
+        }
+        return CheckResult(values: valid, problems: problems.map(Problem.init), words: words)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -52,6 +52,7 @@ struct SystemController: Sendable {
     static let assets: [String: String] = [
         "site.css": "text/css; charset=utf-8",
         "officer.js": "text/javascript; charset=utf-8",
+        "prefill.js": "text/javascript; charset=utf-8",
     ]
 
     @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -95,14 +95,14 @@ struct AuthzHarness: Sendable {
         }
     }
 
-    /// What a `countersign serve` child process needs for authorization: a fresh data key in a file (the caller
-    /// removes it), the repository's rules, and no witness key (no vouchers).
+    /// What a `countersign serve` child process needs for authorization and pre-fill: a fresh data key in a file
+    /// (the caller removes it), the repository's rules and forms, and no witness key (no vouchers).
     static func serviceEnvironment() throws -> (environment: [String: String], keyFile: URL) {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("cs-key-\(UUID().uuidString)")
         try Data(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString().utf8).write(to: keyFile)
         let environment = [
             "COUNTERSIGN_DATA_KEY": keyFile.path, "COUNTERSIGN_RULES": Repository.path("Rules/authorization-rules.json"),
-            "COUNTERSIGN_WITNESS_P12": "/nonexistent",
+            "COUNTERSIGN_WITNESS_P12": "/nonexistent", "COUNTERSIGN_FORMS_DIR": Repository.path("Forms"),
         ]
         return (environment, keyFile)
     }

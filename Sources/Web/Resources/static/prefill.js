@@ -1,0 +1,90 @@
+// The customer's pre-fill page: the service checks what is typed (the same check as the submission, so hints and
+// the final answer never disagree), shows amounts in capital numerals, and on submit shows the pick-up code.
+// Values are set as text only, never as HTML.
+"use strict";
+(function () {
+    const T = JSON.parse(document.getElementById("texts").textContent);
+    const zh = document.documentElement.lang.startsWith("zh");
+    const form = document.getElementById("prefill");
+    const formID = form.dataset.form;
+    let timer = null;
+    let latest = 0;
+
+    function values() {
+        const out = {};
+        for (const element of form.elements) {
+            if (element.name && element.value.trim() !== "") out[element.name] = element.value;
+        }
+        return out;
+    }
+
+    async function post(path, body) {
+        const response = await fetch(path, {
+            method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(body),
+        });
+        return { status: response.status, body: await response.json().catch(() => ({})) };
+    }
+
+    function show(problems, words) {
+        const byField = {};
+        for (const problem of problems || []) byField[problem.field] = zh ? problem.message.zh : problem.message.en;
+        for (const line of form.querySelectorAll("p.problem[id^='p-']")) {
+            const field = line.id.slice(2);
+            line.textContent = byField[field] || "";
+            line.closest(".field").classList.toggle("bad", Boolean(byField[field]));
+        }
+        for (const line of form.querySelectorAll("p.words")) {
+            const text = (words || {})[line.id.slice(2)];
+            line.textContent = text ? T["words"] + " " + text : "";
+        }
+    }
+
+    async function check() {
+        const ticket = ++latest;
+        const reply = await post("/api/v1/forms/" + formID + "/check", { values: values() });
+        if (ticket !== latest) return;  // an older answer arriving late must not overwrite a newer one
+        if (reply.status === 200) show(reply.body.problems, reply.body.words);
+        else if (reply.status === 429) document.getElementById("form-problem").textContent = T["limited"];
+    }
+
+    form.addEventListener("input", () => {
+        clearTimeout(timer);
+        timer = setTimeout(check, 250);
+    });
+    form.addEventListener("change", () => { clearTimeout(timer); check(); });
+
+    form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        clearTimeout(timer);
+        latest++;
+        const button = document.getElementById("prefill-submit");
+        const problem = document.getElementById("form-problem");
+        button.disabled = true;
+        problem.textContent = "";
+        try {
+            const reply = await post("/api/v1/prefills", { form: formID, values: values() });
+            if (reply.status === 201) {
+                form.hidden = true;
+                document.getElementById("done").hidden = false;
+                document.getElementById("done-code").textContent = reply.body.code;
+                document.getElementById("done-expires").textContent = new Date(reply.body.expires_at).toLocaleString(zh ? "zh-CN" : "en-GB");
+                const qr = document.getElementById("done-qr");
+                qr.src = "/qr?text=" + encodeURIComponent(reply.body.code);
+                qr.hidden = false;
+                window.scrollTo(0, 0);
+            } else if (reply.status === 400 && reply.body.problems) {
+                show(reply.body.problems, {});
+                problem.textContent = T["fix"];
+                const first = form.querySelector(".field.bad input, .field.bad select");
+                if (first) first.focus();
+            } else {
+                const error = reply.body.error || {};
+                problem.textContent = reply.status === 429 ? T["limited"] : T["error"] + ": " + (error.message || reply.status);
+            }
+        } catch (error) {
+            problem.textContent = T["error"];
+        } finally {
+            button.disabled = false;
+        }
+    });
+})();
