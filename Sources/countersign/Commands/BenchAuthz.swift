@@ -128,12 +128,21 @@ final class BenchStats: Sendable {
     func fail() { failures.add(1, ordering: .relaxed) }
 
     func report(tellers: Int, officers: Int, branches: Int, seconds: Int) -> String {
+        """
+        bench authz: \(tellers) tellers over \(branches) branches, \(officers) centre officers, \(seconds) s measured, \(ProcessInfo.processInfo.activeProcessorCount) cores
+        \(table(unit: "round trips", seconds: seconds))
+        """
+    }
+
+    /// The count, the rate and the latency percentiles of what was recorded in `seconds`.
+    func table(unit: String, seconds: Int) -> String {
         let sorted = samples.withLock { $0 }.sorted()
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        let header = unit.padding(toLength: 12, withPad: " ", startingAt: 0) + "  per s    p50 ms   p99 ms   max ms   failures"
+        let count = String(sorted.count).padding(toLength: 12, withPad: " ", startingAt: 0)
         return """
-            bench authz: \(tellers) tellers over \(branches) branches, \(officers) centre officers, \(seconds) s measured, \(ProcessInfo.processInfo.activeProcessorCount) cores
-            round trips   per s    p50 ms   p99 ms   max ms   failures
-            \(String(sorted.count).padding(toLength: 12, withPad: " ", startingAt: 0))  \(format(Double(sorted.count) / Double(seconds)))  \(format(percentile(0.5)))  \(format(percentile(0.99)))  \(format(sorted.last ?? 0))  \(failures.load(ordering: .relaxed))
+            \(header)
+            \(count)  \(format(Double(sorted.count) / Double(seconds)))  \(format(percentile(0.5)))  \(format(percentile(0.99)))  \(format(sorted.last ?? 0))  \(failures.load(ordering: .relaxed))
             """
     }
 

@@ -102,7 +102,7 @@ import Web
             let swept = try await t.h.call(.post, "/api/v1/prefills/pickup", token: teller, body: #"{"code":"\#(second)"}"#)
             #expect(swept.status == .gone && swept.code == "prefill.expired")
             #expect(try await t.h.auditActions(prefix: "prefill.").filter { $0.hasPrefix("prefill.expired") }.count == 3)
-            try await t.h.auditVerifies(chain: "central")
+            try await t.h.auditVerifies(chain: "prefill-1")
         }
     }
 
