@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why one value was refused: a stable code for programs, a message in both languages for people.
-public struct FieldProblem: Error, Sendable, Equatable, CustomStringConvertible {
+public struct FieldProblem: Error, Sendable, Equatable, Codable, CustomStringConvertible {
     public let field: String
     public let code: String
     public let message: LocalizedText

@@ -29,6 +29,7 @@ public enum CountersignApp {
         VoucherController(desk: vouchers).register(on: router)
         AuthorizationController(services: authorization).register(on: router)
         PrefillController(services: counter).register(on: router)
+        CounterController(services: counter).register(on: router)
         return router
     }
 
@@ -49,6 +50,7 @@ public enum CountersignApp {
                 services.append(AuthorizationTimeoutService(timeouts: authorization.timeouts, logger: logger))
             }
         }
+        if let counter { CounterController.registerScreen(on: pushRouter, services: counter) }
         if let counter, sweepsInBackground {
             services.append(PrefillSweepService(desk: counter.prefills, logger: logger))
         }

@@ -80,7 +80,8 @@ struct Serve: AsyncParsableCommand {
             ?? PrefillDesk.defaultLifetimeSeconds
         return CounterServices(
             catalogue: forms, prefills: PrefillDesk(database: database, catalogue: forms, dataKey: key, lifetimeSeconds: lifetime),
-            publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: max(20, perMinute / 3)))
+            publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: max(20, perMinute / 3)),
+            desk: CounterDesk(database: database, catalogue: forms, dataKey: key))
     }
 
     /// Authorization needs its rule file (a broken one stops the service: it must never run on rules it cannot

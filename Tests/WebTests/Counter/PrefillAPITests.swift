@@ -31,8 +31,11 @@ import Web
         let database = Database(settings: db.app, logger: TestDatabase.logger)
         let time = ManualTime(AuthzHarness.businessMorning())
         let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
-        let desk = PrefillDesk(database: database, catalogue: catalogue, dataKey: DataKey(key: SymmetricKey(size: .bits256)), time: time)
-        let counter = CounterServices(catalogue: catalogue, prefills: desk, publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: burst))
+        let key = DataKey(key: SymmetricKey(size: .bits256))
+        let desk = PrefillDesk(database: database, catalogue: catalogue, dataKey: key, time: time)
+        let counter = CounterServices(
+            catalogue: catalogue, prefills: desk, publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: burst),
+            desk: CounterDesk(database: database, catalogue: catalogue, dataKey: key, time: time))
         let app = CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, counter: counter,
             sweepsInBackground: false)

@@ -1,0 +1,39 @@
+public import Audit
+import NIOCore
+import PostgresNIO
+
+/// Counter sessions and the customer's confirmations (migration 0008).
+public enum CounterStore {
+    public static func openSession(teller: String, branch: String, terminal: String, at: AuditTimestamp, in tx: Transaction) async throws
+        -> Int64
+    {
+        let rows = try await tx.query(
+            """
+            INSERT INTO counter_sessions (teller_id, branch_code, terminal, created_at)
+            VALUES (\(teller), \(branch), \(terminal), us_to_ts(\(at.microsecondsSinceEpoch))) RETURNING id
+            """, context: "counter")
+        for try await id in rows.decode(Int64.self) { return id }
+        throw StorageError(.queryFailed, "the counter session was not stored")
+    }
+
+    public static func closeSession(_ id: Int64, at: AuditTimestamp, in tx: Transaction) async throws {
+        try await tx.query(
+            "UPDATE counter_sessions SET closed_at = us_to_ts(\(at.microsecondsSinceEpoch)) WHERE id = \(id) AND closed_at IS NULL",
+            context: "counter")
+    }
+
+    /// One answer per draft version: a second answer to the same view is refused by the unique key.
+    public static func recordConfirmation(
+        session: Int64, version: Int, decision: String, digest: [UInt8], keyID: String, viewCiphertext: [UInt8], at: AuditTimestamp,
+        in tx: Transaction
+    ) async throws -> Int64 {
+        let rows = try await tx.query(
+            """
+            INSERT INTO counter_confirmations (session_id, draft_version, decision, view_digest, key_id, view_ciphertext, at)
+            VALUES (\(session), \(version), \(decision), \(digest.bytea), \(keyID), \(viewCiphertext.bytea), us_to_ts(\(at.microsecondsSinceEpoch)))
+            RETURNING id
+            """, context: "counter")
+        for try await id in rows.decode(Int64.self) { return id }
+        throw StorageError(.queryFailed, "the confirmation was not stored")
+    }
+}

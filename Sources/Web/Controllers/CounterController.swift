@@ -1,0 +1,110 @@
+import Accounts
+import Foundation
+public import Hummingbird
+import HummingbirdWebSocket
+
+/// The counter over HTTP (tellers: pair with the screen, key the draft, read its state) and the customer screen's
+/// WebSocket, `/api/v1/counter/screen`:
+///   → {"type":"hello","terminal":"T01"}
+///   ← {"type":"pairing","code":"483920","expires_in":300}          shown on the screen for the teller to type
+///   ← {"type":"paired","session":12,"teller":"…"}
+///   ← {"type":"view","session":12,"version":3,"digest":"…","view":{…}}   on every change the teller keys
+///   → {"type":"confirm"|"reject","version":3,"digest":"…"}          the customer's answer to exactly that view
+///   ← {"type":"recorded",…} or {"type":"error","code":"counter.stale_confirmation",…}
+struct CounterController: Sendable {
+    let services: CounterServices?
+
+    var desk: CounterDesk {
+        get throws {
+            guard let services else {
+                throw AppError(
+                    .serviceUnavailable, code: "counter.not_configured", "the counter is not configured on this instance (data key missing)")
+            }
+            return services.desk
+        }
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/api/v1/counter/sessions", use: pair)
+        router.get("/api/v1/counter/sessions/{id}", use: show)
+        router.put("/api/v1/counter/sessions/{id}/draft", use: draft)
+    }
+
+    struct PairBody: Decodable { let code: String }
+
+    struct DraftBody: Decodable {
+        let form: String
+        let values: [String: String]
+    }
+
+    @Sendable func pair(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CounterDesk.DraftState> {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: PairBody.self, context: context)
+        let state = try await desk.pair(code: String(body.code.prefix(12)), user: user, terminal: context.terminal)
+        return EditedResponse(status: .created, response: state)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftState {
+        try desk.state(try Self.session(context), user: try context.requireUser())
+    }
+
+    @Sendable func draft(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftState {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: DraftBody.self, context: context)
+        try PrefillController.bound(body.values)
+        return try desk.updateDraft(try Self.session(context), form: body.form, values: body.values, user: user)
+    }
+
+    static func session(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = Int64(try context.parameters.require("id")) else {
+            throw AppError(.notFound, code: "counter.no_session", "no such counter session")
+        }
+        return id
+    }
+
+    struct ScreenMessage: Decodable {
+        let type: String
+        let terminal: String?
+        let version: Int?
+        let digest: String?
+    }
+
+    /// The customer screen's channel; it needs no login: it can only show what its paired teller keys and answer it.
+    static func registerScreen(on router: Router<PushRequestContext>, services: CounterServices) {
+        router.ws("/api/v1/counter/screen") { inbound, outbound, _ in
+            let (queue, sender) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    defer { sender.finish() }
+                    var messages = inbound.messages(maxSize: 4096).makeAsyncIterator()
+                    guard case .text(let text)? = try await messages.next(),
+                        let hello = try? JSONDecoder().decode(ScreenMessage.self, from: Data(text.utf8)), hello.type == "hello",
+                        let terminal = hello.terminal, terminal.range(of: "^[A-Za-z0-9_.-]{1,64}$", options: .regularExpression) != nil
+                    else {
+                        sender.yield(CounterDesk.error("counter.hello_required", #"send {"type":"hello","terminal":…} first"#))
+                        return
+                    }
+                    let (id, code) = services.desk.connectScreen(terminal: terminal, sender: sender)
+                    defer { services.desk.disconnectScreen(id) }
+                    sender.yield(CounterDesk.message(["type": "pairing", "code": code, "expires_in": CounterDesk.pairingSeconds]))
+                    while let message = try await messages.next() {
+                        guard case .text(let text) = message, let answer = try? JSONDecoder().decode(ScreenMessage.self, from: Data(text.utf8)),
+                            let version = answer.version, let digest = answer.digest
+                        else {
+                            sender.yield(CounterDesk.error("counter.bad_answer", "answer with type, version and digest"))
+                            continue
+                        }
+                        sender.yield(await services.desk.answer(screen: id, decision: answer.type, version: version, digest: digest))
+                    }
+                }
+                group.addTask {
+                    for await message in queue { try await outbound.write(.text(message)) }
+                }
+                try await group.next()
+                try await group.next()
+            }
+        }
+    }
+}
+
+extension CounterDesk.DraftState: ResponseEncodable {}

@@ -1,0 +1,240 @@
+public import Accounts
+public import Audit
+import Counter
+import Crypto
+public import Forms
+import Foundation
+public import Storage
+import Synchronization
+
+/// The counter: a teller's terminal paired with its customer screen, the draft the teller keys (echoed to the
+/// screen as a confirmation view on every change), and the customer's answer to exactly the view on the screen.
+///
+/// Screens and drafts live in this instance's memory (the screen's WebSocket and the teller's calls must reach the
+/// same instance); what must last — the session and every confirmation with its digest — is in the database with
+/// its audit event.
+public final class CounterDesk: Sendable {
+    struct Screen {
+        let terminal: String
+        let sender: AsyncStream<String>.Continuation
+        let code: String
+        let codeExpires: ContinuousClock.Instant
+        var session: Int64?
+    }
+
+    struct Draft {
+        let teller: String
+        let branch: String
+        let terminal: String
+        let screen: Int
+        var version = 0
+        var view: ConfirmationView?
+        var viewJSON = ""
+        var digest = ""
+        var state = "editing"
+    }
+
+    /// What the teller sees after a change or when asking.
+    public struct DraftState: Sendable, Encodable {
+        public let session: Int64
+        public let version: Int
+        public let digest: String
+        /// editing, confirmed, rejected
+        public let state: String
+        public let screenConnected: Bool
+        public let problems: [FieldProblem]
+
+        enum CodingKeys: String, CodingKey {
+            case session, version, digest, state, problems
+            case screenConnected = "screen_connected"
+        }
+    }
+
+    let database: Database
+    let catalogue: FormCatalogue
+    let dataKey: DataKey
+    let time: any TimeSource
+    private let screens = Mutex<[Int: Screen]>([:])
+    private let drafts = Mutex<[Int64: Draft]>([:])
+    private let nextScreen = Atomic<Int>(0)
+    public static let pairingSeconds = 300
+
+    public init(database: Database, catalogue: FormCatalogue, dataKey: DataKey, time: any TimeSource = SystemTime()) {
+        self.database = database
+        self.catalogue = catalogue
+        self.dataKey = dataKey
+        self.time = time
+    }
+
+    // MARK: Screens
+
+    /// A screen came up: it gets a 6-digit pairing code to show, valid for five minutes.
+    public func connectScreen(terminal: String, sender: AsyncStream<String>.Continuation) -> (id: Int, code: String) {
+        let id = nextScreen.add(1, ordering: .relaxed).newValue
+        let code = screens.withLock { all in
+            var code: String
+            repeat { code = String(format: "%06d", Int.random(in: 0..<1_000_000)) } while all.values.contains { $0.code == code }
+            all[id] = Screen(
+                terminal: terminal, sender: sender, code: code, codeExpires: .now + .seconds(Self.pairingSeconds), session: nil)
+            return code
+        }
+        return (id, code)
+    }
+
+    public func disconnectScreen(_ id: Int) {
+        _ = screens.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// The teller at `terminal` types the code their screen shows.
+    public func pair(code: String, user: UserIdentity, terminal: String?) async throws -> DraftState {
+        guard user.role == .teller else { throw AppError(.forbidden, code: "auth.forbidden", "only tellers pair with a customer screen") }
+        guard let terminal else { throw AppError(.badRequest, code: "counter.no_terminal", "sign in with your terminal to pair its screen") }
+        let now = ContinuousClock.now
+        let found = screens.withLock { all in all.first { $0.value.code == code && $0.value.session == nil && $0.value.codeExpires > now } }
+        guard let (screenID, screen) = found else {
+            throw AppError(.notFound, code: "counter.bad_pairing", "no screen is showing that pairing code (it may have expired)")
+        }
+        guard screen.terminal == terminal else {
+            throw AppError(
+                .conflict, code: "counter.wrong_terminal", "that screen belongs to terminal \(screen.terminal), not to your terminal \(terminal)")
+        }
+        let at = time.now()
+        let session = try await database.transaction { tx in
+            let session = try await CounterStore.openSession(teller: user.id, branch: user.branch, terminal: terminal, at: at, in: tx)
+            try await AuditLog.append(
+                AuditEvent(actor: user.id, branch: user.branch, terminal: terminal, action: "counter.paired", subject: "counter:\(session)"), in: tx)
+            return session
+        }
+        let claimed = screens.withLock { all -> Bool in
+            guard all[screenID]?.session == nil else { return false }
+            all[screenID]?.session = session
+            return true
+        }
+        guard claimed else { throw AppError(.conflict, code: "counter.bad_pairing", "that screen was paired by someone else a moment ago") }
+        drafts.withLock { $0[session] = Draft(teller: user.id, branch: user.branch, terminal: terminal, screen: screenID) }
+        screen.sender.yield(Self.message(["type": "paired", "session": Int(session), "teller": user.displayName]))
+        return try state(session, user: user)
+    }
+
+    // MARK: The draft
+
+    /// A change the teller keyed: the values are checked (missing fields are fine while typing), the view is
+    /// rebuilt, and if it differs from what the screen shows, the screen gets it and any earlier confirmation no
+    /// longer counts.
+    public func updateDraft(_ session: Int64, form formID: String, values: [String: String], user: UserIdentity) throws -> DraftState {
+        let form = try catalogue.form(formID)
+        var valid = values
+        var problems: [FieldProblem] = []
+        do {
+            valid = try form.check(values, filledBy: [.customer, .teller], today: VoucherDesk.chinaToday(time.now()))
+        } catch {
+            valid = error.valid
+            problems = error.problems.filter { $0.code != "field.required" }
+        }
+        let view = ConfirmationView(form: form, values: valid)
+        let json = try Self.canonical(view)
+        let digest = SHA256.hash(data: Data(json.utf8)).map { String(format: "%02x", $0) }.joined()
+        let (changed, screen, version) = try drafts.withLock { all -> (Bool, Int, Int) in
+            guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
+            guard draft.digest != digest else { return (false, draft.screen, draft.version) }
+            draft.version += 1
+            draft.view = view
+            draft.viewJSON = json
+            draft.digest = digest
+            draft.state = "editing"
+            all[session] = draft
+            return (true, draft.screen, draft.version)
+        }
+        if changed, let sender = screens.withLock({ $0[screen]?.sender }) {
+            sender.yield(#"{"type":"view","session":\#(session),"version":\#(version),"digest":"\#(digest)","view":\#(json)}"#)
+        }
+        var state = try state(session, user: user)
+        state = DraftState(
+            session: state.session, version: state.version, digest: state.digest, state: state.state, screenConnected: state.screenConnected,
+            problems: problems)
+        return state
+    }
+
+    public func state(_ session: Int64, user: UserIdentity) throws -> DraftState {
+        guard let draft = drafts.withLock({ $0[session] }), draft.teller == user.id else { throw Self.noSession(session) }
+        let connected = screens.withLock { $0[draft.screen]?.session == session }
+        return DraftState(
+            session: session, version: draft.version, digest: draft.digest, state: draft.state, screenConnected: connected, problems: [])
+    }
+
+    // MARK: The customer's answer
+
+    /// The screen answers for the view it shows, naming its version and digest; an answer to anything but the
+    /// current view is refused (`counter.stale_confirmation`) and the screen is sent the current one again.
+    public func answer(screen screenID: Int, decision: String, version: Int, digest: String) async -> String {
+        guard ["confirm", "reject"].contains(decision) else { return Self.error("counter.bad_answer", "answer confirm or reject") }
+        guard let session = screens.withLock({ $0[screenID]?.session }), let draft = drafts.withLock({ $0[session] }) else {
+            return Self.error("counter.not_paired", "this screen is not paired with a teller")
+        }
+        guard draft.version == version, draft.digest == digest, draft.version > 0 else {
+            if draft.version > 0 {
+                screens.withLock { $0[screenID]?.sender }?.yield(
+                    #"{"type":"view","session":\#(session),"version":\#(draft.version),"digest":"\#(draft.digest)","view":\#(draft.viewJSON)}"#)
+            }
+            return Self.error("counter.stale_confirmation", "the teller changed the transaction; please check it again")
+        }
+        guard draft.state == "editing" else { return Self.error("counter.already_answered", "this view was already answered") }
+        let at = time.now()
+        do {
+            let box = try dataKey.seal(Array(draft.viewJSON.utf8), context: "counter:\(session):\(version)")
+            try await database.transaction { tx in
+                _ = try await CounterStore.recordConfirmation(
+                    session: session, version: version, decision: decision, digest: Array(Self.bytes(hex: digest)), keyID: dataKey.id,
+                    viewCiphertext: box, at: at, in: tx)
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: "customer", branch: draft.branch, terminal: draft.terminal,
+                        action: decision == "confirm" ? "counter.confirmed" : "counter.rejected", subject: "counter:\(session)",
+                        payload: [
+                            "teller": .string(draft.teller), "form": .string(draft.view?.form ?? ""), "draft_version": .integer(Int64(version)),
+                            "view_sha256": .string(digest),
+                        ]),
+                    in: tx)
+            }
+        } catch {
+            return Self.error("counter.not_recorded", "the answer could not be recorded; please try again")
+        }
+        let recorded = drafts.withLock { all -> Bool in
+            guard all[session]?.version == version, all[session]?.digest == digest else { return false }
+            all[session]?.state = decision == "confirm" ? "confirmed" : "rejected"
+            return true
+        }
+        // The teller changed the draft while the answer was being written: the record stands (it is what the
+        // customer saw), but it no longer covers the draft.
+        guard recorded else { return Self.error("counter.stale_confirmation", "the teller changed the transaction; please check it again") }
+        return Self.message(["type": "recorded", "decision": decision, "version": version, "digest": digest])
+    }
+
+    // MARK: Helpers
+
+    static func noSession(_ session: Int64) -> AppError {
+        AppError(.notFound, code: "counter.no_session", "no counter session \(session) of yours on this instance")
+    }
+
+    static func canonical(_ view: ConfirmationView) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(view), as: UTF8.self)
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
+            out.append(UInt8(hex[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        return out
+    }
+
+    static func message(_ fields: [String: any Sendable]) -> String {
+        (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    static func error(_ code: String, _ text: String) -> String { message(["type": "error", "code": code, "message": text]) }
+}

@@ -1,0 +1,109 @@
+import Crypto
+import Forms
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PostgresNIO
+import Storage
+import TestSupport
+import Testing
+import Web
+
+/// The teller's terminal and its customer screen: pairing (wrong code, wrong terminal, wrong role refused), the
+/// screen showing every change live with masks and capital numerals, the customer's answer recorded with the
+/// digest of exactly the view shown, stale answers refused, and a change after confirmation needing a new one.
+@Suite struct CounterSessionTests {
+    static func run(_ body: @Sendable (TestAPI, TestDatabase, Int) async throws -> Void) async throws {
+        let db = try await TestDatabase.fresh()
+        try await AuthzHarness.seed(db, extraOfficers: 0)
+        let database = Database(settings: db.app, logger: TestDatabase.logger)
+        let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
+        let key = DataKey(key: SymmetricKey(size: .bits256))
+        let counter = CounterServices(
+            catalogue: catalogue, prefills: PrefillDesk(database: database, catalogue: catalogue, dataKey: key),
+            publicLimiter: ClientRateLimiter(perMinute: 6000, burst: 1000), desk: CounterDesk(database: database, catalogue: catalogue, dataKey: key))
+        let app = CountersignApp.buildApplication(
+            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, counter: counter,
+            sweepsInBackground: false)
+        try await app.test(.live) { client in try await body(TestAPI(client: client, db: db), db, client.port!) }
+    }
+
+    static func draft(_ values: [String: String]) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: ["form": "cash-withdrawal", "values": values]), as: UTF8.self)
+    }
+
+    @Test func theScreenShowsEveryChangeAndTheConfirmationCoversExactlyWhatItShowed() async throws {
+        try await Self.run { api, db, port in
+            let screen = ScreenClient(port: port, terminal: "T01")
+            defer { screen.close() }
+            let code = try #require(try await screen.next("pairing")["code"] as? String)
+            #expect(code.count == 6 && code.allSatisfy(\.isNumber))
+
+            let elsewhere = try await api.login("teller1", terminal: "T02")
+            let wrong = try await api.call(.post, "/api/v1/counter/sessions", token: elsewhere, body: #"{"code":"\#(code)"}"#)
+            #expect(wrong.status == .conflict && wrong.code == "counter.wrong_terminal")
+            let officer = try await api.login("officer1", terminal: "T01")
+            #expect(try await api.call(.post, "/api/v1/counter/sessions", token: officer, body: #"{"code":"\#(code)"}"#).code == "auth.forbidden")
+            let teller = try await api.login("teller1", terminal: "T01")
+            let badCode = code == "000000" ? "000001" : "000000"
+            #expect(
+                try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(badCode)"}"#).code == "counter.bad_pairing")
+            let paired = try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#)
+            #expect(paired.status == .created, "\(paired.code)")
+            let session = try #require(paired.json["session"] as? Int)
+            #expect(try await screen.next("paired")["session"] as? Int == session)
+
+            var values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "50000"]
+            let first = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(values))
+            #expect(first.json["version"] as? Int == 1 && first.json["state"] as? String == "editing")
+            let shown = try await screen.view(version: 1)
+            let view = try #require(shown["view"] as? [String: any Sendable])
+            let lines = try #require(view["lines"] as? [[String: any Sendable]])
+            let byField = Dictionary(uniqueKeysWithValues: lines.map { ($0["field"] as! String, $0) })
+            #expect(byField["id_number"]?["value"] as? String == "110105********002X")
+            #expect(byField["account_number"]?["value"] as? String == "***************3445")
+            #expect(byField["account_name"]?["value"] as? String == "张*")
+            #expect(byField["amount"]?["value"] as? String == "CNY 50,000.00" && byField["amount"]?["words"] as? String == "人民币伍万元整")
+            let digest1 = try #require(shown["digest"] as? String)
+            #expect(digest1 == first.json["digest"] as? String)
+
+            // The teller adds the fee before the customer answers: the answer to the old view is stale.
+            values["fee"] = "0"
+            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(values))
+            let second = try await screen.view(version: 2)
+            screen.answer("confirm", version: 1, digest: digest1)
+            #expect(try await screen.next("error")["code"] as? String == "counter.stale_confirmation")
+            let digest2 = try #require(second["digest"] as? String)
+            screen.answer("confirm", version: 2, digest: digest2)
+            #expect(try await screen.next("recorded")["digest"] as? String == digest2)
+            #expect(try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller).json["state"] as? String == "confirmed")
+
+            // A change after the confirmation takes it back to editing until the customer confirms again.
+            values["amount"] = "60000"
+            let changed = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(values))
+            #expect(changed.json["state"] as? String == "editing" && changed.json["version"] as? Int == 3)
+            let third = try await screen.view(version: 3)
+            let digest3 = try #require(third["digest"] as? String)
+            screen.answer("confirm", version: 3, digest: digest3)
+            #expect(try await screen.next("recorded", after: 1)["digest"] as? String == digest3)
+            // Unchanged values do not make a new version (nothing new to confirm).
+            let same = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(values))
+            #expect(same.json["version"] as? Int == 3 && same.json["state"] as? String == "confirmed")
+
+            let recorded = try await db.with(db.owner) { database in
+                try await database.read { tx in
+                    try await tx.query("SELECT draft_version, encode(view_digest, 'hex'), view_ciphertext FROM counter_confirmations ORDER BY id")
+                        .collect().map { try $0.decode((Int, String, ByteBuffer).self) }
+                }
+            }
+            #expect(recorded.map(\.0) == [2, 3] && recorded.map(\.1) == [digest2, digest3])
+            #expect(!recorded.contains { Array($0.2.readableBytesView).contains(subsequence: Array("50,000.00".utf8)) })
+            // The digest is SHA-256 of the view JSON the screen was sent, byte for byte.
+            let sentView = try #require(screen.rawView(version: 3))
+            #expect(SHA256.hash(data: Data(sentView.utf8)).map { String(format: "%02x", $0) }.joined() == digest3)
+            let actions = try await api.auditActions(prefix: "counter.")
+            #expect(actions == ["counter.paired", "counter.confirmed", "counter.confirmed"])
+            try await api.auditVerifies(chain: "BR001")
+        }
+    }
+}
