@@ -42,6 +42,20 @@ import Testing
         #expect(missing.isEmpty, "missing texts: \(missing.sorted())")
     }
 
+    @Test func everyKeyTheCounterPagesUseExistsInBothLanguages() throws {
+        var used = Set<String>()
+        for script in ["teller.js", "screen.js"] {
+            let source = try String(contentsOfFile: Repository.path("Sources/Web/Resources/static/\(script)"), encoding: .utf8)
+            used.formUnion(source.matches(of: try Regex(#"T\["([a-z_.]+)"\]"#)).compactMap { $0.output[1].substring.map(String.init) })
+        }
+        used.formUnion(try Self.keys(in: "Sources/Web/Pages/CounterPages.swift"))
+        // Built at run time from the session state.
+        used.formUnion(["state.editing", "state.confirmed", "state.rejected", "state.no_screen"])
+        #expect(used.count > 25)
+        let missing = used.filter { PageText.counter.entries[$0] == nil }
+        #expect(missing.isEmpty, "missing texts: \(missing.sorted())")
+    }
+
     @Test func everyTransactionCodeModeAndStateHasALabel() throws {
         let rules = try RuleSet.load(Repository.root.appendingPathComponent("Rules/authorization-rules.json"))
         let states = ["pending", "claimed", "approved", "rejected", "returned", "expired", "committed"]

@@ -1,5 +1,6 @@
 import Counter
 import Forms
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -13,6 +14,21 @@ struct PageController: Sendable {
         router.get("/f/{id}", use: prefillForm)
         router.get("/f/{id}/poster", use: poster)
         router.get("/qr", use: qr)
+        router.get("/teller", use: tellerConsole)
+        router.get("/screen/{terminal}", use: customerScreen)
+    }
+
+    @Sendable func tellerConsole(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.page(CounterPages.teller(Language(request)))
+    }
+
+    /// The screen beside terminal `terminal`; only that terminal's teller can pair with it.
+    @Sendable func customerScreen(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let terminal = try context.parameters.require("terminal")
+        guard terminal.range(of: "^[A-Za-z0-9_.-]{1,64}$", options: .regularExpression) != nil else {
+            throw AppError(.notFound, code: "counter.bad_terminal", "terminal names are 1–64 letters, digits, '.', '-', '_'")
+        }
+        return Self.page(CounterPages.screen(terminal: terminal, Language(request)))
     }
 
     /// The catalogue comes with the counter services; without them the customer pages are not offered.

@@ -53,6 +53,8 @@ struct SystemController: Sendable {
         "site.css": "text/css; charset=utf-8",
         "officer.js": "text/javascript; charset=utf-8",
         "prefill.js": "text/javascript; charset=utf-8",
+        "teller.js": "text/javascript; charset=utf-8",
+        "screen.js": "text/javascript; charset=utf-8",
     ]
 
     @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {

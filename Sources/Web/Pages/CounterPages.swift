@@ -1,0 +1,68 @@
+/// The teller console (`/teller`) and the customer screen (`/screen/{terminal}`): static pages in one language;
+/// `teller.js` and `screen.js` do the rest through the API and the screen's WebSocket.
+enum CounterPages {
+    static func teller(_ language: Language) -> String {
+        let text = PageText.counter
+        func t(_ key: String) -> String { HTMLPage.escape(text[key, in: language]) }
+        return HTMLPage.layout(
+            title: text["teller.title", in: language], language: language, path: "/teller", wide: true,
+            body: """
+                <section id="signin" class="card signin" hidden>
+                <h1>\(t("teller.signin"))</h1>
+                <form id="signin-form" autocomplete="off">
+                <label>\(t("signin.user")) <input name="user" id="signin-user" required maxlength="64"></label>
+                <label>\(t("signin.password")) <input name="password" id="signin-password" type="password" required maxlength="256"></label>
+                <label>\(t("signin.terminal")) <input name="terminal" id="signin-terminal" required maxlength="64" pattern="[A-Za-z0-9._-]+"></label>
+                <button type="submit" id="signin-submit" class="primary">\(t("signin.submit"))</button>
+                </form>
+                </section>
+                <section id="console" hidden>
+                <div class="toolbar"><h1>\(t("teller.title"))</h1><span id="whoami" class="who"></span>
+                <button type="button" id="signout">\(t("signout"))</button></div>
+                <div class="console-grid">
+                <section class="card" id="setup-panel">
+                <h2>\(t("pair.heading"))</h2>
+                <form id="pair-form" class="inline"><label>\(t("pair.code")) <input id="pair-code" inputmode="numeric" maxlength="6"></label>
+                <button type="submit" id="pair-submit">\(t("pair.submit"))</button></form>
+                <p id="pair-state" class="detail"></p>
+                <h2>\(t("pickup.heading"))</h2>
+                <form id="pickup-form" class="inline"><label>\(t("pickup.code")) <input id="pickup-code" maxlength="12" autocapitalize="characters"></label>
+                <button type="submit" id="pickup-submit">\(t("pickup.submit"))</button></form>
+                </section>
+                <section class="card" id="draft-panel">
+                <h2>\(t("draft.heading")) <span id="draft-state" class="link down" data-state="none"></span></h2>
+                <p id="draft-none" class="detail">\(t("draft.none"))</p>
+                <form id="draft" class="prefill" hidden autocomplete="off"></form>
+                </section>
+                </div>
+                </section>
+                <div id="alert" class="alert" role="alert" hidden></div>
+                <script type="application/json" id="texts">\(text.json(in: language))</script>
+                <script src="/static/teller.js"></script>
+                """)
+    }
+
+    static func screen(terminal: String, _ language: Language) -> String {
+        let text = PageText.counter
+        func t(_ key: String) -> String { HTMLPage.escape(text[key, in: language]) }
+        return HTMLPage.layout(
+            title: text["screen.title", in: language], language: language, path: "/screen/\(terminal)",
+            body: """
+                <section id="screen" class="screen" data-terminal="\(HTMLPage.escape(terminal))">
+                <div id="pairing" hidden><p>\(t("screen.pairing"))</p><p id="pairing-code" class="code"></p></div>
+                <p id="waiting" hidden>\(t("screen.waiting"))</p>
+                <div id="review" hidden>
+                <h1 id="review-title"></h1>
+                <p>\(t("screen.check"))</p>
+                <dl id="review-lines" class="fields"></dl>
+                <div class="decision"><button type="button" id="confirm" class="primary">\(t("screen.confirm"))</button>
+                <button type="button" id="reject" class="danger">\(t("screen.reject"))</button></div>
+                </div>
+                <p id="screen-status" class="outcome" hidden aria-live="polite"></p>
+                <p id="screen-offline" class="detail" hidden>\(t("screen.offline"))</p>
+                </section>
+                <script type="application/json" id="texts">\(text.json(in: language))</script>
+                <script src="/static/screen.js"></script>
+                """)
+    }
+}

@@ -1,0 +1,129 @@
+"""The counter in a real headless Chromium: the customer screen and the teller console side by side (two tabs).
+
+The screen of terminal T01 shows a pairing code; the teller signs in at T01 and pairs; a customer's pre-fill
+(made over the API) is picked up by its code; the screen shows it masked with the amount in capital numerals; the
+teller's edit appears on the screen; the customer confirms and the teller sees it; a later edit needs a new
+confirmation. Prints one JSON line; exits non-zero with the reason on the first failed check.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def fail(message):
+    print("FAILED: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+
+
+def post(base, path, body):
+    request = urllib.request.Request(base + path, method="POST", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--artifacts", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1100,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    wait = WebDriverWait(driver, 10)
+
+    def shot(name):
+        driver.save_screenshot(os.path.join(args.artifacts, name + ".png"))
+
+    try:
+        driver.get(args.base + "/screen/T01")
+        screen_tab = driver.current_window_handle
+        code = wait.until(EC.visibility_of_element_located((By.ID, "pairing-code"))).text
+        check(len(code) == 6 and code.isdigit(), f"a 6-digit pairing code: {code!r}")
+        shot("counter-1-screen-pairing")
+
+        prefill = post(args.base, "/api/v1/prefills", {"form": "cash-withdrawal", "values": {
+            "account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X",
+            "mobile": "13800138000", "amount": "50000", "purpose": "living"}})
+
+        driver.switch_to.new_window("tab")
+        teller_tab = driver.current_window_handle
+        driver.get(args.base + "/teller")
+        wait.until(EC.visibility_of_element_located((By.ID, "signin-form")))
+        driver.find_element(By.ID, "signin-user").send_keys("teller1")
+        driver.find_element(By.ID, "signin-password").send_keys(args.password)
+        driver.find_element(By.ID, "signin-terminal").send_keys("T01")
+        driver.find_element(By.ID, "signin-submit").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "console")))
+        driver.find_element(By.ID, "pair-code").send_keys(code)
+        driver.find_element(By.ID, "pair-submit").click()
+        wait.until(lambda d: d.find_element(By.ID, "pair-state").text != "")
+        driver.find_element(By.ID, "pickup-code").send_keys(prefill["code"].lower())
+        driver.find_element(By.ID, "pickup-submit").click()
+        amount = wait.until(EC.visibility_of_element_located((By.ID, "d-amount")))
+        check(amount.get_attribute("value") == "50000.00", f"the pre-fill arrives filled in: {amount.get_attribute('value')!r}")
+        check(driver.find_element(By.ID, "d-id_number").get_attribute("value") == "11010519491231002X", "the teller sees the full ID")
+        wait.until(lambda d: d.find_element(By.ID, "draft-state").get_attribute("data-state") == "editing")
+        shot("counter-2-teller-picked-up")
+
+        driver.switch_to.window(screen_tab)
+        shown = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, 'dd[data-field="amount"]')))
+        check("CNY 50,000.00" in shown.text and "人民币伍万元整" in shown.text, f"amount in figures and words: {shown.text!r}")
+        check(driver.find_element(By.CSS_SELECTOR, 'dd[data-field="id_number"]').text == "110105********002X", "the ID is masked on the screen")
+        shot("counter-3-screen-review")
+
+        # The teller types; the screen follows without a reload.
+        driver.switch_to.window(teller_tab)
+        amount = driver.find_element(By.ID, "d-amount")
+        amount.clear()
+        amount.send_keys("60000")
+        driver.switch_to.window(screen_tab)
+        typed = time.monotonic()
+        wait.until(lambda d: "CNY 60,000.00" in d.find_element(By.CSS_SELECTOR, 'dd[data-field="amount"]').text)
+        echo_seconds = time.monotonic() - typed
+        check("人民币陆万元整" in driver.find_element(By.CSS_SELECTOR, 'dd[data-field="amount"]').text, "the words follow the figures")
+
+        driver.find_element(By.ID, "confirm").click()
+        wait.until(lambda d: "已确认" in d.find_element(By.ID, "screen-status").text)
+        shot("counter-4-screen-confirmed")
+        driver.switch_to.window(teller_tab)
+        wait.until(lambda d: d.find_element(By.ID, "draft-state").get_attribute("data-state") == "confirmed")
+        shot("counter-5-teller-confirmed")
+
+        # A change after the confirmation: back to waiting, and the screen asks again.
+        driver.find_element(By.ID, "d-fee").send_keys("5")
+        wait.until(lambda d: d.find_element(By.ID, "draft-state").get_attribute("data-state") == "editing")
+        driver.switch_to.window(screen_tab)
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, 'dd[data-field="fee"]').text.startswith("CNY 5.00"))
+        check(driver.find_element(By.ID, "confirm").is_enabled(), "the screen asks again")
+        shot("counter-6-screen-asks-again")
+
+        print(json.dumps({"echo_seconds": round(echo_seconds, 3)}))
+    except Exception as error:
+        shot("counter-fail")
+        fail(f"{type(error).__name__}: {error}")
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+import Foundation
+import PostgresNIO
+import Storage
+import TestSupport
+import Testing
+
+/// The teller console and the customer screen in a real headless Chromium, two tabs of one browser
+/// (Tests/Browser/counter.py): pairing, a pre-fill picked up, the screen following the teller's typing, the
+/// customer's confirmation reaching the teller, and a later change asking again. Then the database must hold
+/// exactly one confirmation with its audit event. Screenshots: test-artifacts/counter/.
+@Suite struct CounterBrowserTests {
+    @Test func theScreenFollowsTheTellerAndTheCustomersConfirmationReachesTheTeller() async throws {
+        let db = try await TestDatabase.fresh()
+        try await AuthzHarness.seed(db, extraOfficers: 0)
+        let (environment, keyFile) = try AuthzHarness.serviceEnvironment()
+        defer { try? FileManager.default.removeItem(at: keyFile) }
+        let service = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
+        defer { service.stop() }
+
+        let run = try await ChildProcess.run(
+            "/usr/bin/python3",
+            [
+                Repository.path("Tests/Browser/counter.py"), "--base", "http://127.0.0.1:\(service.port)", "--password", WebHarness.password,
+                "--artifacts", Repository.artifacts("counter"),
+            ], timeout: .seconds(120))
+        try #require(run.status == 0, "browser check failed:\n\(run.errors)\(run.output)")
+
+        let (confirmations, actions) = try await db.with(db.owner) { database in
+            try await database.read { tx in
+                (
+                    try await tx.query("SELECT decision, draft_version FROM counter_confirmations").collect().map {
+                        try $0.decode((String, Int).self)
+                    },
+                    try await tx.query("SELECT action FROM audit_events WHERE action LIKE 'counter.%' OR action LIKE 'prefill.%' ORDER BY at, seq")
+                        .collect().map { try $0.decode(String.self) }
+                )
+            }
+        }
+        #expect(confirmations.count == 1 && confirmations.first?.0 == "confirm")
+        #expect(actions == ["prefill.created", "counter.paired", "prefill.used", "counter.confirmed"], "\(actions)")
+    }
+}
