@@ -134,6 +134,16 @@ final class BenchStats: Sendable {
         """
     }
 
+    /// The count and the latency percentiles, without a rate (for one-at-a-time measurements).
+    func latencyTable(unit: String) -> String {
+        let sorted = samples.withLock { $0 }.sorted()
+        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        return """
+            \(unit.padding(toLength: 12, withPad: " ", startingAt: 0))  p50 ms   p99 ms   max ms   failures
+            \(String(sorted.count).padding(toLength: 12, withPad: " ", startingAt: 0))\(format(percentile(0.5)))  \(format(percentile(0.99)))  \(format(sorted.last ?? 0))  \(failures.load(ordering: .relaxed))
+            """
+    }
+
     /// The count, the rate and the latency percentiles of what was recorded in `seconds`.
     func table(unit: String, seconds: Int) -> String {
         let sorted = samples.withLock { $0 }.sorted()

@@ -1,5 +1,9 @@
+import Accounts
 import ArgumentParser
 import Foundation
+import HummingbirdWSClient
+import Logging
+import Storage
 
 /// `countersign bench counter`: customers submitting pre-filled forms through the public HTTP API of a running
 /// service, each client on its own keep-alive connection with one request in flight. Every submission is a real
@@ -8,10 +12,12 @@ struct BenchCounter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "counter", abstract: "Pre-fill submissions/s and latency against a running service (start it with a high public rate limit).")
 
+    @OptionGroup var options: GlobalOptions
     @Option(help: "The running service.") var host = "127.0.0.1"
     @Option(help: "The running service's port.") var port = 8080
     @Option(help: "Concurrent clients (connections), each with one submission in flight.") var clients = 32
     @Option(help: "Seconds to measure, after a 2-second warm-up.") var seconds = 10
+    @Option(help: "Draft changes to echo to a paired customer screen, one at a time (0: skip).") var echoes = 2000
 
     static let submission =
         #"{"form":"cash-withdrawal","values":{"account_name":"张三","account_number":"6222020200112233445","id_number":"11010519491231002X","mobile":"13800138000","amount":"50000.00","purpose":"living"}}"#
@@ -50,5 +56,77 @@ struct BenchCounter: AsyncParsableCommand {
             bench counter: pre-fill submissions, \(clients) clients, \(seconds) s measured, \(ProcessInfo.processInfo.activeProcessorCount) cores
             \(stats.table(unit: "submissions", seconds: seconds))
             """)
+        if echoes > 0 { try await echo() }
+    }
+
+    /// Echo latency: a teller (created for the run, audited, through the directory) pairs with a screen opened
+    /// by the bench, then changes the amount `echoes` times; each change is timed from sending the draft to the
+    /// screen's WebSocket receiving that version's view.
+    func echo() async throws {
+        let password = SessionToken.generate().value
+        let cast = try await BenchCast.create(
+            settings: try options.ownerDatabase(), tellers: 1, officers: 0, branches: 1, password: password, logger: try options.makeLogger())
+        let (views, screen) = BenchScreen.open(host: host, port: port, terminal: "BENCH")
+        defer { screen.cancel() }
+        var arrivals = views.makeAsyncIterator()
+        guard case .pairing(let code)? = await arrivals.next() else { throw BenchError("the screen got no pairing code") }
+        let stats = BenchStats()
+        try await BenchHTTP.with(host: host, port: port) { http in
+            try await http.login(cast.tellers[0], password: password)
+            let (paired, body) = try await http.call(.POST, "/api/v1/counter/sessions", body: #"{"code":"\#(code)"}"#)
+            guard paired == 201, let session = (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["session"] as? Int
+            else { throw BenchError("pairing failed: \(paired) \(String(buffer: body))") }
+            for i in 1...echoes {
+                let draft =
+                    #"{"form":"cash-withdrawal","values":{"account_name":"张三","account_number":"6222020200112233445","id_number":"11010519491231002X","amount":"\#(1000 + i).00"}}"#
+                let sent = ContinuousClock.now
+                let (status, _) = try await http.call(.PUT, "/api/v1/counter/sessions/\(session)/draft", body: draft)
+                guard status == 200 else { throw BenchError("draft \(i): \(status)") }
+                while let arrival = await arrivals.next() {
+                    guard case .view(let version, let at) = arrival else { continue }
+                    if version == i {
+                        let elapsed = at - sent
+                        stats.record(milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                        break
+                    }
+                }
+            }
+        }
+        print(
+            """
+            bench counter: echo from a teller's draft change to the customer screen's WebSocket, \(echoes) changes one at a time
+            \(stats.latencyTable(unit: "echoes"))
+            """)
+    }
+}
+
+/// A customer screen for the bench: its pairing code, then each view's version and arrival time.
+enum BenchScreen {
+    enum Arrival: Sendable {
+        case pairing(String)
+        case view(version: Int, at: ContinuousClock.Instant)
+    }
+
+    static func open(host: String, port: Int, terminal: String) -> (AsyncStream<Arrival>, Task<Void, any Error>) {
+        let (stream, continuation) = AsyncStream<Arrival>.makeStream()
+        let task = Task {
+            defer { continuation.finish() }
+            var logger = Logger(label: "bench")
+            logger.logLevel = .error
+            _ = try await WebSocketClient.connect(url: "ws://\(host):\(port)/api/v1/counter/screen", logger: logger) { inbound, outbound, _ in
+                try await outbound.write(.text(#"{"type":"hello","terminal":"\#(terminal)"}"#))
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    let at = ContinuousClock.now
+                    guard case .text(let text) = message, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                    else { continue }
+                    switch object["type"] as? String {
+                    case "pairing": if let code = object["code"] as? String { continuation.yield(.pairing(code)) }
+                    case "view": if let version = object["version"] as? Int { continuation.yield(.view(version: version, at: at)) }
+                    default: break
+                    }
+                }
+            }
+        }
+        return (stream, task)
     }
 }
