@@ -2,8 +2,8 @@
 
 The screen of terminal T01 shows a pairing code; the teller signs in at T01 and pairs; a customer's pre-fill
 (made over the API) is picked up by its code; the screen shows it masked with the amount in capital numerals; the
-teller's edit appears on the screen; the customer confirms and the teller sees it; a later edit needs a new
-confirmation. Prints one JSON line; exits non-zero with the reason on the first failed check.
+teller's edit appears on the screen; the customer confirms and the teller sees it; the customer signs on the pad
+(an empty pad is refused); a later edit needs a new confirmation. Prints one JSON line; exits non-zero with the reason on the first failed check.
 """
 
 import argparse
@@ -15,6 +15,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -104,10 +105,28 @@ def main():
 
         driver.find_element(By.ID, "confirm").click()
         wait.until(lambda d: "已确认" in d.find_element(By.ID, "screen-status").text)
+        pad = wait.until(EC.visibility_of_element_located((By.ID, "pad")))
         shot("counter-4-screen-confirmed")
         driver.switch_to.window(teller_tab)
         wait.until(lambda d: d.find_element(By.ID, "draft-state").get_attribute("data-state") == "confirmed")
         shot("counter-5-teller-confirmed")
+
+        # The signature: nothing drawn is refused; then synthetic pointer input draws a zigzag.
+        driver.switch_to.window(screen_tab)
+        driver.find_element(By.ID, "pad-done").click()
+        wait.until(lambda d: "完整签写" in d.find_element(By.ID, "screen-status").text)
+        box = pad.rect
+        actions = ActionChains(driver)
+        actions.move_to_element_with_offset(pad, -int(box["width"] * 0.4), 0).click_and_hold()
+        for i in range(1, 24):
+            actions.move_by_offset(int(box["width"] * 0.035), (-1) ** i * int(box["height"] * 0.3))
+        actions.release().perform()
+        shot("counter-6-screen-signature")
+        driver.find_element(By.ID, "pad-done").click()
+        wait.until(lambda d: "签名已记录" in d.find_element(By.ID, "screen-status").text)
+        driver.switch_to.window(teller_tab)
+        wait.until(lambda d: d.find_element(By.ID, "draft-state").get_attribute("data-state") == "signed")
+        shot("counter-7-teller-signed")
 
         # A change after the confirmation: back to waiting, and the screen asks again.
         driver.find_element(By.ID, "d-fee").send_keys("5")
@@ -115,7 +134,8 @@ def main():
         driver.switch_to.window(screen_tab)
         wait.until(lambda d: d.find_element(By.CSS_SELECTOR, 'dd[data-field="fee"]').text.startswith("CNY 5.00"))
         check(driver.find_element(By.ID, "confirm").is_enabled(), "the screen asks again")
-        shot("counter-6-screen-asks-again")
+        check(not driver.find_element(By.ID, "pad").is_displayed(), "the old signature pad is gone with the old view")
+        shot("counter-8-screen-asks-again")
 
         print(json.dumps({"echo_seconds": round(echo_seconds, 3)}))
     except Exception as error:

@@ -37,3 +37,17 @@ public enum CounterStore {
         throw StorageError(.queryFailed, "the confirmation was not stored")
     }
 }
+
+extension CounterStore {
+    public static func recordSignature(
+        session: Int64, version: Int, viewDigest: [UInt8], strokesSHA256: [UInt8], points: Int, keyID: String, ciphertext: [UInt8],
+        at: AuditTimestamp, in tx: Transaction
+    ) async throws {
+        try await tx.query(
+            """
+            INSERT INTO counter_signatures (session_id, draft_version, view_digest, strokes_sha256, points, key_id, strokes_ciphertext, at)
+            VALUES (\(session), \(version), \(viewDigest.bytea), \(strokesSHA256.bytea), \(points), \(keyID), \(ciphertext.bytea),
+                    us_to_ts(\(at.microsecondsSinceEpoch)))
+            """, context: "counter")
+    }
+}

@@ -1,4 +1,5 @@
 import Accounts
+import Counter
 import Foundation
 public import Hummingbird
 import HummingbirdWebSocket
@@ -11,6 +12,8 @@ import HummingbirdWebSocket
 ///   ← {"type":"view","session":12,"version":3,"digest":"…","view":{…}}   on every change the teller keys
 ///   → {"type":"confirm"|"reject","version":3,"digest":"…"}          the customer's answer to exactly that view
 ///   ← {"type":"recorded",…} or {"type":"error","code":"counter.stale_confirmation",…}
+///   → {"type":"signature","version":3,"digest":"…","strokes":[[{"x","y","t","pressure"},…],…]}   after confirming
+///   ← {"type":"signed","version":3} or {"type":"error","code":"counter.too_little_ink",…}
 struct CounterController: Sendable {
     let services: CounterServices?
 
@@ -67,6 +70,14 @@ struct CounterController: Sendable {
         let terminal: String?
         let version: Int?
         let digest: String?
+        let strokes: [[StrokeJSON]]?
+    }
+
+    struct StrokeJSON: Decodable {
+        let x: Double
+        let y: Double
+        let t: Double
+        let pressure: Double
     }
 
     /// The customer screen's channel; it needs no login: it can only show what its paired teller keys and answer it.
@@ -76,7 +87,8 @@ struct CounterController: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     defer { sender.finish() }
-                    var messages = inbound.messages(maxSize: 4096).makeAsyncIterator()
+                    // A signature of 5,000 points fits; nothing a screen sends is larger.
+                    var messages = inbound.messages(maxSize: 512 * 1024).makeAsyncIterator()
                     guard case .text(let text)? = try await messages.next(),
                         let hello = try? JSONDecoder().decode(ScreenMessage.self, from: Data(text.utf8)), hello.type == "hello",
                         let terminal = hello.terminal, terminal.range(of: "^[A-Za-z0-9_.-]{1,64}$", options: .regularExpression) != nil
@@ -94,7 +106,14 @@ struct CounterController: Sendable {
                             sender.yield(CounterDesk.error("counter.bad_answer", "answer with type, version and digest"))
                             continue
                         }
-                        sender.yield(await services.desk.answer(screen: id, decision: answer.type, version: version, digest: digest))
+                        if answer.type == "signature" {
+                            let strokes = (answer.strokes ?? []).map {
+                                $0.map { SignatureInk.Point(x: $0.x, y: $0.y, t: $0.t, pressure: $0.pressure) }
+                            }
+                            sender.yield(await services.desk.sign(screen: id, version: version, digest: digest, strokes: strokes))
+                        } else {
+                            sender.yield(await services.desk.answer(screen: id, decision: answer.type, version: version, digest: digest))
+                        }
                     }
                 }
                 group.addTask {

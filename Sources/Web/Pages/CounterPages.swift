@@ -58,6 +58,12 @@ enum CounterPages {
                 <div class="decision"><button type="button" id="confirm" class="primary">\(t("screen.confirm"))</button>
                 <button type="button" id="reject" class="danger">\(t("screen.reject"))</button></div>
                 </div>
+                <div id="signing" hidden>
+                <p>\(t("screen.sign"))</p>
+                <canvas id="pad" class="pad" width="600" height="220"></canvas>
+                <div class="decision"><button type="button" id="pad-clear">\(t("screen.clear"))</button>
+                <button type="button" id="pad-done" class="primary">\(t("screen.done"))</button></div>
+                </div>
                 <p id="screen-status" class="outcome" hidden aria-live="polite"></p>
                 <p id="screen-offline" class="detail" hidden>\(t("screen.offline"))</p>
                 </section>

@@ -21,6 +21,7 @@ extension PageText {
         "state.editing": ("待客户确认", "Waiting for the customer to confirm"),
         "state.confirmed": ("客户已确认", "Confirmed by the customer"),
         "state.rejected": ("客户已拒绝", "Rejected by the customer"),
+        "state.signed": ("客户已确认并签名", "Confirmed and signed by the customer"),
         "state.no_screen": ("客户屏未连接", "Customer screen not connected"),
         "required": ("必填", "required"),
         "choose": ("请选择", "Choose"),
@@ -35,5 +36,10 @@ extension PageText {
         "screen.rejected": ("已告知柜员，请与柜员核对", "The teller has been told; please check with them"),
         "screen.stale": ("柜员刚修改了信息，请重新核对", "The teller just changed something; please check again"),
         "screen.offline": ("连接中断，正在重连…", "Connection lost, reconnecting…"),
+        "screen.sign": ("请在框内签名", "Please sign in the box"),
+        "screen.clear": ("重写", "Clear"),
+        "screen.done": ("签名完成", "Done"),
+        "screen.signed": ("签名已记录，谢谢", "Signature recorded, thank you"),
+        "screen.more_ink": ("请完整签写您的姓名", "Please sign with your full signature"),
     ])
 }

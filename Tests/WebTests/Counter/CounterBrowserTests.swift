@@ -6,7 +6,8 @@ import Testing
 
 /// The teller console and the customer screen in a real headless Chromium, two tabs of one browser
 /// (Tests/Browser/counter.py): pairing, a pre-fill picked up, the screen following the teller's typing, the
-/// customer's confirmation reaching the teller, and a later change asking again. Then the database must hold
+/// customer's confirmation reaching the teller, the signature drawn with synthetic pointer input, and a later change
+/// asking again. Then the database must hold
 /// exactly one confirmation with its audit event. Screenshots: test-artifacts/counter/.
 @Suite struct CounterBrowserTests {
     @Test func theScreenFollowsTheTellerAndTheCustomersConfirmationReachesTheTeller() async throws {
@@ -37,6 +38,6 @@ import Testing
             }
         }
         #expect(confirmations.count == 1 && confirmations.first?.0 == "confirm")
-        #expect(actions == ["prefill.created", "counter.paired", "prefill.used", "counter.confirmed"], "\(actions)")
+        #expect(actions == ["prefill.created", "counter.paired", "prefill.used", "counter.confirmed", "counter.signature_captured"], "\(actions)")
     }
 }

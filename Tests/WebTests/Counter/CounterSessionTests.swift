@@ -106,4 +106,58 @@ import Web
             try await api.auditVerifies(chain: "BR001")
         }
     }
+
+    static func strokes(_ points: [(Double, Double)]) -> String {
+        let list = points.enumerated().map { (i: Int, p: (Double, Double)) -> String in
+            #"{"x":\#(p.0),"y":\#(p.1),"t":\#(i * 12),"pressure":0.5}"#
+        }
+        return "[[" + list.joined(separator: ",") + "]]"
+    }
+
+    @Test func theCustomerSignsOnlyWhatTheyConfirmedAndOnlyWithEnoughInk() async throws {
+        try await Self.run { api, db, port in
+            let screen = ScreenClient(port: port, terminal: "T07")
+            defer { screen.close() }
+            let code = try #require(try await screen.next("pairing")["code"] as? String)
+            let teller = try await api.login("teller1", terminal: "T07")
+            let session = try #require(
+                try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
+            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(["amount": "800"]))
+            let view = try await screen.view(version: 1)
+            let digest = try #require(view["digest"] as? String)
+            let zigzag = Self.strokes(
+                (0..<40).map { (i: Int) -> (Double, Double) in
+                    let y: Double = i % 2 == 0 ? 0.3 : 0.7
+                    return (0.1 + Double(i) * 0.02, y)
+                })
+            func sign(_ strokes: String) { screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(strokes)}"#) }
+
+            sign(zigzag)  // not confirmed yet
+            #expect(try await screen.next("error")["code"] as? String == "counter.not_confirmed")
+            screen.answer("confirm", version: 1, digest: digest)
+            _ = try await screen.next("recorded")
+            sign("[]")
+            #expect(try await screen.next("error", after: 1)["code"] as? String == "counter.too_little_ink")
+            sign(Self.strokes([(0.5, 0.5)]))
+            #expect(try await screen.next("error", after: 2)["code"] as? String == "counter.too_little_ink")
+            sign(Self.strokes([(0.5, 0.5), (1.7, 0.5)]))
+            #expect(try await screen.next("error", after: 3)["code"] as? String == "counter.bad_strokes")
+            sign(zigzag)
+            #expect(try await screen.next("signed")["version"] as? Int == 1)
+            #expect(try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller).json["state"] as? String == "signed")
+            sign(zigzag)  // once only
+            #expect(try await screen.next("error", after: 4)["code"] as? String == "counter.not_confirmed")
+
+            let rows = try await db.with(db.owner) { database in
+                try await database.read { tx in
+                    try await tx.query("SELECT points, encode(view_digest, 'hex'), strokes_ciphertext FROM counter_signatures").collect().map {
+                        try $0.decode((Int, String, ByteBuffer).self)
+                    }
+                }
+            }
+            #expect(rows.count == 1 && rows.first?.0 == 40 && rows.first?.1 == digest)
+            #expect(!Array(rows.first!.2.readableBytesView).contains(subsequence: Array("0.10000 0.30000".utf8)))
+            #expect(try await api.auditActions(prefix: "counter.") == ["counter.paired", "counter.confirmed", "counter.signature_captured"])
+        }
+    }
 }

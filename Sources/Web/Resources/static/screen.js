@@ -40,10 +40,67 @@
             list.append(dt, dd);
         }
         for (const id of ["confirm", "reject"]) $(id).disabled = false;
+        $("signing").hidden = true;
         document.body.dataset.version = String(message.version);
         only("review");
         status("");
     }
+
+    // MARK: the signature pad: pointer events as strokes of {x, y, t, pressure}, x and y as fractions of the pad.
+
+    const pad = $("pad");
+    let strokes = [];
+    let started = null;
+    let drawing = false;
+
+    function startSigning() {
+        strokes = [];
+        started = null;
+        pad.getContext("2d").clearRect(0, 0, pad.width, pad.height);
+        $("pad-done").disabled = false;
+        $("signing").hidden = false;
+    }
+
+    function point(event) {
+        const box = pad.getBoundingClientRect();
+        if (started === null) started = event.timeStamp;
+        const clamp = (v) => Math.min(1, Math.max(0, v));
+        return {
+            x: clamp((event.clientX - box.left) / box.width), y: clamp((event.clientY - box.top) / box.height),
+            t: Math.max(0, event.timeStamp - started), pressure: clamp(event.pressure || 0.5),
+        };
+    }
+
+    function ink(from, to) {
+        const context = pad.getContext("2d");
+        context.lineWidth = 1 + 3 * to.pressure;
+        context.lineCap = "round";
+        context.beginPath();
+        context.moveTo(from.x * pad.width, from.y * pad.height);
+        context.lineTo(to.x * pad.width, to.y * pad.height);
+        context.stroke();
+    }
+
+    pad.addEventListener("pointerdown", (event) => {
+        event.preventDefault();
+        pad.setPointerCapture(event.pointerId);
+        drawing = true;
+        strokes.push([point(event)]);
+    });
+    pad.addEventListener("pointermove", (event) => {
+        if (!drawing) return;
+        const stroke = strokes[strokes.length - 1];
+        const next = point(event);
+        ink(stroke[stroke.length - 1], next);
+        stroke.push(next);
+    });
+    for (const name of ["pointerup", "pointercancel"]) pad.addEventListener(name, () => { drawing = false; });
+    $("pad-clear").addEventListener("click", startSigning);
+    $("pad-done").addEventListener("click", () => {
+        if (!shown || !socket) return;
+        $("pad-done").disabled = true;
+        socket.send(JSON.stringify({ type: "signature", version: shown.version, digest: shown.digest, strokes }));
+    });
 
     function answer(decision) {
         if (!shown || !socket) return;
@@ -67,8 +124,15 @@
             } else if (message.type === "recorded") {
                 document.body.dataset.answered = message.decision + ":" + message.version;
                 status(message.decision === "confirm" ? T["screen.confirmed"] : T["screen.rejected"]);
+                if (message.decision === "confirm") startSigning();
+            } else if (message.type === "signed") {
+                document.body.dataset.signed = String(message.version);
+                $("signing").hidden = true;
+                status(T["screen.signed"]);
             } else if (message.type === "error") {
-                status(message.code === "counter.stale_confirmation" ? T["screen.stale"] : message.message);
+                const texts = { "counter.stale_confirmation": "screen.stale", "counter.too_little_ink": "screen.more_ink" };
+                status(texts[message.code] ? T[texts[message.code]] : message.message);
+                $("pad-done").disabled = false;
             }
         };
         ws.onclose = () => {

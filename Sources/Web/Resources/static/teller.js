@@ -166,7 +166,7 @@
         badge.textContent = T[key];
         badge.dataset.state = state.screen_connected ? state.state : "no_screen";
         badge.dataset.version = String(state.version);
-        badge.className = "link " + (state.state === "confirmed" && state.screen_connected ? "live" : "down");
+        badge.className = "link " + ((state.state === "confirmed" || state.state === "signed") && state.screen_connected ? "live" : "down");
     }
 
     // MARK: start

@@ -1,6 +1,6 @@
 public import Accounts
 public import Audit
-import Counter
+public import Counter
 import Crypto
 public import Forms
 import Foundation
@@ -39,7 +39,7 @@ public final class CounterDesk: Sendable {
         public let session: Int64
         public let version: Int
         public let digest: String
-        /// editing, confirmed, rejected
+        /// editing, confirmed, rejected, signed
         public let state: String
         public let screenConnected: Bool
         public let problems: [FieldProblem]
@@ -208,6 +208,65 @@ public final class CounterDesk: Sendable {
         // customer saw), but it no longer covers the draft.
         guard recorded else { return Self.error("counter.stale_confirmation", "the teller changed the transaction; please check it again") }
         return Self.message(["type": "recorded", "decision": decision, "version": version, "digest": digest])
+    }
+
+    // MARK: The signature
+
+    /// The customer's handwriting for the view they confirmed (its version and digest): checked for ink, kept
+    /// encrypted with its digest, audited; the teller sees the draft as signed. Nothing else can be signed.
+    public func sign(screen screenID: Int, version: Int, digest: String, strokes: [[SignatureInk.Point]]) async -> String {
+        guard let session = screens.withLock({ $0[screenID]?.session }), let draft = drafts.withLock({ $0[session] }) else {
+            return Self.error("counter.not_paired", "this screen is not paired with a teller")
+        }
+        guard draft.version == version, draft.digest == digest, draft.state == "confirmed" else {
+            return Self.error("counter.not_confirmed", "only the transaction you confirmed, as it stands, can be signed")
+        }
+        do {
+            try SignatureInk.check(strokes)
+        } catch {
+            switch error {
+            case .tooLittleInk: return Self.error("counter.too_little_ink", "please sign with your full signature")
+            case .malformed(let reason): return Self.error("counter.bad_strokes", reason)
+            }
+        }
+        let canonical = Self.canonical(strokes)
+        let strokesDigest = Array(SHA256.hash(data: canonical))
+        let points = strokes.reduce(0) { $0 + $1.count }
+        let at = time.now()
+        do {
+            let box = try dataKey.seal(canonical, context: "counter:\(session):\(version):strokes")
+            try await database.transaction { tx in
+                try await CounterStore.recordSignature(
+                    session: session, version: version, viewDigest: Self.bytes(hex: digest), strokesSHA256: strokesDigest, points: points,
+                    keyID: dataKey.id, ciphertext: box, at: at, in: tx)
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: "customer", branch: draft.branch, terminal: draft.terminal, action: "counter.signature_captured",
+                        subject: "counter:\(session)",
+                        payload: [
+                            "draft_version": .integer(Int64(version)), "view_sha256": .string(digest), "points": .integer(Int64(points)),
+                            "strokes": .integer(Int64(strokes.count)),
+                            "strokes_sha256": .string(strokesDigest.map { String(format: "%02x", $0) }.joined()),
+                        ]),
+                    in: tx)
+            }
+        } catch {
+            return Self.error("counter.not_recorded", "the signature could not be recorded; please sign again")
+        }
+        drafts.withLock { all in
+            if all[session]?.version == version { all[session]?.state = "signed" }
+        }
+        return Self.message(["type": "signed", "version": version])
+    }
+
+    /// The strokes as stored and digested: one line per point, "x y t pressure" with fixed decimals, strokes
+    /// separated by empty lines — stable across languages and JSON encoders.
+    static func canonical(_ strokes: [[SignatureInk.Point]]) -> [UInt8] {
+        func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+        let text = strokes.map { stroke in
+            stroke.map { "\(fixed($0.x, 5)) \(fixed($0.y, 5)) \(fixed($0.t, 1)) \(fixed($0.pressure, 3))" }.joined(separator: "\n")
+        }.joined(separator: "\n\n")
+        return Array(text.utf8)
     }
 
     // MARK: Helpers
