@@ -42,6 +42,7 @@ def main():
     parser.add_argument("--base", required=True)
     parser.add_argument("--password", required=True)
     parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--receipt", action="store_true", help="finish with a sealed voucher instead of changing the draft again")
     args = parser.parse_args()
     os.makedirs(args.artifacts, exist_ok=True)
 
@@ -128,6 +129,25 @@ def main():
         wait.until(lambda d: d.find_element(By.ID, "draft-state").get_attribute("data-state") == "signed")
         shot("counter-7-teller-signed")
 
+        # The voucher: sealed, and the receipt link with its QR code appears on the customer screen.
+        receipt_path = None
+        if args.receipt:
+            driver.find_element(By.ID, "finish-submit").click()
+            wait.until(EC.visibility_of_element_located((By.ID, "finish-result")))
+            driver.switch_to.window(screen_tab)
+            link = wait.until(EC.visibility_of_element_located((By.ID, "receipt-link")))
+            qr = driver.find_element(By.ID, "receipt-qr")
+            wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr))
+            shot("counter-8-screen-receipt")
+            receipt_path = link.get_attribute("href").replace(args.base, "")
+            with urllib.request.urlopen(args.base + receipt_path, timeout=10) as response:
+                pdf = response.read()
+            check(pdf.startswith(b"%PDF"), "the receipt is a PDF")
+            with open(os.path.join(args.artifacts, "receipt.pdf"), "wb") as handle:
+                handle.write(pdf)
+            print(json.dumps({"echo_seconds": round(echo_seconds, 3), "receipt": receipt_path}))
+            return
+
         # A change after the confirmation: back to waiting, and the screen asks again.
         driver.find_element(By.ID, "d-fee").send_keys("5")
         wait.until(lambda d: d.find_element(By.ID, "draft-state").get_attribute("data-state") == "editing")
@@ -135,7 +155,7 @@ def main():
         wait.until(lambda d: d.find_element(By.CSS_SELECTOR, 'dd[data-field="fee"]').text.startswith("CNY 5.00"))
         check(driver.find_element(By.ID, "confirm").is_enabled(), "the screen asks again")
         check(not driver.find_element(By.ID, "pad").is_displayed(), "the old signature pad is gone with the old view")
-        shot("counter-8-screen-asks-again")
+        shot("counter-9-screen-asks-again")
 
         print(json.dumps({"echo_seconds": round(echo_seconds, 3)}))
     except Exception as error:

@@ -1,6 +1,7 @@
 import Accounts
 import Counter
 import Foundation
+import HTTPTypes
 public import Hummingbird
 import HummingbirdWebSocket
 
@@ -31,6 +32,40 @@ struct CounterController: Sendable {
         router.post("/api/v1/counter/sessions", use: pair)
         router.get("/api/v1/counter/sessions/{id}", use: show)
         router.put("/api/v1/counter/sessions/{id}/draft", use: draft)
+        router.post("/api/v1/counter/sessions/{id}/voucher", use: finish)
+        router.get("/r/{token}", use: receipt)
+    }
+
+    struct FinishBody: Decodable { let seal: String }
+
+    var receipts: ReceiptDesk {
+        get throws {
+            guard let receipts = services?.receipts else {
+                throw AppError(.serviceUnavailable, code: "voucher.not_configured", "vouchers are not configured on this instance (keys missing)")
+            }
+            return receipts
+        }
+    }
+
+    /// The confirmed and signed draft becomes a sealed voucher; the screen gets the customer's receipt link.
+    @Sendable func finish(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ReceiptDesk.Issued> {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: FinishBody.self, context: context)
+        let issued = try await receipts.finish(
+            session: try Self.session(context), sealID: String(body.seal.prefix(64)), user: user, terminal: context.terminal)
+        return EditedResponse(status: .created, response: issued)
+    }
+
+    /// The customer's sealed voucher, by the unguessable link on their screen.
+    @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (voucher, pdf) = try await receipts.download(token: try context.parameters.require("token"))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(voucher).pdf\"", .cacheControl: "no-store",
+                HTTPField.Name("Referrer-Policy")!: "no-referrer",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
     }
 
     struct PairBody: Decodable { let code: String }
@@ -127,3 +162,5 @@ struct CounterController: Sendable {
 }
 
 extension CounterDesk.DraftState: ResponseEncodable {}
+
+extension ReceiptDesk.Issued: ResponseEncodable {}

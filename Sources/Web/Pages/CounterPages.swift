@@ -33,6 +33,9 @@ enum CounterPages {
                 <h2>\(t("draft.heading")) <span id="draft-state" class="link down" data-state="none"></span></h2>
                 <p id="draft-none" class="detail">\(t("draft.none"))</p>
                 <form id="draft" class="prefill" hidden autocomplete="off"></form>
+                <form id="finish-form" class="inline" hidden><label>\(t("finish.seal")) <input id="finish-seal" maxlength="64"></label>
+                <button type="submit" id="finish-submit" class="primary">\(t("finish.submit"))</button></form>
+                <p id="finish-result" class="outcome" hidden></p>
                 </section>
                 </div>
                 </section>
@@ -64,6 +67,8 @@ enum CounterPages {
                 <div class="decision"><button type="button" id="pad-clear">\(t("screen.clear"))</button>
                 <button type="button" id="pad-done" class="primary">\(t("screen.done"))</button></div>
                 </div>
+                <div id="receipt" hidden><h2>\(t("screen.receipt"))</h2><img id="receipt-qr" class="qr" alt="QR">
+                <p>\(t("screen.receipt_link")) <a id="receipt-link" href="#"></a></p></div>
                 <p id="screen-status" class="outcome" hidden aria-live="polite"></p>
                 <p id="screen-offline" class="detail" hidden>\(t("screen.offline"))</p>
                 </section>

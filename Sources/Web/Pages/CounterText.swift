@@ -24,6 +24,9 @@ extension PageText {
         "state.signed": ("客户已确认并签名", "Confirmed and signed by the customer"),
         "state.no_screen": ("客户屏未连接", "Customer screen not connected"),
         "required": ("必填", "required"),
+        "finish.seal": ("用印", "Seal"),
+        "finish.submit": ("生成凭证并用印", "Make the voucher and seal it"),
+        "finish.done": ("凭证已用印，回单已发送至客户屏", "Voucher sealed; the receipt is on the customer screen"),
         "choose": ("请选择", "Choose"),
         "error": ("操作失败", "That did not work"),
         "screen.title": ("客户确认屏", "Customer screen"),
@@ -40,6 +43,8 @@ extension PageText {
         "screen.clear": ("重写", "Clear"),
         "screen.done": ("签名完成", "Done"),
         "screen.signed": ("签名已记录，谢谢", "Signature recorded, thank you"),
+        "screen.receipt": ("您的电子回单", "Your e-receipt"),
+        "screen.receipt_link": ("扫码或点击下载：", "Scan or tap to download:"),
         "screen.more_ink": ("请完整签写您的姓名", "Please sign with your full signature"),
     ])
 }

@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         let database = Database(settings: settings, logger: logger)
         let vouchers = Self.voucherDesk(database: database, forms: forms, environment: environment, logger: logger)
         let authorization = try Self.authorization(database: database, environment: environment, logger: logger)
-        let counter = try Self.counter(database: database, forms: forms, environment: environment, logger: logger)
+        let counter = try Self.counter(database: database, forms: forms, vouchers: vouchers, environment: environment, logger: logger)
         let app = CountersignApp.buildApplication(
             database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization, counter: counter)
         try await app.runService()
@@ -66,7 +66,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Pre-fill needs the data key (customer data is stored encrypted); without it the counter flow is off.
-    static func counter(database: Database, forms: FormCatalogue, environment: [String: String], logger: Logger) throws -> CounterServices? {
+    static func counter(
+        database: Database, forms: FormCatalogue, vouchers: VoucherDesk?, environment: [String: String], logger: Logger
+    ) throws -> CounterServices? {
         let key: DataKey
         do {
             key = try DataKey.load(path: environment["COUNTERSIGN_DATA_KEY"] ?? "Certs/data-encryption.key")
@@ -78,10 +80,11 @@ struct Serve: AsyncParsableCommand {
         let lifetime =
             try environment["COUNTERSIGN_PREFILL_MINUTES"].map { try integer($0, "COUNTERSIGN_PREFILL_MINUTES") * 60 }
             ?? PrefillDesk.defaultLifetimeSeconds
+        let desk = CounterDesk(database: database, catalogue: forms, dataKey: key)
         return CounterServices(
             catalogue: forms, prefills: PrefillDesk(database: database, catalogue: forms, dataKey: key, lifetimeSeconds: lifetime),
-            publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: max(20, perMinute / 3)),
-            desk: CounterDesk(database: database, catalogue: forms, dataKey: key))
+            publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: max(20, perMinute / 3)), desk: desk,
+            receipts: vouchers.map { ReceiptDesk(database: database, counter: desk, vouchers: $0) })
     }
 
     /// Authorization needs its rule file (a broken one stops the service: it must never run on rules it cannot

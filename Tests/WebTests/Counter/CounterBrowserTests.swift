@@ -3,6 +3,7 @@ import PostgresNIO
 import Storage
 import TestSupport
 import Testing
+import Vouchers
 
 /// The teller console and the customer screen in a real headless Chromium, two tabs of one browser
 /// (Tests/Browser/counter.py): pairing, a pre-fill picked up, the screen following the teller's typing, the
@@ -39,5 +40,48 @@ import Testing
         }
         #expect(confirmations.count == 1 && confirmations.first?.0 == "confirm")
         #expect(actions == ["prefill.created", "counter.paired", "prefill.used", "counter.confirmed", "counter.signature_captured"], "\(actions)")
+    }
+
+    /// The whole counter to the end in the browser: after the signature the teller makes the voucher; the receipt
+    /// link and its QR code appear on the screen; the downloaded PDF validates in pyHanko.
+    @Test func theCustomerLeavesWithASealedReceiptThatValidatesInPyHanko() async throws {
+        let db = try await TestDatabase.fresh()
+        try await AuthzHarness.seed(db, extraOfficers: 0)
+        let registry = try SealRegistryTests.registry()
+        try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
+        var (environment, keyFile) = try AuthzHarness.serviceEnvironment()
+        defer { try? FileManager.default.removeItem(at: keyFile) }
+        environment["COUNTERSIGN_WITNESS_P12"] = SealRegistryTests.pki.appendingPathComponent("witness.p12").path
+        environment["COUNTERSIGN_P12_PASSWORD"] = DevelopmentPKI.password
+        let service = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
+        defer { service.stop() }
+
+        let artifacts = Repository.artifacts("counter-receipt")
+        let run = try await ChildProcess.run(
+            "/usr/bin/python3",
+            [
+                Repository.path("Tests/Browser/counter.py"), "--base", "http://127.0.0.1:\(service.port)", "--password", WebHarness.password,
+                "--artifacts", artifacts, "--receipt",
+            ], timeout: .seconds(120))
+        try #require(run.status == 0, "browser check failed:\n\(run.errors)\(run.output)")
+
+        let oracle = try await ChildProcess.run(
+            "/usr/bin/env",
+            [
+                "python3", Repository.path("Tests/oracles/pyhanko_validate.py"), artifacts + "/receipt.pdf",
+                SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,
+            ])
+        let verdicts = oracle.output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: any Sendable]
+        }
+        #expect(verdicts.count == 2, "\(oracle.output)\(oracle.errors)")
+        #expect(verdicts.allSatisfy { $0["valid"] as? Bool == true && $0["intact"] as? Bool == true && $0["trusted"] as? Bool == true })
+        let actions = try await db.with(db.owner) { database in
+            try await database.read { tx in
+                try await tx.query("SELECT action FROM audit_events WHERE action LIKE 'receipt.%' OR action LIKE 'voucher.%' ORDER BY at, seq")
+                    .collect().map { try $0.decode(String.self) }
+            }
+        }
+        #expect(actions == ["voucher.rendered", "voucher.customer_signed", "receipt.issued", "receipt.downloaded"], "\(actions)")
     }
 }

@@ -129,6 +129,15 @@
                 document.body.dataset.signed = String(message.version);
                 $("signing").hidden = true;
                 status(T["screen.signed"]);
+            } else if (message.type === "receipt") {
+                const link = location.origin + message.path;
+                const anchor = $("receipt-link");
+                anchor.href = message.path;
+                anchor.textContent = message.voucher;
+                $("receipt-qr").src = "/qr?text=" + encodeURIComponent(link);
+                $("receipt").hidden = false;
+                only("none");
+                status("");
             } else if (message.type === "error") {
                 const texts = { "counter.stale_confirmation": "screen.stale", "counter.too_little_ink": "screen.more_ink" };
                 status(texts[message.code] ? T[texts[message.code]] : message.message);

@@ -160,7 +160,25 @@
         try { showState(await api("GET", "/api/v1/counter/sessions/" + counter)); } catch (error) { /* shown on the next change */ }
     }
 
+    async function finish(event) {
+        event.preventDefault();
+        $("finish-submit").disabled = true;
+        try {
+            const issued = await api("POST", "/api/v1/counter/sessions/" + counter + "/voucher", { seal: $("finish-seal").value.trim() });
+            $("finish-result").textContent = T["finish.done"] + " · " + issued.voucher;
+            $("finish-result").hidden = false;
+            $("finish-form").hidden = true;
+        } catch (error) {
+            showError(error);
+            $("finish-submit").disabled = false;
+        }
+    }
+
     function showState(state) {
+        const signed = state.state === "signed";
+        $("finish-form").hidden = !signed;
+        // The demo registry names each branch's business seal <branch>-BUSINESS; the teller may name another.
+        if (signed && !$("finish-seal").value) $("finish-seal").value = session.user.branch + "-BUSINESS";
         const badge = $("draft-state");
         const key = !state.screen_connected ? "state.no_screen" : "state." + state.state;
         badge.textContent = T[key];
@@ -175,6 +193,7 @@
     $("signout").addEventListener("click", signOut);
     $("pair-form").addEventListener("submit", pair);
     $("pickup-form").addEventListener("submit", pickUp);
+    $("finish-form").addEventListener("submit", finish);
     $("draft").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(send, 120); });
     $("draft").addEventListener("change", () => { clearTimeout(timer); send(); });
     const saved = sessionStorage.getItem(STORE);

@@ -32,6 +32,9 @@ public final class CounterDesk: Sendable {
         var viewJSON = ""
         var digest = ""
         var state = "editing"
+        var formID = ""
+        var values: [String: String] = [:]
+        var strokes: [[SignatureInk.Point]] = []
     }
 
     /// What the teller sees after a change or when asking.
@@ -39,7 +42,7 @@ public final class CounterDesk: Sendable {
         public let session: Int64
         public let version: Int
         public let digest: String
-        /// editing, confirmed, rejected, signed
+        /// editing, confirmed, rejected, signed, finished
         public let state: String
         public let screenConnected: Bool
         public let problems: [FieldProblem]
@@ -138,6 +141,8 @@ public final class CounterDesk: Sendable {
             guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
             guard draft.digest != digest else { return (false, draft.screen, draft.version) }
             draft.version += 1
+            draft.formID = form.id
+            draft.values = valid
             draft.view = view
             draft.viewJSON = json
             draft.digest = digest
@@ -254,7 +259,10 @@ public final class CounterDesk: Sendable {
             return Self.error("counter.not_recorded", "the signature could not be recorded; please sign again")
         }
         drafts.withLock { all in
-            if all[session]?.version == version { all[session]?.state = "signed" }
+            if all[session]?.version == version {
+                all[session]?.state = "signed"
+                all[session]?.strokes = strokes
+            }
         }
         return Self.message(["type": "signed", "version": version])
     }
@@ -267,6 +275,35 @@ public final class CounterDesk: Sendable {
             stroke.map { "\(fixed($0.x, 5)) \(fixed($0.y, 5)) \(fixed($0.t, 1)) \(fixed($0.pressure, 3))" }.joined(separator: "\n")
         }.joined(separator: "\n\n")
         return Array(text.utf8)
+    }
+
+    // MARK: After the signature
+
+    /// What the voucher is made of: the form, the values the customer confirmed and the strokes they signed with.
+    /// Only a signed draft, and only once: the session is then finished.
+    func takeSigned(_ session: Int64, user: UserIdentity) throws -> (formID: String, values: [String: String], strokes: [[SignatureInk.Point]]) {
+        try drafts.withLock { all in
+            guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
+            guard draft.state == "signed" else {
+                throw AppError(.conflict, code: "counter.not_signed", "the customer has not confirmed and signed this transaction (\(draft.state))")
+            }
+            draft.state = "finished"
+            all[session] = draft
+            return (draft.formID, draft.values, draft.strokes)
+        }
+    }
+
+    /// Gives the signed draft back when making the voucher failed, so the teller can try again.
+    func restoreSigned(_ session: Int64) {
+        drafts.withLock { all in
+            if all[session]?.state == "finished" { all[session]?.state = "signed" }
+        }
+    }
+
+    /// Tells the screen where the customer's receipt is.
+    func sendReceipt(_ session: Int64, path: String, voucher: String) {
+        guard let screen = drafts.withLock({ $0[session]?.screen }), let sender = screens.withLock({ $0[screen]?.sender }) else { return }
+        sender.yield(Self.message(["type": "receipt", "path": path, "voucher": voucher]))
     }
 
     // MARK: Helpers

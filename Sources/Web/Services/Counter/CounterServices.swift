@@ -7,11 +7,14 @@ public struct CounterServices: Sendable {
     public let prefills: PrefillDesk
     public let publicLimiter: ClientRateLimiter
     public let desk: CounterDesk
+    /// Vouchers and receipts need the signing keys; without them the counter runs up to the signature.
+    public let receipts: ReceiptDesk?
 
-    public init(catalogue: FormCatalogue, prefills: PrefillDesk, publicLimiter: ClientRateLimiter, desk: CounterDesk) {
+    public init(catalogue: FormCatalogue, prefills: PrefillDesk, publicLimiter: ClientRateLimiter, desk: CounterDesk, receipts: ReceiptDesk? = nil) {
         self.catalogue = catalogue
         self.prefills = prefills
         self.publicLimiter = publicLimiter
         self.desk = desk
+        self.receipts = receipts
     }
 }

@@ -1,0 +1,106 @@
+public import Accounts
+public import Audit
+import Counter
+import Crypto
+import Foundation
+public import Storage
+import Vouchers
+
+/// The end of the counter: the confirmed and signed draft becomes a voucher (rendered from the values the customer
+/// confirmed, signed with their strokes, sealed with the branch's seal), and the customer gets a link to it.
+public struct ReceiptDesk: Sendable {
+    let database: Database
+    let counter: CounterDesk
+    let vouchers: VoucherDesk
+    let time: any TimeSource
+    public static let lifetimeSeconds = 30 * 86_400
+    /// The pad's size in the voucher's stroke units: the screen sends fractions of its pad.
+    static let pad = (width: 600.0, height: 220.0)
+
+    public init(database: Database, counter: CounterDesk, vouchers: VoucherDesk, time: any TimeSource = SystemTime()) {
+        self.database = database
+        self.counter = counter
+        self.vouchers = vouchers
+        self.time = time
+    }
+
+    public struct Issued: Sendable, Encodable {
+        public let voucher: String
+        public let receipt: String
+        public let expiresAt: String
+        enum CodingKeys: String, CodingKey {
+            case voucher, receipt
+            case expiresAt = "expires_at"
+        }
+    }
+
+    public func finish(session: Int64, sealID: String, user: UserIdentity, terminal: String?) async throws -> Issued {
+        let signed = try counter.takeSigned(session, user: user)
+        do {
+            let rendered = try await vouchers.create(formID: signed.formID, values: signed.values, user: user, terminal: terminal)
+            let strokes = signed.strokes.map { stroke in
+                stroke.map { StrokePoint(x: $0.x * Self.pad.width, y: $0.y * Self.pad.height, t: $0.t, pressure: $0.pressure) }
+            }
+            _ = try await vouchers.addCustomerSignature(rendered.id, strokes: strokes, user: user, terminal: terminal)
+            let sealed = try await vouchers.seal(rendered.id, sealID: sealID, user: user, terminal: terminal)
+            let token = Self.token()
+            let now = time.now()
+            try await database.transaction { tx in
+                let id = try await ReceiptStore.insert(
+                    tokenSHA256: Array(SHA256.hash(data: Array(token.utf8))), voucher: sealed.id, session: session, at: now,
+                    lifetimeSeconds: Self.lifetimeSeconds, in: tx)
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: user.id, branch: user.branch, terminal: terminal, action: "receipt.issued", subject: "receipt:\(id)",
+                        payload: ["voucher": .string(sealed.id), "counter_session": .integer(session)]),
+                    in: tx)
+            }
+            let path = "/r/\(token)"
+            counter.sendReceipt(session, path: path, voucher: sealed.id)
+            let expires = AuditTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(Self.lifetimeSeconds) * 1_000_000)
+            return Issued(voucher: sealed.id, receipt: path, expiresAt: expires.description)
+        } catch {
+            counter.restoreSigned(session)
+            throw error
+        }
+    }
+
+    /// The customer's download: the sealed PDF, while the link is valid.
+    public func download(token: String) async throws -> (voucher: String, pdf: [UInt8]) {
+        guard token.utf8.count == 43, token.utf8.allSatisfy({ $0.isBase64URL }) else {
+            throw AppError(.notFound, code: "receipt.not_found", "no receipt at this link")
+        }
+        let now = time.now()
+        let found = try await database.transaction { tx in
+            let found = try await ReceiptStore.download(tokenSHA256: Array(SHA256.hash(data: Array(token.utf8))), at: now, in: tx)
+            if case .valid(let id, let voucher) = found {
+                try await AuditLog.append(
+                    AuditEvent(actor: "customer", action: "receipt.downloaded", subject: "receipt:\(id)", payload: ["voucher": .string(voucher)]),
+                    in: tx)
+            }
+            return found
+        }
+        switch found {
+        case .valid(_, let voucher):
+            guard let record = try await database.read({ try await VoucherStore.find(voucher, in: $0) }), record.state == "sealed" else {
+                throw AppError(.notFound, code: "receipt.not_found", "no receipt at this link")
+            }
+            return (voucher, record.pdf)
+        case .expired: throw AppError(.gone, code: "receipt.expired", "this receipt link has expired; ask the branch for a copy")
+        case .unknown: throw AppError(.notFound, code: "receipt.not_found", "no receipt at this link")
+        }
+    }
+
+    /// 32 random bytes, base64url without padding (43 characters).
+    static func token() -> String {
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+extension UInt8 {
+    fileprivate var isBase64URL: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self) || self == 0x2D || self == 0x5F
+    }
+}

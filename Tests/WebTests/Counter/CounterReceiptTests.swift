@@ -1,0 +1,92 @@
+import Crypto
+import Forms
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PostgresNIO
+import Storage
+import TestSupport
+import Testing
+import Vouchers
+import Web
+
+/// The end of the counter: the confirmed and signed draft becomes a voucher with the customer's signature and the
+/// branch's seal, the screen gets the receipt link, and the downloaded PDF validates in pyHanko.
+@Suite struct CounterReceiptTests {
+    static func run(_ body: @Sendable (TestAPI, TestDatabase, Int) async throws -> Void) async throws {
+        let db = try await TestDatabase.fresh()
+        try await AuthzHarness.seed(db, extraOfficers: 0)
+        let registry = try SealRegistryTests.registry()
+        try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
+        let database = Database(settings: db.app, logger: TestDatabase.logger)
+        let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
+        let key = DataKey(key: SymmetricKey(size: .bits256))
+        let vouchers = VoucherDesk(
+            database: database,
+            settings: VoucherDesk.Settings(
+                witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path, keyPassword: DevelopmentPKI.password,
+                bankName: LocalizedText(zh: "示例银行", en: "Demo Bank")), catalogue: catalogue, dataKey: key)
+        let desk = CounterDesk(database: database, catalogue: catalogue, dataKey: key)
+        let counter = CounterServices(
+            catalogue: catalogue, prefills: PrefillDesk(database: database, catalogue: catalogue, dataKey: key),
+            publicLimiter: ClientRateLimiter(perMinute: 6000, burst: 1000), desk: desk,
+            receipts: ReceiptDesk(database: database, counter: desk, vouchers: vouchers))
+        let app = CountersignApp.buildApplication(
+            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, vouchers: vouchers,
+            counter: counter, sweepsInBackground: false)
+        try await app.test(.live) { client in try await body(TestAPI(client: client, db: db), db, client.port!) }
+    }
+
+    @Test func aSignedDraftBecomesASealedVoucherWhoseReceiptValidatesInPyHanko() async throws {
+        try await Self.run { api, db, port in
+            let screen = ScreenClient(port: port, terminal: "T01")
+            defer { screen.close() }
+            let code = try #require(try await screen.next("pairing")["code"] as? String)
+            let teller = try await api.login("teller1", terminal: "T01")
+            let session = try #require(
+                try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
+            let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "50000"]
+            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(values))
+            let early = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            #expect(early.status == .conflict && early.code == "counter.not_signed")
+
+            let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
+            screen.answer("confirm", version: 1, digest: digest)
+            _ = try await screen.next("recorded")
+            let zigzag = CounterSessionTests.strokes(
+                (0..<40).map { (i: Int) -> (Double, Double) in (0.1 + Double(i) * 0.02, i % 2 == 0 ? 0.3 : 0.7) })
+            screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(zigzag)}"#)
+            _ = try await screen.next("signed")
+
+            let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            #expect(issued.status == .created, "\(issued.code)")
+            let path = try #require(issued.json["receipt"] as? String)
+            #expect(try await screen.next("receipt")["path"] as? String == path)
+            #expect(path.count == 3 + 43)
+            let again = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            #expect(again.code == "counter.not_signed")
+
+            let download = try await api.call(.get, path, token: nil)
+            #expect(download.status == .ok && download.body.starts(with: Data("%PDF".utf8)))
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("receipt-\(UUID().uuidString).pdf")
+            try download.body.write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let oracle = try await ChildProcess.run(
+                "/usr/bin/env",
+                [
+                    "python3", Repository.path("Tests/oracles/pyhanko_validate.py"), file.path,
+                    SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,
+                ])
+            let verdicts = oracle.output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: any Sendable]
+            }
+            #expect(verdicts.count == 2, "\(oracle.output)\(oracle.errors)")
+            #expect(verdicts.allSatisfy { $0["intact"] as? Bool == true && $0["valid"] as? Bool == true && $0["trusted"] as? Bool == true })
+
+            #expect(try await api.call(.get, "/r/" + String(repeating: "A", count: 43), token: nil).code == "receipt.not_found")
+            let actions = try await api.auditActions(prefix: "receipt.")
+            #expect(actions == ["receipt.issued", "receipt.downloaded"])
+            try await api.auditVerifies(chain: "BR001")
+        }
+    }
+}
