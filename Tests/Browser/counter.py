@@ -136,6 +136,7 @@ def main():
             wait.until(EC.visibility_of_element_located((By.ID, "finish-result")))
             driver.switch_to.window(screen_tab)
             link = wait.until(EC.visibility_of_element_located((By.ID, "receipt-link")))
+            voucher_number = link.text
             qr = driver.find_element(By.ID, "receipt-qr")
             wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr))
             shot("counter-8-screen-receipt")
@@ -143,8 +144,32 @@ def main():
             with urllib.request.urlopen(args.base + receipt_path, timeout=10) as response:
                 pdf = response.read()
             check(pdf.startswith(b"%PDF"), "the receipt is a PDF")
-            with open(os.path.join(args.artifacts, "receipt.pdf"), "wb") as handle:
+            receipt_file = os.path.join(args.artifacts, "receipt.pdf")
+            with open(receipt_file, "wb") as handle:
                 handle.write(pdf)
+            # A copy with one byte changed inside the signed content.
+            tampered = bytearray(pdf)
+            tampered[len(pdf) // 3] ^= 0x01
+            tampered_file = os.path.join(args.artifacts, "receipt-tampered.pdf")
+            with open(tampered_file, "wb") as handle:
+                handle.write(bytes(tampered))
+
+            # The public check, in plain words: the receipt holds, the tampered copy does not, the number holds.
+            driver.get(args.base + "/verify")
+            driver.find_element(By.ID, "verify-pdf").send_keys(receipt_file)
+            driver.find_element(By.ID, "verify-file-submit").click()
+            wait.until(lambda d: d.find_element(By.ID, "verdict").get_attribute("data-valid") == "true")
+            check(len(driver.find_elements(By.CSS_SELECTOR, "#verdict-signatures li")) == 2, "two signatures listed")
+            check("真实有效" in driver.find_element(By.ID, "verdict-summary").text, "the verdict in plain words")
+            shot("counter-9-verify-valid")
+            driver.find_element(By.ID, "verify-pdf").send_keys(tampered_file)
+            driver.find_element(By.ID, "verify-file-submit").click()
+            wait.until(lambda d: d.find_element(By.ID, "verdict").get_attribute("data-valid") == "false"
+                       or d.find_element(By.ID, "verify-problem").text != "")
+            shot("counter-10-verify-tampered")
+            driver.find_element(By.ID, "verify-voucher").send_keys(voucher_number)
+            driver.find_element(By.ID, "verify-number-submit").click()
+            wait.until(lambda d: d.find_element(By.ID, "verdict").get_attribute("data-valid") == "true")
             print(json.dumps({"echo_seconds": round(echo_seconds, 3), "receipt": receipt_path}))
             return
 

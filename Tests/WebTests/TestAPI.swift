@@ -59,6 +59,13 @@ struct TestAPI: Sendable {
         }
     }
 
+    /// A raw body (a PDF, say) with its content type.
+    func send(_ method: HTTPRequest.Method, _ uri: String, contentType: String, body: Data) async throws -> Reply {
+        try await client.execute(uri: uri, method: method, headers: [.contentType: contentType], body: ByteBuffer(bytes: body)) { response in
+            Reply(status: response.status, body: Data(buffer: response.body))
+        }
+    }
+
     /// Actions of the events whose action starts with `prefix`, in order.
     func auditActions(prefix: String) async throws -> [String] {
         try await db.with(db.owner) { database in

@@ -34,6 +34,26 @@ struct CounterController: Sendable {
         router.put("/api/v1/counter/sessions/{id}/draft", use: draft)
         router.post("/api/v1/counter/sessions/{id}/voucher", use: finish)
         router.get("/r/{token}", use: receipt)
+        router.post("/api/v1/verify", use: verify)
+    }
+
+    struct VerifyBody: Decodable { let voucher: String }
+
+    /// Anyone may check a voucher: the PDF itself (`Content-Type: application/pdf`) or a receipt number (JSON).
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let services, let verifier = services.verifier else {
+            throw AppError(.serviceUnavailable, code: "verify.not_configured", "verification is not configured here (trusted roots missing)")
+        }
+        try PrefillController.limit(services, context)
+        let verdict: ReceiptVerifier.Verdict
+        if request.headers[.contentType]?.hasPrefix("application/pdf") == true {
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            verdict = try await verifier.verify(pdf: Array(body.readableBytesView))
+        } else {
+            let body = try await request.decode(as: VerifyBody.self, context: context)
+            verdict = try await verifier.verify(voucher: String(body.voucher.trimmingCharacters(in: .whitespaces).prefix(32)))
+        }
+        return try PrefillController.json(.ok, verdict)
     }
 
     struct FinishBody: Decodable { let seal: String }

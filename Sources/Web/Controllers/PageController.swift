@@ -16,6 +16,11 @@ struct PageController: Sendable {
         router.get("/qr", use: qr)
         router.get("/teller", use: tellerConsole)
         router.get("/screen/{terminal}", use: customerScreen)
+        router.get("/verify", use: verifyPage)
+    }
+
+    @Sendable func verifyPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.page(CounterPages.verify(Language(request)))
     }
 
     @Sendable func tellerConsole(_ request: Request, context: AppRequestContext) async throws -> Response {

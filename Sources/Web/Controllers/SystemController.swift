@@ -55,6 +55,7 @@ struct SystemController: Sendable {
         "prefill.js": "text/javascript; charset=utf-8",
         "teller.js": "text/javascript; charset=utf-8",
         "screen.js": "text/javascript; charset=utf-8",
+        "verify.js": "text/javascript; charset=utf-8",
     ]
 
     @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {

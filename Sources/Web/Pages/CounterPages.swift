@@ -76,4 +76,27 @@ enum CounterPages {
                 <script src="/static/screen.js"></script>
                 """)
     }
+
+    static func verify(_ language: Language) -> String {
+        let text = PageText.counter
+        func t(_ key: String) -> String { HTMLPage.escape(text[key, in: language]) }
+        return HTMLPage.layout(
+            title: text["verify.title", in: language], language: language, path: "/verify",
+            body: """
+                <h1>\(t("verify.title"))</h1>
+                <p>\(t("verify.intro"))</p>
+                <form id="verify-file" class="card"><label>\(t("verify.file")) <input type="file" id="verify-pdf" accept="application/pdf"></label>
+                <button type="submit" id="verify-file-submit" class="primary">\(t("verify.submit"))</button></form>
+                <form id="verify-number" class="card inline"><label>\(t("verify.number")) <input id="verify-voucher" maxlength="32" placeholder="V2026…"></label>
+                <button type="submit" id="verify-number-submit">\(t("verify.submit"))</button></form>
+                <section id="verdict" class="card" hidden aria-live="polite">
+                <p id="verdict-summary" class="message"></p>
+                <ol id="verdict-signatures"></ol>
+                <p class="detail">SHA-256 <code id="verdict-sha"></code></p>
+                </section>
+                <p id="verify-problem" class="problem" role="alert"></p>
+                <script type="application/json" id="texts">\(text.json(in: language))</script>
+                <script src="/static/verify.js"></script>
+                """)
+    }
 }

@@ -63,6 +63,7 @@ enum HTMLPage {
                 <li><a href="/f">/f</a> — 客户预填 pre-fill a form (customers, on a phone)</li>
                 <li><a href="/teller">/teller</a> — 柜员工作台 teller console</li>
                 <li><a href="/screen/T01">/screen/T01</a> — 客户确认屏 the customer screen of terminal T01</li>
+                <li><a href="/verify">/verify</a> — 凭证验真 check a voucher (anyone)</li>
                 <li><a href="/officer">/officer</a> — 授权工作台 authorization console (officers, supervisors)</li>
                 <li><a href="/health">/health</a> — 服务与数据库状态 service and database status</li>
                 <li><a href="/metrics">/metrics</a> — Prometheus 指标 metrics</li>

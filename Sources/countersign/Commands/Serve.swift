@@ -84,7 +84,10 @@ struct Serve: AsyncParsableCommand {
         return CounterServices(
             catalogue: forms, prefills: PrefillDesk(database: database, catalogue: forms, dataKey: key, lifetimeSeconds: lifetime),
             publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: max(20, perMinute / 3)), desk: desk,
-            receipts: vouchers.map { ReceiptDesk(database: database, counter: desk, vouchers: $0) })
+            receipts: vouchers.map { ReceiptDesk(database: database, counter: desk, vouchers: $0) },
+            verifier: (try? String(contentsOfFile: environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem", encoding: .utf8)).map {
+                ReceiptVerifier(database: database, trustedRootsPEM: $0)
+            })
     }
 
     /// Authorization needs its rule file (a broken one stops the service: it must never run on rules it cannot

@@ -43,7 +43,8 @@ import Vouchers
     }
 
     /// The whole counter to the end in the browser: after the signature the teller makes the voucher; the receipt
-    /// link and its QR code appear on the screen; the downloaded PDF validates in pyHanko.
+    /// link and its QR code appear on the screen; the downloaded PDF validates in pyHanko; /verify says it holds,
+    /// that a copy with one changed byte does not, and that its receipt number holds.
     @Test func theCustomerLeavesWithASealedReceiptThatValidatesInPyHanko() async throws {
         let db = try await TestDatabase.fresh()
         try await AuthzHarness.seed(db, extraOfficers: 0)
@@ -53,6 +54,7 @@ import Vouchers
         defer { try? FileManager.default.removeItem(at: keyFile) }
         environment["COUNTERSIGN_WITNESS_P12"] = SealRegistryTests.pki.appendingPathComponent("witness.p12").path
         environment["COUNTERSIGN_P12_PASSWORD"] = DevelopmentPKI.password
+        environment["COUNTERSIGN_TRUSTED_ROOTS"] = SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path
         let service = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
         defer { service.stop() }
 

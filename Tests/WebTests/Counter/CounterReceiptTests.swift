@@ -30,7 +30,10 @@ import Web
         let counter = CounterServices(
             catalogue: catalogue, prefills: PrefillDesk(database: database, catalogue: catalogue, dataKey: key),
             publicLimiter: ClientRateLimiter(perMinute: 6000, burst: 1000), desk: desk,
-            receipts: ReceiptDesk(database: database, counter: desk, vouchers: vouchers))
+            receipts: ReceiptDesk(database: database, counter: desk, vouchers: vouchers),
+            verifier: ReceiptVerifier(
+                database: database,
+                trustedRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8)))
         let app = CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, vouchers: vouchers,
             counter: counter, sweepsInBackground: false)
@@ -84,8 +87,23 @@ import Web
             #expect(verdicts.allSatisfy { $0["intact"] as? Bool == true && $0["valid"] as? Bool == true && $0["trusted"] as? Bool == true })
 
             #expect(try await api.call(.get, "/r/" + String(repeating: "A", count: 43), token: nil).code == "receipt.not_found")
+
+            // The public check: the receipt holds; one changed byte does not; its number holds; nonsense is refused.
+            let voucher = try #require(issued.json["voucher"] as? String)
+            let genuine = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
+            #expect(genuine.json["valid"] as? Bool == true && (genuine.json["signatures"] as? [Any])?.count == 2, "\(genuine.code)")
+            var tampered = download.body
+            tampered[tampered.count / 3] ^= 0x01
+            let changed = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: tampered)
+            #expect(changed.json["valid"] as? Bool == false || changed.code == "verify.unreadable", "\(changed.code)")
+            let byNumber = try await api.call(.post, "/api/v1/verify", token: nil, body: #"{"voucher":"\#(voucher)"}"#)
+            #expect(byNumber.json["valid"] as? Bool == true && byNumber.json["voucher"] as? String == voucher)
+            #expect(try await api.call(.post, "/api/v1/verify", token: nil, body: #"{"voucher":"V0000000000000000"}"#).code == "verify.no_receipt")
+            let junk = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: Data("not a pdf".utf8))
+            #expect(junk.status == .unprocessableContent && junk.code == "verify.unreadable")
             let actions = try await api.auditActions(prefix: "receipt.")
             #expect(actions == ["receipt.issued", "receipt.downloaded"])
+            #expect(try await api.auditActions(prefix: "verify.").count == 3)
             try await api.auditVerifies(chain: "BR001")
         }
     }

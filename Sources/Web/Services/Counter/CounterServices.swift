@@ -9,12 +9,18 @@ public struct CounterServices: Sendable {
     public let desk: CounterDesk
     /// Vouchers and receipts need the signing keys; without them the counter runs up to the signature.
     public let receipts: ReceiptDesk?
+    /// The public check needs the trusted roots.
+    public let verifier: ReceiptVerifier?
 
-    public init(catalogue: FormCatalogue, prefills: PrefillDesk, publicLimiter: ClientRateLimiter, desk: CounterDesk, receipts: ReceiptDesk? = nil) {
+    public init(
+        catalogue: FormCatalogue, prefills: PrefillDesk, publicLimiter: ClientRateLimiter, desk: CounterDesk, receipts: ReceiptDesk? = nil,
+        verifier: ReceiptVerifier? = nil
+    ) {
         self.catalogue = catalogue
         self.prefills = prefills
         self.publicLimiter = publicLimiter
         self.desk = desk
         self.receipts = receipts
+        self.verifier = verifier
     }
 }

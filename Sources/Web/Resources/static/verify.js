@@ -1,0 +1,51 @@
+// The public voucher check: send the PDF (or its receipt number) to the service and show each signature's status
+// in plain words. Everything is set as text, never as HTML.
+"use strict";
+(function () {
+    const zh = document.documentElement.lang.startsWith("zh");
+    const T = JSON.parse(document.getElementById("texts").textContent);
+    const $ = (id) => document.getElementById(id);
+
+    function show(reply) {
+        $("verify-problem").textContent = "";
+        if (!reply.ok) {
+            $("verdict").hidden = true;
+            const error = reply.body.error || {};
+            $("verify-problem").textContent = (error.message || reply.status) + (error.code ? " (" + error.code + ")" : "");
+            return;
+        }
+        const verdict = reply.body;
+        const summary = $("verdict-summary");
+        summary.textContent = zh ? verdict.summary.zh : verdict.summary.en;
+        summary.className = "message " + (verdict.valid ? "good" : "bad");
+        $("verdict").dataset.valid = String(verdict.valid);
+        $("verdict-sha").textContent = verdict.sha256;
+        const list = $("verdict-signatures");
+        list.replaceChildren(...verdict.signatures.map((signature) => {
+            const item = document.createElement("li");
+            item.dataset.valid = String(signature.intact && signature.trusted);
+            const head = document.createElement("strong");
+            head.textContent = T["verify.signature"] + " " + signature.field + " · " + signature.signed_at;
+            const words = document.createElement("div");
+            words.textContent = zh ? signature.words.zh : signature.words.en;
+            item.append(head, words);
+            return item;
+        }));
+        $("verdict").hidden = false;
+    }
+
+    async function send(body, type) {
+        const response = await fetch("/api/v1/verify", { method: "POST", headers: { "Content-Type": type, "Accept": "application/json" }, body });
+        show({ ok: response.ok, status: response.status, body: await response.json().catch(() => ({})) });
+    }
+
+    $("verify-file").addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const file = $("verify-pdf").files[0];
+        if (file) await send(await file.arrayBuffer(), "application/pdf");
+    });
+    $("verify-number").addEventListener("submit", async (event) => {
+        event.preventDefault();
+        await send(JSON.stringify({ voucher: $("verify-voucher").value.trim() }), "application/json");
+    });
+})();
