@@ -35,6 +35,11 @@ cat <<INFO
 
   Countersign is starting on http://$HOST:$PORT
     start page     http://$HOST:$PORT/
+    pre-fill       http://$HOST:$PORT/f              (customers, on a phone; no login)
+    teller         http://$HOST:$PORT/teller         (sign in as teller1 at terminal T01)
+    customer screen http://$HOST:$PORT/screen/T01    (the screen beside terminal T01)
+    verify         http://$HOST:$PORT/verify         (anyone: check a receipt)
+    officers       http://$HOST:$PORT/officer        (officer1, super1 …)
     health         http://$HOST:$PORT/health
     metrics        http://$HOST:$PORT/metrics
     API document   http://$HOST:$PORT/openapi.yaml

@@ -63,9 +63,26 @@ def main():
         check(len(code) == 6 and code.isdigit(), f"a 6-digit pairing code: {code!r}")
         shot("counter-1-screen-pairing")
 
-        prefill = post(args.base, "/api/v1/prefills", {"form": "cash-withdrawal", "values": {
-            "account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X",
-            "mobile": "13800138000", "amount": "50000", "purpose": "living"}})
+        if args.receipt:
+            # The whole flow in one browser: the customer pre-fills on a phone-sized window first.
+            driver.switch_to.new_window("window")
+            driver.set_window_size(390, 844)
+            driver.get(args.base + "/f/cash-withdrawal")
+            wait.until(EC.visibility_of_element_located((By.ID, "prefill")))
+            for name, value in (("account_name", "张三"), ("account_number", "6222 0202 0011 2233 445"), ("id_number", "11010519491231002x"),
+                                ("mobile", "138 0013 8000"), ("amount", "50,000")):
+                driver.find_element(By.ID, "f-" + name).send_keys(value)
+            driver.find_element(By.CSS_SELECTOR, "#f-purpose option[value='living']").click()
+            wait.until(lambda d: "人民币伍万元整" in d.find_element(By.ID, "w-amount").text)
+            driver.find_element(By.ID, "prefill-submit").click()
+            prefill = {"code": wait.until(EC.visibility_of_element_located((By.ID, "done-code"))).text}
+            shot("counter-0-phone-code")
+            driver.close()
+            driver.switch_to.window(screen_tab)
+        else:
+            prefill = post(args.base, "/api/v1/prefills", {"form": "cash-withdrawal", "values": {
+                "account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X",
+                "mobile": "13800138000", "amount": "50000", "purpose": "living"}})
 
         driver.switch_to.new_window("tab")
         teller_tab = driver.current_window_handle

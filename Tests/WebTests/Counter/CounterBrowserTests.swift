@@ -42,7 +42,8 @@ import Vouchers
         #expect(actions == ["prefill.created", "counter.paired", "prefill.used", "counter.confirmed", "counter.signature_captured"], "\(actions)")
     }
 
-    /// The whole counter to the end in the browser: after the signature the teller makes the voucher; the receipt
+    /// The whole counter to the end in one browser: the customer pre-fills on a phone-sized window and gets a code;
+    /// the teller picks it up and pairs; after the signature the teller makes the voucher; the receipt
     /// link and its QR code appear on the screen; the downloaded PDF validates in pyHanko; /verify says it holds,
     /// that a copy with one changed byte does not, and that its receipt number holds.
     @Test func theCustomerLeavesWithASealedReceiptThatValidatesInPyHanko() async throws {
