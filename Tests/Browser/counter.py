@@ -9,26 +9,17 @@ teller's edit appears on the screen; the customer confirms and the teller sees i
 import argparse
 import json
 import os
-import sys
 import time
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-
-def fail(message):
-    print("FAILED: " + message, file=sys.stderr)
-    sys.exit(1)
+from browser import check, chromium, fail
 
 
-def check(condition, message):
-    if not condition:
-        fail(message)
 
 
 def post(base, path, body):
@@ -46,11 +37,7 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.artifacts, exist_ok=True)
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1100,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium(1100, 900)
     wait = WebDriverWait(driver, 10)
 
     def shot(name):

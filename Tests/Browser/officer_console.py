@@ -13,28 +13,19 @@ import base64
 import json
 import os
 import struct
-import sys
 import time
 import urllib.error
 import urllib.request
 import zlib
 
-from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-
-def fail(message):
-    print("FAILED: " + message, file=sys.stderr)
-    sys.exit(1)
+from browser import check, chromium, fail
 
 
-def check(condition, message):
-    if not condition:
-        fail(message)
 
 
 class API:
@@ -78,12 +69,6 @@ def decisions_shown(driver):
     return int(cells[0].text) if cells else 0
 
 
-def browser(width, height):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 def main():
@@ -99,7 +84,7 @@ def main():
     api = API(args.base)
     teller_password = args.teller_password or args.password
 
-    driver = browser(1280, 900)
+    driver = chromium(1280, 900)
     wait = WebDriverWait(driver, 10)
 
     def shot(name):

@@ -9,23 +9,14 @@ Also: the English page, the form list, and a branch poster. Screenshots go to --
 import argparse
 import json
 import os
-import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-
-def fail(message):
-    print("FAILED: " + message, file=sys.stderr)
-    sys.exit(1)
+from browser import check, chromium, fail
 
 
-def check(condition, message):
-    if not condition:
-        fail(message)
 
 
 def main():
@@ -35,11 +26,7 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.artifacts, exist_ok=True)
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=390,844"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium(390, 844)
     wait = WebDriverWait(driver, 10)
 
     def shot(name):

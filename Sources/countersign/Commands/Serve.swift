@@ -38,44 +38,42 @@ struct Serve: AsyncParsableCommand {
         }
         logger.info("starting", metadata: ["database": "\(settings)", "address": "\(configuration.host):\(configuration.port)"])
         let database = Database(settings: settings, logger: logger)
-        let vouchers = Self.voucherDesk(database: database, forms: forms, environment: environment, logger: logger)
-        let authorization = try Self.authorization(database: database, environment: environment, logger: logger)
-        let counter = try Self.counter(database: database, forms: forms, vouchers: vouchers, environment: environment, logger: logger)
+        // Customer data, material and strokes are encrypted with it; without it those features are off.
+        let key: DataKey?
+        do {
+            key = try DataKey.load(path: environment["COUNTERSIGN_DATA_KEY"] ?? "Certs/data-encryption.key")
+        } catch {
+            logger.warning("vouchers, authorization and the counter are disabled: no data key", metadata: ["reason": "\(error)"])
+            key = nil
+        }
+        let vouchers = key.flatMap { Self.voucherDesk(database: database, forms: forms, key: $0, environment: environment, logger: logger) }
+        let rules = try RuleSet.load(URL(fileURLWithPath: environment["COUNTERSIGN_RULES"] ?? "Rules/authorization-rules.json"))
+        logger.info("authorization rules loaded", metadata: ["version": "\(rules.version)", "rules": "\(rules.rules.count)"])
+        let authorization = key.map { AuthorizationServices(database: database, rules: rules, dataKey: $0, logger: logger) }
+        let counter = try key.map { try Self.counter(database: database, forms: forms, key: $0, vouchers: vouchers, environment: environment) }
         let app = CountersignApp.buildApplication(
             database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization, counter: counter)
         try await app.runService()
     }
 
-    /// Vouchers need the data encryption key and the witness key; without them the rest of the service still runs.
-    static func voucherDesk(database: Database, forms: FormCatalogue, environment: [String: String], logger: Logger) -> VoucherDesk? {
-        let keyPath = environment["COUNTERSIGN_DATA_KEY"] ?? "Certs/data-encryption.key"
+    /// Vouchers also need the witness key; without it the rest of the service still runs.
+    static func voucherDesk(database: Database, forms: FormCatalogue, key: DataKey, environment: [String: String], logger: Logger) -> VoucherDesk? {
         let witness = environment["COUNTERSIGN_WITNESS_P12"] ?? "Certs/witness.p12"
-        do {
-            let key = try DataKey.load(path: keyPath)
-            guard FileManager.default.fileExists(atPath: witness) else { throw ValidationError("\(witness) is missing") }
-            let settings = VoucherDesk.Settings(
-                witnessKeyFile: witness,
-                keyPassword: environment["COUNTERSIGN_P12_PASSWORD"] ?? DevelopmentPKI.password,
-                bankName: LocalizedText(
-                    zh: environment["COUNTERSIGN_BANK_NAME_ZH"] ?? "示例银行", en: environment["COUNTERSIGN_BANK_NAME_EN"] ?? "Demo Bank"))
-            return VoucherDesk(database: database, settings: settings, catalogue: forms, dataKey: key)
-        } catch {
-            logger.warning("vouchers are disabled", metadata: ["reason": "\(error)"])
+        guard FileManager.default.fileExists(atPath: witness) else {
+            logger.warning("vouchers are disabled", metadata: ["reason": "\(witness) is missing"])
             return nil
         }
+        let settings = VoucherDesk.Settings(
+            witnessKeyFile: witness, keyPassword: environment["COUNTERSIGN_P12_PASSWORD"] ?? DevelopmentPKI.password,
+            bankName: LocalizedText(zh: environment["COUNTERSIGN_BANK_NAME_ZH"] ?? "示例银行", en: environment["COUNTERSIGN_BANK_NAME_EN"] ?? "Demo Bank")
+        )
+        return VoucherDesk(database: database, settings: settings, catalogue: forms, dataKey: key)
     }
 
-    /// Pre-fill needs the data key (customer data is stored encrypted); without it the counter flow is off.
-    static func counter(
-        database: Database, forms: FormCatalogue, vouchers: VoucherDesk?, environment: [String: String], logger: Logger
-    ) throws -> CounterServices? {
-        let key: DataKey
-        do {
-            key = try DataKey.load(path: environment["COUNTERSIGN_DATA_KEY"] ?? "Certs/data-encryption.key")
-        } catch {
-            logger.warning("pre-fill is disabled", metadata: ["reason": "\(error)"])
-            return nil
-        }
+    /// Pre-fill, the counter and (with vouchers) receipts; `/verify` also needs the trusted roots.
+    static func counter(database: Database, forms: FormCatalogue, key: DataKey, vouchers: VoucherDesk?, environment: [String: String]) throws
+        -> CounterServices
+    {
         let perMinute = try environment["COUNTERSIGN_PUBLIC_RATE_PER_MINUTE"].map { try integer($0, "COUNTERSIGN_PUBLIC_RATE_PER_MINUTE") } ?? 60
         let lifetime =
             try environment["COUNTERSIGN_PREFILL_MINUTES"].map { try integer($0, "COUNTERSIGN_PREFILL_MINUTES") * 60 }
@@ -88,21 +86,6 @@ struct Serve: AsyncParsableCommand {
             verifier: (try? String(contentsOfFile: environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem", encoding: .utf8)).map {
                 ReceiptVerifier(database: database, trustedRootsPEM: $0)
             })
-    }
-
-    /// Authorization needs its rule file (a broken one stops the service: it must never run on rules it cannot
-    /// read) and the data key (without it, authorization is off and the rest still runs).
-    static func authorization(database: Database, environment: [String: String], logger: Logger) throws -> AuthorizationServices? {
-        let rules = try RuleSet.load(URL(fileURLWithPath: environment["COUNTERSIGN_RULES"] ?? "Rules/authorization-rules.json"))
-        let key: DataKey
-        do {
-            key = try DataKey.load(path: environment["COUNTERSIGN_DATA_KEY"] ?? "Certs/data-encryption.key")
-        } catch {
-            logger.warning("authorization is disabled", metadata: ["reason": "\(error)"])
-            return nil
-        }
-        logger.info("authorization rules loaded", metadata: ["version": "\(rules.version)", "rules": "\(rules.rules.count)"])
-        return AuthorizationServices(database: database, rules: rules, dataKey: key, logger: logger)
     }
 
     private static func integer(_ text: String, _ name: String) throws -> Int {

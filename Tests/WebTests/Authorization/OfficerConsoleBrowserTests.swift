@@ -14,23 +14,14 @@ import Testing
     }
 
     @Test func anOfficerSeesARequestArriveLiveClaimsItAndApprovesIt() async throws {
-        let db = try await TestDatabase.fresh()
-        try await AuthzHarness.seed(db, extraOfficers: 0)
-        let (environment, keyFile) = try AuthzHarness.serviceEnvironment()
-        defer { try? FileManager.default.removeItem(at: keyFile) }
-        let service = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
-        defer { service.stop() }
-
-        // Debian's python3 has Debian's selenium; the python3 first on PATH may not (see pdf-signing-notes.md).
-        let run = try await ChildProcess.run(
-            "/usr/bin/python3",
-            [
-                Repository.path("Tests/Browser/officer_console.py"), "--base", "http://127.0.0.1:\(service.port)", "--password",
-                WebHarness.password, "--officer", "officer1", "--teller", "teller1", "--artifacts", Repository.artifacts("officer-console"),
+        let run = try await BrowserCheck.run(
+            "officer_console.py",
+            arguments: [
+                "--password", WebHarness.password, "--officer", "officer1", "--teller", "teller1", "--artifacts",
+                Repository.artifacts("officer-console"),
             ])
-        try #require(run.status == 0, "browser check failed:\n\(run.errors)\(run.output)")
-        let line = try #require(run.output.split(separator: "\n").last.map(String.init))
-        let outcome = try JSONDecoder().decode(Outcome.self, from: Data(line.utf8))
+        let db = run.db
+        let outcome = try JSONDecoder().decode(Outcome.self, from: Data(run.lastLine.utf8))
 
         try await db.with(db.owner) { database in
             try await database.read { tx in

@@ -12,21 +12,9 @@ import Vouchers
 /// exactly one confirmation with its audit event. Screenshots: test-artifacts/counter/.
 @Suite struct CounterBrowserTests {
     @Test func theScreenFollowsTheTellerAndTheCustomersConfirmationReachesTheTeller() async throws {
-        let db = try await TestDatabase.fresh()
-        try await AuthzHarness.seed(db, extraOfficers: 0)
-        let (environment, keyFile) = try AuthzHarness.serviceEnvironment()
-        defer { try? FileManager.default.removeItem(at: keyFile) }
-        let service = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
-        defer { service.stop() }
-
-        let run = try await ChildProcess.run(
-            "/usr/bin/python3",
-            [
-                Repository.path("Tests/Browser/counter.py"), "--base", "http://127.0.0.1:\(service.port)", "--password", WebHarness.password,
-                "--artifacts", Repository.artifacts("counter"),
-            ], timeout: .seconds(120))
-        try #require(run.status == 0, "browser check failed:\n\(run.errors)\(run.output)")
-
+        let run = try await BrowserCheck.run(
+            "counter.py", arguments: ["--password", WebHarness.password, "--artifacts", Repository.artifacts("counter")])
+        let db = run.db
         let (confirmations, actions) = try await db.with(db.owner) { database in
             try await database.read { tx in
                 (
@@ -47,26 +35,19 @@ import Vouchers
     /// link and its QR code appear on the screen; the downloaded PDF validates in pyHanko; /verify says it holds,
     /// that a copy with one changed byte does not, and that its receipt number holds.
     @Test func theCustomerLeavesWithASealedReceiptThatValidatesInPyHanko() async throws {
-        let db = try await TestDatabase.fresh()
-        try await AuthzHarness.seed(db, extraOfficers: 0)
-        let registry = try SealRegistryTests.registry()
-        try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
-        var (environment, keyFile) = try AuthzHarness.serviceEnvironment()
-        defer { try? FileManager.default.removeItem(at: keyFile) }
-        environment["COUNTERSIGN_WITNESS_P12"] = SealRegistryTests.pki.appendingPathComponent("witness.p12").path
-        environment["COUNTERSIGN_P12_PASSWORD"] = DevelopmentPKI.password
-        environment["COUNTERSIGN_TRUSTED_ROOTS"] = SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path
-        let service = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
-        defer { service.stop() }
-
         let artifacts = Repository.artifacts("counter-receipt")
-        let run = try await ChildProcess.run(
-            "/usr/bin/python3",
-            [
-                Repository.path("Tests/Browser/counter.py"), "--base", "http://127.0.0.1:\(service.port)", "--password", WebHarness.password,
-                "--artifacts", artifacts, "--receipt",
-            ], timeout: .seconds(120))
-        try #require(run.status == 0, "browser check failed:\n\(run.errors)\(run.output)")
+        let run = try await BrowserCheck.run(
+            "counter.py", arguments: ["--password", WebHarness.password, "--artifacts", artifacts, "--receipt"],
+            environment: [
+                "COUNTERSIGN_WITNESS_P12": SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
+                "COUNTERSIGN_P12_PASSWORD": DevelopmentPKI.password,
+                "COUNTERSIGN_TRUSTED_ROOTS": SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,
+            ]
+        ) { db in
+            let registry = try SealRegistryTests.registry()
+            try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
+        }
+        let db = run.db
 
         let oracle = try await ChildProcess.run(
             "/usr/bin/env",
