@@ -14,12 +14,9 @@ public struct SealUse: Sendable {
         self.password = password
     }
 
-    /// `branch`, when given, is the branch whose document this is: a branch stamps only its own seals.
-    /// `record` runs inside the audit event's transaction, for the caller's own state change (e.g. the voucher row).
-    public func stamp(
-        _ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, branch: String? = nil, at time: Date = Date(),
-        record: @Sendable ([UInt8], Transaction) async throws -> Void = { _, _ in }
-    ) async throws -> [UInt8] {
+    /// The seal, if `branch` (when given) may stamp it at `time`: registered, the branch's own, active, in its
+    /// validity. Callers about to do expensive work first ask this, so a bad seal is refused before anything is made.
+    public static func usable(_ sealID: String, branch: String?, at time: Date = Date(), in database: Database) async throws -> SealRecord {
         guard let seal = try await database.read({ try await SealStore.find(sealID, in: $0) }) else {
             throw VoucherError(.unknownSeal, "no seal \(sealID) is registered")
         }
@@ -31,6 +28,16 @@ public struct SealUse: Sendable {
         guard now >= seal.validFrom, now <= seal.validUntil else {
             throw VoucherError(.sealExpired, "seal \(sealID) may be used from \(seal.validFrom) until \(seal.validUntil)")
         }
+        return seal
+    }
+
+    /// `branch`, when given, is the branch whose document this is: a branch stamps only its own seals.
+    /// `record` runs inside the audit event's transaction, for the caller's own state change (e.g. the voucher row).
+    public func stamp(
+        _ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, branch: String? = nil, at time: Date = Date(),
+        record: @Sendable ([UInt8], Transaction) async throws -> Void = { _, _ in }
+    ) async throws -> [UInt8] {
+        let seal = try await Self.usable(sealID, branch: branch, at: time, in: database)
         let signer = try SignerCache.shared.signer(keyFile: seal.keyFile, password: password)
         guard time >= signer.notBefore, time <= signer.notAfter else {
             throw VoucherError(.sealExpired, "the certificate of seal \(sealID) is valid until \(signer.notAfter) only")

@@ -61,6 +61,9 @@ import Web
             screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(zigzag)}"#)
             _ = try await screen.next("signed")
 
+            // Another branch's seal is refused before any voucher is made; the session stays signed.
+            let foreign = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR002-BUSINESS"}"#)
+            #expect(foreign.status == .forbidden || foreign.status == .notFound, "\(foreign.code)")
             let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
             #expect(issued.status == .created, "\(issued.code)")
             let path = try #require(issued.json["receipt"] as? String)
@@ -103,6 +106,7 @@ import Web
             #expect(junk.status == .unprocessableContent && junk.code == "verify.unreadable")
             let actions = try await api.auditActions(prefix: "receipt.")
             #expect(actions == ["receipt.issued", "receipt.downloaded"])
+            #expect(try await api.auditActions(prefix: "voucher.") == ["voucher.rendered", "voucher.customer_signed"])
             #expect(try await api.auditActions(prefix: "verify.").count == 3)
             try await api.auditVerifies(chain: "BR001")
         }

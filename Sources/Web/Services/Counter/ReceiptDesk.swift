@@ -35,6 +35,8 @@ public struct ReceiptDesk: Sendable {
     }
 
     public func finish(session: Int64, sealID: String, user: UserIdentity, terminal: String?) async throws -> Issued {
+        // A seal the branch cannot use is refused before a voucher is made (it would be left half-done).
+        _ = try await SealUse.usable(sealID, branch: user.branch, in: database)
         let signed = try counter.takeSigned(session, user: user)
         do {
             let rendered = try await vouchers.create(formID: signed.formID, values: signed.values, user: user, terminal: terminal)
