@@ -55,8 +55,9 @@ public enum PAdESVerifier {
             throw VoucherError(.badInput, "signature \(name) has no /ByteRange or /Contents")
         }
         let numbers = rawRange.split(whereSeparator: { "[] \n\r".contains($0) }).compactMap { Int($0) }
-        guard numbers.count == 4, numbers[0] == 0, numbers[1] >= 0, numbers[2] >= numbers[1], numbers[3] >= 0,
-            numbers[2] + numbers[3] <= pdf.count
+        // Compared without adding, so that a damaged range cannot overflow.
+        guard numbers.count == 4, numbers[0] == 0, numbers[1] >= 0, numbers[2] >= numbers[1], numbers[3] >= 0, numbers[2] <= pdf.count,
+            numbers[3] <= pdf.count - numbers[2]
         else {
             return SignatureReport(
                 field: name, signer: "", sealID: sealID, claimedTime: time, coverage: .earlierRevision, intact: false, chainTrusted: false,

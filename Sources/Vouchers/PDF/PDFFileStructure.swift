@@ -88,19 +88,21 @@ struct PDFFileStructure {
     /// One "xref … trailer << … >>" section.
     private static func readSection(_ bytes: [UInt8], at offset: Int) throws(PDFSyntaxError) -> ([(Int, Int)], PDFDictionary) {
         var scanner = PDFScanner(bytes, at: offset)
-        guard Array(bytes[offset..<min(bytes.count, offset + 4)]) == Array("xref".utf8) else {
+        guard (0..<bytes.count).contains(offset), scanner.window(4) == Array("xref".utf8) else {
             throw .malformed("no xref keyword at \(offset)")
         }
         scanner.position += 4
         var entries: [(Int, Int)] = []
         while true {
             scanner.skipWhitespaceAndComments()
-            if Array(bytes[scanner.position..<min(bytes.count, scanner.position + 7)]) == Array("trailer".utf8) {
+            if scanner.window(7) == Array("trailer".utf8) {
                 scanner.position += 7
                 return (entries, try scanner.dictionary())
             }
             let first = try scanner.integer()
             let count = try scanner.integer()
+            // Bounds before arithmetic: a damaged count must not overflow or run past the file.
+            guard first <= 100_000_000, count <= (bytes.count - scanner.position) / 20 + 1 else { throw .malformed("impossible xref subsection") }
             scanner.skipWhitespaceAndComments()
             for index in 0..<count {
                 let entryStart = scanner.position + index * 20
@@ -110,7 +112,7 @@ struct PDFFileStructure {
                 guard fields.count == 3, let position = Int(fields[0]) else { throw .malformed("bad xref entry '\(entry)'") }
                 if fields[2] == "n" { entries.append((first + index, position)) }
             }
-            scanner.position += count * 20
+            scanner.position = min(bytes.count, scanner.position + count * 20)
         }
     }
 }
@@ -122,7 +124,7 @@ extension PDFScanner {
         let generation = try integer()
         skipWhitespaceAndComments()
         guard number == reference.number, generation == reference.generation,
-            Array(bytes[position..<min(bytes.count, position + 3)]) == Array("obj".utf8)
+            window(3) == Array("obj".utf8)
         else { throw .malformed("object \(reference.number) is not where the cross-reference table says") }
         position += 3
     }

@@ -57,9 +57,17 @@ struct PDFScanner {
     let bytes: [UInt8]
     var position: Int
 
+    /// A position outside the bytes (an offset from a damaged file) starts at the end, where every read fails
+    /// cleanly instead of trapping.
     init(_ bytes: [UInt8], at position: Int = 0) {
         self.bytes = bytes
-        self.position = position
+        self.position = min(max(position, 0), bytes.count)
+    }
+
+    /// Up to `length` bytes from `position`: fewer (or none) near or past the end, never a trap.
+    func window(_ length: Int) -> [UInt8] {
+        guard position >= 0, position < bytes.count else { return [] }
+        return Array(bytes[position..<min(bytes.count, position + length)])
     }
 
     static func isWhitespace(_ byte: UInt8) -> Bool { [0, 9, 10, 12, 13, 32].contains(byte) }
@@ -108,6 +116,7 @@ struct PDFScanner {
             skipWhitespaceAndComments()
             guard position < bytes.count else { throw .malformed("unterminated dictionary") }
             if bytes[position] == UInt8(ascii: ">") {
+                guard position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: ">") else { throw .malformed("a lone '>' in a dictionary") }
                 position += 2
                 return PDFDictionary(entries: entries)
             }

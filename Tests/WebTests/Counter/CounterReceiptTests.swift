@@ -102,12 +102,30 @@ import Web
             let byNumber = try await api.call(.post, "/api/v1/verify", token: nil, body: #"{"voucher":"\#(voucher)"}"#)
             #expect(byNumber.json["valid"] as? Bool == true && byNumber.json["voucher"] as? String == voucher)
             #expect(try await api.call(.post, "/api/v1/verify", token: nil, body: #"{"voucher":"V0000000000000000"}"#).code == "verify.no_receipt")
+            // Broken uploads of every kind get an answer, never a failure of the service: cut, overwritten, patched.
+            var seed: UInt64 = 0x5EED
+            func next(_ bound: Int) -> Int {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int((seed >> 33) % UInt64(bound))
+            }
+            for round in 0..<60 {
+                var broken = download.body
+                switch round % 3 {
+                case 0: broken = broken.prefix(next(broken.count))
+                case 1: for _ in 0...next(20) { broken[next(broken.count)] = UInt8(next(256)) }
+                default:
+                    let tail = max(0, broken.count - 2000)
+                    for _ in 0...next(10) { broken[tail + next(broken.count - tail)] = Array("0123456789 /<>[]RobjxrefD".utf8)[next(25)] }
+                }
+                let answer = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: broken)
+                #expect(answer.status == .ok || answer.status == .unprocessableContent, "round \(round): \(answer.status) \(answer.code)")
+            }
             let junk = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: Data("not a pdf".utf8))
             #expect(junk.status == .unprocessableContent && junk.code == "verify.unreadable")
             let actions = try await api.auditActions(prefix: "receipt.")
             #expect(actions == ["receipt.issued", "receipt.downloaded"])
             #expect(try await api.auditActions(prefix: "voucher.") == ["voucher.rendered", "voucher.customer_signed"])
-            #expect(try await api.auditActions(prefix: "verify.").count == 3)
+            #expect(try await api.auditActions(prefix: "verify.").count >= 3)
             try await api.auditVerifies(chain: "BR001")
         }
     }
