@@ -104,6 +104,10 @@ import Web
             let actions = try await api.auditActions(prefix: "counter.")
             #expect(actions == ["counter.paired", "counter.confirmed", "counter.confirmed"])
             try await api.auditVerifies(chain: "BR001")
+
+            // The screen goes away: its unsigned draft is forgotten (the confirmations stay in the database).
+            screen.close()
+            try await waitUntil { try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller).status == .notFound }
         }
     }
 

@@ -35,7 +35,11 @@ public final class CounterDesk: Sendable {
         var formID = ""
         var values: [String: String] = [:]
         var strokes: [[SignatureInk.Point]] = []
+        let opened = ContinuousClock.now
     }
+
+    /// A draft nobody finished is forgotten after this long (its confirmations are in the database regardless).
+    static let draftLifetime = Duration.seconds(12 * 3600)
 
     /// What the teller sees after a change or when asking.
     public struct DraftState: Sendable, Encodable {
@@ -84,8 +88,19 @@ public final class CounterDesk: Sendable {
         return (id, code)
     }
 
+    /// The screen went away: its drafts go too, except a signed one the teller may still turn into a voucher.
     public func disconnectScreen(_ id: Int) {
         _ = screens.withLock { $0.removeValue(forKey: id) }
+        drafts.withLock { all in all = all.filter { $0.value.screen != id || $0.value.state == "signed" } }
+    }
+
+    /// Finished, or abandoned for longer than ``draftLifetime``: memory is not the record, the database is.
+    func forget(_ session: Int64? = nil) {
+        let now = ContinuousClock.now
+        drafts.withLock { all in
+            if let session { all.removeValue(forKey: session) }
+            all = all.filter { now - $0.value.opened < Self.draftLifetime }
+        }
     }
 
     /// The teller at `terminal` types the code their screen shows.
@@ -114,6 +129,7 @@ public final class CounterDesk: Sendable {
             return true
         }
         guard claimed else { throw AppError(.conflict, code: "counter.bad_pairing", "that screen was paired by someone else a moment ago") }
+        forget()
         drafts.withLock { $0[session] = Draft(teller: user.id, branch: user.branch, terminal: terminal, screen: screenID) }
         screen.sender.yield(Self.message(["type": "paired", "session": Int(session), "teller": user.displayName]))
         return try state(session, user: user)

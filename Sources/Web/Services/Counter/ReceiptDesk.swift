@@ -59,6 +59,7 @@ public struct ReceiptDesk: Sendable {
             }
             let path = "/r/\(token)"
             counter.sendReceipt(session, path: path, voucher: sealed.id)
+            counter.forget(session)
             let expires = AuditTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(Self.lifetimeSeconds) * 1_000_000)
             return Issued(voucher: sealed.id, receipt: path, expiresAt: expires.description)
         } catch {
