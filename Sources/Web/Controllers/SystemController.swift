@@ -51,6 +51,7 @@ struct SystemController: Sendable {
     /// The files under Resources/static, by name; nothing else is served from there.
     static let assets: [String: String] = [
         "site.css": "text/css; charset=utf-8",
+        "console.js": "text/javascript; charset=utf-8",
         "officer.js": "text/javascript; charset=utf-8",
         "prefill.js": "text/javascript; charset=utf-8",
         "teller.js": "text/javascript; charset=utf-8",

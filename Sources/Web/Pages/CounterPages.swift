@@ -7,15 +7,7 @@ enum CounterPages {
         return HTMLPage.layout(
             title: text["teller.title", in: language], language: language, path: "/teller", wide: true,
             body: """
-                <section id="signin" class="card signin" hidden>
-                <h1>\(t("teller.signin"))</h1>
-                <form id="signin-form" autocomplete="off">
-                <label>\(t("signin.user")) <input name="user" id="signin-user" required maxlength="64"></label>
-                <label>\(t("signin.password")) <input name="password" id="signin-password" type="password" required maxlength="256"></label>
-                <label>\(t("signin.terminal")) <input name="terminal" id="signin-terminal" required maxlength="64" pattern="[A-Za-z0-9._-]+"></label>
-                <button type="submit" id="signin-submit" class="primary">\(t("signin.submit"))</button>
-                </form>
-                </section>
+                \(HTMLPage.signInForm(heading: text["teller.signin", in: language], text: text, language))
                 <section id="console" hidden>
                 <div class="toolbar"><h1>\(t("teller.title"))</h1><span id="whoami" class="who"></span>
                 <button type="button" id="signout">\(t("signout"))</button></div>
@@ -41,6 +33,7 @@ enum CounterPages {
                 </section>
                 <div id="alert" class="alert" role="alert" hidden></div>
                 <script type="application/json" id="texts">\(text.json(in: language))</script>
+                <script src="/static/console.js"></script>
                 <script src="/static/teller.js"></script>
                 """)
     }

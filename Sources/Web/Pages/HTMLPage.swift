@@ -41,6 +41,23 @@ enum HTMLPage {
             """
     }
 
+    /// The consoles' sign-in form (user, password, terminal); the script behind it posts to /api/v1/sessions.
+    /// `text` holds the heading and the "signin.*" labels of the page's own text table.
+    static func signInForm(heading: String, text: PageText, _ language: Language) -> String {
+        func t(_ key: String) -> String { escape(text[key, in: language]) }
+        return """
+            <section id="signin" class="card signin" hidden>
+            <h1>\(escape(heading))</h1>
+            <form id="signin-form" autocomplete="off">
+            <label>\(t("signin.user")) <input name="user" id="signin-user" required maxlength="64" autocapitalize="none"></label>
+            <label>\(t("signin.password")) <input name="password" id="signin-password" type="password" required maxlength="256"></label>
+            <label>\(t("signin.terminal")) <input name="terminal" id="signin-terminal" required maxlength="64" pattern="[A-Za-z0-9._-]+"></label>
+            <button type="submit" id="signin-submit" class="primary">\(t("signin.submit"))</button>
+            </form>
+            </section>
+            """
+    }
+
     static func errorPage(status: HTTPResponse.Status, code: String, message: String, requestID: String) -> String {
         layout(
             title: "\(status.code) \(status.reasonPhrase)",

@@ -1,3 +1,5 @@
+import Audit
+import Foundation
 import Hummingbird
 
 /// The two languages every page speaks. Chinese is the default at a Chinese bank counter; `?lang=en` switches.
@@ -31,32 +33,12 @@ struct PageText: Sendable {
         return language == .zh ? entry.zh : entry.en
     }
 
-    /// All texts in one language, as JSON safe to embed in a `<script type="application/json">` block.
+    /// All texts in one language, as JSON safe to embed in a `<script type="application/json">` block: the audit
+    /// trail's canonical JSON, with `<`, `>` and `&` escaped so the text cannot end the element (they can only
+    /// occur inside strings there).
     func json(in language: Language) -> String {
-        var object: [String: String] = [:]
-        for key in entries.keys { object[key] = self[key, in: language] }
-        let keys = object.keys.sorted()
-        let members = keys.map { "\(Self.quote($0)):\(Self.quote(object[$0]!))" }
-        return "{" + members.joined(separator: ",") + "}"
-    }
-
-    /// A JSON string literal that cannot end the script element (`<` is written as `\u003c`).
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        let object = CanonicalJSON.object(Dictionary(uniqueKeysWithValues: entries.keys.map { ($0, CanonicalJSON.string(self[$0, in: language])) }))
+        return object.canonicalText.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
+            .replacingOccurrences(of: "&", with: "\\u0026")
     }
 }

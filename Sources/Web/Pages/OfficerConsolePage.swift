@@ -12,15 +12,7 @@ enum OfficerConsolePage {
         return HTMLPage.layout(
             title: text["title", in: language], language: language, path: "/officer", wide: true,
             body: """
-                <section id="signin" class="card signin" hidden>
-                <h1>\(t("signin.heading"))</h1>
-                <form id="signin-form" autocomplete="off">
-                <label>\(t("signin.user")) <input name="user" id="signin-user" required maxlength="64" autocapitalize="none"></label>
-                <label>\(t("signin.password")) <input name="password" id="signin-password" type="password" required maxlength="256"></label>
-                <label>\(t("signin.terminal")) <input name="terminal" id="signin-terminal" required maxlength="64" pattern="[A-Za-z0-9._-]+"></label>
-                <button type="submit" id="signin-submit" class="primary">\(t("signin.submit"))</button>
-                </form>
-                </section>
+                \(HTMLPage.signInForm(heading: text["signin.heading", in: language], text: text, language))
                 <section id="console" hidden>
                 <div class="toolbar">
                 <h1>\(t("title"))</h1>
@@ -50,6 +42,7 @@ enum OfficerConsolePage {
                 <div id="viewer-content"></div></div></div>
                 <div id="alert" class="alert" role="alert" hidden></div>
                 <script type="application/json" id="texts">\(text.json(in: language))</script>
+                <script src="/static/console.js"></script>
                 <script src="/static/officer.js"></script>
                 """)
     }

@@ -26,11 +26,17 @@ public struct DataKey: Sendable {
         Array(try AES.GCM.seal(plaintext, using: key, authenticating: Array(context.utf8)).combined!)
     }
 
-    /// A keyed digest for looking a secret up without storing it (pre-fill codes): HMAC-SHA256 under a key derived
-    /// from this one for `purpose`. Short secrets stay unguessable from a copy of the database.
-    public func tag(_ text: String, purpose: String) -> [UInt8] {
-        let derived = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(purpose.utf8), outputByteCount: 32)
-        return Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: derived))
+    /// Keyed digests for looking a secret up without storing it (pre-fill codes): HMAC-SHA256 under a key derived
+    /// from this one for `purpose`, so short secrets stay unguessable from a copy of the database. Derive once, tag
+    /// many times.
+    public func tagger(purpose: String) -> Tagger {
+        Tagger(key: HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(purpose.utf8), outputByteCount: 32))
+    }
+
+    public struct Tagger: Sendable {
+        let key: SymmetricKey
+
+        public func tag(_ text: String) -> [UInt8] { Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key)) }
     }
 
     public func open(_ box: [UInt8], context: String) throws -> [UInt8] {

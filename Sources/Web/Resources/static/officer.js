@@ -31,32 +31,12 @@
         return node;
     }
 
-    function showError(error) {
-        const box = $("alert");
-        box.textContent = t("error") + ": " + (error.message || error) + (error.code ? " (" + error.code + ")" : "");
-        box.hidden = false;
-        clearTimeout(showError.timer);
-        showError.timer = setTimeout(() => { box.hidden = true; }, 6000);
-    }
+    const showError = (error) => Countersign.showError(t("error"), error);
 
-    async function api(method, path, body) {
-        const headers = { "Accept": "application/json" };
-        if (body !== undefined) headers["Content-Type"] = "application/json";
-        if (session) headers["Authorization"] = "Bearer " + session.token;
-        const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-        const type = response.headers.get("Content-Type") || "";
-        if (!response.ok) {
-            let detail = { message: String(response.status), code: "" };
-            if (type.includes("json")) detail = (await response.json()).error || detail;
-            if (response.status === 401 && session && path !== "/api/v1/sessions") signedOut();
-            const error = new Error(detail.message);
-            error.code = detail.code;
-            error.status = response.status;
-            throw error;
-        }
-        if (response.status === 204) return null;
-        return type.includes("json") ? response.json() : response.blob();
-    }
+    // A 401 outside sign-in means the session ended: back to the sign-in form.
+    const api = (method, path, body) => Countersign.api(method, path, body, {
+        token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
+    });
 
     function money(minor, currency) {
         const sign = minor < 0 ? "-" : "";

@@ -13,28 +13,8 @@
     let timer = null;
     let poller = null;
 
-    function showError(error) {
-        const box = $("alert");
-        box.textContent = T["error"] + ": " + (error.message || error) + (error.code ? " (" + error.code + ")" : "");
-        box.hidden = false;
-        clearTimeout(showError.timer);
-        showError.timer = setTimeout(() => { box.hidden = true; }, 6000);
-    }
-
-    async function api(method, path, body) {
-        const headers = { "Accept": "application/json" };
-        if (body !== undefined) headers["Content-Type"] = "application/json";
-        if (session) headers["Authorization"] = "Bearer " + session.token;
-        const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-        const reply = await response.json().catch(() => ({}));
-        if (!response.ok) {
-            const detail = reply.error || { message: String(response.status) };
-            const error = new Error(detail.message);
-            error.code = detail.code;
-            throw error;
-        }
-        return reply;
-    }
+    const showError = (error) => Countersign.showError(T["error"], error);
+    const api = (method, path, body) => Countersign.api(method, path, body, { token: session && session.token });
 
     // MARK: sign-in
 

@@ -169,18 +169,14 @@ public final class CounterDesk: Sendable {
         if changed, let sender = screens.withLock({ $0[screen]?.sender }) {
             sender.yield(#"{"type":"view","session":\#(session),"version":\#(version),"digest":"\#(digest)","view":\#(json)}"#)
         }
-        var state = try state(session, user: user)
-        state = DraftState(
-            session: state.session, version: state.version, digest: state.digest, state: state.state, screenConnected: state.screenConnected,
-            problems: problems)
-        return state
+        return try state(session, user: user, problems: problems)
     }
 
-    public func state(_ session: Int64, user: UserIdentity) throws -> DraftState {
+    public func state(_ session: Int64, user: UserIdentity, problems: [FieldProblem] = []) throws -> DraftState {
         guard let draft = drafts.withLock({ $0[session] }), draft.teller == user.id else { throw Self.noSession(session) }
         let connected = screens.withLock { $0[draft.screen]?.session == session }
         return DraftState(
-            session: session, version: draft.version, digest: draft.digest, state: draft.state, screenConnected: connected, problems: [])
+            session: session, version: draft.version, digest: draft.digest, state: draft.state, screenConnected: connected, problems: problems)
     }
 
     // MARK: The customer's answer

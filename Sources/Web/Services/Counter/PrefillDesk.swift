@@ -14,6 +14,8 @@ public struct PrefillDesk: Sendable {
     let database: Database
     let catalogue: FormCatalogue
     let dataKey: DataKey
+    /// Codes are looked up by their HMAC, never stored.
+    let codeTags: DataKey.Tagger
     let time: any TimeSource
     /// How long a code stays valid.
     public let lifetimeSeconds: Int
@@ -29,6 +31,7 @@ public struct PrefillDesk: Sendable {
         self.database = database
         self.catalogue = catalogue
         self.dataKey = dataKey
+        self.codeTags = dataKey.tagger(purpose: "prefill-code")
         self.time = time
         self.lifetimeSeconds = lifetimeSeconds
     }
@@ -51,7 +54,7 @@ public struct PrefillDesk: Sendable {
         let now = time.now()
         let checked = try form.check(values, filledBy: [.customer], today: VoucherDesk.chinaToday(now))
         let code = PrefillCode.generate()
-        let tag = dataKey.tag(code.value, purpose: "prefill-code")
+        let tag = codeTags.tag(code.value)
         let plaintext = try JSONEncoder().encode(checked)
         let box = try dataKey.seal(Array(plaintext), context: Self.context(form: form.id, tag: tag))
         try await database.transaction { tx in
@@ -73,7 +76,7 @@ public struct PrefillDesk: Sendable {
         guard let code = PrefillCode(typed: typed) else {
             throw AppError(.badRequest, code: "prefill.bad_code", "a pre-fill code is 8 letters and digits, e.g. ABCD-2345")
         }
-        let tag = dataKey.tag(code.value, purpose: "prefill-code")
+        let tag = codeTags.tag(code.value)
         let now = time.now()
         let taken = try await database.transaction { tx in
             let taken = try await PrefillStore.take(codeTag: tag, teller: user.id, at: now, in: tx)

@@ -1,0 +1,13 @@
+# Sourced by the bench scripts: the release service on the .data cluster (fsync on), on port $PORT, stopped when
+# the script exits. Variables already exported (COUNTERSIGN_…) reach the service.
+BIN=.build/release/countersign
+sh scripts/db.sh start .data >/dev/null
+"$BIN" migrate --log-level warning
+sh scripts/dev-certs.sh "$BIN" >/dev/null
+"$BIN" serve --port "$PORT" --log-level error &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT INT TERM
+for _ in $(seq 1 100); do
+    python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1])" "http://127.0.0.1:$PORT/health" 2>/dev/null && break
+    sleep 0.1
+done
