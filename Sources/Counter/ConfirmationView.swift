@@ -33,8 +33,8 @@ public struct ConfirmationView: Codable, Sendable, Equatable {
             switch field.type {
             case .amount:
                 let currency = form.currency(of: field, in: values) ?? ""
-                let words = try? ChineseAmount.words(forDecimal: value, currencyPrefix: Currency.chineseName[currency] ?? currency)
-                return Line(field: field.id, label: field.label, value: "\(currency) \(Self.grouped(value))", words: words)
+                return Line(
+                    field: field.id, label: field.label, value: "\(currency) \(Self.grouped(value))", words: form.amountWords(of: field, in: values))
             case .enumeration, .currency:
                 let option = field.options?.first { $0.value == value }
                 return Line(field: field.id, label: field.label, value: option.map { "\($0.label.zh) \($0.label.en)" } ?? value, words: nil)

@@ -184,3 +184,28 @@ extension FormField {
         return .success(account)
     }
 }
+
+extension FormDefinition {
+    /// What the customer has typed so far: the fields that are fine (normalized) and the problems of the others,
+    /// without complaining about fields not filled in yet — for live hints and the teller's draft. The submission
+    /// itself uses ``check(_:filledBy:today:)``.
+    public func checkWhileTyping(_ values: [String: String], filledBy: Set<FormField.FilledBy>, today: CivilDate) -> (
+        valid: [String: String], problems: [FieldProblem]
+    ) {
+        let typed = values.filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        do {
+            return (try check(typed, filledBy: filledBy, today: today), [])
+        } catch {
+            return (error.valid, error.problems.filter { $0.code != "field.required" })
+        }
+    }
+
+    /// An amount field's value in capital numerals after the currency's Chinese name (美元伍仟元整), as the
+    /// screens show it; nil unless `values` hold a valid amount and a known currency for it.
+    public func amountWords(of field: FormField, in values: [String: String]) -> String? {
+        guard field.type == .amount, let amount = values[field.id], let currency = currency(of: field, in: values),
+            let name = Currency.chineseName[currency]
+        else { return nil }
+        return try? ChineseAmount.words(forDecimal: amount, currencyPrefix: name)
+    }
+}

@@ -98,18 +98,7 @@ struct PrefillController: Sendable {
         let form = try counter.catalogue.form(try context.parameters.require("id"))
         let body = try await request.decode(as: ValuesBody.self, context: context)
         try Self.bound(body.values)
-        let typed = body.values.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
-        let (valid, problems): ([String: String], [FieldProblem])
-        do {
-            (valid, problems) = (try form.check(typed, filledBy: [.customer], today: VoucherDesk.chinaToday(.now())), [])
-        } catch {
-            (valid, problems) = (error.valid, error.problems.filter { $0.code != "field.required" })
-        }
-        var words: [String: String] = [:]
-        for field in form.fields where field.type == .amount {
-            guard let amount = valid[field.id], let currency = form.currency(of: field, in: valid) else { continue }
-            words[field.id] = try? ChineseAmount.words(forDecimal: amount, currencyPrefix: Currency.chineseName[currency] ?? currency)
-        }
+        let (valid, problems, words) = counter.prefills.checkWhileTyping(form, values: body.values)
         return CheckResult(values: valid, problems: problems.map(Problem.init), words: words)
     }
 

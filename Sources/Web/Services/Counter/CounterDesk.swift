@@ -142,14 +142,7 @@ public final class CounterDesk: Sendable {
     /// longer counts.
     public func updateDraft(_ session: Int64, form formID: String, values: [String: String], user: UserIdentity) throws -> DraftState {
         let form = try catalogue.form(formID)
-        var valid = values
-        var problems: [FieldProblem] = []
-        do {
-            valid = try form.check(values, filledBy: [.customer, .teller], today: VoucherDesk.chinaToday(time.now()))
-        } catch {
-            valid = error.valid
-            problems = error.problems.filter { $0.code != "field.required" }
-        }
+        let (valid, problems) = form.checkWhileTyping(values, filledBy: [.customer, .teller], today: VoucherDesk.chinaToday(time.now()))
         let view = ConfirmationView(form: form, values: valid)
         let json = try Self.canonical(view)
         let digest = SHA256.hash(data: Data(json.utf8)).map { String(format: "%02x", $0) }.joined()

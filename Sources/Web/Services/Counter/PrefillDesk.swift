@@ -70,6 +70,17 @@ public struct PrefillDesk: Sendable {
         return Created(code: code.description, formID: form.id, expiresAtUs: now.microsecondsSinceEpoch + Int64(lifetimeSeconds) * 1_000_000)
     }
 
+    /// The page's live hints, on the desk's clock like the submission: valid fields normalized, problems of the
+    /// others (empty fields are not one yet), valid amounts in capital numerals.
+    public func checkWhileTyping(_ form: FormDefinition, values: [String: String]) -> (
+        valid: [String: String], problems: [FieldProblem], words: [String: String]
+    ) {
+        let (valid, problems) = form.checkWhileTyping(values, filledBy: [.customer], today: VoucherDesk.chinaToday(time.now()))
+        var words: [String: String] = [:]
+        for field in form.fields { words[field.id] = form.amountWords(of: field, in: valid) }
+        return (valid, problems, words)
+    }
+
     /// The teller's side: the values, once. Used, expired and unknown codes each get their own answer.
     public func pickUp(code typed: String, user: UserIdentity, terminal: String?) async throws -> PickedUp {
         guard user.role == .teller else { throw AppError(.forbidden, code: "auth.forbidden", "only tellers pick up pre-filled forms") }
