@@ -32,6 +32,9 @@ extension FormDefinition {
             guard seen.insert(field.id).inserted else { throw bad("field '\(field.id)' appears twice") }
             if let problem = field.definitionProblem(in: self) { throw bad("field '\(field.id)': \(problem)") }
         }
+        if let transactionAmount, field(transactionAmount)?.type != .amount {
+            throw bad("transaction_amount '\(transactionAmount)' must name an amount field")
+        }
         try validateVoucher(file: file)
     }
 

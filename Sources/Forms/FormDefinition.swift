@@ -9,8 +9,26 @@ public struct FormDefinition: Codable, Sendable, Equatable {
     public let category: String
     public let fields: [FormField]
     public let voucher: VoucherLayout
+    /// The amount field the transaction is booked and authorized by (a withdrawal's amount, an account opening's
+    /// first deposit); nil for forms that move no money (a loss report, an information change): fees never count.
+    public let transactionAmount: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, version, title, category, fields, voucher
+        case transactionAmount = "transaction_amount"
+    }
 
     public func field(_ id: String) -> FormField? { fields.first { $0.id == id } }
+
+    /// What the transaction moves, from checked values: the amount (normalized decimal text) and its currency; zero
+    /// for a form that moves no money or an optional amount left empty; nil when a required amount or its currency is
+    /// missing.
+    public func principal(in values: [String: String]) -> (amount: String, currency: String)? {
+        guard let transactionAmount else { return ("0.00", "CNY") }
+        guard let field = field(transactionAmount), let currency = currency(of: field, in: values) else { return nil }
+        guard let amount = values[field.id] else { return field.required ? nil : ("0.00", currency) }
+        return (amount, currency)
+    }
 
     /// The currency of an amount field: its own, or the value of the form's currency field it names.
     public func currency(of field: FormField, in values: [String: String]) -> String? {

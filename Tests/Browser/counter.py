@@ -3,7 +3,9 @@
 The screen of terminal T01 shows a pairing code; the teller signs in at T01 and pairs; a customer's pre-fill
 (made over the API) is picked up by its code; the screen shows it masked with the amount in capital numerals; the
 teller's edit appears on the screen; the customer confirms and the teller sees it; the customer signs on the pad
-(an empty pad is refused); a later edit needs a new confirmation. Prints one JSON line; exits non-zero with the reason on the first failed check.
+(an empty pad is refused); a later edit needs a new confirmation. With --receipt, the whole counter: the customer
+pre-fills on a phone-sized window, and after the signature the teller books the transaction, attaches the material,
+requests cross-terminal authorization, sees the supervisor's approval arrive live, commits, and makes the voucher. Prints one JSON line; exits non-zero with the reason on the first failed check.
 """
 
 import argparse
@@ -22,10 +24,40 @@ from browser import check, chromium, fail
 
 
 
-def post(base, path, body):
-    request = urllib.request.Request(base + path, method="POST", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+def post(base, path, body, token=None, method="POST"):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, method=method, data=data, headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
+
+
+# The smallest PNG (one transparent pixel): stands in for the ID scan and the voucher image the teller attaches.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def supervisor_approves(base, password, transaction):
+    """super1 on another terminal of the branch (cross-terminal mode), through the API: online, sees the request in
+    the queue, claims it and approves the digests it was shown."""
+    token = post(base, "/api/v1/sessions", {"user": "super1", "password": password, "terminal": "T02"})["token"]
+    post(base, "/api/v1/authz/presence", {"status": "online"}, token, method="PUT")
+    deadline = time.monotonic() + 10
+    while True:
+        queue = post(base, "/api/v1/authz/queue", None, token, method="GET")["requests"]
+        mine = [r for r in queue if r["transaction"] == transaction]
+        if mine:
+            break
+        if time.monotonic() > deadline:
+            fail(f"the request for {transaction} never reached the supervisor's queue")
+        time.sleep(0.1)
+    request = post(base, f"/api/v1/authz/requests/{mine[0]['id']}/claim", None, token)
+    post(base, f"/api/v1/authz/requests/{request['id']}/decision",
+         {"decision": "approve", "payload_digest": request["payload_digest"], "material_digest": request["material_digest"]}, token)
+    post(base, "/api/v1/authz/presence", {"status": "offline"}, token, method="PUT")
+    return request["id"]
 
 
 def main():
@@ -136,6 +168,35 @@ def main():
         # The voucher: sealed, and the receipt link with its QR code appears on the customer screen.
         receipt_path = None
         if args.receipt:
+            # Booking: CNY 60,000 withdrawn needs a level-1 authorization with the ID scan and the voucher image.
+            wait.until(EC.visibility_of_element_located((By.ID, "booking-panel")))
+            check(not driver.find_element(By.ID, "finish-form").is_displayed(), "no voucher before the booking")
+            wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#book-account option[value='personal-debit']"))
+            driver.find_element(By.CSS_SELECTOR, "#book-account option[value='personal-debit']").click()
+            driver.find_element(By.CSS_SELECTOR, "#book-risk option[value='low']").click()
+            driver.find_element(By.ID, "book-submit").click()
+            decision = wait.until(EC.visibility_of_element_located((By.ID, "book-decision")))
+            check("cash-withdrawal-band-1" in decision.text, f"the interceptor's answer names the rule: {decision.text!r}")
+            check(not driver.find_element(By.ID, "d-amount").is_enabled(), "the booked draft no longer changes")
+            transaction = decision.text.split(" ")[0]
+            for kind in ("id_scan", "voucher_image"):
+                path = os.path.join(args.artifacts, kind + ".png")
+                with open(path, "wb") as handle:
+                    handle.write(PNG)
+                driver.find_element(By.ID, "material-" + kind).send_keys(path)
+            driver.find_element(By.CSS_SELECTOR, "#authz-mode option[value='cross-terminal']").click()
+            check(not driver.find_element(By.ID, "authz-local").is_displayed(), "no supervisor password outside local mode")
+            shot("counter-7a-teller-authorization-prompt")
+            driver.find_element(By.ID, "authz-submit").click()
+            wait.until(lambda d: d.find_element(By.ID, "authz-status").get_attribute("data-state") == "pending")
+            request_id = supervisor_approves(args.base, args.password, transaction)
+            # The decision arrives live (pushed); the teller commits, then makes the voucher.
+            wait.until(lambda d: d.find_element(By.ID, "authz-status").get_attribute("data-state") == "approved")
+            check(driver.find_element(By.ID, "authz-status").get_attribute("data-request") == request_id, "the approved request is ours")
+            shot("counter-7b-teller-approved")
+            driver.find_element(By.ID, "commit-submit").click()
+            wait.until(lambda d: d.find_element(By.ID, "authz-status").get_attribute("data-state") == "committed")
+            wait.until(EC.visibility_of_element_located((By.ID, "finish-form")))
             driver.find_element(By.ID, "finish-submit").click()
             wait.until(EC.visibility_of_element_located((By.ID, "finish-result")))
             driver.switch_to.window(screen_tab)
@@ -174,7 +235,8 @@ def main():
             driver.find_element(By.ID, "verify-voucher").send_keys(voucher_number)
             driver.find_element(By.ID, "verify-number-submit").click()
             wait.until(lambda d: d.find_element(By.ID, "verdict").get_attribute("data-valid") == "true")
-            print(json.dumps({"echo_seconds": round(echo_seconds, 3), "receipt": receipt_path}))
+            print(json.dumps({"echo_seconds": round(echo_seconds, 3), "receipt": receipt_path, "transaction": transaction,
+                              "request": request_id}))
             return
 
         # A change after the confirmation: back to waiting, and the screen asks again.

@@ -61,6 +61,22 @@ import Testing
         #expect(error?.problems.map(\.code) == ["field.amount_decimals"])
     }
 
+    /// The interceptor judges a transaction by its principal: the form's transaction amount in its currency, never
+    /// the fee; zero for forms that move no money or an optional first deposit left empty.
+    @Test func theTransactionIsJudgedByItsPrincipalNotItsFee() throws {
+        let catalogue = try FormCatalogue.load(Self.folder)
+        let fx = try catalogue.form("fx-cash").principal(in: ["currency": "USD", "amount": "1200.50", "fee": "10.00"])
+        #expect(fx?.amount == "1200.50" && fx?.currency == "USD")
+        #expect(try catalogue.form("cash-withdrawal").principal(in: ["fee": "5.00"]) == nil)
+        let loss = try catalogue.form("loss-report").principal(in: ["replacement_fee": "10.00"])
+        #expect(loss?.amount == "0.00" && loss?.currency == "CNY")
+        let opening = try catalogue.form("account-opening").principal(in: [:])
+        #expect(opening?.amount == "0.00" && opening?.currency == "CNY")
+        for id in ["cash-deposit", "cash-withdrawal", "transfer", "fx-purchase", "fx-settlement", "outward-remittance", "inward-remittance"] {
+            #expect(try catalogue.form(id).transactionAmount == "amount", "\(id)")
+        }
+    }
+
     /// (what is changed in transfer.json, the words the error must contain)
     @Test(arguments: [
         (#""id": "remark", "type": "text""#, #""id": "payer_name", "type": "text""#, "appears twice"),
@@ -72,6 +88,7 @@ import Testing
         (#"{ "field": "remark", "row": 4, "column": 0 }"#, #"{ "field": "remark", "row": 9, "column": 0 }"#, "off the A5-landscape page"),
         (#"{ "field": "payee_bank", "row": 2, "column": 0 },"#, "", "required field 'payee_bank' is not placed"),
         (#""category": "personal""#, #""category": "misc""#, "category"),
+        (#""transaction_amount": "amount""#, #""transaction_amount": "remark""#, "transaction_amount 'remark' must name an amount field"),
         (
             #"{ "value": "urgent", "label": { "zh": "加急", "en": "Urgent" } }"#, #"{ "value": "normal", "label": { "zh": "加急", "en": "Urgent" } }"#,
             "repeat"

@@ -56,6 +56,21 @@ import Testing
         #expect(missing.isEmpty, "missing texts: \(missing.sorted())")
     }
 
+    /// The teller console builds these from the rule set and the request: account types, risks, modes, material.
+    @Test func everyWordTheTellerChoosesOrIsToldHasALabel() throws {
+        let rules = try RuleSet.load(Repository.root.appendingPathComponent("Rules/authorization-rules.json"))
+        let states = ["pending", "claimed", "approved", "rejected", "returned", "expired", "committed"]
+        let needed =
+            rules.vocabulary.accountTypes.map { "acct.\($0)" } + rules.vocabulary.customerRisks.map { "risk.\($0)" }
+            + AuthorizationMode.allCases.map { "mode.\($0.rawValue)" } + Set(rules.rules.flatMap(\.requirement.material)).map { "material.\($0)" }
+            + states.map { "authz.state.\($0)" }
+        let missing = needed.filter { PageText.counter.entries[$0] == nil }
+        #expect(missing.isEmpty, "missing texts: \(missing.sorted())")
+        for (key, entry) in PageText.counter.entries {
+            #expect(!entry.zh.isEmpty && !entry.en.isEmpty && entry.zh != entry.en, "\(key)")
+        }
+    }
+
     @Test func everyTransactionCodeModeAndStateHasALabel() throws {
         let rules = try RuleSet.load(Repository.root.appendingPathComponent("Rules/authorization-rules.json"))
         let states = ["pending", "claimed", "approved", "rejected", "returned", "expired", "committed"]

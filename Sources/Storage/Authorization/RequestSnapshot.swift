@@ -45,6 +45,8 @@ public struct RequestSnapshot: Sendable, Codable, Equatable {
     public let payloadDigest: String
     public let materialDigest: String
     public let material: [Material]
+    /// Why a returned or rejected request came back (the officer's words); nil otherwise.
+    public let reason: String?
     /// Only in the push feed: the online officers a pending request is offered to.
     public let offeredTo: [String]?
     /// Only in the push feed: the feed row's id, for catching up after a reconnect.
@@ -52,7 +54,7 @@ public struct RequestSnapshot: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, transaction, version, previous, branch, teller, terminal, code, currency, level, officers, modes, mode, scope, state,
-            approvals, material
+            approvals, material, reason
         case amountMinor = "amount_minor"
         case assignedTo = "assigned_to"
         case claimedBy = "claimed_by"

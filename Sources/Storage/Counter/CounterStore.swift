@@ -51,3 +51,27 @@ extension CounterStore {
             """, context: "counter")
     }
 }
+
+extension CounterStore {
+    /// Links a signed draft version to the teller transaction it was booked as (migration 0011); a version is
+    /// booked once.
+    public static func bookTransaction(session: Int64, version: Int, transaction: String, in tx: Transaction) async throws {
+        try await tx.query(
+            """
+            INSERT INTO counter_transactions (session_id, draft_version, transaction_id)
+            VALUES (\(session), \(version), \(transaction))
+            """, context: "counter")
+    }
+
+    /// The transaction a signed draft version was booked as, with its state (`needs_authorization`, `ready`,
+    /// `committed`, `abandoned`); nil if it was never booked.
+    public static func bookedTransaction(session: Int64, version: Int, in tx: Transaction) async throws -> (id: String, state: String)? {
+        let rows = try await tx.query(
+            """
+            SELECT t.id, t.state FROM counter_transactions c JOIN teller_transactions t ON t.id = c.transaction_id
+            WHERE c.session_id = \(session) AND c.draft_version = \(version)
+            """, context: "counter")
+        for try await (id, state) in rows.decode((String, String).self) { return (id, state) }
+        return nil
+    }
+}

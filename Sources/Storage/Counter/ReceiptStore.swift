@@ -5,12 +5,13 @@ import PostgresNIO
 /// E-receipt links (migration 0010), found by the SHA-256 of their token.
 public enum ReceiptStore {
     public static func insert(
-        tokenSHA256: [UInt8], voucher: String, session: Int64?, at: AuditTimestamp, lifetimeSeconds: Int, in tx: Transaction
+        tokenSHA256: [UInt8], voucher: String, session: Int64?, transaction: String?, at: AuditTimestamp, lifetimeSeconds: Int,
+        in tx: Transaction
     ) async throws -> Int64 {
         let rows = try await tx.query(
             """
-            INSERT INTO receipts (token_sha256, voucher_id, session_id, created_at, expires_at)
-            VALUES (\(tokenSHA256.bytea), \(voucher), \(session), us_to_ts(\(at.microsecondsSinceEpoch)),
+            INSERT INTO receipts (token_sha256, voucher_id, session_id, transaction_id, created_at, expires_at)
+            VALUES (\(tokenSHA256.bytea), \(voucher), \(session), \(transaction), us_to_ts(\(at.microsecondsSinceEpoch)),
                     us_to_ts(\(at.microsecondsSinceEpoch)) + \(lifetimeSeconds) * interval '1 second')
             RETURNING id
             """, context: "receipt")

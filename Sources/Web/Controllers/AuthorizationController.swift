@@ -1,4 +1,5 @@
 import Accounts
+import Audit
 import Authorization
 import Foundation
 import Hummingbird
@@ -28,6 +29,7 @@ struct AuthorizationController: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/api/v1/transactions", use: submit)
+        router.get("/api/v1/transactions/vocabulary", use: vocabulary)
         router.post("/api/v1/transactions/{id}/authorization", use: request)
         router.post("/api/v1/transactions/{id}/commit", use: commit)
         router.get("/api/v1/authz/requests/{id}", use: show)
@@ -55,6 +57,15 @@ struct AuthorizationController: Sendable {
             case ruleSetVersion = "rule_set_version"
             case matchedRules = "matched_rules"
             case payloadDigest = "payload_digest"
+        }
+
+        init(_ submitted: AuthorizationDesk.Submitted, payloadDigest: ChainHash) {
+            self.transaction = submitted.transactionID
+            self.authorizationRequired = submitted.decision.required
+            self.ruleSetVersion = submitted.decision.ruleSetVersion
+            self.matchedRules = submitted.decision.matchedRules
+            self.requirement = submitted.decision.requirement
+            self.payloadDigest = payloadDigest.hex
         }
     }
 
@@ -118,6 +129,28 @@ struct AuthorizationController: Sendable {
         let transaction: String
         let state: String
         let authorization: RequestSnapshot?
+
+        init(_ committed: AuthorizationDesk.Committed) {
+            self.transaction = committed.transactionID
+            self.state = "committed"
+            self.authorization = committed.request
+        }
+    }
+
+    struct VocabularyView: ResponseEncodable {
+        let ruleSetVersion: String
+        let transactionCodes: [String]
+        let currencies: [String]
+        let accountTypes: [String]
+        let customerRisks: [String]
+        let channels: [String]
+        enum CodingKeys: String, CodingKey {
+            case currencies, channels
+            case ruleSetVersion = "rule_set_version"
+            case transactionCodes = "transaction_codes"
+            case accountTypes = "account_types"
+            case customerRisks = "customer_risks"
+        }
     }
 
     // MARK: Teller
@@ -126,12 +159,18 @@ struct AuthorizationController: Sendable {
         let user = try context.requireUser()
         let body = try await request.decode(as: TransactionSubmission.self, context: context)
         let submitted = try await tellers.submit(body, user: user, terminal: context.terminal)
-        let decision = submitted.decision
         return EditedResponse(
             status: .created, headers: [.location: "/api/v1/transactions/\(submitted.transactionID)"],
-            response: SubmitResponse(
-                transaction: submitted.transactionID, authorizationRequired: decision.required, ruleSetVersion: decision.ruleSetVersion,
-                matchedRules: decision.matchedRules, requirement: decision.requirement, payloadDigest: body.digest.hex))
+            response: SubmitResponse(submitted, payloadDigest: body.digest))
+    }
+
+    /// The words a submission may use (account types, customer risks, …), for the consoles' choices.
+    @Sendable func vocabulary(_ request: Request, context: AppRequestContext) async throws -> VocabularyView {
+        _ = try context.requireUser()
+        let words = try tellers.rules.vocabulary
+        return VocabularyView(
+            ruleSetVersion: try tellers.rules.version, transactionCodes: words.transactionCodes.sorted(), currencies: words.currencies.sorted(),
+            accountTypes: words.accountTypes.sorted(), customerRisks: words.customerRisks.sorted(), channels: words.channels.sorted())
     }
 
     @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RequestSnapshot> {
@@ -162,7 +201,7 @@ struct AuthorizationController: Sendable {
         let body = try await request.decode(as: TransactionSubmission.self, context: context)
         let committed = try await tellers.commit(
             transaction: try context.parameters.require("id"), submission: body, user: user, terminal: context.terminal)
-        return CommitView(transaction: committed.transactionID, state: "committed", authorization: committed.request)
+        return CommitView(committed)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RequestView {

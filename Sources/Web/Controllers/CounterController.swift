@@ -32,6 +32,8 @@ struct CounterController: Sendable {
         router.post("/api/v1/counter/sessions", use: pair)
         router.get("/api/v1/counter/sessions/{id}", use: show)
         router.put("/api/v1/counter/sessions/{id}/draft", use: draft)
+        router.post("/api/v1/counter/sessions/{id}/transaction", use: book)
+        router.post("/api/v1/counter/sessions/{id}/commit", use: commit)
         router.post("/api/v1/counter/sessions/{id}/voucher", use: finish)
         router.get("/r/{token}", use: receipt)
         router.post("/api/v1/verify", use: verify)
@@ -54,6 +56,41 @@ struct CounterController: Sendable {
             verdict = try await verifier.verify(voucher: String(body.voucher.trimmingCharacters(in: .whitespaces).prefix(32)))
         }
         return try PrefillController.json(.ok, verdict)
+    }
+
+    var booking: CounterBooking {
+        get throws {
+            guard let booking = services?.booking else { throw AuthorizationController.notConfigured }
+            return booking
+        }
+    }
+
+    struct BookBody: Decodable {
+        let accountType: String
+        let customerRisk: String
+        enum CodingKeys: String, CodingKey {
+            case accountType = "account_type"
+            case customerRisk = "customer_risk"
+        }
+    }
+
+    /// What the customer signed goes to the interceptor as a transaction; the answer says whether (and how) it must
+    /// be authorized before the commit, like `POST /api/v1/transactions`.
+    @Sendable func book(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AuthorizationController.SubmitResponse> {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: BookBody.self, context: context)
+        let booked = try await booking.submit(
+            session: try Self.session(context), accountType: String(body.accountType.prefix(64)), customerRisk: String(body.customerRisk.prefix(64)),
+            user: user, terminal: context.terminal)
+        return EditedResponse(
+            status: .created, headers: [.location: "/api/v1/transactions/\(booked.submitted.transactionID)"],
+            response: AuthorizationController.SubmitResponse(booked.submitted, payloadDigest: booked.submission.digest))
+    }
+
+    /// Books the transaction (approved, when it had to be) with exactly what the customer signed.
+    @Sendable func commit(_ request: Request, context: AppRequestContext) async throws -> AuthorizationController.CommitView {
+        let committed = try await booking.commit(session: try Self.session(context), user: try context.requireUser(), terminal: context.terminal)
+        return AuthorizationController.CommitView(committed)
     }
 
     struct FinishBody: Decodable { let seal: String }

@@ -25,6 +25,26 @@ enum CounterPages {
                 <h2>\(t("draft.heading")) <span id="draft-state" class="link down" data-state="none"></span></h2>
                 <p id="draft-none" class="detail">\(t("draft.none"))</p>
                 <form id="draft" class="prefill" hidden autocomplete="off"></form>
+                </section>
+                <section class="card" id="booking-panel" hidden>
+                <h2>\(t("book.heading")) <span id="booking-state" class="link down" data-state="none"></span></h2>
+                <form id="book-form" class="inline"><label>\(t("book.account_type")) <select id="book-account" required></select></label>
+                <label>\(t("book.risk")) <select id="book-risk" required></select></label>
+                <button type="submit" id="book-submit" class="primary">\(t("book.submit"))</button></form>
+                <p id="book-decision" class="detail" hidden></p>
+                <form id="authz-form" hidden autocomplete="off">
+                <label>\(t("authz.mode")) <select id="authz-mode"></select></label>
+                <div id="authz-material"></div>
+                <div id="authz-local" hidden>
+                <label>\(t("authz.supervisor")) <input id="authz-supervisor" maxlength="64"></label>
+                <label>\(t("authz.password")) <input id="authz-password" type="password" maxlength="200"></label>
+                <label>\(t("authz.local_decision")) <select id="authz-local-decision">
+                <option value="approve">\(t("decision.approve"))</option><option value="reject">\(t("decision.reject"))</option></select></label>
+                <label>\(t("authz.reason")) <input id="authz-local-reason" maxlength="500"></label>
+                </div>
+                <button type="submit" id="authz-submit" class="primary">\(t("authz.submit"))</button></form>
+                <p id="authz-status" class="outcome" hidden aria-live="polite"></p>
+                <button type="button" id="commit-submit" class="primary" hidden>\(t("commit.submit"))</button>
                 <form id="finish-form" class="inline" hidden><label>\(t("finish.seal")) <input id="finish-seal" maxlength="64"></label>
                 <button type="submit" id="finish-submit" class="primary">\(t("finish.submit"))</button></form>
                 <p id="finish-result" class="outcome" hidden></p>

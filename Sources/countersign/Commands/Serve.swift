@@ -50,7 +50,10 @@ struct Serve: AsyncParsableCommand {
         let rules = try RuleSet.load(URL(fileURLWithPath: environment["COUNTERSIGN_RULES"] ?? "Rules/authorization-rules.json"))
         logger.info("authorization rules loaded", metadata: ["version": "\(rules.version)", "rules": "\(rules.rules.count)"])
         let authorization = key.map { AuthorizationServices(database: database, rules: rules, dataKey: $0, logger: logger) }
-        let counter = try key.map { try Self.counter(database: database, forms: forms, key: $0, vouchers: vouchers, environment: environment) }
+        let counter = try key.map {
+            try Self.counter(
+                database: database, forms: forms, key: $0, vouchers: vouchers, authorization: authorization?.tellers, environment: environment)
+        }
         let app = CountersignApp.buildApplication(
             database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization, counter: counter)
         try await app.runService()
@@ -71,9 +74,10 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Pre-fill, the counter and (with vouchers) receipts; `/verify` also needs the trusted roots.
-    static func counter(database: Database, forms: FormCatalogue, key: DataKey, vouchers: VoucherDesk?, environment: [String: String]) throws
-        -> CounterServices
-    {
+    static func counter(
+        database: Database, forms: FormCatalogue, key: DataKey, vouchers: VoucherDesk?, authorization: AuthorizationDesk?,
+        environment: [String: String]
+    ) throws -> CounterServices {
         let perMinute = try environment["COUNTERSIGN_PUBLIC_RATE_PER_MINUTE"].map { try integer($0, "COUNTERSIGN_PUBLIC_RATE_PER_MINUTE") } ?? 60
         let lifetime =
             try environment["COUNTERSIGN_PREFILL_MINUTES"].map { try integer($0, "COUNTERSIGN_PREFILL_MINUTES") * 60 }
@@ -85,7 +89,7 @@ struct Serve: AsyncParsableCommand {
             receipts: vouchers.map { ReceiptDesk(database: database, counter: desk, vouchers: $0) },
             verifier: (try? String(contentsOfFile: environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem", encoding: .utf8)).map {
                 ReceiptVerifier(database: database, trustedRootsPEM: $0)
-            })
+            }, booking: authorization.map { CounterBooking(counter: desk, authorization: $0) })
     }
 
     private static func integer(_ text: String, _ name: String) throws -> Int {

@@ -129,7 +129,8 @@ import Testing
             let missingReason = try await h.decide(remote, first, "return")
             #expect(missingReason.code == "authz.reason_required")
             #expect(try await h.decide(remote, first, "return", reason: "ID scan unreadable; rescan").status == .ok)
-            try await tellerFeed.next { $0.id == first.id && $0.state == "returned" }
+            // The teller is told why, in the pushed snapshot itself.
+            try await tellerFeed.next { $0.id == first.id && $0.state == "returned" && $0.reason == "ID scan unreadable; rescan" }
             #expect(try await h.commit(teller, transaction: transaction, submission).code == "authz.not_approved")
 
             let resubmitted = try await h.call(

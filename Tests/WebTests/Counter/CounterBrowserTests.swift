@@ -67,5 +67,28 @@ import Vouchers
             }
         }
         #expect(actions == ["voucher.rendered", "voucher.customer_signed", "receipt.issued", "receipt.downloaded"], "\(actions)")
+
+        // The receipt is for a booked transaction that went through cross-terminal authorization and was committed.
+        let line = try #require(try JSONSerialization.jsonObject(with: Data(run.lastLine.utf8)) as? [String: Any])
+        let transaction = try #require(line["transaction"] as? String)
+        let request = try #require(line["request"] as? String)
+        let (booked, steps) = try await db.with(db.owner) { database in
+            try await database.read { tx in
+                (
+                    try await tx.query(
+                        """
+                        SELECT t.state, q.mode, q.state, d.officer_id FROM receipts r JOIN teller_transactions t ON t.id = r.transaction_id
+                        JOIN authz_requests q ON q.transaction_id = t.id JOIN authz_decisions d ON d.request_id = q.id
+                        WHERE t.id = \(transaction)
+                        """
+                    ).collect().map { try $0.decode((String, String, String, String).self) },
+                    try await tx.query(
+                        "SELECT action FROM audit_events WHERE subject = \("txn:" + transaction) OR subject = \("authz:" + request) ORDER BY at, seq"
+                    ).collect().map { try $0.decode(String.self) }
+                )
+            }
+        }
+        #expect(booked.count == 1 && booked.first! == ("committed", "cross-terminal", "committed", "super1"), "\(booked)")
+        #expect(steps.first == "authz.intercepted" && steps.last == "txn.committed" && steps.contains("authz.approved"), "\(steps)")
     }
 }

@@ -1,3 +1,4 @@
+import Audit
 import Crypto
 import Forms
 import Foundation
@@ -13,6 +14,8 @@ import Web
 /// The end of the counter: the confirmed and signed draft becomes a voucher with the customer's signature and the
 /// branch's seal, the screen gets the receipt link, and the downloaded PDF validates in pyHanko.
 @Suite struct CounterReceiptTests {
+    /// The whole counter on one in-process service: vouchers, the counter, and authorization on a manual clock set to
+    /// a weekday morning in Beijing (so the amount rules alone decide).
     static func run(_ body: @Sendable (TestAPI, TestDatabase, Int) async throws -> Void) async throws {
         let db = try await TestDatabase.fresh()
         try await AuthzHarness.seed(db, extraOfficers: 0)
@@ -26,6 +29,10 @@ import Web
             settings: VoucherDesk.Settings(
                 witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path, keyPassword: DevelopmentPKI.password,
                 bankName: LocalizedText(zh: "示例银行", en: "Demo Bank")), catalogue: catalogue, dataKey: key)
+        let time = ManualTime(AuthzHarness.businessMorning())
+        let authorization = AuthorizationServices(
+            database: database, rules: AuthzHarness.rules, dataKey: key, time: time, logger: TestDatabase.logger, sweepsInBackground: false,
+            presenceTimeoutSeconds: nil)
         let desk = CounterDesk(database: database, catalogue: catalogue, dataKey: key)
         let counter = CounterServices(
             catalogue: catalogue, prefills: PrefillDesk(database: database, catalogue: catalogue, dataKey: key),
@@ -33,10 +40,11 @@ import Web
             receipts: ReceiptDesk(database: database, counter: desk, vouchers: vouchers),
             verifier: ReceiptVerifier(
                 database: database,
-                trustedRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8)))
+                trustedRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8)),
+            booking: CounterBooking(counter: desk, authorization: authorization.tellers))
         let app = CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, vouchers: vouchers,
-            counter: counter, sweepsInBackground: false)
+            authorization: authorization, counter: counter, sweepsInBackground: false)
         try await app.test(.live) { client in try await body(TestAPI(client: client, db: db), db, client.port!) }
     }
 
@@ -60,6 +68,59 @@ import Web
                 (0..<40).map { (i: Int) -> (Double, Double) in (0.1 + Double(i) * 0.02, i % 2 == 0 ? 0.3 : 0.7) })
             screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(zigzag)}"#)
             _ = try await screen.next("signed")
+
+            // What the customer signed is booked before any receipt: not yet booked, not yet committed.
+            let unbooked = try await api.call(
+                .post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            #expect(unbooked.status == .conflict && unbooked.code == "counter.not_committed", "\(unbooked.code)")
+            let badRisk = try await api.call(
+                .post, "/api/v1/counter/sessions/\(session)/transaction", token: teller,
+                body: #"{"account_type":"personal-debit","customer_risk":"dire"}"#)
+            #expect(badRisk.status == .badRequest && badRisk.code == "txn.unknown_risk", "\(badRisk.status) \(badRisk.code)")
+            let booked = try await api.call(
+                .post, "/api/v1/counter/sessions/\(session)/transaction", token: teller,
+                body: #"{"account_type":"personal-debit","customer_risk":"low"}"#)
+            #expect(booked.status == .created, "\(booked.code)")
+            // CNY 50,000 withdrawn in the morning: band 1, level 1, ID scan and voucher image, local mode allowed.
+            #expect(booked.json["authorization_required"] as? Bool == true)
+            #expect(booked.json["matched_rules"] as? [String] == ["cash-withdrawal-band-1"])
+            let transaction = try #require(booked.json["transaction"] as? String)
+            let twice = try await api.call(
+                .post, "/api/v1/counter/sessions/\(session)/transaction", token: teller,
+                body: #"{"account_type":"personal-debit","customer_risk":"low"}"#)
+            #expect(twice.status == .conflict && twice.code == "counter.booked")
+            // Booked is booked: the teller cannot change what the approval will bind to.
+            var lower = values
+            lower["amount"] = "5000"
+            let edit = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(lower))
+            #expect(edit.status == .conflict && edit.code == "counter.booked")
+            let state = try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller)
+            #expect(state.json["transaction"] as? String == transaction && state.json["state"] as? String == "signed")
+            let unapproved = try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller)
+            #expect(unapproved.status == .conflict && unapproved.code == "authz.not_approved", "\(unapproved.code)")
+            let uncommitted = try await api.call(
+                .post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            #expect(uncommitted.status == .conflict && uncommitted.code == "counter.not_committed", "\(uncommitted.code)")
+
+            // The supervisor approves at the teller's terminal (local mode) what the customer confirmed: the
+            // transaction's fields are the confirmed values with the digest of the view the customer saw.
+            let local = try await api.call(
+                .post, "/api/v1/transactions/\(transaction)/authorization", token: teller,
+                body:
+                    #"{"mode":"local","material":[\#(AuthzHarness.idScan),\#(AuthzHarness.voucherImage)],"supervisor":{"user":"super3","password":"\#(WebHarness.password)","decision":"approve"}}"#
+            )
+            #expect(local.status == .created && local.json["state"] as? String == "approved", "\(local.code)")
+            let request = try #require(local.json["id"] as? String)
+            let shown = try await api.call(.get, "/api/v1/authz/requests/\(request)", token: teller)
+            let payload = try #require(shown.json["transaction_payload"] as? [String: Any])
+            let fields = try #require(payload["fields"] as? [String: String])
+            #expect(fields["counter_view_sha256"] == digest && fields["amount"] == "50000.00" && fields["id_number"] == "11010519491231002X")
+            #expect(
+                payload["code"] as? String == "cash-withdrawal" && payload["amount"] as? String == "50000.00"
+                    && payload["channel"] as? String == "counter")
+            let committed = try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller)
+            #expect(committed.status == .ok && committed.json["transaction"] as? String == transaction, "\(committed.code)")
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).code == "txn.already_committed")
 
             // Another branch's seal is refused before any voucher is made; the session stays signed.
             let foreign = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR002-BUSINESS"}"#)
@@ -126,7 +187,64 @@ import Web
             #expect(actions == ["receipt.issued", "receipt.downloaded"])
             #expect(try await api.auditActions(prefix: "voucher.") == ["voucher.rendered", "voucher.customer_signed"])
             #expect(try await api.auditActions(prefix: "verify.").count >= 3)
+            #expect(try await api.auditActions(subject: "txn:\(transaction)") == ["authz.intercepted", "txn.committed"])
             try await api.auditVerifies(chain: "BR001")
+        }
+    }
+
+    /// The database itself refuses a receipt for a counter session whose transaction is not committed, whatever
+    /// the service's code does.
+    @Test func theDatabaseRefusesAReceiptWithoutItsCommittedTransaction() async throws {
+        try await Self.run { api, db, port in
+            let screen = ScreenClient(port: port, terminal: "T01")
+            defer { screen.close() }
+            let code = try #require(try await screen.next("pairing")["code"] as? String)
+            let teller = try await api.login("teller1", terminal: "T01")
+            let session = try #require(
+                try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
+            // A small deposit needs no authorization: booked and committed straight away.
+            let values = ["account_name": "张三", "account_number": "6222020200112233445", "amount": "800"]
+            _ = try await api.call(
+                .put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(values, form: "cash-deposit"))
+            let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
+            screen.answer("confirm", version: 1, digest: digest)
+            _ = try await screen.next("recorded")
+            let zigzag = CounterSessionTests.strokes(
+                (0..<40).map { (i: Int) -> (Double, Double) in (0.1 + Double(i) * 0.02, i % 2 == 0 ? 0.3 : 0.7) })
+            screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(zigzag)}"#)
+            _ = try await screen.next("signed")
+            let booked = try await api.call(
+                .post, "/api/v1/counter/sessions/\(session)/transaction", token: teller,
+                body: #"{"account_type":"personal-savings","customer_risk":"low"}"#)
+            #expect(booked.status == .created && booked.json["authorization_required"] as? Bool == false, "\(booked.code)")
+            let transaction = try #require(booked.json["transaction"] as? String)
+
+            // The application role writes a receipt row for the uncommitted session itself.
+            let refused = try await db.with(db.app) { database in
+                try await database.read { tx -> String in
+                    do {
+                        try await tx.query(
+                            """
+                            INSERT INTO receipts (token_sha256, voucher_id, session_id, transaction_id, created_at, expires_at)
+                            VALUES (sha256('x'::bytea), 'V0000000000000001', \(Int64(session)), \(transaction), now(), now() + interval '1 day')
+                            """)
+                        return "inserted"
+                    } catch let error as StorageError {
+                        return "\(error.code.rawValue): \(error.message)"
+                    }
+                }
+            }
+            // Refused by the trigger, which runs before the voucher's foreign key is looked at.
+            #expect(refused.hasPrefix("storage.constraint_violation") && refused.contains("needs its committed transaction"), "\(refused)")
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).status == .ok)
+            let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            #expect(issued.status == .created, "\(issued.code)")
+            let linked = try await db.with(db.owner) { database in
+                try await database.read { tx in
+                    try await tx.query("SELECT transaction_id FROM receipts").collect().map { try $0.decode(String?.self) }
+                }
+            }
+            #expect(linked == [transaction])
         }
     }
 }

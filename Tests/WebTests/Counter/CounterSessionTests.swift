@@ -28,8 +28,8 @@ import Web
         try await app.test(.live) { client in try await body(TestAPI(client: client, db: db), db, client.port!) }
     }
 
-    static func draft(_ values: [String: String]) -> String {
-        String(decoding: try! JSONSerialization.data(withJSONObject: ["form": "cash-withdrawal", "values": values]), as: UTF8.self)
+    static func draft(_ values: [String: String], form: String = "cash-withdrawal") -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: ["form": form, "values": values]), as: UTF8.self)
     }
 
     @Test func theScreenShowsEveryChangeAndTheConfirmationCoversExactlyWhatItShowed() async throws {

@@ -12,6 +12,9 @@
     let form = null;      // the form definition being keyed
     let timer = null;
     let poller = null;
+    let vocabulary = null; // the rule set's words (account types, risks)
+    let booking = null;    // {transaction, requirement, request, committed}
+    let socket = null;     // the push channel that brings the officer's decision
 
     const showError = (error) => Countersign.showError(T["error"], error);
     const api = (method, path, body) => Countersign.api(method, path, body, { token: session && session.token });
@@ -155,16 +158,205 @@
     }
 
     function showState(state) {
-        const signed = state.state === "signed";
-        $("finish-form").hidden = !signed;
-        // The demo registry names each branch's business seal <branch>-BUSINESS; the teller may name another.
-        if (signed && !$("finish-seal").value) $("finish-seal").value = session.user.branch + "-BUSINESS";
+        // Signed and not yet booked: the booking panel; a change before booking takes it away again.
+        if (!booking) {
+            $("booking-panel").hidden = state.state !== "signed";
+            if (state.state === "signed") prepareBooking();
+        }
         const badge = $("draft-state");
         const key = !state.screen_connected ? "state.no_screen" : "state." + state.state;
         badge.textContent = T[key];
         badge.dataset.state = state.screen_connected ? state.state : "no_screen";
         badge.dataset.version = String(state.version);
         badge.className = "link " + ((state.state === "confirmed" || state.state === "signed") && state.screen_connected ? "live" : "down");
+    }
+
+    // MARK: booking and authorization
+
+    const word = (prefix, value) => T[prefix + value] || value;
+
+    function options(select, values, prefix) {
+        select.replaceChildren();
+        for (const value of values) {
+            const item = document.createElement("option");
+            item.value = value;
+            item.textContent = word(prefix, value);
+            select.append(item);
+        }
+    }
+
+    // What the customer signed is booked: the teller adds what the core system knows (account type, risk).
+    async function prepareBooking() {
+        if (vocabulary) return;
+        try {
+            vocabulary = await api("GET", "/api/v1/transactions/vocabulary");
+            options($("book-account"), vocabulary.account_types, "acct.");
+            options($("book-risk"), vocabulary.customer_risks, "risk.");
+        } catch (error) { showError(error); }
+    }
+
+    async function book(event) {
+        event.preventDefault();
+        $("book-submit").disabled = true;
+        try {
+            const answer = await api("POST", "/api/v1/counter/sessions/" + counter + "/transaction",
+                { account_type: $("book-account").value, customer_risk: $("book-risk").value });
+            booking = { transaction: answer.transaction, requirement: answer.requirement, request: null, committed: false };
+            // Booked is booked: the approval and the commit bind what the customer signed.
+            for (const element of $("draft").elements) element.disabled = true;
+            $("book-form").hidden = true;
+            const line = $("book-decision");
+            line.hidden = false;
+            if (!answer.authorization_required) {
+                line.textContent = answer.transaction + " · " + T["book.not_required"];
+                $("commit-submit").hidden = false;
+            } else {
+                const need = answer.requirement;
+                line.textContent = answer.transaction + " · " + T["book.required"] + ": " + T["book.level"] + " " + need.level + " · "
+                    + T["book.officers"] + " " + need.officers + " · " + T["book.rules"] + " " + answer.matched_rules.join(", ");
+                showAuthorizationForm(need.modes, need.material);
+                listen();
+            }
+            setBadge("booked");
+        } catch (error) {
+            showError(error);
+            $("book-submit").disabled = false;
+        }
+    }
+
+    // One file input per kind of material the rules ask for; local mode adds the supervisor's credentials.
+    function showAuthorizationForm(modes, kinds) {
+        options($("authz-mode"), modes, "mode.");
+        const box = $("authz-material");
+        box.replaceChildren();
+        for (const kind of kinds) {
+            const caption = document.createElement("label");
+            caption.textContent = T["authz.material_needed"] + ": " + word("material.", kind) + " ";
+            const input = document.createElement("input");
+            input.type = "file";
+            input.id = "material-" + kind;
+            input.dataset.kind = kind;
+            input.accept = "image/png,image/jpeg,application/pdf,text/plain";
+            caption.append(input);
+            box.append(caption);
+        }
+        modeChanged();
+        $("authz-submit").textContent = booking.request ? T["authz.resubmit"] : T["authz.submit"];
+        $("authz-submit").disabled = false;
+        $("authz-form").hidden = false;
+    }
+
+    function modeChanged() { $("authz-local").hidden = $("authz-mode").value !== "local"; }
+
+    function base64(file) {
+        return new Promise((resolve, reject) => {
+            const reader = new FileReader();
+            reader.onload = () => resolve(String(reader.result).split(",")[1] || "");
+            reader.onerror = () => reject(reader.error);
+            reader.readAsDataURL(file);
+        });
+    }
+
+    async function material() {
+        const items = [];
+        for (const input of $("authz-material").querySelectorAll("input[type=file]")) {
+            const file = input.files[0];
+            if (!file) continue;
+            items.push({ kind: input.dataset.kind, media_type: file.type || "application/octet-stream", data: await base64(file) });
+        }
+        return items;
+    }
+
+    async function requestAuthorization(event) {
+        event.preventDefault();
+        $("authz-submit").disabled = true;
+        try {
+            const mode = $("authz-mode").value;
+            const body = { mode, material: await material() };
+            let request;
+            if (booking.request && booking.request.state === "returned") {
+                request = await api("POST", "/api/v1/authz/requests/" + booking.request.id + "/resubmit", body);
+            } else {
+                if (mode === "local") {
+                    body.supervisor = { user: $("authz-supervisor").value.trim(), password: $("authz-password").value,
+                        decision: $("authz-local-decision").value };
+                    const reason = $("authz-local-reason").value.trim();
+                    if (reason) body.supervisor.reason = reason;
+                }
+                request = await api("POST", "/api/v1/transactions/" + booking.transaction + "/authorization", body);
+            }
+            $("authz-password").value = "";
+            $("authz-form").hidden = true;
+            showRequest(request);
+        } catch (error) {
+            showError(error);
+            $("authz-submit").disabled = false;
+        }
+    }
+
+    // The live result: every pushed change of this transaction's request, and a re-read after each (re)connect.
+    function showRequest(request) {
+        if (!booking || request.transaction !== booking.transaction) return;
+        if (booking.request && request.id !== booking.request.id && request.version < booking.request.version) return;
+        booking.request = request;
+        const status = $("authz-status");
+        status.hidden = false;
+        status.dataset.state = request.state;
+        status.dataset.request = request.id;
+        let text = request.id + " · " + word("mode.", request.mode) + " · " + word("authz.state.", request.state);
+        if (request.reason) text += " · " + T["authz.reason"] + ": " + request.reason;
+        status.textContent = text;
+        status.className = "outcome" + (request.state === "rejected" || request.state === "expired" ? " bad" : "");
+        $("commit-submit").hidden = request.state !== "approved";
+        if (request.state === "returned") showAuthorizationForm(request.modes.filter((m) => m !== "local"), booking.requirement.material);
+        if (request.state === "expired") { booking.request = null; showAuthorizationForm(booking.requirement.modes, booking.requirement.material); }
+    }
+
+    function listen() {
+        if (socket) return;
+        const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/authz/stream");
+        socket = ws;
+        ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token: session.token }));
+        ws.onmessage = async (event) => {
+            const message = JSON.parse(event.data);
+            if (message.type === "request") showRequest(message.request);
+            else if (message.type === "ready" && booking && booking.request) {
+                // Anything decided while the connection was down.
+                try { showRequest((await api("GET", "/api/v1/authz/requests/" + booking.request.id)).request); } catch (error) { showError(error); }
+            }
+        };
+        ws.onclose = () => {
+            if (socket !== ws) return;
+            socket = null;
+            if (booking && !booking.committed) setTimeout(listen, 1000);
+        };
+    }
+
+    async function commit() {
+        $("commit-submit").disabled = true;
+        try {
+            const committed = await api("POST", "/api/v1/counter/sessions/" + counter + "/commit");
+            booking.committed = true;
+            if (socket) { const ws = socket; socket = null; ws.close(); }
+            $("commit-submit").hidden = true;
+            $("authz-status").hidden = false;
+            $("authz-status").dataset.state = "committed";
+            $("authz-status").textContent = committed.transaction + " · " + T["commit.done"];
+            setBadge("committed");
+            $("finish-form").hidden = false;
+            // The demo registry names each branch's business seal <branch>-BUSINESS; the teller may name another.
+            if (!$("finish-seal").value) $("finish-seal").value = session.user.branch + "-BUSINESS";
+        } catch (error) {
+            showError(error);
+            $("commit-submit").disabled = false;
+        }
+    }
+
+    function setBadge(state) {
+        const badge = $("booking-state");
+        badge.dataset.state = state;
+        badge.textContent = state === "committed" ? T["commit.done"] : (booking ? booking.transaction : "");
+        badge.className = "link " + (state === "committed" ? "live" : "down");
     }
 
     // MARK: start
@@ -174,6 +366,10 @@
     $("pair-form").addEventListener("submit", pair);
     $("pickup-form").addEventListener("submit", pickUp);
     $("finish-form").addEventListener("submit", finish);
+    $("book-form").addEventListener("submit", book);
+    $("authz-form").addEventListener("submit", requestAuthorization);
+    $("authz-mode").addEventListener("change", modeChanged);
+    $("commit-submit").addEventListener("click", commit);
     $("draft").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(send, 120); });
     $("draft").addEventListener("change", () => { clearTimeout(timer); send(); });
     const saved = sessionStorage.getItem(STORE);

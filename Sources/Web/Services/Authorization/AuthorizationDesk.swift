@@ -28,7 +28,12 @@ public struct AuthorizationDesk: Sendable {
     }
 
     /// The interceptor's decision on a new transaction, stored with the (encrypted) transaction as evidence.
-    public func submit(_ submission: TransactionSubmission, user: UserIdentity, terminal: String?) async throws -> Submitted {
+    /// `alongside` writes what else belongs to the new transaction (the counter's link to it) in the same database
+    /// transaction.
+    public func submit(
+        _ submission: TransactionSubmission, user: UserIdentity, terminal: String?,
+        alongside: (String, Transaction) async throws -> Void = { _, _ in }
+    ) async throws -> Submitted {
         try Self.requireTeller(user)
         let now = time.now()
         let facts = try submission.facts(vocabulary: rules.vocabulary, minuteOfDay: Self.minuteOfDay(now, offset: rules.utcOffsetMinutes))
@@ -50,6 +55,7 @@ public struct AuthorizationDesk: Sendable {
                     actor: user.id, branch: user.branch, terminal: terminal, action: "authz.intercepted", subject: "txn:\(id)",
                     payload: .object(payload)),
                 in: tx)
+            try await alongside(id, tx)
             return id
         }
         return Submitted(transactionID: id, decision: decision)

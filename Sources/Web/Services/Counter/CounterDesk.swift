@@ -1,5 +1,6 @@
 public import Accounts
 public import Audit
+import Authorization
 public import Counter
 import Crypto
 public import Forms
@@ -35,6 +36,11 @@ public final class CounterDesk: Sendable {
         var formID = ""
         var values: [String: String] = [:]
         var strokes: [[SignatureInk.Point]] = []
+        /// Set while the signed draft is being booked, so two bookings cannot race.
+        var booking = false
+        /// The teller transaction the signed draft was booked as, and the submission it binds (for the commit).
+        var transaction: String?
+        var submission: TransactionSubmission?
         let opened = ContinuousClock.now
     }
 
@@ -49,10 +55,12 @@ public final class CounterDesk: Sendable {
         /// editing, confirmed, rejected, signed, finished
         public let state: String
         public let screenConnected: Bool
+        /// The teller transaction the signed draft was booked as, once it is.
+        public let transaction: String?
         public let problems: [FieldProblem]
 
         enum CodingKeys: String, CodingKey {
-            case session, version, digest, state, problems
+            case session, version, digest, state, problems, transaction
             case screenConnected = "screen_connected"
         }
     }
@@ -148,6 +156,8 @@ public final class CounterDesk: Sendable {
         let digest = SHA256.hash(data: Data(json.utf8)).map { String(format: "%02x", $0) }.joined()
         let (changed, screen, version) = try drafts.withLock { all -> (Bool, Int, Int) in
             guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
+            // Booked is booked: what the customer signed is what the approval and the commit bind to.
+            guard draft.transaction == nil, !draft.booking else { throw Self.booked(session, draft.transaction) }
             guard draft.digest != digest else { return (false, draft.screen, draft.version) }
             draft.version += 1
             draft.formID = form.id
@@ -169,7 +179,8 @@ public final class CounterDesk: Sendable {
         guard let draft = drafts.withLock({ $0[session] }), draft.teller == user.id else { throw Self.noSession(session) }
         let connected = screens.withLock { $0[draft.screen]?.session == session }
         return DraftState(
-            session: session, version: draft.version, digest: draft.digest, state: draft.state, screenConnected: connected, problems: problems)
+            session: session, version: draft.version, digest: draft.digest, state: draft.state, screenConnected: connected,
+            transaction: draft.transaction, problems: problems)
     }
 
     // MARK: The customer's answer
@@ -282,11 +293,59 @@ public final class CounterDesk: Sendable {
         return Array(text.utf8)
     }
 
+    // MARK: Booking
+
+    /// What the customer signed, for booking it: the form, the confirmed values, and the version and digest of the
+    /// view they confirmed. Marks the draft as being booked; ``booked(_:version:transaction:submission:)`` or
+    /// ``bookingFailed(_:)`` must follow.
+    struct Signed {
+        let formID: String
+        let values: [String: String]
+        let version: Int
+        let digest: String
+    }
+
+    func beginBooking(_ session: Int64, user: UserIdentity) throws -> Signed {
+        try drafts.withLock { all in
+            guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
+            guard draft.transaction == nil, !draft.booking else { throw Self.booked(session, draft.transaction) }
+            guard draft.state == "signed" else {
+                throw AppError(.conflict, code: "counter.not_signed", "the customer has not confirmed and signed this transaction (\(draft.state))")
+            }
+            draft.booking = true
+            all[session] = draft
+            return Signed(formID: draft.formID, values: draft.values, version: draft.version, digest: draft.digest)
+        }
+    }
+
+    func booked(_ session: Int64, transaction: String, submission: TransactionSubmission) {
+        drafts.withLock { all in
+            all[session]?.booking = false
+            all[session]?.transaction = transaction
+            all[session]?.submission = submission
+        }
+    }
+
+    func bookingFailed(_ session: Int64) {
+        drafts.withLock { $0[session]?.booking = false }
+    }
+
+    /// The booked transaction and the submission it binds, for the commit.
+    func booking(_ session: Int64, user: UserIdentity) throws -> (transaction: String, submission: TransactionSubmission) {
+        guard let draft = drafts.withLock({ $0[session] }), draft.teller == user.id else { throw Self.noSession(session) }
+        guard let transaction = draft.transaction, let submission = draft.submission else {
+            throw AppError(.conflict, code: "counter.not_booked", "book the signed transaction first")
+        }
+        return (transaction, submission)
+    }
+
     // MARK: After the signature
 
     /// What the voucher is made of: the form, the values the customer confirmed and the strokes they signed with.
     /// Only a signed draft, and only once: the session is then finished.
-    func takeSigned(_ session: Int64, user: UserIdentity) throws -> (formID: String, values: [String: String], strokes: [[SignatureInk.Point]]) {
+    func takeSigned(_ session: Int64, user: UserIdentity) throws -> (
+        formID: String, values: [String: String], version: Int, strokes: [[SignatureInk.Point]]
+    ) {
         try drafts.withLock { all in
             guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
             guard draft.state == "signed" else {
@@ -294,7 +353,7 @@ public final class CounterDesk: Sendable {
             }
             draft.state = "finished"
             all[session] = draft
-            return (draft.formID, draft.values, draft.strokes)
+            return (draft.formID, draft.values, draft.version, draft.strokes)
         }
     }
 
@@ -315,6 +374,12 @@ public final class CounterDesk: Sendable {
 
     static func noSession(_ session: Int64) -> AppError {
         AppError(.notFound, code: "counter.no_session", "no counter session \(session) of yours on this instance")
+    }
+
+    static func booked(_ session: Int64, _ transaction: String?) -> AppError {
+        AppError(
+            .conflict, code: "counter.booked",
+            "counter session \(session) was booked as transaction \(transaction ?? "(in progress)"); it no longer changes")
     }
 
     static func canonical(_ view: ConfirmationView) throws -> String {

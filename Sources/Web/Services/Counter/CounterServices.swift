@@ -11,10 +11,12 @@ public struct CounterServices: Sendable {
     public let receipts: ReceiptDesk?
     /// The public check needs the trusted roots.
     public let verifier: ReceiptVerifier?
+    /// Booking the signed draft needs the authorization feature (its rules and interceptor).
+    public let booking: CounterBooking?
 
     public init(
         catalogue: FormCatalogue, prefills: PrefillDesk, publicLimiter: ClientRateLimiter, desk: CounterDesk, receipts: ReceiptDesk? = nil,
-        verifier: ReceiptVerifier? = nil
+        verifier: ReceiptVerifier? = nil, booking: CounterBooking? = nil
     ) {
         self.catalogue = catalogue
         self.prefills = prefills
@@ -22,5 +24,6 @@ public struct CounterServices: Sendable {
         self.desk = desk
         self.receipts = receipts
         self.verifier = verifier
+        self.booking = booking
     }
 }

@@ -6,8 +6,9 @@ import Foundation
 public import Storage
 import Vouchers
 
-/// The end of the counter: the confirmed and signed draft becomes a voucher (rendered from the values the customer
-/// confirmed, signed with their strokes, sealed with the branch's seal), and the customer gets a link to it.
+/// The end of the counter: the confirmed, signed, booked and committed draft becomes a voucher (rendered from the
+/// values the customer confirmed, signed with their strokes, sealed with the branch's seal), and the customer gets a
+/// link to it.
 public struct ReceiptDesk: Sendable {
     let database: Database
     let counter: CounterDesk
@@ -39,6 +40,14 @@ public struct ReceiptDesk: Sendable {
         _ = try await SealUse.usable(sealID, branch: user.branch, in: database)
         let signed = try counter.takeSigned(session, user: user)
         do {
+            // Only a booked and committed transaction gets a receipt; the database refuses the receipt otherwise too.
+            let booked = try await database.read { try await CounterStore.bookedTransaction(session: session, version: signed.version, in: $0) }
+            guard let booked, booked.state == "committed" else {
+                throw AppError(
+                    .conflict, code: "counter.not_committed",
+                    booked.map { "transaction \($0.id) is \($0.state): commit it (after its authorization) before the receipt" }
+                        ?? "book the signed transaction and commit it before the receipt")
+            }
             let rendered = try await vouchers.create(formID: signed.formID, values: signed.values, user: user, terminal: terminal)
             let strokes = signed.strokes.map { stroke in
                 stroke.map { StrokePoint(x: $0.x * Self.pad.width, y: $0.y * Self.pad.height, t: $0.t, pressure: $0.pressure) }
@@ -49,12 +58,12 @@ public struct ReceiptDesk: Sendable {
             let now = time.now()
             try await database.transaction { tx in
                 let id = try await ReceiptStore.insert(
-                    tokenSHA256: Array(SHA256.hash(data: Array(token.utf8))), voucher: sealed.id, session: session, at: now,
+                    tokenSHA256: Array(SHA256.hash(data: Array(token.utf8))), voucher: sealed.id, session: session, transaction: booked.id, at: now,
                     lifetimeSeconds: Self.lifetimeSeconds, in: tx)
                 try await AuditLog.append(
                     AuditEvent(
                         actor: user.id, branch: user.branch, terminal: terminal, action: "receipt.issued", subject: "receipt:\(id)",
-                        payload: ["voucher": .string(sealed.id), "counter_session": .integer(session)]),
+                        payload: ["voucher": .string(sealed.id), "counter_session": .integer(session), "transaction": .string(booked.id)]),
                     in: tx)
             }
             let path = "/r/\(token)"

@@ -1,0 +1,57 @@
+public import Accounts
+public import Authorization
+import Forms
+public import Storage
+
+/// Books what the customer confirmed and signed. The signed draft becomes a teller transaction — the form is its
+/// code, the form's transaction amount its amount and currency, the confirmed values (and the digest of the view
+/// the customer confirmed) its fields — and goes through the interceptor. Authorization, when the rules ask for it,
+/// then runs through the ordinary API on that transaction; the commit here books exactly what was signed and
+/// approved, and only a committed transaction gets its receipt (see ``ReceiptDesk``).
+public struct CounterBooking: Sendable {
+    let counter: CounterDesk
+    let authorization: AuthorizationDesk
+
+    public init(counter: CounterDesk, authorization: AuthorizationDesk) {
+        self.counter = counter
+        self.authorization = authorization
+    }
+
+    public static let channel = "counter"
+
+    public struct Booked: Sendable {
+        public let submitted: AuthorizationDesk.Submitted
+        public let submission: TransactionSubmission
+    }
+
+    /// `accountType` and `customerRisk` are the teller's, from the core system: the form does not hold them.
+    public func submit(session: Int64, accountType: String, customerRisk: String, user: UserIdentity, terminal: String?) async throws -> Booked {
+        try AuthorizationDesk.requireTeller(user)
+        let signed = try counter.beginBooking(session, user: user)
+        do {
+            let form = try counter.catalogue.form(signed.formID)
+            guard let principal = form.principal(in: signed.values) else {
+                throw AppError(.unprocessableContent, code: "counter.no_amount", "the signed form has no amount to book")
+            }
+            var fields = signed.values
+            fields["counter_view_sha256"] = signed.digest
+            let submission = TransactionSubmission(
+                code: form.id, amount: principal.amount, currency: principal.currency, accountType: accountType, customerRisk: customerRisk,
+                channel: Self.channel, fields: fields)
+            let submitted = try await authorization.submit(submission, user: user, terminal: terminal) { id, tx in
+                try await CounterStore.bookTransaction(session: session, version: signed.version, transaction: id, in: tx)
+            }
+            counter.booked(session, transaction: submitted.transactionID, submission: submission)
+            return Booked(submitted: submitted, submission: submission)
+        } catch {
+            counter.bookingFailed(session)
+            throw error
+        }
+    }
+
+    /// Commits the booked transaction with the very submission that was judged (and approved, when required).
+    public func commit(session: Int64, user: UserIdentity, terminal: String?) async throws -> AuthorizationDesk.Committed {
+        let booked = try counter.booking(session, user: user)
+        return try await authorization.commit(transaction: booked.transaction, submission: booked.submission, user: user, terminal: terminal)
+    }
+}
