@@ -27,10 +27,32 @@ public struct AuditTimestamp: Sendable, Hashable, Comparable, Codable, CustomStr
     }
 
     /// RFC 3339 with six fractional digits, in UTC: exact, unlike a formatter going through `Date`.
+    /// RFC 3339 in UTC with microseconds, e.g. `2026-11-23T06:05:09.000123Z`. Written digit by digit: it is in
+    /// every pre-fill answer, and `String(format:)` is a slow Foundation call on Linux.
     public var description: String {
         let t = civil()
-        return String(
-            format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ", t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond)
+        var out: [UInt8] = []
+        out.reserveCapacity(27)
+        func digits(_ value: Int64, _ count: Int) {
+            let text = String(value).utf8
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, count - text.count)))
+            out.append(contentsOf: text)
+        }
+        digits(t.year, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(t.month, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(t.day, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(t.hour, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(t.minute, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(t.second, 2)
+        out.append(UInt8(ascii: "."))
+        digits(t.microsecond, 6)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The wall-clock reading at `offsetMinutes` from UTC (proleptic Gregorian calendar), without a `Calendar`:

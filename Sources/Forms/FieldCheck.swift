@@ -37,7 +37,7 @@ extension FormDefinition {
         // Currency fields first: amounts may take their currency from one.
         let ordered = fields.filter { $0.type == .currency } + fields.filter { $0.type != .currency }
         for field in ordered where filledBy.contains(field.filledBy) {
-            let raw = (values[field.id] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let raw = (values[field.id] ?? "").trimmedWhitespace
             if raw.isEmpty {
                 if field.required {
                     problems.append(FieldProblem(field: field.id, code: "field.required", zh: "必填", en: "required"))
@@ -192,7 +192,7 @@ extension FormDefinition {
     public func checkWhileTyping(_ values: [String: String], filledBy: Set<FormField.FilledBy>, today: CivilDate) -> (
         valid: [String: String], problems: [FieldProblem]
     ) {
-        let typed = values.filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let typed = values.filter { !$0.value.trimmedWhitespace.isEmpty }
         do {
             return (try check(typed, filledBy: filledBy, today: today), [])
         } catch {
@@ -207,5 +207,14 @@ extension FormDefinition {
             let name = Currency.chineseName[currency]
         else { return nil }
         return try? ChineseAmount.words(forDecimal: amount, currencyPrefix: name)
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space (Unicode's, the ideographic space of a Chinese keyboard included).
+    /// Native Swift: Foundation's `trimmingCharacters(in:)` bridges through NSString on Linux, once per field.
+    var trimmedWhitespace: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
     }
 }

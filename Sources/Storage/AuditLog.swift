@@ -5,7 +5,7 @@ import PostgresNIO
 /// The audit trail in PostgreSQL. Every feature calls ``append(_:in:)`` inside the transaction that makes its
 /// state change, so the change and its event commit together or not at all.
 public enum AuditLog {
-    private static let appends = Counter(label: "countersign_audit_appends_total")
+    static let appends = Counter(label: "countersign_audit_appends_total")
 
     /// Appends `event` to its chain and returns the stored record.
     ///
@@ -15,34 +15,56 @@ public enum AuditLog {
     /// returned fields; a difference throws, and the transaction rolls back.
     @discardableResult
     public static func append(_ event: AuditEvent, in tx: Transaction) async throws -> AuditRecord {
-        let payload = event.payload.canonicalText
-        try AuditLimits.validate(event, canonicalPayload: payload)
-        // Hashed here, before the chain is locked; under the lock the database only links fixed-size fields.
-        let bodyDigest = ChainHash.sha256(
-            of: try AuditEncoding.body(
-                chain: event.chain, actor: event.actor, branch: event.branch, terminal: event.terminal, action: event.action,
-                subject: event.subject, payload: payload))
+        let append = try Append(event)
         let rows = try await tx.query(
             """
             SELECT seq, at_us, prev_hash, hash FROM audit_append(\(event.chain), \(event.actor), \(event.branch), \(event.terminal),
-                                                                  \(event.action), \(event.subject), \(payload), \(bodyDigest.bytes.bytea))
+                                                                  \(event.action), \(event.subject), \(append.payload), \(append.bodyDigest.bytes.bytea))
             """, context: "audit append")
-        var stored: (Int64, Int64, ByteBuffer, ByteBuffer)?
-        for try await row in rows.decode((Int64, Int64, ByteBuffer, ByteBuffer).self) { stored = row }
-        guard let (seq, micros, prev, hash) = stored, let prevHash = ChainHash(bytes: prev.byteArray),
-            let databaseHash = ChainHash(bytes: hash.byteArray)
-        else { throw StorageError(.queryFailed, "audit append: the database returned no position") }
-        // The self-check: link what the database returned with the digest computed here, in Swift.
-        let link = try AuditEncoding.link(seq: seq, time: AuditTimestamp(microsecondsSinceEpoch: micros), prevHash: prevHash, bodyDigest: bodyDigest)
-        guard ChainHash.sha256(of: link) == databaseHash else {
-            throw StorageError(
-                .queryFailed, "audit append: the database's hash differs from the Swift encoding (version \(AuditEncoding.currentVersion))")
+        return try await append.stored(rows)
+    }
+
+    /// An event ready to append: checked, its payload in canonical text and its body digest computed — before the
+    /// chain is locked. A statement that writes a change and its event at once (a data-modifying `WITH` before
+    /// `SELECT seq, at_us, prev_hash, hash FROM audit_append(…, payload, body_digest)`, one round trip, one
+    /// implicit transaction) uses it directly, then hands the rows to ``stored(_:)``.
+    public struct Append: Sendable {
+        public let event: AuditEvent
+        public let payload: String
+        public let bodyDigest: ChainHash
+
+        public init(_ event: AuditEvent) throws {
+            let payload = event.payload.canonicalText
+            try AuditLimits.validate(event, canonicalPayload: payload)
+            self.event = event
+            self.payload = payload
+            // Hashed here, before the chain is locked; under the lock the database only links fixed-size fields.
+            self.bodyDigest = ChainHash.sha256(
+                of: try AuditEncoding.body(
+                    chain: event.chain, actor: event.actor, branch: event.branch, terminal: event.terminal, action: event.action,
+                    subject: event.subject, payload: payload))
         }
-        let record = try AuditRecord(
-            chain: event.chain, seq: seq, time: AuditTimestamp(microsecondsSinceEpoch: micros), actor: event.actor, branch: event.branch,
-            terminal: event.terminal, action: event.action, subject: event.subject, payload: payload, prevHash: prevHash, hash: databaseHash)
-        appends.increment()
-        return record
+
+        /// The record from `audit_append`'s row (seq, at_us, prev_hash, hash), after the self-check: the hash the
+        /// database computed must be the one the Swift encoding gives.
+        func stored(_ rows: PostgresRowSequence) async throws -> AuditRecord {
+            var stored: (Int64, Int64, ByteBuffer, ByteBuffer)?
+            for try await row in rows.decode((Int64, Int64, ByteBuffer, ByteBuffer).self) { stored = row }
+            guard let (seq, micros, prev, hash) = stored, let prevHash = ChainHash(bytes: prev.byteArray),
+                let databaseHash = ChainHash(bytes: hash.byteArray)
+            else { throw StorageError(.queryFailed, "audit append: the database returned no position") }
+            let time = AuditTimestamp(microsecondsSinceEpoch: micros)
+            let link = try AuditEncoding.link(seq: seq, time: time, prevHash: prevHash, bodyDigest: bodyDigest)
+            guard ChainHash.sha256(of: link) == databaseHash else {
+                throw StorageError(
+                    .queryFailed, "audit append: the database's hash differs from the Swift encoding (version \(AuditEncoding.currentVersion))")
+            }
+            let record = try AuditRecord(
+                chain: event.chain, seq: seq, time: time, actor: event.actor, branch: event.branch, terminal: event.terminal,
+                action: event.action, subject: event.subject, payload: payload, prevHash: prevHash, hash: databaseHash)
+            AuditLog.appends.increment()
+            return record
+        }
     }
 
     /// Every chain's recorded head.

@@ -32,6 +32,14 @@ public final class Database: Service, Sendable {
         }
     }
 
+    /// Runs one statement on a pooled connection without BEGIN and COMMIT. PostgreSQL runs a lone statement as its
+    /// own transaction, so a change and its audit event written by one statement (a data-modifying `WITH`) commit
+    /// together, in one round trip. `body` must send exactly one statement.
+    @discardableResult
+    public func statement<Result: Sendable>(_ body: (Transaction) async throws -> Result) async throws -> Result {
+        try await read(body)
+    }
+
     /// Runs read-only work on a pooled connection.
     @discardableResult
     public func read<Result: Sendable>(_ body: (Transaction) async throws -> Result) async throws -> Result {

@@ -61,6 +61,21 @@ import Testing
         #expect(error?.problems.map(\.code) == ["field.amount_decimals"])
     }
 
+    /// White space around a value (a Chinese keyboard's ideographic space included) is not part of it, and a value
+    /// of nothing but white space is missing.
+    @Test func whiteSpaceAroundValuesIsDropped() throws {
+        let form = try FormCatalogue.load(Self.folder).form("cash-withdrawal")
+        let values = [
+            "account_name": "\u{3000}张三 \n", "account_number": " 6222020200112233445", "id_number": "11010519491231002X\t", "amount": "  50000 ",
+        ]
+        let checked = try form.check(values, filledBy: [.customer], today: Self.today)
+        #expect(checked["account_name"] == "张三" && checked["amount"] == "50000.00" && checked["id_number"] == "11010519491231002X")
+        let blank = #expect(throws: FormProblems.self) {
+            try form.check(values.merging(["account_name": " \u{3000} "]) { _, new in new }, filledBy: [.customer], today: Self.today)
+        }
+        #expect(blank?.problems.map(\.code) == ["field.required"])
+    }
+
     /// The interceptor judges a transaction by its principal: the form's transaction amount in its currency, never
     /// the fee; zero for forms that move no money or an optional first deposit left empty.
     @Test func theTransactionIsJudgedByItsPrincipalNotItsFee() throws {

@@ -22,19 +22,36 @@ public enum PrefillStore {
         case unknown
     }
 
+    /// Stores a pre-fill and its audit event in one statement: one round trip and PostgreSQL's implicit transaction
+    /// around a single statement, instead of BEGIN, two statements and COMMIT — the public pre-fill endpoint is the
+    /// busiest write of the service. The id comes from ``reserveIDs(_:in:)`` beforehand, because the event names it.
+    @discardableResult
     public static func insert(
-        codeTag: [UInt8], formID: String, formVersion: Int, keyID: String, ciphertext: [UInt8], at: AuditTimestamp, lifetimeSeconds: Int,
-        in tx: Transaction
-    ) async throws -> Int64 {
-        let rows = try await tx.query(
-            """
-            INSERT INTO prefills (code_tag, form_id, form_version, key_id, ciphertext, created_at, expires_at)
-            VALUES (\(codeTag.bytea), \(formID), \(formVersion), \(keyID), \(ciphertext.bytea), us_to_ts(\(at.microsecondsSinceEpoch)),
-                    us_to_ts(\(at.microsecondsSinceEpoch)) + \(lifetimeSeconds) * interval '1 second')
-            RETURNING id
-            """, context: "prefill")
-        for try await id in rows.decode(Int64.self) { return id }
-        throw StorageError(.queryFailed, "the pre-fill was not stored")
+        id: Int64, codeTag: [UInt8], formID: String, formVersion: Int, keyID: String, ciphertext: [UInt8], at: AuditTimestamp,
+        lifetimeSeconds: Int, audited append: AuditLog.Append, on database: Database
+    ) async throws -> AuditRecord {
+        let event = append.event
+        let now = at.microsecondsSinceEpoch
+        return try await database.statement { tx in
+            try await append.stored(
+                tx.query(
+                    """
+                    WITH stored AS (
+                        INSERT INTO prefills (id, code_tag, form_id, form_version, key_id, ciphertext, created_at, expires_at)
+                        VALUES (\(id), \(codeTag.bytea), \(formID), \(formVersion), \(keyID), \(ciphertext.bytea), us_to_ts(\(now)),
+                                us_to_ts(\(now)) + \(lifetimeSeconds) * interval '1 second'))
+                    SELECT seq, at_us, prev_hash, hash FROM audit_append(\(event.chain), \(event.actor), \(event.branch), \(event.terminal),
+                                                                          \(event.action), \(event.subject), \(append.payload), \(append.bodyDigest.bytes.bytea))
+                    """, context: "prefill"))
+        }
+    }
+
+    /// `count` fresh pre-fill ids, taken from the table's sequence in one round trip.
+    public static func reserveIDs(_ count: Int, on database: Database) async throws -> [Int64] {
+        try await database.read { tx in
+            try await tx.query("SELECT nextval('prefills_id_seq') FROM generate_series(1, \(count))", context: "prefill")
+                .collect().map { try $0.decode(Int64.self) }
+        }
     }
 
     /// Takes a waiting pre-fill for `teller`: its data is returned and erased from the row in the same statement,

@@ -10,7 +10,7 @@ public struct DataKey: Sendable {
 
     public init(key: SymmetricKey) {
         self.key = key
-        self.id = String(SHA256.hash(data: key.withUnsafeBytes { Data($0) }).map { String(format: "%02x", $0) }.joined().prefix(16))
+        self.id = String(SHA256.hash(data: key.withUnsafeBytes { Data($0) }).hexString.prefix(16))
     }
 
     public static func load(path: String) throws -> DataKey {

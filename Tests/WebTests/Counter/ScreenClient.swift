@@ -45,8 +45,12 @@ final class ScreenClient: Sendable {
 
     var messages: [[String: any Sendable]] { inbox.parsed.withLock { $0 } }
 
+    /// How long to wait for a message. Generous: the whole suite runs in parallel with browsers on two cores, where
+    /// one recorded answer once took over 2 s; waiting costs nothing when the message is already there.
+    static let patience = 10.0
+
     /// The first message of `type` after the first `skip` of that type, waiting up to `seconds`.
-    func next(_ type: String, after skip: Int = 0, within seconds: Double = 2) async throws -> [String: any Sendable] {
+    func next(_ type: String, after skip: Int = 0, within seconds: Double = patience) async throws -> [String: any Sendable] {
         do {
             try await waitUntil(seconds: seconds) { self.messages.filter { $0["type"] as? String == type }.count > skip }
         } catch {
@@ -56,7 +60,7 @@ final class ScreenClient: Sendable {
     }
 
     /// The view of draft `version`, waiting for it.
-    func view(version: Int, within seconds: Double = 2) async throws -> [String: any Sendable] {
+    func view(version: Int, within seconds: Double = patience) async throws -> [String: any Sendable] {
         @Sendable func match(_ message: [String: any Sendable]) -> Bool {
             message["type"] as? String == "view" && message["version"] as? Int == version
         }

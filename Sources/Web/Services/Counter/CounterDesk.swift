@@ -153,7 +153,7 @@ public final class CounterDesk: Sendable {
         let (valid, problems) = form.checkWhileTyping(values, filledBy: [.customer, .teller], today: VoucherDesk.chinaToday(time.now()))
         let view = ConfirmationView(form: form, values: valid)
         let json = try Self.canonical(view)
-        let digest = SHA256.hash(data: Data(json.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(json.utf8)).hexString
         let (changed, screen, version) = try drafts.withLock { all -> (Bool, Int, Int) in
             guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
             // Booked is booked: what the customer signed is what the approval and the commit bind to.
@@ -267,7 +267,7 @@ public final class CounterDesk: Sendable {
                         payload: [
                             "draft_version": .integer(Int64(version)), "view_sha256": .string(digest), "points": .integer(Int64(points)),
                             "strokes": .integer(Int64(strokes.count)),
-                            "strokes_sha256": .string(strokesDigest.map { String(format: "%02x", $0) }.joined()),
+                            "strokes_sha256": .string(strokesDigest.hexString),
                         ]),
                     in: tx)
             }

@@ -57,7 +57,7 @@ public struct ReceiptVerifier: Sendable {
         }
         // Genuine: every signature holds, and the last one covers the whole file (nothing was added after it).
         let valid = reports.allSatisfy(\.isValid) && reports.last?.coverage == .wholeFile
-        let digest = SHA256.hash(data: pdf).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: pdf).hexString
         try await database.transaction { tx in
             try await AuditLog.append(
                 AuditEvent(
