@@ -19,10 +19,14 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// The constraint the database named, for a constraint violation: lets a caller tell the conflict it can
+    /// resolve (a random code already taken) from any other.
+    public let constraint: String?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, constraint: String? = nil) {
         self.code = code
         self.message = message
+        self.constraint = constraint
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
@@ -34,7 +38,7 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         let serverMessage = psql.serverInfo?[.message] ?? "\(psql.code)"
         let sqlState = psql.serverInfo?[.sqlState] ?? ""
         if sqlState.hasPrefix("23") {
-            return StorageError(.constraintViolation, "\(context): \(serverMessage)")
+            return StorageError(.constraintViolation, "\(context): \(serverMessage)", constraint: psql.serverInfo?[.constraintName])
         }
         if sqlState == "42501" {
             return StorageError(.refused, "\(context): \(serverMessage)")

@@ -32,12 +32,14 @@ struct BenchCounter: AsyncParsableCommand {
                     try await BenchHTTP.with(host: host, port: port) { http in
                         while ContinuousClock.now < deadline {
                             let began = ContinuousClock.now
-                            let (status, _) = try await http.call(.POST, "/api/v1/prefills", body: Self.submission)
+                            let (status, body) = try await http.call(.POST, "/api/v1/prefills", body: Self.submission)
                             let ended = ContinuousClock.now
                             guard status == 201 else {
                                 if status == 429 {
                                     throw BenchError("429 rate.limited: start the service with a high COUNTERSIGN_PUBLIC_RATE_PER_MINUTE")
                                 }
+                                // Every failure is shown: a count alone does not say what went wrong.
+                                FileHandle.standardError.write(Data("pre-fill failed: \(status) \(String(buffer: body).prefix(300))\n".utf8))
                                 stats.fail()
                                 continue
                             }

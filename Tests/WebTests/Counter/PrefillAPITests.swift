@@ -1,4 +1,5 @@
 import Audit
+import Counter
 import Crypto
 import Forms
 import Foundation
@@ -6,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 import Web
@@ -89,6 +91,32 @@ import Web
             let actions = try await t.h.auditActions(prefix: "prefill.")
             #expect(actions == ["prefill.created", "prefill.used", "prefill.reuse_refused"])
         }
+    }
+
+    /// A random code that meets one already in the table is drawn again, not turned into an error for the customer;
+    /// only a code source that keeps repeating itself makes the submission fail.
+    @Test func aCodeAlreadyTakenIsDrawnAgain() async throws {
+        let db = try await TestDatabase.fresh()
+        try await db.with(db.app) { database in
+            let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
+            let key = DataKey(key: SymmetricKey(size: .bits256))
+            let drawn = Mutex<[String]>(["ABCD2345", "ABCD2345", "WXYZ6789", "ABCD2345", "ABCD2345", "ABCD2345"])
+            let desk = PrefillDesk(
+                database: database, catalogue: catalogue, dataKey: key, time: ManualTime(AuthzHarness.businessMorning()),
+                codes: { PrefillCode(typed: drawn.withLock { $0.removeFirst() })! })
+            let first = try await desk.create(formID: "cash-withdrawal", values: Self.withdrawal)
+            let second = try await desk.create(formID: "cash-withdrawal", values: Self.withdrawal)
+            #expect(first.code == "ABCD-2345" && second.code == "WXYZ-6789")
+            let error = await #expect(throws: StorageError.self) { try await desk.create(formID: "cash-withdrawal", values: Self.withdrawal) }
+            #expect(error?.constraint == "prefills_code_tag_key")
+            #expect(drawn.withLock { $0.isEmpty }, "three draws, then it gives up")
+        }
+        let created = try await db.with(db.owner) { database in
+            try await database.read { tx in
+                try await tx.query("SELECT count(*) FROM audit_events WHERE action = 'prefill.created'").collect().first!.decode(Int.self)
+            }
+        }
+        #expect(created == 2, "a refused attempt leaves no audit event")
     }
 
     @Test func anExpiredCodeIsRefusedAndItsDataErased() async throws {

@@ -1,6 +1,6 @@
 public import Accounts
 public import Audit
-import Counter
+public import Counter
 public import Forms
 import Foundation
 public import Logging
@@ -20,6 +20,8 @@ public struct PrefillDesk: Sendable {
     /// How long a code stays valid.
     public let lifetimeSeconds: Int
     let ids = IDReservoir()
+    /// Where codes come from (a test gives a fixed sequence to force a collision).
+    let codes: @Sendable () -> PrefillCode
 
     public static let defaultLifetimeSeconds = 30 * 60
     /// Closed pre-fills are remembered (without data) this long, so a late second use is told "already used".
@@ -27,7 +29,7 @@ public struct PrefillDesk: Sendable {
 
     public init(
         database: Database, catalogue: FormCatalogue, dataKey: DataKey, time: any TimeSource = SystemTime(),
-        lifetimeSeconds: Int = defaultLifetimeSeconds
+        lifetimeSeconds: Int = defaultLifetimeSeconds, codes: @escaping @Sendable () -> PrefillCode = PrefillCode.generate
     ) {
         self.database = database
         self.catalogue = catalogue
@@ -35,6 +37,7 @@ public struct PrefillDesk: Sendable {
         self.codeTags = dataKey.tagger(purpose: "prefill-code")
         self.time = time
         self.lifetimeSeconds = lifetimeSeconds
+        self.codes = codes
     }
 
     public struct Created: Sendable {
@@ -54,20 +57,32 @@ public struct PrefillDesk: Sendable {
         let form = try catalogue.form(formID)
         let now = time.now()
         let checked = try form.check(values, filledBy: [.customer], today: VoucherDesk.chinaToday(now))
-        let code = PrefillCode.generate()
-        let tag = codeTags.tag(code.value)
         let plaintext = try JSONEncoder().encode(checked)
-        let box = try dataKey.seal(Array(plaintext), context: Self.context(form: form.id, tag: tag))
         let id = try await ids.next { try await PrefillStore.reserveIDs($0, on: database) }
         let event = AuditEvent(
             chain: Self.chain(id), actor: "customer", action: "prefill.created", subject: "prefill:\(id)",
             payload: ["form": .string(form.id), "form_version": .integer(Int64(form.version)), "fields": .integer(Int64(checked.count))])
-        // The row and its event in one statement (one round trip): this is the busiest public write.
-        try await PrefillStore.insert(
-            id: id, codeTag: tag, formID: form.id, formVersion: form.version, keyID: dataKey.id, ciphertext: box, at: now,
-            lifetimeSeconds: lifetimeSeconds, audited: try AuditLog.Append(event), on: database)
-        return Created(code: code.description, formID: form.id, expiresAtUs: now.microsecondsSinceEpoch + Int64(lifetimeSeconds) * 1_000_000)
+        // A random code can meet one still in the table (tombstones keep theirs for a week: with 700,000 rows, about
+        // one submission in a million). The database refuses the second; draw another instead of failing.
+        var attempt = 1
+        while true {
+            let code = codes()
+            let tag = codeTags.tag(code.value)
+            let box = try dataKey.seal(Array(plaintext), context: Self.context(form: form.id, tag: tag))
+            do {
+                // The row and its event in one statement (one round trip): this is the busiest public write.
+                try await PrefillStore.insert(
+                    id: id, codeTag: tag, formID: form.id, formVersion: form.version, keyID: dataKey.id, ciphertext: box, at: now,
+                    lifetimeSeconds: lifetimeSeconds, audited: try AuditLog.Append(event), on: database)
+                return Created(code: code.description, formID: form.id, expiresAtUs: now.microsecondsSinceEpoch + Int64(lifetimeSeconds) * 1_000_000)
+            } catch let error as StorageError where error.constraint == "prefills_code_tag_key" && attempt < Self.codeAttempts {
+                attempt += 1
+            }
+        }
     }
+
+    /// Codes drawn for one submission before giving up: two collisions in a row would take ~10¹² submissions.
+    static let codeAttempts = 3
 
     /// The page's live hints, on the desk's clock like the submission: valid fields normalized, problems of the
     /// others (empty fields are not one yet), valid amounts in capital numerals.
