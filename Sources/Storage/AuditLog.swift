@@ -24,6 +24,31 @@ public enum AuditLog {
         return try await append.stored(rows)
     }
 
+    /// Appends many events in one statement, in chain order (the order every batch takes chain heads in, so two
+    /// batches cannot deadlock), each checked like a single append. Returns the records in the order given.
+    @discardableResult
+    public static func append(all events: [AuditEvent], in tx: Transaction) async throws -> [AuditRecord] {
+        guard !events.isEmpty else { return [] }
+        let appends = try events.map(Append.init)
+        let rows = try await tx.query(
+            """
+            SELECT e.n, a.seq, a.at_us, a.prev_hash, a.hash
+            FROM (SELECT * FROM unnest(\(events.map(\.chain)), \(events.map(\.actor)), \(events.map { $0.branch ?? "" }),
+                                       \(events.map { $0.terminal ?? "" }), \(events.map(\.action)), \(events.map(\.subject)),
+                                       \(appends.map(\.payload)), \(appends.map { ByteBuffer(bytes: $0.bodyDigest.bytes) }))
+                      WITH ORDINALITY AS t(chain, actor, branch, terminal, action, subject, payload, body_digest, n)
+                  ORDER BY chain, n) e,
+                 LATERAL audit_append(e.chain, e.actor, nullif(e.branch, ''), nullif(e.terminal, ''), e.action, e.subject, e.payload,
+                                      e.body_digest) a
+            """, context: "audit append")
+        var records = [AuditRecord?](repeating: nil, count: events.count)
+        for try await (n, seq, at, prev, hash) in rows.decode((Int64, Int64, Int64, ByteBuffer, ByteBuffer).self) {
+            records[Int(n) - 1] = try appends[Int(n) - 1].stored((seq, at, prev, hash))
+        }
+        guard records.allSatisfy({ $0 != nil }) else { throw StorageError(.queryFailed, "audit append: an event got no position") }
+        return records.compactMap { $0 }
+    }
+
     /// An event ready to append: checked, its payload in canonical text and its body digest computed — before the
     /// chain is locked. A statement that writes a change and its event at once (a data-modifying `WITH` before
     /// `SELECT seq, at_us, prev_hash, hash FROM audit_append(…, payload, body_digest)`, one round trip, one
@@ -50,7 +75,12 @@ public enum AuditLog {
         func stored(_ rows: PostgresRowSequence) async throws -> AuditRecord {
             var stored: (Int64, Int64, ByteBuffer, ByteBuffer)?
             for try await row in rows.decode((Int64, Int64, ByteBuffer, ByteBuffer).self) { stored = row }
-            guard let (seq, micros, prev, hash) = stored, let prevHash = ChainHash(bytes: prev.byteArray),
+            return try self.stored(stored)
+        }
+
+        /// The same from `audit_append`'s columns already read (seq, at_us, prev_hash, hash).
+        func stored(_ position: (Int64, Int64, ByteBuffer, ByteBuffer)?) throws -> AuditRecord {
+            guard let (seq, micros, prev, hash) = position, let prevHash = ChainHash(bytes: prev.byteArray),
                 let databaseHash = ChainHash(bytes: hash.byteArray)
             else { throw StorageError(.queryFailed, "audit append: the database returned no position") }
             let time = AuditTimestamp(microsecondsSinceEpoch: micros)

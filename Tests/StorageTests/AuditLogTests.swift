@@ -64,6 +64,38 @@ enum AuditFixtures {
         #expect(try read.first?.computedHash() == stored.hash)
     }
 
+    /// Many events in one statement: each lands on its chain in the order given there, the records come back in the
+    /// order asked, and the chains verify — with and without a branch or terminal.
+    @Test func eventsAppendedTogetherChainAsIfOneByOne() async throws {
+        let db = try await TestDatabase.fresh()
+        var events: [AuditEvent] = []
+        for index in 0..<7 {
+            let customer = index % 2 == 0
+            events.append(
+                AuditEvent(
+                    chain: "batch-\(index % 3)", actor: customer ? "customer" : "teller1", branch: customer ? nil : "BR001",
+                    terminal: customer ? nil : "T01", action: "test.batch", subject: "prefill:\(index)",
+                    payload: ["index": .integer(Int64(index))]))
+        }
+        let batch = events
+        let (stored, read) = try await db.with(db.app) { database in
+            let stored = try await database.transaction { try await AuditLog.append(all: batch, in: $0) }
+            let read = try await database.read { tx in
+                var read: [AuditRecord] = []
+                for chain in 0..<3 { read += try await AuditLog.events(chain: "batch-\(chain)", afterSeq: 0, limit: 10, in: tx) }
+                return read
+            }
+            return (stored, read)
+        }
+        #expect(stored.map { $0.subject } == events.map { $0.subject })
+        #expect(stored.map { $0.branch } == events.map { $0.branch } && stored.map { $0.terminal } == events.map { $0.terminal })
+        #expect(read.count == stored.count && stored.allSatisfy { read.contains($0) })
+        let first = read.filter { $0.chain == "batch-0" }
+        #expect(first.map { $0.subject } == ["prefill:0", "prefill:3", "prefill:6"] && first.map { $0.seq } == [1, 2, 3])
+        let report = try await AuditFixtures.verify(db)
+        #expect(report.breaks.isEmpty && report.chains.count == 3)
+    }
+
     @Test func aRollbackLeavesNoEventAndNoHeadMove() async throws {
         let db = try await TestDatabase.fresh()
         struct Abort: Error {}

@@ -22,28 +22,68 @@ public enum PrefillStore {
         case unknown
     }
 
-    /// Stores a pre-fill and its audit event in one statement: one round trip and PostgreSQL's implicit transaction
-    /// around a single statement, instead of BEGIN, two statements and COMMIT — the public pre-fill endpoint is the
-    /// busiest write of the service. The id comes from ``reserveIDs(_:in:)`` beforehand, because the event names it.
-    @discardableResult
-    public static func insert(
-        id: Int64, codeTag: [UInt8], formID: String, formVersion: Int, keyID: String, ciphertext: [UInt8], at: AuditTimestamp,
-        lifetimeSeconds: Int, audited append: AuditLog.Append, on database: Database
-    ) async throws -> AuditRecord {
-        let event = append.event
-        let now = at.microsecondsSinceEpoch
-        return try await database.statement { tx in
-            try await append.stored(
-                tx.query(
-                    """
-                    WITH stored AS (
-                        INSERT INTO prefills (id, code_tag, form_id, form_version, key_id, ciphertext, created_at, expires_at)
-                        VALUES (\(id), \(codeTag.bytea), \(formID), \(formVersion), \(keyID), \(ciphertext.bytea), us_to_ts(\(now)),
-                                us_to_ts(\(now)) + \(lifetimeSeconds) * interval '1 second'))
-                    SELECT seq, at_us, prev_hash, hash FROM audit_append(\(event.chain), \(event.actor), \(event.branch), \(event.terminal),
-                                                                          \(event.action), \(event.subject), \(append.payload), \(append.bodyDigest.bytes.bytea))
-                    """, context: "prefill"))
+    /// A pre-fill to store: the row, and its audit event ready to append (the event names the row, so the id is
+    /// reserved beforehand with ``reserveIDs(_:on:)``).
+    public struct NewRow: Sendable {
+        public let id: Int64
+        public let codeTag: [UInt8]
+        public let formID: String
+        public let formVersion: Int
+        public let keyID: String
+        public let ciphertext: [UInt8]
+        public let at: AuditTimestamp
+        public let lifetimeSeconds: Int
+        public let append: AuditLog.Append
+
+        public init(
+            id: Int64, codeTag: [UInt8], formID: String, formVersion: Int, keyID: String, ciphertext: [UInt8], at: AuditTimestamp,
+            lifetimeSeconds: Int, append: AuditLog.Append
+        ) {
+            self.id = id
+            self.codeTag = codeTag
+            self.formID = formID
+            self.formVersion = formVersion
+            self.keyID = keyID
+            self.ciphertext = ciphertext
+            self.at = at
+            self.lifetimeSeconds = lifetimeSeconds
+            self.append = append
         }
+    }
+
+    /// Stores pre-fills and their audit events in one statement: one round trip, and PostgreSQL's implicit
+    /// transaction around a single statement instead of BEGIN, statements and COMMIT — every row and every event
+    /// commits, or none. Customer events carry no branch or terminal. The events are appended in chain order, so two
+    /// such statements (from two instances) take the chain heads in the same order and cannot deadlock.
+    public static func insert(_ rows: [NewRow], on database: Database) async throws -> [AuditRecord] {
+        precondition(rows.allSatisfy { $0.append.event.branch == nil && $0.append.event.terminal == nil }, "customer events only")
+        let events = rows.map(\.append.event)
+        let positions = try await database.statement { tx in
+            try await tx.query(
+                """
+                WITH input AS (
+                    SELECT * FROM unnest(\(rows.map(\.id)), \(rows.map { ByteBuffer(bytes: $0.codeTag) }), \(rows.map(\.formID)),
+                                         \(rows.map { Int64($0.formVersion) }), \(rows.map(\.keyID)), \(rows.map { ByteBuffer(bytes: $0.ciphertext) }),
+                                         \(rows.map(\.at.microsecondsSinceEpoch)), \(rows.map { Int64($0.lifetimeSeconds) }), \(events.map(\.chain)),
+                                         \(events.map(\.actor)), \(events.map(\.action)), \(events.map(\.subject)), \(rows.map(\.append.payload)),
+                                         \(rows.map { ByteBuffer(bytes: $0.append.bodyDigest.bytes) }))
+                        WITH ORDINALITY AS t(id, code_tag, form_id, form_version, key_id, ciphertext, at_us, lifetime, chain, actor, action,
+                                             subject, payload, body_digest, n)
+                ), stored AS (
+                    INSERT INTO prefills (id, code_tag, form_id, form_version, key_id, ciphertext, created_at, expires_at)
+                    SELECT id, code_tag, form_id, form_version, key_id, ciphertext, us_to_ts(at_us), us_to_ts(at_us) + lifetime * interval '1 second'
+                    FROM input
+                )
+                SELECT e.n, a.seq, a.at_us, a.prev_hash, a.hash
+                FROM (SELECT * FROM input ORDER BY chain, n) e,
+                     LATERAL audit_append(e.chain, e.actor, NULL, NULL, e.action, e.subject, e.payload, e.body_digest) a
+                """, context: "prefill"
+            ).collect().map { try $0.decode((Int64, Int64, Int64, ByteBuffer, ByteBuffer).self) }
+        }
+        guard positions.count == rows.count else { throw StorageError(.queryFailed, "prefill: \(positions.count) events for \(rows.count) rows") }
+        var records = [AuditRecord?](repeating: nil, count: rows.count)
+        for (n, seq, at, prev, hash) in positions { records[Int(n) - 1] = try rows[Int(n) - 1].append.stored((seq, at, prev, hash)) }
+        return records.compactMap { $0 }
     }
 
     /// `count` fresh pre-fill ids, taken from the table's sequence in one round trip.

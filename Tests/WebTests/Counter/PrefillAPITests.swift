@@ -119,6 +119,43 @@ import Web
         #expect(created == 2, "a refused attempt leaves no audit event")
     }
 
+    /// Submissions arriving together are written together; one that meets a taken code (here two of them draw the
+    /// same one) does not sink the others: every customer gets a code, every row its event, and the trail verifies.
+    @Test func concurrentSubmissionsAreAllStoredEvenWhenOneBatchIsRefused() async throws {
+        let db = try await TestDatabase.fresh()
+        let codes = try await db.with(db.app) { database in
+            let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
+            let key = DataKey(key: SymmetricKey(size: .bits256))
+            let repeated = Mutex(3)
+            let desk = PrefillDesk(
+                database: database, catalogue: catalogue, dataKey: key, time: ManualTime(AuthzHarness.businessMorning()),
+                codes: {
+                    repeated.withLock { left in
+                        left > 0
+                            ? {
+                                left -= 1; return PrefillCode(typed: "ABCD2345")!
+                            }() : PrefillCode.generate()
+                    }
+                })
+            return try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<40 { group.addTask { try await desk.create(formID: "cash-withdrawal", values: Self.withdrawal).code } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+        }
+        #expect(codes.count == 40 && Set(codes).count == 40)
+        let (rows, events) = try await db.with(db.owner) { database in
+            try await database.read { tx in
+                (
+                    try await tx.query("SELECT count(*) FROM prefills").collect().first!.decode(Int.self),
+                    try await tx.query("SELECT count(*) FROM audit_events WHERE action = 'prefill.created'").collect().first!.decode(Int.self)
+                )
+            }
+        }
+        #expect(rows == 40 && events == 40)
+        let report = try await db.with(db.app) { try await AuditVerification.verify($0) }
+        #expect(report.isIntact && report.chains.contains { $0.chain.hasPrefix("prefill-") }, "\(report.breaks)")
+    }
+
     @Test func anExpiredCodeIsRefusedAndItsDataErased() async throws {
         try await Self.run { t in
             let first = try await create(t)
