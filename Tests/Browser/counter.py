@@ -64,6 +64,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
     parser.add_argument("--password", required=True)
+    parser.add_argument("--supervisor-password", help="super1's, when it differs (the demo users of `make run`)")
     parser.add_argument("--artifacts", required=True)
     parser.add_argument("--receipt", action="store_true", help="finish with a sealed voucher instead of changing the draft again")
     args = parser.parse_args()
@@ -189,7 +190,7 @@ def main():
             shot("counter-7a-teller-authorization-prompt")
             driver.find_element(By.ID, "authz-submit").click()
             wait.until(lambda d: d.find_element(By.ID, "authz-status").get_attribute("data-state") == "pending")
-            request_id = supervisor_approves(args.base, args.password, transaction)
+            request_id = supervisor_approves(args.base, args.supervisor_password or args.password, transaction)
             # The decision arrives live (pushed); the teller commits, then makes the voucher.
             wait.until(lambda d: d.find_element(By.ID, "authz-status").get_attribute("data-state") == "approved")
             check(driver.find_element(By.ID, "authz-status").get_attribute("data-request") == request_id, "the approved request is ours")
