@@ -48,6 +48,24 @@ import Web
         try await app.test(.live) { client in try await body(TestAPI(client: client, db: db), db, client.port!) }
     }
 
+    /// Pairs a screen at T01 with teller1, keys `values`, and has the customer confirm and sign version 1.
+    static func signed(_ api: TestAPI, port: Int, form: String, _ values: [String: String]) async throws -> (ScreenClient, String, Int) {
+        let screen = ScreenClient(port: port, terminal: "T01")
+        let code = try #require(try await screen.next("pairing")["code"] as? String)
+        let teller = try await api.login("teller1", terminal: "T01")
+        let session = try #require(
+            try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
+        _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(values, form: form))
+        let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
+        screen.answer("confirm", version: 1, digest: digest)
+        _ = try await screen.next("recorded")
+        screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(zigzag)}"#)
+        _ = try await screen.next("signed")
+        return (screen, teller, session)
+    }
+
+    static let zigzag = CounterSessionTests.strokes((0..<40).map { (i: Int) -> (Double, Double) in (0.1 + Double(i) * 0.02, i % 2 == 0 ? 0.3 : 0.7) })
+
     @Test func aSignedDraftBecomesASealedVoucherWhoseReceiptValidatesInPyHanko() async throws {
         try await Self.run { api, db, port in
             let screen = ScreenClient(port: port, terminal: "T01")
@@ -64,9 +82,7 @@ import Web
             let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
             screen.answer("confirm", version: 1, digest: digest)
             _ = try await screen.next("recorded")
-            let zigzag = CounterSessionTests.strokes(
-                (0..<40).map { (i: Int) -> (Double, Double) in (0.1 + Double(i) * 0.02, i % 2 == 0 ? 0.3 : 0.7) })
-            screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(zigzag)}"#)
+            screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(Self.zigzag)}"#)
             _ = try await screen.next("signed")
 
             // What the customer signed is booked before any receipt: not yet booked, not yet committed.
@@ -196,23 +212,10 @@ import Web
     /// the service's code does.
     @Test func theDatabaseRefusesAReceiptWithoutItsCommittedTransaction() async throws {
         try await Self.run { api, db, port in
-            let screen = ScreenClient(port: port, terminal: "T01")
-            defer { screen.close() }
-            let code = try #require(try await screen.next("pairing")["code"] as? String)
-            let teller = try await api.login("teller1", terminal: "T01")
-            let session = try #require(
-                try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
             // A small deposit needs no authorization: booked and committed straight away.
-            let values = ["account_name": "张三", "account_number": "6222020200112233445", "amount": "800"]
-            _ = try await api.call(
-                .put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(values, form: "cash-deposit"))
-            let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
-            screen.answer("confirm", version: 1, digest: digest)
-            _ = try await screen.next("recorded")
-            let zigzag = CounterSessionTests.strokes(
-                (0..<40).map { (i: Int) -> (Double, Double) in (0.1 + Double(i) * 0.02, i % 2 == 0 ? 0.3 : 0.7) })
-            screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(zigzag)}"#)
-            _ = try await screen.next("signed")
+            let (screen, teller, session) = try await Self.signed(
+                api, port: port, form: "cash-deposit", ["account_name": "张三", "account_number": "6222020200112233445", "amount": "800"])
+            defer { screen.close() }
             let booked = try await api.call(
                 .post, "/api/v1/counter/sessions/\(session)/transaction", token: teller,
                 body: #"{"account_type":"personal-savings","customer_risk":"low"}"#)
