@@ -7,6 +7,8 @@ public final class Database: Service, Sendable {
     public let client: PostgresClient
     public let settings: DatabaseSettings
     public let logger: Logger
+    /// Announces the authorization feed after commits on this pool (see ``AuthorizationStore/transaction(on:_:)``).
+    public let feedAnnouncer = FeedAnnouncer()
 
     public init(settings: DatabaseSettings, logger: Logger) {
         self.settings = settings

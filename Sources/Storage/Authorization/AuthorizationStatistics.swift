@@ -45,17 +45,28 @@ public struct AuthorizationStatistics: Sendable, Codable {
 
     /// Figures for the given officers and branches (nil: all).
     public static func read(officers: [String]?, branches: [String]?, in tx: Transaction) async throws -> AuthorizationStatistics {
+        // Officers who decided or let a claim lapse; an officer whose every claim lapsed is exactly who a manager
+        // looks for, so they are listed too.
         let officerRows = try await tx.query(
             """
-            SELECT d.officer_id, count(*)::int8,
-                   count(*) FILTER (WHERE d.decision = 'approve')::int8, count(*) FILTER (WHERE d.decision = 'reject')::int8,
-                   count(*) FILTER (WHERE d.decision = 'return')::int8,
-                   avg(extract(epoch FROM d.claimed_at - r.created_at) * 1000)::float8,
-                   avg(extract(epoch FROM d.decided_at - d.claimed_at) * 1000)::float8,
-                   (SELECT count(*) FROM audit_events e WHERE e.action = 'authz.lease_expired' AND e.payload::jsonb ->> 'officer' = d.officer_id)::int8
-            FROM authz_decisions d JOIN authz_requests r ON r.id = d.request_id
-            WHERE \(officers)::text[] IS NULL OR d.officer_id = ANY (\(officers)::text[])
-            GROUP BY d.officer_id ORDER BY d.officer_id
+            WITH decided AS (
+                SELECT d.officer_id, count(*)::int8 AS decisions,
+                       count(*) FILTER (WHERE d.decision = 'approve')::int8 AS approvals,
+                       count(*) FILTER (WHERE d.decision = 'reject')::int8 AS rejects,
+                       count(*) FILTER (WHERE d.decision = 'return')::int8 AS returns,
+                       avg(extract(epoch FROM d.claimed_at - r.created_at) * 1000)::float8 AS claim_ms,
+                       avg(extract(epoch FROM d.decided_at - d.claimed_at) * 1000)::float8 AS decision_ms
+                FROM authz_decisions d JOIN authz_requests r ON r.id = d.request_id
+                WHERE \(officers)::text[] IS NULL OR d.officer_id = ANY (\(officers)::text[])
+                GROUP BY d.officer_id),
+            lapsed AS (
+                SELECT officer_id, count(*)::int8 AS leases FROM authz_lease_expiries
+                WHERE \(officers)::text[] IS NULL OR officer_id = ANY (\(officers)::text[])
+                GROUP BY officer_id)
+            SELECT coalesce(d.officer_id, l.officer_id), coalesce(d.decisions, 0), coalesce(d.approvals, 0), coalesce(d.rejects, 0),
+                   coalesce(d.returns, 0), d.claim_ms, d.decision_ms, coalesce(l.leases, 0)
+            FROM decided d FULL JOIN lapsed l ON l.officer_id = d.officer_id
+            ORDER BY 1
             """, context: "statistics")
         var officerStats: [Officer] = []
         for try await row in officerRows.decode((String, Int64, Int64, Int64, Int64, Double?, Double?, Int64).self) {

@@ -335,6 +335,14 @@ public enum AuthorizationStore {
         return ids
     }
 
+    /// Deletes announced feed rows older than `retentionSeconds` by the database's clock, the oldest first, at most
+    /// `limit` (see migration 0013).
+    public static func pruneFeed(retentionSeconds: Int, limit: Int, in tx: Transaction) async throws -> Int {
+        let rows = try await tx.query("SELECT authz_feed_prune(\(retentionSeconds), \(limit))", context: "prune feed")
+        for try await count in rows.decode(Int32.self) { return Int(count) }
+        return 0
+    }
+
     public static func latestFeedID(in tx: Transaction) async throws -> Int64 {
         let rows = try await tx.query("SELECT coalesce(max(id), 0) FROM authz_feed", context: "feed")
         for try await id in rows.decode(Int64.self) { return id }
@@ -343,15 +351,18 @@ public enum AuthorizationStore {
 
     // MARK: Timeouts
 
-    /// Claims held past their lease go back to the pool (in central, to another officer at random). Returns the
-    /// requests with the officer who lost each.
+    /// Claims held past their lease go back to the pool (in central, to another officer at random), each lapse
+    /// recorded for the statistics. Returns the requests with the officer who lost each.
     public static func expireLeases(at: AuditTimestamp, limit: Int, in tx: Transaction) async throws -> [(RequestSnapshot, String)] {
         let now = at.microsecondsSinceEpoch
         let rows = try await tx.query(
             """
             WITH due AS (
-                SELECT id, claimed_by FROM authz_requests
-                WHERE state = 'claimed' AND lease_until <= us_to_ts(\(now)) ORDER BY lease_until LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                SELECT id, claimed_by, claimed_at FROM authz_requests
+                WHERE state = 'claimed' AND lease_until <= us_to_ts(\(now)) ORDER BY lease_until LIMIT \(limit) FOR UPDATE SKIP LOCKED),
+            lapsed AS (
+                INSERT INTO authz_lease_expiries (request_id, officer_id, claimed_at, expired_at)
+                SELECT id, claimed_by, claimed_at, us_to_ts(\(now)) FROM due)
             UPDATE authz_requests r SET state = 'pending', claimed_by = NULL, claimed_at = NULL, lease_until = NULL,
                 offered_at = us_to_ts(\(now)),
                 assigned_to = CASE WHEN r.scope = 'central' THEN authz_pick_officer(r, due.claimed_by) ELSE r.assigned_to END
@@ -441,7 +452,7 @@ extension AuthorizationStore {
     /// making the caller wait for that). Every change of an authorization request goes through here.
     public static func transaction<Result: Sendable>(on database: Database, _ body: (Transaction) async throws -> Result) async throws -> Result {
         let result = try await database.transaction(body)
-        Task { await announce(database) }
+        database.feedAnnouncer.announceSoon(database)
         return result
     }
 

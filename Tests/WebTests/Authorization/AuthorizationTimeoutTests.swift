@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import Storage
 import Testing
@@ -32,6 +33,11 @@ import Testing
             #expect(try await h.services.timeouts.sweep().leasesExpired == 1)
             let late = try await h.decide(officer, request, "approve")
             #expect(late.status == .conflict && late.code == "authz.no_claim")
+            // The lapse counts in the officer's statistics, though they never decided anything.
+            let stats = try await h.call(.get, "/api/v1/authz/statistics", token: try await h.login("auditor1"))
+                .decode(AuthorizationStatistics.self)
+            let mine = try #require(stats.officers.first { $0.officer == "officer1" })
+            #expect(mine.leasesExpired == 1 && mine.decisions == 0)
 
             h.time.advance(seconds: 60)  // 303 s after the request
             #expect(try await h.services.timeouts.sweep().tellerWaitsExpired == 1)
@@ -97,6 +103,27 @@ import Testing
                 #expect(try await h.services.timeouts.sweep().presenceLost == 0)
             }
             #expect(try await h.call(.get, "/api/v1/authz/queue", token: here).json["presence"] as? String == "online")
+            try await h.auditVerifies()
+        }
+    }
+
+    @Test func thePushFeedKeepsChangesForItsRetentionOnly() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "60000.00"))
+            let request = try await h.requestAuthorization(
+                teller, transaction: transaction, mode: "cross-terminal", material: [AuthzHarness.idScan, AuthzHarness.voucherImage])
+            await AuthorizationStore.announce(h.services.database)
+            let rows = { try await h.services.database.read { tx in try await AuthorizationStore.feed(after: 0, limit: 100, in: tx) } }
+            #expect(try await rows().map(\.id) == [request.id])
+            let keepAnHour = AuthorizationTimeouts(database: h.services.database, time: h.time, feedRetentionSeconds: 3_600)
+            #expect(try await keepAnHour.sweep().feedPruned == 0)
+            #expect(try await rows().count == 1)
+            let keepNothing = AuthorizationTimeouts(database: h.services.database, time: h.time, feedRetentionSeconds: 0)
+            #expect(try await keepNothing.sweep().feedPruned == 1)
+            #expect(try await rows().isEmpty)
+            // The request itself and its audit events are untouched: the feed is only the push channel's outbox.
+            #expect(try await h.auditActions(subject: "authz:\(request.id)") == ["authz.requested"])
             try await h.auditVerifies()
         }
     }

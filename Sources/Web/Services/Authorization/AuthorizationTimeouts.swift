@@ -11,11 +11,17 @@ public struct AuthorizationTimeouts: Sendable {
     let time: any TimeSource
     /// An officer online or paused whose console has not been seen for this long is set offline (nil: never).
     let presenceTimeoutSeconds: Int?
+    /// How long the push feed keeps a change for clients that reconnect (they re-read their state anyway), by the
+    /// database's clock, which stamps the feed.
+    let feedRetentionSeconds: Int
 
-    public init(database: Database, time: any TimeSource = SystemTime(), presenceTimeoutSeconds: Int? = nil) {
+    public init(
+        database: Database, time: any TimeSource = SystemTime(), presenceTimeoutSeconds: Int? = nil, feedRetentionSeconds: Int = 86_400
+    ) {
         self.database = database
         self.time = time
         self.presenceTimeoutSeconds = presenceTimeoutSeconds
+        self.feedRetentionSeconds = feedRetentionSeconds
     }
 
     public struct Swept: Sendable, Equatable {
@@ -23,6 +29,8 @@ public struct AuthorizationTimeouts: Sendable {
         public var leasesExpired = 0
         public var escalated = 0
         public var tellerWaitsExpired = 0
+        /// Old push-feed rows deleted (not a change of any request).
+        public var feedPruned = 0
         public var total: Int { presenceLost + leasesExpired + escalated + tellerWaitsExpired }
     }
 
@@ -53,6 +61,9 @@ public struct AuthorizationTimeouts: Sendable {
             }
         }
         if swept.total > 0 { await AuthorizationStore.announce(database) }
+        swept.feedPruned = try await database.statement {
+            try await AuthorizationStore.pruneFeed(retentionSeconds: feedRetentionSeconds, limit: batch * 5, in: $0)
+        }
         return swept
     }
 
