@@ -21,3 +21,15 @@ public final class IDReservoir: Sendable {
         return first
     }
 }
+
+extension IDReservoir {
+    /// The next id from the database sequence `sequence`, fetched `block` at a time.
+    public func next(from sequence: String, on database: Database) async throws -> Int64 {
+        try await next { count in
+            try await database.read { tx in
+                try await tx.query("SELECT nextval(\(sequence)::regclass) FROM generate_series(1, \(count))", context: "reserve ids")
+                    .collect().map { try $0.decode(Int64.self) }
+            }
+        }
+    }
+}

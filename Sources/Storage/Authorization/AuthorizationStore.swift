@@ -59,38 +59,90 @@ public enum AuthorizationStore {
         public let state: String
     }
 
-    public static func insertTransaction(_ t: NewTransaction, in tx: Transaction) async throws -> String {
+    /// The id of transaction number `serial` (from `txn_serial`, reserved beforehand: its audit event names it).
+    public static func transactionID(_ serial: Int64) -> String { "T" + zeroPadded(serial) }
+
+    /// The id of request number `serial` (from `authz_request_serial`).
+    public static func requestID(_ serial: Int64) -> String { "R" + zeroPadded(serial) }
+
+    static func zeroPadded(_ serial: Int64) -> String {
+        let digits = String(serial)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+    }
+
+    /// Stores the transaction as `id` and appends `event` in the same statement (one round trip; the implicit
+    /// transaction of a single statement, or the caller's).
+    @discardableResult
+    public static func insertTransaction(_ t: NewTransaction, id: String, event: AuditLog.Append, in tx: Transaction) async throws -> AuditRecord {
         let at = t.at.microsecondsSinceEpoch
         let state = t.requirementJSON == nil ? "ready" : "needs_authorization"
+        let e = event.event
         let rows = try await tx.query(
             """
-            INSERT INTO teller_transactions (id, branch_code, teller_id, terminal, code, amount_minor, currency, key_id, payload_ciphertext,
-                payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at)
-            VALUES ('T' || lpad(nextval('txn_serial')::text, 16, '0'), \(t.branch), \(t.teller), \(t.terminal), \(t.code), \(t.amountMinor),
-                \(t.currency), \(t.keyID), \(t.payloadCiphertext.bytea), \(t.payloadDigest.bytes.bytea), \(t.ruleSetVersion),
-                \(t.factsJSON)::jsonb, \(t.matchedRules), \(t.requirementJSON)::jsonb, \(state), us_to_ts(\(at)))
-            RETURNING id
+            WITH t AS (
+                INSERT INTO teller_transactions (id, branch_code, teller_id, terminal, code, amount_minor, currency, key_id, payload_ciphertext,
+                    payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at)
+                VALUES (\(id), \(t.branch), \(t.teller), \(t.terminal), \(t.code), \(t.amountMinor), \(t.currency), \(t.keyID),
+                    \(t.payloadCiphertext.bytea), \(t.payloadDigest.bytes.bytea), \(t.ruleSetVersion), \(t.factsJSON)::jsonb, \(t.matchedRules),
+                    \(t.requirementJSON)::jsonb, \(state), us_to_ts(\(at)))
+                RETURNING id)
+            SELECT a.seq, a.at_us, a.prev_hash, a.hash
+            FROM t, LATERAL audit_append(\(e.chain), \(e.actor), \(e.branch), \(e.terminal), \(e.action), \(e.subject), \(event.payload),
+                                         \(event.bodyDigest.bytes.bytea)) a
             """, context: "insert transaction")
-        for try await id in rows.decode(String.self) { return id }
-        throw StorageError(.queryFailed, "insert transaction: no id returned")
+        return try await event.stored(rows)
     }
 
     public static func transaction(_ id: String, in tx: Transaction) async throws -> TransactionRecord? {
         let rows = try await tx.query(
+            "SELECT \(unescaped: transactionColumns) FROM teller_transactions t WHERE id = \(id)", context: "read transaction")
+        for try await row in rows { return try decodeTransaction(row) }
+        return nil
+    }
+
+    /// The transaction, and the officer a new request for it in `mode` would be assigned to now (a random pick
+    /// among the eligible officers online, in central mode; see `authz_pick_candidate`).
+    public static func transactionToRequest(_ id: String, mode: String, in tx: Transaction) async throws -> (TransactionRecord, String?)? {
+        let rows = try await tx.query(
             """
-            SELECT id, branch_code, teller_id, terminal, code, amount_minor, currency, key_id, payload_ciphertext, payload_digest,
-                   requirement::text, state
-            FROM teller_transactions WHERE id = \(id)
+            SELECT \(unescaped: transactionColumns), authz_pick_candidate(t, \(mode)) AS candidate
+            FROM teller_transactions t WHERE id = \(id)
             """, context: "read transaction")
-        for try await row in rows.decode(
-            (String, String, String, String?, String, Int64, String, String, ByteBuffer, ByteBuffer, String?, String).self)
-        {
-            return TransactionRecord(
-                id: row.0, branch: row.1, teller: row.2, terminal: row.3, code: row.4, amountMinor: row.5, currency: row.6, keyID: row.7,
-                payloadCiphertext: row.8.byteArray, payloadDigest: ChainHash(bytes: row.9.byteArray) ?? .zero, requirementJSON: row.10,
-                state: row.11)
+        for try await row in rows { return (try decodeTransaction(row), try PostgresRandomAccessRow(row)["candidate"].decode(String?.self)) }
+        return nil
+    }
+
+    /// The transaction, and its request approved for exactly `digest` (id and version) if there is one.
+    public static func transactionToCommit(_ id: String, digest: ChainHash, in tx: Transaction) async throws
+        -> (TransactionRecord, (id: String, version: Int)?)?
+    {
+        let rows = try await tx.query(
+            """
+            SELECT \(unescaped: transactionColumns), r.id AS request_id, r.version AS request_version
+            FROM teller_transactions t
+            LEFT JOIN authz_requests r ON r.transaction_id = t.id AND r.state = 'approved' AND r.payload_digest = \(digest.bytes.bytea)
+            WHERE t.id = \(id)
+            """, context: "read transaction")
+        for try await row in rows {
+            let columns = PostgresRandomAccessRow(row)
+            let request = try columns["request_id"].decode(String?.self)
+            let version = try columns["request_version"].decode(Int32?.self)
+            return (try decodeTransaction(row), request.flatMap { id in version.map { (id, Int($0)) } })
         }
         return nil
+    }
+
+    static let transactionColumns = """
+        t.id, t.branch_code, t.teller_id, t.terminal, t.code, t.amount_minor, t.currency, t.key_id, t.payload_ciphertext, t.payload_digest,
+        t.requirement::text, t.state
+        """
+
+    /// The record from the first columns of a row that starts with ``transactionColumns``.
+    private static func decodeTransaction(_ row: PostgresRow) throws -> TransactionRecord {
+        let c = try row.decode((String, String, String, String?, String, Int64, String, String, ByteBuffer, ByteBuffer, String?, String).self)
+        return TransactionRecord(
+            id: c.0, branch: c.1, teller: c.2, terminal: c.3, code: c.4, amountMinor: c.5, currency: c.6, keyID: c.7,
+            payloadCiphertext: c.8.byteArray, payloadDigest: ChainHash(bytes: c.9.byteArray) ?? .zero, requirementJSON: c.10, state: c.11)
     }
 
     public struct NewRequest: Sendable {
@@ -129,32 +181,56 @@ public enum AuthorizationStore {
         }
     }
 
-    public static func insertRequest(_ r: NewRequest, in tx: Transaction) async throws -> RequestSnapshot {
+    /// One piece of material, encrypted, for ``insertRequest(_:id:assignedTo:material:event:in:)``.
+    public struct NewMaterial: Sendable {
+        public let kind: String
+        public let mediaType: String
+        public let keyID: String
+        public let ciphertext: [UInt8]
+        public let sha256: ChainHash
+
+        public init(kind: String, mediaType: String, keyID: String, ciphertext: [UInt8], sha256: ChainHash) {
+            self.kind = kind
+            self.mediaType = mediaType
+            self.keyID = keyID
+            self.ciphertext = ciphertext
+            self.sha256 = sha256
+        }
+    }
+
+    /// Stores the request as `id` (assigned to `assignedTo`, as picked by ``openTransaction(_:mode:in:)``), its
+    /// material and `event`, in one statement. A named officer who is no longer online and eligible is refused with
+    /// the constraint `authz_assigned_available`: pick again.
+    public static func insertRequest(
+        _ r: NewRequest, id: String, assignedTo: String?, material: [NewMaterial], event: AuditLog.Append, in tx: Transaction
+    ) async throws -> RequestSnapshot {
         let t = r.transaction
         let at = r.at.microsecondsSinceEpoch
         let deadline = at + Int64(r.tellerWaitSeconds) * 1_000_000
-        return try await snapshot(
-            tx.query(
-                """
-                INSERT INTO authz_requests AS r (id, transaction_id, version, previous_id, branch_code, teller_id, terminal, code,
-                    amount_minor, currency, level, officers_required, modes, mode, scope, payload_digest, material_digest, material, state,
-                    unclaimed_seconds, lease_seconds, created_at, offered_at, teller_deadline)
-                VALUES ('R' || lpad(nextval('authz_request_serial')::text, 16, '0'), \(t.id), \(r.version), \(r.previousID), \(t.branch),
-                    \(t.teller), \(t.terminal), \(t.code), \(t.amountMinor), \(t.currency), \(r.level), \(r.officers), \(r.modes), \(r.mode),
-                    \(r.mode), \(t.payloadDigest.bytes.bytea), \(r.materialDigest.bytes.bytea), \(r.materialJSON)::jsonb, 'pending',
-                    \(r.unclaimedSeconds), \(r.leaseSeconds), us_to_ts(\(at)), us_to_ts(\(at)), us_to_ts(\(deadline)))
-                RETURNING authz_request_view(r)::text
-                """, context: "insert request"))
-    }
-
-    public static func insertMaterial(
-        requestID: String, kind: String, mediaType: String, keyID: String, ciphertext: [UInt8], sha256: ChainHash, in tx: Transaction
-    ) async throws {
-        try await tx.query(
+        let e = event.event
+        let rows = try await tx.query(
             """
-            INSERT INTO authz_material (request_id, kind, media_type, key_id, ciphertext, sha256)
-            VALUES (\(requestID), \(kind), \(mediaType), \(keyID), \(ciphertext.bytea), \(sha256.bytes.bytea))
-            """, context: "insert material")
+            WITH r AS (
+                INSERT INTO authz_requests AS x (id, transaction_id, version, previous_id, branch_code, teller_id, terminal, code, amount_minor,
+                    currency, level, officers_required, modes, mode, scope, assigned_to, payload_digest, material_digest, material, state,
+                    unclaimed_seconds, lease_seconds, created_at, offered_at, teller_deadline)
+                VALUES (\(id), \(t.id), \(r.version), \(r.previousID), \(t.branch), \(t.teller), \(t.terminal), \(t.code), \(t.amountMinor),
+                    \(t.currency), \(r.level), \(r.officers), \(r.modes), \(r.mode), \(r.mode), \(assignedTo), \(t.payloadDigest.bytes.bytea),
+                    \(r.materialDigest.bytes.bytea), \(r.materialJSON)::jsonb, 'pending', \(r.unclaimedSeconds), \(r.leaseSeconds), us_to_ts(\(at)),
+                    us_to_ts(\(at)), us_to_ts(\(deadline)))
+                RETURNING x.id, authz_request_view(x)::text AS request_view),
+            m AS (
+                INSERT INTO authz_material (request_id, kind, media_type, key_id, ciphertext, sha256)
+                SELECT r.id, u.kind, u.media_type, u.key_id, u.ciphertext, u.sha256
+                FROM r, unnest(\(material.map(\.kind)), \(material.map(\.mediaType)), \(material.map(\.keyID)),
+                               \(material.map { ByteBuffer(bytes: $0.ciphertext) }), \(material.map { ByteBuffer(bytes: $0.sha256.bytes) }))
+                     AS u(kind, media_type, key_id, ciphertext, sha256))
+            SELECT r.request_view, a.seq, a.at_us, a.prev_hash, a.hash
+            FROM r, LATERAL audit_append(\(e.chain), \(e.actor), \(e.branch), \(e.terminal), \(e.action), \(e.subject), \(event.payload),
+                                         \(event.bodyDigest.bytes.bytea)) a
+            """, context: "insert request")
+        guard let snapshot = try await snapshotWithEvent(rows, event) else { throw StorageError(.queryFailed, "insert request: no row") }
+        return snapshot
     }
 
     public static func material(requestID: String, kind: String, in tx: Transaction) async throws -> (String, String, [UInt8])? {
@@ -170,79 +246,69 @@ public enum AuthorizationStore {
             tx.query("SELECT authz_request_view(r)::text FROM authz_requests r WHERE id = \(id)", context: "read request"))
     }
 
-    /// The atomic claim: one UPDATE on the row, so of any number of concurrent claims exactly one finds it pending.
-    /// Nil when it was not pending (taken by someone else, decided, or expired). The guard trigger refuses an
-    /// officer who is not eligible or not online.
-    public static func claim(_ id: String, officer: String, at: AuditTimestamp, in tx: Transaction) async throws -> RequestSnapshot? {
+    /// The atomic claim, with its audit event, in one statement: one UPDATE on the row, so of any number of
+    /// concurrent claims exactly one finds it pending. `event` was computed from the request as read, in scope
+    /// `scope`; the claim holds only while the request is still pending in that scope. Nil when it is not (taken by
+    /// someone else, decided, expired or widened). The guard trigger refuses an officer who is not eligible or not
+    /// online.
+    public static func claim(
+        _ id: String, officer: String, at: AuditTimestamp, scope: String, event: AuditLog.Append, in tx: Transaction
+    ) async throws -> RequestSnapshot? {
         let now = at.microsecondsSinceEpoch
-        return try await optionalSnapshot(
+        let e = event.event
+        return try await snapshotWithEvent(
             tx.query(
                 """
-                UPDATE authz_requests r SET state = 'claimed', claimed_by = \(officer), claimed_at = us_to_ts(\(now)),
-                    lease_until = us_to_ts(\(now)) + r.lease_seconds * interval '1 second'
-                WHERE id = \(id) AND state = 'pending'
-                RETURNING authz_request_view(r)::text
-                """, context: "claim"))
+                WITH c AS (
+                    UPDATE authz_requests r SET state = 'claimed', claimed_by = \(officer), claimed_at = us_to_ts(\(now)),
+                        lease_until = us_to_ts(\(now)) + r.lease_seconds * interval '1 second'
+                    WHERE id = \(id) AND state = 'pending' AND scope = \(scope)
+                    RETURNING authz_request_view(r)::text AS request_view)
+                SELECT c.request_view, a.seq, a.at_us, a.prev_hash, a.hash
+                FROM c, LATERAL audit_append(\(e.chain), \(e.actor), \(e.branch), \(e.terminal), \(e.action), \(e.subject), \(event.payload),
+                                             \(event.bodyDigest.bytes.bytea)) a
+                """, context: "claim"), event)
     }
 
-    /// Records the claimant's decision and moves the request on. The decision row names the digests the officer
-    /// saw; the foreign key refuses them unless they are the request's own.
+    /// Records the claimant's decision, moves the request on and appends `event`, in one statement
+    /// (`authz_decide`). The decision row names the digests the officer saw; the foreign key refuses them unless
+    /// they are the request's own. `approvals` is the count the event was computed from; if the request no longer
+    /// has it, nothing is written.
     public static func decide(
         _ id: String, officer: String, decision: String, reason: String?, payloadDigest: ChainHash, materialDigest: ChainHash,
-        at: AuditTimestamp, in tx: Transaction
+        approvals: Int, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
     ) async throws -> RequestSnapshot {
-        let now = at.microsecondsSinceEpoch
-        try await tx.query(
-            """
-            INSERT INTO authz_decisions (request_id, officer_id, teller_id, decision, reason, payload_digest, material_digest, claimed_at,
-                                         decided_at)
-            SELECT id, \(officer), teller_id, \(decision), \(reason), \(payloadDigest.bytes.bytea), \(materialDigest.bytes.bytea),
-                   coalesce(claimed_at, us_to_ts(\(now))), us_to_ts(\(now))
-            FROM authz_requests WHERE id = \(id)
-            """, context: "decide")
-        // A first approval of two puts the request back in the pool for a second, different officer.
-        return try await snapshot(
-            tx.query(
-                """
-                UPDATE authz_requests r SET
-                    approvals = r.approvals + CASE WHEN \(decision) = 'approve' THEN 1 ELSE 0 END,
-                    state = CASE \(decision) WHEN 'reject' THEN 'rejected' WHEN 'return' THEN 'returned'
-                                 ELSE CASE WHEN r.approvals + 1 >= r.officers_required THEN 'approved' ELSE 'pending' END END,
-                    claimed_by = NULL, claimed_at = NULL, lease_until = NULL,
-                    offered_at = us_to_ts(\(now)),
-                    assigned_to = CASE WHEN \(decision) = 'approve' AND r.approvals + 1 < r.officers_required AND r.scope = 'central'
-                                       THEN authz_pick_officer(r, \(officer)) ELSE r.assigned_to END,
-                    decided_at = CASE WHEN \(decision) = 'approve' AND r.approvals + 1 < r.officers_required THEN NULL
-                                      ELSE us_to_ts(\(now)) END
-                WHERE id = \(id)
-                RETURNING authz_request_view(r)::text
-                """, context: "decide"))
-    }
-
-    /// Marks the approved request of a transaction committed, then the transaction; both only for `digest`.
-    /// Returns nil when there is no approved request for exactly this payload.
-    public static func commit(transaction id: String, digest: ChainHash, requiresApproval: Bool, at: AuditTimestamp, in tx: Transaction)
-        async throws -> RequestSnapshot?
-    {
-        let now = at.microsecondsSinceEpoch
-        var request: RequestSnapshot?
-        if requiresApproval {
-            request = try await optionalSnapshot(
-                tx.query(
-                    """
-                    UPDATE authz_requests r SET state = 'committed', committed_at = us_to_ts(\(now))
-                    WHERE transaction_id = \(id) AND state = 'approved' AND payload_digest = \(digest.bytes.bytea)
-                    RETURNING authz_request_view(r)::text
-                    """, context: "commit"))
-            guard request != nil else { return nil }
-        }
+        let e = event.event
         let rows = try await tx.query(
             """
-            UPDATE teller_transactions SET state = 'committed', committed_at = us_to_ts(\(now)), committed_digest = \(digest.bytes.bytea)
-            WHERE id = \(id) AND state IN ('ready', 'needs_authorization') RETURNING id
+            SELECT request_view, seq, at_us, prev_hash, hash FROM authz_decide(
+                \(id), \(officer), \(decision), \(reason), \(payloadDigest.bytes.bytea), \(materialDigest.bytes.bytea), \(at.microsecondsSinceEpoch),
+                \(Int32(approvals)), \(e.chain), \(e.actor), \(e.branch), \(e.terminal), \(e.action), \(e.subject), \(event.payload),
+                \(event.bodyDigest.bytes.bytea))
+            """, context: "decide")
+        guard let snapshot = try await snapshotWithEvent(rows, event) else { throw StorageError(.queryFailed, "decide: no row") }
+        return snapshot
+    }
+
+    /// Commits the transaction with `digest` and appends `event`, in one statement (`authz_commit`): first its
+    /// approved request `request` (nil when it needed no authorization), then the transaction. `committed` is false,
+    /// and nothing is written, when `request` is not approved for exactly this payload.
+    public static func commit(
+        transaction id: String, digest: ChainHash, request: String?, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
+    ) async throws -> (committed: Bool, request: RequestSnapshot?) {
+        let e = event.event
+        let rows = try await tx.query(
+            """
+            SELECT request_view, seq, at_us, prev_hash, hash FROM authz_commit(
+                \(id), \(digest.bytes.bytea), \(request), \(at.microsecondsSinceEpoch), \(e.chain), \(e.actor), \(e.branch), \(e.terminal),
+                \(e.action), \(e.subject), \(event.payload), \(event.bodyDigest.bytes.bytea))
             """, context: "commit")
-        guard try await rows.collect().count == 1 else { throw StorageError(.constraintViolation, "commit: transaction \(id) is not open") }
-        return request
+        var result: (committed: Bool, request: RequestSnapshot?) = (false, nil)
+        for try await (json, seq, at, prev, hash) in rows.decode((String?, Int64, Int64, ByteBuffer, ByteBuffer).self) {
+            _ = try event.stored((seq, at, prev, hash))
+            result = (true, try json.map { try RequestSnapshot.decode(json: $0) })
+        }
+        return result
     }
 
     // MARK: Presence and queues
@@ -338,7 +404,8 @@ public enum AuthorizationStore {
     /// Deletes announced feed rows older than `retentionSeconds` by the database's clock, the oldest first, at most
     /// `limit` (see migration 0013).
     public static func pruneFeed(retentionSeconds: Int, limit: Int, in tx: Transaction) async throws -> Int {
-        let rows = try await tx.query("SELECT authz_feed_prune(\(retentionSeconds), \(limit))", context: "prune feed")
+        let rows = try await tx.query(
+            "SELECT authz_feed_prune(\(Int32(clamping: retentionSeconds)), \(Int32(clamping: limit)))", context: "prune feed")
         for try await count in rows.decode(Int32.self) { return Int(count) }
         return 0
     }
@@ -426,6 +493,17 @@ public enum AuthorizationStore {
         return result
     }
 
+    /// The request from a statement that also appended `event` (request view, seq, at_us, prev_hash, hash), after
+    /// the event's self-check; nil when the statement changed nothing.
+    static func snapshotWithEvent(_ rows: PostgresRowSequence, _ event: AuditLog.Append) async throws -> RequestSnapshot? {
+        var result: RequestSnapshot?
+        for try await (json, seq, at, prev, hash) in rows.decode((String, Int64, Int64, ByteBuffer, ByteBuffer).self) {
+            _ = try event.stored((seq, at, prev, hash))
+            result = try RequestSnapshot.decode(json: json)
+        }
+        return result
+    }
+
     static func snapshots(_ rows: PostgresRowSequence) async throws -> [RequestSnapshot] {
         var result: [RequestSnapshot] = []
         for try await json in rows.decode(String.self) { result.append(try RequestSnapshot.decode(json: json)) }
@@ -452,6 +530,14 @@ extension AuthorizationStore {
     /// making the caller wait for that). Every change of an authorization request goes through here.
     public static func transaction<Result: Sendable>(on database: Database, _ body: (Transaction) async throws -> Result) async throws -> Result {
         let result = try await database.transaction(body)
+        database.feedAnnouncer.announceSoon(database)
+        return result
+    }
+
+    /// Runs `body`, one statement that changes requests and appends its event (PostgreSQL's implicit transaction),
+    /// and announces the feed rows it wrote once it has committed, like ``transaction(on:_:)``.
+    public static func statement<Result: Sendable>(on database: Database, _ body: (Transaction) async throws -> Result) async throws -> Result {
+        let result = try await database.statement(body)
         database.feedAnnouncer.announceSoon(database)
         return result
     }

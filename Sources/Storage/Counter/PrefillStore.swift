@@ -23,7 +23,7 @@ public enum PrefillStore {
     }
 
     /// A pre-fill to store: the row, and its audit event ready to append (the event names the row, so the id is
-    /// reserved beforehand with ``reserveIDs(_:on:)``).
+    /// reserved beforehand from `prefills_id_seq` through an ``IDReservoir``).
     public struct NewRow: Sendable {
         public let id: Int64
         public let codeTag: [UInt8]
@@ -84,14 +84,6 @@ public enum PrefillStore {
         var records = [AuditRecord?](repeating: nil, count: rows.count)
         for (n, seq, at, prev, hash) in positions { records[Int(n) - 1] = try rows[Int(n) - 1].append.stored((seq, at, prev, hash)) }
         return records.compactMap { $0 }
-    }
-
-    /// `count` fresh pre-fill ids, taken from the table's sequence in one round trip.
-    public static func reserveIDs(_ count: Int, on database: Database) async throws -> [Int64] {
-        try await database.read { tx in
-            try await tx.query("SELECT nextval('prefills_id_seq') FROM generate_series(1, \(count))", context: "prefill")
-                .collect().map { try $0.decode(Int64.self) }
-        }
     }
 
     /// Takes a waiting pre-fill for `teller`: its data is returned and erased from the row in the same statement,

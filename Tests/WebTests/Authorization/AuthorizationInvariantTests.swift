@@ -1,4 +1,5 @@
 import Accounts
+import Audit
 import Foundation
 import PostgresNIO
 import Storage
@@ -117,6 +118,42 @@ import Web
             #expect(try await h.claim(high, request.id).status == .forbidden)
             try await h.presence(high, "online")
             #expect(try await h.claim(high, request.id).status == .ok)
+        }
+    }
+
+    @Test func aCentralRequestIsAssignedOnlyToAnOnlineEligibleCentreOfficer() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            try await h.presence(try await h.login("officer1"), "online")
+            try await h.presence(try await h.login("super1"), "online")
+            // CNY 1.5M: central only, level 3. officer2 is offline, super1 is no centre officer.
+            let first = try await h.submit(teller, AuthzHarness.submission(amount: "1500000.00"))
+            let material = [AuthzHarness.idScan, AuthzHarness.voucherImage, AuthzHarness.tellerScreen]
+            #expect(try await h.requestAuthorization(teller, transaction: first, mode: "central", material: material).assignedTo == "officer1")
+
+            // The application role writing a request by itself cannot name anyone else.
+            let second = try await h.submit(teller, AuthzHarness.submission(amount: "1500000.00", account: "6222020200112233446"))
+            let database = h.services.database
+            let record = try #require(try await database.read { try await AuthorizationStore.transaction(second, in: $0) })
+            for officer in ["officer2", "super1", "teller1"] {
+                let new = AuthorizationStore.NewRequest(
+                    transaction: record, previousID: nil, version: 1, level: 3, officers: 2, modes: ["central"], mode: "central",
+                    materialDigest: .zero, materialJSON: "[]", unclaimedSeconds: 45, leaseSeconds: 120, tellerWaitSeconds: 600, at: h.time.now())
+                let event = try AuditLog.Append(
+                    AuditEvent(actor: "teller1", branch: "BR001", action: "authz.requested", subject: "authz:test", payload: [:]))
+                let id = AuthorizationStore.requestID(9_000_000 + Int64(officer.count))
+                await #expect {
+                    try await database.statement { tx in
+                        try await AuthorizationStore.insertRequest(new, id: id, assignedTo: officer, material: [], event: event, in: tx)
+                    }
+                } throws: { error in
+                    (error as? StorageError)?.constraint == "authz_assigned_available"
+                }
+            }
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM authz_requests WHERE transaction_id = '\(second)'", in: h.db) == 0)
+            // Through the API the service picks for it: the one online centre officer.
+            #expect(try await h.requestAuthorization(teller, transaction: second, mode: "central", material: material).assignedTo == "officer1")
+            try await h.auditVerifies()
         }
     }
 

@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import Storage
 import Testing
+import Web
 
 /// Escalation, lease expiry and the teller's wait limit, driven by the test clock.
 @Suite struct AuthorizationTimeoutTests {

@@ -12,6 +12,9 @@ public struct AuthorizationDesk: Sendable {
     let interceptor: Interceptor
     let dataKey: DataKey
     let time: any TimeSource
+    /// Ids are taken beforehand, because the audit event written with the row names it.
+    let transactionIDs = IDReservoir()
+    let requestIDs = IDReservoir()
 
     public init(database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime()) {
         self.database = database
@@ -27,12 +30,12 @@ public struct AuthorizationDesk: Sendable {
         public let decision: InterceptorDecision
     }
 
-    /// The interceptor's decision on a new transaction, stored with the (encrypted) transaction as evidence.
-    /// `alongside` writes what else belongs to the new transaction (the counter's link to it) in the same database
-    /// transaction.
+    /// The interceptor's decision on a new transaction, stored with the (encrypted) transaction as evidence, in one
+    /// statement with its audit event. `alongside` writes what else belongs to the new transaction (the counter's
+    /// link to it); then all of it is one database transaction.
     public func submit(
         _ submission: TransactionSubmission, user: UserIdentity, terminal: String?,
-        alongside: (String, Transaction) async throws -> Void = { _, _ in }
+        alongside: ((String, Transaction) async throws -> Void)? = nil
     ) async throws -> Submitted {
         try Self.requireTeller(user)
         let now = time.now()
@@ -40,23 +43,25 @@ public struct AuthorizationDesk: Sendable {
         let decision = interceptor.decide(facts)
         let digest = submission.digest
         let box = try dataKey.seal(submission.canonical.canonicalBytes, context: Self.payloadContext(digest))
-        let id = try await database.transaction { tx in
-            let id = try await AuthorizationStore.insertTransaction(
-                .init(
-                    branch: user.branch, teller: user.id, terminal: terminal, code: facts.code, amountMinor: facts.amountMinor,
-                    currency: facts.currency, keyID: dataKey.id, payloadCiphertext: box, payloadDigest: digest,
-                    ruleSetVersion: decision.ruleSetVersion, factsJSON: facts.canonical.canonicalText, matchedRules: decision.matchedRules,
-                    requirementJSON: decision.requirement?.canonical.canonicalText, at: now),
-                in: tx)
-            var payload = decision.canonicalFields
-            payload["payload_digest"] = .string(digest.hex)
-            try await AuditLog.append(
-                AuditEvent(
-                    actor: user.id, branch: user.branch, terminal: terminal, action: "authz.intercepted", subject: "txn:\(id)",
-                    payload: .object(payload)),
-                in: tx)
-            try await alongside(id, tx)
-            return id
+        let id = AuthorizationStore.transactionID(try await transactionIDs.next(from: "txn_serial", on: database))
+        let record = AuthorizationStore.NewTransaction(
+            branch: user.branch, teller: user.id, terminal: terminal, code: facts.code, amountMinor: facts.amountMinor,
+            currency: facts.currency, keyID: dataKey.id, payloadCiphertext: box, payloadDigest: digest,
+            ruleSetVersion: decision.ruleSetVersion, factsJSON: facts.canonical.canonicalText, matchedRules: decision.matchedRules,
+            requirementJSON: decision.requirement?.canonical.canonicalText, at: now)
+        var payload = decision.canonicalFields
+        payload["payload_digest"] = .string(digest.hex)
+        let event = try AuditLog.Append(
+            AuditEvent(
+                actor: user.id, branch: user.branch, terminal: terminal, action: "authz.intercepted", subject: "txn:\(id)",
+                payload: .object(payload)))
+        if let alongside {
+            try await database.transaction { tx in
+                try await AuthorizationStore.insertTransaction(record, id: id, event: event, in: tx)
+                try await alongside(id, tx)
+            }
+        } else {
+            try await database.statement { try await AuthorizationStore.insertTransaction(record, id: id, event: event, in: $0) }
         }
         return Submitted(transactionID: id, decision: decision)
     }
@@ -94,13 +99,15 @@ public struct AuthorizationDesk: Sendable {
     }
 
     /// Creates the request for an open transaction in `mode`. Local mode is decided at once by the supervisor whose
-    /// credentials come with it; the other modes are offered to officers through the feed.
+    /// credentials come with it; the other modes are offered to officers through the feed. A central request goes
+    /// to an officer picked at random when the transaction is read; if that officer is gone by the time the
+    /// request is written, another is picked.
     public func request(
         transaction id: String, mode: AuthorizationMode, material uploads: [Upload], local: LocalDecision?, user: UserIdentity,
         terminal: String?, previous: RequestSnapshot? = nil
     ) async throws -> RequestSnapshot {
         try Self.requireTeller(user)
-        let transaction = try await openTransaction(id, for: user)
+        var (transaction, candidate) = try await openTransaction(id, for: user, mode: mode)
         guard let text = transaction.requirementJSON,
             let requirement = try? JSONDecoder().decode(RuleSet.Requirement.self, from: Data(text.utf8))
         else { throw AppError(.conflict, code: "authz.not_required", "transaction \(id) needs no authorization: commit it") }
@@ -113,41 +120,50 @@ public struct AuthorizationDesk: Sendable {
         try MaterialList.check(items, required: requirement.material)
         let supervisor = try await localSupervisor(mode: mode, local: local, terminal: terminal)
         let now = time.now()
-        let boxes = try zip(uploads, items).map { upload, item in
-            (item, try dataKey.seal(upload.bytes, context: Self.materialContext(transaction: transaction.id, item.kind, item.sha256.hex)))
+        let material = try zip(uploads, items).map { upload, item in
+            AuthorizationStore.NewMaterial(
+                kind: item.kind, mediaType: item.mediaType, keyID: dataKey.id,
+                ciphertext: try dataKey.seal(upload.bytes, context: Self.materialContext(transaction: transaction.id, item.kind, item.sha256.hex)),
+                sha256: item.sha256)
         }
         let materialDigest = MaterialList.digest(items)
-        return try await AuthorizationStore.transaction(on: database) { tx in
-            var snapshot = try await AuthorizationStore.insertRequest(
-                .init(
-                    transaction: transaction, previousID: previous?.id, version: (previous?.version ?? 0) + 1, level: requirement.level,
-                    officers: requirement.officers, modes: requirement.modes.map(\.rawValue), mode: mode.rawValue, materialDigest: materialDigest,
-                    materialJSON: MaterialList.canonical(items).canonicalText, unclaimedSeconds: requirement.timeouts.unclaimedSeconds,
-                    leaseSeconds: requirement.timeouts.leaseSeconds, tellerWaitSeconds: requirement.timeouts.tellerWaitSeconds, at: now),
-                in: tx)
-            for (item, box) in boxes {
-                try await AuthorizationStore.insertMaterial(
-                    requestID: snapshot.id, kind: item.kind, mediaType: item.mediaType, keyID: dataKey.id, ciphertext: box, sha256: item.sha256,
-                    in: tx)
-            }
-            try await AuditLog.append(
+        let requestID = AuthorizationStore.requestID(try await requestIDs.next(from: "authz_request_serial", on: database))
+        let new = AuthorizationStore.NewRequest(
+            transaction: transaction, previousID: previous?.id, version: (previous?.version ?? 0) + 1, level: requirement.level,
+            officers: requirement.officers, modes: requirement.modes.map(\.rawValue), mode: mode.rawValue, materialDigest: materialDigest,
+            materialJSON: MaterialList.canonical(items).canonicalText, unclaimedSeconds: requirement.timeouts.unclaimedSeconds,
+            leaseSeconds: requirement.timeouts.leaseSeconds, tellerWaitSeconds: requirement.timeouts.tellerWaitSeconds, at: now)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let event = try AuditLog.Append(
                 AuditEvent(
                     actor: user.id, branch: transaction.branch, terminal: terminal,
-                    action: previous == nil ? "authz.requested" : "authz.resubmitted", subject: "authz:\(snapshot.id)",
+                    action: previous == nil ? "authz.requested" : "authz.resubmitted", subject: "authz:\(requestID)",
                     payload: [
-                        "transaction": .string(transaction.id), "version": .integer(Int64(snapshot.version)),
+                        "transaction": .string(transaction.id), "version": .integer(Int64(new.version)),
                         "previous": previous.map { .string($0.id) } ?? .null, "mode": .string(mode.rawValue),
-                        "level": .integer(Int64(snapshot.level)), "officers": .integer(Int64(snapshot.officers)),
-                        "assigned_to": snapshot.assignedTo.map { .string($0) } ?? .null, "payload_digest": .string(snapshot.payloadDigest),
-                        "material_digest": .string(snapshot.materialDigest), "material": MaterialList.canonical(items),
-                    ]),
-                in: tx)
-            if let supervisor, let local {
+                        "level": .integer(Int64(new.level)), "officers": .integer(Int64(new.officers)),
+                        "assigned_to": candidate.map { .string($0) } ?? .null, "payload_digest": .string(transaction.payloadDigest.hex),
+                        "material_digest": .string(materialDigest.hex), "material": MaterialList.canonical(items),
+                    ]))
+            let assigned = candidate
+            do {
+                guard let supervisor, let local else {
+                    return try await AuthorizationStore.statement(on: database) { tx in
+                        try await AuthorizationStore.insertRequest(new, id: requestID, assignedTo: assigned, material: material, event: event, in: tx)
+                    }
+                }
                 // Decided at once, at the teller's terminal, by the supervisor who just proved who they are.
-                snapshot = try await OfficerDesk.claimAndDecide(
-                    snapshot, officer: supervisor, decision: local.decision, reason: local.reason, at: now, terminal: terminal, in: tx)
+                return try await AuthorizationStore.transaction(on: database) { tx in
+                    let snapshot = try await AuthorizationStore.insertRequest(
+                        new, id: requestID, assignedTo: assigned, material: material, event: event, in: tx)
+                    return try await OfficerDesk.claimAndDecide(
+                        snapshot, officer: supervisor, decision: local.decision, reason: local.reason, at: now, terminal: terminal, in: tx)
+                }
+            } catch let error as StorageError where error.constraint == "authz_assigned_available" && attempt < 3 {
+                (transaction, candidate) = try await openTransaction(id, for: user, mode: mode)
             }
-            return snapshot
         }
     }
 
@@ -179,32 +195,33 @@ public struct AuthorizationDesk: Sendable {
     /// required, approved; and only once.
     public func commit(transaction id: String, submission: TransactionSubmission, user: UserIdentity, terminal: String?) async throws -> Committed {
         try Self.requireTeller(user)
-        guard let transaction = try await database.read({ try await AuthorizationStore.transaction(id, in: $0) }), transaction.teller == user.id
+        let digest = submission.digest
+        guard let (transaction, approved) = try await database.read({ try await AuthorizationStore.transactionToCommit(id, digest: digest, in: $0) }),
+            transaction.teller == user.id
         else { throw AppError(.notFound, code: "txn.not_found", "no transaction \(id) of yours") }
         guard transaction.state != "committed" else {
             throw AppError(.conflict, code: "txn.already_committed", "transaction \(id) was already committed")
         }
-        let digest = submission.digest
         guard digest == transaction.payloadDigest else {
             throw AppError(.conflict, code: "txn.payload_changed", "the payload differs from what was submitted and authorized; submit it again")
         }
+        let notApproved = AppError(.conflict, code: "authz.not_approved", "transaction \(id) has no approved authorization to commit")
         let needsApproval = transaction.requirementJSON != nil
+        if needsApproval && approved == nil { throw notApproved }
         let now = time.now()
-        return try await AuthorizationStore.transaction(on: database) { tx in
-            let request = try await AuthorizationStore.commit(transaction: id, digest: digest, requiresApproval: needsApproval, at: now, in: tx)
-            if needsApproval && request == nil {
-                throw AppError(.conflict, code: "authz.not_approved", "transaction \(id) has no approved authorization to commit")
-            }
-            try await AuditLog.append(
-                AuditEvent(
-                    actor: user.id, branch: transaction.branch, terminal: terminal, action: "txn.committed", subject: "txn:\(id)",
-                    payload: [
-                        "payload_digest": .string(digest.hex), "authorization": request.map { .string($0.id) } ?? .null,
-                        "approved_by_versions": request.map { .integer(Int64($0.version)) } ?? .null,
-                    ]),
-                in: tx)
-            return Committed(transactionID: id, request: request)
+        let event = try AuditLog.Append(
+            AuditEvent(
+                actor: user.id, branch: transaction.branch, terminal: terminal, action: "txn.committed", subject: "txn:\(id)",
+                payload: [
+                    "payload_digest": .string(digest.hex), "authorization": approved.map { .string($0.id) } ?? .null,
+                    "approved_by_versions": approved.map { .integer(Int64($0.version)) } ?? .null,
+                ]))
+        let result = try await AuthorizationStore.statement(on: database) { tx in
+            try await AuthorizationStore.commit(
+                transaction: id, digest: digest, request: needsApproval ? approved?.id : nil, at: now, event: event, in: tx)
         }
+        guard result.committed else { throw notApproved }
+        return Committed(transactionID: id, request: result.request)
     }
 
     /// The request, if `user` may see it: its teller, an officer it concerns, an auditor.
@@ -237,14 +254,18 @@ public struct AuthorizationDesk: Sendable {
 
     // MARK: Helpers
 
-    private func openTransaction(_ id: String, for user: UserIdentity) async throws -> AuthorizationStore.TransactionRecord {
-        guard let record = try await database.read({ try await AuthorizationStore.transaction(id, in: $0) }), record.teller == user.id else {
-            throw AppError(.notFound, code: "txn.not_found", "no transaction \(id) of yours")
-        }
+    /// The teller's open transaction, and the officer a request for it in `mode` would go to now.
+    private func openTransaction(_ id: String, for user: UserIdentity, mode: AuthorizationMode) async throws
+        -> (AuthorizationStore.TransactionRecord, String?)
+    {
+        guard
+            let (record, candidate) = try await database.read({ try await AuthorizationStore.transactionToRequest(id, mode: mode.rawValue, in: $0) }),
+            record.teller == user.id
+        else { throw AppError(.notFound, code: "txn.not_found", "no transaction \(id) of yours") }
         guard record.state == "needs_authorization" else {
             throw AppError(.conflict, code: "txn.not_open", "transaction \(id) is \(record.state)")
         }
-        return record
+        return (record, candidate)
     }
 
     /// Local mode needs the supervisor's own password, checked here on the teller's terminal.

@@ -65,22 +65,31 @@ public struct OfficerDesk: Sendable {
         }
     }
 
-    /// Of any number of officers claiming at once, exactly one gets the request; the rest get 409.
+    /// Of any number of officers claiming at once, exactly one gets the request; the rest get 409. The claim and its
+    /// audit event are one statement, computed from the request as read just before; if it was widened in between,
+    /// the claim is tried again on what it is now.
     public func claim(_ id: String, user: UserIdentity, terminal: String?) async throws -> RequestSnapshot {
         try Self.requireOfficer(user)
         let now = time.now()
-        return try await AuthorizationStore.transaction(on: database) { tx in
-            guard let snapshot = try await AuthorizationStore.claim(id, officer: user.id, at: now, in: tx) else {
-                guard let current = try await AuthorizationStore.request(id, in: tx) else {
-                    throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
-                }
-                if current.state == "claimed" {
+        var attempt = 0
+        while true {
+            attempt += 1
+            guard let seen = try await database.read({ try await AuthorizationStore.request(id, in: $0) }) else {
+                throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
+            }
+            guard seen.state == "pending" else {
+                if seen.state == "claimed" {
                     throw AppError(.conflict, code: "authz.already_claimed", "request \(id) was claimed by another officer")
                 }
-                throw AppError(.conflict, code: "authz.not_pending", "request \(id) is \(current.state)")
+                throw AppError(.conflict, code: "authz.not_pending", "request \(id) is \(seen.state)")
             }
-            try await AuditLog.append(Self.claimed(snapshot, by: user.id, terminal: terminal), in: tx)
-            return snapshot
+            let event = try AuditLog.Append(Self.claimed(seen, by: user.id, at: now, terminal: terminal))
+            if let snapshot = try await AuthorizationStore.statement(
+                on: database, { try await AuthorizationStore.claim(id, officer: user.id, at: now, scope: seen.scope, event: event, in: $0) })
+            {
+                return snapshot
+            }
+            if attempt == 3 { throw AppError(.conflict, code: "authz.already_claimed", "request \(id) was claimed by another officer") }
         }
     }
 
@@ -93,23 +102,23 @@ public struct OfficerDesk: Sendable {
             throw AppError(.badRequest, code: "authz.bad_digest", "payload_digest and material_digest are 64 hex digits, as the request shows them")
         }
         let now = time.now()
-        return try await AuthorizationStore.transaction(on: database) { tx in
-            guard let current = try await AuthorizationStore.request(id, in: tx) else {
-                throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
-            }
-            guard current.state == "claimed", current.claimedBy == user.id else {
-                throw AppError(.conflict, code: "authz.no_claim", "you hold no claim on request \(id); claim it first")
-            }
-            guard let lease = current.leaseUntilUs, now.microsecondsSinceEpoch < lease else {
-                throw AppError(.conflict, code: "authz.lease_expired", "your claim on request \(id) has expired")
-            }
-            guard current.payloadDigest == payload.hex, current.materialDigest == material.hex else {
-                throw AppError(.conflict, code: "authz.stale_view", "the request changed since you opened it; reload it before deciding")
-            }
-            let snapshot = try await AuthorizationStore.decide(
-                id, officer: user.id, decision: decision, reason: reason, payloadDigest: payload, materialDigest: material, at: now, in: tx)
-            try await AuditLog.append(Self.decided(snapshot, decision: decision, reason: reason, by: user.id, terminal: terminal), in: tx)
-            return snapshot
+        guard let current = try await database.read({ try await AuthorizationStore.request(id, in: $0) }) else {
+            throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
+        }
+        guard current.state == "claimed", current.claimedBy == user.id else {
+            throw AppError(.conflict, code: "authz.no_claim", "you hold no claim on request \(id); claim it first")
+        }
+        guard let lease = current.leaseUntilUs, now.microsecondsSinceEpoch < lease else {
+            throw AppError(.conflict, code: "authz.lease_expired", "your claim on request \(id) has expired")
+        }
+        guard current.payloadDigest == payload.hex, current.materialDigest == material.hex else {
+            throw AppError(.conflict, code: "authz.stale_view", "the request changed since you opened it; reload it before deciding")
+        }
+        let event = try AuditLog.Append(Self.decided(current, decision: decision, reason: reason, by: user.id, terminal: terminal))
+        return try await AuthorizationStore.statement(on: database) { tx in
+            try await AuthorizationStore.decide(
+                id, officer: user.id, decision: decision, reason: reason, payloadDigest: payload, materialDigest: material,
+                approvals: current.approvals, at: now, event: event, in: tx)
         }
     }
 
@@ -119,17 +128,16 @@ public struct OfficerDesk: Sendable {
         in tx: Transaction
     ) async throws -> RequestSnapshot {
         try checkDecision(decision, reason: reason)
-        guard let held = try await AuthorizationStore.claim(request.id, officer: officer, at: now, in: tx) else {
-            throw AppError(.conflict, code: "authz.not_pending", "request \(request.id) is not pending")
-        }
-        try await AuditLog.append(claimed(held, by: officer, terminal: terminal), in: tx)
+        let claimEvent = try AuditLog.Append(claimed(request, by: officer, at: now, terminal: terminal))
+        guard let held = try await AuthorizationStore.claim(request.id, officer: officer, at: now, scope: request.scope, event: claimEvent, in: tx)
+        else { throw AppError(.conflict, code: "authz.not_pending", "request \(request.id) is not pending") }
         guard let payload = ChainHash(hex: held.payloadDigest), let material = ChainHash(hex: held.materialDigest) else {
             throw AppError(.internalServerError, code: "internal", "an internal error occurred")
         }
-        let outcome = try await AuthorizationStore.decide(
-            request.id, officer: officer, decision: decision, reason: reason, payloadDigest: payload, materialDigest: material, at: now, in: tx)
-        try await AuditLog.append(decided(outcome, decision: decision, reason: reason, by: officer, terminal: terminal), in: tx)
-        return outcome
+        let decideEvent = try AuditLog.Append(decided(held, decision: decision, reason: reason, by: officer, terminal: terminal))
+        return try await AuthorizationStore.decide(
+            request.id, officer: officer, decision: decision, reason: reason, payloadDigest: payload, materialDigest: material,
+            approvals: held.approvals, at: now, event: decideEvent, in: tx)
     }
 
     /// The material bytes, for the officer holding the claim, an officer who decided, the teller, or an auditor.
@@ -153,28 +161,33 @@ public struct OfficerDesk: Sendable {
 
     // MARK: Audit events and checks
 
-    static func claimed(_ snapshot: RequestSnapshot, by officer: String, terminal: String?) -> AuditEvent {
-        AuditEvent(
-            actor: officer, branch: snapshot.branch, terminal: terminal, action: "authz.claimed", subject: "authz:\(snapshot.id)",
+    /// The claim of `seen` (the request as read, pending) at `now`: the lease runs from now for the request's lease
+    /// time, exactly as the claim statement sets it.
+    static func claimed(_ seen: RequestSnapshot, by officer: String, at now: AuditTimestamp, terminal: String?) -> AuditEvent {
+        let at = now.microsecondsSinceEpoch
+        return AuditEvent(
+            actor: officer, branch: seen.branch, terminal: terminal, action: "authz.claimed", subject: "authz:\(seen.id)",
             payload: [
-                "scope": .string(snapshot.scope), "lease_until_us": snapshot.leaseUntilUs.map { .integer($0) } ?? .null,
-                "waited_us": .integer((snapshot.claimedAtUs ?? snapshot.offeredAtUs) - snapshot.createdAtUs),
+                "scope": .string(seen.scope), "lease_until_us": .integer(at + Int64(seen.leaseSeconds) * 1_000_000),
+                "waited_us": .integer(at - seen.createdAtUs),
             ])
     }
 
-    static func decided(_ snapshot: RequestSnapshot, decision: String, reason: String?, by officer: String, terminal: String?) -> AuditEvent {
+    /// The decision on `held` (the request as read, claimed by `officer`), with the approvals it will have after.
+    static func decided(_ held: RequestSnapshot, decision: String, reason: String?, by officer: String, terminal: String?) -> AuditEvent {
+        let approvals = held.approvals + (decision == "approve" ? 1 : 0)
         let action =
             switch decision {
-            case "approve": snapshot.state == "approved" ? "authz.approved" : "authz.first_approval"
+            case "approve": approvals >= held.officers ? "authz.approved" : "authz.first_approval"
             case "reject": "authz.rejected"
             default: "authz.returned"
             }
         return AuditEvent(
-            actor: officer, branch: snapshot.branch, terminal: terminal, action: action, subject: "authz:\(snapshot.id)",
+            actor: officer, branch: held.branch, terminal: terminal, action: action, subject: "authz:\(held.id)",
             payload: [
-                "decision": .string(decision), "reason": reason.map { .string($0) } ?? .null, "approvals": .integer(Int64(snapshot.approvals)),
-                "officers": .integer(Int64(snapshot.officers)), "payload_digest": .string(snapshot.payloadDigest),
-                "material_digest": .string(snapshot.materialDigest),
+                "decision": .string(decision), "reason": reason.map { .string($0) } ?? .null, "approvals": .integer(Int64(approvals)),
+                "officers": .integer(Int64(held.officers)), "payload_digest": .string(held.payloadDigest),
+                "material_digest": .string(held.materialDigest),
             ])
     }
 

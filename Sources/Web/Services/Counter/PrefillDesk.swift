@@ -60,7 +60,7 @@ public struct PrefillDesk: Sendable {
         let now = time.now()
         let checked = try form.check(values, filledBy: [.customer], today: VoucherDesk.chinaToday(now))
         let plaintext = try JSONEncoder().encode(checked)
-        let id = try await ids.next { try await PrefillStore.reserveIDs($0, on: database) }
+        let id = try await ids.next(from: "prefills_id_seq", on: database)
         let event = AuditEvent(
             chain: Self.chain(id), actor: "customer", action: "prefill.created", subject: "prefill:\(id)",
             payload: ["form": .string(form.id), "form_version": .integer(Int64(form.version)), "fields": .integer(Int64(checked.count))])
