@@ -141,6 +141,14 @@ def main():
         echo_seconds = time.monotonic() - typed
         check("人民币陆万元整" in driver.find_element(By.CSS_SELECTOR, 'dd[data-field="amount"]').text, "the words follow the figures")
 
+        # A reload of the teller's console keeps the counter session: the draft comes back from the service.
+        driver.switch_to.window(teller_tab)
+        driver.refresh()
+        wait.until(lambda d: d.find_element(By.ID, "d-amount").get_attribute("value") in ("60000", "60000.00"))
+        check(driver.find_element(By.ID, "d-id_number").get_attribute("value") == "11010519491231002X", "the whole draft survives a reload")
+        wait.until(lambda d: d.find_element(By.ID, "draft-state").get_attribute("data-state") == "editing")
+        driver.switch_to.window(screen_tab)
+
         driver.find_element(By.ID, "confirm").click()
         wait.until(lambda d: "已确认" in d.find_element(By.ID, "screen-status").text)
         pad = wait.until(EC.visibility_of_element_located((By.ID, "pad")))
@@ -190,6 +198,12 @@ def main():
             shot("counter-7a-teller-authorization-prompt")
             driver.find_element(By.ID, "authz-submit").click()
             wait.until(lambda d: d.find_element(By.ID, "authz-status").get_attribute("data-state") == "pending")
+            # Reloaded while waiting for the officer: still booked, still waiting, still listening.
+            pending = driver.find_element(By.ID, "authz-status").get_attribute("data-request")
+            driver.refresh()
+            wait.until(lambda d: d.find_element(By.ID, "authz-status").get_attribute("data-state") == "pending")
+            check(driver.find_element(By.ID, "authz-status").get_attribute("data-request") == pending, "the same request after a reload")
+            check(not driver.find_element(By.ID, "d-amount").is_enabled(), "the booked draft stays frozen after a reload")
             request_id = supervisor_approves(args.base, args.supervisor_password or args.password, transaction)
             # The decision arrives live (pushed); the teller commits, then makes the voucher.
             wait.until(lambda d: d.find_element(By.ID, "authz-status").get_attribute("data-state") == "approved")

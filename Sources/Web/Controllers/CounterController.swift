@@ -140,7 +140,7 @@ struct CounterController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftState {
-        try desk.state(try Self.session(context), user: try context.requireUser())
+        try desk.state(try Self.session(context), user: try context.requireUser(), withDraft: true)
     }
 
     @Sendable func draft(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftState {

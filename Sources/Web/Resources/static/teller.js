@@ -6,6 +6,10 @@
     const T = JSON.parse(document.getElementById("texts").textContent);
     const zh = document.documentElement.lang.startsWith("zh");
     const STORE = "countersign.teller";
+    // A reload keeps the counter session: its id and the booking's progress stay in this tab's sessionStorage; the
+    // draft itself (the customer's values) is read back from the service, not stored in the browser.
+    const COUNTER = STORE + ".counter";
+    const BOOKING = STORE + ".booking";
     const $ = (id) => document.getElementById(id);
     let session = null;   // {token, user, terminal}
     let counter = null;   // the paired counter session id
@@ -47,7 +51,7 @@
 
     async function signOut() {
         await api("DELETE", "/api/v1/session").catch(() => {});
-        sessionStorage.removeItem(STORE);
+        for (const key of [STORE, COUNTER, BOOKING]) sessionStorage.removeItem(key);
         location.reload();
     }
 
@@ -58,6 +62,8 @@
         try {
             const state = await api("POST", "/api/v1/counter/sessions", { code: $("pair-code").value.trim() });
             counter = state.session;
+            sessionStorage.setItem(COUNTER, String(counter));
+            sessionStorage.removeItem(BOOKING);
             $("pair-state").textContent = T["pair.done"] + " · " + session.terminal;
             showState(state);
             clearInterval(poller);
@@ -148,13 +154,19 @@
         $("finish-submit").disabled = true;
         try {
             const issued = await api("POST", "/api/v1/counter/sessions/" + counter + "/voucher", { seal: $("finish-seal").value.trim() });
-            $("finish-result").textContent = T["finish.done"] + " · " + issued.voucher;
-            $("finish-result").hidden = false;
-            $("finish-form").hidden = true;
+            booking.voucher = issued.voucher;
+            saveBooking();
+            showFinished();
         } catch (error) {
             showError(error);
             $("finish-submit").disabled = false;
         }
+    }
+
+    function showFinished() {
+        $("finish-result").textContent = T["finish.done"] + " · " + booking.voucher;
+        $("finish-result").hidden = false;
+        $("finish-form").hidden = true;
     }
 
     function showState(state) {
@@ -201,27 +213,33 @@
         try {
             const answer = await api("POST", "/api/v1/counter/sessions/" + counter + "/transaction",
                 { account_type: $("book-account").value, customer_risk: $("book-risk").value });
-            booking = { transaction: answer.transaction, requirement: answer.requirement, request: null, committed: false };
-            // Booked is booked: the approval and the commit bind what the customer signed.
-            for (const element of $("draft").elements) element.disabled = true;
-            $("book-form").hidden = true;
-            const line = $("book-decision");
-            line.hidden = false;
-            if (!answer.authorization_required) {
-                line.textContent = answer.transaction + " · " + T["book.not_required"];
-                $("commit-submit").hidden = false;
-            } else {
-                const need = answer.requirement;
-                line.textContent = answer.transaction + " · " + T["book.required"] + ": " + T["book.level"] + " " + need.level + " · "
+            const need = answer.authorization_required ? answer.requirement : null;
+            const line = !need ? answer.transaction + " · " + T["book.not_required"]
+                : answer.transaction + " · " + T["book.required"] + ": " + T["book.level"] + " " + need.level + " · "
                     + T["book.officers"] + " " + need.officers + " · " + T["book.rules"] + " " + answer.matched_rules.join(", ");
-                showAuthorizationForm(need.modes, need.material);
-                listen();
-            }
-            setBadge("booked");
+            booking = { transaction: answer.transaction, requirement: need, line, request: null, committed: false, voucher: null };
+            saveBooking();
+            showBooked();
+            if (need) showAuthorizationForm(need.modes, need.material);
         } catch (error) {
             showError(error);
             $("book-submit").disabled = false;
         }
+    }
+
+    function saveBooking() { sessionStorage.setItem(BOOKING, JSON.stringify(booking)); }
+
+    // The booked state of the console: the draft frozen (the approval and the commit bind what the customer signed),
+    // the interceptor's answer, and the live result of the authorization until the commit.
+    function showBooked() {
+        for (const element of $("draft").elements) element.disabled = true;
+        $("booking-panel").hidden = false;
+        $("book-form").hidden = true;
+        $("book-decision").hidden = false;
+        $("book-decision").textContent = booking.line;
+        setBadge("booked");
+        if (!booking.requirement) $("commit-submit").hidden = false;
+        else listen();
     }
 
     // One file input per kind of material the rules ask for; local mode adds the supervisor's credentials.
@@ -299,6 +317,7 @@
         if (!booking || request.transaction !== booking.transaction) return;
         if (booking.request && request.id !== booking.request.id && request.version < booking.request.version) return;
         booking.request = request;
+        saveBooking();
         const status = $("authz-status");
         status.hidden = false;
         status.dataset.state = request.state;
@@ -309,7 +328,7 @@
         status.className = "outcome" + (request.state === "rejected" || request.state === "expired" ? " bad" : "");
         $("commit-submit").hidden = request.state !== "approved";
         if (request.state === "returned") showAuthorizationForm(request.modes.filter((m) => m !== "local"), booking.requirement.material);
-        if (request.state === "expired") { booking.request = null; showAuthorizationForm(booking.requirement.modes, booking.requirement.material); }
+        if (request.state === "expired") { booking.request = null; saveBooking(); showAuthorizationForm(booking.requirement.modes, booking.requirement.material); }
     }
 
     function listen() {
@@ -335,20 +354,57 @@
     async function commit() {
         $("commit-submit").disabled = true;
         try {
-            const committed = await api("POST", "/api/v1/counter/sessions/" + counter + "/commit");
+            await api("POST", "/api/v1/counter/sessions/" + counter + "/commit");
             booking.committed = true;
+            saveBooking();
             if (socket) { const ws = socket; socket = null; ws.close(); }
-            $("commit-submit").hidden = true;
-            $("authz-status").hidden = false;
-            $("authz-status").dataset.state = "committed";
-            $("authz-status").textContent = committed.transaction + " · " + T["commit.done"];
-            setBadge("committed");
-            $("finish-form").hidden = false;
-            // The demo registry names each branch's business seal <branch>-BUSINESS; the teller may name another.
-            if (!$("finish-seal").value) $("finish-seal").value = session.user.branch + "-BUSINESS";
+            showCommitted();
         } catch (error) {
             showError(error);
             $("commit-submit").disabled = false;
+        }
+    }
+
+    function showCommitted() {
+        $("commit-submit").hidden = true;
+        $("authz-form").hidden = true;
+        $("authz-status").hidden = false;
+        $("authz-status").dataset.state = "committed";
+        $("authz-status").className = "outcome";
+        $("authz-status").textContent = booking.transaction + " · " + T["commit.done"];
+        setBadge("committed");
+        $("finish-form").hidden = false;
+        // The demo registry names each branch's business seal <branch>-BUSINESS; the teller may name another.
+        if (!$("finish-seal").value) $("finish-seal").value = session.user.branch + "-BUSINESS";
+    }
+
+    // After a reload: the paired session, its draft as the service holds it, and how far the booking had got.
+    async function restoreCounter() {
+        const id = sessionStorage.getItem(COUNTER);
+        if (!id) return;
+        try {
+            const state = await api("GET", "/api/v1/counter/sessions/" + encodeURIComponent(id));
+            counter = state.session;
+            $("pair-state").textContent = T["pair.done"] + " · " + session.terminal;
+            if (state.form) {
+                form = await api("GET", "/api/v1/forms/" + encodeURIComponent(state.form));
+                renderDraft(state.values || {});
+            }
+            const saved = JSON.parse(sessionStorage.getItem(BOOKING) || "null");
+            if (saved && state.transaction && saved.transaction === state.transaction) {
+                booking = saved;
+                showBooked();
+                if (booking.committed) showCommitted();
+                if (booking.voucher) showFinished();
+                else if (!booking.committed && booking.request) showRequest(booking.request);
+                else if (!booking.committed && booking.requirement) showAuthorizationForm(booking.requirement.modes, booking.requirement.material);
+            }
+            showState(state);
+            poller = setInterval(refreshState, 1000);
+        } catch (error) {
+            // The session is gone (finished long ago, or the service restarted): start afresh.
+            sessionStorage.removeItem(COUNTER);
+            sessionStorage.removeItem(BOOKING);
         }
     }
 
@@ -375,7 +431,8 @@
     const saved = sessionStorage.getItem(STORE);
     if (saved) {
         session = JSON.parse(saved);
-        api("GET", "/api/v1/session").then(showConsole, () => { sessionStorage.removeItem(STORE); session = null; $("signin").hidden = false; });
+        api("GET", "/api/v1/session").then(() => { showConsole(); restoreCounter(); },
+            () => { for (const key of [STORE, COUNTER, BOOKING]) sessionStorage.removeItem(key); session = null; $("signin").hidden = false; });
     } else {
         $("signin").hidden = false;
     }

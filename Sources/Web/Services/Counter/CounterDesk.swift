@@ -58,9 +58,13 @@ public final class CounterDesk: Sendable {
         /// The teller transaction the signed draft was booked as, once it is.
         public let transaction: String?
         public let problems: [FieldProblem]
+        /// The draft itself (form and values), for the teller's console when it is reloaded; only in answers to
+        /// the teller asking for the session, not after each change (the console has what it just sent).
+        public var form: String?
+        public var values: [String: String]?
 
         enum CodingKeys: String, CodingKey {
-            case session, version, digest, state, problems, transaction
+            case session, version, digest, state, problems, transaction, form, values
             case screenConnected = "screen_connected"
         }
     }
@@ -175,12 +179,17 @@ public final class CounterDesk: Sendable {
         return try state(session, user: user, problems: problems)
     }
 
-    public func state(_ session: Int64, user: UserIdentity, problems: [FieldProblem] = []) throws -> DraftState {
+    public func state(_ session: Int64, user: UserIdentity, problems: [FieldProblem] = [], withDraft: Bool = false) throws -> DraftState {
         guard let draft = drafts.withLock({ $0[session] }), draft.teller == user.id else { throw Self.noSession(session) }
         let connected = screens.withLock { $0[draft.screen]?.session == session }
-        return DraftState(
+        var state = DraftState(
             session: session, version: draft.version, digest: draft.digest, state: draft.state, screenConnected: connected,
             transaction: draft.transaction, problems: problems)
+        if withDraft && !draft.formID.isEmpty {
+            state.form = draft.formID
+            state.values = draft.values
+        }
+        return state
     }
 
     // MARK: The customer's answer
