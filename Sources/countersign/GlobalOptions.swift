@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Storage
+import Synchronization
 
 /// Settings every command shares. Each option falls back to an environment variable, then to the embedded
 /// cluster that `make run` starts under `.data/`.
@@ -63,16 +64,15 @@ enum LoggingBootstrap {
     }
 }
 
-final class Once: @unchecked Sendable {
-    // Safe: the flag is only read and written under the lock.
-    private let lock = NSLock()
-    private var ran = false
+final class Once: Sendable {
+    private let ran = Mutex(false)
 
+    /// Runs `body` the first time only; a second caller waits until the first call has finished.
     func run(_ body: () -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !ran else { return }
-        ran = true
-        body()
+        ran.withLock { ran in
+            guard !ran else { return }
+            ran = true
+            body()
+        }
     }
 }

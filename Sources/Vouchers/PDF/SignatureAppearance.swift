@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a visible signature shows, drawn as vector graphics into its appearance stream (no fonts, no images:
 /// nothing to embed, nothing to decode per document, and it stays sharp at any zoom).
@@ -88,15 +89,13 @@ public enum SignatureAppearance: Sendable {
 }
 
 /// The seal's drawing depends only on its box: computed once per size, not once per document.
-final class SealStreamCache: @unchecked Sendable {
+final class SealStreamCache: Sendable {
     static let shared = SealStreamCache()
-    // Safe: the dictionary is only touched under the lock.
-    private let lock = NSLock()
-    private var streams: [String: String] = [:]
+    private let streams = Mutex<[String: String]>([:])
 
     func stream(width: Double, height: Double) -> String {
         let key = "\(width)x\(height)"
-        return lock.withLock {
+        return streams.withLock { streams in
             if let stream = streams[key] { return stream }
             let stream = SignatureAppearance.sealStream(width: width, height: height)
             if streams.count < 64 { streams[key] = stream }

@@ -2,6 +2,7 @@ public import Audit
 public import Forms
 public import Foundation
 public import Storage
+import Synchronization
 public import Vouchers
 
 /// The seal registry file (`Seals/registry.json`) and the signers behind it.
@@ -52,19 +53,17 @@ public struct SealRegistryFile: Decodable, Sendable {
 }
 
 /// Signers loaded once per key file: opening a PKCS#12 costs tens of milliseconds (PBKDF2).
-public final class SignerCache: @unchecked Sendable {
+public final class SignerCache: Sendable {
     public static let shared = SignerCache()
-    // Safe: the dictionary is only touched under the lock; Signer itself is immutable and thread-safe.
-    private let lock = NSLock()
-    private var signers: [String: Signer] = [:]
+    private let signers = Mutex<[String: Signer]>([:])
 
     public func signer(keyFile: String, password: String) throws -> Signer {
-        if let cached = lock.withLock({ signers[keyFile] }) { return cached }
+        if let cached = signers.withLock({ $0[keyFile] }) { return cached }
         guard let data = FileManager.default.contents(atPath: keyFile) else {
             throw VoucherError(.badSignerFile, "cannot read the seal key file \(keyFile)")
         }
         let signer = try Signer.pkcs12(data, password: password)
-        lock.withLock { signers[keyFile] = signer }
+        signers.withLock { $0[keyFile] = signer }
         return signer
     }
 }

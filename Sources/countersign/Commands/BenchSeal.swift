@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Forms
 import Foundation
+import Synchronization
 import Vouchers
 
 /// Seals many copies of a voucher in one process on every core, as the service would, and compares with pyHanko.
@@ -146,10 +147,8 @@ final class LatencyBuffer: @unchecked Sendable {
 }
 
 /// A failure count shared by the benchmark's workers.
-final class Counter: @unchecked Sendable {
-    // Safe: every access holds the lock.
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
+final class Counter: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
 }
