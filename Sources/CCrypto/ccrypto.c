@@ -232,32 +232,49 @@ static X509_STORE *store_from_pem(const char *roots_pem) {
     return store;
 }
 
+/* The signer's chain up to `store`, for the purpose CMS_verify itself would check (S/MIME signing), with the
+ * certificates the CMS carries as intermediates. */
+static int signer_chain_trusted(CMS_ContentInfo *cms, X509 *signer, X509_STORE *store) {
+    STACK_OF(X509) *carried = CMS_get1_certs(cms);
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    int trusted = ctx && X509_STORE_CTX_init(ctx, store, signer, carried) == 1 && X509_STORE_CTX_set_default(ctx, "smime_sign") == 1
+        && X509_verify_cert(ctx) == 1;
+    X509_STORE_CTX_free(ctx);
+    sk_X509_pop_free(carried, X509_free);
+    ERR_clear_error();
+    return trusted;
+}
+
 int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *const *parts, const size_t *lengths, size_t count,
-                           const char *roots_pem, char *subject, size_t subject_len, char *err, size_t errlen) {
+                           const char *roots_pem, int *chain_trusted, char *subject, size_t subject_len, char *err, size_t errlen) {
     if (!der || (!parts && count)) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    if (chain_trusted) *chain_trusted = 0;
     const unsigned char *cursor = der;
     CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)der_len);
     if (!cms) return cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS structure");
     BIO *content = BIO_new(BIO_s_mem());
     for (size_t i = 0; content && i < count; i++) BIO_write(content, parts[i], (int)lengths[i]);
     X509_STORE *store = roots_pem ? store_from_pem(roots_pem) : NULL;
+    STACK_OF(X509) *signers = NULL;
     int status = CS_OK;
-    if (roots_pem && !store) {
-        status = cs_fail(CS_ERR_ARGUMENT, err, errlen, "no certificate in the trusted roots");
-    } else if (CMS_verify(cms, NULL, store, content, NULL, CMS_BINARY | CMS_DETACHED | (store ? 0 : CMS_NO_SIGNER_CERT_VERIFY)) != 1) {
+    /* The bytes and the signature are checked once; the chain, which costs no hashing of the document, apart. Roots
+     * that hold no certificate trust nobody. */
+    if (CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
         status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature does not verify");
-    } else if (subject && subject_len > 0) {
-        STACK_OF(X509) *signers = CMS_get0_signers(cms);
-        subject[0] = '\0';
-        if (signers && sk_X509_num(signers) > 0) {
+    } else if ((signers = CMS_get0_signers(cms)) == NULL || sk_X509_num(signers) < 1) {
+        status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature names no signer certificate");
+    } else {
+        X509 *signer = sk_X509_value(signers, 0);
+        if (store && chain_trusted) *chain_trusted = signer_chain_trusted(cms, signer, store);
+        if (subject && subject_len > 0) {
             BIO *name = BIO_new(BIO_s_mem());
-            X509_NAME_print_ex(name, X509_get_subject_name(sk_X509_value(signers, 0)), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+            X509_NAME_print_ex(name, X509_get_subject_name(signer), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
             int n = BIO_read(name, subject, (int)subject_len - 1);
             subject[n > 0 ? n : 0] = '\0';
             BIO_free(name);
         }
-        sk_X509_free(signers);
     }
+    sk_X509_free(signers);
     X509_STORE_free(store);
     BIO_free(content);
     CMS_ContentInfo_free(cms);

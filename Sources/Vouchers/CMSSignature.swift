@@ -25,20 +25,34 @@ public enum CMSSignature {
     public static func verify(_ cms: [UInt8], over document: [UInt8], ranges: [Range<Int>], trustedRootsPEM: String?) throws(VoucherError)
         -> String
     {
+        let checked = try check(cms, over: document, ranges: ranges, trustedRootsPEM: trustedRootsPEM)
+        if trustedRootsPEM != nil && !checked.chainTrusted {
+            throw VoucherError(.verificationFailed, "the signer's certificate does not chain to a trusted root")
+        }
+        return checked.signer
+    }
+
+    /// Checks `cms` over `ranges` of `document` once: throws when the signature or the signed bytes do not hold;
+    /// otherwise returns the signer's subject and whether its chain leads to one of `trustedRootsPEM` (false
+    /// without roots).
+    public static func check(_ cms: [UInt8], over document: [UInt8], ranges: [Range<Int>], trustedRootsPEM: String?) throws(VoucherError)
+        -> (signer: String, chainTrusted: Bool)
+    {
         try checked(ranges, within: document.count)
         var error = [CChar](repeating: 0, count: 512)
         var subject = [CChar](repeating: 0, count: 512)
+        var trusted: Int32 = 0
         let status = cms.withUnsafeBufferPointer { signature in
             document.withUnsafeBufferPointer { buffer in
                 withParts(buffer, ranges) { parts, lengths in
                     cs_cms_verify_detached(
-                        signature.baseAddress, signature.count, parts, lengths, ranges.count, trustedRootsPEM, &subject, subject.count, &error,
-                        error.count)
+                        signature.baseAddress, signature.count, parts, lengths, ranges.count, trustedRootsPEM, &trusted, &subject, subject.count,
+                        &error, error.count)
                 }
             }
         }
         guard status == 0 else { throw VoucherError(.verificationFailed, CCryptoText.message(error)) }
-        return CCryptoText.message(subject)
+        return (CCryptoText.message(subject), trusted == 1)
     }
 
     private static func checked(_ ranges: [Range<Int>], within count: Int) throws(VoucherError) {

@@ -72,6 +72,12 @@ import Vouchers
         }
         // Without roots only the signature itself is checked.
         try CMSSignature.verify(cms, over: document, ranges: ranges, trustedRootsPEM: nil)
+        // One check answers both questions (the verifier hashes the document once): intact, and trusted or not.
+        let signer = try signers()[1].subject
+        #expect(try CMSSignature.check(cms, over: document, ranges: ranges, trustedRootsPEM: try pki.text("root.pem")) == (signer, true))
+        #expect(try CMSSignature.check(cms, over: document, ranges: ranges, trustedRootsPEM: try pki.text("other-root.pem")) == (signer, false))
+        #expect(try CMSSignature.check(cms, over: document, ranges: ranges, trustedRootsPEM: "no certificate here") == (signer, false))
+        #expect(try CMSSignature.check(cms, over: document, ranges: ranges, trustedRootsPEM: nil) == (signer, false))
     }
 
     @Test func legacyPKCS12Loads() throws {

@@ -44,10 +44,11 @@ int cs_signer_validity(const cs_signer *signer, int64_t *not_before, int64_t *no
 int cs_cms_sign_detached(const cs_signer *signer, const uint8_t *const *parts, const size_t *lengths, size_t count,
                          uint8_t **der, size_t *der_len, char *err, size_t errlen);
 
-/* Verifies a detached CMS over parts. With roots_pem (one or more PEM certificates) the signer's chain must lead
- * to one of them; without, only the signature and digest are checked. On success writes the signer subject. */
+/* Verifies a detached CMS over parts: CS_OK when the signature and digest hold, and then writes the signer subject
+ * and, with roots_pem (one or more PEM certificates), whether the signer's chain leads to one of them
+ * (*chain_trusted 1 or 0; always 0 without roots). The document is hashed once either way. */
 int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *const *parts, const size_t *lengths, size_t count,
-                           const char *roots_pem, char *subject, size_t subject_len, char *err, size_t errlen);
+                           const char *roots_pem, int *chain_trusted, char *subject, size_t subject_len, char *err, size_t errlen);
 
 /* Development PKI. Keys and certificates travel as PEM text (NUL-terminated, freed with cs_free).
  * algorithm: "RSA-2048" or "EC-P256". subject: lines "FIELD=value" (e.g. "C=CN\nO=银行\nCN=业务专用章"), UTF-8.

@@ -67,17 +67,10 @@ public enum PAdESVerifier {
         let coverage: SignatureReport.Coverage = numbers[2] + numbers[3] == pdf.count ? .wholeFile : .earlierRevision
         let cms = PDFText.hexBytes(rawContents)
         do {
-            let signer = try CMSSignature.verify(cms, over: pdf, ranges: ranges, trustedRootsPEM: nil)
-            do {
-                try CMSSignature.verify(cms, over: pdf, ranges: ranges, trustedRootsPEM: roots)
-                return SignatureReport(
-                    field: name, signer: signer, sealID: sealID, claimedTime: time, coverage: coverage, intact: true, chainTrusted: true, problem: nil
-                )
-            } catch {
-                return SignatureReport(
-                    field: name, signer: signer, sealID: sealID, claimedTime: time, coverage: coverage, intact: true, chainTrusted: false,
-                    problem: "the certificate does not chain to a trusted root")
-            }
+            let (signer, trusted) = try CMSSignature.check(cms, over: pdf, ranges: ranges, trustedRootsPEM: roots)
+            return SignatureReport(
+                field: name, signer: signer, sealID: sealID, claimedTime: time, coverage: coverage, intact: true, chainTrusted: trusted,
+                problem: trusted ? nil : "the certificate does not chain to a trusted root")
         } catch {
             return SignatureReport(
                 field: name, signer: "", sealID: sealID, claimedTime: time, coverage: coverage, intact: false, chainTrusted: false,
