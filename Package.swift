@@ -96,12 +96,12 @@ let package = Package(
         ),
         .target(
             name: "Authorization",
-            dependencies: ["Audit"],
+            dependencies: ["Audit", "Forms"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AuthorizationTests",
-            dependencies: ["Authorization", "Audit"],
+            dependencies: ["Authorization", "Audit", "Forms"],
             swiftSettings: swiftSettings
         ),
         .target(

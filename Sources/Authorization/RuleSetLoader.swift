@@ -1,3 +1,4 @@
+import Forms
 public import Foundation
 
 /// Why a rule file was refused: the file, the rule and the field, so whoever edits the rules can fix them.

@@ -32,18 +32,3 @@ public struct TransactionFacts: Sendable, Equatable, Codable {
         case minuteOfDay = "minute_of_day"
     }
 }
-
-/// A decimal amount with at most two fraction digits, parsed exactly into minor units ("50000.00" → 5000000).
-public enum MinorUnits {
-    public static func parse(_ text: String) -> Int64? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 15,
-            whole.allSatisfy({ $0.isASCII && $0.isNumber })
-        else { return nil }
-        var fraction = parts.count == 2 ? String(parts[1]) : "00"
-        guard (1...2).contains(fraction.count), fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        if fraction.count == 1 { fraction += "0" }
-        guard let yuan = Int64(whole), let cents = Int64(fraction) else { return nil }
-        return yuan * 100 + cents
-    }
-}

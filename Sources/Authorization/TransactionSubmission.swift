@@ -1,4 +1,5 @@
 public import Audit
+import Forms
 
 /// A transaction as the teller submits it. The whole submission is what an approval binds to: its digest is taken
 /// over the canonical JSON of every field, so changing any of them (an account number, a name) changes the digest.

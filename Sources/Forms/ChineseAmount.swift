@@ -22,13 +22,8 @@ public enum ChineseAmount {
 
     /// Parses a non-negative decimal amount with up to two fraction digits into fen (1/100 yuan), exactly.
     public static func fen(fromDecimal amount: String) throws(Failure) -> Int64 {
-        let parts = amount.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit),
-            parts.count == 1 || (1...2).contains(parts[1].count) && parts[1].allSatisfy(\.isASCIIDigit), whole.count <= 15
-        else { throw Failure(reason: "'\(amount)' is not an amount with at most two decimals") }
-        let fraction = parts.count == 2 ? String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0) : "00"
-        guard let yuan = Int64(whole), let cents = Int64(fraction) else { throw Failure(reason: "'\(amount)' is out of range") }
-        return yuan * 100 + cents
+        guard let fen = MinorUnits.parse(amount) else { throw Failure(reason: "'\(amount)' is not an amount with at most two decimals") }
+        return fen
     }
 
     public static func words(fen: Int64, currencyPrefix: String = "人民币") throws(Failure) -> String {

@@ -1,4 +1,5 @@
 import Authorization
+import Forms
 import Foundation
 import Testing
 
