@@ -18,6 +18,12 @@ public final class FeedAnnouncer: Sendable {
 
     /// Announces soon, without making the caller wait.
     public func announceSoon(_ database: Database) {
+        runSoon { await AuthorizationStore.announce(database) }
+    }
+
+    /// Runs `announce` soon unless a run is in progress, in which case one more run follows it (however many calls
+    /// came meanwhile). Separate from the database so that the rule can be tested on its own.
+    func runSoon(_ announce: @escaping @Sendable () async -> Void) {
         let start = state.withLock { state -> Bool in
             switch state {
             case .idle:
@@ -29,12 +35,12 @@ public final class FeedAnnouncer: Sendable {
             }
         }
         guard start else { return }
-        Task { await self.run(database) }
+        Task { await self.run(announce) }
     }
 
-    private func run(_ database: Database) async {
+    private func run(_ announce: @Sendable () async -> Void) async {
         while true {
-            await AuthorizationStore.announce(database)
+            await announce()
             let again = state.withLock { state -> Bool in
                 guard case .runningAgain = state else {
                     state = .idle
