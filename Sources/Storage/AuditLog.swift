@@ -18,8 +18,7 @@ public enum AuditLog {
         let append = try Append(event)
         let rows = try await tx.query(
             """
-            SELECT seq, at_us, prev_hash, hash FROM audit_append(\(event.chain), \(event.actor), \(event.branch), \(event.terminal),
-                                                                  \(event.action), \(event.subject), \(append.payload), \(append.bodyDigest.bytes.bytea))
+            SELECT seq, at_us, prev_hash, hash FROM audit_append(\(auditArguments: append))
             """, context: "audit append")
         return try await append.stored(rows)
     }
@@ -168,5 +167,30 @@ public enum AuditLog {
         binds.append(after)
         binds.append(limit)
         return binds
+    }
+}
+
+extension PostgresQuery.StringInterpolation {
+    /// `audit_append`'s eight arguments for `append`, comma-separated, in the order the function takes them (chain,
+    /// actor, branch, terminal, action, subject, payload, body digest). Every statement that appends one event —
+    /// alone, after a change in a data-modifying `WITH`, or through a function that ends with the append — names
+    /// them through here.
+    mutating func appendInterpolation(auditArguments append: AuditLog.Append) {
+        let event = append.event
+        appendInterpolation(event.chain)
+        appendLiteral(", ")
+        appendInterpolation(event.actor)
+        appendLiteral(", ")
+        appendInterpolation(event.branch)
+        appendLiteral(", ")
+        appendInterpolation(event.terminal)
+        appendLiteral(", ")
+        appendInterpolation(event.action)
+        appendLiteral(", ")
+        appendInterpolation(event.subject)
+        appendLiteral(", ")
+        appendInterpolation(append.payload)
+        appendLiteral(", ")
+        appendInterpolation(append.bodyDigest.bytes.bytea)
     }
 }

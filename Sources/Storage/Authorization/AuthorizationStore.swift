@@ -76,7 +76,6 @@ public enum AuthorizationStore {
     public static func insertTransaction(_ t: NewTransaction, id: String, event: AuditLog.Append, in tx: Transaction) async throws -> AuditRecord {
         let at = t.at.microsecondsSinceEpoch
         let state = t.requirementJSON == nil ? "ready" : "needs_authorization"
-        let e = event.event
         let rows = try await tx.query(
             """
             WITH t AS (
@@ -87,8 +86,7 @@ public enum AuthorizationStore {
                     \(t.requirementJSON)::jsonb, \(state), us_to_ts(\(at)))
                 RETURNING id)
             SELECT a.seq, a.at_us, a.prev_hash, a.hash
-            FROM t, LATERAL audit_append(\(e.chain), \(e.actor), \(e.branch), \(e.terminal), \(e.action), \(e.subject), \(event.payload),
-                                         \(event.bodyDigest.bytes.bytea)) a
+            FROM t, LATERAL audit_append(\(auditArguments: event)) a
             """, context: "insert transaction")
         return try await event.stored(rows)
     }
@@ -207,7 +205,6 @@ public enum AuthorizationStore {
         let t = r.transaction
         let at = r.at.microsecondsSinceEpoch
         let deadline = at + Int64(r.tellerWaitSeconds) * 1_000_000
-        let e = event.event
         let rows = try await tx.query(
             """
             WITH r AS (
@@ -226,8 +223,7 @@ public enum AuthorizationStore {
                                \(material.map { ByteBuffer(bytes: $0.ciphertext) }), \(material.map { ByteBuffer(bytes: $0.sha256.bytes) }))
                      AS u(kind, media_type, key_id, ciphertext, sha256))
             SELECT r.request_view, a.seq, a.at_us, a.prev_hash, a.hash
-            FROM r, LATERAL audit_append(\(e.chain), \(e.actor), \(e.branch), \(e.terminal), \(e.action), \(e.subject), \(event.payload),
-                                         \(event.bodyDigest.bytes.bytea)) a
+            FROM r, LATERAL audit_append(\(auditArguments: event)) a
             """, context: "insert request")
         guard let snapshot = try await snapshotWithEvent(rows, event) else { throw StorageError(.queryFailed, "insert request: no row") }
         return snapshot
@@ -255,7 +251,6 @@ public enum AuthorizationStore {
         _ id: String, officer: String, at: AuditTimestamp, scope: String, event: AuditLog.Append, in tx: Transaction
     ) async throws -> RequestSnapshot? {
         let now = at.microsecondsSinceEpoch
-        let e = event.event
         return try await snapshotWithEvent(
             tx.query(
                 """
@@ -265,8 +260,7 @@ public enum AuthorizationStore {
                     WHERE id = \(id) AND state = 'pending' AND scope = \(scope)
                     RETURNING authz_request_view(r)::text AS request_view)
                 SELECT c.request_view, a.seq, a.at_us, a.prev_hash, a.hash
-                FROM c, LATERAL audit_append(\(e.chain), \(e.actor), \(e.branch), \(e.terminal), \(e.action), \(e.subject), \(event.payload),
-                                             \(event.bodyDigest.bytes.bytea)) a
+                FROM c, LATERAL audit_append(\(auditArguments: event)) a
                 """, context: "claim"), event)
     }
 
@@ -278,13 +272,11 @@ public enum AuthorizationStore {
         _ id: String, officer: String, decision: String, reason: String?, payloadDigest: ChainHash, materialDigest: ChainHash,
         approvals: Int, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
     ) async throws -> RequestSnapshot {
-        let e = event.event
         let rows = try await tx.query(
             """
             SELECT request_view, seq, at_us, prev_hash, hash FROM authz_decide(
                 \(id), \(officer), \(decision), \(reason), \(payloadDigest.bytes.bytea), \(materialDigest.bytes.bytea), \(at.microsecondsSinceEpoch),
-                \(Int32(approvals)), \(e.chain), \(e.actor), \(e.branch), \(e.terminal), \(e.action), \(e.subject), \(event.payload),
-                \(event.bodyDigest.bytes.bytea))
+                \(Int32(approvals)), \(auditArguments: event))
             """, context: "decide")
         guard let snapshot = try await snapshotWithEvent(rows, event) else { throw StorageError(.queryFailed, "decide: no row") }
         return snapshot
@@ -296,19 +288,13 @@ public enum AuthorizationStore {
     public static func commit(
         transaction id: String, digest: ChainHash, request: String?, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
     ) async throws -> (committed: Bool, request: RequestSnapshot?) {
-        let e = event.event
         let rows = try await tx.query(
             """
             SELECT request_view, seq, at_us, prev_hash, hash FROM authz_commit(
-                \(id), \(digest.bytes.bytea), \(request), \(at.microsecondsSinceEpoch), \(e.chain), \(e.actor), \(e.branch), \(e.terminal),
-                \(e.action), \(e.subject), \(event.payload), \(event.bodyDigest.bytes.bytea))
+                \(id), \(digest.bytes.bytea), \(request), \(at.microsecondsSinceEpoch), \(auditArguments: event))
             """, context: "commit")
-        var result: (committed: Bool, request: RequestSnapshot?) = (false, nil)
-        for try await (json, seq, at, prev, hash) in rows.decode((String?, Int64, Int64, ByteBuffer, ByteBuffer).self) {
-            _ = try event.stored((seq, at, prev, hash))
-            result = (true, try json.map { try RequestSnapshot.decode(json: $0) })
-        }
-        return result
+        let views = try await viewsWithEvent(rows, event)
+        return (!views.isEmpty, views.first ?? nil)
     }
 
     // MARK: Presence and queues
@@ -482,26 +468,27 @@ public enum AuthorizationStore {
 
     // MARK: Decoding
 
-    static func snapshot(_ rows: PostgresRowSequence) async throws -> RequestSnapshot {
-        guard let first = try await optionalSnapshot(rows) else { throw StorageError(.notFound, "no such authorization request") }
-        return first
-    }
-
     static func optionalSnapshot(_ rows: PostgresRowSequence) async throws -> RequestSnapshot? {
         var result: RequestSnapshot?
         for try await json in rows.decode(String.self) where result == nil { result = try RequestSnapshot.decode(json: json) }
         return result
     }
 
-    /// The request from a statement that also appended `event` (request view, seq, at_us, prev_hash, hash), after
-    /// the event's self-check; nil when the statement changed nothing.
-    static func snapshotWithEvent(_ rows: PostgresRowSequence, _ event: AuditLog.Append) async throws -> RequestSnapshot? {
-        var result: RequestSnapshot?
-        for try await (json, seq, at, prev, hash) in rows.decode((String, Int64, Int64, ByteBuffer, ByteBuffer).self) {
+    /// The request views of a statement that also appended `event` (rows of request view, seq, at_us, prev_hash,
+    /// hash), each after the event's self-check: empty when the statement changed nothing; a nil view where the
+    /// statement changed no request (a commit without authorization).
+    static func viewsWithEvent(_ rows: PostgresRowSequence, _ event: AuditLog.Append) async throws -> [RequestSnapshot?] {
+        var views: [RequestSnapshot?] = []
+        for try await (json, seq, at, prev, hash) in rows.decode((String?, Int64, Int64, ByteBuffer, ByteBuffer).self) {
             _ = try event.stored((seq, at, prev, hash))
-            result = try RequestSnapshot.decode(json: json)
+            views.append(try json.map { try RequestSnapshot.decode(json: $0) })
         }
-        return result
+        return views
+    }
+
+    /// The one request such a statement changed, nil when it changed nothing.
+    static func snapshotWithEvent(_ rows: PostgresRowSequence, _ event: AuditLog.Append) async throws -> RequestSnapshot? {
+        try await viewsWithEvent(rows, event).first ?? nil
     }
 
     static func snapshots(_ rows: PostgresRowSequence) async throws -> [RequestSnapshot] {

@@ -133,7 +133,7 @@ import Web
 
             // The application role writing a request by itself cannot name anyone else.
             let second = try await h.submit(teller, AuthzHarness.submission(amount: "1500000.00", account: "6222020200112233446"))
-            let database = h.services.database
+            let database = h.database
             let record = try #require(try await database.read { try await AuthorizationStore.transaction(second, in: $0) })
             for officer in ["officer2", "super1", "teller1"] {
                 let new = AuthorizationStore.NewRequest(

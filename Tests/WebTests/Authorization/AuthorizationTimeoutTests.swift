@@ -114,13 +114,13 @@ import Web
             let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "60000.00"))
             let request = try await h.requestAuthorization(
                 teller, transaction: transaction, mode: "cross-terminal", material: [AuthzHarness.idScan, AuthzHarness.voucherImage])
-            await AuthorizationStore.announce(h.services.database)
-            let rows = { try await h.services.database.read { tx in try await AuthorizationStore.feed(after: 0, limit: 100, in: tx) } }
+            await AuthorizationStore.announce(h.database)
+            let rows = { try await h.database.read { tx in try await AuthorizationStore.feed(after: 0, limit: 100, in: tx) } }
             #expect(try await rows().map(\.id) == [request.id])
-            let keepAnHour = AuthorizationTimeouts(database: h.services.database, time: h.time, feedRetentionSeconds: 3_600)
+            let keepAnHour = AuthorizationTimeouts(database: h.database, time: h.time, feedRetentionSeconds: 3_600)
             #expect(try await keepAnHour.sweep().feedPruned == 0)
             #expect(try await rows().count == 1)
-            let keepNothing = AuthorizationTimeouts(database: h.services.database, time: h.time, feedRetentionSeconds: 0)
+            let keepNothing = AuthorizationTimeouts(database: h.database, time: h.time, feedRetentionSeconds: 0)
             #expect(try await keepNothing.sweep().feedPruned == 1)
             #expect(try await rows().isEmpty)
             // The request itself and its audit events are untouched: the feed is only the push channel's outbox.

@@ -19,6 +19,8 @@ import Web
 struct AuthzHarness: Sendable {
     let client: any TestClientProtocol
     let db: TestDatabase
+    /// The service's own pool (the application role), for tests that call the storage layer directly.
+    let database: Database
     let services: AuthorizationServices
     let time: ManualTime
 
@@ -49,7 +51,7 @@ struct AuthzHarness: Sendable {
             database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, authorization: services)
         try await app.test(.live) { client in
             try await waitUntil { services.hub.isListening }
-            try await body(AuthzHarness(client: client, db: db, services: services, time: time))
+            try await body(AuthzHarness(client: client, db: db, database: database, services: services, time: time))
         }
     }
 

@@ -10,7 +10,6 @@ public struct AuthorizationServices: Sendable {
     public let officers: OfficerDesk
     public let timeouts: AuthorizationTimeouts
     public let hub: PushHub
-    public let database: Database
     /// Sweep timeouts in the background (off in tests, which drive ``AuthorizationTimeouts/sweep(batch:)`` themselves).
     public let sweepsInBackground: Bool
 
@@ -26,7 +25,6 @@ public struct AuthorizationServices: Sendable {
         self.officers = OfficerDesk(database: database, dataKey: dataKey, time: time)
         self.timeouts = AuthorizationTimeouts(database: database, time: time, presenceTimeoutSeconds: presenceTimeoutSeconds)
         self.hub = PushHub(database: database, time: time, logger: logger)
-        self.database = database
         self.sweepsInBackground = sweepsInBackground
     }
 }
