@@ -107,7 +107,8 @@ public struct AuthorizationDesk: Sendable {
         terminal: String?, previous: RequestSnapshot? = nil
     ) async throws -> RequestSnapshot {
         try Self.requireTeller(user)
-        var (transaction, candidate) = try await openTransaction(id, for: user, mode: mode)
+        let (transaction, picked) = try await openTransaction(id, for: user, mode: mode)
+        var candidate = picked
         guard let text = transaction.requirementJSON,
             let requirement = try? JSONDecoder().decode(RuleSet.Requirement.self, from: Data(text.utf8))
         else { throw AppError(.conflict, code: "authz.not_required", "transaction \(id) needs no authorization: commit it") }
@@ -162,7 +163,7 @@ public struct AuthorizationDesk: Sendable {
                         snapshot, officer: supervisor, decision: local.decision, reason: local.reason, at: now, terminal: terminal, in: tx)
                 }
             } catch let error as StorageError where error.constraint == "authz_assigned_available" && attempt < 3 {
-                (transaction, candidate) = try await openTransaction(id, for: user, mode: mode)
+                candidate = try await openTransaction(id, for: user, mode: mode).1
             }
         }
     }
@@ -218,7 +219,7 @@ public struct AuthorizationDesk: Sendable {
                 ]))
         let result = try await AuthorizationStore.statement(on: database) { tx in
             try await AuthorizationStore.commit(
-                transaction: id, digest: digest, request: needsApproval ? approved?.id : nil, at: now, event: event, in: tx)
+                transaction: id, digest: digest, request: approved?.id, at: now, event: event, in: tx)
         }
         guard result.committed else { throw notApproved }
         return Committed(transactionID: id, request: result.request)
