@@ -139,8 +139,14 @@ struct CounterController: Sendable {
         return EditedResponse(status: .created, response: state)
     }
 
+    /// `?include=draft` adds the draft itself (form and values), which a reloaded console needs once; the
+    /// once-a-second refresh goes without it.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftState {
-        try desk.state(try Self.session(context), user: try context.requireUser(), withDraft: true)
+        let include = request.uri.queryParameters.get("include")
+        guard include == nil || include == "draft" else {
+            throw AppError(.badRequest, code: "counter.bad_include", "include takes one value: draft")
+        }
+        return try desk.state(try Self.session(context), user: try context.requireUser(), withDraft: include == "draft")
     }
 
     @Sendable func draft(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftState {

@@ -77,10 +77,13 @@ import Web
             screen.answer("confirm", version: 2, digest: digest2)
             #expect(try await screen.next("recorded")["digest"] as? String == digest2)
             // Asked for the session (as a reloaded console does), the teller gets the draft back; after a change, not.
-            let asked = try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller).json
+            let asked = try await api.call(.get, "/api/v1/counter/sessions/\(session)?include=draft", token: teller).json
             #expect(asked["state"] as? String == "confirmed" && asked["form"] as? String == "cash-withdrawal")
             #expect((asked["values"] as? [String: any Sendable])?["id_number"] as? String == "11010519491231002X")
             #expect(first.json["values"] == nil)
+            #expect(try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller).json["values"] == nil)
+            let bad = try await api.call(.get, "/api/v1/counter/sessions/\(session)?include=strokes", token: teller)
+            #expect(bad.status == .badRequest && bad.code == "counter.bad_include")
 
             // A change after the confirmation takes it back to editing until the customer confirms again.
             values["amount"] = "60000"

@@ -239,7 +239,7 @@
         $("book-decision").textContent = booking.line;
         setBadge("booked");
         if (!booking.requirement) $("commit-submit").hidden = false;
-        else listen();
+        else if (!booking.committed) listen();
     }
 
     // One file input per kind of material the rules ask for; local mode adds the supervisor's credentials.
@@ -383,7 +383,7 @@
         const id = sessionStorage.getItem(COUNTER);
         if (!id) return;
         try {
-            const state = await api("GET", "/api/v1/counter/sessions/" + encodeURIComponent(id));
+            const state = await api("GET", "/api/v1/counter/sessions/" + encodeURIComponent(id) + "?include=draft");
             counter = state.session;
             $("pair-state").textContent = T["pair.done"] + " · " + session.terminal;
             if (state.form) {
