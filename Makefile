@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`; the rest are shortcuts.
-.PHONY: run test build release bench-audit bench-seal bench-authz bench-counter db-stop db-status verify-audit checkpoint-audit lint format clean-data
+.PHONY: run test build release bench-audit bench-seal bench-authz bench-ceiling bench-counter db-stop db-status verify-audit checkpoint-audit lint format clean-data
 
 run:            ## build, start the private PostgreSQL, migrate, seed, serve on http://127.0.0.1:8080
 	@sh scripts/run.sh
@@ -24,6 +24,9 @@ bench-seal: release   ## e-seal throughput (RSA, ECDSA, 20-page file) and the py
 
 bench-authz: release  ## full authorization round trips over HTTP + WebSocket against a release service on .data (fsync on)
 	@sh scripts/bench-authz.sh
+
+bench-ceiling: release  ## authenticated requests/s over HTTP and audited writes/s alone: the ceiling under bench-authz
+	@sh scripts/bench-ceiling.sh
 
 bench-counter: release  ## pre-fill submissions/s over HTTP against a release service on .data (fsync on)
 	@sh scripts/bench-counter.sh

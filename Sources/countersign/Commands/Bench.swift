@@ -3,5 +3,5 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure throughput against a real PostgreSQL (results go in the README).",
-        subcommands: [BenchAudit.self, BenchSeal.self, BenchAuthz.self, BenchCounter.self])
+        subcommands: [BenchAudit.self, BenchSeal.self, BenchAuthz.self, BenchCounter.self, BenchRequests.self])
 }

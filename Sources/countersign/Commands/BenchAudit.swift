@@ -17,6 +17,7 @@ struct BenchAudit: AsyncParsableCommand {
     @Option(help: "Times plain and chained alternate at each writer count.") var rounds = 2
     @Option(help: "Chains the events are spread over (branches); 1 measures a naive single chain.") var chains = 64
     @Flag(help: "Also measure a single chain at each writer count.") var singleChain = false
+    @Option(help: "Also measure chained appends of this many events per statement (1: skip).") var batch = 1
 
     func run() async throws {
         let logger = try options.makeLogger()
@@ -24,8 +25,8 @@ struct BenchAudit: AsyncParsableCommand {
             guard let count = Int(text), (1...256).contains(count) else { throw ValidationError("writer counts must be 1…256") }
             return count
         }
-        guard seconds > 0, seconds <= 600, chains >= 1, (1...20).contains(rounds) else {
-            throw ValidationError("seconds must be in (0, 600], chains ≥ 1, rounds 1…20")
+        guard seconds > 0, seconds <= 600, chains >= 1, (1...20).contains(rounds), (1...1000).contains(batch) else {
+            throw ValidationError("seconds must be in (0, 600], chains ≥ 1, rounds 1…20, batch 1…1000")
         }
         let owner = try options.ownerDatabase()
         let scratch = "countersign_bench_\(ProcessInfo.processInfo.processIdentifier)"
@@ -36,7 +37,8 @@ struct BenchAudit: AsyncParsableCommand {
             var app = try options.appDatabase().with(database: scratch)
             app.maximumConnections = (writerCounts.max() ?? 1) + 2
             let plan = BenchPlan(
-                writerCounts: writerCounts, duration: .milliseconds(Int64(seconds * 1000)), chains: chains, singleChain: singleChain, rounds: rounds)
+                writerCounts: writerCounts, duration: .milliseconds(Int64(seconds * 1000)), chains: chains, singleChain: singleChain, batch: batch,
+                rounds: rounds)
             let report = try await Database.with(app, logger: logger) { try await plan.run(on: $0) }
             print(report)
         } catch {
@@ -58,9 +60,18 @@ struct BenchAudit: AsyncParsableCommand {
         }
     }
 
+    /// The writers' backends outlive their closed connections by a moment, and the owner may not terminate the
+    /// application role's backends (`WITH (FORCE)` would need `pg_signal_backend`), so the drop waits for them.
     private func drop(_ scratch: String, admin: DatabaseSettings, logger: Logger) async throws {
-        try await Database.with(admin, logger: logger) {
-            try await $0.read { try await $0.execute(sql: "DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)") }
+        try await Database.with(admin, logger: logger) { database in
+            for attempt in 1... {
+                do {
+                    return try await database.read { try await $0.execute(sql: "DROP DATABASE IF EXISTS \(scratch)") }
+                } catch {
+                    if attempt == 50 { throw error }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
         }
     }
 }

@@ -126,6 +126,7 @@ final class BenchStats: Sendable {
 
     func record(milliseconds: Double) { samples.withLock { $0.append(milliseconds) } }
     func fail() { failures.add(1, ordering: .relaxed) }
+    var count: Int { samples.withLock { $0.count } }
 
     func report(tellers: Int, officers: Int, branches: Int, seconds: Int) -> String {
         """

@@ -8,6 +8,8 @@ struct BenchPlan: Sendable {
     let duration: Duration
     let chains: Int
     let singleChain: Bool
+    /// Events per statement in the extra batched mode (`AuditLog.append(all:)`); 1 leaves that mode out.
+    let batch: Int
     /// Plain and chained runs alternate this many times and are summed, so drift in the machine's load
     /// (another process, a checkpoint) falls on both alike.
     let rounds: Int
@@ -16,6 +18,7 @@ struct BenchPlan: Sendable {
         case plain = "plain insert"
         case chained = "chained append"
         case singleChain = "single chain"
+        case batched = "chained batch"
     }
 
     struct Result: Sendable {
@@ -45,20 +48,24 @@ struct BenchPlan: Sendable {
         }
         var lines = [
             "bench audit: \(rounds) × \(duration) per mode, events spread over \(chains) chains, fsync=\(fsync), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+                + (batch > 1 ? "; chained batch: \(batch) events per statement (p50/p99 per statement)" : "")
         ]
         lines.append("writers  mode            events/s   p50 ms   p99 ms   chained/plain")
         for writers in writerCounts {
             var plainRuns: [Result] = []
             var chainedRuns: [Result] = []
             var singleRuns: [Result] = []
+            var batchedRuns: [Result] = []
             for _ in 0..<rounds {
                 plainRuns.append(try await measure(.plain, writers: writers, on: database))
                 chainedRuns.append(try await measure(.chained, writers: writers, on: database))
                 if singleChain { singleRuns.append(try await measure(.singleChain, writers: writers, on: database)) }
+                if batch > 1 { batchedRuns.append(try await measure(.batched, writers: writers, on: database)) }
             }
             let plain = Result.combined(plainRuns)
             var results = [plain, Result.combined(chainedRuns)]
             if singleChain { results.append(Result.combined(singleRuns)) }
+            if batch > 1 { results.append(Result.combined(batchedRuns)) }
             for result in results {
                 let ratio = result.mode == .plain ? "" : String(format: "%.0f %%", 100 * result.perSecond / plain.perSecond)
                 lines.append(
@@ -77,6 +84,7 @@ struct BenchPlan: Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: duration)
         let chains = self.chains
+        let perStatement = mode == .batched ? batch : 1
         let started = clock.now
         let perWriter = try await withThrowingTaskGroup(of: [Double].self) { group in
             for writer in 0..<writers {
@@ -84,18 +92,19 @@ struct BenchPlan: Sendable {
                     var latencies: [Double] = []
                     var index = 0
                     while clock.now < deadline {
-                        let event = Self.event(writer: writer, index: index, mode: mode, chains: chains)
+                        let events = (0..<perStatement).map { Self.event(writer: writer, index: index + $0, mode: mode, chains: chains) }
                         let begin = clock.now
                         try await database.transaction { tx in
-                            if mode == .plain {
-                                try await Self.plainInsert(event, seq: AuditTimestamp.now().microsecondsSinceEpoch * 256 + Int64(writer), in: tx)
-                            } else {
-                                try await AuditLog.append(event, in: tx)
+                            switch mode {
+                            case .plain:
+                                try await Self.plainInsert(events[0], seq: AuditTimestamp.now().microsecondsSinceEpoch * 256 + Int64(writer), in: tx)
+                            case .batched: try await AuditLog.append(all: events, in: tx)
+                            case .chained, .singleChain: try await AuditLog.append(events[0], in: tx)
                             }
                         }
                         let elapsed = clock.now - begin
                         latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-                        index += 1
+                        index += perStatement
                     }
                     return latencies
                 }
@@ -105,7 +114,7 @@ struct BenchPlan: Sendable {
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let latencies = perWriter.flatMap { $0 }
-        return Result(mode: mode, writers: writers, operations: latencies.count, seconds: seconds, latencies: latencies)
+        return Result(mode: mode, writers: writers, operations: latencies.count * perStatement, seconds: seconds, latencies: latencies)
     }
 
     /// A realistic event: a branch, a terminal, a transaction subject and a small payload with CJK text.
