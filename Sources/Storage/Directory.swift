@@ -31,16 +31,18 @@ public enum Directory {
             """)
     }
 
-    /// The user behind a bearer token, if the session is live.
-    public static func user(forToken token: SessionToken, in tx: Transaction) async throws -> (UserIdentity, String?)? {
+    /// The users behind bearer tokens, in the order given: nil where the session is unknown, expired or revoked, or
+    /// the user inactive.
+    public static func users(forTokens tokens: [SessionToken], in tx: Transaction) async throws -> [(UserIdentity, String?)?] {
+        var found = [(UserIdentity, String?)?](repeating: nil, count: tokens.count)
         do {
-            for try await (id, name, branch, role, terminal) in try await tx.connection.execute(
-                SessionLookup(tokenHash: token.digest), logger: tx.logger)
+            for try await (n, id, name, branch, role, terminal) in try await tx.connection.execute(
+                SessionLookup(tokenHashes: tokens.map(\.digest.bytea)), logger: tx.logger)
             {
-                guard let role = Role(rawValue: role) else { continue }
-                return (UserIdentity(id: id, displayName: name, branch: branch, role: role), terminal)
+                guard let role = Role(rawValue: role), n >= 1, n <= tokens.count else { continue }
+                found[Int(n) - 1] = (UserIdentity(id: id, displayName: name, branch: branch, role: role), terminal)
             }
-            return nil
+            return found
         } catch {
             throw StorageError.wrap(error, context: "session lookup")
         }
@@ -48,19 +50,22 @@ public enum Directory {
 
     /// Every authenticated HTTP request looks its session up, so this one statement is prepared once per connection:
     /// PostgreSQL then plans it once instead of on every request (under `bench authz` its planning cost more than
-    /// its execution).
+    /// its execution). It takes many tokens, because the lookups of requests that arrive together go in one
+    /// statement (``SessionLookups``).
     struct SessionLookup: PostgresPreparedStatement {
         static let sql = """
-            SELECT u.id, u.display_name, u.branch_code, u.role, s.terminal
-            FROM sessions s JOIN users u ON u.id = s.user_id
-            WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active
+            SELECT t.n, u.id, u.display_name, u.branch_code, u.role, s.terminal
+            FROM unnest($1::bytea[]) WITH ORDINALITY AS t(token_hash, n)
+            JOIN sessions s ON s.token_hash = t.token_hash
+            JOIN users u ON u.id = s.user_id
+            WHERE s.revoked_at IS NULL AND s.expires_at > now() AND u.active
             """
-        typealias Row = (String, String, String, String, String?)
-        let tokenHash: [UInt8]
+        typealias Row = (Int64, String, String, String, String, String?)
+        let tokenHashes: [ByteBuffer]
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
-            bindings.append(tokenHash.bytea)
+            bindings.append(tokenHashes)
             return bindings
         }
 

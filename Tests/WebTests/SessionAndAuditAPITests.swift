@@ -1,6 +1,8 @@
+import Accounts
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Storage
 import TestSupport
 import Testing
 
@@ -72,6 +74,46 @@ import Testing
                 #expect(WebHarness.errorCode(response) == "request.too_large")
             }
             #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events", in: db) == 0)
+        }
+    }
+
+    /// The lookups of requests that arrive together go in one statement: each request still gets its own user, and
+    /// a signed-out or unknown token in the same batch is refused without touching the others.
+    @Test func tokensLookedUpTogetherEachGetTheirOwnAnswer() async throws {
+        try await WebHarness.withService { client, db in
+            let teller = try await WebHarness.login(client, user: "teller1")
+            let auditor = try await WebHarness.login(client, user: "auditor1")
+            let signedOut = try await WebHarness.login(client, user: "teller2")
+            try await client.execute(uri: "/api/v1/session", method: .delete, headers: [.authorization: "Bearer \(signedOut)"]) { response in
+                #expect(response.status == .noContent)
+            }
+            let unknown = SessionToken.generate().value
+            // One statement for all of them, in an order that repeats and mixes.
+            let tokens = [signedOut, teller, unknown, auditor, teller, signedOut].map(SessionToken.init(value:))
+            let found = try await db.with(db.app) { database in
+                try await database.read { try await Directory.users(forTokens: tokens, in: $0) }
+            }
+            #expect(found.map { $0?.0.id } == [nil, "teller1", nil, "auditor1", "teller1", nil])
+            #expect(found[1]?.1 == "T01")
+            // Through the service, concurrently: every answer matches its own token.
+            let expected = [teller: "teller1", auditor: "auditor1", signedOut: "", unknown: ""]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0..<60 {
+                    let token = [teller, auditor, signedOut, unknown][round % 4]
+                    group.addTask {
+                        try await client.execute(uri: "/api/v1/session", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                            if let user = expected[token], !user.isEmpty {
+                                #expect(response.status == .ok)
+                                #expect(String(buffer: response.body).contains(#""id":"\#(user)""#))
+                            } else {
+                                #expect(response.status == .unauthorized)
+                                #expect(WebHarness.errorCode(response) == "auth.invalid_token")
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
         }
     }
 

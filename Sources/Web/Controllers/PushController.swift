@@ -33,8 +33,8 @@ struct PushController: Sendable {
                         sender.yield(#"{"type":"error","code":"push.hello_required","message":"send {\"type\":\"hello\",\"token\":…} first"}"#)
                         return
                     }
-                    guard let (user, _) = try await database.read({ try await Directory.user(forToken: SessionToken(value: hello.token), in: $0) })
-                    else {
+                    let token = SessionToken(value: hello.token)
+                    guard let (user, _) = try await database.read({ try await Directory.users(forTokens: [token], in: $0)[0] }) else {
                         sender.yield(#"{"type":"error","code":"auth.invalid_token","message":"the session token is unknown, expired or signed out"}"#)
                         return
                     }

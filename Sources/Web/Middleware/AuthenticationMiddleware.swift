@@ -5,7 +5,9 @@ import Storage
 /// Resolves `Authorization: Bearer <token>` to the signed-in user. Routes decide whether a user is required.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let database: Database
+    let sessions: SessionLookups
+
+    init(database: Database) { sessions = SessionLookups(database: database) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
@@ -13,7 +15,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw AppError(.unauthorized, code: "auth.bad_header", "the Authorization header must be 'Bearer <token>'")
         }
         let token = SessionToken(value: String(header.dropFirst("Bearer ".count)))
-        guard let (user, terminal) = try await database.read({ try await Directory.user(forToken: token, in: $0) }) else {
+        guard let (user, terminal) = try await sessions.user(forToken: token) else {
             throw AppError(.unauthorized, code: "auth.invalid_token", "the session token is unknown, expired or signed out")
         }
         var context = context

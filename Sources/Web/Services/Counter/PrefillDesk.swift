@@ -20,7 +20,9 @@ public struct PrefillDesk: Sendable {
     /// How long a code stays valid.
     public let lifetimeSeconds: Int
     let ids = IDReservoir()
-    let writer: PrefillBatcher
+    /// Submissions that arrive together are written in one statement; a refused batch (one taken code is
+    /// enough) is written again row by row.
+    let writer: Batcher<PrefillStore.NewRow, AuditRecord>
     /// Where codes come from (a test gives a fixed sequence to force a collision).
     let codes: @Sendable () -> PrefillCode
 
@@ -39,7 +41,7 @@ public struct PrefillDesk: Sendable {
         self.time = time
         self.lifetimeSeconds = lifetimeSeconds
         self.codes = codes
-        self.writer = PrefillBatcher(database: database)
+        self.writer = Batcher(maximum: 64, onFailure: .runEachAlone) { rows in try await PrefillStore.insert(rows, on: database) }
     }
 
     public struct Created: Sendable {
@@ -74,7 +76,7 @@ public struct PrefillDesk: Sendable {
             do {
                 // The row and its event in one statement, with whatever other submissions arrive meanwhile: this is
                 // the busiest public write.
-                try await writer.store(
+                try await writer.submit(
                     PrefillStore.NewRow(
                         id: id, codeTag: tag, formID: form.id, formVersion: form.version, keyID: dataKey.id, ciphertext: box, at: now,
                         lifetimeSeconds: lifetimeSeconds, append: try AuditLog.Append(event)))
@@ -137,7 +139,7 @@ public struct PrefillDesk: Sendable {
     }
 
     /// Closes what expired (erasing its data, each with its audit event) and forgets old tombstones. The events
-    /// go in one statement, in chain order — the order ``PrefillBatcher`` takes the chain heads in, so the two cannot
+    /// go in one statement, in chain order — the order a batch of submissions (`PrefillStore.insert`) takes the chain heads in, so the two cannot
     /// deadlock — and a few hundred at a time, because submissions to those chains wait until this commits.
     @discardableResult
     public func sweep(batch: Int = 500) async throws -> Int {
