@@ -196,7 +196,7 @@ public enum AuthorizationStore {
         }
     }
 
-    /// Stores the request as `id` (assigned to `assignedTo`, as picked by ``openTransaction(_:mode:in:)``), its
+    /// Stores the request as `id` (assigned to `assignedTo`, as picked by ``transactionToRequest(_:mode:in:)``), its
     /// material and `event`, in one statement. A named officer who is no longer online and eligible is refused with
     /// the constraint `authz_assigned_available`: pick again.
     public static func insertRequest(

@@ -124,7 +124,10 @@ final class BenchStats: Sendable {
     private let samples = Mutex<[Double]>([])
     private let failures = Atomic<Int>(0)
 
-    func record(milliseconds: Double) { samples.withLock { $0.append(milliseconds) } }
+    func record(_ elapsed: Duration) {
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        samples.withLock { $0.append(milliseconds) }
+    }
     func fail() { failures.add(1, ordering: .relaxed) }
     var count: Int { samples.withLock { $0.count } }
 

@@ -44,8 +44,7 @@ struct BenchCounter: AsyncParsableCommand {
                                 continue
                             }
                             if began >= start && ended <= deadline {
-                                let elapsed = ended - began
-                                stats.record(milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                                stats.record(ended - began)
                             }
                         }
                     }
@@ -87,8 +86,7 @@ struct BenchCounter: AsyncParsableCommand {
                 while let arrival = await arrivals.next() {
                     guard case .view(let version, let at) = arrival else { continue }
                     if version == i {
-                        let elapsed = at - sent
-                        stats.record(milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                        stats.record(at - sent)
                         break
                     }
                 }

@@ -54,7 +54,7 @@ struct BenchRequests: AsyncParsableCommand {
                                 stats.fail()
                                 continue
                             }
-                            if began >= start { stats.record(milliseconds: Self.milliseconds(ended - began)) }
+                            if began >= start { stats.record(ended - began) }
                         }
                         if user != nil { _ = try await http.call(.DELETE, "/api/v1/session") }
                     }
@@ -69,9 +69,5 @@ struct BenchRequests: AsyncParsableCommand {
             \(stats.table(unit: "requests", seconds: seconds))
             ceiling: \(String(format: "%.0f", rate / Double(perRoundTrip))) round trips/s of \(perRoundTrip) \(withoutToken ? "unauthenticated" : "authenticated") requests each, before any of them does its own work
             """)
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 }

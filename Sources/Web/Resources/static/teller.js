@@ -51,7 +51,8 @@
 
     async function signOut() {
         await api("DELETE", "/api/v1/session").catch(() => {});
-        for (const key of [STORE, COUNTER, BOOKING]) sessionStorage.removeItem(key);
+        forgetCounter();
+        sessionStorage.removeItem(STORE);
         location.reload();
     }
 
@@ -403,9 +404,13 @@
             poller = setInterval(refreshState, 1000);
         } catch (error) {
             // The session is gone (finished long ago, or the service restarted): start afresh.
-            sessionStorage.removeItem(COUNTER);
-            sessionStorage.removeItem(BOOKING);
+            forgetCounter();
         }
+    }
+
+    function forgetCounter() {
+        sessionStorage.removeItem(COUNTER);
+        sessionStorage.removeItem(BOOKING);
     }
 
     function setBadge(state) {
@@ -432,7 +437,7 @@
     if (saved) {
         session = JSON.parse(saved);
         api("GET", "/api/v1/session").then(() => { showConsole(); restoreCounter(); },
-            () => { for (const key of [STORE, COUNTER, BOOKING]) sessionStorage.removeItem(key); session = null; $("signin").hidden = false; });
+            () => { forgetCounter(); sessionStorage.removeItem(STORE); session = null; $("signin").hidden = false; });
     } else {
         $("signin").hidden = false;
     }
