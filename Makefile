@@ -1,11 +1,14 @@
 # The two commands a newcomer needs are `make run` and `make test`; the rest are shortcuts.
-.PHONY: run test build release bench-audit bench-seal bench-authz bench-ceiling bench-counter db-stop db-status verify-audit checkpoint-audit lint format clean-data
+.PHONY: run test fuzz build release bench-audit bench-seal bench-authz bench-ceiling bench-counter db-stop db-status verify-audit checkpoint-audit lint format clean-data
 
 run:            ## build, start the private PostgreSQL, migrate, seed, serve on http://127.0.0.1:8080
 	@sh scripts/run.sh
 
 test:           ## the whole suite against a throwaway PostgreSQL
 	@sh scripts/test.sh
+
+fuzz:           ## the PDF reader under libFuzzer for FUZZ_SECONDS (default 600) after its regression inputs
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} sh scripts/fuzz.sh
 
 build:
 	swift build

@@ -19,6 +19,9 @@ grep -q "error:" .build-test.log && die "build failed (see .build-test.log)"
 rm -f .build-test.log
 BIN="$(swift build --show-bin-path)/countersign"
 
+# Bounded: 60 s here; FUZZ_SECONDS=600 make test (or make fuzz) searches longer.
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}" "$REPO_ROOT/scripts/fuzz.sh"
+
 tmp="$(mktemp -d /tmp/countersign-test.XXXXXX)"
 chmod 755 "$tmp"
 cleanup() { "$REPO_ROOT/scripts/db.sh" stop "$tmp" >/dev/null 2>&1 || true; rm -rf "$tmp"; }

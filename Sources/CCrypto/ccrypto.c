@@ -245,6 +245,62 @@ static int signer_chain_trusted(CMS_ContentInfo *cms, X509 *signer, X509_STORE *
     return trusted;
 }
 
+/* The signed parts of a document read in place, as a BIO that CMS_verify hashes through: a memory BIO would copy
+ * the whole file (up to the upload limit) once per signature checked. */
+struct parts_cursor {
+    const uint8_t *const *parts;
+    const size_t *lengths;
+    size_t count, index, offset;
+};
+
+static int parts_read(BIO *bio, char *out, int len) {
+    struct parts_cursor *cursor = BIO_get_data(bio);
+    int done = 0;
+    while (done < len && cursor->index < cursor->count) {
+        size_t left = cursor->lengths[cursor->index] - cursor->offset;
+        size_t take = left < (size_t)(len - done) ? left : (size_t)(len - done);
+        memcpy(out + done, cursor->parts[cursor->index] + cursor->offset, take);
+        done += (int)take;
+        cursor->offset += take;
+        if (cursor->offset == cursor->lengths[cursor->index]) {
+            cursor->index++;
+            cursor->offset = 0;
+        }
+    }
+    return done;
+}
+
+static long parts_ctrl(BIO *bio, int cmd, long num, void *ptr) {
+    (void)num;
+    (void)ptr;
+    struct parts_cursor *cursor = BIO_get_data(bio);
+    switch (cmd) {
+    case BIO_CTRL_FLUSH: return 1;
+    case BIO_CTRL_EOF: return cursor->index >= cursor->count;
+    default: return 0;
+    }
+}
+
+static BIO_METHOD *parts_method;
+static pthread_once_t parts_once = PTHREAD_ONCE_INIT;
+
+static void make_parts_method(void) {
+    parts_method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "countersign byte ranges");
+    if (!parts_method) return;
+    BIO_meth_set_read(parts_method, parts_read);
+    BIO_meth_set_ctrl(parts_method, parts_ctrl);
+}
+
+static BIO *parts_bio(struct parts_cursor *cursor) {
+    pthread_once(&parts_once, make_parts_method);
+    if (!parts_method) return NULL;
+    BIO *bio = BIO_new(parts_method);
+    if (!bio) return NULL;
+    BIO_set_data(bio, cursor);
+    BIO_set_init(bio, 1);
+    return bio;
+}
+
 int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *const *parts, const size_t *lengths, size_t count,
                            const char *roots_pem, int *chain_trusted, char *subject, size_t subject_len, char *err, size_t errlen) {
     if (!der || (!parts && count)) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
@@ -252,8 +308,12 @@ int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *co
     const unsigned char *cursor = der;
     CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)der_len);
     if (!cms) return cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS structure");
-    BIO *content = BIO_new(BIO_s_mem());
-    for (size_t i = 0; content && i < count; i++) BIO_write(content, parts[i], (int)lengths[i]);
+    struct parts_cursor cursor_parts = {parts, lengths, count, 0, 0};
+    BIO *content = parts_bio(&cursor_parts);
+    if (!content) {
+        CMS_ContentInfo_free(cms);
+        return cs_fail(CS_ERR_VERIFY, err, errlen, "out of memory");
+    }
     X509_STORE *store = roots_pem ? store_from_pem(roots_pem) : NULL;
     STACK_OF(X509) *signers = NULL;
     int status = CS_OK;

@@ -1,4 +1,5 @@
 public import Foundation
+import PDFReader
 
 /// What to sign and how it looks.
 public struct SignatureRequest: Sendable {
@@ -46,7 +47,7 @@ public enum PAdESSigner {
         guard pdf.count <= maximumInputBytes else {
             throw VoucherError(.badInput, "the PDF is \(pdf.count) bytes; at most \(maximumInputBytes) are signed")
         }
-        let structure = try PDFFileStructure(pdf)
+        let structure = try SignatureUpdate.read { () throws(PDFReadError) in try PDFFileStructure(pdf, limits: .signing) }
         var update = try SignatureUpdate(structure: structure, request: request, reserve: reserve)
         var output = pdf
         if output.last != 10 { output.append(10) }
@@ -99,4 +100,13 @@ public enum PAdESSigner {
             throw VoucherError(.badInput, "extra entry '\(key)' is not a valid PDF name")
         }
     }
+}
+
+extension PDFLimits {
+    /// The service signs only files it rendered itself; the size bound is the signer's own.
+    static let signing: PDFLimits = {
+        var limits = PDFLimits()
+        limits.maximumBytes = PAdESSigner.maximumInputBytes
+        return limits
+    }()
 }

@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import PDFReader
 
 /// The objects of one signature revision and their serialization (ISO 32000-1 §7.5.6 incremental updates,
 /// §12.7.4.5 signature fields, §12.8 digital signatures).
@@ -36,9 +37,9 @@ struct SignatureUpdate {
     }
 
     private mutating func build() throws(VoucherError) {
-        var catalog = try structure.dictionary(structure.root)
+        var catalog = try dictionary(structure.root)
         let pageReference = try firstPage(catalog)
-        var page = try structure.dictionary(pageReference)
+        var page = try dictionary(pageReference)
 
         signatureObject = newObject()
         let widget = newObject()
@@ -52,7 +53,7 @@ struct SignatureUpdate {
         if let raw = catalog["AcroForm"] {
             if let reference = PDFReference(raw) {
                 acroFormReference = reference
-                acroForm = try structure.dictionary(reference)
+                acroForm = try dictionary(reference)
             } else {
                 var scanner = PDFScanner(raw)
                 acroForm = try Self.parse { () throws(PDFSyntaxError) in try scanner.dictionary() }
@@ -84,7 +85,7 @@ struct SignatureUpdate {
         var annotations: [PDFReference] = []
         if let raw = page["Annots"] {
             if let reference = PDFReference(raw) {
-                let array = try structure.rawObject(reference)
+                let array = try Self.read { () throws(PDFReadError) in try structure.rawObject(reference) }
                 annotations = try Self.parse { () throws(PDFSyntaxError) in try PDFScanner.references(inArray: array) }
                 objects.append((reference.number, Self.array(annotations + [PDFReference(number: widget)])))
             } else {
@@ -157,7 +158,7 @@ struct SignatureUpdate {
     private func firstPage(_ catalog: PDFDictionary) throws(VoucherError) -> PDFReference {
         guard var node = catalog["Pages"].flatMap(PDFReference.init) else { throw VoucherError(.badInput, "the catalog has no /Pages") }
         for _ in 0..<16 {
-            let dictionary = try structure.dictionary(node)
+            let dictionary = try dictionary(node)
             if dictionary.text("Type")?.trimmingCharacters(in: .whitespaces) == "/Page" { return node }
             guard let kids = dictionary["Kids"],
                 let first = try Self.parse({ () throws(PDFSyntaxError) in try PDFScanner.references(inArray: kids) }).first
@@ -169,9 +170,17 @@ struct SignatureUpdate {
 
     private func ensureUniqueName(_ fields: [PDFReference]) throws(VoucherError) {
         let name = Self.textString(request.fieldName)
-        for field in fields where (try? structure.dictionary(field))?.text("T") == name {
+        for field in fields where (try? dictionary(field))?.text("T") == name {
             throw VoucherError(.badInput, "the document already has a field named \(request.fieldName)")
         }
+    }
+
+    private func dictionary(_ reference: PDFReference) throws(VoucherError) -> PDFDictionary {
+        try Self.read { () throws(PDFReadError) in try structure.dictionary(reference) }
+    }
+
+    static func read<T>(_ body: () throws(PDFReadError) -> T) throws(VoucherError) -> T {
+        do { return try body() } catch { throw VoucherError(.badInput, error.description) }
     }
 
     private static func parse<T>(_ body: () throws(PDFSyntaxError) -> T) throws(VoucherError) -> T {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PDFReader
 import Storage
 import Vouchers
 import Web
@@ -88,7 +89,16 @@ extension VoucherCommand {
             guard let data = FileManager.default.contents(atPath: file), data.count <= 64 * 1024 * 1024 else {
                 throw ValidationError("cannot read \(file) (or it is over 64 MiB)")
             }
-            let reports = try PAdESVerifier.verify(Array(data), trustedRootsPEM: rootsPEM)
+            // A file on the auditor's own disk may be larger than an upload; every other bound stays.
+            var limits = PDFLimits.standard
+            limits.maximumBytes = 64 * 1024 * 1024
+            let reports: [SignatureReport]
+            do {
+                reports = try PAdESVerifier.verify(Array(data), trustedRootsPEM: rootsPEM, limits: limits)
+            } catch {
+                print("\(file) cannot be checked: \(error.message) (\(error.code.rawValue))")
+                throw ExitCode(2)
+            }
             guard !reports.isEmpty else {
                 print("no signatures in \(file)")
                 throw ExitCode(1)
@@ -100,6 +110,7 @@ extension VoucherCommand {
                 print("  claimed time: \(report.claimedTime)")
                 print("  covers: \(report.coverage.rawValue)")
                 print("  intact: \(report.intact ? "yes" : "no")    chain to trusted root: \(report.chainTrusted ? "yes" : "no")")
+                print("  later revisions: \(report.laterChangesAllowed ? "only further signatures" : "changed what was signed")")
                 if let problem = report.problem { print("  problem: \(problem)") }
             }
             if reports.contains(where: { !$0.isValid }) { throw ExitCode(1) }

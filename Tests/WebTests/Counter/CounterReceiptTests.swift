@@ -4,6 +4,7 @@ import Forms
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PDFReader
 import PostgresNIO
 import Storage
 import TestSupport
@@ -199,6 +200,23 @@ import Web
             }
             let junk = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: Data("not a pdf".utf8))
             #expect(junk.status == .unprocessableContent && junk.code == "verify.unreadable")
+            // Hostile uploads (issue #13): nesting that once overflowed the stack is refused with a 4xx; signature
+            // wrapping (syntax written into the seal's unsigned gap) is not genuine; and the service is still up.
+            let regressions = Repository.root.appendingPathComponent("Tests/Fuzz/regressions")
+            for name in try FileManager.default.contentsOfDirectory(atPath: regressions.path) {
+                let hostile = try Data(contentsOf: regressions.appendingPathComponent(name))
+                let answer = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: hostile)
+                #expect((400..<500).contains(answer.status.code), "\(name): \(answer.status) \(answer.code)")
+            }
+            var wrapped = Array(download.body)
+            let seal = try #require(try SignedPDF(wrapped).signatures.last)
+            let cmsEnd = seal.ranges[0].upperBound + 1 + 2 * (seal.cms.lastIndex(where: { $0 != 0 }).map { $0 + 1 } ?? 0)
+            let forged = Array("> /Forged (PAY 9,999,999.00) /Pad <".utf8)
+            wrapped.replaceSubrange(cmsEnd + 8..<cmsEnd + 8 + forged.count, with: forged)
+            let wrappedAnswer = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: Data(wrapped))
+            #expect(wrappedAnswer.status == .ok && wrappedAnswer.json["valid"] as? Bool == false, "\(wrappedAnswer.code)")
+            let stillUp = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
+            #expect(stillUp.json["valid"] as? Bool == true)
             let actions = try await api.auditActions(prefix: "receipt.")
             #expect(actions == ["receipt.issued", "receipt.downloaded"])
             #expect(try await api.auditActions(prefix: "voucher.") == ["voucher.rendered", "voucher.customer_signed"])

@@ -2,6 +2,7 @@ public import Audit
 import Crypto
 public import Forms
 import Foundation
+import PDFReader
 public import Storage
 import Vouchers
 
@@ -11,10 +12,12 @@ import Vouchers
 public struct ReceiptVerifier: Sendable {
     let database: Database
     let trustedRootsPEM: String
+    let gate: VerificationGate
 
-    public init(database: Database, trustedRootsPEM: String) {
+    public init(database: Database, trustedRootsPEM: String, gate: VerificationGate = VerificationGate()) {
         self.database = database
         self.trustedRootsPEM = trustedRootsPEM
+        self.gate = gate
     }
 
     public struct Signature: Sendable, Encodable {
@@ -43,11 +46,13 @@ public struct ReceiptVerifier: Sendable {
     }
 
     public func verify(pdf: [UInt8], voucher: String? = nil) async throws -> Verdict {
-        let reports: [SignatureReport]
-        do {
-            reports = try PAdESVerifier.verify(pdf, trustedRootsPEM: trustedRootsPEM)
-        } catch {
-            throw AppError(.unprocessableContent, code: "verify.unreadable", "this is not a PDF that can be checked: \(error.message)")
+        let roots = trustedRootsPEM
+        let reports = try await gate.run { () throws -> [SignatureReport] in
+            do {
+                return try PAdESVerifier.verify(pdf, trustedRootsPEM: roots)
+            } catch let error as PDFReadError {
+                throw Self.refusal(error)
+            }
         }
         guard !reports.isEmpty else { throw AppError(.unprocessableContent, code: "verify.not_signed", "this PDF carries no signatures") }
         let signatures = reports.map { report in
@@ -73,6 +78,14 @@ public struct ReceiptVerifier: Sendable {
         return Verdict(valid: valid, summary: summary, voucher: voucher, sha256: digest, signatures: signatures)
     }
 
+    /// What the uploader is told about a file that cannot be read: words, never the parser's internals.
+    static func refusal(_ error: PDFReadError) -> AppError {
+        let tooComplex = error.code == .tooComplex
+        return AppError(
+            tooComplex ? .contentTooLarge : .unprocessableContent, code: tooComplex ? "verify.too_complex" : "verify.unreadable",
+            "this file cannot be checked: \(error.message) / 无法检查此文件：\(error.messageZh)")
+    }
+
     /// A receipt number is the voucher's serial; only sealed vouchers are receipts.
     public func verify(voucher id: String) async throws -> Verdict {
         guard id.utf8.count == 17, id.first == "V", id.utf8.dropFirst().allSatisfy({ (0x30...0x39).contains($0) }),
@@ -93,6 +106,11 @@ public struct ReceiptVerifier: Sendable {
 
     static func words(_ report: SignatureReport) -> LocalizedText {
         let who = report.sealID.map { "\(report.signer) (\($0))" } ?? report.signer
+        if report.intact && !report.laterChangesAllowed {
+            return LocalizedText(
+                zh: "无效：签名本身完整，但签署之后文件内容被改动（不只是追加了签名）。",
+                en: "Invalid: the signature itself holds, but the document was changed after it, beyond adding signatures.")
+        }
         switch (report.intact, report.chainTrusted, report.coverage) {
         case (false, _, _):
             return LocalizedText(zh: "无效：签署后文件被改动，或签名已损坏。", en: "Invalid: the file was changed after this signature, or it is damaged.")
