@@ -1,15 +1,18 @@
-/// The service's own safety check at start: it must not be able to rewrite the audit trail.
+/// The service's own safety check at start: its database role must not be able to rewrite the audit trail nor
+/// step around the guards that enforce the bank's rules.
 ///
-/// It may SELECT both audit tables and EXECUTE audit_append(), nothing else.
-/// Grants drift (a hurried `GRANT ALL`, running as the owner "just this once"); the service refuses to serve
-/// rather than write evidence that its own role could later change.
+/// It may SELECT both audit tables and EXECUTE audit_append(), nothing else there; it may not create temporary
+/// tables (they would shadow the tables the guards read); every guard trigger is in place and enabled; every
+/// PL/pgSQL function resolves names with a pinned search_path. Grants drift (a hurried `GRANT ALL`, running as the
+/// owner "just this once", a migration that redefines a function and drops its setting); the service refuses to
+/// serve rather than write evidence that its own role could later change or forge.
 public enum PrivilegeCheck {
     public static func requireAppendOnly(_ database: Database) async throws {
         let problems = try await database.read { tx in try await findProblems(tx) }
         guard problems.isEmpty else {
             throw StorageError(
                 .unsafePrivileges,
-                "refusing to start: the database role '\(database.settings.username)' can alter the audit trail: "
+                "refusing to start: the database role '\(database.settings.username)' could alter the audit trail or bypass the guards: "
                     + problems.joined(separator: "; "))
         }
     }
@@ -38,11 +41,28 @@ public enum PrivilegeCheck {
             """
             SELECT expected.name, coalesce(tg.tgenabled::text, 'missing')
             FROM (VALUES ('audit_events_no_update'), ('audit_events_no_truncate'),
-                         ('audit_chain_heads_no_delete'), ('audit_chain_heads_no_truncate')) AS expected(name)
+                         ('audit_chain_heads_no_delete'), ('audit_chain_heads_no_truncate'),
+                         ('teller_transactions_guard'), ('authz_requests_insert_guard'), ('authz_requests_guard'),
+                         ('authz_decisions_guard'), ('authz_decisions_final'), ('authz_lease_expiries_final'),
+                         ('receipts_require_committed'), ('vouchers_forward_only'), ('seals_revocation_is_final')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)
         for try await (name, state) in triggers.decode((String, String).self) where state != "O" && state != "A" {
             problems.append("trigger \(name) is \(state == "missing" ? "missing" : "disabled")")
+        }
+        let temporary = try await tx.query("SELECT has_database_privilege(current_user, current_database(), 'TEMPORARY')")
+        for try await canCreate in temporary.decode(Bool.self) where canCreate {
+            problems.append("it can create temporary tables, which would shadow the tables the guards read")
+        }
+        let unpinned = try await tx.query(
+            """
+            SELECT p.oid::regprocedure::text FROM pg_proc p
+            JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+            WHERE n.nspname = 'public' AND l.lanname = 'plpgsql'
+              AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, public, pg_temp'], false)
+            """)
+        for try await function in unpinned.decode(String.self) {
+            problems.append("function \(function) has no pinned search_path")
         }
         return Array(Set(problems)).sorted()
     }

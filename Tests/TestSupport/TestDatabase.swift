@@ -48,7 +48,11 @@ public struct TestDatabase: Sendable {
         let base = DatabaseSettings(endpoint: .socket(path: "\(socketDir)/.s.PGSQL.5432"), username: superuserName, database: "postgres")
         let templateClause = template.map { " TEMPLATE \($0)" } ?? ""
         try await Database.with(base, logger: logger) { database in
-            try await database.read { try await $0.execute(sql: "CREATE DATABASE \(name) OWNER countersign_owner\(templateClause)") }
+            try await database.read {
+                try await $0.execute(sql: "CREATE DATABASE \(name) OWNER countersign_owner\(templateClause)")
+                // A copy does not inherit the template's grants: as in migration 0016, no temporary tables.
+                try await $0.execute(sql: "REVOKE TEMPORARY ON DATABASE \(name) FROM PUBLIC")
+            }
         }
         if template == nil {
             try await Database.with(base.with(database: name), logger: logger) { database in

@@ -1,0 +1,106 @@
+import Foundation
+import PostgresNIO
+import Storage
+import Testing
+
+/// Issue #13: connected as the application role, with plain SQL, none of the bank's rules can be stepped around —
+/// and the service refuses to start when the database would let it.
+@Suite struct ApplicationRoleBypassTests {
+    /// A committed CNY 5,000,000 withdrawal with no request and no approval; the same row inserted open is accepted,
+    /// so the refusal is about the state and nothing else.
+    @Test func aTransactionCannotBeInsertedAlreadyCommitted() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let model = try await h.submit(teller, AuthzHarness.submission(amount: "5000000.00"))
+            @Sendable func copy(_ id: String, state: String, committed: Bool) -> PostgresQuery {
+                """
+                INSERT INTO teller_transactions (id, branch_code, teller_id, terminal, code, amount_minor, currency, key_id, payload_ciphertext,
+                    payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at, committed_at, committed_digest)
+                SELECT \(id), branch_code, teller_id, terminal, code, amount_minor, currency, key_id, payload_ciphertext, payload_digest,
+                    rule_set_version, facts, matched_rules, requirement, \(state), submitted_at,
+                    CASE WHEN \(committed) THEN submitted_at END, CASE WHEN \(committed) THEN payload_digest END
+                FROM teller_transactions WHERE id = \(model)
+                """
+            }
+            try await h.db.with(h.db.app) { db in
+                await #expect(throws: (any Error).self) {
+                    try await db.read { try await $0.query(copy("T9000000000000001", state: "committed", committed: true)) }
+                }
+                try await db.read { try await $0.query(copy("T9000000000000002", state: "needs_authorization", committed: false)) }
+            }
+            let committed = try await WebHarness.count("SELECT count(*)::int FROM teller_transactions WHERE state = 'committed'", in: h.db)
+            #expect(committed == 0)
+        }
+    }
+
+    /// CNY 300,000 needs level 2 in cross-terminal, cross-branch or central mode: never local.
+    @Test func aRequestCannotBeInsertedInAModeTheRulesForbid() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "300000.00"))
+            @Sendable func request(_ id: String, mode: String, modes: [String]) -> PostgresQuery {
+                """
+                INSERT INTO authz_requests (id, transaction_id, version, branch_code, teller_id, terminal, code, amount_minor, currency, level,
+                    officers_required, modes, mode, scope, payload_digest, material_digest, material, state, unclaimed_seconds, lease_seconds,
+                    created_at, offered_at, teller_deadline)
+                SELECT \(id), id, 1, branch_code, teller_id, terminal, code, amount_minor, currency, (requirement ->> 'level')::smallint,
+                    (requirement ->> 'officers')::smallint, \(modes), \(mode), \(mode), payload_digest, sha256(''::bytea), '[]'::jsonb, 'pending',
+                    60, 120, submitted_at, submitted_at, submitted_at + interval '5 minutes'
+                FROM teller_transactions WHERE id = \(transaction)
+                """
+            }
+            let everyMode = ["local", "cross-terminal", "cross-branch", "central"]
+            try await h.db.with(h.db.app) { db in
+                await #expect(throws: (any Error).self) {
+                    try await db.read { try await $0.query(request("R9000000000000001", mode: "local", modes: everyMode)) }
+                }
+                // Offering more modes than the rules allow is refused too, even when the mode itself is allowed.
+                await #expect(throws: (any Error).self) {
+                    try await db.read { try await $0.query(request("R9000000000000002", mode: "cross-terminal", modes: everyMode)) }
+                }
+                try await db.read {
+                    try await $0.query(request("R9000000000000003", mode: "cross-terminal", modes: ["central", "cross-branch", "cross-terminal"]))
+                }
+            }
+        }
+    }
+
+    /// A temporary table named like one the guards read would be searched first and make a teller "eligible".
+    @Test func theApplicationRoleCannotShadowTablesWithTemporaryOnes() async throws {
+        try await AuthzHarness.run { h in
+            try await h.db.with(h.db.app) { db in
+                for table in ["users", "officer_authority", "officer_limits", "officer_presence", "authz_settings"] {
+                    await #expect(throws: (any Error).self, "temporary \(table)") {
+                        try await db.read { try await $0.execute(sql: "CREATE TEMPORARY TABLE \(table) (id text)") }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The start-up check refuses a database where the application role may create temporary tables, or where a
+    /// function lost its pinned search_path (a migration that redefined it without pinning it again).
+    @Test func theServiceRefusesToStartWhenTheGuardsCouldBeBypassed() async throws {
+        try await AuthzHarness.run { h in
+            try await h.db.with(h.db.app) { try await PrivilegeCheck.requireAppendOnly($0) }
+            try await h.db.with(h.db.superuser) { db in
+                try await db.read { try await $0.execute(sql: "GRANT TEMPORARY ON DATABASE \(h.db.name) TO countersign_app") }
+            }
+            await #expect(throws: StorageError.self) { try await h.db.with(h.db.app) { try await PrivilegeCheck.requireAppendOnly($0) } }
+            try await h.db.with(h.db.superuser) { db in
+                try await db.read {
+                    try await $0.execute(sql: "REVOKE TEMPORARY ON DATABASE \(h.db.name) FROM countersign_app")
+                    try await $0.execute(sql: "ALTER FUNCTION authz_eligible(text, authz_requests) RESET search_path")
+                }
+            }
+            await #expect(throws: StorageError.self) { try await h.db.with(h.db.app) { try await PrivilegeCheck.requireAppendOnly($0) } }
+            try await h.db.with(h.db.superuser) { db in
+                try await db.read {
+                    try await $0.execute(sql: "ALTER FUNCTION authz_eligible(text, authz_requests) SET search_path = pg_catalog, public, pg_temp")
+                    try await $0.execute(sql: "ALTER TABLE teller_transactions DISABLE TRIGGER teller_transactions_guard")
+                }
+            }
+            await #expect(throws: StorageError.self) { try await h.db.with(h.db.app) { try await PrivilegeCheck.requireAppendOnly($0) } }
+        }
+    }
+}
