@@ -11,11 +11,14 @@ public struct AppError: Error, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// For 429 and 503: when to try again (sent as `Retry-After`).
+    public let retryAfterSeconds: Int64?
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, retryAfterSeconds: Int64? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     /// Maps any error to what the client is told. Unknown errors become a 500 that reveals nothing internal.

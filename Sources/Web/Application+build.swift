@@ -24,7 +24,7 @@ public enum CountersignApp {
         router.add(middleware: AuthenticationMiddleware(database: database))
         SystemController(database: database, metrics: metrics, version: version).register(on: router)
         PageController(counter: counter).register(on: router)
-        SessionController(database: database, configuration: configuration).register(on: router)
+        SessionController(database: database, configuration: configuration, signIn: configuration.signIn).register(on: router)
         AuditController(database: database).register(on: router)
         VoucherController(desk: vouchers).register(on: router)
         AuthorizationController(services: authorization).register(on: router)

@@ -6,8 +6,15 @@ public struct WebConfiguration: Sendable {
     public var maximumBodyBytes: Int
     /// How long a login session lasts.
     public var sessionLifetimeSeconds: Int64
+    /// Throttling and hashing limits of sign-in; pass the same object to ``AuthorizationServices`` so that local-mode
+    /// passwords share them.
+    public var signIn: SignInProtection
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, sessionLifetimeSeconds: Int64 = 8 * 3600) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, sessionLifetimeSeconds: Int64 = 8 * 3600,
+        signIn: SignInProtection = SignInProtection()
+    ) {
+        self.signIn = signIn
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes

@@ -178,7 +178,8 @@ struct AuthorizationController: Sendable {
         let body = try await request.decode(as: RequestBody.self, context: context)
         let mode = try Self.mode(body.mode)
         let local = body.supervisor.map {
-            AuthorizationDesk.LocalDecision(supervisor: $0.user, password: $0.password, decision: $0.decision, reason: $0.reason)
+            AuthorizationDesk.LocalDecision(
+                supervisor: $0.user, password: $0.password, decision: $0.decision, reason: $0.reason, clientAddress: context.clientAddress)
         }
         let snapshot = try await tellers.request(
             transaction: try context.parameters.require("id"), mode: mode, material: try Self.uploads(body.material), local: local, user: user,

@@ -7,6 +7,7 @@ import Storage
 struct SessionController: Sendable {
     let database: Database
     let configuration: WebConfiguration
+    let signIn: SignInProtection
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/api/v1/sessions", use: login)
@@ -34,7 +35,8 @@ struct SessionController: Sendable {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SessionResponse> {
         let login = try await request.decode(as: LoginRequest.self, context: context)
         try Self.validate(login)
-        let user = try await CredentialCheck(database: database).verify(user: login.user, password: login.password, terminal: login.terminal)
+        let user = try await CredentialCheck(database: database, protection: signIn).verify(
+            user: login.user, password: login.password, terminal: login.terminal, address: context.clientAddress)
         let token = SessionToken.generate()
         let now = AuditTimestamp.now()
         try await database.transaction { tx in

@@ -31,9 +31,9 @@ struct ErrorMiddleware: RouterMiddleware {
         }
         let body = ErrorBody(error: .init(code: error.code, message: error.message, requestID: requestID))
         let data = (try? JSONEncoder().encode(body)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
-        return Response(
-            status: error.status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let seconds = error.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     struct ErrorBody: Encodable {

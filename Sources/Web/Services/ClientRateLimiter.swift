@@ -1,3 +1,4 @@
+public import Audit
 import Synchronization
 
 /// A token bucket per client address for the public endpoints (pre-fill check and submit): `burst` requests at
@@ -6,26 +7,30 @@ import Synchronization
 public final class ClientRateLimiter: Sendable {
     struct Bucket {
         var tokens: Double
-        var updated: ContinuousClock.Instant
+        var updated: Int64
     }
 
     let perMinute: Double
     let burst: Double
+    /// Injectable, so that tests decide when tokens come back instead of racing the machine's speed.
+    let time: any TimeSource
     private let buckets = Mutex<[String: Bucket]>([:])
     /// Buckets are forgotten once full again; this bounds memory under a spray of addresses.
     static let maximumClients = 100_000
 
-    public init(perMinute: Int, burst: Int) {
+    public init(perMinute: Int, burst: Int, time: any TimeSource = SystemTime()) {
         self.perMinute = Double(perMinute)
         self.burst = Double(burst)
+        self.time = time
     }
 
     /// True if `client` may make one more request now (and counts it).
-    public func allow(_ client: String, now: ContinuousClock.Instant = .now) -> Bool {
-        buckets.withLock { all in
+    public func allow(_ client: String) -> Bool {
+        let now = time.now().microsecondsSinceEpoch
+        return buckets.withLock { all in
             var bucket = all[client] ?? Bucket(tokens: burst, updated: now)
-            let elapsed = now - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            // A clock set back refills nothing (and takes nothing).
+            let seconds = Double(max(0, now - bucket.updated)) / 1_000_000
             bucket.tokens = min(burst, bucket.tokens + seconds * perMinute / 60)
             bucket.updated = now
             guard bucket.tokens >= 1 else {
@@ -35,7 +40,7 @@ public final class ClientRateLimiter: Sendable {
             bucket.tokens -= 1
             if all.count >= Self.maximumClients {
                 // Buckets untouched for a full refill are full again: forgetting them changes nothing.
-                let refill = Duration.seconds(burst * 60 / perMinute)
+                let refill = Int64(burst * 60 / perMinute * 1_000_000)
                 all = all.filter { now - $0.value.updated < refill }
             }
             all[client] = bucket

@@ -1,13 +1,30 @@
 import Accounts
-import Audit
-import NIOPosix
+public import Audit
 import Storage
 
+/// What guards every typed password of one instance: the throttle that slows and locks out guessing, and the gate
+/// that bounds how much CPU password hashing may take. Shared by sign-in and local-mode authorization, so a
+/// supervisor's password is protected the same way wherever it is typed.
+public final class SignInProtection: Sendable {
+    public let throttle: SignInThrottle
+    public let hashing: BlockingWorkGate
+
+    public init(throttle: SignInThrottle = SignInThrottle(), hashing: BlockingWorkGate = .passwordHashing()) {
+        self.throttle = throttle
+        self.hashing = hashing
+    }
+
+    public convenience init(time: any TimeSource) {
+        self.init(throttle: SignInThrottle(time: time))
+    }
+}
+
 /// A user's own password, checked the same way wherever it is typed: at sign-in, and when a supervisor authorizes
-/// at a teller's terminal (local mode). Unknown users cost the same time as known ones, and every failure is an
-/// audit event.
+/// at a teller's terminal (local mode). Throttled per user and per address before any hashing; unknown users cost
+/// the same time as known ones; every failure is an audit event, and so is every lockout (once).
 struct CredentialCheck: Sendable {
     let database: Database
+    let protection: SignInProtection
 
     /// What a failure is recorded and answered as.
     struct Failure: Sendable {
@@ -29,20 +46,39 @@ struct CredentialCheck: Sendable {
         }
     }
 
-    /// The user whose password this is, or — after recording `failure` in the audit trail — a 401 with its code.
-    func verify(user id: String, password: String, terminal: String?, failure: Failure = .login) async throws -> UserIdentity {
+    /// The user whose password this is, or — after recording `failure` in the audit trail — a 401 with its code;
+    /// a 429 without hashing anything while the user or the address is slowed down or locked out.
+    func verify(user id: String, password: String, terminal: String?, address: String, failure: Failure = .login) async throws -> UserIdentity {
         try Self.validate(user: id, password: password)
+        if case .refused(let seconds, let locked) = protection.throttle.check(user: id, address: address) {
+            throw locked
+                ? AppError(
+                    .tooManyRequests, code: "auth.locked", "too many wrong passwords: sign-in is locked for \(seconds) s / 密码错误次数过多，已锁定 \(seconds) 秒",
+                    retryAfterSeconds: seconds)
+                : AppError(
+                    .tooManyRequests, code: "auth.slow_down", "wrong password; wait \(seconds) s before the next try / 密码错误，请 \(seconds) 秒后再试",
+                    retryAfterSeconds: seconds)
+        }
         let candidate = try await database.read { try await Directory.loginCandidate(userID: id, in: $0) }
         let stored = candidate?.1 ?? Self.decoyHash
-        let matches = try await NIOThreadPool.singleton.runIfActive { stored.matches(password) }
+        let matches = try await protection.hashing.run { stored.matches(password) }
         guard let (user, _) = candidate, matches else {
+            let lockouts = protection.throttle.failed(user: id, address: address)
             try await database.transaction { tx in
                 try await AuditLog.append(
                     AuditEvent(actor: "anonymous", branch: candidate?.0.branch, terminal: terminal, action: failure.action, subject: "user:\(id)"),
                     in: tx)
+                for case .started(let key, let seconds) in lockouts {
+                    try await AuditLog.append(
+                        AuditEvent(
+                            actor: "system", branch: candidate?.0.branch, terminal: terminal, action: "session.locked_out", subject: key,
+                            payload: ["seconds": .integer(seconds), "after": .string(failure.action)]),
+                        in: tx)
+                }
             }
             throw AppError(.unauthorized, code: failure.code, failure.message)
         }
+        protection.throttle.succeeded(user: id)
         return user
     }
 

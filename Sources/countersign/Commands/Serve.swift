@@ -49,7 +49,9 @@ struct Serve: AsyncParsableCommand {
         let vouchers = key.flatMap { Self.voucherDesk(database: database, forms: forms, key: $0, environment: environment, logger: logger) }
         let rules = try RuleSet.load(URL(fileURLWithPath: environment["COUNTERSIGN_RULES"] ?? "Rules/authorization-rules.json"))
         logger.info("authorization rules loaded", metadata: ["version": "\(rules.version)", "rules": "\(rules.rules.count)"])
-        let authorization = key.map { AuthorizationServices(database: database, rules: rules, dataKey: $0, logger: logger) }
+        let authorization = key.map {
+            AuthorizationServices(database: database, rules: rules, dataKey: $0, logger: logger, signIn: configuration.signIn)
+        }
         let counter = try key.map {
             try Self.counter(
                 database: database, forms: forms, key: $0, vouchers: vouchers, authorization: authorization?.tellers, environment: environment)

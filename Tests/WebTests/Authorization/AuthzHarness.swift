@@ -44,11 +44,14 @@ struct AuthzHarness: Sendable {
         try await seed(db, extraOfficers: extraOfficers)
         let database = Database(settings: db.app, logger: TestDatabase.logger)
         let time = ManualTime(businessMorning())
+        // One throttle for sign-in and local mode, on the test's clock.
+        let signIn = SignInProtection(time: time)
         let services = AuthorizationServices(
             database: database, rules: rules, dataKey: DataKey(key: SymmetricKey(size: .bits256)), time: time, logger: TestDatabase.logger,
-            sweepsInBackground: false, presenceTimeoutSeconds: presenceTimeoutSeconds)
+            sweepsInBackground: false, presenceTimeoutSeconds: presenceTimeoutSeconds, signIn: signIn)
         let app = CountersignApp.buildApplication(
-            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, authorization: services)
+            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20, signIn: signIn), logger: TestDatabase.logger,
+            authorization: services)
         try await app.test(.live) { client in
             try await waitUntil { services.hub.isListening }
             try await body(AuthzHarness(client: client, db: db, database: database, services: services, time: time))

@@ -36,7 +36,7 @@ import Web
         let key = DataKey(key: SymmetricKey(size: .bits256))
         let desk = PrefillDesk(database: database, catalogue: catalogue, dataKey: key, time: time)
         let counter = CounterServices(
-            catalogue: catalogue, prefills: desk, publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: burst),
+            catalogue: catalogue, prefills: desk, publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: burst, time: time),
             desk: CounterDesk(database: database, catalogue: catalogue, dataKey: key, time: time))
         let app = CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, counter: counter,
@@ -233,6 +233,10 @@ import Web
             let refused = try await t.h.call(.post, "/api/v1/prefills", token: nil, body: Self.body("cash-withdrawal", Self.withdrawal))
             #expect(refused.status == .tooManyRequests && refused.code == "rate.limited")
             #expect(try await rows(t).isEmpty)
+            // One token a second comes back on the service's clock, not the machine's: a second later, one more.
+            t.time.advance(seconds: 1)
+            #expect(try await t.h.call(.post, "/api/v1/forms/cash-withdrawal/check", token: nil, body: #"{"values":{}}"#).status == .ok)
+            #expect(try await t.h.call(.post, "/api/v1/forms/cash-withdrawal/check", token: nil, body: #"{"values":{}}"#).code == "rate.limited")
         }
     }
 }

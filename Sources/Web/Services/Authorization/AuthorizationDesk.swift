@@ -12,11 +12,15 @@ public struct AuthorizationDesk: Sendable {
     let interceptor: Interceptor
     let dataKey: DataKey
     let time: any TimeSource
+    let signIn: SignInProtection
     /// Ids are taken beforehand, because the audit event written with the row names it.
     let transactionIDs = IDReservoir()
     let requestIDs = IDReservoir()
 
-    public init(database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime()) {
+    public init(
+        database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), signIn: SignInProtection = SignInProtection()
+    ) {
+        self.signIn = signIn
         self.database = database
         self.interceptor = Interceptor(rules: rules)
         self.dataKey = dataKey
@@ -89,12 +93,15 @@ public struct AuthorizationDesk: Sendable {
         public let password: String
         public let decision: String
         public let reason: String?
+        /// Where it was typed: the teller terminal's address, throttled like a sign-in from there.
+        public let clientAddress: String
 
-        public init(supervisor: String, password: String, decision: String, reason: String?) {
+        public init(supervisor: String, password: String, decision: String, reason: String?, clientAddress: String = "unknown") {
             self.supervisor = supervisor
             self.password = password
             self.decision = decision
             self.reason = reason
+            self.clientAddress = clientAddress
         }
     }
 
@@ -280,8 +287,8 @@ public struct AuthorizationDesk: Sendable {
         }
         let failure = CredentialCheck.Failure(
             action: "authz.local_credentials_failed", code: "authz.local_credentials", message: "the supervisor's user or password is wrong")
-        let supervisor = try await CredentialCheck(database: database).verify(
-            user: local.supervisor, password: local.password, terminal: terminal, failure: failure)
+        let supervisor = try await CredentialCheck(database: database, protection: signIn).verify(
+            user: local.supervisor, password: local.password, terminal: terminal, address: local.clientAddress, failure: failure)
         // Only a supervisor authorizes at the counter; the eligibility check in the database covers branch and authority.
         guard supervisor.role == .supervisor else { throw AppError(.unauthorized, code: failure.code, failure.message) }
         return supervisor.id

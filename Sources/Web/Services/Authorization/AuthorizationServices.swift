@@ -19,9 +19,10 @@ public struct AuthorizationServices: Sendable {
 
     public init(
         database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), logger: Logger,
-        sweepsInBackground: Bool = true, presenceTimeoutSeconds: Int? = defaultPresenceTimeoutSeconds
+        sweepsInBackground: Bool = true, presenceTimeoutSeconds: Int? = defaultPresenceTimeoutSeconds, signIn: SignInProtection? = nil
     ) {
-        self.tellers = AuthorizationDesk(database: database, rules: rules, dataKey: dataKey, time: time)
+        self.tellers = AuthorizationDesk(
+            database: database, rules: rules, dataKey: dataKey, time: time, signIn: signIn ?? SignInProtection(time: time))
         self.officers = OfficerDesk(database: database, dataKey: dataKey, time: time)
         self.timeouts = AuthorizationTimeouts(database: database, time: time, presenceTimeoutSeconds: presenceTimeoutSeconds)
         self.hub = PushHub(database: database, time: time, logger: logger)

@@ -12,9 +12,9 @@ import Vouchers
 public struct ReceiptVerifier: Sendable {
     let database: Database
     let trustedRootsPEM: String
-    let gate: VerificationGate
+    let gate: BlockingWorkGate
 
-    public init(database: Database, trustedRootsPEM: String, gate: VerificationGate = VerificationGate()) {
+    public init(database: Database, trustedRootsPEM: String, gate: BlockingWorkGate = .verification()) {
         self.database = database
         self.trustedRootsPEM = trustedRootsPEM
         self.gate = gate
