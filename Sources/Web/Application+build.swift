@@ -18,7 +18,7 @@ public enum CountersignApp {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: BodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes))
         router.add(middleware: AuthenticationMiddleware(database: database))

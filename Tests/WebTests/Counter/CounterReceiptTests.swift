@@ -4,9 +4,11 @@ import Forms
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import PDFReader
 import PostgresNIO
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 import Vouchers
@@ -17,7 +19,7 @@ import Web
 @Suite struct CounterReceiptTests {
     /// The whole counter on one in-process service: vouchers, the counter, and authorization on a manual clock set to
     /// a weekday morning in Beijing (so the amount rules alone decide).
-    static func run(_ body: @Sendable (TestAPI, TestDatabase, Int) async throws -> Void) async throws {
+    static func run(logger: Logger = TestDatabase.logger, _ body: @Sendable (TestAPI, TestDatabase, Int) async throws -> Void) async throws {
         let db = try await TestDatabase.fresh()
         try await AuthzHarness.seed(db, extraOfficers: 0)
         let registry = try SealRegistryTests.registry()
@@ -44,7 +46,7 @@ import Web
                 trustedRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8)),
             booking: CounterBooking(counter: desk, authorization: authorization.tellers))
         let app = CountersignApp.buildApplication(
-            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, vouchers: vouchers,
+            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: logger, vouchers: vouchers,
             authorization: authorization, counter: counter, sweepsInBackground: false)
         try await app.test(.live) { client in try await body(TestAPI(client: client, db: db), db, client.port!) }
     }
@@ -68,11 +70,19 @@ import Web
     static let zigzag = CounterSessionTests.strokes((0..<40).map { (i: Int) -> (Double, Double) in (0.1 + Double(i) * 0.02, i % 2 == 0 ? 0.3 : 0.7) })
 
     @Test func aSignedDraftBecomesASealedVoucherWhoseReceiptValidatesInPyHanko() async throws {
-        try await Self.run { api, db, port in
+        let log = LogCapture()
+        let secrets = Mutex<[String]>([])
+        try await Self.run(logger: log.logger) { api, db, port in
             let screen = ScreenClient(port: port, terminal: "T01")
             defer { screen.close() }
             let code = try #require(try await screen.next("pairing")["code"] as? String)
             let teller = try await api.login("teller1", terminal: "T01")
+            // A customer's pre-fill code and its QR image: secrets the log must never hold either.
+            let prefill = try await api.call(
+                .post, "/api/v1/prefills", token: nil, body: PrefillAPITests.body("cash-withdrawal", PrefillAPITests.withdrawal))
+            let prefillCode = try #require(prefill.json["code"] as? String, "\(prefill.code)")
+            #expect(try await api.call(.get, "/qr?text=\(prefillCode)", token: nil).status == .ok)
+            secrets.withLock { $0 += [code, teller, prefillCode] }
             let session = try #require(
                 try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
             let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "50000"]
@@ -152,6 +162,7 @@ import Web
 
             let download = try await api.call(.get, path, token: nil)
             #expect(download.status == .ok && download.body.starts(with: Data("%PDF".utf8)))
+            secrets.withLock { $0.append(String(path.dropFirst(3))) }
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("receipt-\(UUID().uuidString).pdf")
             try download.body.write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
@@ -224,6 +235,10 @@ import Web
             #expect(try await api.auditActions(subject: "txn:\(transaction)") == ["authz.intercepted", "txn.committed"])
             try await api.auditVerifies(chain: "BR001")
         }
+        // Issue #13: the request log shows every request, and none of the capabilities the flow handed out.
+        let text = log.text
+        #expect(text.contains("path=/r/…") && text.contains("path=/qr?text=…"), "the requests were logged")
+        for secret in secrets.withLock({ $0 }) { #expect(!text.contains(secret), "the log holds \(secret.prefix(6))…") }
     }
 
     /// The database itself refuses a receipt for a counter session whose transaction is not committed, whatever
