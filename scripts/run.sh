@@ -12,21 +12,25 @@ swift build -c "$CONFIGURATION" --product countersign
 BIN="$(swift build -c "$CONFIGURATION" --show-bin-path)/countersign"
 
 if [ -z "${DATABASE_URL:-}" ]; then
+    # Demo users with published passwords go into the private development cluster only, unless asked for.
+    COUNTERSIGN_DEMO_SEED="${COUNTERSIGN_DEMO_SEED:-1}"
     say "starting the private PostgreSQL cluster in .data/ (socket only)"
     "$REPO_ROOT/scripts/db.sh" start "$REPO_ROOT/.data" >/dev/null
     DATABASE_DESCRIPTION="private cluster in .data/ (socket $REPO_ROOT/.data/run; stop it with: make db-stop)"
 else
     [ -n "${DATABASE_OWNER_URL:-}" ] || die "DATABASE_URL is set, so set DATABASE_OWNER_URL too (the owner role migrates; see README)"
     DATABASE_DESCRIPTION="external database from DATABASE_URL"
+    COUNTERSIGN_DEMO_SEED="${COUNTERSIGN_DEMO_SEED:-0}"
+    [ "$COUNTERSIGN_DEMO_SEED" = 0 ] || say "seeding demo users with published passwords into an external database (COUNTERSIGN_DEMO_SEED=1)"
 fi
 
 say "applying migrations"
 "$BIN" migrate --log-level warning
-if [ "${COUNTERSIGN_DEMO_SEED:-1}" = 1 ]; then
+if [ "$COUNTERSIGN_DEMO_SEED" = 1 ]; then
     "$BIN" seed --log-level warning > .data-seed.txt 2>&1 || { cat .data-seed.txt; die "seeding failed"; }
 fi
 "$REPO_ROOT/scripts/dev-certs.sh" "$BIN"
-if [ "${COUNTERSIGN_DEMO_SEED:-1}" = 1 ]; then
+if [ "$COUNTERSIGN_DEMO_SEED" = 1 ]; then
     "$BIN" seals import --log-level warning
 fi
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Storage
 
 struct Migrate: AsyncParsableCommand {
@@ -25,6 +26,10 @@ struct Seed: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try options.makeLogger()
+        // Published passwords never reach a bank's database: production refuses to seed, as `serve` refuses to start.
+        guard try ProductionReadiness.environment(ProcessInfo.processInfo.environment) == .development else {
+            throw ProductionRefusal(problems: ["the demo users and their published passwords are for development databases only"])
+        }
         let added = try await Database.with(try options.ownerDatabase(), logger: logger) { try await DemoSeed.seed($0) }
         print("seed: \(added) rows added")
         print("demo logins (user / password):")

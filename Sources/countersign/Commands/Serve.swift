@@ -31,10 +31,16 @@ struct Serve: AsyncParsableCommand {
         let forms = try FormCatalogue.load(URL(fileURLWithPath: environment["COUNTERSIGN_FORMS_DIR"] ?? "Forms"))
         logger.info("form catalogue loaded", metadata: ["forms": "\(forms.forms.count)"])
 
-        // Refuse to serve on a schema this build does not match, or with a role that could rewrite the audit trail.
+        // Refuse to serve on a schema this build does not match, with a role that could rewrite the audit trail or
+        // bypass the guards, or — in production — with anything made for development.
+        let mode = try ProductionReadiness.environment(environment)
         try await Database.with(settings, logger: logger) { database in
             try await Migrator(migrations: try Migration.bundled()).requireCurrent(database)
             try await PrivilegeCheck.requireAppendOnly(database)
+            if mode == .production {
+                let problems = try await ProductionReadiness.problems(environment: environment, database: database)
+                guard problems.isEmpty else { throw ProductionRefusal(problems: problems) }
+            }
         }
         logger.info("starting", metadata: ["database": "\(settings)", "address": "\(configuration.host):\(configuration.port)"])
         let database = Database(settings: settings, logger: logger)

@@ -1,0 +1,43 @@
+import Foundation
+import Storage
+import TestSupport
+import Testing
+import Vouchers
+
+/// `COUNTERSIGN_ENV=production` refuses to serve with what this repository publishes or makes for development
+/// (issue #13). The same set-up in development starts; production names every problem and exits.
+@Suite struct ProductionModeTests {
+    @Test func productionRefusesDemoUsersDevelopmentSealsTheDevelopmentRootAndReadableCAKeys() async throws {
+        let db = try await TestDatabase.fresh()
+        try await db.with(db.owner) { _ = try await DemoSeed.seed($0) }
+        let registry = try SealRegistryTests.registry()
+        try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
+        let (service, keyFile) = try AuthzHarness.serviceEnvironment()
+        defer { try? FileManager.default.removeItem(at: keyFile) }
+        var environment = service
+        environment["COUNTERSIGN_TRUSTED_ROOTS"] = SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path
+        environment["COUNTERSIGN_P12_PASSWORD"] = nil
+        func serve(_ mode: String) async throws -> ChildProcess.Result {
+            var values = environment
+            values["COUNTERSIGN_ENV"] = mode
+            return try await ChildProcess.run(
+                CountersignBinary.path, ["serve", "--database-url", db.url(db.app), "--port", "0", "--log-level", "warning"],
+                environment: values, timeout: .seconds(20))
+        }
+        let refused = try await serve("production")
+        #expect(refused.status != 0 && refused.status != SIGTERM, "production exits by itself")
+        for problem in [
+            "COUNTERSIGN_P12_PASSWORD", "trusts the development root CA", "root-ca.key is readable", "demo user super1",
+            "seal BR001-BUSINESS is a development seal",
+        ] {
+            #expect(refused.errors.contains(problem), "\(problem) in \(refused.errors)")
+        }
+        #expect(try await serve("staging").errors.contains("COUNTERSIGN_ENV must be development or production"))
+        // The same set-up passes the start-up checks in development (and runs until the test stops it).
+        let development = try await ChildProcess.run(
+            CountersignBinary.path, ["serve", "--database-url", db.url(db.app), "--port", "0", "--log-level", "info"],
+            environment: environment, timeout: .seconds(10))
+        #expect((development.output + development.errors).contains("starting"), "\(development.errors)")
+        #expect(!(development.output + development.errors).contains("refusing"))
+    }
+}
