@@ -35,6 +35,12 @@ public struct TransactionSubmission: Sendable, Equatable, Codable {
     public static let maximumFields = 40
     public static let maximumFieldLength = 200
 
+    /// The transaction codes whose amount is money moved (the rest — account opening, loss reports, information
+    /// changes — may carry 0.00).
+    public static func movesMoney(_ code: String) -> Bool {
+        !["account-opening", "loss-report", "customer-info-change"].contains(code)
+    }
+
     /// Checks every word against the rule set's vocabulary and returns the facts the interceptor needs.
     public func facts(vocabulary: RuleSet.Vocabulary, minuteOfDay: Int) throws(SubmissionError) -> TransactionFacts {
         guard vocabulary.transactionCodes.contains(code) else {
@@ -42,6 +48,11 @@ public struct TransactionSubmission: Sendable, Equatable, Codable {
         }
         guard let minor = MinorUnits.parse(amount) else {
             throw SubmissionError("txn.bad_amount", "amount must be decimal text with at most two decimals, e.g. \"50000.00\"")
+        }
+        // Money moves in these: nothing to authorize or book at zero. (Loss reports and information changes carry
+        // no amount, so "0.00" is theirs.)
+        guard minor > 0 || !Self.movesMoney(code) else {
+            throw SubmissionError("txn.bad_amount", "amount must be greater than zero for \(code)")
         }
         guard vocabulary.currencies.contains(currency) else {
             throw SubmissionError("txn.unknown_currency", "currency must be one of \(vocabulary.currencies.sorted().joined(separator: ", "))")

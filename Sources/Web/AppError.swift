@@ -3,6 +3,8 @@ import Authorization
 import Forms
 public import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 import Storage
 import Vouchers
 
@@ -58,6 +60,11 @@ public struct AppError: Error, Sendable {
             return AppError(.badRequest, code: "request.invalid_json", "the request body is not the expected JSON: \(describe(error))")
         case let error as HTTPError:
             return fromHTTPError(error)
+        case is NIOTooManyBytesError:
+            // A body sent without Content-Length (chunked) that grew past the limit while it was collected.
+            return AppError(.contentTooLarge, code: "request.too_large", "the request body is larger than allowed / 请求体过大")
+        case is HTTPParserError:
+            return AppError(.badRequest, code: "request.malformed", "the request is not valid HTTP (a bad chunk size, say) / 请求格式错误")
         default:
             return AppError(.internalServerError, code: "internal", "an internal error occurred")
         }

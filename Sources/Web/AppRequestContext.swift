@@ -9,8 +9,9 @@ public struct AppRequestContext: RequestContext {
     public var terminal: String?
     /// Set by ``BodyLimitMiddleware`` from the configuration; `request.decode` refuses larger bodies with 413.
     public var maxUploadSize: Int
-    /// The peer's IP address, for per-client limits on public endpoints (the socket's, not a forwarded header's).
-    public let clientAddress: String
+    /// The client's IP address, for per-client limits: the socket's peer, replaced by ``ClientAddressMiddleware``
+    /// with the forwarded client when the peer is a trusted proxy.
+    public var clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -20,6 +21,9 @@ public struct AppRequestContext: RequestContext {
         self.maxUploadSize = 1 << 20
         self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
+
+    /// Request bodies: JSON with no key repeated in any object.
+    public var requestDecoder: StrictJSONRequestDecoder { StrictJSONRequestDecoder() }
 
     /// The signed-in user, or 401.
     public func requireUser() throws -> UserIdentity {

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 public import Logging
 import Metrics
@@ -16,10 +17,12 @@ public enum CountersignApp {
     ) -> Router<AppRequestContext> {
         let metrics = MetricsEndpoint.shared
         let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(proxies: configuration.trustedProxies))
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: PublicRateLimitMiddleware(limiter: configuration.publicLimiter))
         router.add(middleware: BodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes))
         router.add(middleware: AuthenticationMiddleware(database: database))
         SystemController(database: database, metrics: metrics, version: version).register(on: router)
@@ -44,21 +47,41 @@ public enum CountersignApp {
         let pushRouter = Router(context: PushRequestContext.self)
         var services: [any Service] = [database]
         if let authorization {
-            PushController(database: database, hub: authorization.hub).register(on: pushRouter)
+            PushController(database: database, hub: authorization.hub, helloDeadline: configuration.connections.helloDeadline).register(
+                on: pushRouter)
             services.append(authorization.hub)
             if authorization.sweepsInBackground {
                 services.append(AuthorizationTimeoutService(timeouts: authorization.timeouts, logger: logger))
             }
         }
-        if let counter { CounterController.registerScreen(on: pushRouter, services: counter) }
+        if let counter {
+            CounterController.registerScreen(on: pushRouter, services: counter, helloDeadline: configuration.connections.helloDeadline)
+        }
         if let counter, sweepsInBackground {
             services.append(PrefillSweepService(desk: counter.prefills, logger: logger))
         }
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: pushRouter),
+            server: guardedServer(webSocketRouter: pushRouter, configuration: configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "countersign"),
             services: services,
             logger: logger)
+    }
+
+    /// HTTP/1.1 with the WebSocket upgrade, behind ``ConnectionGuardHandler``: connection caps, a deadline and a size
+    /// limit for the first request head, and an idle timeout; WebSocket frames up to 512 KiB (a long handwritten
+    /// signature), pinged every 30 s so that live screens and consoles are never idle.
+    static func guardedServer(webSocketRouter: Router<PushRequestContext>, configuration: WebConfiguration) -> HTTPServerBuilder {
+        let registry = ConnectionRegistry(limits: configuration.connections, proxies: configuration.trustedProxies)
+        let webSocketResponder = webSocketRouter.buildResponder()
+        var http1 = HTTP1Channel.Configuration(idleTimeout: .init(configuration.connections.idleTimeout))
+        http1.httpDecoder.maxHeaderListSize = configuration.connections.maximumHeaderBytes
+        let channel = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: http1, ws: WebSocketServerConfiguration(maxFrameSize: 512 * 1024, autoPing: .enabled(timePeriod: .seconds(30))))
+        return HTTPServerBuilder { responder in
+            GuardedChildChannel(
+                inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channel),
+                registry: registry)
+        }
     }
 }

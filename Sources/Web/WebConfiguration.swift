@@ -9,12 +9,21 @@ public struct WebConfiguration: Sendable {
     /// Throttling and hashing limits of sign-in; pass the same object to ``AuthorizationServices`` so that local-mode
     /// passwords share them.
     public var signIn: SignInProtection
+    /// Proxies whose `X-Forwarded-For` is believed.
+    public var trustedProxies: TrustedProxies
+    /// The per-address bucket of the public endpoints (``PublicRateLimitMiddleware``).
+    public var publicLimiter: ClientRateLimiter
+    /// Caps, deadlines and timeouts of connections.
+    public var connections = ConnectionLimits()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, sessionLifetimeSeconds: Int64 = 8 * 3600,
-        signIn: SignInProtection = SignInProtection()
+        signIn: SignInProtection = SignInProtection(), trustedProxies: TrustedProxies = .none,
+        publicLimiter: ClientRateLimiter = ClientRateLimiter(perMinute: 60, burst: 20)
     ) {
         self.signIn = signIn
+        self.trustedProxies = trustedProxies
+        self.publicLimiter = publicLimiter
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes

@@ -16,6 +16,9 @@ enum WebHarness {
     static let password = "correct horse"
     static let bodyLimit = 4096
 
+    /// Tests sign in and upload far more often than one customer would; the limiter itself is tested on its own.
+    static func generousLimiter() -> ClientRateLimiter { ClientRateLimiter(perMinute: 60_000, burst: 10_000) }
+
     static func withService(
         vouchers: Bool = false, bodyLimit: Int = bodyLimit, _ body: @Sendable (any TestClientProtocol, TestDatabase) async throws -> Void
     ) async throws {
@@ -35,7 +38,8 @@ enum WebHarness {
                 dataKey: DataKey(key: SymmetricKey(size: .bits256)))
         }
         let app = CountersignApp.buildApplication(
-            database: database, configuration: WebConfiguration(maximumBodyBytes: bodyLimit), logger: TestDatabase.logger, vouchers: desk)
+            database: database, configuration: WebConfiguration(maximumBodyBytes: bodyLimit, publicLimiter: generousLimiter()),
+            logger: TestDatabase.logger, vouchers: desk)
         try await app.test(.live) { client in try await body(client, db) }
     }
 

@@ -46,7 +46,6 @@ struct CounterController: Sendable {
         guard let services, let verifier = services.verifier else {
             throw AppError(.serviceUnavailable, code: "verify.not_configured", "verification is not configured here (trusted roots missing)")
         }
-        try PrefillController.limit(services, context)
         let verdict: ReceiptVerifier.Verdict
         if request.headers[.contentType]?.hasPrefix("application/pdf") == true {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
@@ -179,7 +178,7 @@ struct CounterController: Sendable {
     }
 
     /// The customer screen's channel; it needs no login: it can only show what its paired teller keys and answer it.
-    static func registerScreen(on router: Router<PushRequestContext>, services: CounterServices) {
+    static func registerScreen(on router: Router<PushRequestContext>, services: CounterServices, helloDeadline: Duration) {
         router.ws("/api/v1/counter/screen") { inbound, outbound, _ in
             let (queue, sender) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -187,8 +186,11 @@ struct CounterController: Sendable {
                     defer { sender.finish() }
                     // A signature of 5,000 points fits; nothing a screen sends is larger.
                     var messages = inbound.messages(maxSize: 512 * 1024).makeAsyncIterator()
-                    guard case .text(let text)? = try await messages.next(),
-                        let hello = try? JSONDecoder().decode(ScreenMessage.self, from: Data(text.utf8)), hello.type == "hello",
+                    let deadline = HelloDeadline(outbound, within: helloDeadline)
+                    let first = try await messages.next()
+                    deadline.met()
+                    guard case .text(let text)? = first,
+                        let hello = StrictJSON.message(ScreenMessage.self, from: text), hello.type == "hello",
                         let terminal = hello.terminal, terminal.range(of: "^[A-Za-z0-9_.-]{1,64}$", options: .regularExpression) != nil
                     else {
                         sender.yield(CounterDesk.error("counter.hello_required", #"send {"type":"hello","terminal":…} first"#))
@@ -198,7 +200,7 @@ struct CounterController: Sendable {
                     defer { services.desk.disconnectScreen(id) }
                     sender.yield(CounterDesk.message(["type": "pairing", "code": code, "expires_in": CounterDesk.pairingSeconds]))
                     while let message = try await messages.next() {
-                        guard case .text(let text) = message, let answer = try? JSONDecoder().decode(ScreenMessage.self, from: Data(text.utf8)),
+                        guard case .text(let text) = message, let answer = StrictJSON.message(ScreenMessage.self, from: text),
                             let version = answer.version, let digest = answer.digest
                         else {
                             sender.yield(CounterDesk.error("counter.bad_answer", "answer with type, version and digest"))
@@ -216,6 +218,7 @@ struct CounterController: Sendable {
                 }
                 group.addTask {
                     for await message in queue { try await outbound.write(.text(message)) }
+                    try? await outbound.close(.normalClosure, reason: nil)
                 }
                 try await group.next()
                 try await group.next()

@@ -94,7 +94,6 @@ struct PrefillController: Sendable {
     /// (missing required fields are not reported here; the submission reports them).
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> CheckResult {
         let counter = try counter
-        try Self.limit(counter, context)
         let form = try counter.catalogue.form(try context.parameters.require("id"))
         let body = try await request.decode(as: ValuesBody.self, context: context)
         try Self.bound(body.values)
@@ -104,7 +103,6 @@ struct PrefillController: Sendable {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let counter = try counter
-        try Self.limit(counter, context)
         let body = try await request.decode(as: CreateBody.self, context: context)
         try Self.bound(body.values)
         do {
@@ -126,12 +124,6 @@ struct PrefillController: Sendable {
     }
 
     // MARK: Helpers
-
-    static func limit(_ counter: CounterServices, _ context: AppRequestContext) throws {
-        guard counter.publicLimiter.allow(context.clientAddress) else {
-            throw AppError(.tooManyRequests, code: "rate.limited", "too many requests from this address; wait a minute and try again")
-        }
-    }
 
     /// At most the form's size in fields, each value at most 1,000 characters (the forms' limits are far lower).
     static func bound(_ values: [String: String]) throws {

@@ -13,6 +13,8 @@ import Storage
 struct PushController: Sendable {
     let database: Database
     let hub: PushHub
+    /// How long a new connection may take to send its hello.
+    let helloDeadline: Duration
 
     struct Hello: Decodable {
         let type: String
@@ -27,7 +29,10 @@ struct PushController: Sendable {
                 group.addTask {
                     defer { sender.finish() }
                     var messages = inbound.messages(maxSize: 4096).makeAsyncIterator()
-                    guard case .text(let text)? = try await messages.next(), let hello = try? JSONDecoder().decode(Hello.self, from: Data(text.utf8)),
+                    let deadline = HelloDeadline(outbound, within: helloDeadline)
+                    let first = try await messages.next()
+                    deadline.met()
+                    guard case .text(let text)? = first, let hello = StrictJSON.message(Hello.self, from: text),
                         hello.type == "hello", hello.token.utf8.count <= 200
                     else {
                         sender.yield(#"{"type":"error","code":"push.hello_required","message":"send {\"type\":\"hello\",\"token\":…} first"}"#)
@@ -38,7 +43,7 @@ struct PushController: Sendable {
                         sender.yield(#"{"type":"error","code":"auth.invalid_token","message":"the session token is unknown, expired or signed out"}"#)
                         return
                     }
-                    let id = hub.subscribe(user: user, sender: sender)
+                    let id = hub.subscribe(user: user, token: token, sender: sender)
                     defer { hub.unsubscribe(id) }
                     let latest = try await database.read { try await AuthorizationStore.latestFeedID(in: $0) }
                     sender.yield(#"{"type":"ready","user":"\#(user.id)","feed_id":\#(latest)}"#)
@@ -55,6 +60,8 @@ struct PushController: Sendable {
                 }
                 group.addTask {
                     for await message in queue { try await outbound.write(.text(message)) }
+                    // The queue ends when the client is refused or its session ends: close, so the reader ends too.
+                    try? await outbound.close(.normalClosure, reason: nil)
                 }
                 try await group.next()
                 try await group.next()

@@ -64,18 +64,15 @@ struct CredentialCheck: Sendable {
         let matches = try await protection.hashing.run { stored.matches(password) }
         guard let (user, _) = candidate, matches else {
             let lockouts = protection.throttle.failed(user: id, address: address)
-            try await database.transaction { tx in
-                try await AuditLog.append(
-                    AuditEvent(actor: "anonymous", branch: candidate?.0.branch, terminal: terminal, action: failure.action, subject: "user:\(id)"),
-                    in: tx)
-                for case .started(let key, let seconds) in lockouts {
-                    try await AuditLog.append(
-                        AuditEvent(
-                            actor: "system", branch: candidate?.0.branch, terminal: terminal, action: "session.locked_out", subject: key,
-                            payload: ["seconds": .integer(seconds), "after": .string(failure.action)]),
-                        in: tx)
-                }
+            let failed = AuditEvent(
+                actor: "anonymous", branch: candidate?.0.branch, terminal: terminal, action: failure.action, subject: "user:\(id)")
+            let locked = lockouts.compactMap { lockout -> AuditEvent? in
+                guard case .started(let key, let seconds) = lockout else { return nil }
+                return AuditEvent(
+                    actor: "system", branch: candidate?.0.branch, terminal: terminal, action: "session.locked_out", subject: key,
+                    payload: ["seconds": .integer(seconds), "after": .string(failure.action)])
             }
+            try await database.transaction { tx in try await AuditLog.append(all: [failed] + locked, in: tx) }
             throw AppError(.unauthorized, code: failure.code, failure.message)
         }
         protection.throttle.succeeded(user: id)

@@ -22,6 +22,24 @@ struct Serve: AsyncParsableCommand {
         var configuration = WebConfiguration()
         configuration.host = host ?? environment["COUNTERSIGN_HOST"] ?? configuration.host
         configuration.port = try port ?? environment["COUNTERSIGN_PORT"].map { try Self.integer($0, "COUNTERSIGN_PORT") } ?? configuration.port
+        let perMinute = try environment["COUNTERSIGN_PUBLIC_RATE_PER_MINUTE"].map { try Self.integer($0, "COUNTERSIGN_PUBLIC_RATE_PER_MINUTE") } ?? 60
+        configuration.publicLimiter = ClientRateLimiter(perMinute: perMinute, burst: max(20, perMinute / 3))
+        func seconds(_ name: String, _ current: Duration) throws -> Duration {
+            try environment[name].map { .seconds(try Self.integer($0, name)) } ?? current
+        }
+        configuration.connections.maximumConnections =
+            try environment["COUNTERSIGN_MAX_CONNECTIONS"].map { try Self.integer($0, "COUNTERSIGN_MAX_CONNECTIONS") }
+            ?? configuration.connections.maximumConnections
+        configuration.connections.maximumPerAddress =
+            try environment["COUNTERSIGN_MAX_CONNECTIONS_PER_ADDRESS"].map { try Self.integer($0, "COUNTERSIGN_MAX_CONNECTIONS_PER_ADDRESS") }
+            ?? configuration.connections.maximumPerAddress
+        configuration.connections.idleTimeout = try seconds("COUNTERSIGN_IDLE_SECONDS", configuration.connections.idleTimeout)
+        configuration.connections.headerDeadline = try seconds("COUNTERSIGN_HEADER_SECONDS", configuration.connections.headerDeadline)
+        configuration.connections.helloDeadline = try seconds("COUNTERSIGN_HELLO_SECONDS", configuration.connections.helloDeadline)
+        switch TrustedProxies.parse(environment["COUNTERSIGN_TRUSTED_PROXIES"] ?? "") {
+        case .success(let proxies): configuration.trustedProxies = proxies
+        case .failure(let error): throw ValidationError(error.description)
+        }
         configuration.maximumBodyBytes =
             try maxBodyBytes ?? environment["COUNTERSIGN_MAX_BODY_BYTES"].map { try Self.integer($0, "COUNTERSIGN_MAX_BODY_BYTES") }
             ?? configuration.maximumBodyBytes
@@ -86,14 +104,13 @@ struct Serve: AsyncParsableCommand {
         database: Database, forms: FormCatalogue, key: DataKey, vouchers: VoucherDesk?, authorization: AuthorizationDesk?,
         environment: [String: String]
     ) throws -> CounterServices {
-        let perMinute = try environment["COUNTERSIGN_PUBLIC_RATE_PER_MINUTE"].map { try integer($0, "COUNTERSIGN_PUBLIC_RATE_PER_MINUTE") } ?? 60
         let lifetime =
             try environment["COUNTERSIGN_PREFILL_MINUTES"].map { try integer($0, "COUNTERSIGN_PREFILL_MINUTES") * 60 }
             ?? PrefillDesk.defaultLifetimeSeconds
         let desk = CounterDesk(database: database, catalogue: forms, dataKey: key)
         return CounterServices(
             catalogue: forms, prefills: PrefillDesk(database: database, catalogue: forms, dataKey: key, lifetimeSeconds: lifetime),
-            publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: max(20, perMinute / 3)), desk: desk,
+            desk: desk,
             receipts: vouchers.map { ReceiptDesk(database: database, counter: desk, vouchers: $0) },
             verifier: (try? String(contentsOfFile: environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem", encoding: .utf8)).map {
                 ReceiptVerifier(database: database, trustedRootsPEM: $0)

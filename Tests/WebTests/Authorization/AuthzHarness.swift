@@ -50,7 +50,9 @@ struct AuthzHarness: Sendable {
             database: database, rules: rules, dataKey: DataKey(key: SymmetricKey(size: .bits256)), time: time, logger: TestDatabase.logger,
             sweepsInBackground: false, presenceTimeoutSeconds: presenceTimeoutSeconds, signIn: signIn)
         let app = CountersignApp.buildApplication(
-            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20, signIn: signIn), logger: TestDatabase.logger,
+            database: database,
+            configuration: WebConfiguration(maximumBodyBytes: 1 << 20, signIn: signIn, publicLimiter: WebHarness.generousLimiter()),
+            logger: TestDatabase.logger,
             authorization: services)
         try await app.test(.live) { client in
             try await waitUntil { services.hub.isListening }

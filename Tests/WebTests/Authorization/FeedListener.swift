@@ -8,7 +8,9 @@ import TestSupport
 /// A WebSocket client of `/api/v1/authz/stream` that records every request change it is pushed.
 final class FeedListener: Sendable {
     private let received = Mutex<[RequestSnapshot]>([])
+    private let errorCodes = Mutex<[String]>([])
     private let isReady = Atomic<Bool>(false)
+    private let ended = Atomic<Bool>(false)
     private let task = Mutex<Task<Void, any Error>?>(nil)
 
     static func connect(port: Int, token: String, after: Int64? = nil) async throws -> FeedListener {
@@ -23,6 +25,7 @@ final class FeedListener: Sendable {
                     listener.handle(text)
                 }
             }
+            listener.ended.store(true, ordering: .releasing)
         }
         listener.task.withLock { $0 = task }
         try await waitUntil { listener.isReady.load(ordering: .acquiring) }
@@ -32,19 +35,26 @@ final class FeedListener: Sendable {
     struct Envelope: Decodable {
         let type: String
         let request: RequestSnapshot?
+        let code: String?
     }
+
+    /// Error codes the service sent (e.g. auth.session_ended).
+    var errors: [String] { errorCodes.withLock { $0 } }
+    /// The service closed the connection.
+    var isClosed: Bool { ended.load(ordering: .acquiring) }
 
     private func handle(_ text: String) {
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(text.utf8)) else { return }
         if envelope.type == "ready" { isReady.store(true, ordering: .releasing) }
         if let request = envelope.request { received.withLock { $0.append(request) } }
+        if envelope.type == "error", let code = envelope.code { errorCodes.withLock { $0.append(code) } }
     }
 
     var snapshots: [RequestSnapshot] { received.withLock { $0 } }
 
     /// The first pushed change that satisfies `match`, waiting up to `seconds` for it.
     @discardableResult
-    func next(within seconds: Double = 1, _ match: @escaping @Sendable (RequestSnapshot) -> Bool) async throws -> RequestSnapshot {
+    func next(within seconds: Double = 10, _ match: @escaping @Sendable (RequestSnapshot) -> Bool) async throws -> RequestSnapshot {
         try await waitUntil(seconds: seconds) { self.snapshots.contains(where: match) }
         return snapshots.first(where: match)!
     }

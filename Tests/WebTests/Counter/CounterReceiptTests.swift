@@ -39,14 +39,15 @@ import Web
         let desk = CounterDesk(database: database, catalogue: catalogue, dataKey: key)
         let counter = CounterServices(
             catalogue: catalogue, prefills: PrefillDesk(database: database, catalogue: catalogue, dataKey: key),
-            publicLimiter: ClientRateLimiter(perMinute: 6000, burst: 1000), desk: desk,
+            desk: desk,
             receipts: ReceiptDesk(database: database, counter: desk, vouchers: vouchers),
             verifier: ReceiptVerifier(
                 database: database,
                 trustedRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8)),
             booking: CounterBooking(counter: desk, authorization: authorization.tellers))
         let app = CountersignApp.buildApplication(
-            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: logger, vouchers: vouchers,
+            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20, publicLimiter: WebHarness.generousLimiter()),
+            logger: logger, vouchers: vouchers,
             authorization: authorization, counter: counter, sweepsInBackground: false)
         try await app.test(.live) { client in try await body(TestAPI(client: client, db: db), db, client.port!) }
     }

@@ -17,15 +17,21 @@ import Web
         let db = try await TestDatabase.fresh()
         try await AuthzHarness.seed(db, extraOfficers: 0)
         let database = Database(settings: db.app, logger: TestDatabase.logger)
-        let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
-        let key = DataKey(key: SymmetricKey(size: .bits256))
-        let counter = CounterServices(
-            catalogue: catalogue, prefills: PrefillDesk(database: database, catalogue: catalogue, dataKey: key),
-            publicLimiter: ClientRateLimiter(perMinute: 6000, burst: 1000), desk: CounterDesk(database: database, catalogue: catalogue, dataKey: key))
+        let counter = try services(database: database)
         let app = CountersignApp.buildApplication(
-            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, counter: counter,
+            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20, publicLimiter: WebHarness.generousLimiter()),
+            logger: TestDatabase.logger, counter: counter,
             sweepsInBackground: false)
         try await app.test(.live) { client in try await body(TestAPI(client: client, db: db), db, client.port!) }
+    }
+
+    /// Pre-fill and the counter desk on `database`, with a fresh data key.
+    static func services(database: Database) throws -> CounterServices {
+        let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
+        let key = DataKey(key: SymmetricKey(size: .bits256))
+        return CounterServices(
+            catalogue: catalogue, prefills: PrefillDesk(database: database, catalogue: catalogue, dataKey: key),
+            desk: CounterDesk(database: database, catalogue: catalogue, dataKey: key))
     }
 
     static func draft(_ values: [String: String], form: String = "cash-withdrawal") -> String {

@@ -36,10 +36,13 @@ import Web
         let key = DataKey(key: SymmetricKey(size: .bits256))
         let desk = PrefillDesk(database: database, catalogue: catalogue, dataKey: key, time: time)
         let counter = CounterServices(
-            catalogue: catalogue, prefills: desk, publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: burst, time: time),
+            catalogue: catalogue, prefills: desk,
             desk: CounterDesk(database: database, catalogue: catalogue, dataKey: key, time: time))
         let app = CountersignApp.buildApplication(
-            database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20), logger: TestDatabase.logger, counter: counter,
+            database: database,
+            configuration: WebConfiguration(
+                maximumBodyBytes: 1 << 20, publicLimiter: ClientRateLimiter(perMinute: perMinute, burst: burst, time: time)),
+            logger: TestDatabase.logger, counter: counter,
             sweepsInBackground: false)
         try await app.test(.live) { client in
             try await body(Harness(h: TestAPI(client: client, db: db), db: db, time: time, desk: desk))

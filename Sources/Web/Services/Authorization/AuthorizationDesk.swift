@@ -228,7 +228,14 @@ public struct AuthorizationDesk: Sendable {
             try await AuthorizationStore.commit(
                 transaction: id, digest: digest, request: approved?.id, at: now, event: event, in: tx)
         }
-        guard result.committed else { throw notApproved }
+        guard result.committed else {
+            // Of several commits of one approval, one wins; the others must say so, not that nothing was approved.
+            let now = try await database.read { try await AuthorizationStore.transactionToCommit(id, digest: digest, in: $0) }
+            if now?.0.state == "committed" {
+                throw AppError(.conflict, code: "txn.already_committed", "transaction \(id) was already committed")
+            }
+            throw notApproved
+        }
         return Committed(transactionID: id, request: result.request)
     }
 

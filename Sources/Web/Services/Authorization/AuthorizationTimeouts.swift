@@ -71,11 +71,14 @@ public struct AuthorizationTimeouts: Sendable {
     private func dropSilentOfficers(seenBefore cutoff: AuditTimestamp, at now: AuditTimestamp, batch: Int) async throws -> Int {
         try await AuthorizationStore.transaction(on: database) { tx in
             let silent = try await AuthorizationStore.silentOfficers(seenBefore: cutoff, limit: batch, in: tx)
+            var events: [AuditEvent] = []
             for officer in silent {
-                try await OfficerDesk.changePresence(
+                events += try await OfficerDesk.changePresence(
                     officer: officer.officer, branch: officer.branch, to: "offline", terminal: nil, actor: "system:presence",
                     action: "authz.presence_lost", details: ["last_seen_us": .integer(officer.seenAtUs)], at: now, in: tx)
             }
+            // All of them in one chain-ordered append (see OfficerDesk.changePresence).
+            try await AuditLog.append(all: events, in: tx)
             return silent.count
         }
     }
@@ -84,11 +87,11 @@ public struct AuthorizationTimeouts: Sendable {
     private func timeOut(_ action: String, _ change: (Transaction) async throws -> [(RequestSnapshot, CanonicalJSON)]) async throws -> Int {
         try await database.transaction { tx in
             let changed = try await change(tx)
-            for (request, payload) in changed {
-                try await AuditLog.append(
-                    AuditEvent(actor: "system:timeouts", branch: request.branch, action: action, subject: "authz:\(request.id)", payload: payload),
-                    in: tx)
-            }
+            // Requests of several branches: one chain-ordered append, so two sweepers cannot deadlock on chain heads.
+            try await AuditLog.append(
+                all: changed.map { request, payload in
+                    AuditEvent(actor: "system:timeouts", branch: request.branch, action: action, subject: "authz:\(request.id)", payload: payload)
+                }, in: tx)
             return changed.count
         }
     }

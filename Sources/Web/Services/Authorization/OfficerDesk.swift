@@ -26,33 +26,36 @@ public struct OfficerDesk: Sendable {
         }
         let now = time.now()
         try await AuthorizationStore.transaction(on: database) { tx in
-            try await Self.changePresence(
+            let events = try await Self.changePresence(
                 officer: user.id, branch: user.branch, to: status, terminal: terminal, actor: user.id, action: "authz.presence", at: now, in: tx)
+            try await AuditLog.append(all: events, in: tx)
         }
         return status
     }
 
-    /// A presence change with its audit event, and the requests assigned to the officer moved to someone else
-    /// (each its own `authz.reassigned` event) when they stop being online. The officer's own choice and the
-    /// sweep that finds a silent console both come through here.
+    /// A presence change, and the requests assigned to the officer moved to someone else when they stop being
+    /// online; returns the audit events to append (the change's own, then one `authz.reassigned` per request). The
+    /// caller appends them with everything else of its transaction in one ``AuditLog/append(all:in:)``, which
+    /// takes chain heads in chain order: appended one by one, a presence event (the centre's chain) and the
+    /// reassignments (the branches' chains) took heads in different orders in different transactions, and two
+    /// instances could deadlock. The officer's own choice and the sweep that finds a silent console both come
+    /// through here.
     static func changePresence(
         officer: String, branch: String, to status: String, terminal: String?, actor: String, action: String,
         details: [String: CanonicalJSON] = [:], at now: AuditTimestamp, in tx: Transaction
-    ) async throws {
+    ) async throws -> [AuditEvent] {
         let released = try await AuthorizationStore.setPresence(officer: officer, status: status, terminal: terminal, at: now, in: tx)
         var payload = details
         payload["status"] = .string(status)
         payload["reassigned"] = .array(released.map { .string($0.id) })
-        try await AuditLog.append(
-            AuditEvent(actor: actor, branch: branch, terminal: terminal, action: action, subject: "user:\(officer)", payload: .object(payload)),
-            in: tx)
-        for request in released {
-            try await AuditLog.append(
+        let change = AuditEvent(
+            actor: actor, branch: branch, terminal: terminal, action: action, subject: "user:\(officer)", payload: .object(payload))
+        return [change]
+            + released.map { request in
                 AuditEvent(
                     actor: "system:router", branch: request.branch, action: "authz.reassigned", subject: "authz:\(request.id)",
-                    payload: ["from": .string(officer), "to": request.assignedTo.map { .string($0) } ?? .null, "reason": "presence"]),
-                in: tx)
-        }
+                    payload: ["from": .string(officer), "to": request.assignedTo.map { .string($0) } ?? .null, "reason": "presence"])
+            }
     }
 
     public func queue(user: UserIdentity) async throws -> (String, [RequestSnapshot]) {

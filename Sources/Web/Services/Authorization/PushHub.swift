@@ -18,6 +18,8 @@ public final class PushHub: Service, Sendable {
 
     struct Subscriber {
         let user: String
+        /// The session it was opened with: when that session ends (sign-out, expiry, deactivation), so does this.
+        let token: SessionToken
         /// Officers and supervisors keep their presence alive by being connected.
         let keepsPresence: Bool
         let continuation: AsyncStream<String>.Continuation
@@ -56,6 +58,9 @@ public final class PushHub: Service, Sendable {
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(Self.heartbeatSeconds))
+                        // Ended sessions first, so that a signed-out or deactivated officer's console stops
+                        // counting as presence in this very heartbeat.
+                        await self.revalidate()
                         await self.heartbeat()
                     }
                 }
@@ -88,22 +93,56 @@ public final class PushHub: Service, Sendable {
                     }
                 }
                 for try await notification in notifications {
-                    guard let snapshot = try? RequestSnapshot.decode(json: notification.payload) else {
+                    if let snapshot = try? RequestSnapshot.decode(json: notification.payload) {
+                        self.dispatch(snapshot, json: notification.payload)
+                    } else if let pointer = try? JSONDecoder().decode(FeedPointer.self, from: Data(notification.payload.utf8)) {
+                        // Too long for a notification (migration 0017): read the row itself.
+                        let rows = try await self.database.read { try await AuthorizationStore.feed(after: pointer.feedID - 1, limit: 1, in: $0) }
+                        for snapshot in rows where snapshot.feedID == pointer.feedID { self.dispatch(snapshot) }
+                    } else {
                         self.logger.error("unreadable authorization feed notification")
-                        continue
                     }
-                    self.dispatch(snapshot, json: notification.payload)
                 }
             }
         }
     }
 
+    /// What a notification carries instead of a snapshot too long for NOTIFY.
+    struct FeedPointer: Decodable {
+        let feedID: Int64
+        enum CodingKeys: String, CodingKey { case feedID = "feed_id" }
+    }
+
     /// Registers a client; messages for it go to `sender` (its connection's outbound queue) until ``unsubscribe(_:)``.
-    public func subscribe(user: UserIdentity, sender: AsyncStream<String>.Continuation) -> Int {
+    public func subscribe(user: UserIdentity, token: SessionToken, sender: AsyncStream<String>.Continuation) -> Int {
         let id = nextID.add(1, ordering: .relaxed).newValue
         let keepsPresence = user.role == .officer || user.role == .supervisor
-        subscribers.withLock { $0[id] = Subscriber(user: user.id, keepsPresence: keepsPresence, continuation: sender, seen: []) }
+        subscribers.withLock { $0[id] = Subscriber(user: user.id, token: token, keepsPresence: keepsPresence, continuation: sender, seen: []) }
         return id
+    }
+
+    /// Looks up every subscriber's session again, all in one statement, and ends the connections whose session has
+    /// ended on any instance — signed out, expired, or its user deactivated: the client is told why and the socket
+    /// closes. Runs every heartbeat; returns how many it ended.
+    @discardableResult
+    public func revalidate() async -> Int {
+        let current = subscribers.withLock { $0.map { ($0.key, $0.value.token) } }
+        guard !current.isEmpty else { return 0 }
+        let found: [(UserIdentity, String?)?]
+        do {
+            found = try await database.read { try await Directory.users(forTokens: current.map(\.1), in: $0) }
+        } catch {
+            logger.warning("session check of push connections failed", metadata: ["error": "\(error)"])
+            return 0
+        }
+        let ended = zip(current, found).filter { $0.1 == nil }.map(\.0.0)
+        let message = #"{"type":"error","code":"auth.session_ended","message":"the session has ended: sign in again"}"#
+        for id in ended {
+            guard let subscriber = subscribers.withLock({ $0.removeValue(forKey: id) }) else { continue }
+            subscriber.continuation.yield(message)
+            subscriber.continuation.finish()
+        }
+        return ended.count
     }
 
     /// Records in the database that the officers connected here are still there. Errors only delay it: the

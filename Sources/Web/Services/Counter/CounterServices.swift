@@ -1,11 +1,10 @@
 public import Forms
 
-/// What the counter flow runs on one instance: the form catalogue, the pre-fill desk, the per-client limit on the
-/// public endpoints, and the counter desk (screens, drafts, confirmations).
+/// What the counter flow runs on one instance: the form catalogue, the pre-fill desk, and the counter desk (screens,
+/// drafts, confirmations).
 public struct CounterServices: Sendable {
     public let catalogue: FormCatalogue
     public let prefills: PrefillDesk
-    public let publicLimiter: ClientRateLimiter
     public let desk: CounterDesk
     /// Vouchers and receipts need the signing keys; without them the counter runs up to the signature.
     public let receipts: ReceiptDesk?
@@ -15,12 +14,11 @@ public struct CounterServices: Sendable {
     public let booking: CounterBooking?
 
     public init(
-        catalogue: FormCatalogue, prefills: PrefillDesk, publicLimiter: ClientRateLimiter, desk: CounterDesk, receipts: ReceiptDesk? = nil,
+        catalogue: FormCatalogue, prefills: PrefillDesk, desk: CounterDesk, receipts: ReceiptDesk? = nil,
         verifier: ReceiptVerifier? = nil, booking: CounterBooking? = nil
     ) {
         self.catalogue = catalogue
         self.prefills = prefills
-        self.publicLimiter = publicLimiter
         self.desk = desk
         self.receipts = receipts
         self.verifier = verifier
