@@ -25,12 +25,14 @@ if [ -n "$missing" ]; then
     fi
 fi
 
-# pyHanko is the tests' PDF signature oracle (PyPI; the CLI is its own package).
-if ! python3 -c "import pyhanko, pyhanko_certvalidator, openapi_spec_validator, yaml" >/dev/null 2>&1; then
-    say "installing pyHanko and openapi-spec-validator (test oracles) from PyPI"
+# pyHanko is the tests' PDF signature oracle (PyPI; the CLI is its own package); schemathesis checks the service
+# against its OpenAPI document (pinned: its command line changed between major versions).
+if ! python3 -c "import pyhanko, pyhanko_certvalidator, openapi_spec_validator, yaml, schemathesis" >/dev/null 2>&1; then
+    say "installing pyHanko, openapi-spec-validator and schemathesis (test oracles) from PyPI"
     if is_root; then pip_user=""; else pip_user="--user"; fi
     python3 -m pip install --quiet --disable-pip-version-check $pip_user pyhanko pyhanko-certvalidator pyhanko-cli \
-        || die "could not install pyHanko: python3 -m pip install pyhanko pyhanko-certvalidator pyhanko-cli"
+        openapi-spec-validator pyyaml "schemathesis==4.32.5" \
+        || die "could not install the test oracles: python3 -m pip install pyhanko pyhanko-certvalidator pyhanko-cli openapi-spec-validator pyyaml schemathesis==4.32.5"
 fi
 
 command -v swift >/dev/null 2>&1 || die "swift is not on PATH: install the Swift 6.3 toolchain (https://www.swift.org/install/linux/)"

@@ -41,3 +41,8 @@ export COUNTERSIGN_TEST_SOCKET_DIR="$sockdir" COUNTERSIGN_TEST_SUPERUSER="$super
 
 say "running tests"
 swift test --skip-build --disable-xctest "$@"
+
+# The whole suite (no filter given) also holds the service to its OpenAPI document.
+if [ "$#" = 0 ]; then
+    BIN="$BIN" "$REPO_ROOT/scripts/contract-tests.sh"
+fi
