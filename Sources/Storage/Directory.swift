@@ -178,4 +178,37 @@ extension Directory {
             in: tx)
         return true
     }
+
+    /// The user's current password hash and the ones it replaced, newest first, at most `limit` in all.
+    public static func recentPasswordHashes(userID: String, limit: Int, in tx: Transaction) async throws -> [PasswordHash] {
+        let rows = try await tx.query(
+            """
+            SELECT password_hash FROM (
+                SELECT password_hash, 'infinity'::timestamptz AS at FROM users WHERE id = \(userID)
+                UNION ALL
+                SELECT password_hash, replaced_at FROM password_history WHERE user_id = \(userID)) p
+            ORDER BY at DESC LIMIT \(limit)
+            """, context: "password history")
+        var hashes: [PasswordHash] = []
+        for try await hash in rows.decode(String.self) { hashes.append(PasswordHash(encoded: hash)) }
+        return hashes
+    }
+
+    /// Replaces the user's password, keeps the old hash in the history, ends the user's open sessions (whoever
+    /// held them must sign in with the new password), with one audit event.
+    public static func setPassword(userID: String, hash: PasswordHash, actor: String, in tx: Transaction) async throws -> Bool {
+        let rows = try await tx.query(
+            """
+            WITH old AS (SELECT id, branch_code, password_hash FROM users WHERE id = \(userID) FOR UPDATE),
+            kept AS (INSERT INTO password_history (user_id, password_hash) SELECT id, password_hash FROM old),
+            ended AS (UPDATE sessions SET revoked_at = now() WHERE user_id = \(userID) AND revoked_at IS NULL)
+            UPDATE users u SET password_hash = \(hash.encoded) FROM old WHERE u.id = old.id RETURNING old.branch_code
+            """, context: "set password")
+        var branch: String?
+        for try await code in rows.decode(String.self) { branch = code }
+        guard let branch else { return false }
+        try await AuditLog.append(
+            AuditEvent(actor: actor, branch: branch, action: "directory.password_changed", subject: "user:\(userID)"), in: tx)
+        return true
+    }
 }

@@ -5,5 +5,8 @@ struct Countersign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "countersign",
         abstract: "Paperless bank counter and centralized transaction authorization.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, AuditCommand.self, CertsCommand.self, SealsCommand.self, VoucherCommand.self, Bench.self])
+        subcommands: [
+            Serve.self, Migrate.self, Seed.self, UsersCommand.self, AuditCommand.self, CertsCommand.self, SealsCommand.self, VoucherCommand.self,
+            Bench.self,
+        ])
 }

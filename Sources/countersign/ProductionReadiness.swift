@@ -42,7 +42,7 @@ enum ProductionReadiness {
             var found: [String] = []
             for user in DemoSeed.users {
                 if let (_, hash) = try await Directory.loginCandidate(userID: user.id, in: tx), hash.matches(user.password) {
-                    found.append("demo user \(user.id) still has its published password")
+                    found.append("demo user \(user.id) still has its published password (countersign users set-password --user \(user.id))")
                 }
             }
             for seal in try await SealStore.all(in: tx) where seal.state == "active" && seal.certificateSubject.contains("(DEV") {
