@@ -1,6 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import Synchronization
 
 /// Bounds on connections, enforced on the raw bytes before any HTTP parsing — the only place that sees a
@@ -110,8 +111,11 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
                     break
                 }
             }
-            if !headDone && headBytes > registry.limits.maximumHeaderBytes {
-                refuseHead(context: context)
+            // Checked whether or not the head ended in this read: a head just over the limit often arrives whole.
+            if headBytes > registry.limits.maximumHeaderBytes {
+                refuse(
+                    context: context, status: "431 Request Header Fields Too Large", code: "request.headers_too_large",
+                    message: "the request headers are larger than allowed")
                 return
             }
         }
@@ -126,14 +130,49 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
         context.fireChannelInactive()
     }
 
-    /// 431 straight onto the socket: the HTTP decoder never sees the rest of this head.
-    private func refuseHead(context: ChannelHandlerContext) {
+    /// An error answer straight onto the socket, then close: the HTTP layers behind this handler never see the rest.
+    func refuse(context: ChannelHandlerContext, status: String, code: String, message: String) {
         headDone = true
-        let text = "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: "
-        let body = #"{"error":{"code":"request.headers_too_large","message":"the request headers are larger than allowed"}}"#
-        let buffer = context.channel.allocator.buffer(string: text + "\(body.utf8.count)\r\n\r\n" + body)
+        let body = #"{"error":{"code":"\#(code)","message":"\#(message)"}}"#
+        let head = "HTTP/1.1 \(status)\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        let buffer = context.channel.allocator.buffer(string: head + body)
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in bound.value.close(promise: nil) }
+    }
+
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// What ``ParseErrorAnswerHandler`` reports: the HTTP decoder refused the request head.
+    func parserRefused(_ error: HTTPParserError) {
+        guard let context, context.channel.isActive else { return }
+        if case .headerOverflow = error {
+            refuse(
+                context: context, status: "431 Request Header Fields Too Large", code: "request.headers_too_large",
+                message: "the request headers are larger than allowed")
+        } else {
+            refuse(context: context, status: "400 Bad Request", code: "request.malformed", message: "the request is not valid HTTP")
+        }
+    }
+}
+
+/// Sits right after the HTTP decoder: a request head the decoder refuses (garbage, a negative or doubled
+/// Content-Length, folded headers, headers over the limit) is answered 400 or 431 and closed at once. Without it
+/// the WebSocket-upgrading pipeline dropped such a connection silently and held it until the idle timeout.
+final class ParseErrorAnswerHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    private let guardHandler: ConnectionGuardHandler
+
+    init(guardHandler: ConnectionGuardHandler) { self.guardHandler = guardHandler }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        guardHandler.parserRefused(parserError)
     }
 }
 
@@ -144,12 +183,19 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
     let registry: ConnectionRegistry
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let guardHandler = ConnectionGuardHandler(registry: registry)
         do {
-            try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(registry: registry), position: .first)
+            try channel.pipeline.syncOperations.addHandler(guardHandler, position: .first)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return inner.setup(channel: channel, logger: logger)
+        let bound = NIOLoopBound(guardHandler, eventLoop: channel.eventLoop)
+        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let operations = channel.pipeline.syncOperations
+            let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try operations.addHandler(ParseErrorAnswerHandler(guardHandler: bound.value), position: .after(decoder))
+            return value
+        }
     }
 
     func handle(value: Value, logger: Logger) async {

@@ -58,7 +58,7 @@ enum LoggingBootstrap {
     static func once(json: Bool) {
         done.run {
             LoggingSystem.bootstrap { label in
-                json ? JSONLogHandler(label: label) as any LogHandler : StreamLogHandler.standardError(label: label)
+                QuietRefusedConnections(inner: json ? JSONLogHandler(label: label) as any LogHandler : StreamLogHandler.standardError(label: label))
             }
         }
     }
@@ -74,5 +74,36 @@ final class Once: Sendable {
             ran = true
             body()
         }
+    }
+}
+
+/// Hummingbird logs at error level every connection that closed before its first request was read. The connection
+/// guard closes such connections on purpose (slow, oversize or malformed heads, silence), so any anonymous client
+/// could fill the error log one line per connection; that one message is logged at debug instead.
+struct QuietRefusedConnections: LogHandler {
+    var inner: any LogHandler
+    static let message = "Error handling upgrade result"
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        guard event.level >= .error, event.message.description == Self.message else { return inner.log(event: event) }
+        guard inner.logLevel <= .debug else { return }
+        var quieter = event
+        quieter.level = .debug
+        inner.log(event: quieter)
     }
 }

@@ -56,3 +56,16 @@ import Web
         }
     }
 }
+
+/// What the request log shows of a path (issue #13; the double slash and the empty key were found by an attack).
+@Suite struct LoggedPathTests {
+    @Test(
+        arguments: [
+            ("/r/SECRETTOKEN", nil, "/r/…"), ("//r/SECRETTOKEN", nil, "//r/…"), ("/r/SECRETTOKEN/", nil, "/r/…/"),
+            ("/qr", "text=SECRET", "/qr?…"), ("/qr", "=SECRET", "/qr?…"), ("/health", "SECRET", "/health?…"),
+            ("/api/v1/forms/cash-withdrawal", nil, "/api/v1/forms/cash-withdrawal"),
+        ] as [(String, String?, String)])
+    func secretsAreTakenOut(path: String, query: String?, logged: String) {
+        #expect(RequestLogPath.redacted(path: path, query: query) == logged)
+    }
+}

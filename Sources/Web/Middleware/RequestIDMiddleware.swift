@@ -16,7 +16,7 @@ struct RequestIDMiddleware: RouterMiddleware {
         context.requestID = sane ? offered : context.id
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         context.logger[metadataKey: "method"] = .string(request.method.rawValue)
-        context.logger[metadataKey: "path"] = .string(RequestLogMiddleware.redacted(path: request.uri.path, query: request.uri.query))
+        context.logger[metadataKey: "path"] = .string(RequestLogPath.redacted(path: request.uri.path, query: request.uri.query))
         var response = try await next(request, context)
         response.headers[Self.header] = context.requestID
         return response

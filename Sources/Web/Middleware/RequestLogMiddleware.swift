@@ -25,20 +25,20 @@ struct RequestLogMiddleware: RouterMiddleware {
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info("request", metadata: ["status": "\(status)", "ms": "\(Int(milliseconds.rounded()))"])
     }
+}
 
-    /// The path as logs may show it: every segment after `/r/` replaced, every query value replaced, keys kept.
-    static func redacted(path: String, query: String?) -> String {
+/// A request path as logs show it.
+public enum RequestLogPath {
+    /// The path as logs may show it: after an `r` segment (however many slashes come before it, since the router
+    /// ignores empty segments) every segment is replaced, and so is the whole query (keys included: a client
+    /// chooses them too).
+    public static func redacted(path: String, query: String?) -> String {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if segments.count >= 3, segments[0].isEmpty, segments[1] == "r" {
-            for index in 2..<segments.count where !segments[index].isEmpty { segments[index] = "…" }
+        if let receipt = segments.firstIndex(where: { !$0.isEmpty }), segments[receipt] == "r" {
+            for index in (receipt + 1)..<segments.count where !segments[index].isEmpty { segments[index] = "…" }
         }
-        var text = segments.joined(separator: "/")
-        if let query, !query.isEmpty {
-            let pairs = query.split(separator: "&").map { pair in
-                pair.split(separator: "=", maxSplits: 1).first.map { "\($0)=…" } ?? "…"
-            }
-            text += "?" + pairs.joined(separator: "&")
-        }
-        return text
+        let text = segments.joined(separator: "/")
+        guard let query, !query.isEmpty else { return text }
+        return text + "?…"
     }
 }
