@@ -65,23 +65,25 @@ public struct PDFFileStructure: Sendable {
 
     /// The dictionary of `reference` as written at `offset` (an older revision's copy, say).
     public func dictionary(_ reference: PDFReference, at offset: Int?) throws(PDFReadError) -> PDFDictionary {
-        guard let offset else { throw .damaged("object \(reference.number) is not in the file") }
-        var scanner = PDFScanner(bytes, at: offset, limits: limits)
-        do {
-            try scanner.objectHeader(reference)
-            return try scanner.dictionary()
-        } catch {
-            throw .from(error)
-        }
+        try object(reference, at: offset) { (scanner: inout PDFScanner) throws(PDFSyntaxError) in try scanner.dictionary() }
     }
 
     /// The raw value of an object that is not a dictionary, e.g. an indirect `/Annots` array.
     public func rawObject(_ reference: PDFReference, at offset: Int? = nil) throws(PDFReadError) -> [UInt8] {
-        guard let offset = offset ?? offsets[reference.number] else { throw .damaged("object \(reference.number) is not in the file") }
+        try object(reference, at: offset ?? offsets[reference.number]) { (scanner: inout PDFScanner) throws(PDFSyntaxError) in
+            try scanner.rawValue()
+        }
+    }
+
+    /// Reads "n g obj" at `offset`, checks it names `reference`, then what follows with `read`.
+    private func object<T>(_ reference: PDFReference, at offset: Int?, _ read: (inout PDFScanner) throws(PDFSyntaxError) -> T)
+        throws(PDFReadError) -> T
+    {
+        guard let offset else { throw .damaged("object \(reference.number) is not in the file") }
         var scanner = PDFScanner(bytes, at: offset, limits: limits)
         do {
             try scanner.objectHeader(reference)
-            return try scanner.rawValue()
+            return try read(&scanner)
         } catch {
             throw .from(error)
         }

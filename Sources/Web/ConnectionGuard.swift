@@ -11,7 +11,7 @@ public struct ConnectionLimits: Sendable {
     public var maximumConnections = 4096
     /// Open connections from one address (a trusted proxy's are counted only in the total).
     public var maximumPerAddress = 256
-    /// Time from connecting to the end of the first request head; a client still sending headers then is cut off.
+    /// Time from the first byte of the first request head to its end; a client still sending headers then is cut off.
     public var headerDeadline: Duration = .seconds(10)
     /// Largest first request head; larger gets 431 and the connection is closed.
     public var maximumHeaderBytes = 32 * 1024
@@ -87,10 +87,6 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
         let limits = registry.limits
         // Timers run on this channel's event loop, where the handler and its context live.
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        timers.append(
-            context.eventLoop.scheduleTask(in: .init(limits.headerDeadline)) {
-                if !bound.value.handler.headDone { bound.value.context.close(promise: nil) }
-            })
         let idle = TimeAmount(limits.idleTimeout)
         idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: idle, delay: TimeAmount(limits.idleTimeout / 4)) { _ in
             if NIODeadline.now() - bound.value.handler.lastRead > idle { bound.value.context.close(promise: nil) }
@@ -100,6 +96,16 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastRead = .now()
+        if !headDone && headBytes == 0 {
+            // The head's clock starts with its first byte: a client may open a connection early and send nothing
+            // for a while (browsers preconnect; that is the idle timeout's business), but a head it has begun must
+            // be finished in time.
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            timers.append(
+                context.eventLoop.scheduleTask(in: .init(registry.limits.headerDeadline)) {
+                    if !bound.value.handler.headDone { bound.value.context.close(promise: nil) }
+                })
+        }
         if !headDone {
             let buffer = unwrapInboundIn(data)
             for byte in buffer.readableBytesView {
@@ -190,10 +196,13 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
             return channel.eventLoop.makeFailedFuture(error)
         }
         let bound = NIOLoopBound(guardHandler, eventLoop: channel.eventLoop)
-        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+        return inner.setup(channel: channel, logger: logger).map { value in
+            // Best effort: when this runs after a quick client's upgrade already removed the decoder, there is no
+            // HTTP left to refuse, and the connection must not fail for it.
             let operations = channel.pipeline.syncOperations
-            let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try operations.addHandler(ParseErrorAnswerHandler(guardHandler: bound.value), position: .after(decoder))
+            if let decoder = try? operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
+                try? operations.addHandler(ParseErrorAnswerHandler(guardHandler: bound.value), position: .after(decoder))
+            }
             return value
         }
     }

@@ -1,59 +1,56 @@
-import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import NIOCore
+import NIOPosix
+import Synchronization
 
 /// A plain TCP connection to the service, for requests no HTTP client would send: half-sent heads, huge headers,
-/// broken chunked bodies, connections that say nothing.
-final class RawConnection {
-    private let fd: Int32
+/// broken chunked bodies, connections that say nothing. Built on NIO, so waiting for the service never blocks a
+/// thread that other tests need.
+final class RawConnection: Sendable {
+    private let channel: any Channel
+    private let collector: Collector
 
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard connected else {
-            close(fd)
-            throw RawConnectionError.refused
-        }
-        // Reads wait at most ten seconds: long enough for any deadline under test, short enough to fail a test.
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    init(port: Int) async throws {
+        let collector = Collector()
+        self.collector = collector
+        channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
+            .connect(host: "127.0.0.1", port: port).get()
     }
 
-    deinit { close(fd) }
-
-    func send(_ text: String) { send(Array(text.utf8)) }
-
-    func send(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { return }
-            offset += sent
-        }
+    func send(_ text: String) async {
+        try? await channel.writeAndFlush(channel.allocator.buffer(string: text)).get()
     }
 
     /// Everything until the service closes the connection (or ten seconds pass): (text, closed).
-    func readToEnd() -> (text: String, closed: Bool) {
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                received += chunk[0..<count]
-            } else {
-                // 0: closed by the service; -1: the ten seconds passed (or reset).
-                return (String(decoding: received, as: UTF8.self), count == 0 || errno == ECONNRESET)
-            }
+    func readToEnd() async -> (text: String, closed: Bool) {
+        for _ in 0..<1000 {
+            if collector.isClosed { break }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return (collector.text, collector.isClosed)
+    }
+
+    deinit { channel.close(promise: nil) }
+
+    /// Collects what arrives and notes when the connection ends (closed or reset).
+    final class Collector: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        private let received = Mutex<(bytes: [UInt8], closed: Bool)>(([], false))
+
+        var text: String { received.withLock { String(decoding: $0.bytes, as: UTF8.self) } }
+        var isClosed: Bool { received.withLock { $0.closed } }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let buffer = unwrapInboundIn(data)
+            received.withLock { $0.bytes += buffer.readableBytesView }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            received.withLock { $0.closed = true }
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            context.close(promise: nil)
         }
     }
 }
-
-enum RawConnectionError: Error { case refused }

@@ -28,7 +28,7 @@ final class FeedListener: Sendable {
             listener.ended.store(true, ordering: .releasing)
         }
         listener.task.withLock { $0 = task }
-        try await waitUntil { listener.isReady.load(ordering: .acquiring) }
+        try await waitUntil(seconds: 15) { listener.isReady.load(ordering: .acquiring) }
         return listener
     }
 
