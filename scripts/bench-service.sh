@@ -1,6 +1,8 @@
 # Sourced by the bench scripts: the release service on the .data cluster (fsync on), on port $PORT, stopped when
 # the script exits. Variables already exported (COUNTERSIGN_…) reach the service.
 BIN=.build/release/countersign
+# A bench is one client address standing in for a whole bank: its per-address limit must not be the bottleneck.
+export COUNTERSIGN_PUBLIC_RATE_PER_MINUTE="${COUNTERSIGN_PUBLIC_RATE_PER_MINUTE:-100000000}"
 sh scripts/db.sh start .data >/dev/null
 "$BIN" migrate --log-level warning
 sh scripts/dev-certs.sh "$BIN" >/dev/null

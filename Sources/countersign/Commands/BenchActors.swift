@@ -55,8 +55,14 @@ final class BenchHTTP {
         throw BenchError("connection closed by the service")
     }
 
+    /// Signs in; a sign-in the service asks to retry (429 past the per-address bucket, 503 while passwords queue for
+    /// hashing: a bench is one address signing in a whole bank at once) is tried again shortly.
     func login(_ user: String, password: String) async throws {
-        let (status, body) = try await call(.POST, "/api/v1/sessions", body: #"{"user":"\#(user)","password":"\#(password)","terminal":"BENCH"}"#)
+        var (status, body) = try await call(.POST, "/api/v1/sessions", body: #"{"user":"\#(user)","password":"\#(password)","terminal":"BENCH"}"#)
+        for attempt in 1...100 where status == 429 || status == 503 {
+            try await Task.sleep(for: .milliseconds(20 * min(attempt, 10)))
+            (status, body) = try await call(.POST, "/api/v1/sessions", body: #"{"user":"\#(user)","password":"\#(password)","terminal":"BENCH"}"#)
+        }
         guard status == 201, let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
             let token = object["token"] as? String
         else { throw BenchError("login \(user): \(status) \(String(buffer: body))") }
