@@ -100,7 +100,8 @@ import Web
             for connection in connections { await connection.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") }
             var answers: [(text: String, closed: Bool)] = []
             for connection in connections { answers.append(await connection.readToEnd()) }
-            let served = answers.filter { $0.text.hasPrefix("HTTP/1.1 200") }.count
+            // Served means answered at all: on a busy machine /health may say 503 (its database check has 2 s).
+            let served = answers.filter { $0.text.hasPrefix("HTTP/1.1 ") }.count
             let refused = answers.filter { $0.closed && $0.text.isEmpty }.count
             #expect(served >= 3 && served <= 4 && served + refused == 6, "\(answers.map { $0.text.prefix(12) })")
         }
