@@ -2,7 +2,7 @@
 # `make bench-ceiling`: what this machine leaves for authorization round trips before their own work, each part
 # alone: the cheapest authenticated request over HTTP and the same without the session lookup (`bench requests`,
 # against the release service on the .data cluster), then chained audit appends, one per transaction and ten per
-# statement (`bench audit --batch`). README: "What 1,000 round trips/s would take". Extra arguments go to
+# statement (`bench audit --batch`). docs/benchmarks.md: "What 1,000 round trips/s would take". Extra arguments go to
 # `bench requests`.
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"

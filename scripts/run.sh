@@ -18,7 +18,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     "$REPO_ROOT/scripts/db.sh" start "$REPO_ROOT/.data" >/dev/null
     DATABASE_DESCRIPTION="private cluster in .data/ (socket $REPO_ROOT/.data/run; stop it with: make db-stop)"
 else
-    [ -n "${DATABASE_OWNER_URL:-}" ] || die "DATABASE_URL is set, so set DATABASE_OWNER_URL too (the owner role migrates; see README)"
+    [ -n "${DATABASE_OWNER_URL:-}" ] || die "DATABASE_URL is set, so set DATABASE_OWNER_URL too (the owner role migrates; see docs/configuration.md)"
     DATABASE_DESCRIPTION="external database from DATABASE_URL"
     COUNTERSIGN_DEMO_SEED="${COUNTERSIGN_DEMO_SEED:-0}"
     [ "$COUNTERSIGN_DEMO_SEED" = 0 ] || say "seeding demo users with published passwords into an external database (COUNTERSIGN_DEMO_SEED=1)"

@@ -2,7 +2,7 @@
 /// clock, taken under the chain lock), the chain position and the hashes.
 public struct AuditEvent: Sendable, Hashable {
     /// The chain the event joins. Defaults to the branch, so that each branch's counters write to their own chain
-    /// and no branch waits on another's disk flush (see the README's "Audit trail" section).
+    /// and no branch waits on another's disk flush (see docs/design.md, "The audit trail").
     public var chain: String
     /// Who acted: a user id, or `system:<component>` for the service itself.
     public var actor: String

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The reverse proxies whose `X-Forwarded-For` names the real client. Behind a proxy every customer arrives from
 /// the proxy's address, so per-client limits need the forwarded one — but only from a proxy we trust: anyone else
 /// can write the header. Entries are IPv4 addresses or networks (`10.0.0.0/8`) and exact IPv6 addresses.
@@ -21,7 +23,7 @@ public struct TrustedProxies: Sendable, Equatable {
     public static func parse(_ text: String) -> Result<TrustedProxies, ParseError> {
         var networks: [Network] = []
         var exact = Set<String>()
-        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: " ") }) where !entry.isEmpty {
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
             let parts = entry.split(separator: "/", maxSplits: 1).map(String.init)
             if let address = ipv4(parts[0]) {
                 let bits = parts.count == 2 ? Int(parts[1]) : 32
@@ -51,7 +53,7 @@ public struct TrustedProxies: Sendable, Equatable {
     /// itself a trusted proxy (the left part of the header is whatever the client chose to send).
     public func client(peer: String, forwardedFor: [String]) -> String {
         guard contains(peer) else { return peer }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: " ") }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for hop in hops.reversed() where !hop.isEmpty && !contains(hop) {
             return hop.utf8.count <= 45 ? hop : peer
         }
@@ -68,14 +70,4 @@ public struct TrustedProxies: Sendable, Equatable {
         }
         return value
     }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: Character) -> String {
-        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: Character) -> String { String(self).trimmingCharacters(in: set) }
 }

@@ -1,4 +1,4 @@
-/// Settings of the HTTP service (see the README's configuration table).
+/// Settings of the HTTP service (see docs/configuration.md).
 public struct WebConfiguration: Sendable {
     public var host: String
     public var port: Int

@@ -1,5 +1,5 @@
 public import Foundation
-import PDFReader
+public import PDFReader
 
 /// What to sign and how it looks.
 public struct SignatureRequest: Sendable {
@@ -103,8 +103,9 @@ public enum PAdESSigner {
 }
 
 extension PDFLimits {
-    /// The service signs only files it rendered itself; the size bound is the signer's own.
-    static let signing: PDFLimits = {
+    /// The service signs only files it rendered itself, and an auditor checks files from their own disk: the size
+    /// bound is the signer's, every other bound stays.
+    public static let signing: PDFLimits = {
         var limits = PDFLimits()
         limits.maximumBytes = PAdESSigner.maximumInputBytes
         return limits

@@ -2,6 +2,6 @@ import ArgumentParser
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure throughput against a real PostgreSQL (results go in the README).",
+        abstract: "Measure throughput against a real PostgreSQL (results go in docs/benchmarks.md).",
         subcommands: [BenchAudit.self, BenchSeal.self, BenchAuthz.self, BenchCounter.self, BenchRequests.self])
 }

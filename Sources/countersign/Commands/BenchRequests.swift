@@ -8,7 +8,7 @@ import Storage
 ///
 /// Every step of an authorization round trip is an authenticated request and does this much before its own work,
 /// so this rate divided by the round trip's five requests is what HTTP and authentication alone leave for round
-/// trips on this machine, before any of them writes anything (the README's "What 1,000 round trips/s would take").
+/// trips on this machine, before any of them writes anything (docs/benchmarks.md, "What 1,000 round trips/s would take").
 struct BenchRequests: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "requests", abstract: "Authenticated requests/s (GET /api/v1/session) against a running service: the HTTP ceiling.")

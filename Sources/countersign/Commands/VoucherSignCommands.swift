@@ -89,12 +89,9 @@ extension VoucherCommand {
             guard let data = FileManager.default.contents(atPath: file), data.count <= 64 * 1024 * 1024 else {
                 throw ValidationError("cannot read \(file) (or it is over 64 MiB)")
             }
-            // A file on the auditor's own disk may be larger than an upload; every other bound stays.
-            var limits = PDFLimits.standard
-            limits.maximumBytes = 64 * 1024 * 1024
             let reports: [SignatureReport]
             do {
-                reports = try PAdESVerifier.verify(Array(data), trustedRootsPEM: rootsPEM, limits: limits)
+                reports = try PAdESVerifier.verify(Array(data), trustedRootsPEM: rootsPEM, limits: .signing)
             } catch {
                 print("\(file) cannot be checked: \(error.message) (\(error.code.rawValue))")
                 throw ExitCode(2)
