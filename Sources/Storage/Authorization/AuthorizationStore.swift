@@ -229,6 +229,18 @@ public enum AuthorizationStore {
         return snapshot
     }
 
+    /// Records that `officer`'s own credentials were checked at `terminal` for local request `requestID`: the
+    /// presence the claim guard requires of local mode (every other mode requires the officer online).
+    public static func recordLocalCredentials(
+        requestID: String, officer: String, terminal: String, at: AuditTimestamp, in tx: Transaction
+    ) async throws {
+        try await tx.query(
+            """
+            INSERT INTO authz_local_credentials (request_id, officer_id, terminal, verified_at)
+            VALUES (\(requestID), \(officer), \(terminal), us_to_ts(\(at.microsecondsSinceEpoch)))
+            """, context: "record local credentials")
+    }
+
     public static func material(requestID: String, kind: String, in tx: Transaction) async throws -> (String, String, [UInt8])? {
         let rows = try await tx.query(
             "SELECT media_type, key_id, ciphertext FROM authz_material WHERE request_id = \(requestID) AND kind = \(kind)",

@@ -65,6 +65,63 @@ import Testing
         }
     }
 
+    /// Local mode's presence is the supervisor's credential check at the request's terminal, recorded with the
+    /// claim. Without it (or with one from another terminal) the application role cannot claim in their name.
+    @Test func aLocalRequestCannotBeClaimedWithoutTheSupervisorsCredentialCheck() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let transaction = try await h.submit(teller, AuthzHarness.submission(code: "customer-info-change", amount: "0"))
+            try await h.db.with(h.db.app) { db in
+                try await db.read {
+                    try await $0.query(
+                        """
+                        INSERT INTO authz_requests (id, transaction_id, version, branch_code, teller_id, terminal, code, amount_minor, currency,
+                            level, officers_required, modes, mode, scope, payload_digest, material_digest, material, state, unclaimed_seconds,
+                            lease_seconds, created_at, offered_at, teller_deadline)
+                        SELECT 'R9000000000000001', id, 1, branch_code, teller_id, terminal, code, amount_minor, currency,
+                            (requirement ->> 'level')::smallint, (requirement ->> 'officers')::smallint,
+                            ARRAY(SELECT jsonb_array_elements_text(requirement -> 'modes')), 'local', 'local', payload_digest,
+                            sha256(''::bytea), '[]'::jsonb, 'pending', 60, 120, submitted_at, submitted_at, submitted_at + interval '5 minutes'
+                        FROM teller_transactions WHERE id = \(transaction)
+                        """)
+                }
+                let claim: PostgresQuery = """
+                    UPDATE authz_requests SET state = 'claimed', claimed_by = 'super1', claimed_at = created_at,
+                        lease_until = created_at + interval '2 minutes'
+                    WHERE id = 'R9000000000000001'
+                    """
+                await #expect(throws: (any Error).self, "no credential check") { try await db.read { try await $0.query(claim) } }
+                await #expect(throws: (any Error).self, "a check at another terminal") {
+                    try await db.read {
+                        try await $0.query(
+                            """
+                            INSERT INTO authz_local_credentials (request_id, officer_id, terminal, verified_at)
+                            SELECT id, 'super1', 'T99', created_at FROM authz_requests WHERE id = 'R9000000000000001'
+                            """)
+                    }
+                }
+                await #expect(throws: (any Error).self, "a check by the teller") {
+                    try await db.read {
+                        try await $0.query(
+                            """
+                            INSERT INTO authz_local_credentials (request_id, officer_id, terminal, verified_at)
+                            SELECT id, teller_id, terminal, created_at FROM authz_requests WHERE id = 'R9000000000000001'
+                            """)
+                    }
+                }
+                // With the supervisor's check at the request's own terminal, the same claim goes through.
+                try await db.read {
+                    try await $0.query(
+                        """
+                        INSERT INTO authz_local_credentials (request_id, officer_id, terminal, verified_at)
+                        SELECT id, 'super1', terminal, created_at FROM authz_requests WHERE id = 'R9000000000000001'
+                        """)
+                    try await $0.query(claim)
+                }
+            }
+        }
+    }
+
     /// A temporary table named like one the guards read would be searched first and make a teller "eligible".
     @Test func theApplicationRoleCannotShadowTablesWithTemporaryOnes() async throws {
         try await AuthzHarness.run { h in

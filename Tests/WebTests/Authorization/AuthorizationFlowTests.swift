@@ -113,6 +113,23 @@ import Testing
         }
     }
 
+    /// The supervisor stands at the teller's terminal: a teller signed in elsewhere cannot have a transaction of
+    /// another terminal decided locally, and the refusal costs no password check.
+    @Test func localModeOnlyAtTheTerminalTheTransactionCameFrom() async throws {
+        try await AuthzHarness.run { h in
+            let submission = AuthzHarness.submission(code: "customer-info-change", amount: "0")
+            let transaction = try await h.submit(try await h.login("teller1", terminal: "T01"), submission)
+            let elsewhere = try await h.login("teller1", terminal: "T02")
+            let reply = try await h.call(
+                .post, "/api/v1/transactions/\(transaction)/authorization", token: elsewhere,
+                body:
+                    #"{"mode":"local","material":[\#(AuthzHarness.idScan)],"supervisor":{"user":"super1","password":"\#(WebHarness.password)","decision":"approve"}}"#
+            )
+            #expect(reply.status == .conflict && reply.code == "authz.local_terminal")
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM authz_requests", in: h.db) == 0)
+        }
+    }
+
     @Test func crossBranchReturnThenResubmitAsALinkedNewVersion() async throws {
         try await AuthzHarness.run { h in
             let teller = try await h.login("teller1")

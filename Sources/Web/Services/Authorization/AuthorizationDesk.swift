@@ -126,6 +126,12 @@ public struct AuthorizationDesk: Sendable {
         }
         let items = uploads.map(\.item)
         try MaterialList.check(items, required: requirement.material)
+        // Local mode happens at the terminal where the transaction was submitted: that is where the supervisor stands.
+        if mode == .local, terminal == nil || terminal != transaction.terminal {
+            throw AppError(
+                .conflict, code: "authz.local_terminal",
+                "local mode is decided at the terminal the transaction was submitted from (\(transaction.terminal ?? "none")) / 本地授权须在提交交易的终端上进行")
+        }
         let supervisor = try await localSupervisor(mode: mode, local: local, terminal: terminal)
         let now = time.now()
         let material = try zip(uploads, items).map { upload, item in
@@ -166,6 +172,8 @@ public struct AuthorizationDesk: Sendable {
                 return try await AuthorizationStore.transaction(on: database) { tx in
                     let snapshot = try await AuthorizationStore.insertRequest(
                         new, id: requestID, assignedTo: assigned, material: material, event: event, in: tx)
+                    try await AuthorizationStore.recordLocalCredentials(
+                        requestID: snapshot.id, officer: supervisor, terminal: terminal ?? "", at: now, in: tx)
                     return try await OfficerDesk.claimAndDecide(
                         snapshot, officer: supervisor, decision: local.decision, reason: local.reason, at: now, terminal: terminal, in: tx)
                 }
