@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VouchersTests",
-            dependencies: ["Vouchers", "PDFReader", "Forms", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Vouchers", "PDFReader", "Forms", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // Pure Swift, no dependencies: the part of the service that reads PDFs anyone may upload, small enough

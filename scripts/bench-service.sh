@@ -5,6 +5,7 @@ BIN=.build/release/countersign
 export COUNTERSIGN_PUBLIC_RATE_PER_MINUTE="${COUNTERSIGN_PUBLIC_RATE_PER_MINUTE:-100000000}"
 sh scripts/db.sh start .data >/dev/null
 "$BIN" migrate --log-level warning
+"$BIN" rules activate Rules/authorization-rules.json --log-level warning >/dev/null
 sh scripts/dev-certs.sh "$BIN" >/dev/null
 "$BIN" serve --port "$PORT" --log-level error &
 SERVER=$!

@@ -26,6 +26,7 @@ sockdir="$("$REPO_ROOT/scripts/db.sh" start "$tmp" --throwaway)"
 owner="postgres://countersign_owner@/countersign?host=$sockdir"
 app="postgres://countersign_app@/countersign?host=$sockdir"
 "$BIN" migrate --owner-url "$owner" --log-level warning >/dev/null
+"$BIN" rules activate Rules/authorization-rules.json --owner-url "$owner" --log-level warning >/dev/null
 "$BIN" seed --owner-url "$owner" --log-level warning >/dev/null
 mkdir -p "$tmp/certs"
 "$BIN" certs init --dir "$tmp/certs" >/dev/null

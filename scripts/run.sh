@@ -26,6 +26,7 @@ fi
 
 say "applying migrations"
 "$BIN" migrate --log-level warning
+"$BIN" rules activate Rules/authorization-rules.json --log-level warning >/dev/null
 if [ "$COUNTERSIGN_DEMO_SEED" = 1 ]; then
     "$BIN" seed --log-level warning > .data-seed.txt 2>&1 || { cat .data-seed.txt; die "seeding failed"; }
 fi

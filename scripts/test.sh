@@ -30,17 +30,24 @@ trap cleanup EXIT INT TERM
 say "starting a throwaway PostgreSQL in $tmp"
 sockdir="$("$REPO_ROOT/scripts/db.sh" start "$tmp" --throwaway)"
 superuser="$(pg_superuser)"
+# Two templates: migrated only (the audit trail's own tests need it empty), and that with the shipped rules in force.
 as_pg_owner psql -X -q -v ON_ERROR_STOP=1 -h "$sockdir" -U "$superuser" -d postgres \
-    -c "CREATE DATABASE countersign_template OWNER countersign_owner"
-as_pg_owner psql -X -q -v ON_ERROR_STOP=1 -h "$sockdir" -U "$superuser" -d countersign_template \
+    -c "CREATE DATABASE countersign_template_migrated OWNER countersign_owner"
+as_pg_owner psql -X -q -v ON_ERROR_STOP=1 -h "$sockdir" -U "$superuser" -d countersign_template_migrated \
     -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO countersign_app; ALTER SCHEMA public OWNER TO countersign_owner"
-"$BIN" migrate --owner-url "postgres://countersign_owner@/countersign_template?host=$sockdir" --log-level warning
+"$BIN" migrate --owner-url "postgres://countersign_owner@/countersign_template_migrated?host=$sockdir" --log-level warning
+as_pg_owner psql -X -q -v ON_ERROR_STOP=1 -h "$sockdir" -U "$superuser" -d postgres \
+    -c "CREATE DATABASE countersign_template OWNER countersign_owner TEMPLATE countersign_template_migrated"
+"$BIN" rules activate Rules/authorization-rules.json --owner-url "postgres://countersign_owner@/countersign_template?host=$sockdir" \
+    --log-level warning >/dev/null
 
 export COUNTERSIGN_TEST_SOCKET_DIR="$sockdir" COUNTERSIGN_TEST_SUPERUSER="$superuser" COUNTERSIGN_BIN="$BIN"
 # The socket directory belongs to `postgres` when we are root; root can still connect.
 
 say "running tests"
-swift test --skip-build --disable-xctest "$@"
+# Swift Testing starts every test at once: a hundred services, browsers and validators on two cores starved some
+# past their (generous) timeouts. At most TEST_WIDTH tests run together.
+swift test --skip-build --disable-xctest --experimental-maximum-parallelization-width "${TEST_WIDTH:-24}" "$@"
 
 # The whole suite (no filter given) also holds the service to its OpenAPI document.
 if [ "$#" = 0 ]; then

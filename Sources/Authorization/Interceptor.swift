@@ -48,6 +48,7 @@ public struct Interceptor: Sendable {
         if let currencies = match.currencies, !currencies.contains(facts.currency) { return false }
         if let minimum = match.amountMinimum, facts.amountMinor < minimum { return false }
         if let maximum = match.amountMaximum, facts.amountMinor >= maximum { return false }
+        if let bands = match.amountBands, !(bands[facts.currency]?.contains(facts.amountMinor) ?? false) { return false }
         if let types = match.accountTypes, !types.contains(facts.accountType) { return false }
         if let risks = match.customerRisks, !risks.contains(facts.customerRisk) { return false }
         if let channels = match.channels, !channels.contains(facts.channel) { return false }

@@ -34,10 +34,29 @@ public struct RuleSet: Sendable, Equatable {
         /// [minimum, maximum) in minor units; nil bounds are open.
         public var amountMinimum: Int64?
         public var amountMaximum: Int64?
+        /// Bands per currency (`amounts` in the file): a currency without a band does not match. This is how one
+        /// rule covers foreign-currency amounts — a USD 80,000 withdrawal is held to its own USD band, not let
+        /// through because the CNY band does not apply.
+        public var amountBands: [String: Band]?
         public var accountTypes: Set<String>?
         public var customerRisks: Set<String>?
         public var channels: Set<String>?
         public var outsideBusinessHours: Bool?
+    }
+
+    /// [minimum, below) in minor units of one currency; nil bounds are open.
+    public struct Band: Sendable, Equatable {
+        public let minimum: Int64?
+        public let below: Int64?
+
+        public init(minimum: Int64?, below: Int64?) {
+            self.minimum = minimum
+            self.below = below
+        }
+
+        public func contains(_ amount: Int64) -> Bool {
+            (minimum.map { amount >= $0 } ?? true) && (below.map { amount < $0 } ?? true)
+        }
     }
 
     public struct Requirement: Sendable, Equatable {

@@ -66,6 +66,7 @@ extension RuleSet.Match {
     func requireWords(of vocabulary: RuleSet.Vocabulary, place: String) throws(RuleSetError) {
         let checks: [(String, Set<String>?, Set<String>)] = [
             ("codes", codes, vocabulary.transactionCodes), ("currencies", currencies, vocabulary.currencies),
+            ("amounts", amountBands.map { Set($0.keys) }, vocabulary.currencies),
             ("account_types", accountTypes, vocabulary.accountTypes), ("customer_risks", customerRisks, vocabulary.customerRisks),
             ("channels", channels, vocabulary.channels),
         ]
@@ -129,6 +130,30 @@ struct RawRuleSet: Decodable {
                 }
                 guard match.currencies != nil else { throw RuleSetError(message: "\(place): an amount band needs currencies") }
             }
+            if let amounts = self.match.amounts {
+                guard self.match.amount == nil, !amounts.isEmpty else {
+                    throw RuleSetError(message: "\(place): use either amount (with currencies) or amounts (a band per currency), not both")
+                }
+                var bands: [String: RuleSet.Band] = [:]
+                for (currency, band) in amounts {
+                    let low = try band.min.map { text throws(RuleSetError) in
+                        guard let value = MinorUnits.parse(text) else {
+                            throw RuleSetError(message: "\(place): amounts.\(currency).min '\(text)' is not an amount")
+                        }
+                        return value
+                    }
+                    let high = try band.below.map { text throws(RuleSetError) in
+                        guard let value = MinorUnits.parse(text) else {
+                            throw RuleSetError(message: "\(place): amounts.\(currency).below '\(text)' is not an amount")
+                        }
+                        return value
+                    }
+                    if let low, let high, low >= high { throw RuleSetError(message: "\(place): amounts.\(currency).min must be below below") }
+                    guard low != nil || high != nil else { throw RuleSetError(message: "\(place): amounts.\(currency) needs min or below") }
+                    bands[currency] = RuleSet.Band(minimum: low, below: high)
+                }
+                match.amountBands = bands
+            }
             let r = require
             guard (1...5).contains(r.level) else { throw RuleSetError(message: "\(place): level must be 1–5") }
             guard (1...2).contains(r.officers) else { throw RuleSetError(message: "\(place): officers must be 1 or 2") }
@@ -164,13 +189,14 @@ struct RawRuleSet: Decodable {
         let codes: [String]?
         let currencies: [String]?
         let amount: Amount?
+        let amounts: [String: Amount]?
         let accountTypes: [String]?
         let customerRisks: [String]?
         let channels: [String]?
         let outsideBusinessHours: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case codes, currencies, amount, channels
+            case codes, currencies, amount, amounts, channels
             case accountTypes = "account_types"
             case customerRisks = "customer_risks"
             case outsideBusinessHours = "outside_business_hours"

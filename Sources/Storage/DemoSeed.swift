@@ -30,13 +30,20 @@ public enum DemoSeed {
         DemoUser(id: "auditor1", name: "刘稽核 Liu (auditor)", branch: "HQ", role: .auditor, password: "auditor1-demo"),
     ]
 
+    /// Limits in minor units per currency: supervisors up to CNY 1M or about the same in each foreign currency the
+    /// rules know, centre officers a hundred times that.
+    static let supervisorLimits: [String: Int64] = [
+        "CNY": 100_000_000, "USD": 20_000_000, "EUR": 18_000_000, "HKD": 150_000_000, "GBP": 16_000_000,
+    ]
+    static let centreLimits = supervisorLimits.mapValues { $0 * 100 }
+
     /// The demo authority matrix: branch supervisors at level 2 up to CNY 1M, serving each other's branch across
     /// branches; centre officers at level 3.
     public static let authority: [Authority] = [
-        Authority(user: "super1", level: 2, codes: ["*"], branchesServed: ["BR002"], limits: ["CNY": 100_000_000, "USD": 20_000_000]),
-        Authority(user: "super2", level: 2, codes: ["*"], branchesServed: ["BR001"], limits: ["CNY": 100_000_000, "USD": 20_000_000]),
-        Authority(user: "officer1", level: 3, codes: ["*"], branchesServed: [], limits: ["CNY": 10_000_000_000, "USD": 1_000_000_000]),
-        Authority(user: "officer2", level: 3, codes: ["*"], branchesServed: [], limits: ["CNY": 10_000_000_000, "USD": 1_000_000_000]),
+        Authority(user: "super1", level: 2, codes: ["*"], branchesServed: ["BR002"], limits: supervisorLimits),
+        Authority(user: "super2", level: 2, codes: ["*"], branchesServed: ["BR001"], limits: supervisorLimits),
+        Authority(user: "officer1", level: 3, codes: ["*"], branchesServed: [], limits: centreLimits),
+        Authority(user: "officer2", level: 3, codes: ["*"], branchesServed: [], limits: centreLimits),
     ]
 
     /// Inserts what is missing, as the owner role. Returns how many rows were added.

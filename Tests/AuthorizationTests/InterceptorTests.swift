@@ -36,7 +36,7 @@ import Testing
         #expect(decision.required == (level != nil))
         #expect(decision.requirement?.level == level)
         #expect((decision.requirement?.officers ?? 0) == officers)
-        #expect(decision.ruleSetVersion == "2026-11-01.1")
+        #expect(decision.ruleSetVersion == Self.interceptor.rules.version)
         #expect(decision.facts.amountMinor == MinorUnits.parse(amount))
     }
 
@@ -46,8 +46,31 @@ import Testing
         #expect(requirement.material == ["id_scan", "teller_screen", "voucher_image"])
     }
 
-    @Test func aForeignCurrencyWithdrawalIsNotCaughtByTheCNYBands() {
-        #expect(!Self.interceptor.decide(Self.facts("cash-withdrawal", "80000.00", currency: "USD")).required)
+    /// Issue #14: every amount band was CNY-only, so foreign-currency amounts needed no authorization at all.
+    @Test(arguments: [
+        ("cash-withdrawal", "80000.00", "USD", 2, 1),
+        ("cash-withdrawal", "6999.99", "USD", nil as Int?, 0),
+        ("cash-withdrawal", "150000.00", "EUR", 3, 2),
+        ("outward-remittance", "49999.99", "USD", nil, 0),
+        ("outward-remittance", "80000.00", "USD", 2, 1),
+        ("outward-remittance", "9999999.00", "USD", 3, 2),
+        ("fx-purchase", "60000.00", "GBP", 2, 1),
+        ("fx-settlement", "50000.00", "USD", 2, 1),
+        ("fx-cash", "80000.00", "HKD", 1, 1),
+        ("inward-remittance", "50000.00", "USD", 1, 1),
+    ])
+    func foreignCurrencyAmountsMeetTheirOwnBands(code: String, amount: String, currency: String, level: Int?, officers: Int) {
+        let decision = Self.interceptor.decide(Self.facts(code, amount, currency: currency))
+        #expect(decision.requirement?.level == level)
+        #expect((decision.requirement?.officers ?? 0) == officers)
+    }
+
+    /// The five foreign-exchange forms each have a rule.
+    @Test func everyForeignExchangeFormHasARule() {
+        let covered = Set(Self.interceptor.rules.rules.flatMap { $0.match.codes ?? [] })
+        for code in ["fx-purchase", "fx-settlement", "outward-remittance", "fx-cash", "inward-remittance"] {
+            #expect(covered.contains(code), "\(code)")
+        }
     }
 
     @Test func afterHoursCombinesWithTheAmountBandStrictly() throws {
@@ -100,6 +123,13 @@ import Testing
         (#"{"id":"a","description":"","match":{},\#(requirement)},{"id":"a","description":"","match":{},\#(requirement)}"#, "appears twice"),
         (#"{"id":"Bad Id","description":"","match":{},\#(requirement)}"#, "lower-case"),
         (#"{"id":"a","description":"","match":{"codes":["cash-withdrawl"]},\#(requirement)}"#, "'cash-withdrawl', which is not in the vocabulary"),
+        (#"{"id":"a","description":"","match":{"amounts":{"USD":{"min":"5"}}},\#(requirement)}"#, "amounts names 'USD'"),
+        (#"{"id":"a","description":"","match":{"amounts":{"CNY":{}}},\#(requirement)}"#, "needs min or below"),
+        (#"{"id":"a","description":"","match":{"amounts":{"CNY":{"min":"9","below":"2"}}},\#(requirement)}"#, "must be below"),
+        (
+            #"{"id":"a","description":"","match":{"currencies":["CNY"],"amount":{"min":"5"},"amounts":{"CNY":{"min":"5"}}},\#(requirement)}"#,
+            "not both"
+        ),
     ])
     func badRuleFilesAreRefusedNamingTheRule(rule: String, message: String) {
         let error = #expect(throws: RuleSetError.self) { try RuleSet.parse(Self.rules(rule)) }

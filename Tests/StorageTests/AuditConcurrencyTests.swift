@@ -7,7 +7,7 @@ import Testing
 @Suite struct AuditConcurrencyTests {
     /// 64 writers in two separate `countersign` processes, all on the same two chains, at the same time.
     @Test func sixtyFourWritersInTwoProcessesLeaveNoForkAndNoGap() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         let environment = ["DATABASE_URL": db.url(db.app)]
         let arguments = ["audit", "stress", "--writers", "32", "--events", "15", "--chains", "central,BR001", "--log-level", "error"]
         async let first = CountersignBinary.run(arguments + ["--label", "process-a"], environment: environment)
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func concurrentAppendsInOneProcessAreGapless() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { database in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<16 {

@@ -45,7 +45,7 @@ enum AuditFixtures {
 
 @Suite struct AuditLogTests {
     @Test func appendedEventsReadBackExactly() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         let before = AuditTimestamp.now()
         let event = AuditEvent(
             actor: "teller1", branch: "BR001", terminal: "T01", action: "voucher.sealed", subject: "voucher:V1 转讫章",
@@ -67,7 +67,7 @@ enum AuditFixtures {
     /// Many events in one statement: each lands on its chain in the order given there, the records come back in the
     /// order asked, and the chains verify — with and without a branch or terminal.
     @Test func eventsAppendedTogetherChainAsIfOneByOne() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         var events: [AuditEvent] = []
         for index in 0..<7 {
             let customer = index % 2 == 0
@@ -97,7 +97,7 @@ enum AuditFixtures {
     }
 
     @Test func aRollbackLeavesNoEventAndNoHeadMove() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         struct Abort: Error {}
         try await db.with(db.app) { database in
             _ = try await AuditFixtures.append(2, to: database)
@@ -116,7 +116,7 @@ enum AuditFixtures {
     }
 
     @Test func invalidEventsAreRefusedAndWriteNothing() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { database in
             let error = await #expect(throws: AuditError.self) {
                 try await database.transaction { tx in
@@ -130,7 +130,7 @@ enum AuditFixtures {
     }
 
     @Test func onlyAuditAppendCanWriteAndNoOneCanFork() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         let records = try await db.with(db.app) { try await AuditFixtures.append(2, to: $0) }
         // seq 3 linked to seq 1: skips a link. Its own hash is right, so only the chain can show it.
         let skipping = try AuditRecord(

@@ -18,7 +18,7 @@ import Testing
         "ALTER TABLE audit_events DISABLE TRIGGER USER",
     ])
     func theApplicationRoleCannotChangeTheTrail(statement: String) async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { database in
             _ = try await AuditFixtures.append(3, to: database)
             await #expect(throws: StorageError.self) { try await database.transaction { try await $0.execute(sql: statement) } }
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func theTriggersStopEvenTheOwnerUnlessSwitchedOff() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { _ = try await AuditFixtures.append(2, to: $0) }
         try await db.with(db.owner) { database in
             for statement in ["UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events"] {
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func theServiceRefusesToStartWithUnsafePrivileges() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { try await PrivilegeCheck.requireAppendOnly($0) }
         // Running as the owner is refused...
         let ownerError = await #expect(throws: StorageError.self) { try await db.with(db.owner) { try await PrivilegeCheck.requireAppendOnly($0) } }
@@ -63,7 +63,7 @@ import Testing
 
 @Suite struct AuditTamperDetectionTests {
     @Test func anUpdatedPayloadIsFoundByTheCommandLineVerifier() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { _ = try await AuditFixtures.append(5, to: $0) }
         let clean = try await CountersignBinary.run(["audit", "verify", "--log-level", "error"], environment: ["DATABASE_URL": db.url(db.app)])
         #expect(clean.status == 0, "\(clean.output)")
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func aDeletedMiddleRowIsFound() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { _ = try await AuditFixtures.append(5, to: $0) }
         try await AuditFixtures.tamper(db, ["DELETE FROM audit_events WHERE chain_id = 'BR001' AND seq = 2"])
         let report = try await AuditFixtures.verify(db)
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func aDeletedLastRowIsFoundAgainstTheHead() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { _ = try await AuditFixtures.append(5, to: $0) }
         try await AuditFixtures.tamper(db, ["DELETE FROM audit_events WHERE chain_id = 'BR001' AND seq = 5"])
         let report = try await AuditFixtures.verify(db)
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func aTruncateIsFound() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { _ = try await AuditFixtures.append(5, to: $0) }
         try await AuditFixtures.tamper(db, ["TRUNCATE audit_events"])
         let report = try await AuditFixtures.verify(db)
@@ -104,7 +104,7 @@ import Testing
     /// The attack a hash chain alone cannot see: change a row, then recompute every later hash and the head.
     /// Only a checkpoint signed outside the database finds it.
     @Test func aRewrittenAndRehashedChainIsFoundOnlyAgainstAnEarlierCheckpoint() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         let records = try await db.with(db.app) { try await AuditFixtures.append(6, to: $0) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cp-\(UUID().uuidString)").path
         let keyPath = folder + "/audit-checkpoint.key"
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func aCheckpointSignedByAnotherKeyIsRefused() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         try await db.with(db.app) { _ = try await AuditFixtures.append(2, to: $0) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cp-\(UUID().uuidString)").path
         let environment = ["DATABASE_URL": db.url(db.app)]
@@ -156,7 +156,7 @@ import Testing
 
 @Suite struct ServeStartupTests {
     @Test func serveRefusesToStartAsARoleThatCouldRewriteTheTrail() async throws {
-        let db = try await TestDatabase.fresh()
+        let db = try await TestDatabase.migrated()
         let result = try await CountersignBinary.run(
             ["serve", "--port", "0", "--log-level", "error"], environment: ["DATABASE_URL": db.url(db.owner)])
         #expect(result.status != 0)

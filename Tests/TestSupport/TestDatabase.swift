@@ -32,9 +32,16 @@ public struct TestDatabase: Sendable {
         return (socketDir, superuser)
     }
 
-    /// A migrated copy of the template (the template is migrated by scripts/test.sh with `countersign migrate`).
+    /// A migrated copy of the template (the template is migrated by scripts/test.sh with `countersign migrate`),
+    /// with the shipped authorization rules in force (`countersign rules activate`).
     public static func fresh() async throws -> TestDatabase {
         try await make(template: "countersign_template")
+    }
+
+    /// Migrated, nothing else: an empty audit trail, for the audit trail's own tests (activating the rules is an
+    /// audit event).
+    public static func migrated() async throws -> TestDatabase {
+        try await make(template: "countersign_template_migrated")
     }
 
     /// An empty database with the schema privileges the service expects, for migrator tests.
@@ -90,18 +97,11 @@ public enum CountersignBinary {
         return testBundle.appendingPathComponent("countersign").path
     }
 
-    /// Runs the binary to completion; returns exit status and combined output.
+    /// Runs the binary to completion; returns exit status and its output and errors together. Through
+    /// ``ChildProcess``: a blocking read here held one of the two threads of the concurrency pool for the child's
+    /// whole life, and the tests beside it stalled past their timeouts.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try await ChildProcess.run(path, arguments, environment: environment, timeout: .seconds(300))
+        return (result.status, result.output + result.errors)
     }
 }

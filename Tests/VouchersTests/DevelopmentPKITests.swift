@@ -12,7 +12,7 @@ import Vouchers
     func path(_ name: String) -> String { Self.folder.appendingPathComponent(name).path }
 
     @Test(arguments: ["seal-rsa", "seal-ec", "witness"])
-    func everySignerLoadsSignsAndChainsToTheRootInOpenSSL(stem: String) throws {
+    func everySignerLoadsSignsAndChainsToTheRootInOpenSSL(stem: String) async throws {
         let signer = try Signer.pkcs12(try Data(contentsOf: URL(fileURLWithPath: path("\(stem).p12"))), password: DevelopmentPKI.password)
         #expect(signer.algorithm == (stem == "seal-rsa" ? "RSA" : "EC"))
         let document = Array("voucher bytes 凭证".utf8)
@@ -21,20 +21,20 @@ import Vouchers
         let contentPath = cmsPath + ".bin"
         try Data(cms).write(to: URL(fileURLWithPath: cmsPath))
         try Data(document).write(to: URL(fileURLWithPath: contentPath))
-        let result = try openssl([
+        let result = try await openssl([
             "cms", "-verify", "-binary", "-inform", "DER", "-in", cmsPath, "-content", contentPath, "-CAfile", path("root-ca.pem"),
             "-out", "/dev/null",
         ])
         #expect(result.status == 0, "\(result.output)")
     }
 
-    @Test func sealCertificatesAreNonRepudiationLeavesWithCJKSubjects() throws {
-        let text = try openssl(["x509", "-in", path("seal-rsa.pem"), "-noout", "-text", "-nameopt", "utf8"]).output
+    @Test func sealCertificatesAreNonRepudiationLeavesWithCJKSubjects() async throws {
+        let text = try await openssl(["x509", "-in", path("seal-rsa.pem"), "-noout", "-text", "-nameopt", "utf8"]).output
         #expect(text.contains("Non Repudiation"))
         #expect(text.contains("CA:FALSE"))
         #expect(text.contains("业务专用章"))
         #expect(text.contains("NOT FOR PRODUCTION"), "the issuer says it is a development CA")
-        let verify = try openssl(["verify", "-CAfile", path("root-ca.pem"), "-untrusted", path("issuing-ca.pem"), path("seal-ec.pem")])
+        let verify = try await openssl(["verify", "-CAfile", path("root-ca.pem"), "-untrusted", path("issuing-ca.pem"), path("seal-ec.pem")])
         #expect(verify.status == 0, "\(verify.output)")
     }
 

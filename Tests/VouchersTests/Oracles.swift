@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Third-party validators the voucher tests trust more than our own code: pyHanko, poppler's pdfsig, qpdf.
 enum Oracles {
@@ -15,7 +16,15 @@ enum Oracles {
         let summary: String
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs a validator without holding a thread of the concurrency pool (pyHanko takes seconds; the pool has two
+    /// threads, and the service tests beside these have timeouts).
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await ChildProcess.run("/usr/bin/env", [executable] + arguments, timeout: .seconds(300))
+        return (result.status, result.output + result.errors)
+    }
+
+    /// For one-time set-up in a static initializer, which cannot wait: blocks its thread.
+    static func runBlocking(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
@@ -35,9 +44,9 @@ enum Oracles {
     }
 
     /// Every signature of the file as pyHanko's validation sees it, trusting only `rootPEM`.
-    static func pyHanko(_ path: String, root: String) throws -> [PyHankoStatus] {
+    static func pyHanko(_ path: String, root: String) async throws -> [PyHankoStatus] {
         let script = repository.appendingPathComponent("Tests/oracles/pyhanko_validate.py").path
-        let result = try run("python3", [script, path, root])
+        let result = try await run("python3", [script, path, root])
         guard result.status == 0 else { throw OracleFailure(output: result.output) }
         return try result.output.split(separator: "\n").filter { $0.hasPrefix("{") }.map {
             try JSONDecoder().decode(PyHankoStatus.self, from: Data($0.utf8))
@@ -45,8 +54,8 @@ enum Oracles {
     }
 
     /// pdfsig's verdict per signature. Its exit code is 0 even on a digest mismatch, so the text is read.
-    static func pdfsig(_ path: String, nssDatabase: String) throws -> [(validation: String, certificate: String)] {
-        let output = try run("pdfsig", ["-nssdir", "sql:\(nssDatabase)", path]).output
+    static func pdfsig(_ path: String, nssDatabase: String) async throws -> [(validation: String, certificate: String)] {
+        let output = try await run("pdfsig", ["-nssdir", "sql:\(nssDatabase)", path]).output
         var verdicts: [(String, String)] = []
         var validation = ""
         for line in output.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -64,8 +73,8 @@ enum Oracles {
     static func nssDatabase(trusting root: String) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nss-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        _ = try run("certutil", ["-N", "-d", "sql:\(folder)", "--empty-password"])
-        let added = try run("certutil", ["-A", "-d", "sql:\(folder)", "-n", "countersign-dev-root", "-t", "CT,C,C", "-i", root])
+        _ = try runBlocking("certutil", ["-N", "-d", "sql:\(folder)", "--empty-password"])
+        let added = try runBlocking("certutil", ["-A", "-d", "sql:\(folder)", "-n", "countersign-dev-root", "-t", "CT,C,C", "-i", root])
         guard added.status == 0 else { throw OracleFailure(output: added.output) }
         return folder
     }

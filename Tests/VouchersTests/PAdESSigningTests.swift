@@ -34,9 +34,9 @@ import Vouchers
     }
 
     @Test(arguments: ["seal-rsa", "seal-ec"])
-    func aSignedAndSealedVoucherValidatesInPyHanko(seal: String) throws {
+    func aSignedAndSealedVoucherValidatesInPyHanko(seal: String) async throws {
         let path = try Oracles.write(try Self.signedAndSealed(seal: seal))
-        let statuses = try Oracles.pyHanko(path, root: Self.root)
+        let statuses = try await Oracles.pyHanko(path, root: Self.root)
         #expect(statuses.map(\.field) == ["CustomerSignature", "BankSeal"])
         for status in statuses {
             #expect(status.bottom_line, "\(status.field): \(status.summary)")
@@ -48,15 +48,15 @@ import Vouchers
         #expect(statuses.first?.modification_level == "FORM_FILLING", "only acceptable modifications after the customer signed")
     }
 
-    @Test func aSignedAndSealedVoucherValidatesInPdfsigAndQpdf() throws {
+    @Test func aSignedAndSealedVoucherValidatesInPdfsigAndQpdf() async throws {
         let path = try Oracles.write(try Self.signedAndSealed(seal: "seal-rsa"))
-        let verdicts = try Oracles.pdfsig(path, nssDatabase: Self.nss)
+        let verdicts = try await Oracles.pdfsig(path, nssDatabase: Self.nss)
         #expect(verdicts.count == 2)
         for verdict in verdicts {
             #expect(verdict.validation == "Signature is Valid.")
             #expect(verdict.certificate == "Certificate is Trusted.")
         }
-        let check = try Oracles.run("qpdf", ["--check", path])
+        let check = try await Oracles.run("qpdf", ["--check", path])
         #expect(check.status == 0, "\(check.output)")
     }
 
@@ -72,15 +72,15 @@ import Vouchers
         #expect(text.contains("/CountersignStrokesSHA256 (\(digest))"))
     }
 
-    @Test func aChangedByteInsideTheSignedRangesIsFound() throws {
+    @Test func aChangedByteInsideTheSignedRangesIsFound() async throws {
         var pdf = try Self.signedAndSealed(seal: "seal-rsa")
         // A byte of the original page content, covered by both signatures.
         pdf[2000] ^= 0x01
         let path = try Oracles.write(pdf)
-        let statuses = try Oracles.pyHanko(path, root: Self.root)
+        let statuses = try await Oracles.pyHanko(path, root: Self.root)
         #expect(statuses.count == 2)
         #expect(statuses.allSatisfy { !$0.intact && !$0.bottom_line }, "\(statuses.map(\.summary))")
-        let verdicts = try Oracles.pdfsig(path, nssDatabase: Self.nss)
+        let verdicts = try await Oracles.pdfsig(path, nssDatabase: Self.nss)
         #expect(verdicts.allSatisfy { $0.validation != "Signature is Valid." }, "\(verdicts)")
     }
 
@@ -121,7 +121,7 @@ import Vouchers
         }
         #expect(sealed.count == 32)
         for pdf in sealed {
-            let verdicts = try Oracles.pdfsig(try Oracles.write(pdf), nssDatabase: Self.nss)
+            let verdicts = try await Oracles.pdfsig(try Oracles.write(pdf), nssDatabase: Self.nss)
             #expect(
                 verdicts.count == 2 && verdicts.allSatisfy { $0.validation == "Signature is Valid." && $0.certificate == "Certificate is Trusted." })
         }

@@ -47,6 +47,6 @@ struct TestPKI: Sendable {
 }
 
 /// Runs the `openssl` command line (a third party to our shim's own checks) and returns status and output.
-func openssl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    try Oracles.run("openssl", arguments)
+func openssl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await Oracles.run("openssl", arguments)
 }

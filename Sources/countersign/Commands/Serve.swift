@@ -52,14 +52,16 @@ struct Serve: AsyncParsableCommand {
         // Refuse to serve on a schema this build does not match, with a role that could rewrite the audit trail or
         // bypass the guards, or — in production — with anything made for development.
         let mode = try ProductionReadiness.environment(environment)
-        try await Database.with(settings, logger: logger) { database in
+        let rules = try await Database.with(settings, logger: logger) { database in
             try await Migrator(migrations: try Migration.bundled()).requireCurrent(database)
             try await PrivilegeCheck.requireAppendOnly(database)
             if mode == .production {
                 let problems = try await ProductionReadiness.problems(environment: environment, database: database)
                 guard problems.isEmpty else { throw ProductionRefusal(problems: problems) }
             }
+            return try await RulesCommand.inForce(database)
         }
+        logger.info("authorization rules in force", metadata: ["version": "\(rules.version)", "rules": "\(rules.rules.count)"])
         logger.info("starting", metadata: ["database": "\(settings)", "address": "\(configuration.host):\(configuration.port)"])
         let database = Database(settings: settings, logger: logger)
         // Customer data, material and strokes are encrypted with it; without it those features are off.
@@ -71,8 +73,6 @@ struct Serve: AsyncParsableCommand {
             key = nil
         }
         let vouchers = key.flatMap { Self.voucherDesk(database: database, forms: forms, key: $0, environment: environment, logger: logger) }
-        let rules = try RuleSet.load(URL(fileURLWithPath: environment["COUNTERSIGN_RULES"] ?? "Rules/authorization-rules.json"))
-        logger.info("authorization rules loaded", metadata: ["version": "\(rules.version)", "rules": "\(rules.rules.count)"])
         let authorization = key.map {
             AuthorizationServices(database: database, rules: rules, dataKey: $0, logger: logger, signIn: configuration.signIn)
         }

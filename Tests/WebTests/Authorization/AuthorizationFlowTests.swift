@@ -113,6 +113,22 @@ import Testing
         }
     }
 
+    /// Issue #14: foreign-currency amounts meet their own bands. A USD 80,000 withdrawal needs level 2 and a
+    /// USD 9,999,999 outward remittance central dual authorization; the database agreed with both (it refuses a
+    /// transaction whose requirement is not what the rules in force say).
+    @Test func foreignCurrencyAmountsNeedAuthorization() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            for (code, amount, level, officers) in [("cash-withdrawal", "80000.00", 2, 1), ("outward-remittance", "9999999.00", 3, 2)] {
+                let reply = try await h.call(
+                    .post, "/api/v1/transactions", token: teller, body: AuthzHarness.submission(code: code, amount: amount, currency: "USD"))
+                #expect(reply.status == .created && reply.json["authorization_required"] as? Bool == true, "\(code)")
+                let requirement = reply.json["requirement"] as? [String: Any]
+                #expect(requirement?["level"] as? Int == level && requirement?["officers"] as? Int == officers, "\(code): \(reply.json)")
+            }
+        }
+    }
+
     /// The supervisor stands at the teller's terminal: a teller signed in elsewhere cannot have a transaction of
     /// another terminal decided locally, and the refusal costs no password check.
     @Test func localModeOnlyAtTheTerminalTheTransactionCameFrom() async throws {

@@ -108,7 +108,7 @@ struct AuthzHarness: Sendable {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("cs-key-\(UUID().uuidString)")
         try Data(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString().utf8).write(to: keyFile)
         let environment = [
-            "COUNTERSIGN_DATA_KEY": keyFile.path, "COUNTERSIGN_RULES": Repository.path("Rules/authorization-rules.json"),
+            "COUNTERSIGN_DATA_KEY": keyFile.path,
             "COUNTERSIGN_WITNESS_P12": "/nonexistent", "COUNTERSIGN_FORMS_DIR": Repository.path("Forms"),
         ]
         return (environment, keyFile)
@@ -126,10 +126,10 @@ struct AuthzHarness: Sendable {
         try await api.call(method, uri, token: token, body: body)
     }
 
-    static func submission(code: String = "cash-withdrawal", amount: String, risk: String = "low", account: String = "6222020200112233445")
-        -> String
-    {
-        #"{"code":"\#(code)","amount":"\#(amount)","currency":"CNY","account_type":"personal-debit","customer_risk":"\#(risk)","channel":"counter","fields":{"account":"\#(account)","name":"张三"}}"#
+    static func submission(
+        code: String = "cash-withdrawal", amount: String, currency: String = "CNY", risk: String = "low", account: String = "6222020200112233445"
+    ) -> String {
+        #"{"code":"\#(code)","amount":"\#(amount)","currency":"\#(currency)","account_type":"personal-debit","customer_risk":"\#(risk)","channel":"counter","fields":{"account":"\#(account)","name":"张三"}}"#
     }
 
     static let idScan = #"{"kind":"id_scan","media_type":"image/png","data":"iVBORw0KGgo="}"#

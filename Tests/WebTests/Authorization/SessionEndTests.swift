@@ -27,7 +27,8 @@ import Testing
                     try await tx.query("UPDATE users SET active = false WHERE id = 'officer2'")
                 }
             }
-            #expect(await h.services.hub.revalidate() == 3)
+            // The heartbeat may have revalidated meanwhile (a busy machine): whatever is left, this call closes.
+            #expect(await h.services.hub.revalidate() <= 3)
             for feed in feeds.prefix(3) {
                 try await waitUntil { feed.isClosed }
                 #expect(feed.errors == ["auth.session_ended"])

@@ -9,7 +9,7 @@ public import Storage
 /// audit event in one database transaction; the push feed follows from the database's triggers.
 public struct AuthorizationDesk: Sendable {
     let database: Database
-    let interceptor: Interceptor
+    let rulesInForce: RulesInForce
     let dataKey: DataKey
     let time: any TimeSource
     let signIn: SignInProtection
@@ -22,12 +22,12 @@ public struct AuthorizationDesk: Sendable {
     ) {
         self.signIn = signIn
         self.database = database
-        self.interceptor = Interceptor(rules: rules)
+        self.rulesInForce = RulesInForce(rules)
         self.dataKey = dataKey
         self.time = time
     }
 
-    public var rules: RuleSet { interceptor.rules }
+    public var rules: RuleSet { rulesInForce.rules }
 
     public struct Submitted: Sendable {
         public let transactionID: String
@@ -41,8 +41,22 @@ public struct AuthorizationDesk: Sendable {
         _ submission: TransactionSubmission, user: UserIdentity, terminal: String?,
         alongside: ((String, Transaction) async throws -> Void)? = nil
     ) async throws -> Submitted {
+        do {
+            return try await submit(submission, judgedBy: rulesInForce.interceptor, user: user, terminal: terminal, alongside: alongside)
+        } catch let error as StorageError where error.constraint == RulesInForce.staleConstraint {
+            // The owner activated other rules since this instance read them: judge again by those in force.
+            guard try await rulesInForce.reload(from: database) else { throw error }
+            return try await submit(submission, judgedBy: rulesInForce.interceptor, user: user, terminal: terminal, alongside: alongside)
+        }
+    }
+
+    private func submit(
+        _ submission: TransactionSubmission, judgedBy interceptor: Interceptor, user: UserIdentity, terminal: String?,
+        alongside: ((String, Transaction) async throws -> Void)?
+    ) async throws -> Submitted {
         try Self.requireTeller(user)
         let now = time.now()
+        let rules = interceptor.rules
         let facts = try submission.facts(vocabulary: rules.vocabulary, minuteOfDay: Self.minuteOfDay(now, offset: rules.utcOffsetMinutes))
         let decision = interceptor.decide(facts)
         let digest = submission.digest
