@@ -1,22 +1,34 @@
 public import Audit
 import Forms
 
-/// A transaction as the teller submits it. The whole submission is what an approval binds to: its digest is taken
-/// over the canonical JSON of every field, so changing any of them (an account number, a name) changes the digest.
+/// A transaction as it is judged: what the teller submitted, with the account type and customer risk of its subject
+/// as the bank's directory has them (never as the teller says). The whole submission is what an approval binds
+/// to: its digest is taken over the canonical JSON of every field, so changing any of them (an account number, a
+/// name, the directory's facts) changes the digest.
 public struct TransactionSubmission: Sendable, Equatable, Codable {
     public let code: String
     /// Decimal text with at most two fraction digits, e.g. "50000.00": never a binary floating-point number.
     public let amount: String
     public let currency: String
+    /// The account the transaction is on, or (for an account being opened) the customer's resident ID.
+    public let account: String?
+    public let customer: String?
     public let accountType: String
     public let customerRisk: String
     public let channel: String
     /// The business fields (account number, customer name, …). Encrypted at rest; only their digest is in clear.
     public let fields: [String: String]
+    /// The rejected (abandoned) transaction this one starts again, if any: its lineage, not its substance, so it
+    /// is not part of what an approval binds to.
+    public let replaces: String?
 
     public init(
-        code: String, amount: String, currency: String, accountType: String, customerRisk: String, channel: String, fields: [String: String]
+        code: String, amount: String, currency: String, account: String? = nil, customer: String? = nil, accountType: String,
+        customerRisk: String, channel: String, fields: [String: String], replaces: String? = nil
     ) {
+        self.replaces = replaces
+        self.account = account
+        self.customer = customer
         self.code = code
         self.amount = amount
         self.currency = currency
@@ -27,7 +39,7 @@ public struct TransactionSubmission: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, amount, currency, channel, fields
+        case code, amount, currency, channel, fields, replaces, account, customer
         case accountType = "account_type"
         case customerRisk = "customer_risk"
     }
@@ -79,11 +91,14 @@ public struct TransactionSubmission: Sendable, Equatable, Codable {
     }
 
     public var canonical: CanonicalJSON {
-        [
+        var object: [String: CanonicalJSON] = [
             "code": .string(code), "amount": .string(amount), "currency": .string(currency), "account_type": .string(accountType),
             "customer_risk": .string(customerRisk), "channel": .string(channel),
             "fields": .object(fields.mapValues { .string($0) }),
         ]
+        if let account { object["account"] = .string(account) }
+        if let customer { object["customer"] = .string(customer) }
+        return .object(object)
     }
 
     /// What an approval binds to.

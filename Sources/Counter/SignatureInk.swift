@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a handwritten signature from the customer screen must be before it is kept: strokes of points in the
 /// pad's own coordinates (0…1 across and down), times in milliseconds from the first touch, pressure 0…1 — and
 /// enough ink to be a signature rather than a tap or a stray line.
@@ -18,6 +20,35 @@ public enum SignatureInk {
         case malformed(String)
         /// Empty, a dot or a short line.
         case tooLittleInk
+    }
+
+    /// The strokes as captured, stored (encrypted) and digested, in the one encoding every record of them uses —
+    /// the capture's row and audit event, the voucher's row and the digest inside the signed PDF: one line per
+    /// point, "x y t pressure" in fractions of the pad with fixed decimals, strokes separated by empty lines; stable
+    /// across languages and JSON encoders.
+    public static func canonical(_ strokes: [[Point]]) -> [UInt8] {
+        func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+        let text = strokes.map { stroke in
+            stroke.map { "\(fixed($0.x, 5)) \(fixed($0.y, 5)) \(fixed($0.t, 1)) \(fixed($0.pressure, 3))" }.joined(separator: "\n")
+        }.joined(separator: "\n\n")
+        return Array(text.utf8)
+    }
+
+    /// The strokes back from ``canonical(_:)``; nil when the text is not in that form.
+    public static func parse(canonical bytes: [UInt8]) -> [[Point]]? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var strokes: [[Point]] = []
+        for block in text.components(separatedBy: "\n\n") {
+            var stroke: [Point] = []
+            for line in block.split(separator: "\n") {
+                let numbers = line.split(separator: " ").compactMap { Double($0) }
+                guard numbers.count == 4 else { return nil }
+                stroke.append(Point(x: numbers[0], y: numbers[1], t: numbers[2], pressure: numbers[3]))
+            }
+            guard !stroke.isEmpty else { return nil }
+            strokes.append(stroke)
+        }
+        return strokes
     }
 
     public static let maximumStrokes = 60

@@ -5,7 +5,9 @@ import PostgresNIO
 /// The audit trail in PostgreSQL. Every feature calls ``append(_:in:)`` inside the transaction that makes its
 /// state change, so the change and its event commit together or not at all.
 public enum AuditLog {
-    static let appends = Counter(label: "countersign_audit_appends_total")
+    /// Made at each use, not once: a counter made before the process bootstraps its metrics backend would count
+    /// into nothing for the rest of the process (the backend keeps one counter per name, so this is a lookup).
+    static var appends: Counter { Counter(label: "countersign_audit_appends_total") }
 
     /// Appends `event` to its chain and returns the stored record.
     ///

@@ -45,7 +45,9 @@ public enum PrivilegeCheck {
                          ('teller_transactions_guard'), ('authz_requests_insert_guard'), ('authz_requests_guard'),
                          ('authz_decisions_guard'), ('authz_decisions_final'), ('authz_lease_expiries_final'),
                          ('receipts_require_committed'), ('vouchers_forward_only'), ('seals_revocation_is_final'),
-                         ('authz_local_credentials_guard'), ('authz_local_credentials_final')) AS expected(name)
+                         ('authz_local_credentials_guard'), ('authz_local_credentials_final'),
+                         ('vouchers_from_committed_transaction'), ('authz_rejection_finishes_transaction'),
+                         ('teller_transactions_replace_guard')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)
         for try await (name, state) in triggers.decode((String, String).self) where state != "O" && state != "A" {

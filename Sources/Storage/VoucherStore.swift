@@ -50,14 +50,15 @@ public enum VoucherStore {
 
     public static func insert(
         id: String, formID: String, formVersion: Int, branch: String, teller: String, terminal: String?, keyID: String, dataCiphertext: [UInt8],
-        pdf: [UInt8], pdfSHA256: [UInt8], in tx: Transaction
+        pdf: [UInt8], pdfSHA256: [UInt8], transaction: String, payloadDigest: [UInt8], in tx: Transaction
     ) async throws {
         try await tx.query(
             """
-            INSERT INTO vouchers (id, form_id, form_version, branch_code, teller_id, terminal, state, key_id, data_ciphertext, pdf, pdf_sha256)
+            INSERT INTO vouchers (id, form_id, form_version, branch_code, teller_id, terminal, state, key_id, data_ciphertext, pdf, pdf_sha256,
+                                  transaction_id, payload_digest)
             VALUES (\(id), \(formID), \(formVersion), \(branch), \(teller), \(terminal), 'rendered', \(keyID), \(dataCiphertext.bytea),
-                    \(pdf.bytea), \(pdfSHA256.bytea))
-            """)
+                    \(pdf.bytea), \(pdfSHA256.bytea), \(transaction), \(payloadDigest.bytea))
+            """, context: "insert voucher")
     }
 
     public static func find(_ id: String, in tx: Transaction) async throws -> VoucherRecord? {

@@ -4,8 +4,10 @@ public import Foundation
 
 /// The customer's handwritten signature on a voucher, signed with the counter's witness key.
 public enum CustomerSignature {
-    /// Canonical bytes of the strokes (sorted-key JSON with fixed decimals), whose SHA-256 is bound into the signed
-    /// revision, so the stored (encrypted) strokes can later be matched to this very signature.
+    /// Canonical bytes of drawn strokes (sorted-key JSON with fixed decimals), for the offline tools
+    /// (`countersign voucher sign`, `bench seal`) whose strokes were never captured. The service passes the digest
+    /// of the capture instead (``sign(_:strokes:strokesSHA256:with:at:)``), so the voucher names the very record the
+    /// customer screen made.
     public static func canonicalBytes(_ strokes: [[StrokePoint]]) -> [UInt8] {
         let text = strokes.map { stroke in
             "["
@@ -16,7 +18,11 @@ public enum CustomerSignature {
         return Array("[\(text)]".utf8)
     }
 
-    public static func sign(_ pdf: [UInt8], strokes: [[StrokePoint]], with witness: Signer, at time: Date) throws(VoucherError) -> [UInt8] {
+    /// `strokesSHA256` (hex) is bound into the signed revision, so the stored (encrypted) strokes can later be
+    /// matched to this very signature; without it, the digest of ``canonicalBytes(_:)``.
+    public static func sign(
+        _ pdf: [UInt8], strokes: [[StrokePoint]], strokesSHA256: String? = nil, with witness: Signer, at time: Date
+    ) throws(VoucherError) -> [UInt8] {
         let points = strokes.reduce(0) { $0 + $1.count }
         guard points >= 10, points <= 20_000 else { throw VoucherError(.badInput, "a signature needs 10 to 20,000 points (got \(points))") }
         for point in strokes.joined() {
@@ -24,7 +30,7 @@ public enum CustomerSignature {
                 (0...1).contains(point.pressure)
             else { throw VoucherError(.badInput, "stroke points need finite x and y within ±100000, t ≥ 0 and pressure in 0…1") }
         }
-        let digest = SHA256Hex.of(canonicalBytes(strokes))
+        let digest = strokesSHA256 ?? SHA256Hex.of(canonicalBytes(strokes))
         let request = SignatureRequest(
             fieldName: "CustomerSignature", rect: (x: 330, y: 24, width: 150, height: 50), appearance: .strokes(strokes), time: time,
             signerName: "客户签名 Customer signature", reason: "客户确认 Customer confirmation",

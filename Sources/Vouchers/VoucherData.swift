@@ -10,18 +10,28 @@ public struct VoucherData: Codable, Sendable, Equatable {
     public let time: String
     /// Field id → value as the form defines it (amounts as decimal strings).
     public let values: [String: String]
+    /// Lines printed under the footer: what the voucher proves beyond its fields (its transaction, commit time,
+    /// rule set, level, mode and approving officers).
+    public let evidence: [String]?
+    /// A preview: watermarked "样张 SPECIMEN", never stored, signed or sealed.
+    public let specimen: Bool?
 
-    public init(serial: String, bankName: LocalizedText, branch: LocalizedText, teller: String, time: String, values: [String: String]) {
+    public init(
+        serial: String, bankName: LocalizedText, branch: LocalizedText, teller: String, time: String, values: [String: String],
+        evidence: [String]? = nil, specimen: Bool? = nil
+    ) {
         self.serial = serial
         self.bankName = bankName
         self.branch = branch
         self.teller = teller
         self.time = time
         self.values = values
+        self.evidence = evidence
+        self.specimen = specimen
     }
 
     enum CodingKeys: String, CodingKey {
-        case serial, teller, time, values, branch
+        case serial, teller, time, values, branch, evidence, specimen
         case bankName = "bank_name"
     }
 }

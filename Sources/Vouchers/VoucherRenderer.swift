@@ -19,6 +19,8 @@ public struct VoucherRenderer: Sendable {
         try checkRequired(form: form, data: data)
         let (width, height) = form.voucher.page.size
         let canvas = try PDFCanvas(width: width, height: height, fontPath: fontPath)
+        // Drawn first, so every field stays readable over it.
+        if data.specimen == true { try drawSpecimenMark(canvas, width: width, height: height) }
         try drawHeader(canvas, form: form, data: data, width: width, height: height)
         let gridTop = height - 90
         let rows = (form.voucher.cells.map(\.row).max() ?? 0) + 1
@@ -32,7 +34,25 @@ public struct VoucherRenderer: Sendable {
         try canvas.color(0.2, 0.2, 0.2)
         try canvas.text(
             "网点 Branch: \(data.branch.zh) \(data.branch.en)    柜员 Teller: \(data.teller)    时间 Time: \(data.time)", x: margin, y: footerY, size: 8)
-        return try canvas.write(title: "\(form.title.zh) \(form.title.en) \(data.serial)")
+        for (index, line) in (data.evidence ?? []).enumerated() {
+            try canvas.text(line, x: margin, y: footerY - 11 * Double(index + 1), size: 7.5)
+        }
+        let prefix = data.specimen == true ? "样张 SPECIMEN " : ""
+        return try canvas.write(title: "\(prefix)\(form.title.zh) \(form.title.en) \(data.serial)")
+    }
+
+    /// A preview says so across the page, in light grey: 样张 SPECIMEN, not a voucher.
+    private func drawSpecimenMark(_ canvas: PDFCanvas, width: Double, height: Double) throws(VoucherError) {
+        try canvas.color(0.82, 0.82, 0.82)
+        let mark = "样张 SPECIMEN · 不是凭证 NOT A VOUCHER"
+        let size = 22.0
+        let markWidth = try canvas.width(of: mark, size: size)
+        var y = height * 0.7
+        while y > 20 {
+            try canvas.text(mark, x: (width - markWidth) / 2, y: y, size: size)
+            y -= height * 0.25
+        }
+        try canvas.color(0, 0, 0)
     }
 
     private func checkRequired(form: FormDefinition, data: VoucherData) throws(VoucherError) {

@@ -21,12 +21,15 @@ public enum AuthorizationStore {
         /// The strictest requirement of the matched rules as JSON; nil when no authorization is needed.
         public var requirementJSON: String?
         public var at: AuditTimestamp
+        /// The rejected transaction this one starts again.
+        public var replaces: String?
 
         public init(
             branch: String, teller: String, terminal: String?, code: String, amountMinor: Int64, currency: String, keyID: String,
             payloadCiphertext: [UInt8], payloadDigest: ChainHash, ruleSetVersion: String, factsJSON: String, matchedRules: [String],
-            requirementJSON: String?, at: AuditTimestamp
+            requirementJSON: String?, at: AuditTimestamp, replaces: String? = nil
         ) {
+            self.replaces = replaces
             self.branch = branch
             self.teller = teller
             self.terminal = terminal
@@ -80,10 +83,10 @@ public enum AuthorizationStore {
             """
             WITH t AS (
                 INSERT INTO teller_transactions (id, branch_code, teller_id, terminal, code, amount_minor, currency, key_id, payload_ciphertext,
-                    payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at)
+                    payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at, replaces)
                 VALUES (\(id), \(t.branch), \(t.teller), \(t.terminal), \(t.code), \(t.amountMinor), \(t.currency), \(t.keyID),
                     \(t.payloadCiphertext.bytea), \(t.payloadDigest.bytes.bytea), \(t.ruleSetVersion), \(t.factsJSON)::jsonb, \(t.matchedRules),
-                    \(t.requirementJSON)::jsonb, \(state), us_to_ts(\(at)))
+                    \(t.requirementJSON)::jsonb, \(state), us_to_ts(\(at)), \(t.replaces))
                 RETURNING id)
             SELECT a.seq, a.at_us, a.prev_hash, a.hash
             FROM t, LATERAL audit_append(\(auditArguments: event)) a

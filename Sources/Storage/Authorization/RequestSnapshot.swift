@@ -29,10 +29,10 @@ public struct RequestSnapshot: Sendable, Codable, Equatable {
     public let modes: [String]
     public let mode: String
     public let scope: String
-    public let assignedTo: String?
+    public var assignedTo: String?
     public let state: String
     public let approvals: Int
-    public let claimedBy: String?
+    public var claimedBy: String?
     public let claimedAtUs: Int64?
     public let leaseUntilUs: Int64?
     public let createdAtUs: Int64
@@ -48,7 +48,7 @@ public struct RequestSnapshot: Sendable, Codable, Equatable {
     /// Why a returned or rejected request came back (the officer's words); nil otherwise.
     public let reason: String?
     /// Only in the push feed: the online officers a pending request is offered to.
-    public let offeredTo: [String]?
+    public var offeredTo: [String]?
     /// Only in the push feed: the feed row's id, for catching up after a reconnect.
     public let feedID: Int64?
 

@@ -130,10 +130,10 @@ struct AuthorizationController: Sendable {
         let state: String
         let authorization: RequestSnapshot?
 
-        init(_ committed: AuthorizationDesk.Committed) {
+        init(_ committed: AuthorizationDesk.Committed, seenBy user: UserIdentity) {
             self.transaction = committed.transactionID
             self.state = "committed"
-            self.authorization = committed.request
+            self.authorization = committed.request?.seen(by: user)
         }
     }
 
@@ -184,7 +184,7 @@ struct AuthorizationController: Sendable {
         let snapshot = try await tellers.request(
             transaction: try context.parameters.require("id"), mode: mode, material: try Self.uploads(body.material), local: local, user: user,
             terminal: context.terminal)
-        return EditedResponse(status: .created, headers: [.location: "/api/v1/authz/requests/\(snapshot.id)"], response: snapshot)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/authz/requests/\(snapshot.id)"], response: snapshot.seen(by: user))
     }
 
     @Sendable func resubmit(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RequestSnapshot> {
@@ -194,7 +194,7 @@ struct AuthorizationController: Sendable {
         let snapshot = try await tellers.resubmit(
             request: try context.parameters.require("id"), mode: try body.mode.map(Self.mode), material: try Self.uploads(body.material), user: user,
             terminal: context.terminal)
-        return EditedResponse(status: .created, headers: [.location: "/api/v1/authz/requests/\(snapshot.id)"], response: snapshot)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/authz/requests/\(snapshot.id)"], response: snapshot.seen(by: user))
     }
 
     @Sendable func commit(_ request: Request, context: AppRequestContext) async throws -> CommitView {
@@ -202,12 +202,13 @@ struct AuthorizationController: Sendable {
         let body = try await request.decode(as: TransactionSubmission.self, context: context)
         let committed = try await tellers.commit(
             transaction: try context.parameters.require("id"), submission: body, user: user, terminal: context.terminal)
-        return CommitView(committed)
+        return CommitView(committed, seenBy: user)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RequestView {
-        let (snapshot, payload) = try await tellers.view(request: try context.parameters.require("id"), user: try context.requireUser())
-        return RequestView(request: snapshot, transactionPayload: payload)
+        let user = try context.requireUser()
+        let (snapshot, payload) = try await tellers.view(request: try context.parameters.require("id"), user: user)
+        return RequestView(request: snapshot.seen(by: user), transactionPayload: payload)
     }
 
     // MARK: Officer

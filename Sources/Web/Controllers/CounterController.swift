@@ -88,8 +88,9 @@ struct CounterController: Sendable {
 
     /// Books the transaction (approved, when it had to be) with exactly what the customer signed.
     @Sendable func commit(_ request: Request, context: AppRequestContext) async throws -> AuthorizationController.CommitView {
-        let committed = try await booking.commit(session: try Self.session(context), user: try context.requireUser(), terminal: context.terminal)
-        return AuthorizationController.CommitView(committed)
+        let user = try context.requireUser()
+        let committed = try await booking.commit(session: try Self.session(context), user: user, terminal: context.terminal)
+        return AuthorizationController.CommitView(committed, seenBy: user)
     }
 
     struct FinishBody: Decodable { let seal: String }

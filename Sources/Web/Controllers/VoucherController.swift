@@ -4,7 +4,9 @@ import Hummingbird
 import Storage
 import Vouchers
 
-/// Vouchers over HTTP: render, customer signature, seal, download. Tellers act on their own branch's vouchers.
+/// Vouchers over HTTP: a specimen preview, and the vouchers of the user's branch (auditors: all). A voucher is
+/// made only at the end of the counter (`POST /api/v1/counter/sessions/{id}/voucher`): there is no route that
+/// signs or seals a voucher, so no sequence of requests mints evidence outside the counter flow.
 struct VoucherController: Sendable {
     let desk: VoucherDesk?
 
@@ -12,17 +14,12 @@ struct VoucherController: Sendable {
         router.post("/api/v1/vouchers", use: create)
         router.get("/api/v1/vouchers/{id}", use: show)
         router.get("/api/v1/vouchers/{id}/pdf", use: pdf)
-        router.post("/api/v1/vouchers/{id}/customer-signature", use: sign)
-        router.post("/api/v1/vouchers/{id}/seal", use: seal)
     }
 
     struct CreateRequest: Decodable {
         let form: String
         let values: [String: String]
     }
-
-    struct SignRequest: Decodable { let strokes: [[StrokePoint]] }
-    struct SealRequest: Decodable { let seal: String }
 
     struct VoucherView: ResponseEncodable {
         let id: String
@@ -67,14 +64,17 @@ struct VoucherController: Sendable {
         return user
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<VoucherView> {
+    /// A watermarked preview (样张 SPECIMEN) of a form with values, for checking a layout: not stored, not signed.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try requireTeller(context)
         let body = try await request.decode(as: CreateRequest.self, context: context)
         guard body.values.count <= 100, body.values.allSatisfy({ $0.key.count <= 64 && $0.value.count <= 200 }) else {
             throw AppError(.badRequest, code: "voucher.too_many_values", "at most 100 values of at most 200 characters")
         }
-        let record = try await requireDesk().create(formID: body.form, values: body.values, user: user, terminal: context.terminal)
-        return EditedResponse(status: .created, headers: [.location: "/api/v1/vouchers/\(record.id)"], response: VoucherView(record))
+        let pdf = try await requireDesk().specimen(formID: body.form, values: body.values, user: user)
+        return Response(
+            status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"specimen-\(body.form).pdf\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> VoucherView {
@@ -87,20 +87,5 @@ struct VoucherController: Sendable {
             status: .ok,
             headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(record.id).pdf\""],
             body: .init(byteBuffer: ByteBuffer(bytes: record.pdf)))
-    }
-
-    @Sendable func sign(_ request: Request, context: AppRequestContext) async throws -> VoucherView {
-        let user = try requireTeller(context)
-        let body = try await request.decode(as: SignRequest.self, context: context)
-        let record = try await requireDesk().addCustomerSignature(
-            try context.parameters.require("id"), strokes: body.strokes, user: user, terminal: context.terminal)
-        return VoucherView(record)
-    }
-
-    @Sendable func seal(_ request: Request, context: AppRequestContext) async throws -> VoucherView {
-        let user = try requireTeller(context)
-        let body = try await request.decode(as: SealRequest.self, context: context)
-        return VoucherView(
-            try await requireDesk().seal(try context.parameters.require("id"), sealID: body.seal, user: user, terminal: context.terminal))
     }
 }

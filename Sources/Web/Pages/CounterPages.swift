@@ -104,6 +104,7 @@ enum CounterPages {
                 <button type="submit" id="verify-number-submit">\(t("verify.submit"))</button></form>
                 <section id="verdict" class="card" hidden aria-live="polite">
                 <p id="verdict-summary" class="message"></p>
+                <ul id="verdict-findings" class="findings"></ul>
                 <ol id="verdict-signatures"></ol>
                 <p class="detail">SHA-256 <code id="verdict-sha"></code></p>
                 </section>

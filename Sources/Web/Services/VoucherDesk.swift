@@ -1,5 +1,7 @@
 public import Accounts
 import Audit
+import Authorization
+import Counter
 import Crypto
 public import Forms
 public import Foundation
@@ -39,34 +41,91 @@ public struct VoucherDesk: Sendable {
 
     static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 
-    /// Renders a new voucher for `user`'s branch; the values are encrypted before they are stored.
-    public func create(formID: String, values: [String: String], user: UserIdentity, terminal: String?) async throws -> VoucherRecord {
+    /// A preview of `formID` with `values`: watermarked 样张 SPECIMEN, checked like a voucher, never stored, and
+    /// with no way to be signed or sealed — vouchers come only from committed counter transactions.
+    public func specimen(formID: String, values: [String: String], user: UserIdentity) async throws -> [UInt8] {
         let form = try catalogue.form(formID)
-        // The same checks as at the counter: a voucher never carries a value its form would refuse.
         let values = try form.check(values, filledBy: [.customer, .teller], today: Self.chinaToday(.now()))
+        let branch = try await database.read { try await Directory.branchNames(user.branch, in: $0) }
+        guard let (branchZH, branchEN) = branch else { throw AppError(.forbidden, code: "voucher.no_branch", "your branch is unknown") }
+        let data = VoucherData(
+            serial: "SPECIMEN", bankName: settings.bankName, branch: LocalizedText(zh: branchZH, en: branchEN), teller: user.id,
+            time: Self.chinaTime(.now()), values: values, specimen: true)
+        return try renderer.render(form: form, data: data)
+    }
+
+    /// Renders the voucher of a committed counter transaction from its committed payload (decrypted and checked
+    /// against the digest it was committed with), with the facts it proves printed on its face. The database
+    /// refuses a voucher of anything else (migration 0021).
+    public func render(_ source: VoucherSource, user: UserIdentity, terminal: String?) async throws -> VoucherRecord {
+        let form = try catalogue.form(source.code)
+        let values = try form.check(try committedValues(source), filledBy: [.customer, .teller], today: Self.chinaToday(.now()))
         let (branch, serial) = try await database.read { tx in
-            (try await Directory.branchNames(user.branch, in: tx), try await VoucherStore.nextSerial(in: tx))
+            (try await Directory.branchNames(source.branch, in: tx), try await VoucherStore.nextSerial(in: tx))
         }
         guard let (branchZH, branchEN) = branch else { throw AppError(.forbidden, code: "voucher.no_branch", "your branch is unknown") }
         let data = VoucherData(
-            serial: serial, bankName: settings.bankName, branch: LocalizedText(zh: branchZH, en: branchEN), teller: user.id,
-            time: Self.chinaTime(.now()), values: values)
+            serial: serial, bankName: settings.bankName, branch: LocalizedText(zh: branchZH, en: branchEN), teller: source.teller,
+            time: Self.chinaTime(.now()), values: values, evidence: Self.evidence(source))
         let pdf = try renderer.render(form: form, data: data)
         let digest = Self.sha256(pdf)
         let box = try dataKey.seal(Array(try JSONEncoder().encode(values)), context: serial)
         try await database.transaction { tx in
             try await VoucherStore.insert(
-                id: serial, formID: form.id, formVersion: form.version, branch: user.branch, teller: user.id, terminal: terminal,
-                keyID: dataKey.id, dataCiphertext: box, pdf: pdf, pdfSHA256: digest, in: tx)
+                id: serial, formID: form.id, formVersion: form.version, branch: source.branch, teller: source.teller, terminal: terminal,
+                keyID: dataKey.id, dataCiphertext: box, pdf: pdf, pdfSHA256: digest, transaction: source.transactionID,
+                payloadDigest: source.committedDigest, in: tx)
             try await AuditLog.append(
                 AuditEvent(
-                    actor: user.id, branch: user.branch, terminal: terminal, action: "voucher.rendered", subject: "voucher:\(serial)",
-                    payload: ["form": .string(form.id), "form_version": .integer(Int64(form.version)), "pdf_sha256": .string(SHA256Hex.hex(digest))]),
+                    actor: user.id, branch: source.branch, terminal: terminal, action: "voucher.rendered", subject: "voucher:\(serial)",
+                    payload: [
+                        "form": .string(form.id), "form_version": .integer(Int64(form.version)), "pdf_sha256": .string(SHA256Hex.hex(digest)),
+                        "transaction": .string(source.transactionID), "payload_digest": .string(SHA256Hex.hex(source.committedDigest)),
+                    ]),
                 in: tx)
         }
         return VoucherRecord(
-            id: serial, formID: form.id, formVersion: form.version, branch: user.branch, teller: user.id, terminal: terminal, state: "rendered",
-            pdf: pdf, pdfSHA256: digest, sealID: nil)
+            id: serial, formID: form.id, formVersion: form.version, branch: source.branch, teller: source.teller, terminal: terminal,
+            state: "rendered", pdf: pdf, pdfSHA256: digest, sealID: nil)
+    }
+
+    /// The values the customer confirmed, as committed: the payload opens only with the digest it was committed
+    /// with, and names the view the customer confirmed.
+    func committedValues(_ source: VoucherSource) throws -> [String: String] {
+        guard let digest = ChainHash(bytes: source.committedDigest) else { throw Self.brokenSource(source) }
+        let plain = try dataKey.open(source.payloadCiphertext, context: AuthorizationDesk.payloadContext(digest))
+        guard ChainHash.sha256(of: plain) == digest, let submission = try? JSONDecoder().decode(TransactionSubmission.self, from: Data(plain))
+        else { throw Self.brokenSource(source) }
+        var values = submission.fields
+        guard values.removeValue(forKey: CounterBooking.viewDigestField) == SHA256Hex.hex(source.viewDigest) else {
+            throw Self.brokenSource(source)
+        }
+        return values
+    }
+
+    static func brokenSource(_ source: VoucherSource) -> AppError {
+        AppError(
+            .internalServerError, code: "voucher.source_mismatch",
+            "transaction \(source.transactionID) does not match what the customer confirmed / 交易与客户确认的内容不符")
+    }
+
+    /// What the voucher proves beyond its fields, printed under them.
+    static func evidence(_ s: VoucherSource) -> [String] {
+        let committed = chinaTime(AuditTimestamp(microsecondsSinceEpoch: s.committedAtMicros))
+        var lines = ["交易 Transaction \(s.transactionID) · 记账 Committed \(committed) · 规则 Rules \(s.ruleSetVersion)"]
+        if let level = s.level, let mode = s.mode {
+            let modes = [
+                "local": "本地授权 local", "cross-terminal": "跨终端授权 cross-terminal", "cross-branch": "跨网点授权 cross-branch",
+                "central": "集中授权 central",
+            ]
+            lines.append(
+                "授权 Authorized: \(level) 级 level \(level) · \(modes[mode] ?? mode) · 授权人 by \(s.approvers.joined(separator: ", "))")
+        } else {
+            lines.append("无需授权 No authorization required by the rules")
+        }
+        lines.append(
+            "客户确认画面 Confirmed view SHA-256 \(SHA256Hex.hex(s.viewDigest)) · 签名笔迹 Strokes SHA-256 \(SHA256Hex.hex(s.strokesSHA256))")
+        return lines
     }
 
     public func voucher(_ id: String, for user: UserIdentity) async throws -> VoucherRecord {
@@ -80,16 +139,30 @@ public struct VoucherDesk: Sendable {
         return voucher
     }
 
-    /// Signs with the counter's witness key and stores the strokes encrypted, with their digest in the PDF.
-    public func addCustomerSignature(_ id: String, strokes: [[StrokePoint]], user: UserIdentity, terminal: String?) async throws -> VoucherRecord {
-        let voucher = try await voucher(id, for: user)
-        guard voucher.state == "rendered" else { throw AppError(.conflict, code: "voucher.wrong_state", "voucher \(id) is \(voucher.state)") }
+    /// The pad's size in the voucher's stroke units: the screen captures fractions of its pad.
+    static let pad = (width: 600.0, height: 220.0)
+
+    /// Signs with the counter's witness key, with the strokes the customer screen captured for the voucher's
+    /// transaction — read back from their record, and named in the PDF by the capture's own digest. The database
+    /// refuses any other strokes (migration 0021).
+    public func addCustomerSignature(_ voucher: VoucherRecord, source: VoucherSource, user: UserIdentity, terminal: String?) async throws
+        -> VoucherRecord
+    {
+        guard voucher.state == "rendered" else { throw AppError(.conflict, code: "voucher.wrong_state", "voucher \(voucher.id) is \(voucher.state)") }
+        let id = voucher.id
+        let captured = try dataKey.open(
+            source.strokesCiphertext, context: CounterDesk.strokesContext(session: source.session, version: source.draftVersion))
+        guard Self.sha256(captured) == source.strokesSHA256, let points = SignatureInk.parse(canonical: captured) else {
+            throw Self.brokenSource(source)
+        }
+        let strokes = points.map { stroke in
+            stroke.map { StrokePoint(x: $0.x * Self.pad.width, y: $0.y * Self.pad.height, t: $0.t, pressure: $0.pressure) }
+        }
         let witness = try SignerCache.shared.signer(keyFile: settings.witnessKeyFile, password: settings.keyPassword)
-        let signed = try CustomerSignature.sign(voucher.pdf, strokes: strokes, with: witness, at: Date())
-        let canonical = CustomerSignature.canonicalBytes(strokes)
-        let strokesDigest = Self.sha256(canonical)
+        let strokesDigest = source.strokesSHA256
+        let signed = try CustomerSignature.sign(voucher.pdf, strokes: strokes, strokesSHA256: SHA256Hex.hex(strokesDigest), with: witness, at: Date())
         let digest = Self.sha256(signed)
-        let box = try dataKey.seal(canonical, context: "\(id)/strokes")
+        let box = try dataKey.seal(captured, context: "\(id)/strokes")
         try await database.transaction { tx in
             guard
                 try await VoucherStore.advance(

@@ -5,7 +5,9 @@ import Vouchers
 
 struct VoucherCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "voucher", abstract: "Render, customer-sign and e-seal vouchers.", subcommands: [Render.self, Sign.self, Seal.self, Verify.self])
+        commandName: "voucher",
+        abstract: "Render, sign, seal and verify PDFs offline (development PKI tools; the service makes vouchers only at the counter).",
+        subcommands: [Render.self, Sign.self, Seal.self, Verify.self])
 
     struct Render: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Render a voucher PDF from a form of the catalogue and a data file.")

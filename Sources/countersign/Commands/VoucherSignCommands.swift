@@ -33,7 +33,9 @@ struct SigningOptions: ParsableArguments {
 extension VoucherCommand {
     struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add the customer's handwritten signature (strokes) as a PAdES signature with the counter witness key.")
+            abstract:
+                "Offline tool for the development PKI: add handwritten strokes as a PAdES signature with a witness key. Not a voucher: the bank's vouchers are made only at the counter, and /verify calls only those genuine."
+        )
 
         @OptionGroup var io: SigningOptions
         @Option(help: "Strokes JSON: [[{\"x\":…,\"y\":…,\"t\":…,\"pressure\":…}, …], …]") var strokes: String
@@ -53,7 +55,9 @@ extension VoucherCommand {
 
     struct Seal: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stamp a registered e-seal as the final PAdES signature; the use is recorded in the audit trail.")
+            abstract:
+                "Offline tool for the development PKI: stamp a registered e-seal on a PDF (the use is audited). Not a voucher: the bank's vouchers are made only at the counter, and /verify calls only those genuine."
+        )
 
         @OptionGroup var options: GlobalOptions
         @OptionGroup var io: SigningOptions

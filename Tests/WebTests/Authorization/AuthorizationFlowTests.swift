@@ -67,8 +67,13 @@ import Testing
                 teller, transaction: transaction, mode: "central",
                 material: [AuthzHarness.idScan, AuthzHarness.voucherImage, AuthzHarness.tellerScreen])
             #expect(request.officers == 2 && request.level == 3)
-            // Assigned at random to one online officer; only that officer is offered it (背对背).
-            let first = try #require(request.assignedTo)
+            // Assigned at random to one online officer; only that officer is offered it, and the teller is not told
+            // who (背对背); an auditor sees it.
+            #expect(request.assignedTo == nil && request.offeredTo == nil)
+            let tellerView = try await h.call(.get, "/api/v1/authz/requests/\(request.id)", token: teller)
+            #expect((tellerView.json["request"] as? [String: Any])?["assigned_to"] == nil)
+            let audited = try await h.call(.get, "/api/v1/authz/requests/\(request.id)", token: try await h.login("auditor1"))
+            let first = try #require((audited.json["request"] as? [String: Any])?["assigned_to"] as? String)
             let second = first == "officer1" ? "officer2" : "officer1"
             try await feeds[first]!.next { $0.id == request.id && $0.offeredTo == [first] }
             #expect(try await h.claim(tokens[second]!, request.id).code == "storage.refused")
@@ -126,6 +131,70 @@ import Testing
                 let requirement = reply.json["requirement"] as? [String: Any]
                 #expect(requirement?["level"] as? Int == level && requirement?["officers"] as? Int == officers, "\(code): \(reply.json)")
             }
+        }
+    }
+
+    /// Issue #14: a rejection is final. The same transaction gets no new request in any mode (the API and the
+    /// database refuse it) and cannot be committed; a new transaction names the one it replaces, once.
+    @Test func aRejectedTransactionIsFinishedAndANewOneReplacesIt() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let submission = AuthzHarness.submission(code: "customer-info-change", amount: "0")
+            let transaction = try await h.submit(teller, submission)
+            func local(_ decision: String, on id: String) async throws -> AuthzHarness.Reply {
+                try await h.call(
+                    .post, "/api/v1/transactions/\(id)/authorization", token: teller,
+                    body:
+                        #"{"mode":"local","material":[\#(AuthzHarness.idScan)],"supervisor":{"user":"super1","password":"\#(WebHarness.password)","decision":"\#(decision)","reason":"签名与预留印鉴不符"}}"#
+                )
+            }
+            let rejected = try await local("reject", on: transaction)
+            #expect(rejected.status == .created && rejected.json["state"] as? String == "rejected", "\(rejected.code)")
+            for mode in ["local", "cross-terminal", "central"] {
+                let again =
+                    mode == "local"
+                    ? try await local("approve", on: transaction)
+                    : try await h.call(
+                        .post, "/api/v1/transactions/\(transaction)/authorization", token: teller,
+                        body: #"{"mode":"\#(mode)","material":[\#(AuthzHarness.idScan)]}"#)
+                #expect(again.status == .conflict && again.code == "txn.finished", "\(mode): \(again.code)")
+            }
+            #expect(try await h.commit(teller, transaction: transaction, submission).status == .conflict)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM teller_transactions WHERE state = 'abandoned'", in: h.db) == 1)
+            // The application role cannot ask again either: the transaction is no longer open.
+            try await h.db.with(h.db.app) { db in
+                await #expect(throws: StorageError.self) {
+                    try await db.read {
+                        try await $0.query(
+                            """
+                            INSERT INTO authz_requests (id, transaction_id, version, branch_code, teller_id, terminal, code, amount_minor, currency,
+                                level, officers_required, modes, mode, scope, payload_digest, material_digest, material, state, unclaimed_seconds,
+                                lease_seconds, created_at, offered_at, teller_deadline)
+                            SELECT 'R9000000000000001', id, 2, branch_code, teller_id, terminal, code, amount_minor, currency,
+                                (requirement ->> 'level')::smallint, (requirement ->> 'officers')::smallint,
+                                ARRAY(SELECT jsonb_array_elements_text(requirement -> 'modes')), 'cross-terminal', 'cross-terminal',
+                                payload_digest, sha256(''::bytea), '[]'::jsonb, 'pending', 60, 120, submitted_at, submitted_at,
+                                submitted_at + interval '5 minutes'
+                            FROM teller_transactions WHERE id = \(transaction)
+                            """)
+                    }
+                }
+            }
+            // A new transaction, linked to the rejected one; it is a transaction like any other.
+            let replacing = #"{"replaces":"\#(transaction)","# + submission.dropFirst()
+            let next = try await h.call(.post, "/api/v1/transactions", token: teller, body: replacing)
+            #expect(next.status == .created, "\(next.code)")
+            let newID = try #require(next.json["transaction"] as? String)
+            #expect(try await local("approve", on: newID).json["state"] as? String == "approved")
+            let twice = try await h.call(.post, "/api/v1/transactions", token: teller, body: replacing)
+            #expect(twice.status == .conflict && twice.code == "txn.cannot_replace", "\(twice.code)")
+            let open = try await h.submit(teller, submission)
+            let replacingOpen = try await h.call(
+                .post, "/api/v1/transactions", token: teller, body: #"{"replaces":"\#(open)","# + submission.dropFirst())
+            #expect(replacingOpen.status == .conflict && replacingOpen.code == "txn.cannot_replace", "\(replacingOpen.code)")
+            let linked = try await WebHarness.count(
+                "SELECT count(*)::int FROM teller_transactions WHERE id = '\(newID)' AND replaces = '\(transaction)'", in: h.db)
+            #expect(linked == 1)
         }
     }
 

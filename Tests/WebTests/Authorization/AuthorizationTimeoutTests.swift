@@ -60,7 +60,7 @@ import Web
             let request = try await h.requestAuthorization(
                 teller, transaction: transaction, mode: "central",
                 material: [AuthzHarness.idScan, AuthzHarness.voucherImage, AuthzHarness.tellerScreen])
-            let first = try #require(request.assignedTo)
+            let first = try #require(try await h.assignedTo(request.id))
             h.time.advance(seconds: 46)  // central: unclaimed 45 s
             #expect(try await h.services.timeouts.sweep().escalated == 1)
             let (_, now) = try await scope(h, request.id)
@@ -78,7 +78,7 @@ import Web
             let request = try await h.requestAuthorization(
                 teller, transaction: transaction, mode: "central",
                 material: [AuthzHarness.idScan, AuthzHarness.voucherImage, AuthzHarness.tellerScreen])
-            #expect(request.assignedTo == "officer1")
+            #expect(try await h.assignedTo(request.id) == "officer1")
             // officer2 works with the console open; officer1 set online and then closed the browser.
             try await h.presence(here, "online")
             let console = try await FeedListener.connect(port: h.client.port!, token: here)

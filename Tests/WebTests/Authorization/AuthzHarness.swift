@@ -152,6 +152,15 @@ struct AuthzHarness: Sendable {
         return try reply.decode(RequestSnapshot.self)
     }
 
+    /// The officer a request was drawn for, as the database holds it (the teller is not told: 背对背).
+    func assignedTo(_ request: String) async throws -> String? {
+        try await db.with(db.owner) { database in
+            try await database.read { tx in
+                try await tx.query("SELECT assigned_to FROM authz_requests WHERE id = \(request)").collect().first?.decode(String?.self) ?? nil
+            }
+        }
+    }
+
     func presence(_ token: String, _ status: String) async throws {
         let reply = try await call(.put, "/api/v1/authz/presence", token: token, body: #"{"status":"\#(status)"}"#)
         guard reply.status == .ok else { throw HarnessFailure("presence: \(reply.code)") }

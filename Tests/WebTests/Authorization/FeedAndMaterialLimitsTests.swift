@@ -23,7 +23,10 @@ import Testing
     @Test func aSnapshotTooLongForNotifyIsStillPushed() async throws {
         try await AuthzHarness.run { h in
             let teller = try await h.login("teller1")
-            let feed = try await FeedListener.connect(port: h.client.port!, token: teller)
+            // The supervisor it is offered to hears it (the teller is not told whom it is offered to: 背对背).
+            let supervisor = try await h.login("super1", terminal: "T02")
+            try await h.presence(supervisor, "online")
+            let feed = try await FeedListener.connect(port: h.client.port!, token: supervisor)
             defer { feed.close() }
             let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "60000.00"))
             let request = try await h.requestAuthorization(

@@ -181,8 +181,30 @@ import Web
 
             #expect(try await api.call(.get, "/r/" + String(repeating: "A", count: 43), token: nil).code == "receipt.not_found")
 
-            // The public check: the receipt holds; one changed byte does not; its number holds; nonsense is refused.
+            // Issue #14: one evidence chain. The voucher was made from this committed transaction; the strokes digest
+            // recorded at capture is the voucher row's and the one signed into the PDF; the face of the voucher says
+            // what it proves (transaction, rules, level, mode, approver).
             let voucher = try #require(issued.json["voucher"] as? String)
+            let captured = try await db.with(db.owner) { database in
+                try await database.read { tx in
+                    try await tx.query(
+                        """
+                        SELECT encode(s.strokes_sha256, 'hex'), encode(v.strokes_sha256, 'hex'), v.transaction_id
+                        FROM vouchers v JOIN counter_transactions c ON c.transaction_id = v.transaction_id
+                        JOIN counter_signatures s ON s.session_id = c.session_id AND s.draft_version = c.draft_version
+                        WHERE v.id = \(voucher)
+                        """
+                    ).collect().first!.decode((String, String, String).self)
+                }
+            }
+            #expect(captured.0 == captured.1 && captured.2 == transaction)
+            #expect(download.body.range(of: Data(captured.0.utf8)) != nil, "the PDF names the capture's strokes digest")
+            let face = try await ChildProcess.run("/usr/bin/env", ["pdftotext", "-layout", file.path, "-"]).output
+            for fact in [transaction, AuthzHarness.rules.version, "level 1", "local", "super3", digest] {
+                #expect(face.contains(fact), "the voucher's face shows \(fact)")
+            }
+
+            // The public check: the receipt holds; one changed byte does not; its number holds; nonsense is refused.
             let genuine = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
             #expect(genuine.json["valid"] as? Bool == true && (genuine.json["signatures"] as? [Any])?.count == 2, "\(genuine.code)")
             var tampered = download.body
@@ -235,6 +257,38 @@ import Web
             #expect(try await api.auditActions(prefix: "verify.").count >= 3)
             #expect(try await api.auditActions(subject: "txn:\(transaction)") == ["authz.intercepted", "txn.committed"])
             try await api.auditVerifies(chain: "BR001")
+
+            // Issue #14: genuine means issued by this bank. The receipt is; its customer-signed revision alone is
+            // not a sealed voucher; after the seal is revoked the receipt still verifies (sealed while active), and
+            // would not had the seal been revoked before it was used.
+            #expect(genuine.json["issued_by_this_bank"] as? Bool == true && genuine.json["sealed_voucher"] as? Bool == true)
+            let customerSigned = try #require(try SignedPDF(Array(download.body)).signatures.first)
+            let cut = download.body.prefix(customerSigned.ranges.last!.upperBound)
+            let cutAnswer = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: Data(cut))
+            #expect(cutAnswer.json["valid"] as? Bool == false && cutAnswer.json["sealed_voucher"] as? Bool == false, "\(cutAnswer.json)")
+            #expect((cutAnswer.json["summary"] as? [String: String])?["en"]?.hasPrefix("Not a sealed voucher") == true)
+            try await db.with(db.owner) { database in
+                try await database.read {
+                    try await $0.query(
+                        "UPDATE seals SET state = 'revoked', revoked_at = clock_timestamp(), revoked_reason = 'test' WHERE id = 'BR001-BUSINESS'")
+                }
+            }
+            let afterRevocation = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
+            #expect(afterRevocation.json["valid"] as? Bool == true, "\(afterRevocation.json)")
+            #expect((afterRevocation.json["summary"] as? [String: String])?["en"]?.contains("revoked later") == true)
+            try await db.with(db.owner) { database in
+                try await database.read {
+                    try await $0.query(
+                        """
+                        UPDATE seals SET revoked_at = (SELECT updated_at - interval '1 hour' FROM vouchers WHERE id = \(voucher))
+                        WHERE id = 'BR001-BUSINESS'
+                        """)
+                }
+            }
+            let revokedBefore = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
+            #expect(revokedBefore.json["valid"] as? Bool == false, "\(revokedBefore.json)")
+            let findings = try #require(revokedBefore.json["findings"] as? [[String: Any]])
+            #expect(findings.first { $0["fact"] as? String == "seal_active_when_used" }?["established"] as? Bool == false)
         }
         // Issue #13: the request log shows every request, and none of the capabilities the flow handed out.
         let text = log.text

@@ -20,6 +20,13 @@
         summary.className = "message " + (verdict.valid ? "good" : "bad");
         $("verdict").dataset.valid = String(verdict.valid);
         $("verdict-sha").textContent = verdict.sha256;
+        // What a genuine voucher must be, each marked as established or not, in words.
+        $("verdict-findings").replaceChildren(...(verdict.findings || []).map((finding) => {
+            const item = document.createElement("li");
+            item.dataset.established = String(finding.established);
+            item.textContent = (finding.established ? "✓ " : "✗ ") + (zh ? finding.words.zh : finding.words.en);
+            return item;
+        }));
         const list = $("verdict-signatures");
         list.replaceChildren(...verdict.signatures.map((signature) => {
             const item = document.createElement("li");

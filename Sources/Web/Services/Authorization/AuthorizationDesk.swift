@@ -66,13 +66,29 @@ public struct AuthorizationDesk: Sendable {
             branch: user.branch, teller: user.id, terminal: terminal, code: facts.code, amountMinor: facts.amountMinor,
             currency: facts.currency, keyID: dataKey.id, payloadCiphertext: box, payloadDigest: digest,
             ruleSetVersion: decision.ruleSetVersion, factsJSON: facts.canonical.canonicalText, matchedRules: decision.matchedRules,
-            requirementJSON: decision.requirement?.canonical.canonicalText, at: now)
+            requirementJSON: decision.requirement?.canonical.canonicalText, at: now, replaces: submission.replaces)
         var payload = decision.canonicalFields
         payload["payload_digest"] = .string(digest.hex)
+        if let replaced = submission.replaces { payload["replaces"] = .string(replaced) }
         let event = try AuditLog.Append(
             AuditEvent(
                 actor: user.id, branch: user.branch, terminal: terminal, action: "authz.intercepted", subject: "txn:\(id)",
                 payload: .object(payload)))
+        do {
+            try await store(record, id: id, event: event, alongside: alongside)
+        } catch let error as StorageError where error.constraint == "txn_replaces_finished" {
+            throw AppError(
+                .conflict, code: "txn.cannot_replace",
+                "a new transaction replaces only a rejected or abandoned transaction of yours, once / 新交易只能替代您本人已被拒绝或已放弃的交易，且只能一次")
+        } catch let error as StorageError where error.constraint == "teller_transactions_replaces_key" {
+            throw AppError(.conflict, code: "txn.cannot_replace", "transaction \(submission.replaces ?? "") was already replaced / 该交易已被替代")
+        }
+        return Submitted(transactionID: id, decision: decision)
+    }
+
+    private func store(
+        _ record: AuthorizationStore.NewTransaction, id: String, event: AuditLog.Append, alongside: ((String, Transaction) async throws -> Void)?
+    ) async throws {
         if let alongside {
             try await database.transaction { tx in
                 try await AuthorizationStore.insertTransaction(record, id: id, event: event, in: tx)
@@ -81,7 +97,6 @@ public struct AuthorizationDesk: Sendable {
         } else {
             try await database.statement { try await AuthorizationStore.insertTransaction(record, id: id, event: event, in: $0) }
         }
-        return Submitted(transactionID: id, decision: decision)
     }
 
     /// One piece of material as the teller uploads it.
@@ -299,6 +314,13 @@ public struct AuthorizationDesk: Sendable {
             let (record, candidate) = try await database.read({ try await AuthorizationStore.transactionToRequest(id, mode: mode.rawValue, in: $0) }),
             record.teller == user.id
         else { throw AppError(.notFound, code: "txn.not_found", "no transaction \(id) of yours") }
+        if record.state == "abandoned" {
+            // A rejection is final: the same transaction is never asked for again, in any mode.
+            throw AppError(
+                .conflict, code: "txn.finished",
+                "transaction \(id) was rejected (or abandoned): start a new transaction, with \"replaces\": \"\(id)\" to link it / 交易 \(id) 已被拒绝或已放弃，请另起新交易"
+            )
+        }
         guard record.state == "needs_authorization" else {
             throw AppError(.conflict, code: "txn.not_open", "transaction \(id) is \(record.state)")
         }

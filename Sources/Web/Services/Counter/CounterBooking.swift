@@ -18,6 +18,8 @@ public struct CounterBooking: Sendable {
     }
 
     public static let channel = "counter"
+    /// The field of a booked submission that names the view the customer confirmed (its SHA-256, hex).
+    public static let viewDigestField = "counter_view_sha256"
 
     public struct Booked: Sendable {
         public let submitted: AuthorizationDesk.Submitted
@@ -34,7 +36,7 @@ public struct CounterBooking: Sendable {
                 throw AppError(.unprocessableContent, code: "counter.no_amount", "the signed form has no amount to book")
             }
             var fields = signed.values
-            fields["counter_view_sha256"] = signed.digest
+            fields[Self.viewDigestField] = signed.digest
             let submission = TransactionSubmission(
                 code: form.id, amount: principal.amount, currency: principal.currency, accountType: accountType, customerRisk: customerRisk,
                 channel: Self.channel, fields: fields)

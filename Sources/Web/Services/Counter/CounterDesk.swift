@@ -35,7 +35,6 @@ public final class CounterDesk: Sendable {
         var state = "editing"
         var formID = ""
         var values: [String: String] = [:]
-        var strokes: [[SignatureInk.Point]] = []
         /// Set while the signed draft is being booked, so two bookings cannot race.
         var booking = false
         /// The teller transaction the signed draft was booked as, and the submission it binds (for the commit).
@@ -259,12 +258,12 @@ public final class CounterDesk: Sendable {
             case .malformed(let reason): return Self.error("counter.bad_strokes", reason)
             }
         }
-        let canonical = Self.canonical(strokes)
+        let canonical = SignatureInk.canonical(strokes)
         let strokesDigest = Array(SHA256.hash(data: canonical))
         let points = strokes.reduce(0) { $0 + $1.count }
         let at = time.now()
         do {
-            let box = try dataKey.seal(canonical, context: "counter:\(session):\(version):strokes")
+            let box = try dataKey.seal(canonical, context: Self.strokesContext(session: session, version: version))
             try await database.transaction { tx in
                 try await CounterStore.recordSignature(
                     session: session, version: version, viewDigest: Self.bytes(hex: digest), strokesSHA256: strokesDigest, points: points,
@@ -286,21 +285,13 @@ public final class CounterDesk: Sendable {
         drafts.withLock { all in
             if all[session]?.version == version {
                 all[session]?.state = "signed"
-                all[session]?.strokes = strokes
             }
         }
         return Self.message(["type": "signed", "version": version])
     }
 
-    /// The strokes as stored and digested: one line per point, "x y t pressure" with fixed decimals, strokes
-    /// separated by empty lines — stable across languages and JSON encoders.
-    static func canonical(_ strokes: [[SignatureInk.Point]]) -> [UInt8] {
-        func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
-        let text = strokes.map { stroke in
-            stroke.map { "\(fixed($0.x, 5)) \(fixed($0.y, 5)) \(fixed($0.t, 1)) \(fixed($0.pressure, 3))" }.joined(separator: "\n")
-        }.joined(separator: "\n\n")
-        return Array(text.utf8)
-    }
+    /// What the captured strokes' encrypted box is bound to: it opens for this session's signed version only.
+    static func strokesContext(session: Int64, version: Int) -> String { "counter:\(session):\(version):strokes" }
 
     // MARK: Booking
 
@@ -350,11 +341,9 @@ public final class CounterDesk: Sendable {
 
     // MARK: After the signature
 
-    /// What the voucher is made of: the form, the values the customer confirmed and the strokes they signed with.
-    /// Only a signed draft, and only once: the session is then finished.
-    func takeSigned(_ session: Int64, user: UserIdentity) throws -> (
-        formID: String, values: [String: String], version: Int, strokes: [[SignatureInk.Point]]
-    ) {
+    /// The signed version the voucher is made for (from its committed transaction and the captured strokes, both
+    /// read back from the database). Only a signed draft, and only once: the session is then finished.
+    func takeSigned(_ session: Int64, user: UserIdentity) throws -> Int {
         try drafts.withLock { all in
             guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
             guard draft.state == "signed" else {
@@ -362,7 +351,7 @@ public final class CounterDesk: Sendable {
             }
             draft.state = "finished"
             all[session] = draft
-            return (draft.formID, draft.values, draft.version, draft.strokes)
+            return draft.version
         }
     }
 

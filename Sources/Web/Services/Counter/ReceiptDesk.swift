@@ -6,17 +6,15 @@ import Foundation
 public import Storage
 import Vouchers
 
-/// The end of the counter: the confirmed, signed, booked and committed draft becomes a voucher (rendered from the
-/// values the customer confirmed, signed with their strokes, sealed with the branch's seal), and the customer gets a
-/// link to it.
+/// The end of the counter, and the only way a voucher is made: the confirmed, signed, booked and committed draft
+/// becomes a voucher (rendered from the committed payload, signed with the strokes the customer screen captured,
+/// sealed with the branch's seal), and the customer gets a link to it.
 public struct ReceiptDesk: Sendable {
     let database: Database
     let counter: CounterDesk
     let vouchers: VoucherDesk
     let time: any TimeSource
     public static let lifetimeSeconds = 30 * 86_400
-    /// The pad's size in the voucher's stroke units: the screen sends fractions of its pad.
-    static let pad = (width: 600.0, height: 220.0)
 
     public init(database: Database, counter: CounterDesk, vouchers: VoucherDesk, time: any TimeSource = SystemTime()) {
         self.database = database
@@ -38,22 +36,34 @@ public struct ReceiptDesk: Sendable {
     public func finish(session: Int64, sealID: String, user: UserIdentity, terminal: String?) async throws -> Issued {
         // A seal the branch cannot use is refused before a voucher is made (it would be left half-done).
         _ = try await SealUse.usable(sealID, branch: user.branch, in: database)
-        let signed = try counter.takeSigned(session, user: user)
+        let version = try counter.takeSigned(session, user: user)
         do {
             // Only a booked and committed transaction gets a receipt; the database refuses the receipt otherwise too.
-            let booked = try await database.read { try await CounterStore.bookedTransaction(session: session, version: signed.version, in: $0) }
+            let booked = try await database.read { try await CounterStore.bookedTransaction(session: session, version: version, in: $0) }
             guard let booked, booked.state == "committed" else {
                 throw AppError(
                     .conflict, code: "counter.not_committed",
                     booked.map { "transaction \($0.id) is \($0.state): commit it (after its authorization) before the receipt" }
                         ?? "book the signed transaction and commit it before the receipt")
             }
-            let rendered = try await vouchers.create(formID: signed.formID, values: signed.values, user: user, terminal: terminal)
-            let strokes = signed.strokes.map { stroke in
-                stroke.map { StrokePoint(x: $0.x * Self.pad.width, y: $0.y * Self.pad.height, t: $0.t, pressure: $0.pressure) }
+            // Made from the committed transaction, step by step; a step that failed is resumed, never repeated (one
+            // voucher per transaction, in the database too).
+            guard let source = try await database.read({ try await VoucherStore.source(transaction: booked.id, in: $0) }) else {
+                throw AppError(.conflict, code: "counter.not_committed", "transaction \(booked.id) is not a committed counter transaction")
             }
-            _ = try await vouchers.addCustomerSignature(rendered.id, strokes: strokes, user: user, terminal: terminal)
-            let sealed = try await vouchers.seal(rendered.id, sealID: sealID, user: user, terminal: terminal)
+            var voucher: VoucherRecord
+            if let made = try await database.read({ try await VoucherStore.voucher(forTransaction: booked.id, in: $0) }) {
+                voucher = made
+            } else {
+                voucher = try await vouchers.render(source, user: user, terminal: terminal)
+            }
+            if voucher.state == "rendered" {
+                voucher = try await vouchers.addCustomerSignature(voucher, source: source, user: user, terminal: terminal)
+            }
+            if voucher.state == "customer_signed" {
+                voucher = try await vouchers.seal(voucher.id, sealID: sealID, user: user, terminal: terminal)
+            }
+            let sealed = voucher
             let token = Self.token()
             let now = time.now()
             try await database.transaction { tx in

@@ -37,12 +37,30 @@ public struct ReceiptVerifier: Sendable {
         }
     }
 
+    /// One thing a genuine voucher must be, and whether this file is it.
+    public struct Finding: Sendable, Encodable {
+        let fact: String
+        let established: Bool
+        let words: LocalizedText
+    }
+
     public struct Verdict: Sendable, Encodable {
         let valid: Bool
         let summary: LocalizedText
         let voucher: String?
         let sha256: String
+        /// The last signature is a bank seal over the whole file (not the customer-signed version, not a part).
+        let sealedVoucher: Bool
+        /// The file is, byte for byte, a voucher this bank sealed.
+        let issuedByThisBank: Bool
+        let findings: [Finding]
         let signatures: [Signature]
+
+        enum CodingKeys: String, CodingKey {
+            case valid, summary, voucher, sha256, findings, signatures
+            case sealedVoucher = "sealed_voucher"
+            case issuedByThisBank = "issued_by_this_bank"
+        }
     }
 
     public func verify(pdf: [UInt8], voucher: String? = nil) async throws -> Verdict {
@@ -60,22 +78,112 @@ public struct ReceiptVerifier: Sendable {
                 field: report.field, signer: report.signer, seal: report.sealID, signedAt: Self.readable(report.claimedTime), intact: report.intact,
                 trusted: report.chainTrusted, wholeFile: report.coverage == .wholeFile, words: Self.words(report))
         }
-        // Genuine: every signature holds, and the last one covers the whole file (nothing was added after it).
-        let valid = reports.allSatisfy(\.isValid) && reports.last?.coverage == .wholeFile
+        // The file's own evidence: every signature holds, and the last one covers the whole file.
+        let holds = reports.allSatisfy(\.isValid) && reports.last?.coverage == .wholeFile
         let digest = SHA256.hash(data: pdf).hexString
+        let seal = reports.last.flatMap { $0.coverage == .wholeFile ? $0.sealID : nil }
+        let (issued, standing) = try await database.read { tx -> (VoucherRegistry.Issued?, VoucherRegistry.SealStanding?) in
+            let issued = try await VoucherRegistry.issued(sha256: Array(SHA256.hash(data: pdf)), in: tx)
+            guard let seal else { return (issued, nil) }
+            return (issued, try await VoucherRegistry.standing(seal: seal, in: tx))
+        }
+        let judged = Self.judge(holds: holds, last: reports.last, seal: seal, standing: standing, issued: issued)
         try await database.transaction { tx in
             try await AuditLog.append(
                 AuditEvent(
                     chain: "verify", actor: "public", action: "verify.performed",
                     subject: voucher.map { "voucher:\($0)" } ?? "file:\(digest.prefix(16))",
-                    payload: ["valid": .bool(valid), "signatures": .integer(Int64(reports.count)), "pdf_sha256": .string(digest)]),
+                    payload: [
+                        "valid": .bool(judged.valid), "signatures": .integer(Int64(reports.count)), "pdf_sha256": .string(digest),
+                        "issued_voucher": issued.map { .string($0.voucher) } ?? .null,
+                    ]),
                 in: tx)
         }
-        let summary =
-            valid
-            ? LocalizedText(zh: "文件真实有效：全部签名完整，签署后未被改动。", en: "Genuine: every signature holds and nothing changed after signing.")
-            : LocalizedText(zh: "无法确认：至少一个签名无效，或文件在签署后被改动。", en: "Not confirmed: a signature does not hold, or the file was changed after signing.")
-        return Verdict(valid: valid, summary: summary, voucher: voucher, sha256: digest, signatures: signatures)
+        return Verdict(
+            valid: judged.valid, summary: judged.summary, voucher: voucher ?? issued?.voucher, sha256: digest, sealedVoucher: seal != nil,
+            issuedByThisBank: issued != nil, findings: judged.findings, signatures: signatures)
+    }
+
+    /// Genuine means issued by this bank: the signatures hold; the last is a registered seal of ours whose
+    /// certificate is the registry's; the seal was active when the bank's record says it was used; and the file is
+    /// byte for byte a voucher the bank sealed. For a file from elsewhere, the findings say which of these could not
+    /// be established.
+    static func judge(
+        holds: Bool, last: SignatureReport?, seal: String?, standing: VoucherRegistry.SealStanding?, issued: VoucherRegistry.Issued?
+    ) -> (valid: Bool, summary: LocalizedText, findings: [Finding]) {
+        let registered = standing != nil && standing?.certificateSubject == last?.signer && (issued?.sealID.map { $0 == seal } ?? true)
+        let sealedAt = issued?.sealedAtMicros
+        let activeWhenUsed = sealedAt.flatMap { time in standing.map { $0.active(at: time) } } ?? false
+        let findings = [
+            Finding(
+                fact: "signatures_hold", established: holds,
+                words: holds
+                    ? LocalizedText(zh: "全部签名完整，签署后文件未被改动。", en: "Every signature holds; nothing changed after signing.")
+                    : LocalizedText(zh: "至少一个签名无效，或文件在签署后被改动。", en: "A signature does not hold, or the file was changed after signing.")),
+            Finding(
+                fact: "sealed", established: seal != nil,
+                words: seal != nil
+                    ? LocalizedText(zh: "最后一个签名是银行印章。", en: "The last signature is a bank seal.")
+                    : LocalizedText(
+                        zh: "不是已用印的凭证：最后一个签名不是银行印章（例如只有客户签名的版本）。",
+                        en: "Not a sealed voucher: the last signature is not a bank seal (for example the customer-signed version only).")),
+            Finding(
+                fact: "seal_registered", established: registered,
+                words: registered
+                    ? LocalizedText(
+                        zh: "印章 \(seal ?? "") 是本行登记的印章，证书与登记一致。", en: "Seal \(seal ?? "") is registered with this bank, with this certificate.")
+                    : LocalizedText(
+                        zh: "印章未在本行登记，或证书与登记不符。", en: "The seal is not registered with this bank, or its certificate is not the registered one.")),
+            Finding(
+                fact: "seal_active_when_used", established: activeWhenUsed,
+                words: Self.standingWords(standing, sealedAt: sealedAt, active: activeWhenUsed)),
+            Finding(
+                fact: "issued_by_this_bank", established: issued != nil,
+                words: issued.map {
+                    LocalizedText(
+                        zh: "本行签发的凭证 \($0.voucher)，与登记的文件逐字节一致。", en: "Voucher \($0.voucher) issued by this bank, byte for byte as registered.")
+                } ?? LocalizedText(zh: "本行没有登记这个文件：无法确认是本行签发的凭证。", en: "No voucher of this bank is this file: it cannot be confirmed as ours.")),
+        ]
+        let valid = findings.allSatisfy(\.established)
+        let summary: LocalizedText
+        if valid {
+            summary =
+                standing?.revokedAtMicros != nil
+                ? LocalizedText(
+                    zh: "文件真实有效：本行签发的凭证，用印时印章有效（印章后来已停用）。",
+                    en: "Genuine: a voucher issued by this bank, sealed while the seal was active (the seal was revoked later).")
+                : LocalizedText(
+                    zh: "文件真实有效：本行签发的凭证，印章有效，签署后未被改动。",
+                    en: "Genuine: a voucher issued by this bank, with a valid seal; nothing changed after signing.")
+        } else if !holds {
+            summary = findings[0].words
+        } else if seal == nil {
+            summary = findings[1].words
+        } else {
+            let missing = findings.filter { !$0.established }
+            summary = LocalizedText(
+                zh: "无法确认：" + missing.map(\.words.zh).joined(separator: " "), en: "Not confirmed: " + missing.map(\.words.en).joined(separator: " "))
+        }
+        return (valid, summary, findings)
+    }
+
+    static func standingWords(_ standing: VoucherRegistry.SealStanding?, sealedAt: Int64?, active: Bool) -> LocalizedText {
+        guard let standing else { return LocalizedText(zh: "印章不在本行登记中。", en: "The seal is not in this bank's registry.") }
+        guard let sealedAt else {
+            return LocalizedText(zh: "无法确认用印时间：本行没有这个文件的用印记录。", en: "When it was sealed cannot be established: the bank has no record of this file.")
+        }
+        let when = AuditTimestamp(microsecondsSinceEpoch: sealedAt).description
+        if active {
+            guard let revoked = standing.revokedAtMicros else {
+                return LocalizedText(zh: "用印时（\(when)）印章有效。", en: "The seal was active when used (\(when)).")
+            }
+            let later = AuditTimestamp(microsecondsSinceEpoch: revoked).description
+            return LocalizedText(
+                zh: "用印时（\(when)）印章有效；印章于 \(later) 停用，晚于本凭证用印。",
+                en: "The seal was active when used (\(when)); it was revoked at \(later), after this voucher was sealed.")
+        }
+        return LocalizedText(
+            zh: "用印时（\(when)）印章已停用或不在有效期内。", en: "When used (\(when)) the seal was revoked or outside its validity.")
     }
 
     /// What the uploader is told about a file that cannot be read: words, never the parser's internals.

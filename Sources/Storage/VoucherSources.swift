@@ -1,0 +1,68 @@
+import NIOCore
+import PostgresNIO
+
+/// What a voucher is made from (migration 0021): the committed counter transaction — its encrypted payload and
+/// the digest it was committed with —, the facts printed on the voucher's face (commit time, rule set, level,
+/// mode, approving officers) and the customer's signature as the screen captured it.
+public struct VoucherSource: Sendable {
+    public let transactionID: String
+    public let code: String
+    public let branch: String
+    public let teller: String
+    public let keyID: String
+    public let payloadCiphertext: [UInt8]
+    public let committedDigest: [UInt8]
+    public let committedAtMicros: Int64
+    public let ruleSetVersion: String
+    /// Nil when the rules required no authorization.
+    public let level: Int?
+    public let mode: String?
+    /// The officers who approved, in the order they decided.
+    public let approvers: [String]
+    public let session: Int64
+    public let draftVersion: Int
+    public let viewDigest: [UInt8]
+    public let strokesSHA256: [UInt8]
+    public let strokesKeyID: String
+    public let strokesCiphertext: [UInt8]
+}
+
+extension VoucherStore {
+    /// The committed counter transaction `id` as a voucher's source; nil when there is no such transaction or it
+    /// is not committed.
+    public static func source(transaction id: String, in tx: Transaction) async throws -> VoucherSource? {
+        let rows = try await tx.query(
+            """
+            SELECT t.code, t.branch_code, t.teller_id, t.key_id, t.payload_ciphertext, t.committed_digest, ts_to_us(t.committed_at),
+                   t.rule_set_version, (t.requirement ->> 'level')::int, r.mode,
+                   coalesce(ARRAY(SELECT d.officer_id FROM authz_decisions d WHERE d.request_id = r.id AND d.decision = 'approve'
+                                  ORDER BY d.decided_at), '{}'),
+                   c.session_id, c.draft_version, s.view_digest, s.strokes_sha256, s.key_id, s.strokes_ciphertext
+            FROM teller_transactions t
+            JOIN counter_transactions c ON c.transaction_id = t.id
+            JOIN counter_signatures s ON s.session_id = c.session_id AND s.draft_version = c.draft_version
+            LEFT JOIN authz_requests r ON r.transaction_id = t.id AND r.state = 'committed'
+            WHERE t.id = \(id) AND t.state = 'committed'
+            """, context: "voucher source")
+        for try await row in rows {
+            let c = row.makeRandomAccess()
+            return VoucherSource(
+                transactionID: id, code: try c[0].decode(String.self), branch: try c[1].decode(String.self),
+                teller: try c[2].decode(String.self), keyID: try c[3].decode(String.self),
+                payloadCiphertext: try c[4].decode(ByteBuffer.self).byteArray, committedDigest: try c[5].decode(ByteBuffer.self).byteArray,
+                committedAtMicros: try c[6].decode(Int64.self), ruleSetVersion: try c[7].decode(String.self), level: try c[8].decode(Int?.self),
+                mode: try c[9].decode(String?.self), approvers: try c[10].decode([String].self), session: try c[11].decode(Int64.self),
+                draftVersion: try c[12].decode(Int.self), viewDigest: try c[13].decode(ByteBuffer.self).byteArray,
+                strokesSHA256: try c[14].decode(ByteBuffer.self).byteArray, strokesKeyID: try c[15].decode(String.self),
+                strokesCiphertext: try c[16].decode(ByteBuffer.self).byteArray)
+        }
+        return nil
+    }
+
+    /// The voucher already made for transaction `id`, if any: making one is resumed, never repeated.
+    public static func voucher(forTransaction id: String, in tx: Transaction) async throws -> VoucherRecord? {
+        let rows = try await tx.query("SELECT id FROM vouchers WHERE transaction_id = \(id)", context: "voucher of transaction")
+        for try await voucherID in rows.decode(String.self) { return try await find(voucherID, in: tx) }
+        return nil
+    }
+}
