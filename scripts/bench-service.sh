@@ -7,6 +7,7 @@ sh scripts/db.sh start .data >/dev/null
 "$BIN" migrate --log-level warning
 "$BIN" rules activate Rules/authorization-rules.json --log-level warning >/dev/null
 sh scripts/dev-certs.sh "$BIN" >/dev/null
+"$BIN" directory load Seeds/demo-directory.json --log-level warning >/dev/null
 "$BIN" serve --port "$PORT" --log-level error &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT INT TERM

@@ -31,6 +31,8 @@ app="postgres://countersign_app@/countersign?host=$sockdir"
 mkdir -p "$tmp/certs"
 "$BIN" certs init --dir "$tmp/certs" >/dev/null
 (umask 077; head -c 32 /dev/urandom | base64 > "$tmp/certs/data-encryption.key")
+COUNTERSIGN_DATA_KEY="$tmp/certs/data-encryption.key" "$BIN" directory load Seeds/demo-directory.json --owner-url "$owner" \
+    --log-level warning >/dev/null
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 COUNTERSIGN_DATA_KEY="$tmp/certs/data-encryption.key" COUNTERSIGN_WITNESS_P12="$tmp/certs/witness.p12" \

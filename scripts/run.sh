@@ -33,6 +33,7 @@ fi
 "$REPO_ROOT/scripts/dev-certs.sh" "$BIN"
 if [ "$COUNTERSIGN_DEMO_SEED" = 1 ]; then
     "$BIN" seals import --log-level warning
+    "$BIN" directory load Seeds/demo-directory.json --log-level warning >/dev/null
 fi
 
 HOST="${COUNTERSIGN_HOST:-127.0.0.1}"; PORT="${COUNTERSIGN_PORT:-8080}"

@@ -143,6 +143,28 @@ int cp_rect(cp_document *doc, double x, double y, double w, double h, double lin
     });
 }
 
+int cp_attach(cp_document *doc, const char *name, const uint8_t *bytes, size_t length, const char *mime, const char *description, char *err,
+              size_t errlen) {
+    if (!usable(doc) || !name || !bytes || !mime) return report(CP_ERR_ARGUMENT, err, errlen, "document is not open or no file");
+    return guarded(err, errlen, CP_ERR_PDF, [&] {
+        PdfFileSpec spec(name, bytes, static_cast<ptrdiff_t>(length), &doc->document, true);
+        PdfObject *object = spec.GetObject();
+        object->GetDictionary().AddKey("AFRelationship", PdfName("Supplement"));
+        if (description) object->GetDictionary().AddKey("Desc", PdfString(reinterpret_cast<const pdf_utf8 *>(description)));
+        // The embedded stream says what it holds, so a reader need not guess from the name.
+        PdfObject *files = object->GetDictionary().GetKey("EF");
+        PdfObject *file = files && files->IsDictionary() ? files->GetDictionary().GetKey("F") : nullptr;
+        PdfObject *stream = file && file->IsReference() ? doc->document.GetObjects().GetObject(file->GetReference()) : nullptr;
+        if (stream) stream->GetDictionary().AddKey("Subtype", PdfName(mime));
+        // Keyed by the file name as a string (AttachFile would key it by an escaped PDF name, "x2Dy" for "x-y").
+        doc->document.GetNamesTree()->AddValue(PdfName("EmbeddedFiles"), PdfString(name), object->Reference());
+        PdfArray associated;
+        associated.push_back(object->Reference());
+        doc->document.GetCatalog()->GetDictionary().AddKey("AF", associated);
+        return CP_OK;
+    });
+}
+
 int cp_document_write(cp_document *doc, const char *title, uint8_t **pdf, size_t *pdf_len, char *err, size_t errlen) {
     if (!usable(doc) || !pdf || !pdf_len) return report(CP_ERR_ARGUMENT, err, errlen, "document is not open");
     return guarded(err, errlen, CP_ERR_PDF, [&]() -> int {

@@ -35,6 +35,11 @@ extension FormDefinition {
         if let transactionAmount, field(transactionAmount)?.type != .amount {
             throw bad("transaction_amount '\(transactionAmount)' must name an amount field")
         }
+        if let subject {
+            guard (subject.account == nil) != (subject.customer == nil), let named = subject.account ?? subject.customer,
+                let field = field(named), field.required
+            else { throw bad("subject must name one required field: an account, or the customer's resident ID") }
+        }
         try validateVoucher(file: file)
     }
 

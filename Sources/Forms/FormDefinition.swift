@@ -12,9 +12,17 @@ public struct FormDefinition: Codable, Sendable, Equatable {
     /// The amount field the transaction is booked and authorized by (a withdrawal's amount, an account opening's
     /// first deposit); nil for forms that move no money (a loss report, an information change): fees never count.
     public let transactionAmount: String?
+    /// Whom the transaction is about, for the bank's directory (account type and customer risk come from there):
+    /// the field holding the account, or — for an account being opened — the customer's resident ID.
+    public let subject: Subject?
+
+    public struct Subject: Codable, Sendable, Equatable {
+        public let account: String?
+        public let customer: String?
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, version, title, category, fields, voucher
+        case id, version, title, category, fields, voucher, subject
         case transactionAmount = "transaction_amount"
     }
 

@@ -37,6 +37,20 @@ public enum PrivilegeCheck {
             // Appends go through audit_append() only; any direct write privilege could forge or fork a chain.
             if granted { problems.append("it has \(privilege) on \(table)") }
         }
+        // What the guards judge by — the rules in force, the directory, the seal registry — is the owner's to write.
+        let judged = try await tx.query(
+            """
+            SELECT t.name, p.privilege, has_table_privilege(current_user, t.name, p.privilege)
+            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals')) AS t(name)
+            CROSS JOIN (VALUES ('INSERT'), ('DELETE'), ('TRUNCATE')) AS p(privilege)
+            WHERE to_regclass(t.name) IS NOT NULL
+            UNION ALL
+            SELECT t.name, 'UPDATE', has_table_privilege(current_user, t.name, 'UPDATE')
+            FROM (VALUES ('authz_rule_sets'), ('directory_entries')) AS t(name) WHERE to_regclass(t.name) IS NOT NULL
+            """)
+        for try await (table, privilege, granted) in judged.decode((String, String, Bool).self) where granted {
+            problems.append("it has \(privilege) on \(table)")
+        }
         let triggers = try await tx.query(
             """
             SELECT expected.name, coalesce(tg.tgenabled::text, 'missing')
@@ -47,7 +61,8 @@ public enum PrivilegeCheck {
                          ('receipts_require_committed'), ('vouchers_forward_only'), ('seals_revocation_is_final'),
                          ('authz_local_credentials_guard'), ('authz_local_credentials_final'),
                          ('vouchers_from_committed_transaction'), ('authz_rejection_finishes_transaction'),
-                         ('teller_transactions_replace_guard')) AS expected(name)
+                         ('teller_transactions_replace_guard'), ('authz_reject_decision_finishes_transaction'),
+                         ('counter_transactions_guard')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)
         for try await (name, state) in triggers.decode((String, String).self) where state != "O" && state != "A" {

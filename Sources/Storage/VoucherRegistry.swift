@@ -26,12 +26,13 @@ public enum VoucherRegistry {
         }
     }
 
-    /// The sealed voucher whose final PDF has exactly this SHA-256, if the bank issued one.
+    /// The sealed voucher whose final PDF has exactly this SHA-256, if the bank issued one — at the end of a
+    /// committed counter transaction (vouchers minted before migration 0021 by the old free-standing routes are not).
     public static func issued(sha256: [UInt8], in tx: Transaction) async throws -> Issued? {
         let rows = try await tx.query(
             """
             SELECT id, transaction_id, ts_to_us(updated_at), seal_id FROM vouchers
-            WHERE pdf_sha256 = \(sha256.bytea) AND state = 'sealed' LIMIT 1
+            WHERE pdf_sha256 = \(sha256.bytea) AND state = 'sealed' AND transaction_id IS NOT NULL LIMIT 1
             """, context: "voucher by digest")
         for try await (id, transaction, sealedAt, seal) in rows.decode((String, String?, Int64, String?).self) {
             return Issued(voucher: id, transaction: transaction, sealedAtMicros: sealedAt, sealID: seal)

@@ -66,3 +66,55 @@ extension VoucherStore {
         return nil
     }
 }
+
+/// Every officer's decision on the requests of a transaction, with the digests it was made on.
+public struct EvidenceDecision: Sendable, Equatable {
+    public let request: String
+    public let officer: String
+    public let decision: String
+    public let decidedAtMicros: Int64
+    public let payloadSHA256: String
+    public let materialSHA256: String
+}
+
+/// An audit event of a transaction's story, by its place in its chain and its hash.
+public struct EvidenceEvent: Sendable, Equatable {
+    public let chain: String
+    public let seq: Int64
+    public let action: String
+    public let hash: String
+}
+
+extension VoucherStore {
+    public static func decisions(transaction id: String, in tx: Transaction) async throws -> [EvidenceDecision] {
+        let rows = try await tx.query(
+            """
+            SELECT d.request_id, d.officer_id, d.decision, ts_to_us(d.decided_at), encode(d.payload_digest, 'hex'), encode(d.material_digest, 'hex')
+            FROM authz_decisions d JOIN authz_requests r ON r.id = d.request_id
+            WHERE r.transaction_id = \(id) ORDER BY d.decided_at, d.officer_id
+            """, context: "evidence decisions")
+        var decisions: [EvidenceDecision] = []
+        for try await (request, officer, decision, at, payload, material) in rows.decode((String, String, String, Int64, String, String).self) {
+            decisions.append(
+                EvidenceDecision(
+                    request: request, officer: officer, decision: decision, decidedAtMicros: at, payloadSHA256: payload, materialSHA256: material))
+        }
+        return decisions
+    }
+
+    /// The audit events of the transaction, its authorization requests and its counter session, in chain order.
+    public static func events(transaction id: String, session: Int64, in tx: Transaction) async throws -> [EvidenceEvent] {
+        let rows = try await tx.query(
+            """
+            SELECT chain_id, seq, action, encode(hash, 'hex') FROM audit_events
+            WHERE subject = 'txn:' || \(id) OR subject = 'counter:' || \(String(session))
+               OR subject IN (SELECT 'authz:' || r.id FROM authz_requests r WHERE r.transaction_id = \(id))
+            ORDER BY chain_id, seq
+            """, context: "evidence events")
+        var events: [EvidenceEvent] = []
+        for try await (chain, seq, action, hash) in rows.decode((String, Int64, String, String).self) {
+            events.append(EvidenceEvent(chain: chain, seq: seq, action: action, hash: hash))
+        }
+        return events
+    }
+}

@@ -42,6 +42,11 @@ final class PDFCanvas {
         try check(cp_rect(handle, x, y, width, height, lineWidth, &error, error.count))
     }
 
+    /// Embeds a file associated with the whole document (/AF).
+    func attach(name: String, bytes: [UInt8], mime: String, description: String) throws(VoucherError) {
+        try check(cp_attach(handle, name, bytes, bytes.count, mime, description, &error, error.count))
+    }
+
     func write(title: String) throws(VoucherError) -> [UInt8] {
         var bytes: UnsafeMutablePointer<UInt8>?
         var length = 0

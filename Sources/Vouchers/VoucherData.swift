@@ -15,11 +15,17 @@ public struct VoucherData: Codable, Sendable, Equatable {
     public let evidence: [String]?
     /// A preview: watermarked "样张 SPECIMEN", never stored, signed or sealed.
     public let specimen: Bool?
+    /// The voucher's evidence as canonical JSON, embedded in the PDF as an associated file
+    /// (``VoucherData/evidenceFileName``), so the file alone carries the chain it proves.
+    public let evidenceJSON: String?
+
+    public static let evidenceFileName = "countersign-evidence.json"
 
     public init(
         serial: String, bankName: LocalizedText, branch: LocalizedText, teller: String, time: String, values: [String: String],
-        evidence: [String]? = nil, specimen: Bool? = nil
+        evidence: [String]? = nil, specimen: Bool? = nil, evidenceJSON: String? = nil
     ) {
+        self.evidenceJSON = evidenceJSON
         self.serial = serial
         self.bankName = bankName
         self.branch = branch
@@ -32,6 +38,7 @@ public struct VoucherData: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case serial, teller, time, values, branch, evidence, specimen
+        case evidenceJSON = "evidence_json"
         case bankName = "bank_name"
     }
 }

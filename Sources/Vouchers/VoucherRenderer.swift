@@ -37,6 +37,11 @@ public struct VoucherRenderer: Sendable {
         for (index, line) in (data.evidence ?? []).enumerated() {
             try canvas.text(line, x: margin, y: footerY - 11 * Double(index + 1), size: 7.5)
         }
+        if let evidence = data.evidenceJSON {
+            try canvas.attach(
+                name: VoucherData.evidenceFileName, bytes: Array(evidence.utf8), mime: "application/json",
+                description: "凭证证据链 Voucher evidence: confirmation, signature, authorization, commit, audit")
+        }
         let prefix = data.specimen == true ? "样张 SPECIMEN " : ""
         return try canvas.write(title: "\(prefix)\(form.title.zh) \(form.title.en) \(data.serial)")
     }

@@ -180,12 +180,12 @@ def main():
             # Booking: CNY 60,000 withdrawn needs a level-1 authorization with the ID scan and the voucher image.
             wait.until(EC.visibility_of_element_located((By.ID, "booking-panel")))
             check(not driver.find_element(By.ID, "finish-form").is_displayed(), "no voucher before the booking")
-            wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#book-account option[value='personal-debit']"))
-            driver.find_element(By.CSS_SELECTOR, "#book-account option[value='personal-debit']").click()
-            driver.find_element(By.CSS_SELECTOR, "#book-risk option[value='low']").click()
+            # Nothing to choose: account type and risk come from the bank's directory, and the answer shows them.
+            check(not driver.find_elements(By.ID, "book-risk"), "the teller does not choose the customer's risk")
             driver.find_element(By.ID, "book-submit").click()
             decision = wait.until(EC.visibility_of_element_located((By.ID, "book-decision")))
             check("cash-withdrawal-band-1" in decision.text, f"the interceptor's answer names the rule: {decision.text!r}")
+            check(any(word in decision.text for word in ("个人借记账户", "Personal debit account")), f"the directory's facts: {decision.text!r}")
             check(not driver.find_element(By.ID, "d-amount").is_enabled(), "the booked draft no longer changes")
             transaction = decision.text.split(" ")[0]
             for kind in ("id_scan", "voucher_image"):

@@ -124,7 +124,7 @@ def main():
 
         teller = api.login(args.teller, teller_password, "T-BROWSER")
         submission = {
-            "code": "transfer", "amount": "600000.00", "currency": "CNY", "account_type": "personal-debit", "customer_risk": "low",
+            "code": "transfer", "amount": "600000.00", "currency": "CNY", "account": "6222020200112233445",
             "channel": "counter", "fields": {"account": "6222020200112233445", "payee": "上海某某贸易有限公司"},
         }
         status, submitted = api.call("POST", "/api/v1/transactions", teller, submission)

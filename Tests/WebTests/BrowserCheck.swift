@@ -19,7 +19,7 @@ enum BrowserCheck {
         let db = try await TestDatabase.fresh()
         try await AuthzHarness.seed(db, extraOfficers: 0)
         try await prepare(db)
-        var (environment, keyFile) = try AuthzHarness.serviceEnvironment()
+        var (environment, keyFile) = try await AuthzHarness.serviceEnvironment(directoryIn: db)
         defer { try? FileManager.default.removeItem(at: keyFile) }
         environment.merge(extra) { _, new in new }
         let service = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)

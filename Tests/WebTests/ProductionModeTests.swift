@@ -16,7 +16,7 @@ import Vouchers
         #expect(seeded.status == 0, "\(seeded.errors)")
         let registry = try SealRegistryTests.registry()
         try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
-        let (service, keyFile) = try AuthzHarness.serviceEnvironment()
+        let (service, keyFile) = try await AuthzHarness.serviceEnvironment(directoryIn: db)
         defer { try? FileManager.default.removeItem(at: keyFile) }
         var environment = service
         environment["COUNTERSIGN_TRUSTED_ROOTS"] = SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path

@@ -38,6 +38,11 @@ int cp_line(cp_document *doc, double x1, double y1, double x2, double y2, double
 int cp_rect(cp_document *doc, double x, double y, double w, double h, double line_width, char *err, size_t errlen);
 
 /* Finishes the page and writes a PDF 1.7 file to memory (freed with cp_free). The document cannot be drawn on after. */
+// Embeds `bytes` as a file associated with the whole document (PDF 2.0 / PDF/A-3 /AF, /AFRelationship /Supplement):
+// listed in the catalog's /AF and /Names /EmbeddedFiles, with its media type and a description.
+int cp_attach(cp_document *doc, const char *name, const uint8_t *bytes, size_t length, const char *mime, const char *description, char *err,
+              size_t errlen);
+
 int cp_document_write(cp_document *doc, const char *title, uint8_t **pdf, size_t *pdf_len, char *err, size_t errlen);
 
 void cp_free(void *pointer);

@@ -51,8 +51,13 @@ struct AuthorizationController: Sendable {
         let matchedRules: [String]
         let requirement: RuleSet.Requirement?
         let payloadDigest: String
+        /// As the bank's directory has them, for the teller to see what was judged.
+        let accountType: String
+        let customerRisk: String
         enum CodingKeys: String, CodingKey {
             case transaction, requirement
+            case accountType = "account_type"
+            case customerRisk = "customer_risk"
             case authorizationRequired = "authorization_required"
             case ruleSetVersion = "rule_set_version"
             case matchedRules = "matched_rules"
@@ -66,6 +71,8 @@ struct AuthorizationController: Sendable {
             self.matchedRules = submitted.decision.matchedRules
             self.requirement = submitted.decision.requirement
             self.payloadDigest = payloadDigest.hex
+            self.accountType = submitted.decision.facts.accountType
+            self.customerRisk = submitted.decision.facts.customerRisk
         }
     }
 
@@ -84,6 +91,47 @@ struct AuthorizationController: Sendable {
         let password: String
         let decision: String
         let reason: String?
+    }
+
+    /// A submission as a teller sends it: the account (or, to open one, the customer's resident ID) it is about,
+    /// never the account type or customer risk — those are the bank's directory's.
+    struct SubmissionBody: Decodable {
+        let code: String
+        let amount: String
+        let currency: String
+        let channel: String
+        let fields: [String: String]
+        let account: String?
+        let customer: String?
+        let replaces: String?
+        let accountType: String?
+        let customerRisk: String?
+        enum CodingKeys: String, CodingKey {
+            case code, amount, currency, channel, fields, account, customer, replaces
+            case accountType = "account_type"
+            case customerRisk = "customer_risk"
+        }
+
+        var draft: AuthorizationDesk.Draft {
+            get throws {
+                guard accountType == nil, customerRisk == nil else {
+                    throw AppError(
+                        .badRequest, code: "txn.facts_from_directory",
+                        "account_type and customer_risk come from the bank's directory, not the request / 账户类型与客户风险等级以本行客户信息为准，不由柜员填写")
+                }
+                let subject: DirectorySubject
+                switch (account, customer) {
+                case (let account?, nil) where (1...40).contains(account.count): subject = .account(account)
+                case (nil, let customer?) where (1...40).contains(customer.count): subject = .customer(customer)
+                default:
+                    throw AppError(
+                        .badRequest, code: "txn.no_subject",
+                        "name the account (account) or, to open one, the customer's resident ID (customer) / 请填写账号，开户请填写客户身份证号")
+                }
+                return AuthorizationDesk.Draft(
+                    code: code, amount: amount, currency: currency, channel: channel, fields: fields, subject: subject, replaces: replaces)
+            }
+        }
     }
 
     struct RequestBody: Decodable {
@@ -157,11 +205,13 @@ struct AuthorizationController: Sendable {
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SubmitResponse> {
         let user = try context.requireUser()
-        let body = try await request.decode(as: TransactionSubmission.self, context: context)
-        let submitted = try await tellers.submit(body, user: user, terminal: context.terminal)
+        let body = try await request.decode(as: SubmissionBody.self, context: context)
+        try AuthorizationDesk.requireTeller(user)
+        let submission = try await tellers.resolve(try body.draft)
+        let submitted = try await tellers.submit(submission, user: user, terminal: context.terminal)
         return EditedResponse(
             status: .created, headers: [.location: "/api/v1/transactions/\(submitted.transactionID)"],
-            response: SubmitResponse(submitted, payloadDigest: body.digest))
+            response: SubmitResponse(submitted, payloadDigest: submission.digest))
     }
 
     /// The words a submission may use (account types, customer risks, …), for the consoles' choices.
@@ -199,9 +249,11 @@ struct AuthorizationController: Sendable {
 
     @Sendable func commit(_ request: Request, context: AppRequestContext) async throws -> CommitView {
         let user = try context.requireUser()
-        let body = try await request.decode(as: TransactionSubmission.self, context: context)
+        let body = try await request.decode(as: SubmissionBody.self, context: context)
+        try AuthorizationDesk.requireTeller(user)
         let committed = try await tellers.commit(
-            transaction: try context.parameters.require("id"), submission: body, user: user, terminal: context.terminal)
+            transaction: try context.parameters.require("id"), submission: try await tellers.resolve(try body.draft), user: user,
+            terminal: context.terminal)
         return CommitView(committed, seenBy: user)
     }
 

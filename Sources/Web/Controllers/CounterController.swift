@@ -64,9 +64,11 @@ struct CounterController: Sendable {
         }
     }
 
+    /// Nothing to say: the transaction is what the customer signed, judged by the directory's facts. A client that
+    /// still sends an account type or customer risk is told where they come from.
     struct BookBody: Decodable {
-        let accountType: String
-        let customerRisk: String
+        let accountType: String?
+        let customerRisk: String?
         enum CodingKeys: String, CodingKey {
             case accountType = "account_type"
             case customerRisk = "customer_risk"
@@ -78,9 +80,12 @@ struct CounterController: Sendable {
     @Sendable func book(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AuthorizationController.SubmitResponse> {
         let user = try context.requireUser()
         let body = try await request.decode(as: BookBody.self, context: context)
-        let booked = try await booking.submit(
-            session: try Self.session(context), accountType: String(body.accountType.prefix(64)), customerRisk: String(body.customerRisk.prefix(64)),
-            user: user, terminal: context.terminal)
+        guard body.accountType == nil, body.customerRisk == nil else {
+            throw AppError(
+                .badRequest, code: "txn.facts_from_directory",
+                "account_type and customer_risk come from the bank's directory, not the request / 账户类型与客户风险等级以本行客户信息为准，不由柜员填写")
+        }
+        let booked = try await booking.submit(session: try Self.session(context), user: user, terminal: context.terminal)
         return EditedResponse(
             status: .created, headers: [.location: "/api/v1/transactions/\(booked.submitted.transactionID)"],
             response: AuthorizationController.SubmitResponse(booked.submitted, payloadDigest: booked.submission.digest))

@@ -28,8 +28,7 @@ enum CounterPages {
                 </section>
                 <section class="card" id="booking-panel" hidden>
                 <h2>\(t("book.heading")) <span id="booking-state" class="link down" data-state="none"></span></h2>
-                <form id="book-form" class="inline"><label>\(t("book.account_type")) <select id="book-account" required></select></label>
-                <label>\(t("book.risk")) <select id="book-risk" required></select></label>
+                <form id="book-form" class="inline"><p class="detail">\(t("book.from_directory"))</p>
                 <button type="submit" id="book-submit" class="primary">\(t("book.submit"))</button></form>
                 <p id="book-decision" class="detail" hidden></p>
                 <form id="authz-form" hidden autocomplete="off">

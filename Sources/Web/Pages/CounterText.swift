@@ -28,6 +28,9 @@ extension PageText {
         "book.account_type": ("账户类型", "Account type"),
         "book.risk": ("客户风险等级", "Customer risk"),
         "book.submit": ("提交记账", "Submit for booking"),
+        "book.from_directory": (
+            "账户类型与客户风险等级以本行客户信息为准，由系统按账号查询。", "Account type and customer risk come from the bank's records for this account."
+        ),
         "book.not_required": ("无需授权，可以记账", "No authorization needed: commit it"),
         "book.required": ("需要授权", "Authorization required"),
         "book.level": ("授权级别", "level"),

@@ -59,14 +59,21 @@ public struct VoucherDesk: Sendable {
     /// refuses a voucher of anything else (migration 0021).
     public func render(_ source: VoucherSource, user: UserIdentity, terminal: String?) async throws -> VoucherRecord {
         let form = try catalogue.form(source.code)
-        let values = try form.check(try committedValues(source), filledBy: [.customer, .teller], today: Self.chinaToday(.now()))
-        let (branch, serial) = try await database.read { tx in
-            (try await Directory.branchNames(source.branch, in: tx), try await VoucherStore.nextSerial(in: tx))
+        // Checked as on the day it was committed: a step resumed after midnight must not fail a date check.
+        let committed = AuditTimestamp(microsecondsSinceEpoch: source.committedAtMicros)
+        let values = try form.check(try committedValues(source), filledBy: [.customer, .teller], today: Self.chinaToday(committed))
+        let (branch, serial, decisions, events) = try await database.read { tx in
+            (
+                try await Directory.branchNames(source.branch, in: tx), try await VoucherStore.nextSerial(in: tx),
+                try await VoucherStore.decisions(transaction: source.transactionID, in: tx),
+                try await VoucherStore.events(transaction: source.transactionID, session: source.session, in: tx)
+            )
         }
         guard let (branchZH, branchEN) = branch else { throw AppError(.forbidden, code: "voucher.no_branch", "your branch is unknown") }
         let data = VoucherData(
             serial: serial, bankName: settings.bankName, branch: LocalizedText(zh: branchZH, en: branchEN), teller: source.teller,
-            time: Self.chinaTime(.now()), values: values, evidence: Self.evidence(source))
+            time: Self.chinaTime(.now()), values: values, evidence: Self.evidence(source),
+            evidenceJSON: Self.evidenceJSON(source, serial: serial, decisions: decisions, events: events).canonicalText)
         let pdf = try renderer.render(form: form, data: data)
         let digest = Self.sha256(pdf)
         let box = try dataKey.seal(Array(try JSONEncoder().encode(values)), context: serial)
@@ -109,6 +116,39 @@ public struct VoucherDesk: Sendable {
             "transaction \(source.transactionID) does not match what the customer confirmed / 交易与客户确认的内容不符")
     }
 
+    /// The chain the voucher proves, embedded in it: what the customer confirmed and signed (digests), who
+    /// authorized it on which digests, when it was committed by which rules, and the audit events of its story —
+    /// so the file alone can be matched against the bank's records and its audit trail.
+    static func evidenceJSON(_ s: VoucherSource, serial: String, decisions: [EvidenceDecision], events: [EvidenceEvent]) -> CanonicalJSON {
+        func time(_ micros: Int64) -> CanonicalJSON { .string(AuditTimestamp(microsecondsSinceEpoch: micros).description) }
+        return [
+            "format": "countersign-voucher-evidence/1",
+            "voucher": .string(serial),
+            "transaction": .string(s.transactionID),
+            "form": .string(s.code),
+            "committed_at": time(s.committedAtMicros),
+            "payload_sha256": .string(SHA256Hex.hex(s.committedDigest)),
+            "rules": [
+                "version": .string(s.ruleSetVersion), "level": s.level.map { .integer(Int64($0)) } ?? .null,
+                "mode": s.mode.map { .string($0) } ?? .null,
+            ],
+            "customer": [
+                "counter_session": .integer(s.session), "draft_version": .integer(Int64(s.draftVersion)),
+                "confirmed_view_sha256": .string(SHA256Hex.hex(s.viewDigest)), "strokes_sha256": .string(SHA256Hex.hex(s.strokesSHA256)),
+            ],
+            "decisions": .array(
+                decisions.map {
+                    [
+                        "request": .string($0.request), "officer": .string($0.officer), "decision": .string($0.decision),
+                        "decided_at": time($0.decidedAtMicros), "payload_sha256": .string($0.payloadSHA256),
+                        "material_sha256": .string($0.materialSHA256),
+                    ]
+                }),
+            "audit_events": .array(
+                events.map { ["chain": .string($0.chain), "seq": .integer($0.seq), "action": .string($0.action), "hash": .string($0.hash)] }),
+        ]
+    }
+
     /// What the voucher proves beyond its fields, printed under them.
     static func evidence(_ s: VoucherSource) -> [String] {
         let committed = chinaTime(AuditTimestamp(microsecondsSinceEpoch: s.committedAtMicros))
@@ -148,7 +188,9 @@ public struct VoucherDesk: Sendable {
     public func addCustomerSignature(_ voucher: VoucherRecord, source: VoucherSource, user: UserIdentity, terminal: String?) async throws
         -> VoucherRecord
     {
-        guard voucher.state == "rendered" else { throw AppError(.conflict, code: "voucher.wrong_state", "voucher \(voucher.id) is \(voucher.state)") }
+        guard voucher.state == "rendered" else {
+            throw AppError(.conflict, code: "voucher.wrong_state", "voucher \(voucher.id) is already signed / 凭证 \(voucher.id) 已有客户签名")
+        }
         let id = voucher.id
         let captured = try dataKey.open(
             source.strokesCiphertext, context: CounterDesk.strokesContext(session: source.session, version: source.draftVersion))
@@ -185,7 +227,8 @@ public struct VoucherDesk: Sendable {
     public func seal(_ id: String, sealID: String, user: UserIdentity, terminal: String?) async throws -> VoucherRecord {
         let voucher = try await voucher(id, for: user)
         guard voucher.state == "customer_signed" else {
-            throw AppError(.conflict, code: "voucher.wrong_state", "voucher \(id) is \(voucher.state); the customer signs before the seal")
+            throw AppError(
+                .conflict, code: "voucher.wrong_state", "voucher \(id): the customer signs before the seal, once / 凭证 \(id) 须先由客户签名，且只用印一次")
         }
         let use = SealUse(database: database, password: settings.keyPassword)
         let sealed = try await use.stamp(

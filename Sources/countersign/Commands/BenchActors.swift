@@ -111,7 +111,7 @@ struct BenchTeller: Sendable {
     let password: String
 
     static let submission =
-        #"{"code":"transfer","amount":"600000.00","currency":"CNY","account_type":"personal-debit","customer_risk":"low","channel":"counter","fields":{"account":"6222020200112233445","payee":"6222020200998877665","name":"张三"}}"#
+        #"{"code":"transfer","amount":"600000.00","currency":"CNY","account":"6222020200112233445","channel":"counter","fields":{"account":"6222020200112233445","payee":"6222020200998877665","name":"张三"}}"#
     static let material =
         #"[{"kind":"id_scan","media_type":"image/png","data":"iVBORw0KGgo="},{"kind":"voucher_image","media_type":"image/png","data":"iVBORw0KGgoAAAA="}]"#
 

@@ -34,6 +34,10 @@ struct RulesCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file), let source = String(data: data, encoding: .utf8) else {
                 throw ValidationError("cannot read \(file)")
             }
+            // The database reads the last of two equal keys, the loader the first: a file must not have two.
+            if let key = try StrictJSON.duplicateKey(in: Array(data)) {
+                throw ValidationError("\(file): the key \"\(key)\" appears twice in one object")
+            }
             let rules = try RuleSet.parse(data, file: (file as NSString).lastPathComponent)
             let outcome = try await Database.with(try options.ownerDatabase(), logger: logger) { database in
                 try await database.transaction { tx in

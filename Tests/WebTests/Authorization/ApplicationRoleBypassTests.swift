@@ -122,6 +122,75 @@ import Testing
         }
     }
 
+    /// An officer's reject decision finishes the transaction by itself: moving the request to `returned` instead of
+    /// `rejected` afterwards (as the application role could) does not reopen it.
+    @Test func aRejectionCannotBeTurnedIntoAReturn() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let supervisor = try await h.login("super1", terminal: "T02")
+            try await h.presence(supervisor, "online")
+            let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "60000.00"))
+            let request = try await h.requestAuthorization(
+                teller, transaction: transaction, mode: "cross-terminal", material: [AuthzHarness.idScan, AuthzHarness.voucherImage])
+            #expect(try await h.claim(supervisor, request.id).status == .ok)
+            try await h.db.with(h.db.app) { db in
+                try await db.read { tx in
+                    try await tx.query(
+                        """
+                        INSERT INTO authz_decisions (request_id, officer_id, teller_id, decision, reason, payload_digest, material_digest, claimed_at,
+                            decided_at)
+                        SELECT id, claimed_by, teller_id, 'reject', 'forged', payload_digest, material_digest, claimed_at, claimed_at
+                        FROM authz_requests WHERE id = \(request.id)
+                        """)
+                    try await tx.query(
+                        "UPDATE authz_requests SET state = 'returned', claimed_by = NULL, lease_until = NULL WHERE id = \(request.id)")
+                }
+            }
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM teller_transactions WHERE state = 'abandoned'", in: h.db) == 1)
+            let again = try await h.call(
+                .post, "/api/v1/transactions/\(transaction)/authorization", token: teller,
+                body: #"{"mode":"cross-terminal","material":[\#(AuthzHarness.idScan),\#(AuthzHarness.voucherImage)]}"#)
+            #expect(again.status == .conflict && again.code == "txn.finished", "\(again.code)")
+        }
+    }
+
+    /// A committed transaction cannot be linked to a made-up counter session to become a voucher.
+    @Test func aCommittedTransactionCannotBeLinkedToACounterSession() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "100.00"), required: false)
+            let submission = AuthzHarness.submission(amount: "100.00")
+            #expect(try await h.commit(teller, transaction: transaction, submission).status == .ok)
+            try await h.db.with(h.db.app) { db in
+                // A session, a confirmation and a signature, all made up (the application role may write them)…
+                let session = try await db.transaction { tx -> Int64 in
+                    let id = try await tx.query(
+                        "INSERT INTO counter_sessions (teller_id, branch_code, terminal, created_at) VALUES ('teller1', 'BR001', 'T01', now()) RETURNING id"
+                    ).collect().first!.decode(Int64.self)
+                    try await tx.query(
+                        """
+                        INSERT INTO counter_confirmations (session_id, draft_version, decision, view_digest, key_id, view_ciphertext, at)
+                        VALUES (\(id), 1, 'confirm', sha256('v'::bytea), 'k', '\\x00', now())
+                        """)
+                    try await tx.query(
+                        """
+                        INSERT INTO counter_signatures (session_id, draft_version, view_digest, strokes_sha256, points, key_id, strokes_ciphertext, at)
+                        VALUES (\(id), 1, sha256('v'::bytea), sha256('x'::bytea), 40, 'k', '\\x00', now())
+                        """)
+                    return id
+                }
+                // … but the committed transaction is not theirs to book.
+                let refused = await #expect(throws: StorageError.self) {
+                    try await db.read { tx in
+                        try await tx.query(
+                            "INSERT INTO counter_transactions (session_id, draft_version, transaction_id) VALUES (\(session), 1, \(transaction))")
+                    }
+                }
+                #expect(refused?.constraint == "counter_books_its_own_transaction")
+            }
+        }
+    }
+
     /// A temporary table named like one the guards read would be searched first and make a teller "eligible".
     @Test func theApplicationRoleCannotShadowTablesWithTemporaryOnes() async throws {
         try await AuthzHarness.run { h in

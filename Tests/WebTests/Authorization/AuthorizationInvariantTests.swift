@@ -15,7 +15,7 @@ import Web
             let teller = try await h.login("teller1")
             for round in 0..<100 {
                 // A new transaction each round: central pool (nobody assigned: the harness officers are offline).
-                let submission = AuthzHarness.submission(amount: "1500000.00", account: "62220\(round)")
+                let submission = AuthzHarness.submission(amount: "\(1_500_000 + round).00")
                 let transaction = try await h.submit(teller, submission)
                 let request = try await h.services.tellers.request(
                     transaction: transaction, mode: .central,

@@ -46,8 +46,10 @@ struct AuthzHarness: Sendable {
         let time = ManualTime(businessMorning())
         // One throttle for sign-in and local mode, on the test's clock.
         let signIn = SignInProtection(time: time)
+        let key = DataKey(key: SymmetricKey(size: .bits256))
+        try await loadDirectory(db, key: key)
         let services = AuthorizationServices(
-            database: database, rules: rules, dataKey: DataKey(key: SymmetricKey(size: .bits256)), time: time, logger: TestDatabase.logger,
+            database: database, rules: rules, dataKey: key, time: time, logger: TestDatabase.logger,
             sweepsInBackground: false, presenceTimeoutSeconds: presenceTimeoutSeconds, signIn: signIn)
         let app = CountersignApp.buildApplication(
             database: database,
@@ -58,6 +60,18 @@ struct AuthzHarness: Sendable {
             try await waitUntil { services.hub.isListening }
             try await body(AuthzHarness(client: client, db: db, database: database, services: services, time: time))
         }
+    }
+
+    /// The demo customers and accounts (`Seeds/demo-directory.json`), found under `key`: account
+    /// 6222020200112233445 is a low-risk personal debit account, …446 medium-risk savings, …0013 high-risk.
+    static func loadDirectory(_ db: TestDatabase, key: DataKey) async throws {
+        let entries = try DirectoryFile.parse(try Data(contentsOf: Repository.root.appendingPathComponent("Seeds/demo-directory.json")))
+        try await db.with(db.owner) { try await DatabaseAccountDirectory.load(entries, key: key, into: $0) }
+    }
+
+    /// The demo account whose holder has this risk.
+    static func account(risk: String) -> String {
+        ["low": "6222020200112233445", "medium": "6222020200112233446", "high": "6222020200000000013"][risk]!
     }
 
     /// teller1/teller2 (BR001/BR002), super1 (BR001, level 2), super2 (BR002, level 2, serves BR001), super3 (BR001,
@@ -104,9 +118,12 @@ struct AuthzHarness: Sendable {
 
     /// What a `countersign serve` child process needs for authorization and pre-fill: a fresh data key in a file
     /// (the caller removes it), the repository's rules and forms, and no witness key (no vouchers).
-    static func serviceEnvironment() throws -> (environment: [String: String], keyFile: URL) {
+    /// The demo directory (account types and customer risks) is loaded into `db` under that key.
+    static func serviceEnvironment(directoryIn db: TestDatabase) async throws -> (environment: [String: String], keyFile: URL) {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("cs-key-\(UUID().uuidString)")
-        try Data(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString().utf8).write(to: keyFile)
+        let key = SymmetricKey(size: .bits256)
+        try Data(key.withUnsafeBytes { Data($0) }.base64EncodedString().utf8).write(to: keyFile)
+        try await loadDirectory(db, key: DataKey(key: key))
         let environment = [
             "COUNTERSIGN_DATA_KEY": keyFile.path,
             "COUNTERSIGN_WITNESS_P12": "/nonexistent", "COUNTERSIGN_FORMS_DIR": Repository.path("Forms"),
@@ -126,10 +143,13 @@ struct AuthzHarness: Sendable {
         try await api.call(method, uri, token: token, body: body)
     }
 
-    static func submission(
-        code: String = "cash-withdrawal", amount: String, currency: String = "CNY", risk: String = "low", account: String = "6222020200112233445"
-    ) -> String {
-        #"{"code":"\#(code)","amount":"\#(amount)","currency":"\#(currency)","account_type":"personal-debit","customer_risk":"\#(risk)","channel":"counter","fields":{"account":"\#(account)","name":"张三"}}"#
+    /// A submission on the demo account of a customer with `risk` (the directory decides the risk), or on `account`.
+    static func submission(code: String = "cash-withdrawal", amount: String, currency: String = "CNY", risk: String = "low", account: String? = nil)
+        -> String
+    {
+        let account = account ?? Self.account(risk: risk)
+        return
+            #"{"code":"\#(code)","amount":"\#(amount)","currency":"\#(currency)","account":"\#(account)","channel":"counter","fields":{"account":"\#(account)","name":"张三"}}"#
     }
 
     static let idScan = #"{"kind":"id_scan","media_type":"image/png","data":"iVBORw0KGgo="}"#
@@ -194,7 +214,7 @@ struct HarnessFailure: Error, CustomStringConvertible {
 }
 
 /// Polls `condition` every 10 ms for up to `seconds`.
-func waitUntil(seconds: Double = 5, _ condition: @Sendable () async throws -> Bool) async throws {
+func waitUntil(seconds: Double = 30, _ condition: @Sendable () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try await condition() { return }

@@ -54,7 +54,7 @@ final class FeedListener: Sendable {
 
     /// The first pushed change that satisfies `match`, waiting up to `seconds` for it.
     @discardableResult
-    func next(within seconds: Double = 10, _ match: @escaping @Sendable (RequestSnapshot) -> Bool) async throws -> RequestSnapshot {
+    func next(within seconds: Double = 60, _ match: @escaping @Sendable (RequestSnapshot) -> Bool) async throws -> RequestSnapshot {
         try await waitUntil(seconds: seconds) { self.snapshots.contains(where: match) }
         return snapshots.first(where: match)!
     }

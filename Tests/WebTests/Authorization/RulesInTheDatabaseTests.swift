@@ -123,6 +123,32 @@ import Testing
                             """)
                     }
                 }
+                // The matched rules as the rules say, but no requirement (SQL NULL): once let through, and then
+                // committed with no approval (a review found it).
+                await #expect(throws: StorageError.self, "ready with the right rules and no requirement") {
+                    try await db.read {
+                        try await $0.query(
+                            """
+                            INSERT INTO teller_transactions (id, branch_code, teller_id, terminal, code, amount_minor, currency, key_id,
+                                payload_ciphertext, payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at)
+                            SELECT 'T9000000000000006', branch_code, teller_id, terminal, code, amount_minor, currency, key_id, payload_ciphertext,
+                                payload_digest, rule_set_version, facts, matched_rules, NULL, 'ready', submitted_at
+                            FROM teller_transactions WHERE id = \(model)
+                            """)
+                    }
+                }
+                await #expect(throws: StorageError.self, "a requirement missing its level") {
+                    try await db.read {
+                        try await $0.query(
+                            """
+                            INSERT INTO teller_transactions (id, branch_code, teller_id, terminal, code, amount_minor, currency, key_id,
+                                payload_ciphertext, payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at)
+                            SELECT 'T9000000000000007', branch_code, teller_id, terminal, code, amount_minor, currency, key_id, payload_ciphertext,
+                                payload_digest, rule_set_version, facts, matched_rules, requirement - 'level', state, submitted_at
+                            FROM teller_transactions WHERE id = \(model)
+                            """)
+                    }
+                }
                 // Facts that disagree with the row: a CNY 5,000,000 row whose facts say CNY 5,000.
                 await #expect(throws: StorageError.self, "facts that disagree with the amount") {
                     try await db.read {

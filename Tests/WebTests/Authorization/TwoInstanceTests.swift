@@ -13,7 +13,7 @@ import Testing
     @Test func anOfficerOnBHearsOfARequestMadeOnAAndTheTellerOnAHearsBsDecision() async throws {
         let db = try await TestDatabase.fresh()
         try await AuthzHarness.seed(db, extraOfficers: 0)
-        let (environment, keyFile) = try AuthzHarness.serviceEnvironment()
+        let (environment, keyFile) = try await AuthzHarness.serviceEnvironment(directoryIn: db)
         defer { try? FileManager.default.removeItem(at: keyFile) }
         let a = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
         defer { a.stop() }

@@ -27,6 +27,7 @@ import Web
         let database = Database(settings: db.app, logger: TestDatabase.logger)
         let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
         let key = DataKey(key: SymmetricKey(size: .bits256))
+        try await AuthzHarness.loadDirectory(db, key: key)
         let vouchers = VoucherDesk(
             database: database,
             settings: VoucherDesk.Settings(
@@ -101,21 +102,19 @@ import Web
             let unbooked = try await api.call(
                 .post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
             #expect(unbooked.status == .conflict && unbooked.code == "counter.not_committed", "\(unbooked.code)")
-            let badRisk = try await api.call(
-                .post, "/api/v1/counter/sessions/\(session)/transaction", token: teller,
-                body: #"{"account_type":"personal-debit","customer_risk":"dire"}"#)
-            #expect(badRisk.status == .badRequest && badRisk.code == "txn.unknown_risk", "\(badRisk.status) \(badRisk.code)")
-            let booked = try await api.call(
+            // The teller does not say what the customer's risk is: the bank's directory does.
+            let told = try await api.call(
                 .post, "/api/v1/counter/sessions/\(session)/transaction", token: teller,
                 body: #"{"account_type":"personal-debit","customer_risk":"low"}"#)
+            #expect(told.status == .badRequest && told.code == "txn.facts_from_directory", "\(told.status) \(told.code)")
+            let booked = try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}")
             #expect(booked.status == .created, "\(booked.code)")
+            #expect(booked.json["account_type"] as? String == "personal-debit" && booked.json["customer_risk"] as? String == "low")
             // CNY 50,000 withdrawn in the morning: band 1, level 1, ID scan and voucher image, local mode allowed.
             #expect(booked.json["authorization_required"] as? Bool == true)
             #expect(booked.json["matched_rules"] as? [String] == ["cash-withdrawal-band-1"])
             let transaction = try #require(booked.json["transaction"] as? String)
-            let twice = try await api.call(
-                .post, "/api/v1/counter/sessions/\(session)/transaction", token: teller,
-                body: #"{"account_type":"personal-debit","customer_risk":"low"}"#)
+            let twice = try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}")
             #expect(twice.status == .conflict && twice.code == "counter.booked")
             // Booked is booked: the teller cannot change what the approval will bind to.
             var lower = values
@@ -199,6 +198,26 @@ import Web
             }
             #expect(captured.0 == captured.1 && captured.2 == transaction)
             #expect(download.body.range(of: Data(captured.0.utf8)) != nil, "the PDF names the capture's strokes digest")
+            // The file carries its own evidence (an associated JSON file): the same digests, the approval, and the
+            // audit events of its story with the hashes the trail holds.
+            let attached = try await ChildProcess.run("/usr/bin/env", ["qpdf", "--show-attachment=countersign-evidence.json", file.path])
+            let evidence = try #require(
+                try JSONSerialization.jsonObject(with: Data(attached.output.utf8)) as? [String: Any], "\(attached.output)\(attached.errors)")
+            #expect(evidence["transaction"] as? String == transaction && evidence["voucher"] as? String == voucher)
+            let customer = try #require(evidence["customer"] as? [String: Any])
+            #expect(customer["strokes_sha256"] as? String == captured.0 && customer["confirmed_view_sha256"] as? String == digest)
+            let decisions = try #require(evidence["decisions"] as? [[String: Any]])
+            #expect(decisions.map { $0["officer"] as? String } == ["super3"] && decisions.first?["decision"] as? String == "approve")
+            let events = try #require(evidence["audit_events"] as? [[String: Any]])
+            let committedEvent = try #require(events.first { $0["action"] as? String == "txn.committed" })
+            let trailHash = try await db.with(db.owner) { database in
+                try await database.read { tx in
+                    try await tx.query(
+                        "SELECT encode(hash, 'hex') FROM audit_events WHERE action = 'txn.committed' AND subject = \("txn:" + transaction)"
+                    ).collect().first!.decode(String.self)
+                }
+            }
+            #expect(committedEvent["hash"] as? String == trailHash)
             let face = try await ChildProcess.run("/usr/bin/env", ["pdftotext", "-layout", file.path, "-"]).output
             for fact in [transaction, AuthzHarness.rules.version, "level 1", "local", "super3", digest] {
                 #expect(face.contains(fact), "the voucher's face shows \(fact)")
@@ -262,6 +281,7 @@ import Web
             // not a sealed voucher; after the seal is revoked the receipt still verifies (sealed while active), and
             // would not had the seal been revoked before it was used.
             #expect(genuine.json["issued_by_this_bank"] as? Bool == true && genuine.json["sealed_voucher"] as? Bool == true)
+            #expect(genuine.json["transaction"] as? String == transaction)
             let customerSigned = try #require(try SignedPDF(Array(download.body)).signatures.first)
             let cut = download.body.prefix(customerSigned.ranges.last!.upperBound)
             let cutAnswer = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: Data(cut))
@@ -304,9 +324,7 @@ import Web
             let (screen, teller, session) = try await Self.signed(
                 api, port: port, form: "cash-deposit", ["account_name": "张三", "account_number": "6222020200112233445", "amount": "800"])
             defer { screen.close() }
-            let booked = try await api.call(
-                .post, "/api/v1/counter/sessions/\(session)/transaction", token: teller,
-                body: #"{"account_type":"personal-savings","customer_risk":"low"}"#)
+            let booked = try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}")
             #expect(booked.status == .created && booked.json["authorization_required"] as? Bool == false, "\(booked.code)")
             let transaction = try #require(booked.json["transaction"] as? String)
 

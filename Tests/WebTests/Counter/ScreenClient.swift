@@ -47,7 +47,9 @@ final class ScreenClient: Sendable {
 
     /// How long to wait for a message. Generous: the whole suite runs in parallel with browsers on two cores, where
     /// one recorded answer once took over 2 s; waiting costs nothing when the message is already there.
-    static let patience = 10.0
+    /// A guard against a hang, not a speed requirement: a busy two-core machine running the suite has delayed a
+    /// message past ten seconds.
+    static let patience = 60.0
 
     /// The first message of `type` after the first `skip` of that type, waiting up to `seconds`.
     func next(_ type: String, after skip: Int = 0, within seconds: Double = patience) async throws -> [String: any Sendable] {

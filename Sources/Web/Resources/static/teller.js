@@ -16,7 +16,6 @@
     let form = null;      // the form definition being keyed
     let timer = null;
     let poller = null;
-    let vocabulary = null; // the rule set's words (account types, risks)
     let booking = null;    // {transaction, requirement, request, committed}
     let socket = null;     // the push channel that brings the officer's decision
 
@@ -174,7 +173,6 @@
         // Signed and not yet booked: the booking panel; a change before booking takes it away again.
         if (!booking) {
             $("booking-panel").hidden = state.state !== "signed";
-            if (state.state === "signed") prepareBooking();
         }
         const badge = $("draft-state");
         const key = !state.screen_connected ? "state.no_screen" : "state." + state.state;
@@ -198,25 +196,16 @@
         }
     }
 
-    // What the customer signed is booked: the teller adds what the core system knows (account type, risk).
-    async function prepareBooking() {
-        if (vocabulary) return;
-        try {
-            vocabulary = await api("GET", "/api/v1/transactions/vocabulary");
-            options($("book-account"), vocabulary.account_types, "acct.");
-            options($("book-risk"), vocabulary.customer_risks, "risk.");
-        } catch (error) { showError(error); }
-    }
-
     async function book(event) {
         event.preventDefault();
         $("book-submit").disabled = true;
         try {
-            const answer = await api("POST", "/api/v1/counter/sessions/" + counter + "/transaction",
-                { account_type: $("book-account").value, customer_risk: $("book-risk").value });
+            const answer = await api("POST", "/api/v1/counter/sessions/" + counter + "/transaction", {});
             const need = answer.authorization_required ? answer.requirement : null;
-            const line = !need ? answer.transaction + " · " + T["book.not_required"]
-                : answer.transaction + " · " + T["book.required"] + ": " + T["book.level"] + " " + need.level + " · "
+            const facts = T["book.account_type"] + " " + word("acct.", answer.account_type) + " · " + T["book.risk"] + " "
+                + word("risk.", answer.customer_risk);
+            const line = !need ? answer.transaction + " · " + facts + " · " + T["book.not_required"]
+                : answer.transaction + " · " + facts + " · " + T["book.required"] + ": " + T["book.level"] + " " + need.level + " · "
                     + T["book.officers"] + " " + need.officers + " · " + T["book.rules"] + " " + answer.matched_rules.join(", ");
             booking = { transaction: answer.transaction, requirement: need, line, request: null, committed: false, voucher: null };
             saveBooking();

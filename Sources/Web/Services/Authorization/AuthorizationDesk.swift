@@ -10,6 +10,7 @@ public import Storage
 public struct AuthorizationDesk: Sendable {
     let database: Database
     let rulesInForce: RulesInForce
+    let directory: any AccountDirectory
     let dataKey: DataKey
     let time: any TimeSource
     let signIn: SignInProtection
@@ -18,9 +19,11 @@ public struct AuthorizationDesk: Sendable {
     let requestIDs = IDReservoir()
 
     public init(
-        database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), signIn: SignInProtection = SignInProtection()
+        database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), signIn: SignInProtection = SignInProtection(),
+        directory: (any AccountDirectory)? = nil
     ) {
         self.signIn = signIn
+        self.directory = directory ?? DatabaseAccountDirectory(database: database, dataKey: dataKey)
         self.database = database
         self.rulesInForce = RulesInForce(rules)
         self.dataKey = dataKey
@@ -28,6 +31,65 @@ public struct AuthorizationDesk: Sendable {
     }
 
     public var rules: RuleSet { rulesInForce.rules }
+
+    /// What a teller submits: everything but the facts the rules judge the customer by.
+    public struct Draft: Sendable {
+        public let code: String
+        public let amount: String
+        public let currency: String
+        public let channel: String
+        public let fields: [String: String]
+        public let subject: DirectorySubject
+        public let replaces: String?
+
+        public init(
+            code: String, amount: String, currency: String, channel: String, fields: [String: String], subject: DirectorySubject,
+            replaces: String? = nil
+        ) {
+            self.code = code
+            self.amount = amount
+            self.currency = currency
+            self.channel = channel
+            self.fields = fields
+            self.subject = subject
+            self.replaces = replaces
+        }
+    }
+
+    /// The submission as it is judged and bound: the account type and customer risk of its subject as the bank's
+    /// directory has them — whatever the teller would say. A customer without an account yet (an account opening)
+    /// takes the type of the account being opened from `fields["account_type"]`.
+    public func resolve(_ draft: Draft) async throws -> TransactionSubmission {
+        // Only an account opening is about a customer without the account: anything else names its account, so the
+        // teller cannot pick the account type through fields.
+        if case .customer = draft.subject, draft.code != Self.accountOpening {
+            throw AppError(
+                .badRequest, code: "txn.no_subject",
+                "only an account opening names the customer instead of the account / 除开户外须填写账号")
+        }
+        guard let facts = try await directory.facts(draft.subject) else {
+            throw AppError(
+                .unprocessableContent, code: "txn.unknown_account",
+                "the bank's directory does not know this account or customer / 本行客户信息中没有这个账户或客户")
+        }
+        guard let accountType = facts.accountType ?? draft.fields["account_type"] else {
+            throw AppError(
+                .unprocessableContent, code: "txn.unknown_account",
+                "a customer without an account needs the type of the account being opened / 开户交易须写明所开账户类型")
+        }
+        var account: String?
+        var customer: String?
+        switch draft.subject {
+        case .account(let number): account = number
+        case .customer(let id): customer = id
+        }
+        return TransactionSubmission(
+            code: draft.code, amount: draft.amount, currency: draft.currency, account: account, customer: customer, accountType: accountType,
+            customerRisk: facts.customerRisk, channel: draft.channel, fields: draft.fields, replaces: draft.replaces)
+    }
+
+    /// The transaction code of opening an account: the one whose subject is a customer, not an account.
+    public static let accountOpening = "account-opening"
 
     public struct Submitted: Sendable {
         public let transactionID: String

@@ -19,10 +19,11 @@ public struct AuthorizationServices: Sendable {
 
     public init(
         database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), logger: Logger,
-        sweepsInBackground: Bool = true, presenceTimeoutSeconds: Int? = defaultPresenceTimeoutSeconds, signIn: SignInProtection? = nil
+        sweepsInBackground: Bool = true, presenceTimeoutSeconds: Int? = defaultPresenceTimeoutSeconds, signIn: SignInProtection? = nil,
+        directory: (any AccountDirectory)? = nil
     ) {
         self.tellers = AuthorizationDesk(
-            database: database, rules: rules, dataKey: dataKey, time: time, signIn: signIn ?? SignInProtection(time: time))
+            database: database, rules: rules, dataKey: dataKey, time: time, signIn: signIn ?? SignInProtection(time: time), directory: directory)
         self.officers = OfficerDesk(database: database, dataKey: dataKey, time: time)
         self.timeouts = AuthorizationTimeouts(database: database, time: time, presenceTimeoutSeconds: presenceTimeoutSeconds)
         self.hub = PushHub(database: database, time: time, logger: logger)

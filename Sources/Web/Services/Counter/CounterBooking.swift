@@ -26,8 +26,9 @@ public struct CounterBooking: Sendable {
         public let submission: TransactionSubmission
     }
 
-    /// `accountType` and `customerRisk` are the teller's, from the core system: the form does not hold them.
-    public func submit(session: Int64, accountType: String, customerRisk: String, user: UserIdentity, terminal: String?) async throws -> Booked {
+    /// The account type and customer risk come from the bank's directory, for the account (or customer) the form
+    /// names as its subject: never from the teller.
+    public func submit(session: Int64, user: UserIdentity, terminal: String?) async throws -> Booked {
         try AuthorizationDesk.requireTeller(user)
         let signed = try counter.beginBooking(session, user: user)
         do {
@@ -35,11 +36,14 @@ public struct CounterBooking: Sendable {
             guard let principal = form.principal(in: signed.values) else {
                 throw AppError(.unprocessableContent, code: "counter.no_amount", "the signed form has no amount to book")
             }
+            guard let subject = Self.subject(of: form, in: signed.values) else {
+                throw AppError(.unprocessableContent, code: "counter.no_subject", "the signed form names no account or customer / 表单中没有账号或客户身份证号")
+            }
             var fields = signed.values
             fields[Self.viewDigestField] = signed.digest
-            let submission = TransactionSubmission(
-                code: form.id, amount: principal.amount, currency: principal.currency, accountType: accountType, customerRisk: customerRisk,
-                channel: Self.channel, fields: fields)
+            let submission = try await authorization.resolve(
+                AuthorizationDesk.Draft(
+                    code: form.id, amount: principal.amount, currency: principal.currency, channel: Self.channel, fields: fields, subject: subject))
             let submitted = try await authorization.submit(submission, user: user, terminal: terminal) { id, tx in
                 try await CounterStore.bookTransaction(session: session, version: signed.version, transaction: id, in: tx)
             }
@@ -49,6 +53,13 @@ public struct CounterBooking: Sendable {
             counter.bookingFailed(session)
             throw error
         }
+    }
+
+    /// Whom the form's transaction is about, as the form says (`subject` in its definition).
+    static func subject(of form: FormDefinition, in values: [String: String]) -> DirectorySubject? {
+        if let field = form.subject?.account, let number = values[field], !number.isEmpty { return .account(number) }
+        if let field = form.subject?.customer, let id = values[field], !id.isEmpty { return .customer(id) }
+        return nil
     }
 
     /// Commits the booked transaction with the very submission that was judged (and approved, when required).

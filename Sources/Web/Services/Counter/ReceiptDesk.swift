@@ -43,13 +43,17 @@ public struct ReceiptDesk: Sendable {
             guard let booked, booked.state == "committed" else {
                 throw AppError(
                     .conflict, code: "counter.not_committed",
-                    booked.map { "transaction \($0.id) is \($0.state): commit it (after its authorization) before the receipt" }
-                        ?? "book the signed transaction and commit it before the receipt")
+                    booked.map {
+                        "transaction \($0.id) is not committed yet: commit it (after its authorization) before the receipt / 交易 \($0.id) 尚未记账，请先完成授权并记账"
+                    }
+                        ?? "book the signed transaction and commit it before the receipt / 请先提交记账并完成记账")
             }
             // Made from the committed transaction, step by step; a step that failed is resumed, never repeated (one
             // voucher per transaction, in the database too).
             guard let source = try await database.read({ try await VoucherStore.source(transaction: booked.id, in: $0) }) else {
-                throw AppError(.conflict, code: "counter.not_committed", "transaction \(booked.id) is not a committed counter transaction")
+                throw AppError(
+                    .conflict, code: "counter.not_committed",
+                    "transaction \(booked.id) is not a committed counter transaction / 交易 \(booked.id) 不是已记账的柜面交易")
             }
             var voucher: VoucherRecord
             if let made = try await database.read({ try await VoucherStore.voucher(forTransaction: booked.id, in: $0) }) {

@@ -50,6 +50,8 @@ public struct ReceiptVerifier: Sendable {
         let voucher: String?
         let sha256: String
         /// The last signature is a bank seal over the whole file (not the customer-signed version, not a part).
+        /// The committed transaction the voucher is the end of, when the bank issued it.
+        let transaction: String?
         let sealedVoucher: Bool
         /// The file is, byte for byte, a voucher this bank sealed.
         let issuedByThisBank: Bool
@@ -57,7 +59,7 @@ public struct ReceiptVerifier: Sendable {
         let signatures: [Signature]
 
         enum CodingKeys: String, CodingKey {
-            case valid, summary, voucher, sha256, findings, signatures
+            case valid, summary, voucher, sha256, findings, signatures, transaction
             case sealedVoucher = "sealed_voucher"
             case issuedByThisBank = "issued_by_this_bank"
         }
@@ -100,7 +102,8 @@ public struct ReceiptVerifier: Sendable {
                 in: tx)
         }
         return Verdict(
-            valid: judged.valid, summary: judged.summary, voucher: voucher ?? issued?.voucher, sha256: digest, sealedVoucher: seal != nil,
+            valid: judged.valid, summary: judged.summary, voucher: voucher ?? issued?.voucher, sha256: digest, transaction: issued?.transaction,
+            sealedVoucher: seal != nil,
             issuedByThisBank: issued != nil, findings: judged.findings, signatures: signatures)
     }
 
@@ -140,8 +143,13 @@ public struct ReceiptVerifier: Sendable {
             Finding(
                 fact: "issued_by_this_bank", established: issued != nil,
                 words: issued.map {
-                    LocalizedText(
-                        zh: "本行签发的凭证 \($0.voucher)，与登记的文件逐字节一致。", en: "Voucher \($0.voucher) issued by this bank, byte for byte as registered.")
+                    let of = $0.transaction.map { " (transaction \($0))" } ?? ""
+                    let ofZH = $0.transaction.map { "（交易 \($0)）" } ?? ""
+                    return LocalizedText(
+                        zh: "本行签发的凭证 \($0.voucher)\(ofZH)，与登记的文件逐字节一致；其证据链随文件附带（countersign-evidence.json）。",
+                        en:
+                            "Voucher \($0.voucher)\(of) issued by this bank, byte for byte as registered; its evidence travels in the file (countersign-evidence.json)."
+                    )
                 } ?? LocalizedText(zh: "本行没有登记这个文件：无法确认是本行签发的凭证。", en: "No voucher of this bank is this file: it cannot be confirmed as ours.")),
         ]
         let valid = findings.allSatisfy(\.established)
@@ -198,7 +206,7 @@ public struct ReceiptVerifier: Sendable {
     public func verify(voucher id: String) async throws -> Verdict {
         guard id.utf8.count == 17, id.first == "V", id.utf8.dropFirst().allSatisfy({ (0x30...0x39).contains($0) }),
             let record = try await database.read({ try await VoucherStore.find(id, in: $0) }), record.state == "sealed"
-        else { throw AppError(.notFound, code: "verify.no_receipt", "no sealed voucher has this number") }
+        else { throw AppError(.notFound, code: "verify.no_receipt", "no sealed voucher has this number / 没有这个编号的已用印凭证") }
         return try await verify(pdf: record.pdf, voucher: id)
     }
 
