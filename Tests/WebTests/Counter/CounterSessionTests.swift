@@ -131,6 +131,36 @@ import Web
         return "[[" + list.joined(separator: ",") + "]]"
     }
 
+    /// Issue #15: a real handwritten signature is long. The screen's WebSocket once closed with 1009 on any frame
+    /// over 16 KB (~175 points); a signature of 2,000 points (about 110 KB as the screen sends it) is recorded.
+    @Test func aLongHandwrittenSignatureIsRecorded() async throws {
+        try await Self.run { api, db, port in
+            let screen = ScreenClient(port: port, terminal: "T05")
+            defer { screen.close() }
+            let code = try #require(try await screen.next("pairing")["code"] as? String)
+            let teller = try await api.login("teller1", terminal: "T05")
+            let session = try #require(
+                try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
+            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(["amount": "800"]))
+            let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
+            screen.answer("confirm", version: 1, digest: digest)
+            _ = try await screen.next("recorded")
+            // Ten strokes of 200 points each, a wave across the pad: times rise within each stroke.
+            let strokes = (0..<10).map { stroke in
+                (0..<200).map { i -> String in
+                    let x = 0.05 + Double(i) * 0.0045
+                    let y = 0.5 + 0.3 * sin(Double(i + stroke * 7) / 9)
+                    return #"{"x":\#(String(format: "%.5f", x)),"y":\#(String(format: "%.5f", y)),"t":\#(stroke * 3000 + i * 8),"pressure":0.537}"#
+                }.joined(separator: ",")
+            }
+            let message = #"{"type":"signature","version":1,"digest":"\#(digest)","strokes":[[\#(strokes.joined(separator: "],["))]]}"#
+            #expect(message.utf8.count > 100_000)
+            screen.send(message)
+            #expect(try await screen.next("signed")["version"] as? Int == 1)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM counter_signatures WHERE points = 2000", in: db) == 1)
+        }
+    }
+
     @Test func theCustomerSignsOnlyWhatTheyConfirmedAndOnlyWithEnoughInk() async throws {
         try await Self.run { api, db, port in
             let screen = ScreenClient(port: port, terminal: "T07")
