@@ -14,11 +14,14 @@ public struct SealRecord: Sendable, Equatable {
     public let validFrom: AuditTimestamp
     public let validUntil: AuditTimestamp
     public let state: String
+    /// The forms this seal stamps at its branch; "*" for every form no other seal of the branch names.
+    public let forms: [String]
 
     public init(
         id: String, nameZH: String, nameEN: String, branch: String, algorithm: String, certificateSubject: String, keyFile: String,
-        validFrom: AuditTimestamp, validUntil: AuditTimestamp, state: String = "active"
+        validFrom: AuditTimestamp, validUntil: AuditTimestamp, state: String = "active", forms: [String] = ["*"]
     ) {
+        self.forms = forms
         self.id = id
         self.nameZH = nameZH
         self.nameEN = nameEN
@@ -53,13 +56,14 @@ public enum SealStore {
     public static func register(_ seal: SealRecord, actor: String, in tx: Transaction) async throws {
         try await tx.query(
             """
-            INSERT INTO seals (id, name_zh, name_en, branch_code, algorithm, certificate_subject, key_file, appearance, valid_from, valid_until)
+            INSERT INTO seals (id, name_zh, name_en, branch_code, algorithm, certificate_subject, key_file, appearance, valid_from, valid_until,
+                               forms)
             VALUES (\(seal.id), \(seal.nameZH), \(seal.nameEN), \(seal.branch), \(seal.algorithm), \(seal.certificateSubject), \(seal.keyFile),
                     'round-red', timestamptz 'epoch' + \(seal.validFrom.microsecondsSinceEpoch) * interval '1 microsecond',
-                    timestamptz 'epoch' + \(seal.validUntil.microsecondsSinceEpoch) * interval '1 microsecond')
+                    timestamptz 'epoch' + \(seal.validUntil.microsecondsSinceEpoch) * interval '1 microsecond', \(seal.forms))
             ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, algorithm = excluded.algorithm,
                 certificate_subject = excluded.certificate_subject, key_file = excluded.key_file,
-                valid_from = excluded.valid_from, valid_until = excluded.valid_until
+                valid_from = excluded.valid_from, valid_until = excluded.valid_until, forms = excluded.forms
             """)
         try await AuditLog.append(
             AuditEvent(
@@ -69,6 +73,13 @@ public enum SealStore {
                     "valid_until_us": .integer(seal.validUntil.microsecondsSinceEpoch),
                 ]),
             in: tx)
+    }
+
+    /// The seal the registry gives `form` at `branch` (migration 0025), if exactly one.
+    public static func seal(forForm form: String, branch: String, in tx: Transaction) async throws -> String? {
+        let rows = try await tx.query("SELECT seal_for_form(\(branch), \(form))", context: "seal for form")
+        for try await id in rows.decode(String?.self) { return id }
+        return nil
     }
 
     /// Revokes for good. Returns false if there is no such active seal.

@@ -17,11 +17,11 @@ import Web
     static func registry(validUntil: String = "2099-12-31T23:59:59+08:00") throws -> SealRegistryFile {
         let json = """
             {"seals": [
-              {"id": "BR001-BUSINESS", "name": {"zh": "业务专用章", "en": "Business Seal"}, "branch": "BR001",
+              {"id": "BR001-BUSINESS", "name": {"zh": "业务专用章", "en": "Business Seal"}, "branch": "BR001", "forms": ["*"],
                "key_file": "\(pki.appendingPathComponent("seal-rsa.p12").path)", "appearance": "round-red",
                "valid_from": "2026-01-01T00:00:00+08:00", "valid_until": "\(validUntil)"},
               {"id": "BR001-CASH-RECEIVED", "name": {"zh": "现金收讫章", "en": "Cash Received Seal"}, "branch": "BR001",
-               "key_file": "\(pki.appendingPathComponent("seal-ec.p12").path)", "appearance": "round-red",
+               "forms": ["cash-deposit", "cash-withdrawal", "fx-cash"], "key_file": "\(pki.appendingPathComponent("seal-ec.p12").path)", "appearance": "round-red",
                "valid_from": "2026-01-01T00:00:00+08:00", "valid_until": "\(validUntil)"}
             ]}
             """

@@ -98,7 +98,8 @@ struct CounterController: Sendable {
         return AuthorizationController.CommitView(committed, seenBy: user)
     }
 
-    struct FinishBody: Decodable { let seal: String }
+    /// Nothing to say: the seal follows from the form and the branch (the seal registry), not from the teller.
+    struct FinishBody: Decodable { let seal: String? }
 
     var receipts: ReceiptDesk {
         get throws {
@@ -113,8 +114,12 @@ struct CounterController: Sendable {
     @Sendable func finish(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ReceiptDesk.Issued> {
         let user = try context.requireUser()
         let body = try await request.decode(as: FinishBody.self, context: context)
-        let issued = try await receipts.finish(
-            session: try Self.session(context), sealID: String(body.seal.prefix(64)), user: user, terminal: context.terminal)
+        guard body.seal == nil else {
+            throw AppError(
+                .badRequest, code: "voucher.seal_from_registry",
+                "the seal follows from the form and the branch (the seal registry), not from the request / 印章由凭证种类和网点决定，不由柜员填写")
+        }
+        let issued = try await receipts.finish(session: try Self.session(context), user: user, terminal: context.terminal)
         return EditedResponse(status: .created, response: issued)
     }
 

@@ -44,7 +44,7 @@ enum CounterPages {
                 <button type="submit" id="authz-submit" class="primary">\(t("authz.submit"))</button></form>
                 <p id="authz-status" class="outcome" hidden aria-live="polite"></p>
                 <button type="button" id="commit-submit" class="primary" hidden>\(t("commit.submit"))</button>
-                <form id="finish-form" class="inline" hidden><label>\(t("finish.seal")) <input id="finish-seal" maxlength="64"></label>
+                <form id="finish-form" class="inline" hidden><p class="detail">\(t("finish.seal"))</p>
                 <button type="submit" id="finish-submit" class="primary">\(t("finish.submit"))</button></form>
                 <p id="finish-result" class="outcome" hidden></p>
                 </section>

@@ -70,7 +70,7 @@ extension PageText {
         "authz.state.committed": ("已记账", "Committed"),
         "commit.submit": ("记账", "Commit"),
         "commit.done": ("已记账", "Committed"),
-        "finish.seal": ("用印", "Seal"),
+        "finish.seal": ("印章按凭证种类和网点自动选用（印章登记）", "The seal follows from the form and the branch (the seal registry)"),
         "finish.submit": ("生成凭证并用印", "Make the voucher and seal it"),
         "finish.done": ("凭证已用印，回单已发送至客户屏", "Voucher sealed; the receipt is on the customer screen"),
         "choose": ("请选择", "Choose"),

@@ -11,13 +11,15 @@ public struct SealRegistryFile: Decodable, Sendable {
         public let id: String
         public let name: LocalizedText
         public let branch: String
+        /// The forms this seal stamps at its branch; "*" for every form no other seal there names.
+        public let forms: [String]
         public let keyFile: String
         public let appearance: String
         public let validFrom: Date
         public let validUntil: Date
 
         enum CodingKeys: String, CodingKey {
-            case id, name, branch, appearance
+            case id, name, branch, appearance, forms
             case keyFile = "key_file"
             case validFrom = "valid_from"
             case validUntil = "valid_until"
@@ -44,7 +46,7 @@ public struct SealRegistryFile: Decodable, Sendable {
             let record = SealRecord(
                 id: entry.id, nameZH: entry.name.zh, nameEN: entry.name.en, branch: entry.branch, algorithm: signer.algorithm,
                 certificateSubject: signer.subject, keyFile: entry.keyFile, validFrom: AuditTimestamp(entry.validFrom),
-                validUntil: AuditTimestamp(entry.validUntil))
+                validUntil: AuditTimestamp(entry.validUntil), forms: entry.forms)
             try await database.transaction { try await SealStore.register(record, actor: actor, in: $0) }
             imported.append(record)
         }

@@ -89,7 +89,7 @@ import Web
                 try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
             let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "50000"]
             _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(values))
-            let early = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            let early = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
             #expect(early.status == .conflict && early.code == "counter.not_signed")
 
             let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
@@ -100,7 +100,7 @@ import Web
 
             // What the customer signed is booked before any receipt: not yet booked, not yet committed.
             let unbooked = try await api.call(
-                .post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+                .post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
             #expect(unbooked.status == .conflict && unbooked.code == "counter.not_committed", "\(unbooked.code)")
             // The teller does not say what the customer's risk is: the bank's directory does.
             let told = try await api.call(
@@ -126,7 +126,7 @@ import Web
             let unapproved = try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller)
             #expect(unapproved.status == .conflict && unapproved.code == "authz.not_approved", "\(unapproved.code)")
             let uncommitted = try await api.call(
-                .post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+                .post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
             #expect(uncommitted.status == .conflict && uncommitted.code == "counter.not_committed", "\(uncommitted.code)")
 
             // The supervisor approves at the teller's terminal (local mode) what the customer confirmed: the
@@ -149,15 +149,16 @@ import Web
             #expect(committed.status == .ok && committed.json["transaction"] as? String == transaction, "\(committed.code)")
             #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).code == "txn.already_committed")
 
-            // Another branch's seal is refused before any voucher is made; the session stays signed.
-            let foreign = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR002-BUSINESS"}"#)
-            #expect(foreign.status == .forbidden || foreign.status == .notFound, "\(foreign.code)")
-            let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            // The teller does not choose the seal: the registry gives it by form and branch (a cash withdrawal at
+            // BR001 gets BR001-CASH-RECEIVED); naming one is refused, and the session stays signed.
+            let named = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR002-TRANSFER"}"#)
+            #expect(named.status == .badRequest && named.code == "voucher.seal_from_registry", "\(named.code)")
+            let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
             #expect(issued.status == .created, "\(issued.code)")
             let path = try #require(issued.json["receipt"] as? String)
             #expect(try await screen.next("receipt")["path"] as? String == path)
             #expect(path.count == 3 + 43)
-            let again = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            let again = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
             #expect(again.status == .notFound && again.code == "counter.no_session")  // finished: the draft is gone from memory
 
             let download = try await api.call(.get, path, token: nil)
@@ -282,6 +283,8 @@ import Web
             // would not had the seal been revoked before it was used.
             #expect(genuine.json["issued_by_this_bank"] as? Bool == true && genuine.json["sealed_voucher"] as? Bool == true)
             #expect(genuine.json["transaction"] as? String == transaction)
+            let sealedWith = (genuine.json["signatures"] as? [[String: Any]])?.last?["seal"] as? String
+            #expect(sealedWith == "BR001-CASH-RECEIVED", "a cash withdrawal at BR001 gets the registry's cash seal")
             let customerSigned = try #require(try SignedPDF(Array(download.body)).signatures.first)
             let cut = download.body.prefix(customerSigned.ranges.last!.upperBound)
             let cutAnswer = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: Data(cut))
@@ -290,7 +293,10 @@ import Web
             try await db.with(db.owner) { database in
                 try await database.read {
                     try await $0.query(
-                        "UPDATE seals SET state = 'revoked', revoked_at = clock_timestamp(), revoked_reason = 'test' WHERE id = 'BR001-BUSINESS'")
+                        """
+                        UPDATE seals SET state = 'revoked', revoked_at = clock_timestamp(), revoked_reason = 'test'
+                        WHERE id = (SELECT seal_id FROM vouchers WHERE id = \(voucher))
+                        """)
                 }
             }
             let afterRevocation = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
@@ -301,7 +307,7 @@ import Web
                     try await $0.query(
                         """
                         UPDATE seals SET revoked_at = (SELECT updated_at - interval '1 hour' FROM vouchers WHERE id = \(voucher))
-                        WHERE id = 'BR001-BUSINESS'
+                        WHERE id = (SELECT seal_id FROM vouchers WHERE id = \(voucher))
                         """)
                 }
             }
@@ -346,7 +352,7 @@ import Web
             // Refused by the trigger, which runs before the voucher's foreign key is looked at.
             #expect(refused.hasPrefix("storage.constraint_violation") && refused.contains("needs its committed transaction"), "\(refused)")
             #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).status == .ok)
-            let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: #"{"seal":"BR001-BUSINESS"}"#)
+            let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
             #expect(issued.status == .created, "\(issued.code)")
             let linked = try await db.with(db.owner) { database in
                 try await database.read { tx in

@@ -153,7 +153,7 @@
         event.preventDefault();
         $("finish-submit").disabled = true;
         try {
-            const issued = await api("POST", "/api/v1/counter/sessions/" + counter + "/voucher", { seal: $("finish-seal").value.trim() });
+            const issued = await api("POST", "/api/v1/counter/sessions/" + counter + "/voucher", {});
             booking.voucher = issued.voucher;
             saveBooking();
             showFinished();
@@ -364,8 +364,6 @@
         $("authz-status").textContent = booking.transaction + " · " + T["commit.done"];
         setBadge("committed");
         $("finish-form").hidden = false;
-        // The demo registry names each branch's business seal <branch>-BUSINESS; the teller may name another.
-        if (!$("finish-seal").value) $("finish-seal").value = session.user.branch + "-BUSINESS";
     }
 
     // After a reload: the paired session, its draft as the service holds it, and how far the booking had got.

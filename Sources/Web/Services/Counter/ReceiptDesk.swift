@@ -33,9 +33,9 @@ public struct ReceiptDesk: Sendable {
         }
     }
 
-    public func finish(session: Int64, sealID: String, user: UserIdentity, terminal: String?) async throws -> Issued {
-        // A seal the branch cannot use is refused before a voucher is made (it would be left half-done).
-        _ = try await SealUse.usable(sealID, branch: user.branch, in: database)
+    /// The seal is the one the registry gives the transaction's form at its branch (migration 0025), never one the
+    /// teller names.
+    public func finish(session: Int64, user: UserIdentity, terminal: String?) async throws -> Issued {
         let version = try counter.takeSigned(session, user: user)
         do {
             // Only a booked and committed transaction gets a receipt; the database refuses the receipt otherwise too.
@@ -55,6 +55,13 @@ public struct ReceiptDesk: Sendable {
                     .conflict, code: "counter.not_committed",
                     "transaction \(booked.id) is not a committed counter transaction / 交易 \(booked.id) 不是已记账的柜面交易")
             }
+            guard let sealID = try await database.read({ try await SealStore.seal(forForm: source.code, branch: source.branch, in: $0) }) else {
+                throw AppError(
+                    .conflict, code: "voucher.no_seal",
+                    "the seal registry gives form \(source.code) no active seal at branch \(source.branch) / 印章登记中没有该网点此类凭证可用的印章")
+            }
+            // A seal the branch cannot use is refused before a voucher is made (it would be left half-done).
+            _ = try await SealUse.usable(sealID, branch: source.branch, in: database)
             var voucher: VoucherRecord
             if let made = try await database.read({ try await VoucherStore.voucher(forTransaction: booked.id, in: $0) }) {
                 voucher = made
