@@ -20,6 +20,11 @@ extension RuleSet {
         do { raw = try JSONDecoder().decode(RawRuleSet.self, from: data) } catch {
             throw RuleSetError(message: "\(file) is not a rule file: \(error)")
         }
+        // The database applies the same file (migration 0020), and reads a null condition differently (never matches)
+        // from this loader (absent): a rule file says what it means, without nulls.
+        if let tree = try? JSONSerialization.jsonObject(with: data), Self.containsNull(tree) {
+            throw RuleSetError(message: "\(file): null is not a value in a rule file; leave the key out instead")
+        }
         guard !raw.version.isEmpty, raw.version.count <= 40 else { throw RuleSetError(message: "\(file): version must be 1–40 characters") }
         guard let offset = minutes(offset: raw.utcOffset) else { throw RuleSetError(message: "\(file): utc_offset must look like +08:00") }
         guard let from = minutes(clock: raw.businessHours.from), let to = minutes(clock: raw.businessHours.to), from < to else {
@@ -45,6 +50,15 @@ extension RuleSet {
             rules.append(checked)
         }
         return RuleSet(version: raw.version, businessHours: from...(to - 1), utcOffsetMinutes: offset, vocabulary: vocabulary, rules: rules)
+    }
+
+    static func containsNull(_ value: Any) -> Bool {
+        switch value {
+        case is NSNull: return true
+        case let array as [Any]: return array.contains(where: containsNull)
+        case let object as [String: Any]: return object.values.contains(where: containsNull)
+        default: return false
+        }
     }
 
     static func minutes(clock: String) -> Int? {

@@ -125,6 +125,7 @@ import Testing
         (#"{"id":"a","description":"","match":{"codes":["cash-withdrawl"]},\#(requirement)}"#, "'cash-withdrawl', which is not in the vocabulary"),
         (#"{"id":"a","description":"","match":{"amounts":{"USD":{"min":"5"}}},\#(requirement)}"#, "amounts names 'USD'"),
         (#"{"id":"a","description":"","match":{"amounts":{"CNY":{}}},\#(requirement)}"#, "needs min or below"),
+        (#"{"id":"a","description":"","match":{"currencies":null},\#(requirement)}"#, "null is not a value"),
         (#"{"id":"a","description":"","match":{"amounts":{"CNY":{"min":"9","below":"2"}}},\#(requirement)}"#, "must be below"),
         (
             #"{"id":"a","description":"","match":{"currencies":["CNY"],"amount":{"min":"5"},"amounts":{"CNY":{"min":"5"}}},\#(requirement)}"#,

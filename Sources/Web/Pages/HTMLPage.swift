@@ -51,7 +51,7 @@ enum HTMLPage {
             <form id="signin-form" autocomplete="off">
             <label>\(t("signin.user")) <input name="user" id="signin-user" required maxlength="64" autocapitalize="none"></label>
             <label>\(t("signin.password")) <input name="password" id="signin-password" type="password" required maxlength="256"></label>
-            <label>\(t("signin.terminal")) <input name="terminal" id="signin-terminal" required maxlength="64" pattern="[A-Za-z0-9._-]+"></label>
+            <label>\(t("signin.terminal")) <input name="terminal" id="signin-terminal" required maxlength="64" pattern="[A-Za-z0-9._\\-]+"></label>
             <button type="submit" id="signin-submit" class="primary">\(t("signin.submit"))</button>
             </form>
             </section>

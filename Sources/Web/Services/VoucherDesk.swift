@@ -163,8 +163,9 @@ public struct VoucherDesk: Sendable {
         } else {
             lines.append("无需授权 No authorization required by the rules")
         }
-        lines.append(
-            "客户确认画面 Confirmed view SHA-256 \(SHA256Hex.hex(s.viewDigest)) · 签名笔迹 Strokes SHA-256 \(SHA256Hex.hex(s.strokesSHA256))")
+        // One digest per line: both on one line ran off an A5 page.
+        lines.append("客户确认画面 Confirmed view SHA-256 \(SHA256Hex.hex(s.viewDigest))")
+        lines.append("签名笔迹 Strokes SHA-256 \(SHA256Hex.hex(s.strokesSHA256))")
         return lines
     }
 

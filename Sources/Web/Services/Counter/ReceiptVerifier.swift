@@ -74,7 +74,7 @@ public struct ReceiptVerifier: Sendable {
                 throw Self.refusal(error)
             }
         }
-        guard !reports.isEmpty else { throw AppError(.unprocessableContent, code: "verify.not_signed", "this PDF carries no signatures") }
+        guard !reports.isEmpty else { throw AppError(.unprocessableContent, code: "verify.not_signed", "this PDF carries no signatures / 此文件没有任何签名") }
         let signatures = reports.map { report in
             Signature(
                 field: report.field, signer: report.signer, seal: report.sealID, signedAt: Self.readable(report.claimedTime), intact: report.intact,
@@ -180,12 +180,13 @@ public struct ReceiptVerifier: Sendable {
         guard let sealedAt else {
             return LocalizedText(zh: "无法确认用印时间：本行没有这个文件的用印记录。", en: "When it was sealed cannot be established: the bank has no record of this file.")
         }
-        let when = AuditTimestamp(microsecondsSinceEpoch: sealedAt).description
+        // As the bank's vouchers print times: Beijing time, to the second.
+        let when = VoucherDesk.chinaTime(AuditTimestamp(microsecondsSinceEpoch: sealedAt))
         if active {
             guard let revoked = standing.revokedAtMicros else {
                 return LocalizedText(zh: "用印时（\(when)）印章有效。", en: "The seal was active when used (\(when)).")
             }
-            let later = AuditTimestamp(microsecondsSinceEpoch: revoked).description
+            let later = VoucherDesk.chinaTime(AuditTimestamp(microsecondsSinceEpoch: revoked))
             return LocalizedText(
                 zh: "用印时（\(when)）印章有效；印章于 \(later) 停用，晚于本凭证用印。",
                 en: "The seal was active when used (\(when)); it was revoked at \(later), after this voucher was sealed.")
