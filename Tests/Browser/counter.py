@@ -184,7 +184,7 @@ def main():
             check(not driver.find_elements(By.ID, "book-risk"), "the teller does not choose the customer's risk")
             driver.find_element(By.ID, "book-submit").click()
             decision = wait.until(EC.visibility_of_element_located((By.ID, "book-decision")))
-            check("cash-withdrawal-band-1" in decision.text, f"the interceptor's answer names the rule: {decision.text!r}")
+            check(any(words in decision.text for words in ("网点主管", "supervisor")), f"the interceptor's answer says why, in words: {decision.text!r}")
             check(any(word in decision.text for word in ("个人借记账户", "Personal debit account")), f"the directory's facts: {decision.text!r}")
             check(not driver.find_element(By.ID, "d-amount").is_enabled(), "the booked draft no longer changes")
             transaction = decision.text.split(" ")[0]

@@ -54,8 +54,12 @@ struct AuthorizationController: Sendable {
         /// As the bank's directory has them, for the teller to see what was judged.
         let accountType: String
         let customerRisk: String
+        /// Each matched rule's description ("zh · en"), in the order of `matched_rules`: why authorization is needed,
+        /// in words (e.g. why local mode is not offered after hours).
+        let ruleDescriptions: [String]
         enum CodingKeys: String, CodingKey {
             case transaction, requirement
+            case ruleDescriptions = "rule_descriptions"
             case accountType = "account_type"
             case customerRisk = "customer_risk"
             case authorizationRequired = "authorization_required"
@@ -64,7 +68,7 @@ struct AuthorizationController: Sendable {
             case payloadDigest = "payload_digest"
         }
 
-        init(_ submitted: AuthorizationDesk.Submitted, payloadDigest: ChainHash) {
+        init(_ submitted: AuthorizationDesk.Submitted, payloadDigest: ChainHash, rules: RuleSet) {
             self.transaction = submitted.transactionID
             self.authorizationRequired = submitted.decision.required
             self.ruleSetVersion = submitted.decision.ruleSetVersion
@@ -73,6 +77,8 @@ struct AuthorizationController: Sendable {
             self.payloadDigest = payloadDigest.hex
             self.accountType = submitted.decision.facts.accountType
             self.customerRisk = submitted.decision.facts.customerRisk
+            let described = Dictionary(rules.rules.map { ($0.id, $0.description) }, uniquingKeysWith: { first, _ in first })
+            self.ruleDescriptions = submitted.decision.matchedRules.map { described[$0] ?? $0 }
         }
     }
 
@@ -211,7 +217,7 @@ struct AuthorizationController: Sendable {
         let submitted = try await tellers.submit(submission, user: user, terminal: context.terminal)
         return EditedResponse(
             status: .created, headers: [.location: "/api/v1/transactions/\(submitted.transactionID)"],
-            response: SubmitResponse(submitted, payloadDigest: submission.digest))
+            response: SubmitResponse(submitted, payloadDigest: submission.digest, rules: try tellers.rules))
     }
 
     /// The words a submission may use (account types, customer risks, …), for the consoles' choices.

@@ -88,7 +88,7 @@ struct CounterController: Sendable {
         let booked = try await booking.submit(session: try Self.session(context), user: user, terminal: context.terminal)
         return EditedResponse(
             status: .created, headers: [.location: "/api/v1/transactions/\(booked.submitted.transactionID)"],
-            response: AuthorizationController.SubmitResponse(booked.submitted, payloadDigest: booked.submission.digest))
+            response: AuthorizationController.SubmitResponse(booked.submitted, payloadDigest: booked.submission.digest, rules: try booking.rules))
     }
 
     /// Books the transaction (approved, when it had to be) with exactly what the customer signed.

@@ -30,6 +30,7 @@ enum HTMLPage {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title)) · Countersign</title>
             <link rel="stylesheet" href="/static/site.css">
+            <link rel="icon" href="data:,">
             </head>
             <body>
             <header><a href="/" class="brand">Countersign 无纸化柜面</a>\(languageSwitch)</header>

@@ -17,6 +17,7 @@ import Testing
             let high = try await h.call(.post, "/api/v1/transactions", token: teller, body: AuthzHarness.submission(amount: "3000.00", risk: "high"))
             #expect(high.json["customer_risk"] as? String == "high" && high.json["account_type"] as? String == "personal-debit")
             #expect(high.json["matched_rules"] as? [String] == ["high-risk-customer"])
+            #expect((high.json["rule_descriptions"] as? [String])?.first?.hasPrefix("高风险客户") == true, "why, in words")
             #expect((high.json["requirement"] as? [String: Any])?["level"] as? Int == 2)
             let spaced = AuthzHarness.submission(amount: "3000.00", account: "6222 0202 0000 0000 013")
             #expect(try await h.call(.post, "/api/v1/transactions", token: teller, body: spaced).json["customer_risk"] as? String == "high")

@@ -196,6 +196,9 @@
         }
     }
 
+    // A rule's description is "中文 · English": the console's language half of it.
+    const describe = (text) => { const parts = text.split(" · "); return parts.length === 2 ? parts[zh ? 0 : 1] : text; };
+
     async function book(event) {
         event.preventDefault();
         $("book-submit").disabled = true;
@@ -206,7 +209,8 @@
                 + word("risk.", answer.customer_risk);
             const line = !need ? answer.transaction + " · " + facts + " · " + T["book.not_required"]
                 : answer.transaction + " · " + facts + " · " + T["book.required"] + ": " + T["book.level"] + " " + need.level + " · "
-                    + T["book.officers"] + " " + need.officers + " · " + T["book.rules"] + " " + answer.matched_rules.join(", ");
+                    + T["book.officers"] + " " + need.officers + " · " + T["book.rules"] + " "
+                    + (answer.rule_descriptions || answer.matched_rules).map(describe).join("; ");
             booking = { transaction: answer.transaction, requirement: need, line, request: null, committed: false, voucher: null };
             saveBooking();
             showBooked();

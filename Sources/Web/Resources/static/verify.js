@@ -11,7 +11,10 @@
         if (!reply.ok) {
             $("verdict").hidden = true;
             const error = reply.body.error || {};
-            $("verify-problem").textContent = (error.message || reply.status) + (error.code ? " (" + error.code + ")" : "");
+            // Messages come as "English / 中文": the page's language half, and the code for whoever helps.
+            const halves = (error.message || String(reply.status)).split(" / ");
+            const words = halves.length === 2 ? halves[zh ? 1 : 0] : halves.join(" / ");
+            $("verify-problem").textContent = words + (error.code ? " (" + error.code + ")" : "");
             return;
         }
         const verdict = reply.body;

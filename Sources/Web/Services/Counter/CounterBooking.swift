@@ -17,6 +17,9 @@ public struct CounterBooking: Sendable {
         self.authorization = authorization
     }
 
+    /// The rules in force, for describing a decision.
+    public var rules: RuleSet { authorization.rules }
+
     public static let channel = "counter"
     /// The field of a booked submission that names the view the customer confirmed (its SHA-256, hex).
     public static let viewDigestField = "counter_view_sha256"
