@@ -11,6 +11,9 @@ public struct RuleSet: Sendable, Equatable {
     public let vocabulary: Vocabulary
     public let rules: [Rule]
 
+    /// The description of rule `id` ("zh · en"), or the id itself when there is no such rule.
+    public func describe(_ id: String) -> String { rules.first { $0.id == id }?.description ?? id }
+
     public struct Vocabulary: Sendable, Equatable {
         public let transactionCodes: Set<String>
         /// Currencies with two decimals (minor units are hundredths).

@@ -60,8 +60,8 @@ public enum PrivilegeCheck {
                          ('authz_decisions_guard'), ('authz_decisions_final'), ('authz_lease_expiries_final'),
                          ('receipts_require_committed'), ('vouchers_forward_only'), ('seals_revocation_is_final'),
                          ('authz_local_credentials_guard'), ('authz_local_credentials_final'),
-                         ('vouchers_from_committed_transaction'), ('authz_rejection_finishes_transaction'),
-                         ('teller_transactions_replace_guard'), ('authz_reject_decision_finishes_transaction'),
+                         ('vouchers_from_committed_transaction'), ('teller_transactions_replace_guard'),
+                         ('authz_reject_decision_finishes_transaction'),
                          ('counter_transactions_guard')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)

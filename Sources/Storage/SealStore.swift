@@ -70,7 +70,7 @@ public enum SealStore {
                 actor: actor, branch: seal.branch, action: "seal.registered", subject: "seal:\(seal.id)",
                 payload: [
                     "name_zh": .string(seal.nameZH), "algorithm": .string(seal.algorithm), "certificate": .string(seal.certificateSubject),
-                    "valid_until_us": .integer(seal.validUntil.microsecondsSinceEpoch),
+                    "valid_until_us": .integer(seal.validUntil.microsecondsSinceEpoch), "forms": .array(seal.forms.map { .string($0) }),
                 ]),
             in: tx)
     }

@@ -77,8 +77,7 @@ struct AuthorizationController: Sendable {
             self.payloadDigest = payloadDigest.hex
             self.accountType = submitted.decision.facts.accountType
             self.customerRisk = submitted.decision.facts.customerRisk
-            let described = Dictionary(rules.rules.map { ($0.id, $0.description) }, uniquingKeysWith: { first, _ in first })
-            self.ruleDescriptions = submitted.decision.matchedRules.map { described[$0] ?? $0 }
+            self.ruleDescriptions = submitted.decision.matchedRules.map(rules.describe)
         }
     }
 
@@ -121,9 +120,7 @@ struct AuthorizationController: Sendable {
         var draft: AuthorizationDesk.Draft {
             get throws {
                 guard accountType == nil, customerRisk == nil else {
-                    throw AppError(
-                        .badRequest, code: "txn.facts_from_directory",
-                        "account_type and customer_risk come from the bank's directory, not the request / 账户类型与客户风险等级以本行客户信息为准，不由柜员填写")
+                    throw AppError.factsFromDirectory
                 }
                 let subject: DirectorySubject
                 switch (account, customer) {

@@ -81,9 +81,7 @@ struct CounterController: Sendable {
         let user = try context.requireUser()
         let body = try await request.decode(as: BookBody.self, context: context)
         guard body.accountType == nil, body.customerRisk == nil else {
-            throw AppError(
-                .badRequest, code: "txn.facts_from_directory",
-                "account_type and customer_risk come from the bank's directory, not the request / 账户类型与客户风险等级以本行客户信息为准，不由柜员填写")
+            throw AppError.factsFromDirectory
         }
         let booked = try await booking.submit(session: try Self.session(context), user: user, terminal: context.terminal)
         return EditedResponse(

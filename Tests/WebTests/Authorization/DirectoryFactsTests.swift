@@ -39,6 +39,7 @@ import Testing
             let readable = try await WebHarness.count(
                 "SELECT count(*)::int FROM directory_entries WHERE position(convert_to('6222', 'UTF8') IN lookup) > 0", in: h.db)
             #expect(readable == 0)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'directory.loaded'", in: h.db) == 1)
         }
     }
 }

@@ -176,9 +176,15 @@ public final class PushHub: Service, Sendable {
         }
         let text = json ?? (try? String(decoding: JSONEncoder().encode(snapshot), as: UTF8.self)) ?? "{}"
         let message = #"{"type":"request","request":"# + text + "}"
-        // The teller hears of their request without the officers in it (背对背).
-        let tellerText = (try? String(decoding: JSONEncoder().encode(snapshot.seenByItsTeller), as: UTF8.self)) ?? "{}"
-        let tellerMessage = #"{"type":"request","request":"# + tellerText + "}"
+        // The teller hears of their request without the officers in it (背对背): encoded only when the teller listens.
+        var tellerMessage: String?
+        func forTeller() -> String {
+            if let tellerMessage { return tellerMessage }
+            let text = (try? String(decoding: JSONEncoder().encode(snapshot.seenByItsTeller), as: UTF8.self)) ?? "{}"
+            let message = #"{"type":"request","request":"# + text + "}"
+            tellerMessage = message
+            return message
+        }
         let offered = Set(snapshot.offeredTo ?? [])
         let open = snapshot.isOpen
         subscribers.withLock { all in
@@ -187,7 +193,7 @@ public final class PushHub: Service, Sendable {
                 let concerned =
                     snapshot.teller == user || offered.contains(user) || snapshot.claimedBy == user || subscriber.seen.contains(snapshot.id)
                 guard concerned else { continue }
-                subscriber.continuation.yield(snapshot.teller == user ? tellerMessage : message)
+                subscriber.continuation.yield(snapshot.teller == user ? forTeller() : message)
                 if open && snapshot.teller != user { subscriber.seen.insert(snapshot.id) } else { subscriber.seen.remove(snapshot.id) }
                 all[id] = subscriber
             }

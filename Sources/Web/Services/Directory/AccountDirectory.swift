@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 public import Storage
 
@@ -18,6 +19,13 @@ public enum DirectorySubject: Sendable, Equatable {
         case .customer(let id): return "customer:" + plain(id).uppercased()
         }
     }
+}
+
+extension AppError {
+    /// A request that states the account type or customer risk: they are the directory's, not the teller's.
+    static let factsFromDirectory = AppError(
+        .badRequest, code: "txn.facts_from_directory",
+        "account_type and customer_risk come from the bank's directory, not the request / 账户类型与客户风险等级以本行客户信息为准，不由柜员填写")
 }
 
 /// The facts the rules judge a customer by.
@@ -57,8 +65,11 @@ public struct DatabaseAccountDirectory: AccountDirectory {
         return CustomerFacts(accountType: entry.accountType, customerRisk: entry.customerRisk)
     }
 
-    /// Loads entries, as the owner role (`countersign directory load`, the demo seed, tests).
-    public static func load(_ entries: [(DirectorySubject, CustomerFacts)], key: DataKey, into database: Database) async throws {
+    /// Loads entries, as the owner role (`countersign directory load`, the demo seed, tests), with one audit event
+    /// (how many, of which kind; never the numbers) in the same transaction.
+    public static func load(
+        _ entries: [(DirectorySubject, CustomerFacts)], key: DataKey, into database: Database, actor: String = "system:cli"
+    ) async throws {
         let tagger = tagger(key)
         let rows = entries.map { subject, facts in
             (
@@ -68,6 +79,14 @@ public struct DatabaseAccountDirectory: AccountDirectory {
                     customerRisk: facts.customerRisk)
             )
         }
-        try await database.transaction { try await DirectoryEntries.upsert(rows, in: $0) }
+        let accounts = rows.filter { $0.entry.kind == "account" }.count
+        try await database.transaction { tx in
+            try await DirectoryEntries.upsert(rows, in: tx)
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: actor, action: "directory.loaded", subject: "directory",
+                    payload: ["accounts": .integer(Int64(accounts)), "customers": .integer(Int64(rows.count - accounts))]),
+                in: tx)
+        }
     }
 }
