@@ -30,8 +30,9 @@ let package = Package(
         .executableTarget(
             name: "countersign",
             dependencies: [
-                "Web", "Storage", "Audit", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms",
+                "Web", "Storage", "Audit", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -83,12 +84,12 @@ let package = Package(
         ),
         .target(
             name: "Counter",
-            dependencies: ["Forms"],
+            dependencies: ["Forms", "Audit", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CounterTests",
-            dependencies: ["Counter"],
+            dependencies: ["Counter", "Audit", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -112,8 +113,9 @@ let package = Package(
         ),
         .target(
             name: "CPDF",
-            cxxSettings: [.define("PODOFO_SHARED")],
-            linkerSettings: [.linkedLibrary("podofo"), .linkedLibrary("stdc++")]
+            // FreeType (PoDoFo's own dependency) reads the seal's glyph outlines; Debian keeps its headers here.
+            cxxSettings: [.define("PODOFO_SHARED"), .unsafeFlags(["-I/usr/include/freetype2"])],
+            linkerSettings: [.linkedLibrary("podofo"), .linkedLibrary("freetype"), .linkedLibrary("stdc++")]
         ),
         .target(
             name: "Vouchers",

@@ -42,8 +42,8 @@ cat <<INFO
   Countersign is starting on http://$HOST:$PORT
     start page     http://$HOST:$PORT/
     pre-fill       http://$HOST:$PORT/f              (customers, on a phone; no login)
-    teller         http://$HOST:$PORT/teller         (sign in as teller1 at terminal T01)
-    customer screen http://$HOST:$PORT/screen/T01    (the screen beside terminal T01)
+    teller         http://$HOST:$PORT/teller         (sign in as teller1 at terminal T01; BR001 has T01–T08)
+    customer screen http://$HOST:$PORT/screen/T01    (the screen beside T01: enrolled once by super1 / super1-demo)
     verify         http://$HOST:$PORT/verify         (anyone: check a receipt)
     officers       http://$HOST:$PORT/officer        (officer1, super1 …)
     health         http://$HOST:$PORT/health

@@ -46,6 +46,10 @@ public enum DemoSeed {
         Authority(user: "officer2", level: 3, codes: ["*"], branchesServed: [], limits: centreLimits),
     ]
 
+    /// The counter terminals of the demo branches: a teller signs in only at a registered terminal of their branch.
+    public static let terminals: [(branch: String, terminal: String)] =
+        (1...8).map { ("BR001", String(format: "T%02d", $0)) } + (1...4).map { ("BR002", String(format: "T%02d", $0)) }
+
     /// Inserts what is missing, as the owner role. Returns how many rows were added.
     @discardableResult
     public static func seed(_ database: Database) async throws -> Int {
@@ -54,6 +58,11 @@ public enum DemoSeed {
             added += try await database.transaction { tx in
                 try await Directory.addBranch(code: branch.code, zh: branch.zh, en: branch.en, kind: branch.kind, actor: "system:seed", in: tx)
                     ? 1 : 0
+            }
+        }
+        for (branch, terminal) in terminals {
+            added += try await database.transaction { tx in
+                try await Directory.addTerminal(terminal, branch: branch, actor: "system:seed", in: tx) ? 1 : 0
             }
         }
         for user in users {

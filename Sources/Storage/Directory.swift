@@ -159,6 +159,23 @@ extension Directory {
         return true
     }
 
+    /// Registers a counter terminal of a branch unless it is registered, with its audit event. Returns whether it
+    /// was added.
+    @discardableResult
+    public static func addTerminal(_ terminal: String, branch: String, actor: String, in tx: Transaction) async throws -> Bool {
+        let rows = try await tx.query(
+            """
+            INSERT INTO terminals (branch_code, id) VALUES (\(branch), \(terminal))
+            ON CONFLICT (branch_code, id) DO NOTHING RETURNING id
+            """, context: "add terminal")
+        guard try await rows.collect().count == 1 else { return false }
+        try await AuditLog.append(
+            AuditEvent(
+                actor: actor, branch: branch, terminal: terminal, action: "directory.terminal_registered", subject: "terminal:\(branch)/\(terminal)"),
+            in: tx)
+        return true
+    }
+
     /// Adds a user unless the id exists, with its audit event. Returns whether it was added.
     @discardableResult
     public static func addUser(id: String, name: String, branch: String, role: Role, hash: PasswordHash, actor: String, in tx: Transaction)

@@ -41,12 +41,12 @@ public enum PrivilegeCheck {
         let judged = try await tx.query(
             """
             SELECT t.name, p.privilege, has_table_privilege(current_user, t.name, p.privilege)
-            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals')) AS t(name)
+            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals'), ('terminals')) AS t(name)
             CROSS JOIN (VALUES ('INSERT'), ('DELETE'), ('TRUNCATE')) AS p(privilege)
             WHERE to_regclass(t.name) IS NOT NULL
             UNION ALL
             SELECT t.name, 'UPDATE', has_table_privilege(current_user, t.name, 'UPDATE')
-            FROM (VALUES ('authz_rule_sets'), ('directory_entries')) AS t(name) WHERE to_regclass(t.name) IS NOT NULL
+            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('terminals')) AS t(name) WHERE to_regclass(t.name) IS NOT NULL
             """)
         for try await (table, privilege, granted) in judged.decode((String, String, Bool).self) where granted {
             problems.append("it has \(privilege) on \(table)")
@@ -62,7 +62,9 @@ public enum PrivilegeCheck {
                          ('authz_local_credentials_guard'), ('authz_local_credentials_final'),
                          ('vouchers_from_committed_transaction'), ('teller_transactions_replace_guard'),
                          ('authz_reject_decision_finishes_transaction'),
-                         ('counter_transactions_guard')) AS expected(name)
+                         ('counter_transactions_guard'), ('sessions_at_registered_terminal'), ('screen_devices_guard'),
+                         ('screen_devices_no_delete'), ('counter_sessions_enrolled_screen'), ('counter_confirmations_statement'),
+                         ('counter_signatures_statement')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)
         for try await (name, state) in triggers.decode((String, String).self) where state != "O" && state != "A" {

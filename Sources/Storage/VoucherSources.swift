@@ -25,6 +25,18 @@ public struct VoucherSource: Sendable {
     public let strokesSHA256: [UInt8]
     public let strokesKeyID: String
     public let strokesCiphertext: [UInt8]
+    /// The enrolled customer screen's signed statements for the confirmation and the signature (nil for a session
+    /// from before screens were enrolled, migration 0027).
+    public let screen: ScreenStatements?
+}
+
+/// What the enrolled screen signed for one transaction, with the public key that checks it.
+public struct ScreenStatements: Sendable {
+    public let device: Int64
+    public let terminal: String
+    public let publicKey: [UInt8]
+    public let confirmation: (text: String, signature: [UInt8])
+    public let signature: (text: String, signature: [UInt8])
 }
 
 extension VoucherStore {
@@ -37,10 +49,14 @@ extension VoucherStore {
                    t.rule_set_version, (t.requirement ->> 'level')::int, r.mode,
                    coalesce(ARRAY(SELECT d.officer_id FROM authz_decisions d WHERE d.request_id = r.id AND d.decision = 'approve'
                                   ORDER BY d.decided_at), '{}'),
-                   c.session_id, c.draft_version, s.view_digest, s.strokes_sha256, s.key_id, s.strokes_ciphertext
+                   c.session_id, c.draft_version, s.view_digest, s.strokes_sha256, s.key_id, s.strokes_ciphertext,
+                   d.id, d.terminal, d.public_key, f.statement, f.statement_signature, s.statement, s.statement_signature
             FROM teller_transactions t
             JOIN counter_transactions c ON c.transaction_id = t.id
             JOIN counter_signatures s ON s.session_id = c.session_id AND s.draft_version = c.draft_version
+            JOIN counter_confirmations f ON f.session_id = c.session_id AND f.draft_version = c.draft_version AND f.decision = 'confirm'
+            JOIN counter_sessions cs ON cs.id = c.session_id
+            LEFT JOIN screen_devices d ON d.id = cs.device_id
             LEFT JOIN authz_requests r ON r.transaction_id = t.id AND r.state = 'committed'
             WHERE t.id = \(id) AND t.state = 'committed'
             """, context: "voucher source")
@@ -54,9 +70,35 @@ extension VoucherStore {
                 mode: try c[9].decode(String?.self), approvers: try c[10].decode([String].self), session: try c[11].decode(Int64.self),
                 draftVersion: try c[12].decode(Int.self), viewDigest: try c[13].decode(ByteBuffer.self).byteArray,
                 strokesSHA256: try c[14].decode(ByteBuffer.self).byteArray, strokesKeyID: try c[15].decode(String.self),
-                strokesCiphertext: try c[16].decode(ByteBuffer.self).byteArray)
+                strokesCiphertext: try c[16].decode(ByteBuffer.self).byteArray, screen: try screenStatements(c, from: 17))
         }
         return nil
+    }
+
+    /// The enrolled screen's statements for the committed transaction `id`, if it has them.
+    public static func screenStatements(transaction id: String, in tx: Transaction) async throws -> ScreenStatements? {
+        let rows = try await tx.query(
+            """
+            SELECT d.id, d.terminal, d.public_key, f.statement, f.statement_signature, s.statement, s.statement_signature
+            FROM counter_transactions c
+            JOIN counter_signatures s ON s.session_id = c.session_id AND s.draft_version = c.draft_version
+            JOIN counter_confirmations f ON f.session_id = c.session_id AND f.draft_version = c.draft_version AND f.decision = 'confirm'
+            JOIN counter_sessions cs ON cs.id = c.session_id
+            JOIN screen_devices d ON d.id = cs.device_id
+            WHERE c.transaction_id = \(id)
+            """, context: "screen statements")
+        for try await row in rows { return try screenStatements(row.makeRandomAccess(), from: 0) }
+        return nil
+    }
+
+    static func screenStatements(_ c: PostgresRandomAccessRow, from first: Int) throws -> ScreenStatements? {
+        guard let device = try c[first].decode(Int64?.self), let confirmation = try c[first + 3].decode(String?.self),
+            let confirmationSignature = try c[first + 4].decode(ByteBuffer?.self), let signature = try c[first + 5].decode(String?.self),
+            let signatureSignature = try c[first + 6].decode(ByteBuffer?.self)
+        else { return nil }
+        return ScreenStatements(
+            device: device, terminal: try c[first + 1].decode(String.self), publicKey: try c[first + 2].decode(ByteBuffer.self).byteArray,
+            confirmation: (confirmation, confirmationSignature.byteArray), signature: (signature, signatureSignature.byteArray))
     }
 
     /// The voucher already made for transaction `id`, if any: making one is resumed, never repeated.

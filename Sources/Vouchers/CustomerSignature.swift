@@ -42,11 +42,12 @@ public enum CustomerSignature {
 /// The bank's e-seal, stamped last over the voucher.
 public enum BankSeal {
     /// `sealID` (the registry's id) is written into the signed dictionary, so a verifier can name the seal.
-    public static func stamp(_ pdf: [UInt8], with seal: Signer, name: String, sealID: String? = nil, at time: Date) throws(VoucherError)
-        -> [UInt8]
-    {
+    /// `face`, when given, is what the visible seal says (the bank's name along the arc, the seal's across).
+    public static func stamp(
+        _ pdf: [UInt8], with seal: Signer, name: String, sealID: String? = nil, face: SealFace? = nil, at time: Date
+    ) throws(VoucherError) -> [UInt8] {
         let request = SignatureRequest(
-            fieldName: "BankSeal", rect: (x: 470, y: 14, width: 88, height: 88), appearance: .seal, time: time, signerName: name,
+            fieldName: "BankSeal", rect: (x: 470, y: 14, width: 88, height: 88), appearance: .seal(face), time: time, signerName: name,
             reason: "电子印章 Bank e-seal", extraEntries: sealID.map { ["CountersignSealID": $0] } ?? [:])
         return try PAdESSigner.sign(pdf, request: request, signer: seal)
     }

@@ -79,7 +79,20 @@ def main():
     try:
         driver.get(args.base + "/screen/T01")
         screen_tab = driver.current_window_handle
+        # A new screen is not enrolled: the branch supervisor enrolls it for T01 (its key is made in the browser).
+        wait.until(EC.visibility_of_element_located((By.ID, "enroll")))
+        check(not driver.find_element(By.ID, "pairing").is_displayed(), "no pairing code before enrolment")
+        shot("counter-0-screen-enroll")
+        check(driver.find_element(By.ID, "enroll-terminal").get_attribute("value") == "T01", "the terminal comes from the address")
+        driver.find_element(By.ID, "enroll-user").send_keys("super1")
+        driver.find_element(By.ID, "enroll-password").send_keys(args.supervisor_password or args.password)
+        driver.find_element(By.ID, "enroll-submit").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "pairing-code")))
+        check(driver.find_element(By.ID, "enroll-password").get_attribute("value") == "", "the supervisor's password is not left in the form")
+        # Enrolled means enrolled: a reload proves the key again from IndexedDB, without a supervisor.
+        driver.refresh()
         code = wait.until(EC.visibility_of_element_located((By.ID, "pairing-code"))).text
+        check("T01" in driver.find_element(By.ID, "screen-terminal").text, "the screen says which terminal it serves")
         check(len(code) == 6 and code.isdigit(), f"a 6-digit pairing code: {code!r}")
         shot("counter-1-screen-pairing")
 

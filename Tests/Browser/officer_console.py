@@ -122,7 +122,7 @@ def main():
         # A marker that a reload would wipe: the request must arrive through the WebSocket, not a page load.
         driver.execute_script("window.__stillTheSamePage = true")
 
-        teller = api.login(args.teller, teller_password, "T-BROWSER")
+        teller = api.login(args.teller, teller_password, "T01")
         submission = {
             "code": "transfer", "amount": "600000.00", "currency": "CNY", "account": "6222020200112233445",
             "channel": "counter", "fields": {"account": "6222020200112233445", "payee": "上海某某贸易有限公司"},

@@ -56,7 +56,15 @@ enum WebHarness {
                     ('teller1', '王柜员', 'BR001', 'teller', \(hash)), ('teller2', '李柜员', 'BR002', 'teller', \(hash)),
                     ('auditor1', '刘稽核', 'HQ', 'auditor', \(hash))
                     """)
+                try await registerTerminals(tx)
             }
+        }
+    }
+
+    /// The demo branches' counter terminals (a teller signs in only at a registered terminal of their branch).
+    static func registerTerminals(_ tx: Transaction) async throws {
+        for (branch, terminal) in DemoSeed.terminals {
+            try await tx.query("INSERT INTO terminals (branch_code, id) VALUES (\(branch), \(terminal))")
         }
     }
 

@@ -45,6 +45,11 @@ int cp_attach(cp_document *doc, const char *name, const uint8_t *bytes, size_t l
 
 int cp_document_write(cp_document *doc, const char *title, uint8_t **pdf, size_t *pdf_len, char *err, size_t errlen);
 
+/* The outline of one character of a TrueType font as PDF path operators (m, l, c, h; to be filled with the nonzero
+ * rule), in thousandths of an em from the glyph's origin, and its advance in the same units. *path is freed with
+ * cp_free. */
+int cp_glyph_path(const char *font_path, uint32_t codepoint, char **path, double *advance, char *err, size_t errlen);
+
 void cp_free(void *pointer);
 
 #ifdef __cplusplus

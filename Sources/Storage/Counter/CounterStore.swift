@@ -4,13 +4,13 @@ import PostgresNIO
 
 /// Counter sessions and the customer's confirmations (migration 0008).
 public enum CounterStore {
-    public static func openSession(teller: String, branch: String, terminal: String, at: AuditTimestamp, in tx: Transaction) async throws
-        -> Int64
+    public static func openSession(teller: String, branch: String, terminal: String, device: Int64, at: AuditTimestamp, in tx: Transaction)
+        async throws -> Int64
     {
         let rows = try await tx.query(
             """
-            INSERT INTO counter_sessions (teller_id, branch_code, terminal, created_at)
-            VALUES (\(teller), \(branch), \(terminal), us_to_ts(\(at.microsecondsSinceEpoch))) RETURNING id
+            INSERT INTO counter_sessions (teller_id, branch_code, terminal, device_id, created_at)
+            VALUES (\(teller), \(branch), \(terminal), \(device), us_to_ts(\(at.microsecondsSinceEpoch))) RETURNING id
             """, context: "counter")
         for try await id in rows.decode(Int64.self) { return id }
         throw StorageError(.queryFailed, "the counter session was not stored")
@@ -24,13 +24,16 @@ public enum CounterStore {
 
     /// One answer per draft version: a second answer to the same view is refused by the unique key.
     public static func recordConfirmation(
-        session: Int64, version: Int, decision: String, digest: [UInt8], keyID: String, viewCiphertext: [UInt8], at: AuditTimestamp,
-        in tx: Transaction
+        session: Int64, version: Int, decision: String, digest: [UInt8], keyID: String, viewCiphertext: [UInt8],
+        statement: (text: String, signature: [UInt8]),
+        at: AuditTimestamp, in tx: Transaction
     ) async throws -> Int64 {
         let rows = try await tx.query(
             """
-            INSERT INTO counter_confirmations (session_id, draft_version, decision, view_digest, key_id, view_ciphertext, at)
-            VALUES (\(session), \(version), \(decision), \(digest.bytea), \(keyID), \(viewCiphertext.bytea), us_to_ts(\(at.microsecondsSinceEpoch)))
+            INSERT INTO counter_confirmations (session_id, draft_version, decision, view_digest, key_id, view_ciphertext, statement,
+                                               statement_signature, at)
+            VALUES (\(session), \(version), \(decision), \(digest.bytea), \(keyID), \(viewCiphertext.bytea), \(statement.text),
+                    \(statement.signature.bytea), us_to_ts(\(at.microsecondsSinceEpoch)))
             RETURNING id
             """, context: "counter")
         for try await id in rows.decode(Int64.self) { return id }
@@ -41,13 +44,14 @@ public enum CounterStore {
 extension CounterStore {
     public static func recordSignature(
         session: Int64, version: Int, viewDigest: [UInt8], strokesSHA256: [UInt8], points: Int, keyID: String, ciphertext: [UInt8],
-        at: AuditTimestamp, in tx: Transaction
+        statement: (text: String, signature: [UInt8]), at: AuditTimestamp, in tx: Transaction
     ) async throws {
         try await tx.query(
             """
-            INSERT INTO counter_signatures (session_id, draft_version, view_digest, strokes_sha256, points, key_id, strokes_ciphertext, at)
+            INSERT INTO counter_signatures (session_id, draft_version, view_digest, strokes_sha256, points, key_id, strokes_ciphertext,
+                                            statement, statement_signature, at)
             VALUES (\(session), \(version), \(viewDigest.bytea), \(strokesSHA256.bytea), \(points), \(keyID), \(ciphertext.bytea),
-                    us_to_ts(\(at.microsecondsSinceEpoch)))
+                    \(statement.text), \(statement.signature.bytea), us_to_ts(\(at.microsecondsSinceEpoch)))
             """, context: "counter")
     }
 }

@@ -6,14 +6,15 @@ import Synchronization
 public enum SignatureAppearance: Sendable {
     /// A handwritten signature: strokes of points in pad coordinates (y grows downwards, as pointer events report).
     case strokes([[StrokePoint]])
-    /// A red round bank seal with a five-pointed star, transparent over the voucher text.
-    case seal
+    /// A red round bank seal with a five-pointed star, transparent over the voucher text; with a face, the bank's
+    /// name along the arc and the seal's name across (without, ticks stand in for them).
+    case seal(SealFace?)
 
     /// The content stream for a box of `width` × `height` points.
     func contentStream(width: Double, height: Double) -> String {
         switch self {
         case .strokes(let strokes): return Self.strokeStream(strokes, width: width, height: height)
-        case .seal: return SealStreamCache.shared.stream(width: width, height: height)
+        case .seal(let face): return SealStreamCache.shared.stream(width: width, height: height, face: face)
         }
     }
 
@@ -49,24 +50,27 @@ public enum SignatureAppearance: Sendable {
         return out + "Q\n"
     }
 
-    fileprivate static func sealStream(width: Double, height: Double) -> String {
+    fileprivate static func sealStream(width: Double, height: Double, face: SealFace?) -> String {
         let size = min(width, height)
         let (cx, cy) = (width / 2, height / 2)
         let outer = size / 2 - 2
         var out = "q 0.86 0.08 0.08 RG 0.86 0.08 0.08 rg\n"
         out += "\(number(size * 0.035)) w " + circle(cx, cy, outer) + "S\n"
-        out += "\(number(size * 0.012)) w " + circle(cx, cy, outer * 0.86) + "S\n"
+        if face == nil { out += "\(number(size * 0.012)) w " + circle(cx, cy, outer * 0.86) + "S\n" }
         // Five-pointed star: outer points on radius R, inner on R × 0.382.
-        let radius = outer * 0.36
+        let radius = outer * (face == nil ? 0.36 : 0.3)
+        // With a face the star sits a little high, leaving room for the seal's name below it.
+        let starY = face == nil ? cy : cy + outer * 0.04
         var star = ""
         for index in 0..<10 {
             let r = index % 2 == 0 ? radius : radius * 0.382
             let angle = Double.pi / 2 + Double(index) * Double.pi / 5
             let x = cx + r * cos(angle)
-            let y = cy + r * sin(angle)
+            let y = starY + r * sin(angle)
             star += "\(number(x)) \(number(y)) \(index == 0 ? "m" : "l")\n"
         }
         out += star + "h f\n"
+        if let face { return out + face.stream(cx: cx, cy: cy, outer: outer) + "Q\n" }
         // Short radial ticks stand in for the seal's ring of characters.
         for index in 0..<24 where index % 6 != 3 {
             let angle = Double.pi / 2 + Double(index) * Double.pi / 12
@@ -88,19 +92,18 @@ public enum SignatureAppearance: Sendable {
     }
 }
 
-/// The seal's drawing depends only on its box: computed once per size, not once per document.
+/// The seal's drawing depends only on its box and its face: computed once per seal and size, not once per document.
 final class SealStreamCache: Sendable {
     static let shared = SealStreamCache()
     private let streams = Mutex<[String: String]>([:])
 
-    func stream(width: Double, height: Double) -> String {
-        let key = "\(width)x\(height)"
-        return streams.withLock { streams in
-            if let stream = streams[key] { return stream }
-            let stream = SignatureAppearance.sealStream(width: width, height: height)
-            if streams.count < 64 { streams[key] = stream }
-            return stream
-        }
+    func stream(width: Double, height: Double, face: SealFace?) -> String {
+        let key = "\(width)x\(height)/\(face.map { "\($0.fontPath)|\($0.ring)|\($0.center)" } ?? "")"
+        if let stream = streams.withLock({ $0[key] }) { return stream }
+        // Drawn outside the lock: the first drawing of a face reads glyph outlines from the font.
+        let stream = SignatureAppearance.sealStream(width: width, height: height, face: face)
+        streams.withLock { if $0.count < 256 { $0[key] = stream } }
+        return stream
     }
 }
 

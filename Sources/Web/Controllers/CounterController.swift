@@ -1,20 +1,25 @@
 import Accounts
+import Audit
 import Counter
 import Foundation
 import HTTPTypes
 public import Hummingbird
 import HummingbirdWebSocket
+import Storage
 
-/// The counter over HTTP (tellers: pair with the screen, key the draft, read its state) and the customer screen's
-/// WebSocket, `/api/v1/counter/screen`:
-///   → {"type":"hello","terminal":"T01"}
-///   ← {"type":"pairing","code":"483920","expires_in":300}          shown on the screen for the teller to type
+/// The counter over HTTP (tellers: pair with the screen, key the draft, read its state; supervisors: enroll the
+/// branch's screens) and the customer screen's WebSocket, `/api/v1/counter/screen`:
+///   → {"type":"hello","device":7}                                    the enrolled screen's id
+///   ← {"type":"challenge","nonce":"…"}
+///   → {"type":"proof","signature":"…"}          its key's signature over "countersign.screen.hello.v1:7:<nonce>"
+///   ← {"type":"pairing","code":"483920","expires_in":300,"terminal":"T01"}   shown for the teller to type
 ///   ← {"type":"paired","session":12,"teller":"…"}
 ///   ← {"type":"view","session":12,"version":3,"digest":"…","view":{…}}   on every change the teller keys
-///   → {"type":"confirm"|"reject","version":3,"digest":"…"}          the customer's answer to exactly that view
+///   → {"type":"confirm"|"reject","version":3,"digest":"…","statement":"…","signature":"…"}
 ///   ← {"type":"recorded",…} or {"type":"error","code":"counter.stale_confirmation",…}
-///   → {"type":"signature","version":3,"digest":"…","strokes":[[{"x","y","t","pressure"},…],…]}   after confirming
+///   → {"type":"signature","version":3,"digest":"…","strokes":[[{"x","y","t","pressure"},…],…],"statement":"…","signature":"…"}
 ///   ← {"type":"signed","version":3} or {"type":"error","code":"counter.too_little_ink",…}
+/// Each statement is the JSON text of a ``ScreenStatement`` and its signature by the screen's key (base64 r ‖ s).
 struct CounterController: Sendable {
     let services: CounterServices?
 
@@ -28,6 +33,10 @@ struct CounterController: Sendable {
         }
     }
 
+    var enrollment: ScreenEnrollment {
+        get throws { ScreenEnrollment(desk: try desk) }
+    }
+
     func register(on router: Router<AppRequestContext>) {
         router.post("/api/v1/counter/sessions", use: pair)
         router.get("/api/v1/counter/sessions/{id}", use: show)
@@ -36,6 +45,9 @@ struct CounterController: Sendable {
         router.post("/api/v1/counter/sessions/{id}/commit", use: commit)
         router.post("/api/v1/counter/sessions/{id}/voucher", use: finish)
         router.get("/r/{token}", use: receipt)
+        router.get("/api/v1/counter/terminals", use: terminals)
+        router.post("/api/v1/counter/screens", use: enroll)
+        router.delete("/api/v1/counter/screens/{id}", use: removeScreen)
         router.post("/api/v1/verify", use: verify)
     }
 
@@ -133,6 +145,39 @@ struct CounterController: Sendable {
             body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
     }
 
+    struct EnrollBody: Decodable {
+        let terminal: String
+        let publicKey: String
+        enum CodingKeys: String, CodingKey {
+            case terminal
+            case publicKey = "public_key"
+        }
+    }
+
+    /// A supervisor at the customer screen registers its key for a terminal of the branch.
+    @Sendable func enroll(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ScreenEnrollment.Enrolled> {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: EnrollBody.self, context: context)
+        guard body.terminal.range(of: "^[A-Za-z0-9_.-]{1,64}$", options: .regularExpression) != nil else {
+            throw AppError(.badRequest, code: "auth.invalid_terminal", "terminal must be 1–64 characters of A–Z, a–z, 0–9, '.', '-', '_'")
+        }
+        let enrolled = try await (try enrollment).enroll(terminal: body.terminal, publicKey: body.publicKey, user: user)
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/counter/screens/\(enrolled.id)"], response: enrolled)
+    }
+
+    @Sendable func removeScreen(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        guard let id = Int64(try context.parameters.require("id")) else {
+            throw AppError(.notFound, code: "counter.no_screen_device", "no such enrolled screen / 没有该已登记客户屏")
+        }
+        try await (try enrollment).remove(id, user: user)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func terminals(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try PrefillController.json(.ok, try await (try enrollment).terminals(user: try context.requireUser()))
+    }
+
     struct PairBody: Decodable { let code: String }
 
     struct DraftBody: Decodable {
@@ -173,10 +218,12 @@ struct CounterController: Sendable {
 
     struct ScreenMessage: Decodable {
         let type: String
-        let terminal: String?
+        let device: Int64?
         let version: Int?
         let digest: String?
         let strokes: [[StrokeJSON]]?
+        let statement: String?
+        let signature: String?
     }
 
     struct StrokeJSON: Decodable {
@@ -186,7 +233,9 @@ struct CounterController: Sendable {
         let pressure: Double
     }
 
-    /// The customer screen's channel; it needs no login: it can only show what its paired teller keys and answer it.
+    /// The customer screen's channel. It needs no login, but it must be an enrolled screen: it names its device
+    /// and signs a fresh challenge with the key its browser keeps; then it can only show what its paired teller
+    /// keys and answer it, each answer signed by the same key.
     static func registerScreen(on router: Router<PushRequestContext>, services: CounterServices, helloDeadline: Duration) {
         router.ws("/api/v1/counter/screen") { inbound, outbound, _ in
             let (queue, sender) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
@@ -196,18 +245,18 @@ struct CounterController: Sendable {
                     // A signature of 5,000 points fits; nothing a screen sends is larger.
                     var messages = inbound.messages(maxSize: 512 * 1024).makeAsyncIterator()
                     let deadline = HelloDeadline(outbound, within: helloDeadline)
-                    let first = try await messages.next()
-                    deadline.met()
-                    guard case .text(let text)? = first,
-                        let hello = StrictJSON.message(ScreenMessage.self, from: text), hello.type == "hello",
-                        let terminal = hello.terminal, terminal.range(of: "^[A-Za-z0-9_.-]{1,64}$", options: .regularExpression) != nil
-                    else {
-                        sender.yield(CounterDesk.error("counter.hello_required", #"send {"type":"hello","terminal":…} first"#))
+                    guard let device = try await enrolledScreen(&messages, sender: sender, desk: services.desk) else {
+                        deadline.met()
                         return
                     }
-                    let (id, code) = services.desk.connectScreen(terminal: terminal, sender: sender)
+                    deadline.met()
+                    let (id, code) = services.desk.connectScreen(device: device, sender: sender)
                     defer { services.desk.disconnectScreen(id) }
-                    sender.yield(CounterDesk.message(["type": "pairing", "code": code, "expires_in": CounterDesk.pairingSeconds]))
+                    sender.yield(
+                        CounterDesk.message([
+                            "type": "pairing", "code": code, "expires_in": CounterDesk.pairingSeconds, "terminal": device.terminal,
+                            "screen": Int(device.id),
+                        ]))
                     while let message = try await messages.next() {
                         guard case .text(let text) = message, let answer = StrictJSON.message(ScreenMessage.self, from: text),
                             let version = answer.version, let digest = answer.digest
@@ -215,13 +264,16 @@ struct CounterController: Sendable {
                             sender.yield(CounterDesk.error("counter.bad_answer", "answer with type, version and digest"))
                             continue
                         }
+                        let statement = SignedStatement(text: answer.statement, signature: answer.signature)
                         if answer.type == "signature" {
                             let strokes = (answer.strokes ?? []).map {
                                 $0.map { SignatureInk.Point(x: $0.x, y: $0.y, t: $0.t, pressure: $0.pressure) }
                             }
-                            sender.yield(await services.desk.sign(screen: id, version: version, digest: digest, strokes: strokes))
+                            sender.yield(
+                                await services.desk.sign(screen: id, version: version, digest: digest, strokes: strokes, statement: statement))
                         } else {
-                            sender.yield(await services.desk.answer(screen: id, decision: answer.type, version: version, digest: digest))
+                            sender.yield(
+                                await services.desk.answer(screen: id, decision: answer.type, version: version, digest: digest, statement: statement))
                         }
                     }
                 }
@@ -234,8 +286,40 @@ struct CounterController: Sendable {
             }
         }
     }
+
+    /// The hello and the proof: the enrolled screen this connection is, or nil (the screen was told why).
+    static func enrolledScreen(
+        _ messages: inout WebSocketInboundMessageStream.AsyncIterator, sender: AsyncStream<String>.Continuation, desk: CounterDesk
+    ) async throws -> ScreenDevice? {
+        guard case .text(let text)? = try await messages.next(), let hello = StrictJSON.message(ScreenMessage.self, from: text),
+            hello.type == "hello", let id = hello.device
+        else {
+            sender.yield(CounterDesk.error("counter.hello_required", #"send {"type":"hello","device":…} first"#))
+            return nil
+        }
+        guard let device = try await desk.enrolledScreen(id) else {
+            sender.yield(
+                CounterDesk.error(
+                    "counter.screen_not_enrolled", "this screen is not enrolled; a branch supervisor enrolls it / 本屏未登记，请网点主管登记"))
+            return nil
+        }
+        let nonce = (0..<32).map { _ in UInt8.random(in: 0...255) }.hexString
+        sender.yield(CounterDesk.message(["type": "challenge", "nonce": nonce]))
+        guard case .text(let text)? = try await messages.next(), let proof = StrictJSON.message(ScreenMessage.self, from: text),
+            proof.type == "proof", let encoded = proof.signature, let signature = Data(base64Encoded: encoded),
+            (try? ScreenStatement.checkSignature(
+                Array(signature), over: Data(ScreenStatement.helloText(device: id, nonce: nonce).utf8), publicKey: device.publicKey)) != nil
+        else {
+            sender.yield(
+                CounterDesk.error("counter.screen_not_enrolled", "this screen does not hold the enrolled key / 本屏不持有登记的密钥"))
+            return nil
+        }
+        return device
+    }
 }
 
 extension CounterDesk.DraftState: ResponseEncodable {}
 
 extension ReceiptDesk.Issued: ResponseEncodable {}
+
+extension ScreenEnrollment.Enrolled: ResponseEncodable {}

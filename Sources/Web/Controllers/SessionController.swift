@@ -40,6 +40,15 @@ struct SessionController: Sendable {
         let token = SessionToken.generate()
         let now = AuditTimestamp.now()
         try await database.transaction { tx in
+            // A teller works at a registered terminal of their own branch: the customer screen enrolled there is the
+            // one their transactions are confirmed and signed on.
+            if user.role == .teller {
+                guard let terminal = login.terminal, try await ScreenDeviceStore.isRegistered(terminal: terminal, branch: user.branch, in: tx) else {
+                    throw AppError(
+                        .forbidden, code: "auth.unregistered_terminal",
+                        "a teller signs in at a registered terminal of their branch (\(user.branch)) / 柜员须在本网点登记的终端签到")
+                }
+            }
             try await Directory.createSession(
                 for: user, token: token, terminal: login.terminal, at: now, lifetimeSeconds: configuration.sessionLifetimeSeconds, in: tx)
             try await AuditLog.append(

@@ -64,6 +64,14 @@ enum CounterPages {
             title: text["screen.title", in: language], language: language, path: "/screen/\(terminal)",
             body: """
                 <section id="screen" class="screen" data-terminal="\(HTMLPage.escape(terminal))">
+                <form id="enroll" class="card" hidden><h1>\(t("screen.enroll_title"))</h1><p>\(t("screen.enroll_intro"))</p>
+                <label>\(t("screen.enroll_terminal")) <input id="enroll-terminal" required maxlength="64" pattern="[A-Za-z0-9_.\\-]{1,64}"
+                 value="\(HTMLPage.escape(terminal))" autocomplete="off"></label>
+                <label>\(t("screen.enroll_user")) <input id="enroll-user" required maxlength="64" autocomplete="username"></label>
+                <label>\(t("screen.enroll_password")) <input id="enroll-password" type="password" required maxlength="256"
+                 autocomplete="current-password"></label>
+                <button type="submit" id="enroll-submit" class="primary">\(t("screen.enroll"))</button></form>
+                <p id="screen-terminal" class="detail" hidden></p>
                 <div id="pairing" hidden><p>\(t("screen.pairing"))</p><p id="pairing-code" class="code"></p></div>
                 <p id="waiting" hidden>\(t("screen.waiting"))</p>
                 <div id="review" hidden>

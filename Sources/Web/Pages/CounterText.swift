@@ -98,5 +98,21 @@ extension PageText {
         "screen.receipt": ("您的电子回单", "Your e-receipt"),
         "screen.receipt_link": ("扫码或点击下载：", "Scan or tap to download:"),
         "screen.more_ink": ("请完整签写您的姓名", "Please sign with your full signature"),
+        "screen.enroll_title": ("本屏尚未登记", "This screen is not enrolled"),
+        "screen.enroll_intro": (
+            "请网点主管登记本屏：本屏将生成一把只存于本机、不可导出的密钥，客户的每次确认和签名都由它签署。",
+            "A branch supervisor enrolls this screen: it makes a key that never leaves this browser, and signs every confirmation and signature with it."
+        ),
+        "screen.enroll_terminal": ("终端号", "Terminal"),
+        "screen.enroll_user": ("主管工号", "Supervisor user id"),
+        "screen.enroll_password": ("主管密码", "Supervisor password"),
+        "screen.enroll": ("登记本屏", "Enroll this screen"),
+        "screen.enrolled": ("本屏已登记", "This screen is enrolled"),
+        "screen.enroll_failed": ("登记未成功：", "Enrolment failed: "),
+        "screen.no_webcrypto": (
+            "本浏览器无法生成密钥（客户屏须经 HTTPS 访问）",
+            "This browser cannot make a key here (the customer screen must be served over HTTPS)"
+        ),
+        "screen.terminal": ("终端", "Terminal"),
     ])
 }

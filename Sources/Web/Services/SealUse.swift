@@ -32,9 +32,11 @@ public struct SealUse: Sendable {
     }
 
     /// `branch`, when given, is the branch whose document this is: a branch stamps only its own seals.
+    /// `ring`, when given, is written along the seal's arc (the bank's and branch's name), the seal's name across.
     /// `record` runs inside the audit event's transaction, for the caller's own state change (e.g. the voucher row).
     public func stamp(
-        _ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, branch: String? = nil, at time: Date = Date(),
+        _ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, branch: String? = nil, ring: String? = nil,
+        at time: Date = Date(),
         record: @Sendable ([UInt8], Transaction) async throws -> Void = { _, _ in }
     ) async throws -> [UInt8] {
         let seal = try await Self.usable(sealID, branch: branch, at: time, in: database)
@@ -42,7 +44,8 @@ public struct SealUse: Sendable {
         guard time >= signer.notBefore, time <= signer.notAfter else {
             throw VoucherError(.sealExpired, "the certificate of seal \(sealID) is valid until \(signer.notAfter) only")
         }
-        let sealed = try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, at: time)
+        let face = ring.map { SealFace(ring: $0, center: seal.nameZH) }
+        let sealed = try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time)
         try await database.transaction { tx in
             try await record(sealed, tx)
             try await AuditLog.append(

@@ -135,6 +135,7 @@ public struct VoucherDesk: Sendable {
             "customer": [
                 "counter_session": .integer(s.session), "draft_version": .integer(Int64(s.draftVersion)),
                 "confirmed_view_sha256": .string(SHA256Hex.hex(s.viewDigest)), "strokes_sha256": .string(SHA256Hex.hex(s.strokesSHA256)),
+                "screen": s.screen.map(screenEvidence) ?? .null,
             ],
             "decisions": .array(
                 decisions.map {
@@ -146,6 +147,19 @@ public struct VoucherDesk: Sendable {
                 }),
             "audit_events": .array(
                 events.map { ["chain": .string($0.chain), "seq": .integer($0.seq), "action": .string($0.action), "hash": .string($0.hash)] }),
+        ]
+    }
+
+    /// The enrolled screen's statements as it signed them, with its public key: anyone can check them with the
+    /// file alone (ECDSA P-256 / SHA-256 over the statement text's bytes, signature r ‖ s).
+    static func screenEvidence(_ screen: ScreenStatements) -> CanonicalJSON {
+        func signed(_ statement: (text: String, signature: [UInt8])) -> CanonicalJSON {
+            ["statement": .string(statement.text), "signature": .string(Data(statement.signature).base64EncodedString())]
+        }
+        return [
+            "device": .integer(screen.device), "terminal": .string(screen.terminal),
+            "public_key": .string(Data(screen.publicKey).base64EncodedString()), "algorithm": "ECDSA P-256 SHA-256, signature r||s",
+            "confirmation": signed(screen.confirmation), "signature": signed(screen.signature),
         ]
     }
 
@@ -166,6 +180,9 @@ public struct VoucherDesk: Sendable {
         // One digest per line: both on one line ran off an A5 page.
         lines.append("客户确认画面 Confirmed view SHA-256 \(SHA256Hex.hex(s.viewDigest))")
         lines.append("签名笔迹 Strokes SHA-256 \(SHA256Hex.hex(s.strokesSHA256))")
+        if let screen = s.screen {
+            lines.append("客户屏 Screen \(screen.terminal) · 登记设备 device \(screen.device) · 确认与签名均由其密钥签署 both signed by its key")
+        }
         return lines
     }
 
@@ -232,8 +249,11 @@ public struct VoucherDesk: Sendable {
                 .conflict, code: "voucher.wrong_state", "voucher \(id): the customer signs before the seal, once / 凭证 \(id) 须先由客户签名，且只用印一次")
         }
         let use = SealUse(database: database, password: settings.keyPassword)
+        // The seal reads as the bank's: its name and the branch's along the arc.
+        let branchName = try await database.read { try await Directory.branchNames(voucher.branch, in: $0) }?.0 ?? ""
         let sealed = try await use.stamp(
-            voucher.pdf, sealID: sealID, actor: user.id, terminal: terminal, subject: "voucher:\(id)", branch: voucher.branch
+            voucher.pdf, sealID: sealID, actor: user.id, terminal: terminal, subject: "voucher:\(id)", branch: voucher.branch,
+            ring: settings.bankName.zh + branchName
         ) { sealed, tx in
             guard
                 try await VoucherStore.advance(

@@ -81,26 +81,37 @@ struct BenchAuthz: AsyncParsableCommand {
 struct BenchCast: Sendable {
     let tellers: [String]
     let officers: [String]
+    /// One per branch when asked for (they enroll the branch's customer screen).
+    let supervisors: [String]
     /// Officers already online before the bench: central routing gives them a share of the bench's requests, which
     /// then wait for the unclaimed timeout unless someone at those consoles answers.
     let othersOnline: [String]
 
-    static func create(settings: DatabaseSettings, tellers: Int, officers: Int, branches: Int, password: String, logger: Logger) async throws
+    static func create(
+        settings: DatabaseSettings, tellers: Int, officers: Int, branches: Int, supervisors: Bool = false, password: String, logger: Logger
+    ) async throws
         -> BenchCast
     {
         let hash = try PasswordHash.make(password: password, rounds: 1 << 10)
         let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let tellerIDs = (0..<tellers).map { "bt\(run)-\($0)" }
         let officerIDs = (0..<officers).map { "bo\(run)-\($0)" }
+        let supervisorIDs = supervisors ? (0..<branches).map { "bs\(run)-\($0)" } : []
         return try await Database.with(settings, logger: logger) { database in
             let othersOnline = try await database.read { try await AuthorizationStore.onlineOfficers(in: $0) }
-            let cast = BenchCast(tellers: tellerIDs, officers: officerIDs, othersOnline: othersOnline)
+            let cast = BenchCast(tellers: tellerIDs, officers: officerIDs, supervisors: supervisorIDs, othersOnline: othersOnline)
             // Through the directory, so the bench's users are audited like any others.
             try await database.transaction { tx in
                 try await Directory.addBranch(code: "BENCHAC", zh: "基准授权中心", en: "Bench centre", kind: "centre", actor: "system:bench", in: tx)
                 for b in 0..<branches {
                     try await Directory.addBranch(
                         code: "BENCH\(b)", zh: "基准网点\(b)", en: "Bench branch \(b)", kind: "branch", actor: "system:bench", in: tx)
+                    // Tellers sign in only at a registered terminal of their branch.
+                    try await Directory.addTerminal("BENCH", branch: "BENCH\(b)", actor: "system:bench", in: tx)
+                }
+                for (b, supervisor) in cast.supervisors.enumerated() {
+                    try await Directory.addUser(
+                        id: supervisor, name: supervisor, branch: "BENCH\(b)", role: .supervisor, hash: hash, actor: "system:bench", in: tx)
                 }
                 for (i, teller) in cast.tellers.enumerated() {
                     try await Directory.addUser(

@@ -1,5 +1,7 @@
 import Accounts
 import ArgumentParser
+import Counter
+import Crypto
 import Foundation
 import HummingbirdWSClient
 import Logging
@@ -58,6 +60,31 @@ struct BenchCounter: AsyncParsableCommand {
             \(stats.table(unit: "submissions", seconds: seconds))
             """)
         if echoes > 0 { try await echo() }
+        statementCost()
+    }
+
+    /// What the enrolled screen's signed statements cost the service: one ECDSA P-256 verification (and the parse)
+    /// per answer and per signature, measured in-process on one core.
+    func statementCost() {
+        let key = P256.Signing.PrivateKey()
+        let publicKey = Array(key.publicKey.derRepresentation)
+        let digest = String(repeating: "ab", count: 32)
+        let statements = (0..<200).map { i in
+            let text = ScreenStatement.write(device: 1, session: Int64(i), version: 1, decision: .confirm, viewSHA256: digest, at: Date())
+            return (text, Array(try! key.signature(for: Data(text.utf8)).rawRepresentation))
+        }
+        let rounds = 10
+        let started = ContinuousClock.now
+        for _ in 0..<rounds {
+            for (text, signature) in statements { _ = try? ScreenStatement.verified(text: text, signature: signature, publicKey: publicKey) }
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let count = Double(rounds * statements.count)
+        print(
+            String(
+                format: "bench counter: screen statement check (ECDSA P-256 verify + parse), %.0f in-process, one core: %.1f µs each, %.0f/s",
+                count, seconds / count * 1e6, count / seconds))
     }
 
     /// Echo latency: a teller (created for the run, audited, through the directory) pairs with a screen opened
@@ -66,8 +93,20 @@ struct BenchCounter: AsyncParsableCommand {
     func echo() async throws {
         let password = SessionToken.generate().value
         let cast = try await BenchCast.create(
-            settings: try options.ownerDatabase(), tellers: 1, officers: 0, branches: 1, password: password, logger: try options.makeLogger())
-        let (views, screen) = BenchScreen.open(host: host, port: port, terminal: "BENCH")
+            settings: try options.ownerDatabase(), tellers: 1, officers: 0, branches: 1, supervisors: true, password: password,
+            logger: try options.makeLogger())
+        // The branch supervisor enrolls the bench's screen for the terminal, as at a real counter.
+        let key = P256.Signing.PrivateKey()
+        let device = try await BenchHTTP.with(host: host, port: port) { http in
+            try await http.login(cast.supervisors[0], password: password)
+            let (status, body) = try await http.call(
+                .POST, "/api/v1/counter/screens",
+                body: #"{"terminal":"BENCH","public_key":"\#(key.publicKey.derRepresentation.base64EncodedString())"}"#)
+            guard status == 201, let id = (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["id"] as? Int
+            else { throw BenchError("enrolling the screen failed: \(status) \(String(buffer: body))") }
+            return Int64(id)
+        }
+        let (views, screen) = BenchScreen.open(host: host, port: port, device: device, key: key)
         defer { screen.cancel() }
         var arrivals = views.makeAsyncIterator()
         guard case .pairing(let code)? = await arrivals.next() else { throw BenchError("the screen got no pairing code") }
@@ -107,19 +146,24 @@ enum BenchScreen {
         case view(version: Int, at: ContinuousClock.Instant)
     }
 
-    static func open(host: String, port: Int, terminal: String) -> (AsyncStream<Arrival>, Task<Void, any Error>) {
+    static func open(host: String, port: Int, device: Int64, key: P256.Signing.PrivateKey) -> (AsyncStream<Arrival>, Task<Void, any Error>) {
         let (stream, continuation) = AsyncStream<Arrival>.makeStream()
         let task = Task {
             defer { continuation.finish() }
             var logger = Logger(label: "bench")
             logger.logLevel = .error
             _ = try await WebSocketClient.connect(url: "ws://\(host):\(port)/api/v1/counter/screen", logger: logger) { inbound, outbound, _ in
-                try await outbound.write(.text(#"{"type":"hello","terminal":"\#(terminal)"}"#))
+                try await outbound.write(.text(#"{"type":"hello","device":\#(device)}"#))
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     let at = ContinuousClock.now
                     guard case .text(let text) = message, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
                     else { continue }
                     switch object["type"] as? String {
+                    case "challenge":
+                        // The enrolled screen proves it holds its key.
+                        let text = ScreenStatement.helloText(device: device, nonce: object["nonce"] as? String ?? "")
+                        let signature = try key.signature(for: Data(text.utf8)).rawRepresentation.base64EncodedString()
+                        try await outbound.write(.text(#"{"type":"proof","signature":"\#(signature)"}"#))
                     case "pairing": if let code = object["code"] as? String { continuation.yield(.pairing(code)) }
                     case "view": if let version = object["version"] as? Int { continuation.yield(.view(version: version, at: at)) }
                     default: break

@@ -56,6 +56,8 @@ struct BenchSeal: AsyncParsableCommand {
     private func measure(_ name: String, input: [UInt8], seal: Signer, documents: Int, cores: Int) throws -> Measurement {
         let latencies = LatencyBuffer(count: documents)
         let failures = Counter()
+        // The seal as the service draws it: the bank's name along the arc, the seal's name across.
+        let face = SealFace(ring: "示例银行北京分行营业部", center: "业务专用章")
         let started = DispatchTime.now().uptimeNanoseconds
         // One worker per core, each sealing its share; a shared immutable signer, one output per document.
         DispatchQueue.concurrentPerform(iterations: cores) { worker in
@@ -63,7 +65,7 @@ struct BenchSeal: AsyncParsableCommand {
             while index < documents {
                 let begin = DispatchTime.now().uptimeNanoseconds
                 do {
-                    _ = try BankSeal.stamp(input, with: seal, name: "业务专用章", at: Date())
+                    _ = try BankSeal.stamp(input, with: seal, name: "业务专用章", face: face, at: Date())
                 } catch {
                     failures.increment()
                 }

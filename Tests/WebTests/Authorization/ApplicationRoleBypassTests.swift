@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PostgresNIO
 import Storage
@@ -162,20 +163,23 @@ import Testing
             let submission = AuthzHarness.submission(amount: "100.00")
             #expect(try await h.commit(teller, transaction: transaction, submission).status == .ok)
             try await h.db.with(h.db.app) { db in
-                // A session, a confirmation and a signature, all made up (the application role may write them)…
+                // A screen, a session, a confirmation and a signature, all made up (the application role may write
+                // them; the database cannot check an ECDSA signature, the service does)…
                 let session = try await db.transaction { tx -> Int64 in
-                    let id = try await tx.query(
-                        "INSERT INTO counter_sessions (teller_id, branch_code, terminal, created_at) VALUES ('teller1', 'BR001', 'T01', now()) RETURNING id"
-                    ).collect().first!.decode(Int64.self)
+                    let (device, id) = try await Self.madeUpSession(tx)
                     try await tx.query(
                         """
-                        INSERT INTO counter_confirmations (session_id, draft_version, decision, view_digest, key_id, view_ciphertext, at)
-                        VALUES (\(id), 1, 'confirm', sha256('v'::bytea), 'k', '\\x00', now())
+                        INSERT INTO counter_confirmations (session_id, draft_version, decision, view_digest, key_id, view_ciphertext, at,
+                                                           statement, statement_signature)
+                        VALUES (\(id), 1, 'confirm', sha256('v'::bytea), 'k', '\\x00', now(),
+                                \(Self.statement(device: device, session: id, decision: "confirm")), \(Self.noSignature))
                         """)
                     try await tx.query(
                         """
-                        INSERT INTO counter_signatures (session_id, draft_version, view_digest, strokes_sha256, points, key_id, strokes_ciphertext, at)
-                        VALUES (\(id), 1, sha256('v'::bytea), sha256('x'::bytea), 40, 'k', '\\x00', now())
+                        INSERT INTO counter_signatures (session_id, draft_version, view_digest, strokes_sha256, points, key_id, strokes_ciphertext, at,
+                                                        statement, statement_signature)
+                        VALUES (\(id), 1, sha256('v'::bytea), sha256('x'::bytea), 40, 'k', '\\x00', now(),
+                                \(Self.statement(device: device, session: id, decision: "sign", strokes: true)), \(Self.noSignature))
                         """)
                     return id
                 }
@@ -187,6 +191,95 @@ import Testing
                     }
                 }
                 #expect(refused?.constraint == "counter_books_its_own_transaction")
+            }
+        }
+    }
+
+    /// An enrolled screen (as a supervisor) and a counter session with it, made up by the application role.
+    static func madeUpSession(_ tx: Transaction) async throws -> (device: Int64, session: Int64) {
+        let device = try await tx.query(
+            """
+            INSERT INTO screen_devices (branch_code, terminal, public_key, key_sha256, enrolled_by, enrolled_at)
+            VALUES ('BR001', 'T01', \(ByteBuffer(repeating: 1, count: 91)), sha256(gen_random_uuid()::text::bytea), 'super1', now()) RETURNING id
+            """
+        ).collect().first!.decode(Int64.self)
+        let session = try await tx.query(
+            """
+            INSERT INTO counter_sessions (teller_id, branch_code, terminal, device_id, created_at)
+            VALUES ('teller1', 'BR001', 'T01', \(device), now()) RETURNING id
+            """
+        ).collect().first!.decode(Int64.self)
+        return (device, session)
+    }
+
+    static let noSignature = ByteBuffer(repeating: 0, count: 64)
+
+    /// The statement text the database holds an answer or a signature to (for sha256('v') and sha256('x')).
+    static func statement(device: Int64, session: Int64, decision: String, strokes: Bool = false) -> String {
+        let v = SHA256.hash(data: Data("v".utf8)).map { String(format: "%02x", $0) }.joined()
+        let x = SHA256.hash(data: Data("x".utf8)).map { String(format: "%02x", $0) }.joined()
+        return #"{"at":"2026-01-01T00:00:00.000Z","decision":"\#(decision)","device":\#(device),"session":\#(session),"#
+            + (strokes ? #""strokes_sha256":"\#(x)","# : "") + #""type":"countersign.screen.v1","version":1,"view_sha256":"\#(v)"}"#
+    }
+
+    /// Issue #14: what the customer screen answers is held by the database to the screen enrolled for the
+    /// session's terminal — a teller at an unregistered terminal, a screen enrolled by a teller, a session without
+    /// the enrolled screen, an answer without the screen's statement or with one for something else are refused.
+    @Test func theApplicationRoleCannotAnswerForAScreen() async throws {
+        try await AuthzHarness.run { h in
+            try await h.db.with(h.db.app) { db in
+                func refusal(_ sql: String) async -> String? {
+                    let error = await #expect(throws: StorageError.self) { try await db.read { try await $0.execute(sql: sql) } }
+                    return error?.constraint
+                }
+                let token = "sha256('t'::bytea)"
+                #expect(
+                    await refusal(
+                        "INSERT INTO sessions (token_hash, user_id, terminal, created_at, expires_at) VALUES (\(token), 'teller1', 'T99', now(), now() + interval '1 hour')"
+                    ) == "session_at_registered_terminal")
+                #expect(
+                    await refusal(
+                        "INSERT INTO sessions (token_hash, user_id, terminal, created_at, expires_at) VALUES (\(token), 'teller2', 'T08', now(), now() + interval '1 hour')"
+                    ) == "session_at_registered_terminal")
+                #expect(
+                    await refusal(
+                        """
+                        INSERT INTO screen_devices (branch_code, terminal, public_key, key_sha256, enrolled_by, enrolled_at)
+                        VALUES ('BR001', 'T01', '\\x\(String(repeating: "01", count: 91))', sha256('k'::bytea), 'teller1', now())
+                        """) == "screen_enrolled_by_branch_supervisor")
+                #expect(
+                    await refusal(
+                        """
+                        INSERT INTO screen_devices (branch_code, terminal, public_key, key_sha256, enrolled_by, enrolled_at)
+                        VALUES ('BR001', 'T01', '\\x\(String(repeating: "01", count: 91))', sha256('k'::bytea), 'super2', now())
+                        """) == "screen_enrolled_by_branch_supervisor")
+                #expect(
+                    await refusal(
+                        "INSERT INTO counter_sessions (teller_id, branch_code, terminal, created_at) VALUES ('teller1', 'BR001', 'T01', now())")
+                        == "counter_session_enrolled_screen")
+                let (device, session) = try await db.transaction { try await Self.madeUpSession($0) }
+                let confirmation = """
+                    INSERT INTO counter_confirmations (session_id, draft_version, decision, view_digest, key_id, view_ciphertext, at, statement,
+                                                       statement_signature)
+                    VALUES (\(session), 1, 'confirm', sha256('v'::bytea), 'k', '\\x00', now(),
+                    """
+                #expect(await refusal(confirmation + "NULL, NULL)") == "counter_statement_from_enrolled_screen")
+                let reject = Self.statement(device: device, session: session, decision: "reject")
+                #expect(
+                    await refusal(confirmation + "'\(reject)', '\\x\(String(repeating: "00", count: 64))')")
+                        == "counter_statement_from_enrolled_screen")
+                let elsewhere = Self.statement(device: device, session: session + 1, decision: "confirm")
+                #expect(
+                    await refusal(confirmation + "'\(elsewhere)', '\\x\(String(repeating: "00", count: 64))')")
+                        == "counter_statement_from_enrolled_screen")
+                // Removed, the screen answers nothing more.
+                try await db.read {
+                    try await $0.execute(sql: "UPDATE screen_devices SET removed_by = 'super1', removed_at = now() WHERE id = \(device)")
+                }
+                let confirm = Self.statement(device: device, session: session, decision: "confirm")
+                #expect(
+                    await refusal(confirmation + "'\(confirm)', '\\x\(String(repeating: "00", count: 64))')")
+                        == "counter_statement_from_enrolled_screen")
             }
         }
     }

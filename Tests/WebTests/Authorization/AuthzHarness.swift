@@ -112,6 +112,7 @@ struct AuthzHarness: Sendable {
                     Authority(user: "pool\($0)", level: 3, codes: ["*"], branchesServed: [], limits: ["CNY": 10_000_000_000])
                 }
                 for grant in grants { try await Directory.setAuthority(grant, actor: "test", in: tx) }
+                try await WebHarness.registerTerminals(tx)
             }
         }
     }

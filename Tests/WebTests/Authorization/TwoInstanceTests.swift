@@ -50,7 +50,7 @@ import Testing
 
     private func login(_ service: ServiceProcess, _ user: String) async throws -> String {
         let reply = try await call(
-            service, "POST", "/api/v1/sessions", token: nil, body: #"{"user":"\#(user)","password":"\#(WebHarness.password)"}"#)
+            service, "POST", "/api/v1/sessions", token: nil, body: #"{"user":"\#(user)","password":"\#(WebHarness.password)","terminal":"T01"}"#)
         return try #require(reply["token"] as? String, "\(reply)")
     }
 

@@ -7,6 +7,7 @@ import Vouchers
 
 /// The teller console and the customer screen in a real headless Chromium, two tabs of one browser
 /// (Tests/Browser/counter.py): pairing, a pre-fill picked up, the screen following the teller's typing, the
+/// screen enrolled by the branch supervisor (a WebCrypto key in IndexedDB, kept across a reload), the
 /// customer's confirmation reaching the teller, the signature drawn with synthetic pointer input, and a later change
 /// asking again. Then the database must hold
 /// exactly one confirmation with its audit event. Screenshots: test-artifacts/counter/.
@@ -18,16 +19,26 @@ import Vouchers
         let (confirmations, actions) = try await db.with(db.owner) { database in
             try await database.read { tx in
                 (
-                    try await tx.query("SELECT decision, draft_version FROM counter_confirmations").collect().map {
-                        try $0.decode((String, Int).self)
+                    try await tx.query(
+                        """
+                        SELECT c.decision, c.draft_version, c.statement IS NOT NULL AND d.key_sha256 IS NOT NULL
+                        FROM counter_confirmations c JOIN counter_sessions s ON s.id = c.session_id
+                        JOIN screen_devices d ON d.id = s.device_id AND d.terminal = 'T01' AND d.enrolled_by = 'super1'
+                        """
+                    ).collect().map {
+                        try $0.decode((String, Int, Bool).self)
                     },
                     try await tx.query("SELECT action FROM audit_events WHERE action LIKE 'counter.%' OR action LIKE 'prefill.%' ORDER BY at, seq")
                         .collect().map { try $0.decode(String.self) }
                 )
             }
         }
-        #expect(confirmations.count == 1 && confirmations.first?.0 == "confirm")
-        #expect(actions == ["prefill.created", "counter.paired", "prefill.used", "counter.confirmed", "counter.signature_captured"], "\(actions)")
+        // The screen enrolled in the browser (its key made by WebCrypto) signed the confirmation's statement.
+        #expect(confirmations.count == 1 && confirmations.first?.0 == "confirm" && confirmations.first?.2 == true)
+        #expect(
+            actions == [
+                "counter.screen_enrolled", "prefill.created", "counter.paired", "prefill.used", "counter.confirmed", "counter.signature_captured",
+            ], "\(actions)")
     }
 
     /// The whole counter to the end in one browser: the customer pre-fills on a phone-sized window and gets a code;

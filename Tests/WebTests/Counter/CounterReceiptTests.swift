@@ -55,7 +55,7 @@ import Web
 
     /// Pairs a screen at T01 with teller1, keys `values`, and has the customer confirm and sign version 1.
     static func signed(_ api: TestAPI, port: Int, form: String, _ values: [String: String]) async throws -> (ScreenClient, String, Int) {
-        let screen = ScreenClient(port: port, terminal: "T01")
+        let screen = try await ScreenClient.enrolled(api, port: port, terminal: "T01")
         let code = try #require(try await screen.next("pairing")["code"] as? String)
         let teller = try await api.login("teller1", terminal: "T01")
         let session = try #require(
@@ -64,7 +64,7 @@ import Web
         let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
         screen.answer("confirm", version: 1, digest: digest)
         _ = try await screen.next("recorded")
-        screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(zigzag)}"#)
+        screen.sign(version: 1, digest: digest, strokes: zigzag)
         _ = try await screen.next("signed")
         return (screen, teller, session)
     }
@@ -75,7 +75,7 @@ import Web
         let log = LogCapture()
         let secrets = Mutex<[String]>([])
         try await Self.run(logger: log.logger) { api, db, port in
-            let screen = ScreenClient(port: port, terminal: "T01")
+            let screen = try await ScreenClient.enrolled(api, port: port, terminal: "T01")
             defer { screen.close() }
             let code = try #require(try await screen.next("pairing")["code"] as? String)
             let teller = try await api.login("teller1", terminal: "T01")
@@ -95,7 +95,7 @@ import Web
             let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
             screen.answer("confirm", version: 1, digest: digest)
             _ = try await screen.next("recorded")
-            screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(Self.zigzag)}"#)
+            screen.sign(version: 1, digest: digest, strokes: Self.zigzag)
             _ = try await screen.next("signed")
 
             // What the customer signed is booked before any receipt: not yet booked, not yet committed.
@@ -207,6 +207,17 @@ import Web
             #expect(evidence["transaction"] as? String == transaction && evidence["voucher"] as? String == voucher)
             let customer = try #require(evidence["customer"] as? [String: Any])
             #expect(customer["strokes_sha256"] as? String == captured.0 && customer["confirmed_view_sha256"] as? String == digest)
+            // The enrolled screen's statements travel with the file and check out with the public key it carries.
+            let statements = try #require(customer["screen"] as? [String: Any])
+            #expect(statements["device"] as? Int == Int(screen.device.id) && statements["terminal"] as? String == "T01")
+            let screenKey = try P256.Signing.PublicKey(derRepresentation: Data(base64Encoded: statements["public_key"] as? String ?? "") ?? Data())
+            #expect(screenKey.rawRepresentation == screen.device.key.publicKey.rawRepresentation)
+            for (name, expected) in [("confirmation", #""decision":"confirm""#), ("signature", #""strokes_sha256":"\#(captured.0)""#)] {
+                let signed = try #require(statements[name] as? [String: String], "\(name)")
+                let text = try #require(signed["statement"])
+                let signature = try P256.Signing.ECDSASignature(rawRepresentation: Data(base64Encoded: signed["signature"] ?? "") ?? Data())
+                #expect(screenKey.isValidSignature(signature, for: Data(text.utf8)) && text.contains(expected) && text.contains(digest), "\(name)")
+            }
             let decisions = try #require(evidence["decisions"] as? [[String: Any]])
             #expect(decisions.map { $0["officer"] as? String } == ["super3"] && decisions.first?["decision"] as? String == "approve")
             let events = try #require(evidence["audit_events"] as? [[String: Any]])
@@ -227,6 +238,8 @@ import Web
             // The public check: the receipt holds; one changed byte does not; its number holds; nonsense is refused.
             let genuine = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
             #expect(genuine.json["valid"] as? Bool == true && (genuine.json["signatures"] as? [Any])?.count == 2, "\(genuine.code)")
+            let screenFinding = (genuine.json["findings"] as? [[String: Any]])?.first { $0["fact"] as? String == "customer_screen_signed" }
+            #expect(screenFinding?["established"] as? Bool == true, "\(genuine.json)")
             var tampered = download.body
             tampered[tampered.count / 3] ^= 0x01
             let changed = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: tampered)

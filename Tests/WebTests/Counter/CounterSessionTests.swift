@@ -40,14 +40,15 @@ import Web
 
     @Test func theScreenShowsEveryChangeAndTheConfirmationCoversExactlyWhatItShowed() async throws {
         try await Self.run { api, db, port in
-            let screen = ScreenClient(port: port, terminal: "T01")
+            let screen = try await ScreenClient.enrolled(api, port: port, terminal: "T01")
             defer { screen.close() }
             let code = try #require(try await screen.next("pairing")["code"] as? String)
             #expect(code.count == 6 && code.allSatisfy(\.isNumber))
 
             let elsewhere = try await api.login("teller1", terminal: "T02")
             let wrong = try await api.call(.post, "/api/v1/counter/sessions", token: elsewhere, body: #"{"code":"\#(code)"}"#)
-            #expect(wrong.status == .conflict && wrong.code == "counter.wrong_terminal")
+            // Only the screen enrolled for the teller's own terminal can be paired: T02 has none waiting.
+            #expect(wrong.status == .conflict && wrong.code == "counter.no_screen", "\(wrong.code)")
             let officer = try await api.login("officer1", terminal: "T01")
             #expect(try await api.call(.post, "/api/v1/counter/sessions", token: officer, body: #"{"code":"\#(code)"}"#).code == "auth.forbidden")
             let teller = try await api.login("teller1", terminal: "T01")
@@ -115,7 +116,9 @@ import Web
             let sentView = try #require(screen.rawView(version: 3))
             #expect(SHA256.hash(data: Data(sentView.utf8)).map { String(format: "%02x", $0) }.joined() == digest3)
             let actions = try await api.auditActions(prefix: "counter.")
-            #expect(actions == ["counter.paired", "counter.confirmed", "counter.confirmed"])
+            #expect(
+                actions == ["counter.screen_enrolled", "counter.pairing_failed", "counter.paired", "counter.confirmed", "counter.confirmed"],
+                "\(actions)")
             try await api.auditVerifies(chain: "BR001")
 
             // The screen goes away: its unsigned draft is forgotten (the confirmations stay in the database).
@@ -135,7 +138,7 @@ import Web
     /// over 16 KB (~175 points); a signature of 2,000 points (about 110 KB as the screen sends it) is recorded.
     @Test func aLongHandwrittenSignatureIsRecorded() async throws {
         try await Self.run { api, db, port in
-            let screen = ScreenClient(port: port, terminal: "T05")
+            let screen = try await ScreenClient.enrolled(api, port: port, terminal: "T05")
             defer { screen.close() }
             let code = try #require(try await screen.next("pairing")["code"] as? String)
             let teller = try await api.login("teller1", terminal: "T05")
@@ -153,9 +156,9 @@ import Web
                     return #"{"x":\#(String(format: "%.5f", x)),"y":\#(String(format: "%.5f", y)),"t":\#(stroke * 3000 + i * 8),"pressure":0.537}"#
                 }.joined(separator: ",")
             }
-            let message = #"{"type":"signature","version":1,"digest":"\#(digest)","strokes":[[\#(strokes.joined(separator: "],["))]]}"#
-            #expect(message.utf8.count > 100_000)
-            screen.send(message)
+            let drawn = "[[\(strokes.joined(separator: "],["))]]"
+            #expect(drawn.utf8.count > 100_000)
+            screen.sign(version: 1, digest: digest, strokes: drawn)
             #expect(try await screen.next("signed")["version"] as? Int == 1)
             #expect(try await WebHarness.count("SELECT count(*)::int FROM counter_signatures WHERE points = 2000", in: db) == 1)
         }
@@ -163,7 +166,7 @@ import Web
 
     @Test func theCustomerSignsOnlyWhatTheyConfirmedAndOnlyWithEnoughInk() async throws {
         try await Self.run { api, db, port in
-            let screen = ScreenClient(port: port, terminal: "T07")
+            let screen = try await ScreenClient.enrolled(api, port: port, terminal: "T07")
             defer { screen.close() }
             let code = try #require(try await screen.next("pairing")["code"] as? String)
             let teller = try await api.login("teller1", terminal: "T07")
@@ -177,7 +180,7 @@ import Web
                     let y: Double = i % 2 == 0 ? 0.3 : 0.7
                     return (0.1 + Double(i) * 0.02, y)
                 })
-            func sign(_ strokes: String) { screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(strokes)}"#) }
+            func sign(_ strokes: String) { screen.sign(version: 1, digest: digest, strokes: strokes) }
 
             sign(zigzag)  // not confirmed yet
             #expect(try await screen.next("error")["code"] as? String == "counter.not_confirmed")
@@ -204,7 +207,10 @@ import Web
             }
             #expect(rows.count == 1 && rows.first?.0 == 40 && rows.first?.1 == digest)
             #expect(!Array(rows.first!.2.readableBytesView).contains(subsequence: Array("0.10000 0.30000".utf8)))
-            #expect(try await api.auditActions(prefix: "counter.") == ["counter.paired", "counter.confirmed", "counter.signature_captured"])
+            #expect(
+                try await api.auditActions(prefix: "counter.") == [
+                    "counter.screen_enrolled", "counter.paired", "counter.confirmed", "counter.signature_captured",
+                ])
         }
     }
 }

@@ -20,7 +20,8 @@ import Testing
         ) { _ in
         } whileServing: { service, run in
             let outcome = try JSONDecoder().decode(Outcome.self, from: Data(run.lastLine.utf8))
-            let token = try await Self.call(service, "/api/v1/sessions", body: #"{"user":"teller1","password":"\#(WebHarness.password)"}"#)["token"]
+            let token = try await Self.call(
+                service, "/api/v1/sessions", body: #"{"user":"teller1","password":"\#(WebHarness.password)","terminal":"T01"}"#)["token"]
             // Before the pick-up the values are in the database, but not readably.
             let boxes = try await run.db.with(run.db.owner) { database in
                 try await database.read { tx in

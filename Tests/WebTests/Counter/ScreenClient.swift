@@ -1,11 +1,14 @@
+import Counter
+import Crypto
 import Foundation
 import HummingbirdWSClient
 import Logging
 import Synchronization
 import TestSupport
 
-/// A customer screen as the tests drive it: the WebSocket `/api/v1/counter/screen`, every message it receives
-/// kept in order, and answers sent on demand.
+/// A customer screen as the tests drive it: an enrolled device (its key made here, its public half enrolled by
+/// the branch supervisor through the API), the WebSocket `/api/v1/counter/screen` with its hello and proof, every
+/// message it receives kept in order, and answers sent on demand, each with its signed statement.
 final class ScreenClient: Sendable {
     /// What arrived, parsed and as sent.
     final class Inbox: Sendable {
@@ -13,18 +16,42 @@ final class ScreenClient: Sendable {
         let raw = Mutex<[String]>([])
     }
 
+    /// A screen's key and the id it was enrolled under.
+    struct Device: Sendable {
+        let id: Int64
+        let key: P256.Signing.PrivateKey
+    }
+
     private let inbox = Inbox()
     private let outgoing: AsyncStream<String>.Continuation
     private let task: Task<Void, any Error>
+    let device: Device
 
-    init(port: Int, terminal: String) {
+    /// Enrolls a new screen for `terminal` (as `supervisor`, who replaces any screen enrolled there) and connects it.
+    static func enrolled(_ api: TestAPI, port: Int, terminal: String, supervisor: String = "super1") async throws -> ScreenClient {
+        ScreenClient(port: port, device: try await enroll(api, terminal: terminal, supervisor: supervisor))
+    }
+
+    static func enroll(_ api: TestAPI, terminal: String, supervisor: String = "super1") async throws -> Device {
+        let key = P256.Signing.PrivateKey()
+        let token = try await api.login(supervisor, terminal: terminal)
+        let reply = try await api.call(
+            .post, "/api/v1/counter/screens", token: token,
+            body: #"{"terminal":"\#(terminal)","public_key":"\#(key.publicKey.derRepresentation.base64EncodedString())"}"#)
+        guard reply.status == .created, let id = reply.json["id"] as? Int else { throw HarnessFailure("enroll \(terminal): \(reply.code)") }
+        return Device(id: Int64(id), key: key)
+    }
+
+    init(port: Int, device: Device, proveWith proof: P256.Signing.PrivateKey? = nil) {
         let (stream, outgoing) = AsyncStream<String>.makeStream()
         self.outgoing = outgoing
+        self.device = device
         let inbox = self.inbox
+        let proof = proof ?? device.key
         self.task = Task {
             _ = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/counter/screen", logger: TestDatabase.logger) {
                 inbound, outbound, _ in
-                try await outbound.write(.text(#"{"type":"hello","terminal":"\#(terminal)"}"#))
+                try await outbound.write(.text(#"{"type":"hello","device":\#(device.id)}"#))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { for await text in stream { try await outbound.write(.text(text)) } }
                     group.addTask {
@@ -33,6 +60,11 @@ final class ScreenClient: Sendable {
                             guard case .text(let text) = message,
                                 let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: any Sendable]
                             else { continue }
+                            if object["type"] as? String == "challenge", let nonce = object["nonce"] as? String {
+                                let text = ScreenStatement.helloText(device: device.id, nonce: nonce)
+                                let signature = try proof.signature(for: Data(text.utf8)).rawRepresentation.base64EncodedString()
+                                try await outbound.write(.text(#"{"type":"proof","signature":"\#(signature)"}"#))
+                            }
                             inbox.parsed.withLock { $0.append(object) }
                         }
                     }
@@ -84,8 +116,47 @@ final class ScreenClient: Sendable {
         return String(text[start.upperBound...].dropLast())
     }
 
+    /// The session the screen was last paired into.
+    var session: Int64 {
+        Int64(messages.last { $0["type"] as? String == "paired" }?["session"] as? Int ?? 0)
+    }
+
+    /// The statement this screen's key signs, as `"statement":…,"signature":…` for a message.
+    func statement(
+        _ decision: ScreenStatement.Decision, version: Int, digest: String, strokesSHA256: String? = nil, session: Int64? = nil, at: Date = Date(),
+        key: P256.Signing.PrivateKey? = nil
+    ) -> String {
+        let text = ScreenStatement.write(
+            device: device.id, session: session ?? self.session, version: version, decision: decision, viewSHA256: digest,
+            strokesSHA256: strokesSHA256,
+            at: at)
+        let signature = try! (key ?? device.key).signature(for: Data(text.utf8)).rawRepresentation.base64EncodedString()
+        let quoted = String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
+        return #""statement":\#(quoted),"signature":"\#(signature)""#
+    }
+
     func answer(_ decision: String, version: Int, digest: String) {
-        send(#"{"type":"\#(decision)","version":\#(version),"digest":"\#(digest)"}"#)
+        let signed = statement(decision == "confirm" ? .confirm : .reject, version: version, digest: digest)
+        send(#"{"type":"\#(decision)","version":\#(version),"digest":"\#(digest)",\#(signed)}"#)
+    }
+
+    /// The customer's signature: `strokes` as the screen sends them (JSON), with the statement naming their digest
+    /// in the one canonical encoding.
+    func sign(version: Int, digest: String, strokes: String) {
+        send(
+            #"{"type":"signature","version":\#(version),"digest":"\#(digest)","strokes":\#(strokes),\#(signatureStatement(version: version, digest: digest, strokes: strokes))}"#
+        )
+    }
+
+    func signatureStatement(version: Int, digest: String, strokes: String, key: P256.Signing.PrivateKey? = nil) -> String {
+        struct Point: Decodable {
+            let x, y, t, pressure: Double
+        }
+        let points = ((try? JSONDecoder().decode([[Point]].self, from: Data(strokes.utf8))) ?? []).map {
+            $0.map { SignatureInk.Point(x: $0.x, y: $0.y, t: $0.t, pressure: $0.pressure) }
+        }
+        let strokesSHA256 = SHA256.hash(data: SignatureInk.canonical(points)).map { String(format: "%02x", $0) }.joined()
+        return statement(.sign, version: version, digest: digest, strokesSHA256: strokesSHA256, key: key)
     }
 
     func close() {

@@ -87,7 +87,9 @@
             form.password.value = "";
             showConsole();
         } catch (error) {
-            showError(error);
+            // A teller's sign-in at the console's terminal is refused before its role is known here: it is the
+            // same answer, the console is for officers.
+            showError(error.code === "auth.unregistered_terminal" ? new Error(t("signin.wrong_role")) : error);
         } finally {
             button.disabled = false;
         }

@@ -1,17 +1,72 @@
-// The customer screen beside a teller's terminal: shows its pairing code, then every change the teller keys (as the
-// service rendered it, masked), and sends the customer's answer for exactly the view on the screen (its version
-// and digest). Everything is set as text, never as HTML.
+// The customer screen beside a teller's terminal. Enrolled once by a branch supervisor: it makes an ECDSA P-256 key
+// that cannot be exported (WebCrypto), kept in IndexedDB, and the service registers the public half for one
+// terminal. When it connects it proves it holds the key; then it shows its pairing code, every change the teller
+// keys (as the service rendered it, masked), and sends the customer's answer and signature for exactly the view on
+// the screen, each with a statement signed by the key. Everything is set as text, never as HTML.
 "use strict";
 (function () {
     const T = JSON.parse(document.getElementById("texts").textContent);
     const zh = document.documentElement.lang.startsWith("zh");
-    const terminal = document.getElementById("screen").dataset.terminal;
     const $ = (id) => document.getElementById(id);
     let socket = null;
-    let shown = null;  // {version, digest}
+    let shown = null;  // {session, version, digest}
+    let device = null;  // {id, terminal, branch, privateKey}
+
+    // MARK: the device key, in IndexedDB (a CryptoKey is stored as itself; its private half never leaves it).
+
+    const keyStore = {
+        open() {
+            return new Promise((resolve, reject) => {
+                const request = indexedDB.open("countersign-screen", 1);
+                request.onupgradeneeded = () => request.result.createObjectStore("device");
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+            });
+        },
+        async run(mode, action) {
+            const db = await this.open();
+            return new Promise((resolve, reject) => {
+                const tx = db.transaction("device", mode);
+                const request = action(tx.objectStore("device"));
+                tx.oncomplete = () => { db.close(); resolve(request.result); };
+                tx.onerror = () => { db.close(); reject(tx.error); };
+            });
+        },
+        get() { return this.run("readonly", (store) => store.get("current")); },
+        put(value) { return this.run("readwrite", (store) => store.put(value, "current")); },
+        clear() { return this.run("readwrite", (store) => store.delete("current")); },
+    };
+
+    const base64 = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer)));
+    const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+    const utf8 = (text) => new TextEncoder().encode(text);
+
+    async function signText(text) {
+        return base64(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, device.privateKey, utf8(text)));
+    }
+
+    // What the key signs for an answer or a signature: the fields in key order, as the service stores them.
+    async function statement(decision, strokesSHA256) {
+        const fields = { at: new Date().toISOString(), decision, device: device.id, session: shown.session };
+        if (strokesSHA256) fields.strokes_sha256 = strokesSHA256;
+        Object.assign(fields, { type: "countersign.screen.v1", version: shown.version, view_sha256: shown.digest });
+        const text = JSON.stringify(fields);
+        return { statement: text, signature: await signText(text) };
+    }
+
+    // The one canonical encoding of strokes (the service's SignatureInk.canonical): values rounded first, so the
+    // digest the screen signs is the one the service computes from what it receives.
+    const round = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits;
+    function quantized(strokes) {
+        return strokes.map((stroke) => stroke.map((p) => ({ x: round(p.x, 5), y: round(p.y, 5), t: round(p.t, 1), pressure: round(p.pressure, 3) })));
+    }
+    function canonical(strokes) {
+        return strokes.map((stroke) => stroke.map((p) => `${p.x.toFixed(5)} ${p.y.toFixed(5)} ${p.t.toFixed(1)} ${p.pressure.toFixed(3)}`)
+            .join("\n")).join("\n\n");
+    }
 
     function only(id) {
-        for (const part of ["pairing", "waiting", "review"]) $(part).hidden = part !== id;
+        for (const part of ["enroll", "pairing", "waiting", "review"]) $(part).hidden = part !== id;
     }
 
     function status(text) {
@@ -20,7 +75,7 @@
     }
 
     function render(message) {
-        shown = { version: message.version, digest: message.digest };
+        shown = { session: message.session, version: message.version, digest: message.digest };
         const view = message.view;
         $("review-title").textContent = zh ? view.title.zh : view.title.en;
         const list = $("review-lines");
@@ -96,26 +151,36 @@
     });
     for (const name of ["pointerup", "pointercancel"]) pad.addEventListener(name, () => { drawing = false; });
     $("pad-clear").addEventListener("click", startSigning);
-    $("pad-done").addEventListener("click", () => {
+    $("pad-done").addEventListener("click", async () => {
         if (!shown || !socket) return;
         $("pad-done").disabled = true;
-        socket.send(JSON.stringify({ type: "signature", version: shown.version, digest: shown.digest, strokes }));
+        const ink = quantized(strokes);
+        const digest = hex(await crypto.subtle.digest("SHA-256", utf8(canonical(ink))));
+        const signed = await statement("sign", digest);
+        socket.send(JSON.stringify({ type: "signature", version: shown.version, digest: shown.digest, strokes: ink, ...signed }));
     });
 
-    function answer(decision) {
+    async function answer(decision) {
         if (!shown || !socket) return;
         for (const id of ["confirm", "reject"]) $(id).disabled = true;
-        socket.send(JSON.stringify({ type: decision, version: shown.version, digest: shown.digest }));
+        const signed = await statement(decision);
+        socket.send(JSON.stringify({ type: decision, version: shown.version, digest: shown.digest, ...signed }));
     }
 
     function connect() {
         const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/counter/screen");
         socket = ws;
-        ws.onopen = () => { $("screen-offline").hidden = true; ws.send(JSON.stringify({ type: "hello", terminal })); };
-        ws.onmessage = (event) => {
+        let enrolled = true;
+        ws.onopen = () => { $("screen-offline").hidden = true; ws.send(JSON.stringify({ type: "hello", device: device.id })); };
+        ws.onmessage = async (event) => {
             const message = JSON.parse(event.data);
-            if (message.type === "pairing") {
+            if (message.type === "challenge") {
+                const text = `countersign.screen.hello.v1:${device.id}:${message.nonce}`;
+                ws.send(JSON.stringify({ type: "proof", signature: await signText(text) }));
+            } else if (message.type === "pairing") {
                 $("pairing-code").textContent = message.code;
+                $("screen-terminal").textContent = T["screen.terminal"] + " " + message.terminal;
+                $("screen-terminal").hidden = false;
                 only("pairing");
             } else if (message.type === "paired") {
                 only("waiting");
@@ -138,6 +203,12 @@
                 $("receipt").hidden = false;
                 only("none");
                 status("");
+            } else if (message.type === "error" && message.code === "counter.screen_not_enrolled") {
+                // Removed by a supervisor, or replaced by another screen: this key is worth nothing now.
+                enrolled = false;
+                await keyStore.clear();
+                device = null;
+                showEnrolment(message.message);
             } else if (message.type === "error") {
                 const texts = { "counter.stale_confirmation": "screen.stale", "counter.too_little_ink": "screen.more_ink" };
                 status(texts[message.code] ? T[texts[message.code]] : message.message);
@@ -145,14 +216,78 @@
             }
         };
         ws.onclose = () => {
-            $("screen-offline").hidden = false;
             socket = null;
+            if (!enrolled || !device) return;
+            $("screen-offline").hidden = false;
             // A new connection gets a new pairing code: the teller pairs again.
             setTimeout(connect, 2000);
         };
     }
 
+    // MARK: enrolment, by a branch supervisor standing at the screen.
+
+    function showEnrolment(why) {
+        $("screen-terminal").hidden = true;
+        $("receipt").hidden = true;
+        only("enroll");
+        status(why || "");
+    }
+
+    async function errorText(reply) {
+        try {
+            const body = await reply.json();
+            return body.error ? body.error.message + " (" + body.error.code + ")" : String(reply.status);
+        } catch (e) {
+            return String(reply.status);
+        }
+    }
+
+    $("enroll").addEventListener("submit", async (event) => {
+        event.preventDefault();
+        if (!window.isSecureContext || !window.crypto || !crypto.subtle || !window.indexedDB) {
+            status(T["screen.no_webcrypto"]);
+            return;
+        }
+        const terminal = $("enroll-terminal").value.trim();
+        const user = $("enroll-user").value.trim();
+        const password = $("enroll-password").value;
+        $("enroll-password").value = "";
+        $("enroll-submit").disabled = true;
+        try {
+            const login = await fetch("/api/v1/sessions", {
+                method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user, password }),
+            });
+            if (!login.ok) throw new Error(await errorText(login));
+            const token = (await login.json()).token;
+            const auth = { Authorization: "Bearer " + token };
+            try {
+                const keys = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+                const spki = await crypto.subtle.exportKey("spki", keys.publicKey);
+                const reply = await fetch("/api/v1/counter/screens", {
+                    method: "POST", headers: { "Content-Type": "application/json", ...auth },
+                    body: JSON.stringify({ terminal, public_key: base64(spki) }),
+                });
+                if (!reply.ok) throw new Error(await errorText(reply));
+                const enrolled = await reply.json();
+                device = { id: enrolled.id, terminal: enrolled.terminal, branch: enrolled.branch, privateKey: keys.privateKey };
+                await keyStore.put(device);
+            } finally {
+                // The supervisor's session was for this one enrolment.
+                await fetch("/api/v1/session", { method: "DELETE", headers: auth });
+            }
+            status(T["screen.enrolled"]);
+            connect();
+        } catch (error) {
+            status(T["screen.enroll_failed"] + error.message);
+        } finally {
+            $("enroll-submit").disabled = false;
+        }
+    });
+
     $("confirm").addEventListener("click", () => answer("confirm"));
     $("reject").addEventListener("click", () => answer("reject"));
-    connect();
+    keyStore.get().then((stored) => {
+        device = stored || null;
+        if (device) connect(); else showEnrolment();
+    }, () => showEnrolment(T["screen.no_webcrypto"]));
 })();

@@ -16,12 +16,24 @@ import Synchronization
 /// its audit event.
 public final class CounterDesk: Sendable {
     struct Screen {
-        let terminal: String
+        /// The enrolled device that proved it holds its key when it connected.
+        let device: ScreenDevice
         let sender: AsyncStream<String>.Continuation
-        let code: String
-        let codeExpires: ContinuousClock.Instant
+        var code: String
+        var codeExpires: ContinuousClock.Instant
         var session: Int64?
     }
+
+    /// Wrong pairing codes typed at one terminal: after ``pairingGuesses`` within ``pairingWindow`` the terminal
+    /// is locked for the rest of the window and its screen shows a new code.
+    struct Guesses {
+        var failures = 0
+        var since: ContinuousClock.Instant
+        var locked = false
+    }
+
+    static let pairingGuesses = 5
+    static let pairingWindow = Duration.seconds(300)
 
     struct Draft {
         let teller: String
@@ -73,6 +85,7 @@ public final class CounterDesk: Sendable {
     let dataKey: DataKey
     let time: any TimeSource
     private let screens = Mutex<[Int: Screen]>([:])
+    private let guesses = Mutex<[String: Guesses]>([:])
     private let drafts = Mutex<[Int64: Draft]>([:])
     private let nextScreen = Atomic<Int>(0)
     public static let pairingSeconds = 300
@@ -86,17 +99,36 @@ public final class CounterDesk: Sendable {
 
     // MARK: Screens
 
-    /// A screen came up: it gets a 6-digit pairing code to show, valid for five minutes.
-    public func connectScreen(terminal: String, sender: AsyncStream<String>.Continuation) -> (id: Int, code: String) {
+    /// An enrolled screen came up (it proved it holds its key): it gets a 6-digit pairing code to show, valid for
+    /// five minutes.
+    public func connectScreen(device: ScreenDevice, sender: AsyncStream<String>.Continuation) -> (id: Int, code: String) {
         let id = nextScreen.add(1, ordering: .relaxed).newValue
         let code = screens.withLock { all in
-            var code: String
-            repeat { code = String(format: "%06d", Int.random(in: 0..<1_000_000)) } while all.values.contains { $0.code == code }
-            all[id] = Screen(
-                terminal: terminal, sender: sender, code: code, codeExpires: .now + .seconds(Self.pairingSeconds), session: nil)
+            let code = Self.freshCode(all)
+            all[id] = Screen(device: device, sender: sender, code: code, codeExpires: .now + .seconds(Self.pairingSeconds), session: nil)
             return code
         }
         return (id, code)
+    }
+
+    static func freshCode(_ screens: [Int: Screen]) -> String {
+        var code: String
+        repeat { code = String(format: "%06d", Int.random(in: 0..<1_000_000)) } while screens.values.contains { $0.code == code }
+        return code
+    }
+
+    /// The enrolled screen with this id, if it is still enrolled.
+    public func enrolledScreen(_ id: Int64) async throws -> ScreenDevice? {
+        try await database.read { tx in try await ScreenDeviceStore.active(id, in: tx) }
+    }
+
+    /// A removed screen is cut off at once: its connections on this instance close.
+    func disconnectDevice(_ device: Int64) {
+        let senders = screens.withLock { all in all.values.filter { $0.device.id == device }.map(\.sender) }
+        for sender in senders {
+            sender.yield(Self.error("counter.screen_not_enrolled", "this screen is no longer enrolled / 本屏已被注销登记"))
+            sender.finish()
+        }
     }
 
     /// The screen went away: its drafts go too, except a signed one the teller may still turn into a voucher.
@@ -114,24 +146,45 @@ public final class CounterDesk: Sendable {
         }
     }
 
-    /// The teller at `terminal` types the code their screen shows.
+    /// The teller at `terminal` types the code their screen shows. Only the screen enrolled for that terminal of
+    /// the teller's branch can be paired; wrong codes are audited and cut off after ``pairingGuesses``.
     public func pair(code: String, user: UserIdentity, terminal: String?) async throws -> DraftState {
         guard user.role == .teller else { throw AppError(.forbidden, code: "auth.forbidden", "only tellers pair with a customer screen") }
         guard let terminal else { throw AppError(.badRequest, code: "counter.no_terminal", "sign in with your terminal to pair its screen") }
+        let place = "\(user.branch)/\(terminal)"
         let now = ContinuousClock.now
-        let found = screens.withLock { all in all.first { $0.value.code == code && $0.value.session == nil && $0.value.codeExpires > now } }
-        guard let (screenID, screen) = found else {
-            throw AppError(.notFound, code: "counter.bad_pairing", "no screen is showing that pairing code (it may have expired)")
+        let locked = guesses.withLock { all -> Bool in
+            if let entry = all[place], now - entry.since >= Self.pairingWindow { all[place] = nil }
+            return all[place]?.locked == true
         }
-        guard screen.terminal == terminal else {
+        guard !locked else {
             throw AppError(
-                .conflict, code: "counter.wrong_terminal", "that screen belongs to terminal \(screen.terminal), not to your terminal \(terminal)")
+                .tooManyRequests, code: "counter.pairing_locked",
+                "too many wrong pairing codes at terminal \(terminal); wait a few minutes and type the new code the screen shows / 配对码错误次数过多，请稍候输入客户屏上的新配对码"
+            )
+        }
+        let waiting = screens.withLock { all in
+            all.filter { $0.value.device.branch == user.branch && $0.value.device.terminal == terminal && $0.value.session == nil }
+        }
+        guard !waiting.isEmpty else {
+            throw AppError(
+                .conflict, code: "counter.no_screen",
+                "no enrolled customer screen of terminal \(terminal) is waiting to pair (is it on, and enrolled?) / 本终端没有等待配对的已登记客户屏")
+        }
+        guard let (screenID, screen) = waiting.first(where: { $0.value.code == code && $0.value.codeExpires > now }) else {
+            try await wrongCode(place: place, terminal: terminal, user: user)
+            throw AppError(
+                .notFound, code: "counter.bad_pairing",
+                "that is not the code the screen shows (it may have expired) / 配对码不正确或已过期")
         }
         let at = time.now()
         let session = try await database.transaction { tx in
-            let session = try await CounterStore.openSession(teller: user.id, branch: user.branch, terminal: terminal, at: at, in: tx)
+            let session = try await CounterStore.openSession(
+                teller: user.id, branch: user.branch, terminal: terminal, device: screen.device.id, at: at, in: tx)
             try await AuditLog.append(
-                AuditEvent(actor: user.id, branch: user.branch, terminal: terminal, action: "counter.paired", subject: "counter:\(session)"), in: tx)
+                AuditEvent(
+                    actor: user.id, branch: user.branch, terminal: terminal, action: "counter.paired", subject: "counter:\(session)",
+                    payload: ["screen": .integer(screen.device.id)]), in: tx)
             return session
         }
         let claimed = screens.withLock { all -> Bool in
@@ -140,10 +193,56 @@ public final class CounterDesk: Sendable {
             return true
         }
         guard claimed else { throw AppError(.conflict, code: "counter.bad_pairing", "that screen was paired by someone else a moment ago") }
+        guesses.withLock { $0[place] = nil }
         forget()
         drafts.withLock { $0[session] = Draft(teller: user.id, branch: user.branch, terminal: terminal, screen: screenID) }
         screen.sender.yield(Self.message(["type": "paired", "session": Int(session), "teller": user.displayName]))
         return try state(session, user: user)
+    }
+
+    /// A wrong code: audited; the guess that reaches the limit locks the terminal (audited once) and gives its
+    /// screens new codes, so the guesses made so far tell nothing about the code that will work.
+    func wrongCode(place: String, terminal: String, user: UserIdentity) async throws {
+        let now = ContinuousClock.now
+        let (failures, lockedNow) = guesses.withLock { all -> (Int, Bool) in
+            var entry = all[place] ?? Guesses(since: now)
+            entry.failures += 1
+            let lockedNow = entry.failures >= Self.pairingGuesses && !entry.locked
+            if lockedNow {
+                entry.locked = true
+                entry.since = now
+            }
+            all[place] = entry
+            return (entry.failures, lockedNow)
+        }
+        let at = time.now()
+        try await database.transaction { tx in
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: user.id, branch: user.branch, terminal: terminal, action: "counter.pairing_failed", subject: "terminal:\(place)",
+                    payload: ["failures": .integer(Int64(failures))]), in: tx)
+            if lockedNow {
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: user.id, branch: user.branch, terminal: terminal, action: "counter.pairing_locked", subject: "terminal:\(place)",
+                        payload: ["failures": .integer(Int64(failures)), "seconds": .integer(Int64(Self.pairingWindow.components.seconds))]),
+                    in: tx)
+            }
+        }
+        guard lockedNow else { return }
+        let renewed = screens.withLock { all -> [(AsyncStream<String>.Continuation, String)] in
+            var renewed: [(AsyncStream<String>.Continuation, String)] = []
+            for (id, screen) in all where "\(screen.device.branch)/\(screen.device.terminal)" == place && screen.session == nil {
+                let code = Self.freshCode(all)
+                all[id]?.code = code
+                all[id]?.codeExpires = .now + .seconds(Self.pairingSeconds)
+                renewed.append((screen.sender, code))
+            }
+            return renewed
+        }
+        for (sender, code) in renewed {
+            sender.yield(Self.message(["type": "pairing", "code": code, "expires_in": Self.pairingSeconds]))
+        }
     }
 
     // MARK: The draft
@@ -195,9 +294,11 @@ public final class CounterDesk: Sendable {
 
     /// The screen answers for the view it shows, naming its version and digest; an answer to anything but the
     /// current view is refused (`counter.stale_confirmation`) and the screen is sent the current one again.
-    public func answer(screen screenID: Int, decision: String, version: Int, digest: String) async -> String {
+    public func answer(screen screenID: Int, decision: String, version: Int, digest: String, statement: SignedStatement) async -> String {
         guard ["confirm", "reject"].contains(decision) else { return Self.error("counter.bad_answer", "answer confirm or reject") }
-        guard let session = screens.withLock({ $0[screenID]?.session }), let draft = drafts.withLock({ $0[session] }) else {
+        guard let (device, session) = screens.withLock({ all in all[screenID].flatMap { s in s.session.map { (s.device, $0) } } }),
+            let draft = drafts.withLock({ $0[session] })
+        else {
             return Self.error("counter.not_paired", "this screen is not paired with a teller")
         }
         guard draft.version == version, draft.digest == digest, draft.version > 0 else {
@@ -209,19 +310,27 @@ public final class CounterDesk: Sendable {
         }
         guard draft.state == "editing" else { return Self.error("counter.already_answered", "this view was already answered") }
         let at = time.now()
+        let signed: ScreenStatement
+        do {
+            signed = try statement.check(
+                device: device, session: session, version: version, decision: decision == "confirm" ? .confirm : .reject, viewSHA256: digest,
+                strokesSHA256: nil, now: at)
+        } catch {
+            return Self.error(error.code, error.message)
+        }
         do {
             let box = try dataKey.seal(Array(draft.viewJSON.utf8), context: "counter:\(session):\(version)")
             try await database.transaction { tx in
                 _ = try await CounterStore.recordConfirmation(
                     session: session, version: version, decision: decision, digest: Array(Self.bytes(hex: digest)), keyID: dataKey.id,
-                    viewCiphertext: box, at: at, in: tx)
+                    viewCiphertext: box, statement: (signed.text, signed.signature), at: at, in: tx)
                 try await AuditLog.append(
                     AuditEvent(
                         actor: "customer", branch: draft.branch, terminal: draft.terminal,
                         action: decision == "confirm" ? "counter.confirmed" : "counter.rejected", subject: "counter:\(session)",
                         payload: [
                             "teller": .string(draft.teller), "form": .string(draft.view?.form ?? ""), "draft_version": .integer(Int64(version)),
-                            "view_sha256": .string(digest),
+                            "view_sha256": .string(digest), "screen": .integer(device.id),
                         ]),
                     in: tx)
             }
@@ -243,8 +352,12 @@ public final class CounterDesk: Sendable {
 
     /// The customer's handwriting for the view they confirmed (its version and digest): checked for ink, kept
     /// encrypted with its digest, audited; the teller sees the draft as signed. Nothing else can be signed.
-    public func sign(screen screenID: Int, version: Int, digest: String, strokes: [[SignatureInk.Point]]) async -> String {
-        guard let session = screens.withLock({ $0[screenID]?.session }), let draft = drafts.withLock({ $0[session] }) else {
+    public func sign(screen screenID: Int, version: Int, digest: String, strokes: [[SignatureInk.Point]], statement: SignedStatement) async
+        -> String
+    {
+        guard let (device, session) = screens.withLock({ all in all[screenID].flatMap { s in s.session.map { (s.device, $0) } } }),
+            let draft = drafts.withLock({ $0[session] })
+        else {
             return Self.error("counter.not_paired", "this screen is not paired with a teller")
         }
         guard draft.version == version, draft.digest == digest, draft.state == "confirmed" else {
@@ -262,12 +375,20 @@ public final class CounterDesk: Sendable {
         let strokesDigest = Array(SHA256.hash(data: canonical))
         let points = strokes.reduce(0) { $0 + $1.count }
         let at = time.now()
+        let signed: ScreenStatement
+        do {
+            signed = try statement.check(
+                device: device, session: session, version: version, decision: .sign, viewSHA256: digest, strokesSHA256: strokesDigest.hexString,
+                now: at)
+        } catch {
+            return Self.error(error.code, error.message)
+        }
         do {
             let box = try dataKey.seal(canonical, context: Self.strokesContext(session: session, version: version))
             try await database.transaction { tx in
                 try await CounterStore.recordSignature(
                     session: session, version: version, viewDigest: Self.bytes(hex: digest), strokesSHA256: strokesDigest, points: points,
-                    keyID: dataKey.id, ciphertext: box, at: at, in: tx)
+                    keyID: dataKey.id, ciphertext: box, statement: (signed.text, signed.signature), at: at, in: tx)
                 try await AuditLog.append(
                     AuditEvent(
                         actor: "customer", branch: draft.branch, terminal: draft.terminal, action: "counter.signature_captured",
@@ -275,7 +396,7 @@ public final class CounterDesk: Sendable {
                         payload: [
                             "draft_version": .integer(Int64(version)), "view_sha256": .string(digest), "points": .integer(Int64(points)),
                             "strokes": .integer(Int64(strokes.count)),
-                            "strokes_sha256": .string(strokesDigest.hexString),
+                            "strokes_sha256": .string(strokesDigest.hexString), "screen": .integer(device.id),
                         ]),
                     in: tx)
             }

@@ -12,6 +12,8 @@ public struct CounterServices: Sendable {
     public let verifier: ReceiptVerifier?
     /// Booking the signed draft needs the authorization feature (its rules and interceptor).
     public let booking: CounterBooking?
+    /// Enrolling and removing the customer screens of a branch.
+    public var screens: ScreenEnrollment { ScreenEnrollment(desk: desk) }
 
     public init(
         catalogue: FormCatalogue, prefills: PrefillDesk, desk: CounterDesk, receipts: ReceiptDesk? = nil,

@@ -1,4 +1,5 @@
 public import Audit
+import Counter
 import Crypto
 public import Forms
 import Foundation
@@ -89,7 +90,13 @@ public struct ReceiptVerifier: Sendable {
             guard let seal else { return (issued, nil) }
             return (issued, try await VoucherRegistry.standing(seal: seal, in: tx))
         }
-        let judged = Self.judge(holds: holds, last: reports.last, seal: seal, standing: standing, issued: issued)
+        var screen: ScreenStatements?
+        if let transaction = issued?.transaction {
+            screen = try await database.read { try await VoucherStore.screenStatements(transaction: transaction, in: $0) }
+        }
+        let judged = Self.judge(
+            holds: holds, last: reports.last, seal: seal, standing: standing, issued: issued,
+            screenSigned: screen.map { ($0.terminal, Self.statementsHold($0)) })
         try await database.transaction { tx in
             try await AuditLog.append(
                 AuditEvent(
@@ -107,17 +114,25 @@ public struct ReceiptVerifier: Sendable {
             issuedByThisBank: issued != nil, findings: judged.findings, signatures: signatures)
     }
 
+    /// Both statements verify with the screen's enrolled public key.
+    static func statementsHold(_ screen: ScreenStatements) -> Bool {
+        [screen.confirmation, screen.signature].allSatisfy {
+            (try? ScreenStatement.checkSignature($0.signature, over: Data($0.text.utf8), publicKey: screen.publicKey)) != nil
+        }
+    }
+
     /// Genuine means issued by this bank: the signatures hold; the last is a registered seal of ours whose
     /// certificate is the registry's; the seal was active when the bank's record says it was used; and the file is
     /// byte for byte a voucher the bank sealed. For a file from elsewhere, the findings say which of these could not
     /// be established.
     static func judge(
-        holds: Bool, last: SignatureReport?, seal: String?, standing: VoucherRegistry.SealStanding?, issued: VoucherRegistry.Issued?
+        holds: Bool, last: SignatureReport?, seal: String?, standing: VoucherRegistry.SealStanding?, issued: VoucherRegistry.Issued?,
+        screenSigned: (terminal: String, holds: Bool)? = nil
     ) -> (valid: Bool, summary: LocalizedText, findings: [Finding]) {
         let registered = standing != nil && standing?.certificateSubject == last?.signer && (issued?.sealID.map { $0 == seal } ?? true)
         let sealedAt = issued?.sealedAtMicros
         let activeWhenUsed = sealedAt.flatMap { time in standing.map { $0.active(at: time) } } ?? false
-        let findings = [
+        var findings = [
             Finding(
                 fact: "signatures_hold", established: holds,
                 words: holds
@@ -152,6 +167,19 @@ public struct ReceiptVerifier: Sendable {
                     )
                 } ?? LocalizedText(zh: "本行没有登记这个文件：无法确认是本行签发的凭证。", en: "No voucher of this bank is this file: it cannot be confirmed as ours.")),
         ]
+        if let screen = screenSigned {
+            findings.append(
+                Finding(
+                    fact: "customer_screen_signed", established: screen.holds,
+                    words: screen.holds
+                        ? LocalizedText(
+                            zh: "客户的确认和签名由终端 \(screen.terminal) 的登记客户屏以其设备密钥签署，签名核验无误。",
+                            en:
+                                "The customer's confirmation and signature were signed by the enrolled screen of terminal \(screen.terminal) with its device key; both check out."
+                        )
+                        : LocalizedText(
+                            zh: "客户屏的签名声明与其登记密钥不符。", en: "The customer screen's signed statements do not match its enrolled key.")))
+        }
         let valid = findings.allSatisfy(\.established)
         let summary: LocalizedText
         if valid {
