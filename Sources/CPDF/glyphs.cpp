@@ -33,57 +33,86 @@ struct PathWriter {
 };
 
 int move_to(const FT_Vector *to, void *user) {
-    auto *w = static_cast<PathWriter *>(user);
-    if (w->open) w->out += "h\n";
-    w->point(to->x, to->y);
-    w->out += "m\n";
-    w->last = *to;
-    w->open = true;
-    return 0;
+    try {
+        auto *w = static_cast<PathWriter *>(user);
+        if (w->open) w->out += "h\n";
+        w->point(to->x, to->y);
+        w->out += "m\n";
+        w->last = *to;
+        w->open = true;
+        return 0;
+    } catch (...) {
+        return 1;  // no C++ exception may cross FreeType's C frames
+    }
 }
 
 int line_to(const FT_Vector *to, void *user) {
-    auto *w = static_cast<PathWriter *>(user);
-    w->point(to->x, to->y);
-    w->out += "l\n";
-    w->last = *to;
-    return 0;
+    try {
+        auto *w = static_cast<PathWriter *>(user);
+        w->point(to->x, to->y);
+        w->out += "l\n";
+        w->last = *to;
+        return 0;
+    } catch (...) {
+        return 1;  // no C++ exception may cross FreeType's C frames
+    }
 }
 
 // TrueType curves are quadratic; PDF's are cubic: the control points sit two thirds of the way to the quadratic one.
 int conic_to(const FT_Vector *control, const FT_Vector *to, void *user) {
-    auto *w = static_cast<PathWriter *>(user);
-    double x0 = w->last.x, y0 = w->last.y;
-    w->point(x0 + 2.0 / 3.0 * (control->x - x0), y0 + 2.0 / 3.0 * (control->y - y0));
-    w->point(to->x + 2.0 / 3.0 * (control->x - to->x), to->y + 2.0 / 3.0 * (control->y - to->y));
-    w->point(to->x, to->y);
-    w->out += "c\n";
-    w->last = *to;
-    return 0;
+    try {
+        auto *w = static_cast<PathWriter *>(user);
+        double x0 = w->last.x, y0 = w->last.y;
+        w->point(x0 + 2.0 / 3.0 * (control->x - x0), y0 + 2.0 / 3.0 * (control->y - y0));
+        w->point(to->x + 2.0 / 3.0 * (control->x - to->x), to->y + 2.0 / 3.0 * (control->y - to->y));
+        w->point(to->x, to->y);
+        w->out += "c\n";
+        w->last = *to;
+        return 0;
+    } catch (...) {
+        return 1;  // no C++ exception may cross FreeType's C frames
+    }
 }
 
 int cubic_to(const FT_Vector *c1, const FT_Vector *c2, const FT_Vector *to, void *user) {
-    auto *w = static_cast<PathWriter *>(user);
-    w->point(c1->x, c1->y);
-    w->point(c2->x, c2->y);
-    w->point(to->x, to->y);
-    w->out += "c\n";
-    w->last = *to;
-    return 0;
+    try {
+        auto *w = static_cast<PathWriter *>(user);
+        w->point(c1->x, c1->y);
+        w->point(c2->x, c2->y);
+        w->point(to->x, to->y);
+        w->out += "c\n";
+        w->last = *to;
+        return 0;
+    } catch (...) {
+        return 1;  // no C++ exception may cross FreeType's C frames
+    }
 }
 
 }  // namespace
 
 extern "C" {
 
-int cp_glyph_path(const char *font_path, uint32_t codepoint, char **path, double *advance, char *err, size_t errlen) {
+int cp_glyph_path(const char *font_path, uint32_t codepoint, char **path, double *advance, char *err, size_t errlen) try {
     if (!font_path || !path || !advance) return fail(CP_ERR_ARGUMENT, err, errlen, "missing argument");
     FT_Library library = nullptr;
     if (FT_Init_FreeType(&library)) return fail(CP_ERR_FONT, err, errlen, "FreeType did not start");
     FT_Face face = nullptr;
     int status = CP_OK;
     if (FT_New_Face(library, font_path, 0, &face)) {
-        status = fail(CP_ERR_FONT, err, errlen, std::string("cannot load the font ") + font_path);
+        FT_Done_FreeType(library);
+        return fail(CP_ERR_FONT, err, errlen, std::string("cannot load the font ") + font_path);
+    }
+    // Everything below frees the face and the library on every path, exceptions included.
+    struct Release {
+        FT_Library library;
+        FT_Face face;
+        ~Release() {
+            FT_Done_Face(face);
+            FT_Done_FreeType(library);
+        }
+    } release{library, face};
+    if (!FT_IS_SCALABLE(face) || face->units_per_EM == 0) {
+        status = fail(CP_ERR_FONT, err, errlen, "the font has no scalable outlines");
     } else {
         FT_UInt index = FT_Get_Char_Index(face, codepoint);
         if (index == 0) {
@@ -112,10 +141,12 @@ int cp_glyph_path(const char *font_path, uint32_t codepoint, char **path, double
                 }
             }
         }
-        FT_Done_Face(face);
     }
-    FT_Done_FreeType(library);
     return status;
+} catch (...) {
+    // Nothing C++ may cross into Swift.
+    if (err && errlen > 0) std::snprintf(err, errlen, "out of memory reading a glyph");
+    return CP_ERR_MEMORY;
 }
 
 }  // extern "C"

@@ -68,6 +68,12 @@ public struct ScreenStatement: Sendable, Equatable {
         guard (fields.decision == .sign) == (fields.strokesSHA256 != nil) else {
             throw .malformed("a signature statement, and only one, names the strokes digest")
         }
+        // One spelling only: a repeated key or an extra field could be read one way here and another way by the
+        // database or a later verifier.
+        let canonical = write(
+            device: fields.device, session: fields.session, version: fields.version, decision: fields.decision, viewSHA256: fields.viewSHA256,
+            strokesSHA256: fields.strokesSHA256, atText: fields.at)
+        guard canonical == text else { throw .malformed("the statement is not written in its one canonical form") }
         return ScreenStatement(
             device: fields.device, session: fields.session, version: fields.version, decision: fields.decision, viewSHA256: fields.viewSHA256,
             strokesSHA256: fields.strokesSHA256, at: fields.at, text: text, signature: signature)
@@ -93,8 +99,18 @@ public struct ScreenStatement: Sendable, Equatable {
     ) -> String {
         let format = ISO8601DateFormatter()
         format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return write(
+            device: device, session: session, version: version, decision: decision, viewSHA256: viewSHA256, strokesSHA256: strokesSHA256,
+            atText: format.string(from: at))
+    }
+
+    static func write(
+        device: Int64, session: Int64, version: Int, decision: Decision, viewSHA256: String, strokesSHA256: String?, atText: String
+    ) -> String {
         let strokes = strokesSHA256.map { #","strokes_sha256":"\#($0)""# } ?? ""
-        return #"{"at":"\#(format.string(from: at))","decision":"\#(decision.rawValue)","device":\#(device),"session":\#(session)\#(strokes),"#
+        // JSON string escaping is not needed for what can pass: `at` must parse as a date and the digests as hex
+        // (checked by the caller); anything with a quote or backslash fails the comparison instead.
+        return #"{"at":"\#(atText)","decision":"\#(decision.rawValue)","device":\#(device),"session":\#(session)\#(strokes),"#
             + #""type":"\#(type)","version":\#(version),"view_sha256":"\#(viewSHA256)"}"#
     }
 

@@ -32,6 +32,10 @@ public struct VoucherSource: Sendable {
 
 /// What the enrolled screen signed for one transaction, with the public key that checks it.
 public struct ScreenStatements: Sendable {
+    public let session: Int64
+    public let version: Int
+    public let viewDigest: [UInt8]
+    public let strokesSHA256: [UInt8]
     public let device: Int64
     public let terminal: String
     public let publicKey: [UInt8]
@@ -50,6 +54,7 @@ extension VoucherStore {
                    coalesce(ARRAY(SELECT d.officer_id FROM authz_decisions d WHERE d.request_id = r.id AND d.decision = 'approve'
                                   ORDER BY d.decided_at), '{}'),
                    c.session_id, c.draft_version, s.view_digest, s.strokes_sha256, s.key_id, s.strokes_ciphertext,
+                   c.session_id, c.draft_version, s.view_digest, s.strokes_sha256,
                    d.id, d.terminal, d.public_key, f.statement, f.statement_signature, s.statement, s.statement_signature
             FROM teller_transactions t
             JOIN counter_transactions c ON c.transaction_id = t.id
@@ -79,7 +84,8 @@ extension VoucherStore {
     public static func screenStatements(transaction id: String, in tx: Transaction) async throws -> ScreenStatements? {
         let rows = try await tx.query(
             """
-            SELECT d.id, d.terminal, d.public_key, f.statement, f.statement_signature, s.statement, s.statement_signature
+            SELECT c.session_id, c.draft_version, s.view_digest, s.strokes_sha256,
+                   d.id, d.terminal, d.public_key, f.statement, f.statement_signature, s.statement, s.statement_signature
             FROM counter_transactions c
             JOIN counter_signatures s ON s.session_id = c.session_id AND s.draft_version = c.draft_version
             JOIN counter_confirmations f ON f.session_id = c.session_id AND f.draft_version = c.draft_version AND f.decision = 'confirm'
@@ -91,13 +97,18 @@ extension VoucherStore {
         return nil
     }
 
+    /// Columns from `first`: session, version, view digest, strokes digest, then device id, terminal, public key and
+    /// the two statements with their signatures (NULL for a session from before enrolled screens).
     static func screenStatements(_ c: PostgresRandomAccessRow, from first: Int) throws -> ScreenStatements? {
-        guard let device = try c[first].decode(Int64?.self), let confirmation = try c[first + 3].decode(String?.self),
-            let confirmationSignature = try c[first + 4].decode(ByteBuffer?.self), let signature = try c[first + 5].decode(String?.self),
-            let signatureSignature = try c[first + 6].decode(ByteBuffer?.self)
+        let d = first + 4
+        guard let device = try c[d].decode(Int64?.self), let confirmation = try c[d + 3].decode(String?.self),
+            let confirmationSignature = try c[d + 4].decode(ByteBuffer?.self), let signature = try c[d + 5].decode(String?.self),
+            let signatureSignature = try c[d + 6].decode(ByteBuffer?.self)
         else { return nil }
         return ScreenStatements(
-            device: device, terminal: try c[first + 1].decode(String.self), publicKey: try c[first + 2].decode(ByteBuffer.self).byteArray,
+            session: try c[first].decode(Int64.self), version: try c[first + 1].decode(Int.self),
+            viewDigest: try c[first + 2].decode(ByteBuffer.self).byteArray, strokesSHA256: try c[first + 3].decode(ByteBuffer.self).byteArray,
+            device: device, terminal: try c[d + 1].decode(String.self), publicKey: try c[d + 2].decode(ByteBuffer.self).byteArray,
             confirmation: (confirmation, confirmationSignature.byteArray), signature: (signature, signatureSignature.byteArray))
     }
 

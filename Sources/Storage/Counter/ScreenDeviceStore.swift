@@ -81,12 +81,12 @@ public enum ScreenDeviceStore {
     }
 
     public static func enroll(
-        branch: String, terminal: String, publicKey: [UInt8], keySHA256: [UInt8], by supervisor: String, at: AuditTimestamp, in tx: Transaction
+        branch: String, terminal: String, publicKey: [UInt8], by supervisor: String, at: AuditTimestamp, in tx: Transaction
     ) async throws -> Int64 {
         let rows = try await tx.query(
             """
-            INSERT INTO screen_devices (branch_code, terminal, public_key, key_sha256, enrolled_by, enrolled_at)
-            VALUES (\(branch), \(terminal), \(publicKey.bytea), \(keySHA256.bytea), \(supervisor), us_to_ts(\(at.microsecondsSinceEpoch)))
+            INSERT INTO screen_devices (branch_code, terminal, public_key, enrolled_by, enrolled_at)
+            VALUES (\(branch), \(terminal), \(publicKey.bytea), \(supervisor), us_to_ts(\(at.microsecondsSinceEpoch)))
             RETURNING id
             """, context: "screens")
         for try await id in rows.decode(Int64.self) { return id }

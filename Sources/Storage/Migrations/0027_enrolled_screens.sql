@@ -38,7 +38,8 @@ CREATE TABLE screen_devices (
     terminal    text NOT NULL,
     -- SubjectPublicKeyInfo (DER) of an uncompressed P-256 key, as WebCrypto exports it.
     public_key  bytea NOT NULL CHECK (octet_length(public_key) = 91),
-    key_sha256  bytea NOT NULL UNIQUE CHECK (octet_length(key_sha256) = 32),
+    -- Computed here, so the digest the statements are looked up and shown by is the key's.
+    key_sha256  bytea GENERATED ALWAYS AS (sha256(public_key)) STORED UNIQUE,
     enrolled_by text NOT NULL REFERENCES users (id),
     enrolled_at timestamptz NOT NULL,
     removed_by  text REFERENCES users (id),
@@ -106,39 +107,53 @@ ALTER TABLE counter_confirmations ADD COLUMN statement text CHECK (length(statem
 ALTER TABLE counter_signatures ADD COLUMN statement text CHECK (length(statement) <= 2048),
                                ADD COLUMN statement_signature bytea CHECK (octet_length(statement_signature) = 64);
 
--- The statement names this session, its device (still enrolled), this version, this decision and these digests.
-CREATE FUNCTION counter_statement_matches() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+-- The statement names this session, its device (still enrolled), this version, this decision and these digests
+-- (hex, written by encode(), so no setting of bytea_output changes the comparison).
+CREATE FUNCTION counter_statement_ok(
+    p_session bigint, p_version integer, p_decision text, p_view bytea, p_strokes bytea, p_statement text, p_signature bytea
+) RETURNS boolean LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     v_statement jsonb;
     v_device bigint;
-    v_decision text := CASE WHEN TG_TABLE_NAME = 'counter_signatures' THEN 'sign' ELSE NEW.decision END;
-    -- Read through jsonb: only signatures have strokes (a bytea comes out as \x and hex).
-    v_strokes text := substr(to_jsonb(NEW) ->> 'strokes_sha256', 3);
 BEGIN
     SELECT s.device_id INTO v_device
     FROM counter_sessions s JOIN screen_devices d ON d.id = s.device_id AND d.removed_at IS NULL
-    WHERE s.id = NEW.session_id;
+    WHERE s.id = p_session;
     BEGIN
-        v_statement := NEW.statement::jsonb;
+        v_statement := p_statement::jsonb;
     EXCEPTION WHEN others THEN
-        v_statement := NULL;
+        RETURN false;
     END;
-    IF v_device IS NULL OR NEW.statement_signature IS NULL OR jsonb_typeof(v_statement) IS DISTINCT FROM 'object'
-       OR v_statement ->> 'type' IS DISTINCT FROM 'countersign.screen.v1'
-       OR v_statement ->> 'device' IS DISTINCT FROM v_device::text
-       OR v_statement ->> 'session' IS DISTINCT FROM NEW.session_id::text
-       OR v_statement ->> 'version' IS DISTINCT FROM NEW.draft_version::text
-       OR v_statement ->> 'decision' IS DISTINCT FROM v_decision
-       OR v_statement ->> 'view_sha256' IS DISTINCT FROM encode(NEW.view_digest, 'hex')
-       OR v_statement ->> 'strokes_sha256' IS DISTINCT FROM v_strokes
+    RETURN v_device IS NOT NULL AND p_signature IS NOT NULL AND jsonb_typeof(v_statement) = 'object'
+       AND v_statement ->> 'type' IS NOT DISTINCT FROM 'countersign.screen.v1'
+       AND v_statement ->> 'device' IS NOT DISTINCT FROM v_device::text
+       AND v_statement ->> 'session' IS NOT DISTINCT FROM p_session::text
+       AND v_statement ->> 'version' IS NOT DISTINCT FROM p_version::text
+       AND v_statement ->> 'decision' IS NOT DISTINCT FROM p_decision
+       AND v_statement ->> 'view_sha256' IS NOT DISTINCT FROM encode(p_view, 'hex')
+       AND v_statement ->> 'strokes_sha256' IS NOT DISTINCT FROM encode(p_strokes, 'hex');
+END $$;
+
+CREATE FUNCTION counter_confirmation_statement() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF NOT counter_statement_ok(NEW.session_id, NEW.draft_version, NEW.decision, NEW.view_digest, NULL, NEW.statement, NEW.statement_signature) THEN
+        RAISE EXCEPTION 'counter session %: an answer needs the enrolled screen''s statement for exactly it', NEW.session_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'counter_statement_from_enrolled_screen';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION counter_signature_statement() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF NOT counter_statement_ok(NEW.session_id, NEW.draft_version, 'sign', NEW.view_digest, NEW.strokes_sha256, NEW.statement, NEW.statement_signature)
     THEN
-        RAISE EXCEPTION 'counter session %: an answer or signature needs the enrolled screen''s statement for exactly it', NEW.session_id
+        RAISE EXCEPTION 'counter session %: a signature needs the enrolled screen''s statement for exactly it', NEW.session_id
             USING ERRCODE = 'check_violation', CONSTRAINT = 'counter_statement_from_enrolled_screen';
     END IF;
     RETURN NEW;
 END $$;
 
 CREATE TRIGGER counter_confirmations_statement BEFORE INSERT ON counter_confirmations
-    FOR EACH ROW EXECUTE FUNCTION counter_statement_matches();
+    FOR EACH ROW EXECUTE FUNCTION counter_confirmation_statement();
 CREATE TRIGGER counter_signatures_statement BEFORE INSERT ON counter_signatures
-    FOR EACH ROW EXECUTE FUNCTION counter_statement_matches();
+    FOR EACH ROW EXECUTE FUNCTION counter_signature_statement();

@@ -83,7 +83,8 @@ final class GlyphOutlines: Sendable {
     }
 
     static let shared = GlyphOutlines()
-    private let glyphs = Mutex<[String: Glyph]>([:])
+    /// Misses are kept too (as nil), so a character the font lacks does not reopen the font on every seal.
+    private let glyphs = Mutex<[String: Glyph?]>([:])
 
     /// Nil when the font has no such character (it is left out of the drawing).
     func glyph(_ scalar: Unicode.Scalar, font: String) -> Glyph? {
@@ -92,10 +93,12 @@ final class GlyphOutlines: Sendable {
         var path: UnsafeMutablePointer<CChar>?
         var advance = 0.0
         var error = [CChar](repeating: 0, count: 256)
-        guard cp_glyph_path(font, scalar.value, &path, &advance, &error, error.count) == 0, let path else { return nil }
-        defer { cp_free(path) }
-        let glyph = Glyph(path: String(cString: path), advance: advance)
-        glyphs.withLock { if $0.count < 4096 { $0[key] = glyph } }
+        var glyph: Glyph?
+        if cp_glyph_path(font, scalar.value, &path, &advance, &error, error.count) == 0, let path {
+            glyph = Glyph(path: String(cString: path), advance: advance)
+            cp_free(path)
+        }
+        glyphs.withLock { if $0.count < 4096 { $0[key] = .some(glyph) } }
         return glyph
     }
 }

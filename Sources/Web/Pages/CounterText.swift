@@ -114,5 +114,6 @@ extension PageText {
             "This browser cannot make a key here (the customer screen must be served over HTTPS)"
         ),
         "screen.terminal": ("终端", "Terminal"),
+        "screen.bad_view": ("画面校验未通过，请告知柜员", "This view did not check out; please tell the teller"),
     ])
 }

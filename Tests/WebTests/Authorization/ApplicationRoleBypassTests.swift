@@ -199,8 +199,8 @@ import Testing
     static func madeUpSession(_ tx: Transaction) async throws -> (device: Int64, session: Int64) {
         let device = try await tx.query(
             """
-            INSERT INTO screen_devices (branch_code, terminal, public_key, key_sha256, enrolled_by, enrolled_at)
-            VALUES ('BR001', 'T01', \(ByteBuffer(repeating: 1, count: 91)), sha256(gen_random_uuid()::text::bytea), 'super1', now()) RETURNING id
+            INSERT INTO screen_devices (branch_code, terminal, public_key, enrolled_by, enrolled_at)
+            VALUES ('BR001', 'T01', \(ByteBuffer(repeating: 1, count: 91)), 'super1', now()) RETURNING id
             """
         ).collect().first!.decode(Int64.self)
         let session = try await tx.query(
@@ -244,14 +244,14 @@ import Testing
                 #expect(
                     await refusal(
                         """
-                        INSERT INTO screen_devices (branch_code, terminal, public_key, key_sha256, enrolled_by, enrolled_at)
-                        VALUES ('BR001', 'T01', '\\x\(String(repeating: "01", count: 91))', sha256('k'::bytea), 'teller1', now())
+                        INSERT INTO screen_devices (branch_code, terminal, public_key, enrolled_by, enrolled_at)
+                        VALUES ('BR001', 'T01', '\\x\(String(repeating: "02", count: 91))', 'teller1', now())
                         """) == "screen_enrolled_by_branch_supervisor")
                 #expect(
                     await refusal(
                         """
-                        INSERT INTO screen_devices (branch_code, terminal, public_key, key_sha256, enrolled_by, enrolled_at)
-                        VALUES ('BR001', 'T01', '\\x\(String(repeating: "01", count: 91))', sha256('k'::bytea), 'super2', now())
+                        INSERT INTO screen_devices (branch_code, terminal, public_key, enrolled_by, enrolled_at)
+                        VALUES ('BR001', 'T01', '\\x\(String(repeating: "02", count: 91))', 'super2', now())
                         """) == "screen_enrolled_by_branch_supervisor")
                 #expect(
                     await refusal(

@@ -148,18 +148,32 @@ import Testing
             let late = Date().addingTimeInterval(-600)
             Self.send(screen, "confirm", version: 1, digest: digest, statement: screen.statement(.confirm, version: 1, digest: digest, at: late))
             #expect(try await screen.next("error", after: 4)["code"] as? String == "counter.statement_time")
-            screen.answer("confirm", version: 1, digest: digest)
+            // The teller changes the draft: the statement for version 1, replayed for version 2, is refused.
+            _ = try await api.call(
+                .put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(["amount": "900"]))
+            let digest2 = try #require(try await screen.view(version: 2)["digest"] as? String)
+            let old = screen.statement(.confirm, version: 1, digest: digest)
+            Self.send(screen, "confirm", version: 2, digest: digest2, statement: old)
+            #expect(try await screen.next("error", after: 5)["code"] as? String == "counter.statement_mismatch")
+            screen.answer("confirm", version: 2, digest: digest2)
             _ = try await screen.next("recorded")
 
             // The signature's statement names the strokes' digest in the one canonical encoding.
             let strokes = CounterReceiptTests.zigzag
             let otherPoints: [(Double, Double)] = (0..<40).map { (i: Int) -> (Double, Double) in (0.1 + Double(i) * 0.02, i % 2 == 0 ? 0.2 : 0.8) }
             let otherStrokes = CounterSessionTests.strokes(otherPoints)
-            let forOther = screen.signatureStatement(version: 1, digest: digest, strokes: otherStrokes)
-            screen.send(#"{"type":"signature","version":1,"digest":"\#(digest)","strokes":\#(strokes),\#(forOther)}"#)
-            #expect(try await screen.next("error", after: 5)["code"] as? String == "counter.statement_mismatch")
-            screen.sign(version: 1, digest: digest, strokes: strokes)
-            #expect(try await screen.next("signed")["version"] as? Int == 1)
+            let forOther = screen.signatureStatement(version: 2, digest: digest2, strokes: otherStrokes)
+            screen.send(#"{"type":"signature","version":2,"digest":"\#(digest2)","strokes":\#(strokes),\#(forOther)}"#)
+            #expect(try await screen.next("error", after: 6)["code"] as? String == "counter.statement_mismatch")
+            let byOtherKey = screen.signatureStatement(version: 2, digest: digest2, strokes: strokes, key: other.key)
+            screen.send(#"{"type":"signature","version":2,"digest":"\#(digest2)","strokes":\#(strokes),\#(byOtherKey)}"#)
+            #expect(try await screen.next("error", after: 7)["code"] as? String == "counter.bad_statement")
+            screen.send(#"{"type":"signature","version":2,"digest":"\#(digest2)","strokes":\#(strokes)}"#)
+            #expect(try await screen.next("error", after: 8)["code"] as? String == "counter.statement_required")
+            screen.sign(version: 2, digest: digest2, strokes: strokes)
+            #expect(try await screen.next("signed")["version"] as? Int == 2)
+            // Every refusal is audited.
+            #expect(try await api.auditActions(prefix: "counter.statement") == Array(repeating: "counter.statement_refused", count: 9))
 
             // What is stored checks out later with the enrolled public key alone.
             let stored = try await db.with(db.owner) { database in
@@ -176,7 +190,7 @@ import Testing
             let publicKey = try P256.Signing.PublicKey(derRepresentation: Array(key.readableBytesView))
             let ecdsa = try P256.Signing.ECDSASignature(rawRepresentation: Array(signature.readableBytesView))
             #expect(publicKey.isValidSignature(ecdsa, for: Data(text.utf8)))
-            #expect(text.contains(#""decision":"sign""#) && text.contains(digest))
+            #expect(text.contains(#""decision":"sign""#) && text.contains(digest2))
         }
     }
 

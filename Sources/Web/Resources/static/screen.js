@@ -54,6 +54,13 @@
         return { statement: text, signature: await signText(text) };
     }
 
+    // The view's digest is SHA-256 of the view's JSON exactly as sent: the message's last member.
+    async function viewMatches(data, digest) {
+        const start = data.indexOf('"view":');
+        if (start < 0 || !data.endsWith("}")) return false;
+        return hex(await crypto.subtle.digest("SHA-256", utf8(data.slice(start + 7, -1)))) === digest;
+    }
+
     // The one canonical encoding of strokes (the service's SignatureInk.canonical): values rounded first, so the
     // digest the screen signs is the one the service computes from what it receives.
     const round = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -172,8 +179,17 @@
         socket = ws;
         let enrolled = true;
         ws.onopen = () => { $("screen-offline").hidden = true; ws.send(JSON.stringify({ type: "hello", device: device.id })); };
-        ws.onmessage = async (event) => {
-            const message = JSON.parse(event.data);
+        // One message at a time, in order: some steps wait for WebCrypto, and a later view must never be shown
+        // before an earlier one finishes.
+        let queue = Promise.resolve();
+        ws.onmessage = (event) => { queue = queue.then(() => handle(event.data)).catch(() => {}); };
+        async function handle(data) {
+            const message = JSON.parse(data);
+            if (message.type === "view" && !(await viewMatches(data, message.digest))) {
+                // What the screen would confirm must be what it shows: it hashes the view it was sent itself.
+                status(T["screen.bad_view"]);
+                return;
+            }
             if (message.type === "challenge") {
                 const text = `countersign.screen.hello.v1:${device.id}:${message.nonce}`;
                 ws.send(JSON.stringify({ type: "proof", signature: await signText(text) }));
@@ -214,7 +230,7 @@
                 status(texts[message.code] ? T[texts[message.code]] : message.message);
                 $("pad-done").disabled = false;
             }
-        };
+        }
         ws.onclose = () => {
             socket = null;
             if (!enrolled || !device) return;
@@ -271,6 +287,8 @@
                 const enrolled = await reply.json();
                 device = { id: enrolled.id, terminal: enrolled.terminal, branch: enrolled.branch, privateKey: keys.privateKey };
                 await keyStore.put(device);
+                // Ask the browser not to evict the key under storage pressure (it would unenroll the screen).
+                if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
             } finally {
                 // The supervisor's session was for this one enrolment.
                 await fetch("/api/v1/session", { method: "DELETE", headers: auth });

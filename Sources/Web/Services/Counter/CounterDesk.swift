@@ -22,6 +22,8 @@ public final class CounterDesk: Sendable {
         var code: String
         var codeExpires: ContinuousClock.Instant
         var session: Int64?
+        /// A teller typed the right code and the session is being stored.
+        var reserved = false
     }
 
     /// Wrong pairing codes typed at one terminal: after ``pairingGuesses`` within ``pairingWindow`` the terminal
@@ -146,76 +148,122 @@ public final class CounterDesk: Sendable {
         }
     }
 
+    /// What one pairing attempt found, decided in one critical section so concurrent guesses cannot slip past the
+    /// limit and two right guesses cannot both pair.
+    enum Attempt {
+        case locked
+        case noScreen
+        /// The code the screen showed had expired; it shows a new one now (not counted as a guess).
+        case expired([(AsyncStream<String>.Continuation, String)])
+        case wrong(failures: Int, lockedNow: Bool, renewed: [(AsyncStream<String>.Continuation, String)])
+        /// The screen is reserved for this teller until the session is stored (or given back).
+        case matched(Int, Screen)
+    }
+
     /// The teller at `terminal` types the code their screen shows. Only the screen enrolled for that terminal of
     /// the teller's branch can be paired; wrong codes are audited and cut off after ``pairingGuesses``.
     public func pair(code: String, user: UserIdentity, terminal: String?) async throws -> DraftState {
         guard user.role == .teller else { throw AppError(.forbidden, code: "auth.forbidden", "only tellers pair with a customer screen") }
         guard let terminal else { throw AppError(.badRequest, code: "counter.no_terminal", "sign in with your terminal to pair its screen") }
         let place = "\(user.branch)/\(terminal)"
-        let now = ContinuousClock.now
-        let locked = guesses.withLock { all -> Bool in
-            if let entry = all[place], now - entry.since >= Self.pairingWindow { all[place] = nil }
-            return all[place]?.locked == true
-        }
-        guard !locked else {
+        switch attempt(code: code, branch: user.branch, terminal: terminal) {
+        case .locked:
             throw AppError(
                 .tooManyRequests, code: "counter.pairing_locked",
                 "too many wrong pairing codes at terminal \(terminal); wait a few minutes and type the new code the screen shows / 配对码错误次数过多，请稍候输入客户屏上的新配对码"
             )
-        }
-        let waiting = screens.withLock { all in
-            all.filter { $0.value.device.branch == user.branch && $0.value.device.terminal == terminal && $0.value.session == nil }
-        }
-        guard !waiting.isEmpty else {
+        case .noScreen:
             throw AppError(
                 .conflict, code: "counter.no_screen",
                 "no enrolled customer screen of terminal \(terminal) is waiting to pair (is it on, and enrolled?) / 本终端没有等待配对的已登记客户屏")
-        }
-        guard let (screenID, screen) = waiting.first(where: { $0.value.code == code && $0.value.codeExpires > now }) else {
-            try await wrongCode(place: place, terminal: terminal, user: user)
+        case .expired(let renewed):
+            Self.show(renewed, terminal: terminal)
             throw AppError(
-                .notFound, code: "counter.bad_pairing",
-                "that is not the code the screen shows (it may have expired) / 配对码不正确或已过期")
+                .notFound, code: "counter.pairing_expired", "that code expired; type the new code the screen shows / 配对码已过期，请输入客户屏上的新配对码")
+        case .wrong(let failures, let lockedNow, let renewed):
+            try await auditWrongCode(place: place, terminal: terminal, user: user, failures: failures, lockedNow: lockedNow)
+            Self.show(renewed, terminal: terminal)
+            throw AppError(.notFound, code: "counter.bad_pairing", "that is not the code the screen shows / 配对码不正确")
+        case .matched(let screenID, let screen):
+            let at = time.now()
+            let session: Int64
+            do {
+                session = try await database.transaction { tx in
+                    let session = try await CounterStore.openSession(
+                        teller: user.id, branch: user.branch, terminal: terminal, device: screen.device.id, at: at, in: tx)
+                    try await AuditLog.append(
+                        AuditEvent(
+                            actor: user.id, branch: user.branch, terminal: terminal, action: "counter.paired", subject: "counter:\(session)",
+                            payload: ["screen": .integer(screen.device.id)]), in: tx)
+                    return session
+                }
+            } catch {
+                screens.withLock { $0[screenID]?.reserved = false }
+                throw error
+            }
+            let claimed = screens.withLock { all -> Bool in
+                guard all[screenID] != nil else { return false }
+                all[screenID]?.reserved = false
+                all[screenID]?.session = session
+                return true
+            }
+            guard claimed else { throw AppError(.conflict, code: "counter.no_screen", "the screen went away while pairing / 客户屏已断开") }
+            forget()
+            drafts.withLock { $0[session] = Draft(teller: user.id, branch: user.branch, terminal: terminal, screen: screenID) }
+            screen.sender.yield(Self.message(["type": "paired", "session": Int(session), "teller": user.displayName]))
+            return try state(session, user: user)
         }
-        let at = time.now()
-        let session = try await database.transaction { tx in
-            let session = try await CounterStore.openSession(
-                teller: user.id, branch: user.branch, terminal: terminal, device: screen.device.id, at: at, in: tx)
-            try await AuditLog.append(
-                AuditEvent(
-                    actor: user.id, branch: user.branch, terminal: terminal, action: "counter.paired", subject: "counter:\(session)",
-                    payload: ["screen": .integer(screen.device.id)]), in: tx)
-            return session
-        }
-        let claimed = screens.withLock { all -> Bool in
-            guard all[screenID]?.session == nil else { return false }
-            all[screenID]?.session = session
-            return true
-        }
-        guard claimed else { throw AppError(.conflict, code: "counter.bad_pairing", "that screen was paired by someone else a moment ago") }
-        guesses.withLock { $0[place] = nil }
-        forget()
-        drafts.withLock { $0[session] = Draft(teller: user.id, branch: user.branch, terminal: terminal, screen: screenID) }
-        screen.sender.yield(Self.message(["type": "paired", "session": Int(session), "teller": user.displayName]))
-        return try state(session, user: user)
     }
 
-    /// A wrong code: audited; the guess that reaches the limit locks the terminal (audited once) and gives its
-    /// screens new codes, so the guesses made so far tell nothing about the code that will work.
-    func wrongCode(place: String, terminal: String, user: UserIdentity) async throws {
+    func attempt(code: String, branch: String, terminal: String) -> Attempt {
         let now = ContinuousClock.now
-        let (failures, lockedNow) = guesses.withLock { all -> (Int, Bool) in
-            var entry = all[place] ?? Guesses(since: now)
-            entry.failures += 1
-            let lockedNow = entry.failures >= Self.pairingGuesses && !entry.locked
-            if lockedNow {
-                entry.locked = true
-                entry.since = now
+        let place = "\(branch)/\(terminal)"
+        return screens.withLock { all in
+            guesses.withLock { guesses -> Attempt in
+                if let entry = guesses[place], now - entry.since >= Self.pairingWindow { guesses[place] = nil }
+                if guesses[place]?.locked == true { return .locked }
+                let waiting = all.filter {
+                    $0.value.device.branch == branch && $0.value.device.terminal == terminal && $0.value.session == nil && !$0.value.reserved
+                }
+                guard !waiting.isEmpty else { return .noScreen }
+                if let (id, screen) = waiting.first(where: { $0.value.code == code }) {
+                    guard screen.codeExpires > now else { return .expired(Self.renew(&all, ids: [id])) }
+                    all[id]?.reserved = true
+                    guesses[place] = nil
+                    return .matched(id, screen)
+                }
+                var entry = guesses[place] ?? Guesses(since: now)
+                entry.failures += 1
+                let lockedNow = entry.failures >= Self.pairingGuesses
+                if lockedNow {
+                    entry.locked = true
+                    entry.since = now
+                }
+                guesses[place] = entry
+                // Locked: the screens show new codes, so the guesses made so far tell nothing about the next one.
+                return .wrong(failures: entry.failures, lockedNow: lockedNow, renewed: lockedNow ? Self.renew(&all, ids: Array(waiting.keys)) : [])
             }
-            all[place] = entry
-            return (entry.failures, lockedNow)
         }
-        let at = time.now()
+    }
+
+    static func renew(_ all: inout [Int: Screen], ids: [Int]) -> [(AsyncStream<String>.Continuation, String)] {
+        ids.compactMap { id in
+            guard let sender = all[id]?.sender else { return nil }
+            let code = freshCode(all)
+            all[id]?.code = code
+            all[id]?.codeExpires = .now + .seconds(pairingSeconds)
+            return (sender, code)
+        }
+    }
+
+    static func show(_ renewed: [(AsyncStream<String>.Continuation, String)], terminal: String) {
+        for (sender, code) in renewed {
+            sender.yield(message(["type": "pairing", "code": code, "expires_in": pairingSeconds, "terminal": terminal]))
+        }
+    }
+
+    /// A wrong code is audited; the one that reaches the limit also audits the lock (once per lock).
+    func auditWrongCode(place: String, terminal: String, user: UserIdentity, failures: Int, lockedNow: Bool) async throws {
         try await database.transaction { tx in
             try await AuditLog.append(
                 AuditEvent(
@@ -228,20 +276,6 @@ public final class CounterDesk: Sendable {
                         payload: ["failures": .integer(Int64(failures)), "seconds": .integer(Int64(Self.pairingWindow.components.seconds))]),
                     in: tx)
             }
-        }
-        guard lockedNow else { return }
-        let renewed = screens.withLock { all -> [(AsyncStream<String>.Continuation, String)] in
-            var renewed: [(AsyncStream<String>.Continuation, String)] = []
-            for (id, screen) in all where "\(screen.device.branch)/\(screen.device.terminal)" == place && screen.session == nil {
-                let code = Self.freshCode(all)
-                all[id]?.code = code
-                all[id]?.codeExpires = .now + .seconds(Self.pairingSeconds)
-                renewed.append((screen.sender, code))
-            }
-            return renewed
-        }
-        for (sender, code) in renewed {
-            sender.yield(Self.message(["type": "pairing", "code": code, "expires_in": Self.pairingSeconds]))
         }
     }
 
@@ -316,7 +350,7 @@ public final class CounterDesk: Sendable {
                 device: device, session: session, version: version, decision: decision == "confirm" ? .confirm : .reject, viewSHA256: digest,
                 strokesSHA256: nil, now: at)
         } catch {
-            return Self.error(error.code, error.message)
+            return await refused(error, device: device, session: session, draft: draft)
         }
         do {
             let box = try dataKey.seal(Array(draft.viewJSON.utf8), context: "counter:\(session):\(version)")
@@ -381,7 +415,7 @@ public final class CounterDesk: Sendable {
                 device: device, session: session, version: version, decision: .sign, viewSHA256: digest, strokesSHA256: strokesDigest.hexString,
                 now: at)
         } catch {
-            return Self.error(error.code, error.message)
+            return await refused(error, device: device, session: session, draft: draft)
         }
         do {
             let box = try dataKey.seal(canonical, context: Self.strokesContext(session: session, version: version))
@@ -409,6 +443,19 @@ public final class CounterDesk: Sendable {
             }
         }
         return Self.message(["type": "signed", "version": version])
+    }
+
+    /// A statement the enrolled screen sent that was not taken: audited (only a paired, enrolled screen gets this
+    /// far, so these are few, and each says something is wrong with the screen), and told to the screen.
+    func refused(_ refusal: SignedStatement.Refusal, device: ScreenDevice, session: Int64, draft: Draft) async -> String {
+        try? await database.transaction { tx in
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: "screen:\(device.id)", branch: draft.branch, terminal: draft.terminal, action: "counter.statement_refused",
+                    subject: "counter:\(session)", payload: ["code": .string(refusal.code), "screen": .integer(device.id)]),
+                in: tx)
+        }
+        return Self.error(refusal.code, refusal.message)
     }
 
     /// What the captured strokes' encrypted box is bound to: it opens for this session's signed version only.

@@ -55,6 +55,13 @@ public struct ReceiptDesk: Sendable {
                     .conflict, code: "counter.not_committed",
                     "transaction \(booked.id) is not a committed counter transaction / 交易 \(booked.id) 不是已记账的柜面交易")
             }
+            // The customer's confirmation and signature are the enrolled screen's, for exactly this transaction.
+            guard let screen = source.screen, ScreenEvidence.holds(screen) else {
+                throw AppError(
+                    .conflict, code: "voucher.no_screen_statement",
+                    "transaction \(booked.id) has no customer-screen statements that check out; it cannot become a voucher / 交易 \(booked.id) 缺少可核验的客户屏签名声明，不能生成凭证"
+                )
+            }
             guard let sealID = try await database.read({ try await SealStore.seal(forForm: source.code, branch: source.branch, in: $0) }) else {
                 throw AppError(
                     .conflict, code: "voucher.no_seal",

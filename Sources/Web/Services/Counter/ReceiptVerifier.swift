@@ -96,7 +96,7 @@ public struct ReceiptVerifier: Sendable {
         }
         let judged = Self.judge(
             holds: holds, last: reports.last, seal: seal, standing: standing, issued: issued,
-            screenSigned: screen.map { ($0.terminal, Self.statementsHold($0)) })
+            screenSigned: issued == nil ? nil : (screen?.terminal ?? "", screen.map(ScreenEvidence.holds) ?? false))
         try await database.transaction { tx in
             try await AuditLog.append(
                 AuditEvent(
@@ -112,13 +112,6 @@ public struct ReceiptVerifier: Sendable {
             valid: judged.valid, summary: judged.summary, voucher: voucher ?? issued?.voucher, sha256: digest, transaction: issued?.transaction,
             sealedVoucher: seal != nil,
             issuedByThisBank: issued != nil, findings: judged.findings, signatures: signatures)
-    }
-
-    /// Both statements verify with the screen's enrolled public key.
-    static func statementsHold(_ screen: ScreenStatements) -> Bool {
-        [screen.confirmation, screen.signature].allSatisfy {
-            (try? ScreenStatement.checkSignature($0.signature, over: Data($0.text.utf8), publicKey: screen.publicKey)) != nil
-        }
     }
 
     /// Genuine means issued by this bank: the signatures hold; the last is a registered seal of ours whose
@@ -178,7 +171,8 @@ public struct ReceiptVerifier: Sendable {
                                 "The customer's confirmation and signature were signed by the enrolled screen of terminal \(screen.terminal) with its device key; both check out."
                         )
                         : LocalizedText(
-                            zh: "客户屏的签名声明与其登记密钥不符。", en: "The customer screen's signed statements do not match its enrolled key.")))
+                            zh: "没有客户屏的签名声明，或声明与其登记密钥、本凭证不符。",
+                            en: "The enrolled customer screen's signed statements are missing, or do not match its key or this voucher.")))
         }
         let valid = findings.allSatisfy(\.established)
         let summary: LocalizedText

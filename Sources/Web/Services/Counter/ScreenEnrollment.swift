@@ -72,7 +72,7 @@ public struct ScreenEnrollment: Sendable {
                 try await AuditLog.append(Self.event("counter.screen_removed", previous, user: user, reason: "replaced"), in: tx)
             }
             let id = try await ScreenDeviceStore.enroll(
-                branch: user.branch, terminal: terminal, publicKey: Array(key), keySHA256: digest, by: user.id, at: at, in: tx)
+                branch: user.branch, terminal: terminal, publicKey: Array(key), by: user.id, at: at, in: tx)
             let device = ScreenDevice(
                 id: id, branch: user.branch, terminal: terminal, publicKey: Array(key), keySHA256: digest, enrolledBy: user.id, enrolledAt: at)
             try await AuditLog.append(Self.event("counter.screen_enrolled", device, user: user, reason: nil), in: tx)
