@@ -26,7 +26,23 @@ fi
 
 say "applying migrations"
 "$BIN" migrate --log-level warning
-"$BIN" rules activate Rules/authorization-rules.json --log-level warning >/dev/null
+# The demo is walked at any hour: `make run` activates the shipped rules with business hours widened to the whole
+# day (version suffixed "-demo"), so the after-hours rule does not make every evening booking need authorization.
+# COUNTERSIGN_DEMO_RULES=0 activates the shipped file as it is.
+RULES=Rules/authorization-rules.json
+if [ "${COUNTERSIGN_DEMO_RULES:-1}" = 1 ] && [ "$COUNTERSIGN_DEMO_SEED" = 1 ]; then
+    mkdir -p .data
+    python3 - "$RULES" .data/demo-authorization-rules.json <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+rules["version"] = (rules["version"] + "-demo")[:40]
+rules["business_hours"] = {"from": "00:00", "to": "24:00"}
+json.dump(rules, open(sys.argv[2], "w"), ensure_ascii=False, indent=1)
+PY
+    RULES=.data/demo-authorization-rules.json
+    say "demo rules: business hours widened to the whole day (COUNTERSIGN_DEMO_RULES=0 for the shipped rules)"
+fi
+"$BIN" rules activate "$RULES" --log-level warning >/dev/null
 if [ "$COUNTERSIGN_DEMO_SEED" = 1 ]; then
     "$BIN" seed --log-level warning > .data-seed.txt 2>&1 || { cat .data-seed.txt; die "seeding failed"; }
 fi

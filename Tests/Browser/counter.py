@@ -234,6 +234,21 @@ def main():
             wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr))
             shot("counter-8-screen-receipt")
             receipt_path = link.get_attribute("href").replace(args.base, "")
+            # The screen is free for the next customer at once: a new pairing code beside the receipt.
+            next_code = wait.until(EC.visibility_of_element_located((By.ID, "pairing-code"))).text
+            check(next_code != code and len(next_code) == 6, "a new pairing code for the next customer")
+            # The teller moves on: a clean console, paired again with the new code; the receipt leaves the screen.
+            driver.switch_to.window(teller_tab)
+            wait.until(EC.visibility_of_element_located((By.ID, "next-customer"))).click()
+            wait.until(EC.visibility_of_element_located((By.ID, "pair-code")))
+            check(not driver.find_element(By.ID, "finish-result").is_displayed(), "nothing of the last customer on the console")
+            driver.find_element(By.ID, "pair-code").send_keys(next_code)
+            driver.find_element(By.ID, "pair-code").submit()
+            wait.until(lambda d: "T01" in d.find_element(By.ID, "pair-state").text)
+            driver.switch_to.window(screen_tab)
+            wait.until(lambda d: not d.find_element(By.ID, "receipt").is_displayed())
+            check(driver.find_element(By.ID, "receipt-link").text == "", "the last receipt is gone from the screen")
+            shot("counter-8b-screen-next-customer")
             with urllib.request.urlopen(args.base + receipt_path, timeout=10) as response:
                 pdf = response.read()
             check(pdf.startswith(b"%PDF"), "the receipt is a PDF")

@@ -250,13 +250,17 @@ struct CounterController: Sendable {
                         return
                     }
                     deadline.met()
-                    let (id, code) = services.desk.connectScreen(device: device, sender: sender)
+                    let (id, code, resumed) = services.desk.connectScreen(device: device, sender: sender)
                     defer { services.desk.disconnectScreen(id) }
-                    sender.yield(
-                        CounterDesk.message([
-                            "type": "pairing", "code": code, "expires_in": CounterDesk.pairingSeconds, "terminal": device.terminal,
-                            "screen": Int(device.id),
-                        ]))
+                    if resumed != nil {
+                        services.desk.resume(screen: id)
+                    } else {
+                        sender.yield(
+                            CounterDesk.message([
+                                "type": "pairing", "code": code, "expires_in": CounterDesk.pairingSeconds, "terminal": device.terminal,
+                                "screen": Int(device.id),
+                            ]))
+                    }
                     while let message = try await messages.next() {
                         guard case .text(let text) = message, let answer = StrictJSON.message(ScreenMessage.self, from: text),
                             let version = answer.version, let digest = answer.digest

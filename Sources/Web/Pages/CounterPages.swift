@@ -47,6 +47,7 @@ enum CounterPages {
                 <form id="finish-form" class="inline" hidden><p class="detail">\(t("finish.seal"))</p>
                 <button type="submit" id="finish-submit" class="primary">\(t("finish.submit"))</button></form>
                 <p id="finish-result" class="outcome" hidden></p>
+                <button type="button" id="next-customer" class="primary" hidden>\(t("finish.next"))</button>
                 </section>
                 </div>
                 </section>

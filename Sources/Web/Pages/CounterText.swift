@@ -73,6 +73,7 @@ extension PageText {
         "finish.seal": ("印章按凭证种类和网点自动选用（印章登记）", "The seal follows from the form and the branch (the seal registry)"),
         "finish.submit": ("生成凭证并用印", "Make the voucher and seal it"),
         "finish.done": ("凭证已用印，回单已发送至客户屏", "Voucher sealed; the receipt is on the customer screen"),
+        "finish.next": ("下一位客户", "Next customer"),
         "choose": ("请选择", "Choose"),
         "error": ("操作失败", "That did not work"),
         "verify.title": ("凭证验真", "Check a voucher"),

@@ -160,6 +160,11 @@ import Web
             #expect(path.count == 3 + 43)
             let again = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
             #expect(again.status == .notFound && again.code == "counter.no_session")  // finished: the draft is gone from memory
+            // The screen is free for the next customer at once: a new pairing code, and the teller pairs with it.
+            let nextCode = try #require(try await screen.next("pairing", after: 1)["code"] as? String)
+            let paired = try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(nextCode)"}"#)
+            #expect(paired.status == .created && paired.json["session"] as? Int != session, "\(paired.code)")
+            #expect(try await screen.next("paired", after: 1)["session"] as? Int == paired.json["session"] as? Int)
 
             let download = try await api.call(.get, path, token: nil)
             #expect(download.status == .ok && download.body.starts(with: Data("%PDF".utf8)))

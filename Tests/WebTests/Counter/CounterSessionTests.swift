@@ -121,9 +121,26 @@ import Web
                 "\(actions)")
             try await api.auditVerifies(chain: "BR001")
 
-            // The screen goes away: its unsigned draft is forgotten (the confirmations stay in the database).
+            // The screen goes away (a reload, a language switch): the teller's work stays, and the same enrolled
+            // screen coming back is put back where the customer was — the current view, already confirmed.
             screen.close()
-            try await waitUntil { try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller).status == .notFound }
+            try await waitUntil {
+                try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller).json["screen_connected"] as? Bool == false
+            }
+            let back = ScreenClient(port: port, device: screen.device)
+            defer { back.close() }
+            let resumed = try await back.next("paired")
+            #expect(resumed["session"] as? Int == session && resumed["resumed"] as? Bool == true)
+            #expect(try await back.view(version: 3)["digest"] as? String == digest3)
+            #expect(try await back.next("state")["state"] as? String == "confirmed")
+            #expect(back.messages.allSatisfy { $0["type"] as? String != "pairing" }, "a resumed screen shows no pairing code")
+            try await waitUntil {
+                try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller).json["screen_connected"] as? Bool == true
+            }
+            // Another screen (a different key) is not resumed into it.
+            let stranger = try await ScreenClient.enrolled(api, port: port, terminal: "T02")
+            defer { stranger.close() }
+            _ = try await stranger.next("pairing")
         }
     }
 

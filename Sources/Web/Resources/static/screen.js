@@ -194,14 +194,27 @@
                 const text = `countersign.screen.hello.v1:${device.id}:${message.nonce}`;
                 ws.send(JSON.stringify({ type: "proof", signature: await signText(text) }));
             } else if (message.type === "pairing") {
+                // After a receipt the screen is free for the next customer at once; the receipt stays beside the
+                // code until the next customer is paired, or for two minutes.
                 $("pairing-code").textContent = message.code;
                 $("screen-terminal").textContent = T["screen.terminal"] + " " + message.terminal;
                 $("screen-terminal").hidden = false;
                 only("pairing");
             } else if (message.type === "paired") {
+                hideReceipt();
                 only("waiting");
             } else if (message.type === "view") {
                 render(message);
+            } else if (message.type === "state") {
+                // Back after a reload or a language switch: where the customer had got to with this view.
+                if (message.state === "confirmed") {
+                    for (const id of ["confirm", "reject"]) $(id).disabled = true;
+                    status(T["screen.confirmed"]);
+                    startSigning();
+                } else if (message.state === "signed" || message.state === "rejected") {
+                    for (const id of ["confirm", "reject"]) $(id).disabled = true;
+                    status(message.state === "signed" ? T["screen.signed"] : T["screen.rejected"]);
+                }
             } else if (message.type === "recorded") {
                 document.body.dataset.answered = message.decision + ":" + message.version;
                 status(message.decision === "confirm" ? T["screen.confirmed"] : T["screen.rejected"]);
@@ -219,6 +232,8 @@
                 $("receipt").hidden = false;
                 only("none");
                 status("");
+                clearTimeout(receiptTimer);
+                receiptTimer = setTimeout(hideReceipt, 120000);
             } else if (message.type === "error" && message.code === "counter.screen_not_enrolled") {
                 // Removed by a supervisor, or replaced by another screen: this key is worth nothing now.
                 enrolled = false;
@@ -238,6 +253,18 @@
             // A new connection gets a new pairing code: the teller pairs again.
             setTimeout(connect, 2000);
         };
+    }
+
+    // The last customer's receipt leaves the screen: nothing of theirs is shown to the next one.
+    let receiptTimer = null;
+    function hideReceipt() {
+        clearTimeout(receiptTimer);
+        $("receipt").hidden = true;
+        $("receipt-qr").removeAttribute("src");
+        $("receipt-link").textContent = "";
+        $("receipt-link").setAttribute("href", "#");
+        $("review-lines").replaceChildren();
+        shown = null;
     }
 
     // MARK: enrolment, by a branch supervisor standing at the screen.

@@ -164,9 +164,23 @@
     }
 
     function showFinished() {
+        // The session is over (the screen is already showing a new pairing code): no more polling, and the way on
+        // is the next customer.
+        clearInterval(poller);
+        poller = null;
         $("finish-result").textContent = T["finish.done"] + " · " + booking.voucher;
         $("finish-result").hidden = false;
         $("finish-form").hidden = true;
+        $("next-customer").hidden = false;
+    }
+
+    function nextCustomer() {
+        clearInterval(poller);
+        forgetCounter();
+        counter = null;
+        booking = null;
+        // A fresh console for the next customer: nothing of the last one stays on screen.
+        location.reload();
     }
 
     function showState(state) {
@@ -387,7 +401,11 @@
                 booking = saved;
                 showBooked();
                 if (booking.committed) showCommitted();
-                if (booking.voucher) showFinished();
+                if (booking.voucher) {
+                    showState(state);
+                    showFinished();
+                    return;
+                }
                 else if (!booking.committed && booking.request) showRequest(booking.request);
                 else if (!booking.committed && booking.requirement) showAuthorizationForm(booking.requirement.modes, booking.requirement.material);
             }
@@ -418,6 +436,7 @@
     $("pair-form").addEventListener("submit", pair);
     $("pickup-form").addEventListener("submit", pickUp);
     $("finish-form").addEventListener("submit", finish);
+    $("next-customer").addEventListener("click", nextCustomer);
     $("book-form").addEventListener("submit", book);
     $("authz-form").addEventListener("submit", requestAuthorization);
     $("authz-mode").addEventListener("change", modeChanged);

@@ -41,7 +41,7 @@ public final class CounterDesk: Sendable {
         let teller: String
         let branch: String
         let terminal: String
-        let screen: Int
+        var screen: Int
         var version = 0
         var view: ConfirmationView?
         var viewJSON = ""
@@ -88,6 +88,8 @@ public final class CounterDesk: Sendable {
     let time: any TimeSource
     private let screens = Mutex<[Int: Screen]>([:])
     private let guesses = Mutex<[String: Guesses]>([:])
+    /// The session each enrolled screen dropped out of, until it comes back.
+    private let detached = Mutex<[Int64: Int64]>([:])
     private let drafts = Mutex<[Int64: Draft]>([:])
     private let nextScreen = Atomic<Int>(0)
     public static let pairingSeconds = 300
@@ -102,15 +104,37 @@ public final class CounterDesk: Sendable {
     // MARK: Screens
 
     /// An enrolled screen came up (it proved it holds its key): it gets a 6-digit pairing code to show, valid for
-    /// five minutes.
-    public func connectScreen(device: ScreenDevice, sender: AsyncStream<String>.Continuation) -> (id: Int, code: String) {
+    /// five minutes. If this same screen dropped out of an unfinished session (a reload, a language switch, the
+    /// network), it is put back into that session instead: `resumed` names it, and ``resume(screen:)`` sends it
+    /// where the customer was.
+    public func connectScreen(device: ScreenDevice, sender: AsyncStream<String>.Continuation) -> (id: Int, code: String, resumed: Int64?) {
         let id = nextScreen.add(1, ordering: .relaxed).newValue
+        let detachedSession = detached.withLock { $0.removeValue(forKey: device.id) }
+        let resumed = detachedSession.flatMap { session in
+            drafts.withLock { all -> Int64? in
+                guard let draft = all[session], draft.state != "finished" else { return nil }
+                all[session]?.screen = id
+                return session
+            }
+        }
         let code = screens.withLock { all in
             let code = Self.freshCode(all)
-            all[id] = Screen(device: device, sender: sender, code: code, codeExpires: .now + .seconds(Self.pairingSeconds), session: nil)
+            all[id] = Screen(
+                device: device, sender: sender, code: code, codeExpires: .now + .seconds(Self.pairingSeconds), session: resumed)
             return code
         }
-        return (id, code)
+        return (id, code, resumed)
+    }
+
+    /// A resumed screen is told its session, shown the current view, and where the customer had got to.
+    func resume(screen id: Int) {
+        guard let screen = screens.withLock({ $0[id] }), let session = screen.session, let draft = drafts.withLock({ $0[session] }) else { return }
+        screen.sender.yield(Self.message(["type": "paired", "session": Int(session), "teller": draft.teller, "resumed": true]))
+        if draft.version > 0 {
+            screen.sender.yield(
+                #"{"type":"view","session":\#(session),"version":\#(draft.version),"digest":"\#(draft.digest)","view":\#(draft.viewJSON)}"#)
+            screen.sender.yield(Self.message(["type": "state", "state": draft.state, "version": draft.version]))
+        }
     }
 
     static func freshCode(_ screens: [Int: Screen]) -> String {
@@ -133,10 +157,11 @@ public final class CounterDesk: Sendable {
         }
     }
 
-    /// The screen went away: its drafts go too, except a signed one the teller may still turn into a voucher.
+    /// The screen went away: its session and draft stay (the teller's work is not lost, and the same enrolled
+    /// screen coming back resumes them); abandoned ones leave memory after ``draftLifetime``.
     public func disconnectScreen(_ id: Int) {
-        _ = screens.withLock { $0.removeValue(forKey: id) }
-        drafts.withLock { all in all = all.filter { $0.value.screen != id || $0.value.state == "signed" } }
+        guard let screen = screens.withLock({ $0.removeValue(forKey: id) }), let session = screen.session else { return }
+        detached.withLock { $0[screen.device.id] = session }
     }
 
     /// Finished, or abandoned for longer than ``draftLifetime``: memory is not the record, the database is.
@@ -530,10 +555,21 @@ public final class CounterDesk: Sendable {
         }
     }
 
-    /// Tells the screen where the customer's receipt is.
+    /// Tells the screen where the customer's receipt is, and frees it for the next customer: it gets a new pairing
+    /// code at once (the customer's receipt stays on it until they are done or the next customer is paired).
     func sendReceipt(_ session: Int64, path: String, voucher: String) {
-        guard let screen = drafts.withLock({ $0[session]?.screen }), let sender = screens.withLock({ $0[screen]?.sender }) else { return }
+        guard let screenID = drafts.withLock({ $0[session]?.screen }) else { return }
+        let freed = screens.withLock { all -> (AsyncStream<String>.Continuation, String, String)? in
+            guard let screen = all[screenID], screen.session == session else { return nil }
+            let code = Self.freshCode(all)
+            all[screenID]?.session = nil
+            all[screenID]?.code = code
+            all[screenID]?.codeExpires = .now + .seconds(Self.pairingSeconds)
+            return (screen.sender, code, screen.device.terminal)
+        }
+        guard let (sender, code, terminal) = freed else { return }
         sender.yield(Self.message(["type": "receipt", "path": path, "voucher": voucher]))
+        sender.yield(Self.message(["type": "pairing", "code": code, "expires_in": Self.pairingSeconds, "terminal": terminal]))
     }
 
     // MARK: Helpers
