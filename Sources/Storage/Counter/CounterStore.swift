@@ -67,6 +67,19 @@ extension CounterStore {
             """, context: "counter")
     }
 
+    /// The draft version of `teller`'s counter session that was booked as a transaction, if any (one per session
+    /// reaches a voucher).
+    public static func bookedVersion(session: Int64, teller: String, in tx: Transaction) async throws -> Int? {
+        let rows = try await tx.query(
+            """
+            SELECT c.draft_version FROM counter_transactions c JOIN counter_sessions s ON s.id = c.session_id
+            WHERE c.session_id = \(session) AND s.teller_id = \(teller)
+            ORDER BY c.draft_version DESC LIMIT 1
+            """, context: "counter")
+        for try await version in rows.decode(Int.self) { return version }
+        return nil
+    }
+
     /// The transaction a signed draft version was booked as, with its state (`needs_authorization`, `ready`,
     /// `committed`, `abandoned`); nil if it was never booked.
     public static func bookedTransaction(session: Int64, version: Int, in tx: Transaction) async throws -> (id: String, state: String)? {

@@ -20,20 +20,43 @@ import Web
     /// The whole counter on one in-process service: vouchers, the counter, and authorization on a manual clock set to
     /// a weekday morning in Beijing (so the amount rules alone decide).
     static func run(logger: Logger = TestDatabase.logger, _ body: @Sendable (TestAPI, TestDatabase, Int) async throws -> Void) async throws {
+        try await runWithRestart(logger: logger) { api, db, port, _ in try await body(api, db, port) }
+    }
+
+    /// As ``run(logger:_:)``, and `restart` runs its body against a second instance on the same database with
+    /// nothing in memory — what the service is after a restart (or another instance behind the load balancer).
+    static func runWithRestart(
+        logger: Logger = TestDatabase.logger,
+        _ body:
+            @Sendable (TestAPI, TestDatabase, Int, _ restart: @Sendable (@Sendable (TestAPI, Int) async throws -> Void) async throws -> Void)
+            async throws -> Void
+    ) async throws {
         let db = try await TestDatabase.fresh()
         try await AuthzHarness.seed(db, extraOfficers: 0)
         let registry = try SealRegistryTests.registry()
         try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
-        let database = Database(settings: db.app, logger: TestDatabase.logger)
-        let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
         let key = DataKey(key: SymmetricKey(size: .bits256))
         try await AuthzHarness.loadDirectory(db, key: key)
+        let time = ManualTime(AuthzHarness.businessMorning())
+        let first = try application(db: db, key: key, time: time, logger: logger)
+        try await first.test(.live) { client in
+            try await body(TestAPI(client: client, db: db), db, client.port!) { later in
+                let second = try application(db: db, key: key, time: time, logger: logger)
+                try await second.test(.live) { client in try await later(TestAPI(client: client, db: db), client.port!) }
+            }
+        }
+    }
+
+    /// One instance of the whole counter on `db`: vouchers, the counter, and authorization on a manual clock set to a
+    /// weekday morning in Beijing (so the amount rules alone decide).
+    static func application(db: TestDatabase, key: DataKey, time: ManualTime, logger: Logger) throws -> some ApplicationProtocol {
+        let database = Database(settings: db.app, logger: TestDatabase.logger)
+        let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
         let vouchers = VoucherDesk(
             database: database,
             settings: VoucherDesk.Settings(
                 witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path, keyPassword: DevelopmentPKI.password,
                 bankName: LocalizedText(zh: "示例银行", en: "Demo Bank")), catalogue: catalogue, dataKey: key)
-        let time = ManualTime(AuthzHarness.businessMorning())
         let authorization = AuthorizationServices(
             database: database, rules: AuthzHarness.rules, dataKey: key, time: time, logger: TestDatabase.logger, sweepsInBackground: false,
             presenceTimeoutSeconds: nil)
@@ -46,11 +69,10 @@ import Web
                 database: database,
                 trustedRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8)),
             booking: CounterBooking(counter: desk, authorization: authorization.tellers))
-        let app = CountersignApp.buildApplication(
+        return CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20, publicLimiter: WebHarness.generousLimiter()),
             logger: logger, vouchers: vouchers,
             authorization: authorization, counter: counter, sweepsInBackground: false)
-        try await app.test(.live) { client in try await body(TestAPI(client: client, db: db), db, client.port!) }
     }
 
     /// Pairs a screen at T01 with teller1, keys `values`, and has the customer confirm and sign version 1.
@@ -67,6 +89,32 @@ import Web
         screen.sign(version: 1, digest: digest, strokes: zigzag)
         _ = try await screen.next("signed")
         return (screen, teller, session)
+    }
+
+    /// Issue #15: a committed transaction always reaches its voucher. Committed on one instance, the service
+    /// restarted (nothing in memory), the teller asks the new instance for the voucher: it is made from what the
+    /// database holds, once, and validates.
+    @Test func aCommittedTransactionGetsItsVoucherAfterARestart() async throws {
+        try await Self.runWithRestart { api, db, port, restart in
+            let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "800"]
+            let (screen, teller, session) = try await Self.signed(api, port: port, form: "cash-withdrawal", values)
+            defer { screen.close() }
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}").status == .created)
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).status == .ok)
+            try await restart { later, _ in
+                let other = try await later.login("teller2", terminal: "T01")
+                #expect(
+                    try await later.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: other, body: "{}").code == "counter.no_session")
+                let issued = try await later.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
+                #expect(issued.status == .created, "\(issued.code)")
+                let again = try await later.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
+                #expect(again.json["voucher"] as? String == issued.json["voucher"] as? String)
+                let download = try await later.call(.get, try #require(issued.json["receipt"] as? String), token: nil)
+                let verdict = try await later.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
+                #expect(verdict.json["valid"] as? Bool == true, "\(verdict.json)")
+            }
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers", in: db) == 1)
+        }
     }
 
     static let zigzag = CounterSessionTests.strokes((0..<40).map { (i: Int) -> (Double, Double) in (0.1 + Double(i) * 0.02, i % 2 == 0 ? 0.3 : 0.7) })
@@ -158,13 +206,17 @@ import Web
             let path = try #require(issued.json["receipt"] as? String)
             #expect(try await screen.next("receipt")["path"] as? String == path)
             #expect(path.count == 3 + 43)
+            // Asked again (a lost answer, a reload): the same voucher, never a second one; a new receipt link for the
+            // teller, and nothing sent to the screen, which is the next customer's now.
             let again = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
-            #expect(again.status == .notFound && again.code == "counter.no_session")  // finished: the draft is gone from memory
+            #expect(again.status == .created && again.json["voucher"] as? String == issued.json["voucher"] as? String, "\(again.code)")
+            #expect(again.json["receipt"] as? String != path)
             // The screen is free for the next customer at once: a new pairing code, and the teller pairs with it.
             let nextCode = try #require(try await screen.next("pairing", after: 1)["code"] as? String)
             let paired = try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(nextCode)"}"#)
             #expect(paired.status == .created && paired.json["session"] as? Int != session, "\(paired.code)")
             #expect(try await screen.next("paired", after: 1)["session"] as? Int == paired.json["session"] as? Int)
+            #expect(screen.messages.filter { $0["type"] as? String == "receipt" }.count == 1)
 
             let download = try await api.call(.get, path, token: nil)
             #expect(download.status == .ok && download.body.starts(with: Data("%PDF".utf8)))
@@ -290,7 +342,8 @@ import Web
             let stillUp = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
             #expect(stillUp.json["valid"] as? Bool == true)
             let actions = try await api.auditActions(prefix: "receipt.")
-            #expect(actions == ["receipt.issued", "receipt.downloaded"])
+            // Two links were issued (the teller asked twice) for the one voucher.
+            #expect(actions == ["receipt.issued", "receipt.issued", "receipt.downloaded"])
             #expect(try await api.auditActions(prefix: "voucher.") == ["voucher.rendered", "voucher.customer_signed"])
             #expect(try await api.auditActions(prefix: "verify.").count >= 3)
             #expect(try await api.auditActions(subject: "txn:\(transaction)") == ["authz.intercepted", "txn.committed"])

@@ -536,9 +536,11 @@ public final class CounterDesk: Sendable {
 
     /// The signed version the voucher is made for (from its committed transaction and the captured strokes, both
     /// read back from the database). Only a signed draft, and only once: the session is then finished.
-    func takeSigned(_ session: Int64, user: UserIdentity) throws -> Int {
+    /// Nil when this instance holds no draft of the teller's for the session (after a restart, or the draft is on
+    /// another instance): the database then says what was booked.
+    func takeSigned(_ session: Int64, user: UserIdentity) throws -> Int? {
         try drafts.withLock { all in
-            guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
+            guard var draft = all[session], draft.teller == user.id else { return nil }
             guard draft.state == "signed" else {
                 throw AppError(.conflict, code: "counter.not_signed", "the customer has not confirmed and signed this transaction (\(draft.state))")
             }

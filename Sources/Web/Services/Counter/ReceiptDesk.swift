@@ -36,7 +36,17 @@ public struct ReceiptDesk: Sendable {
     /// The seal is the one the registry gives the transaction's form at its branch (migration 0025), never one the
     /// teller names.
     public func finish(session: Int64, user: UserIdentity, terminal: String?) async throws -> Issued {
-        let version = try counter.takeSigned(session, user: user)
+        // From memory when this instance holds the signed draft; otherwise (a restart, another instance) from what
+        // the database recorded: the version of the teller's session that was booked. Either way the steps below
+        // read everything from the database, and each is resumed, never repeated.
+        let held = try counter.takeSigned(session, user: user)
+        let recorded: Int?
+        if let held {
+            recorded = held
+        } else {
+            recorded = try await database.read { try await CounterStore.bookedVersion(session: session, teller: user.id, in: $0) }
+        }
+        guard let version = recorded else { throw CounterDesk.noSession(session) }
         do {
             // Only a booked and committed transaction gets a receipt; the database refuses the receipt otherwise too.
             let booked = try await database.read { try await CounterStore.bookedTransaction(session: session, version: version, in: $0) }
