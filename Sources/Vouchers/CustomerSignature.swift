@@ -32,7 +32,7 @@ public enum CustomerSignature {
         }
         let digest = strokesSHA256 ?? SHA256Hex.of(canonicalBytes(strokes))
         let request = SignatureRequest(
-            fieldName: "CustomerSignature", rect: (x: 330, y: 24, width: 150, height: 50), appearance: .strokes(strokes), time: time,
+            fieldName: "CustomerSignature", rect: (x: 310, y: 24, width: 150, height: 50), appearance: .strokes(strokes), time: time,
             signerName: "客户签名 Customer signature", reason: "客户确认 Customer confirmation",
             extraEntries: ["CountersignStrokesSHA256": digest])
         return try PAdESSigner.sign(pdf, request: request, signer: witness)

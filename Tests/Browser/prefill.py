@@ -68,6 +68,9 @@ def main():
         qr = driver.find_element(By.ID, "done-qr")
         wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr))
         check(driver.find_element(By.ID, "done-expires").text != "", "the expiry is shown")
+        # Issue #15: a reload of the phone page keeps the code (until the customer fills in another).
+        driver.refresh()
+        check(wait.until(EC.visibility_of_element_located((By.ID, "done-code"))).text == code, "the code survives a reload")
         shot("prefill-4-code")
 
         driver.get(args.base + "/f/fx-purchase?lang=en")

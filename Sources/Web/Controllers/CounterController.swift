@@ -39,7 +39,9 @@ struct CounterController: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/api/v1/counter/sessions", use: pair)
+        router.get("/api/v1/counter/sessions", use: open)
         router.get("/api/v1/counter/sessions/{id}", use: show)
+        router.post("/api/v1/counter/sessions/{id}/cancel", use: cancel)
         router.put("/api/v1/counter/sessions/{id}/draft", use: draft)
         router.post("/api/v1/counter/sessions/{id}/transaction", use: book)
         router.post("/api/v1/counter/sessions/{id}/commit", use: commit)
@@ -200,6 +202,16 @@ struct CounterController: Sendable {
             throw AppError(.badRequest, code: "counter.bad_include", "include takes one value: draft")
         }
         return try desk.state(try Self.session(context), user: try context.requireUser(), withDraft: include == "draft")
+    }
+
+    /// The teller's unfinished sessions at their terminal (a console opened afresh, in a new window, finds its work).
+    @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try PrefillController.json(.ok, try desk.openSessions(user: try context.requireUser(), terminal: context.terminal))
+    }
+
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await desk.cancel(try Self.session(context), user: try context.requireUser())
+        return Response(status: .noContent)
     }
 
     @Sendable func draft(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftState {

@@ -17,6 +17,7 @@ enum CounterPages {
                 <form id="pair-form" class="inline"><label>\(t("pair.code")) <input id="pair-code" inputmode="numeric" maxlength="6"></label>
                 <button type="submit" id="pair-submit">\(t("pair.submit"))</button></form>
                 <p id="pair-state" class="detail"></p>
+                <button type="button" id="cancel-counter" class="danger" hidden>\(t("cancel.submit"))</button>
                 <h2>\(t("pickup.heading"))</h2>
                 <form id="pickup-form" class="inline"><label>\(t("pickup.code")) <input id="pickup-code" maxlength="12" autocapitalize="characters"></label>
                 <button type="submit" id="pickup-submit">\(t("pickup.submit"))</button></form>
@@ -62,7 +63,7 @@ enum CounterPages {
         let text = PageText.counter
         func t(_ key: String) -> String { HTMLPage.escape(text[key, in: language]) }
         return HTMLPage.layout(
-            title: text["screen.title", in: language], language: language, path: "/screen/\(terminal)",
+            title: text["screen.title", in: language], language: language, path: "/screen/\(terminal)", kiosk: true,
             body: """
                 <section id="screen" class="screen" data-terminal="\(HTMLPage.escape(terminal))">
                 <form id="enroll" class="card" hidden><h1>\(t("screen.enroll_title"))</h1><p>\(t("screen.enroll_intro"))</p>
@@ -89,7 +90,8 @@ enum CounterPages {
                 <button type="button" id="pad-done" class="primary">\(t("screen.done"))</button></div>
                 </div>
                 <div id="receipt" hidden><h2>\(t("screen.receipt"))</h2><img id="receipt-qr" class="qr" alt="QR">
-                <p>\(t("screen.receipt_link")) <a id="receipt-link" href="#"></a></p></div>
+                <p>\(t("screen.receipt_link")) <a id="receipt-link" href="#" target="_blank" rel="noopener noreferrer"></a></p>
+                <button type="button" id="receipt-done" class="primary">\(t("screen.receipt_done"))</button></div>
                 <p id="screen-status" class="outcome" hidden aria-live="polite"></p>
                 <p id="screen-offline" class="detail" hidden>\(t("screen.offline"))</p>
                 </section>

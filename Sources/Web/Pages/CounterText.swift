@@ -74,6 +74,8 @@ extension PageText {
         "finish.submit": ("生成凭证并用印", "Make the voucher and seal it"),
         "finish.done": ("凭证已用印，回单已发送至客户屏", "Voucher sealed; the receipt is on the customer screen"),
         "finish.next": ("下一位客户", "Next customer"),
+        "cancel.submit": ("取消本笔（客户离开）", "Cancel (the customer left)"),
+        "cancel.confirm": ("取消本笔业务？客户屏将清空。", "Cancel this transaction? The customer screen will be cleared."),
         "choose": ("请选择", "Choose"),
         "error": ("操作失败", "That did not work"),
         "verify.title": ("凭证验真", "Check a voucher"),
@@ -115,6 +117,10 @@ extension PageText {
             "This browser cannot make a key here (the customer screen must be served over HTTPS)"
         ),
         "screen.terminal": ("终端", "Terminal"),
+        "screen.receipt_done": ("我已保存，完成", "Saved it, done"),
+        "screen.cancelled": ("本笔业务已取消", "This transaction was cancelled"),
+        "screen.changed": ("柜员修改了信息（已标出），请重新核对", "The teller changed something (marked); please check again"),
+        "screen.incomplete": ("柜员仍在填写，请稍候", "The teller is still filling this in; please wait"),
         "screen.bad_view": ("画面校验未通过，请告知柜员", "This view did not check out; please tell the teller"),
     ])
 }

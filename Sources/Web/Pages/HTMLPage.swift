@@ -20,8 +20,12 @@ enum HTMLPage {
 
     /// `body` must already be escaped HTML. With `path`, the header links to the same page in the other language;
     /// `wide` pages (consoles) use the whole screen.
-    static func layout(title: String, language: Language = .zh, path: String? = nil, wide: Bool = false, body: String) -> String {
+    /// A `kiosk` page (the customer screen) has no way off it: the brand is not a link.
+    static func layout(
+        title: String, language: Language = .zh, path: String? = nil, wide: Bool = false, kiosk: Bool = false, body: String
+    ) -> String {
         let languageSwitch = path.map { #"<a class="lang" href="\#($0)?lang=\#(language.other.rawValue)">\#(language.switchLabel)</a>"# } ?? ""
+        let brand = kiosk ? #"<span class="brand">Countersign 无纸化柜面</span>"# : #"<a href="/" class="brand">Countersign 无纸化柜面</a>"#
         return """
             <!doctype html>
             <html lang="\(language.htmlCode)">
@@ -33,7 +37,7 @@ enum HTMLPage {
             <link rel="icon" href="data:,">
             </head>
             <body>
-            <header><a href="/" class="brand">Countersign 无纸化柜面</a>\(languageSwitch)</header>
+            <header>\(brand)\(languageSwitch)</header>
             <main\(wide ? #" class="wide""# : "")>
             \(body)
             </main>

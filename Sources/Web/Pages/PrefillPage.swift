@@ -42,7 +42,7 @@ enum PrefillPage {
                 <p>\(t("done.show"))</p>
                 <p>\(t("done.expires")) <strong id="done-expires"></strong></p>
                 <p class="detail">\(t("done.private"))</p>
-                <p><a href="/f/\(form.id)\(language == .en ? "?lang=en" : "")">\(t("done.again"))</a></p>
+                <p><a id="done-again" href="/f/\(form.id)\(language == .en ? "?lang=en" : "")">\(t("done.again"))</a></p>
                 </section>
                 <script type="application/json" id="texts">\(text.json(in: language))</script>
                 <script src="/static/prefill.js"></script>

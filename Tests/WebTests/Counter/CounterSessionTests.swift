@@ -34,6 +34,11 @@ import Web
             desk: CounterDesk(database: database, catalogue: catalogue, dataKey: key))
     }
 
+    /// A cash withdrawal with every required field, for `amount`.
+    static func complete(amount: String) -> [String: String] {
+        ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": amount]
+    }
+
     static func draft(_ values: [String: String], form: String = "cash-withdrawal") -> String {
         String(decoding: try! JSONSerialization.data(withJSONObject: ["form": form, "values": values]), as: UTF8.self)
     }
@@ -144,6 +149,73 @@ import Web
         }
     }
 
+    /// Issue #15: an invalid teller value (a fee of "5x") used to vanish from the customer's view and be booked
+    /// blank. Until every required field is there and every value valid, the view says so and cannot be confirmed.
+    @Test func anIncompleteDraftCannotBeConfirmed() async throws {
+        try await Self.run { api, _, port in
+            let screen = try await ScreenClient.enrolled(api, port: port, terminal: "T04")
+            defer { screen.close() }
+            let code = try #require(try await screen.next("pairing")["code"] as? String)
+            let teller = try await api.login("teller1", terminal: "T04")
+            let session = try #require(
+                try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
+            var values = Self.complete(amount: "800")
+            values["fee"] = "5x"
+            let bad = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(values))
+            #expect((bad.json["problems"] as? [Any])?.isEmpty == false)
+            let shown = try await screen.view(version: 1)
+            #expect(shown["complete"] as? Bool == false)
+            screen.answer("confirm", version: 1, digest: try #require(shown["digest"] as? String))
+            #expect(try await screen.next("error")["code"] as? String == "counter.incomplete")
+            values["fee"] = "5"
+            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(values))
+            let fixed = try await screen.view(version: 2)
+            #expect(fixed["complete"] as? Bool == true)
+            screen.answer("confirm", version: 2, digest: try #require(fixed["digest"] as? String))
+            _ = try await screen.next("recorded")
+            // Made invalid again after the confirmation: back to editing, not confirmable.
+            values["fee"] = "5x"
+            let again = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(values))
+            #expect(again.json["state"] as? String == "editing" && again.json["version"] as? Int == 3)
+            #expect(try await screen.view(version: 3)["complete"] as? Bool == false)
+        }
+    }
+
+    /// Issue #15: the customer leaves before booking. A console opened afresh finds the teller's open session; the
+    /// teller cancels it; the screen is cleared and shows a new code for the next customer; it is recorded.
+    @Test func theTellerCancelsAnUnbookedSessionAndTheScreenIsFreed() async throws {
+        try await Self.run { api, db, port in
+            let screen = try await ScreenClient.enrolled(api, port: port, terminal: "T06")
+            defer { screen.close() }
+            let code = try #require(try await screen.next("pairing")["code"] as? String)
+            let teller = try await api.login("teller1", terminal: "T06")
+            let session = try #require(
+                try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
+            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(Self.complete(amount: "800")))
+            _ = try await screen.view(version: 1)
+            // A new console (signed in again, same terminal) finds the session; another terminal does not.
+            let again = try await api.login("teller1", terminal: "T06")
+            let open = try #require(
+                try JSONSerialization.jsonObject(with: try await api.call(.get, "/api/v1/counter/sessions", token: again).body) as? [[String: Any]])
+            #expect(open.map { $0["session"] as? Int } == [session])
+            let elsewhere = try await api.login("teller1", terminal: "T03")
+            #expect(
+                (try JSONSerialization.jsonObject(with: try await api.call(.get, "/api/v1/counter/sessions", token: elsewhere).body) as? [Any])?
+                    .isEmpty == true)
+
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/cancel", token: again).status == .noContent)
+            _ = try await screen.next("cancelled")
+            let next = try #require(try await screen.next("pairing", after: 1)["code"] as? String)
+            #expect(next != code)
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/cancel", token: again).code == "counter.no_session")
+            #expect(try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: again).status == .notFound)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM counter_sessions WHERE closed_at IS NOT NULL", in: db) == 1)
+            #expect(try await api.auditActions(prefix: "counter.cancelled") == ["counter.cancelled"])
+            // The next customer is paired with the new code.
+            #expect(try await api.call(.post, "/api/v1/counter/sessions", token: again, body: #"{"code":"\#(next)"}"#).status == .created)
+        }
+    }
+
     static func strokes(_ points: [(Double, Double)]) -> String {
         let list = points.enumerated().map { (i: Int, p: (Double, Double)) -> String in
             #"{"x":\#(p.0),"y":\#(p.1),"t":\#(i * 12),"pressure":0.5}"#
@@ -161,7 +233,8 @@ import Web
             let teller = try await api.login("teller1", terminal: "T05")
             let session = try #require(
                 try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
-            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(["amount": "800"]))
+            _ = try await api.call(
+                .put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(CounterSessionTests.complete(amount: "800")))
             let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
             screen.answer("confirm", version: 1, digest: digest)
             _ = try await screen.next("recorded")
@@ -189,7 +262,8 @@ import Web
             let teller = try await api.login("teller1", terminal: "T07")
             let session = try #require(
                 try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
-            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(["amount": "800"]))
+            _ = try await api.call(
+                .put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: Self.draft(CounterSessionTests.complete(amount: "800")))
             let view = try await screen.view(version: 1)
             let digest = try #require(view["digest"] as? String)
             let zigzag = Self.strokes(

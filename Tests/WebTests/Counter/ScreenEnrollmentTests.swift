@@ -133,7 +133,8 @@ import Testing
             let session = try #require(
                 try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
             _ = try await api.call(
-                .put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(["amount": "800"]))
+                .put, "/api/v1/counter/sessions/\(session)/draft", token: teller,
+                body: CounterSessionTests.draft(CounterSessionTests.complete(amount: "800")))
             let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
 
             screen.send(#"{"type":"confirm","version":1,"digest":"\#(digest)"}"#)
@@ -150,7 +151,8 @@ import Testing
             #expect(try await screen.next("error", after: 4)["code"] as? String == "counter.statement_time")
             // The teller changes the draft: the statement for version 1, replayed for version 2, is refused.
             _ = try await api.call(
-                .put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(["amount": "900"]))
+                .put, "/api/v1/counter/sessions/\(session)/draft", token: teller,
+                body: CounterSessionTests.draft(CounterSessionTests.complete(amount: "900")))
             let digest2 = try #require(try await screen.view(version: 2)["digest"] as? String)
             let old = screen.statement(.confirm, version: 1, digest: digest)
             Self.send(screen, "confirm", version: 2, digest: digest2, statement: old)

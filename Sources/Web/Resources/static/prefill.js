@@ -53,6 +53,25 @@
     });
     form.addEventListener("change", () => { clearTimeout(timer); check(); });
 
+    // The code survives a reload of this tab (the customer may reload, or come back to it in the queue), until it
+    // expires or they fill in another; sessionStorage ends with the tab, so nothing stays on the phone afterwards.
+    const SAVED = "countersign.prefill." + formID;
+
+    function showDone(done) {
+        form.hidden = true;
+        document.getElementById("done").hidden = false;
+        document.getElementById("done-code").textContent = done.code;
+        document.getElementById("done-expires").textContent = new Date(done.expires_at).toLocaleString(zh ? "zh-CN" : "en-GB");
+        const qr = document.getElementById("done-qr");
+        qr.src = "/qr?text=" + encodeURIComponent(done.code);
+        qr.hidden = false;
+        window.scrollTo(0, 0);
+    }
+
+    const saved = JSON.parse(sessionStorage.getItem(SAVED) || "null");
+    if (saved && new Date(saved.expires_at) > new Date()) showDone(saved); else sessionStorage.removeItem(SAVED);
+    document.getElementById("done-again").addEventListener("click", () => sessionStorage.removeItem(SAVED));
+
     form.addEventListener("submit", async (event) => {
         event.preventDefault();
         clearTimeout(timer);
@@ -64,14 +83,8 @@
         try {
             const reply = await post("/api/v1/prefills", { form: formID, values: values() });
             if (reply.status === 201) {
-                form.hidden = true;
-                document.getElementById("done").hidden = false;
-                document.getElementById("done-code").textContent = reply.body.code;
-                document.getElementById("done-expires").textContent = new Date(reply.body.expires_at).toLocaleString(zh ? "zh-CN" : "en-GB");
-                const qr = document.getElementById("done-qr");
-                qr.src = "/qr?text=" + encodeURIComponent(reply.body.code);
-                qr.hidden = false;
-                window.scrollTo(0, 0);
+                sessionStorage.setItem(SAVED, JSON.stringify({ code: reply.body.code, expires_at: reply.body.expires_at }));
+                showDone(reply.body);
             } else if (reply.status === 400 && reply.body.problems) {
                 show(reply.body.problems, {});
                 problem.textContent = T["fix"];

@@ -81,8 +81,14 @@
         $("screen-status").hidden = !text;
     }
 
+    // The values of the last view shown, by field: a later view marks what the teller changed.
+    let previous = null;
+
     function render(message) {
+        const before = shown && shown.session === message.session ? previous : null;
+        const wasAnswered = shown && shown.session === message.session && shown.answered;
         shown = { session: message.session, version: message.version, digest: message.digest };
+        previous = Object.fromEntries(message.view.lines.map((line) => [line.field, line.value]));
         const view = message.view;
         $("review-title").textContent = zh ? view.title.zh : view.title.en;
         const list = $("review-lines");
@@ -93,6 +99,10 @@
             const dd = document.createElement("dd");
             dd.textContent = line.value;
             dd.dataset.field = line.field;
+            if (before && before[line.field] !== line.value) {
+                dd.classList.add("changed");
+                dt.classList.add("changed");
+            }
             if (line.words) {
                 const words = document.createElement("div");
                 words.className = "words";
@@ -102,10 +112,13 @@
             list.append(dt, dd);
         }
         for (const id of ["confirm", "reject"]) $(id).disabled = false;
+        // Not complete yet (the teller is still filling in, or a value is invalid): nothing to confirm.
+        $("confirm").disabled = message.complete === false;
         $("signing").hidden = true;
         document.body.dataset.version = String(message.version);
         only("review");
-        status("");
+        const changed = before && list.querySelector(".changed");
+        status(message.complete === false ? T["screen.incomplete"] : wasAnswered || changed ? T["screen.changed"] : "");
     }
 
     // MARK: the signature pad: pointer events as strokes of {x, y, t, pressure}, x and y as fractions of the pad.
@@ -121,6 +134,8 @@
         pad.getContext("2d").clearRect(0, 0, pad.width, pad.height);
         $("pad-done").disabled = false;
         $("signing").hidden = false;
+        // On a 1024×768 counter screen the pad sits below the values: bring it, with its buttons, into view.
+        $("signing").scrollIntoView({ block: "end", behavior: "smooth" });
     }
 
     function point(event) {
@@ -197,7 +212,7 @@
                 // After a receipt the screen is free for the next customer at once; the receipt stays beside the
                 // code until the next customer is paired, or for two minutes.
                 $("pairing-code").textContent = message.code;
-                $("screen-terminal").textContent = T["screen.terminal"] + " " + message.terminal;
+                $("screen-terminal").textContent = (device.branch ? device.branch + " · " : "") + T["screen.terminal"] + " " + message.terminal;
                 $("screen-terminal").hidden = false;
                 only("pairing");
             } else if (message.type === "paired") {
@@ -205,6 +220,12 @@
                 only("waiting");
             } else if (message.type === "view") {
                 render(message);
+            } else if (message.type === "cancelled") {
+                // The teller ended this transaction: nothing of it stays on the screen.
+                hideReceipt();
+                $("signing").hidden = true;
+                only("none");
+                status(T["screen.cancelled"]);
             } else if (message.type === "state") {
                 // Back after a reload or a language switch: where the customer had got to with this view.
                 if (message.state === "confirmed") {
@@ -216,6 +237,7 @@
                     status(message.state === "signed" ? T["screen.signed"] : T["screen.rejected"]);
                 }
             } else if (message.type === "recorded") {
+                if (shown) shown.answered = true;
                 document.body.dataset.answered = message.decision + ":" + message.version;
                 status(message.decision === "confirm" ? T["screen.confirmed"] : T["screen.rejected"]);
                 if (message.decision === "confirm") startSigning();
@@ -233,7 +255,7 @@
                 only("none");
                 status("");
                 clearTimeout(receiptTimer);
-                receiptTimer = setTimeout(hideReceipt, 120000);
+                receiptTimer = setTimeout(hideReceipt, 60000);
             } else if (message.type === "error" && message.code === "counter.screen_not_enrolled") {
                 // Removed by a supervisor, or replaced by another screen: this key is worth nothing now.
                 enrolled = false;
@@ -241,7 +263,9 @@
                 device = null;
                 showEnrolment(message.message);
             } else if (message.type === "error") {
-                const texts = { "counter.stale_confirmation": "screen.stale", "counter.too_little_ink": "screen.more_ink" };
+                const texts = {
+                    "counter.stale_confirmation": "screen.stale", "counter.too_little_ink": "screen.more_ink", "counter.incomplete": "screen.incomplete",
+                };
                 status(texts[message.code] ? T[texts[message.code]] : message.message);
                 $("pad-done").disabled = false;
             }
@@ -329,6 +353,7 @@
         }
     });
 
+    $("receipt-done").addEventListener("click", hideReceipt);
     $("confirm").addEventListener("click", () => answer("confirm"));
     $("reject").addEventListener("click", () => answer("reject"));
     keyStore.get().then((stored) => {

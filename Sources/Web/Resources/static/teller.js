@@ -49,6 +49,8 @@
     }
 
     async function signOut() {
+        // Leaving the counter ends a session nobody booked: the screen must not stay on this customer.
+        if (counter && !booking) await api("POST", "/api/v1/counter/sessions/" + counter + "/cancel", {}).catch(() => {});
         await api("DELETE", "/api/v1/session").catch(() => {});
         forgetCounter();
         sessionStorage.removeItem(STORE);
@@ -61,6 +63,8 @@
         event.preventDefault();
         try {
             const state = await api("POST", "/api/v1/counter/sessions", { code: $("pair-code").value.trim() });
+            $("pair-code").value = "";
+            $("cancel-counter").hidden = false;
             counter = state.session;
             sessionStorage.setItem(COUNTER, String(counter));
             sessionStorage.removeItem(BOOKING);
@@ -174,6 +178,16 @@
         $("next-customer").hidden = false;
     }
 
+    // The customer leaves before booking (or the wrong form was started): the session ends, audited, and the screen
+    // is cleared for the next customer.
+    async function cancelCounter() {
+        if (!counter || !window.confirm(T["cancel.confirm"])) return;
+        try {
+            await api("POST", "/api/v1/counter/sessions/" + counter + "/cancel", {});
+            nextCustomer();
+        } catch (error) { showError(error); }
+    }
+
     function nextCustomer() {
         clearInterval(poller);
         forgetCounter();
@@ -226,6 +240,7 @@
                     + T["book.officers"] + " " + need.officers + " · " + T["book.rules"] + " "
                     + (answer.rule_descriptions || answer.matched_rules).map(describe).join("; ");
             booking = { transaction: answer.transaction, requirement: need, line, request: null, committed: false, voucher: null };
+            $("cancel-counter").hidden = true;  // booked: it goes on to its commit or its rejection
             saveBooking();
             showBooked();
             if (need) showAuthorizationForm(need.modes, need.material);
@@ -386,12 +401,20 @@
 
     // After a reload: the paired session, its draft as the service holds it, and how far the booking had got.
     async function restoreCounter() {
-        const id = sessionStorage.getItem(COUNTER);
-        if (!id) return;
+        let id = sessionStorage.getItem(COUNTER);
+        if (!id) {
+            // A console opened afresh (a new window, after signing in again): the service knows this teller's
+            // unfinished session at this terminal.
+            const open = await api("GET", "/api/v1/counter/sessions").catch(() => []);
+            if (!open.length) return;
+            id = String(open[open.length - 1].session);
+            sessionStorage.setItem(COUNTER, id);
+        }
         try {
             const state = await api("GET", "/api/v1/counter/sessions/" + encodeURIComponent(id) + "?include=draft");
             counter = state.session;
             $("pair-state").textContent = T["pair.done"] + " · " + session.terminal;
+            $("cancel-counter").hidden = !!state.transaction;
             if (state.form) {
                 form = await api("GET", "/api/v1/forms/" + encodeURIComponent(state.form));
                 renderDraft(state.values || {});
@@ -437,6 +460,7 @@
     $("pickup-form").addEventListener("submit", pickUp);
     $("finish-form").addEventListener("submit", finish);
     $("next-customer").addEventListener("click", nextCustomer);
+    $("cancel-counter").addEventListener("click", cancelCounter);
     $("book-form").addEventListener("submit", book);
     $("authz-form").addEventListener("submit", requestAuthorization);
     $("authz-mode").addEventListener("change", modeChanged);

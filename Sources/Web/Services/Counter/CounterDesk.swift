@@ -47,6 +47,8 @@ public final class CounterDesk: Sendable {
         var viewJSON = ""
         var digest = ""
         var state = "editing"
+        /// Every required field is there and every value valid (only then can the customer confirm).
+        var complete = false
         var formID = ""
         var values: [String: String] = [:]
         /// Set while the signed draft is being booked, so two bookings cannot race.
@@ -132,7 +134,7 @@ public final class CounterDesk: Sendable {
         screen.sender.yield(Self.message(["type": "paired", "session": Int(session), "teller": draft.teller, "resumed": true]))
         if draft.version > 0 {
             screen.sender.yield(
-                #"{"type":"view","session":\#(session),"version":\#(draft.version),"digest":"\#(draft.digest)","view":\#(draft.viewJSON)}"#)
+                Self.viewMessage(session: session, version: draft.version, digest: draft.digest, complete: draft.complete, json: draft.viewJSON))
             screen.sender.yield(Self.message(["type": "state", "state": draft.state, "version": draft.version]))
         }
     }
@@ -311,7 +313,12 @@ public final class CounterDesk: Sendable {
     /// longer counts.
     public func updateDraft(_ session: Int64, form formID: String, values: [String: String], user: UserIdentity) throws -> DraftState {
         let form = try catalogue.form(formID)
-        let (valid, problems) = form.checkWhileTyping(values, filledBy: [.customer, .teller], today: VoucherDesk.chinaToday(time.now()))
+        let today = VoucherDesk.chinaToday(time.now())
+        let (valid, problems) = form.checkWhileTyping(values, filledBy: [.customer, .teller], today: today)
+        // Complete: every required field there and every value valid. Only a complete draft can be confirmed — an
+        // invalid value (a fee of "5x") would otherwise vanish from the view the customer confirms and be booked
+        // blank.
+        let complete = (try? form.check(values, filledBy: [.customer, .teller], today: today)) != nil
         let view = ConfirmationView(form: form, values: valid)
         let json = try Self.canonical(view)
         let digest = SHA256.hash(data: Data(json.utf8)).hexString
@@ -319,8 +326,9 @@ public final class CounterDesk: Sendable {
             guard var draft = all[session], draft.teller == user.id else { throw Self.noSession(session) }
             // Booked is booked: what the customer signed is what the approval and the commit bind to.
             guard draft.transaction == nil, !draft.booking else { throw Self.booked(session, draft.transaction) }
-            guard draft.digest != digest else { return (false, draft.screen, draft.version) }
+            guard draft.digest != digest || draft.complete != complete else { return (false, draft.screen, draft.version) }
             draft.version += 1
+            draft.complete = complete
             draft.formID = form.id
             draft.values = valid
             draft.view = view
@@ -331,7 +339,7 @@ public final class CounterDesk: Sendable {
             return (true, draft.screen, draft.version)
         }
         if changed, let sender = screens.withLock({ $0[screen]?.sender }) {
-            sender.yield(#"{"type":"view","session":\#(session),"version":\#(version),"digest":"\#(digest)","view":\#(json)}"#)
+            sender.yield(Self.viewMessage(session: session, version: version, digest: digest, complete: complete, json: json))
         }
         return try state(session, user: user, problems: problems)
     }
@@ -349,6 +357,53 @@ public final class CounterDesk: Sendable {
         return state
     }
 
+    // MARK: The session's end without a voucher
+
+    /// The teller's unfinished sessions at `terminal` on this instance (a console opened afresh finds its work).
+    public func openSessions(user: UserIdentity, terminal: String?) -> [DraftState] {
+        let sessions = drafts.withLock { all in
+            all.filter { $0.value.teller == user.id && $0.value.terminal == terminal && $0.value.state != "finished" }.keys.sorted()
+        }
+        return sessions.compactMap { try? state($0, user: user) }
+    }
+
+    /// The teller ends a session that was not booked (the customer left, the wrong form): recorded and audited, and
+    /// the screen is cleared and shows a new pairing code. A booked session goes on to its commit or its rejection.
+    public func cancel(_ session: Int64, user: UserIdentity) async throws {
+        let draft = try drafts.withLock { all -> Draft in
+            guard let draft = all[session], draft.teller == user.id, draft.state != "finished" else { throw Self.noSession(session) }
+            guard draft.transaction == nil, !draft.booking else { throw Self.booked(session, draft.transaction) }
+            all[session]?.state = "finished"
+            return draft
+        }
+        let at = time.now()
+        do {
+            try await database.transaction { tx in
+                try await CounterStore.closeSession(session, at: at, in: tx)
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: user.id, branch: draft.branch, terminal: draft.terminal, action: "counter.cancelled", subject: "counter:\(session)",
+                        payload: ["draft_version": .integer(Int64(draft.version)), "state": .string(draft.state)]), in: tx)
+            }
+        } catch {
+            drafts.withLock { if $0[session]?.state == "finished" { $0[session]?.state = draft.state } }
+            throw error
+        }
+        forget(session)
+        detached.withLock { all in all = all.filter { $0.value != session } }
+        let freed = screens.withLock { all -> (AsyncStream<String>.Continuation, String, String)? in
+            guard let screen = all[draft.screen], screen.session == session else { return nil }
+            let code = Self.freshCode(all)
+            all[draft.screen]?.session = nil
+            all[draft.screen]?.code = code
+            all[draft.screen]?.codeExpires = .now + .seconds(Self.pairingSeconds)
+            return (screen.sender, code, screen.device.terminal)
+        }
+        guard let (sender, code, terminal) = freed else { return }
+        sender.yield(Self.message(["type": "cancelled", "session": Int(session)]))
+        sender.yield(Self.message(["type": "pairing", "code": code, "expires_in": Self.pairingSeconds, "terminal": terminal]))
+    }
+
     // MARK: The customer's answer
 
     /// The screen answers for the view it shows, naming its version and digest; an answer to anything but the
@@ -363,11 +418,14 @@ public final class CounterDesk: Sendable {
         guard draft.version == version, draft.digest == digest, draft.version > 0 else {
             if draft.version > 0 {
                 screens.withLock { $0[screenID]?.sender }?.yield(
-                    #"{"type":"view","session":\#(session),"version":\#(draft.version),"digest":"\#(draft.digest)","view":\#(draft.viewJSON)}"#)
+                    Self.viewMessage(session: session, version: draft.version, digest: draft.digest, complete: draft.complete, json: draft.viewJSON))
             }
             return Self.error("counter.stale_confirmation", "the teller changed the transaction; please check it again")
         }
         guard draft.state == "editing" else { return Self.error("counter.already_answered", "this view was already answered") }
+        guard draft.complete || decision == "reject" else {
+            return Self.error("counter.incomplete", "the teller is still completing this form; please wait / 柜员仍在填写，请稍候")
+        }
         let at = time.now()
         let signed: ScreenStatement
         do {
@@ -584,6 +642,12 @@ public final class CounterDesk: Sendable {
         AppError(
             .conflict, code: "counter.booked",
             "counter session \(session) was booked as transaction \(transaction ?? "(in progress)"); it no longer changes")
+    }
+
+    /// A view as the screen gets it. The view's JSON is the last member, byte for byte what its digest covers (the
+    /// screen hashes it itself); `complete` says whether it may be confirmed yet.
+    static func viewMessage(session: Int64, version: Int, digest: String, complete: Bool, json: String) -> String {
+        #"{"type":"view","session":\#(session),"version":\#(version),"digest":"\#(digest)","complete":\#(complete),"view":\#(json)}"#
     }
 
     static func canonical(_ view: ConfirmationView) throws -> String {
