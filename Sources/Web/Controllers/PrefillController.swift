@@ -141,7 +141,9 @@ struct PrefillController: Sendable {
         let summary = problems.problems.map { "\($0.field): \($0.message.en)" }.joined(separator: "; ")
         return try json(
             .badRequest,
-            Body(error: .init(code: "form.invalid", message: summary, requestID: requestID), problems: problems.problems.map(Problem.init)))
+            Body(
+                error: .init(code: "form.invalid", message: summary, text: ErrorCatalogue.text("form.invalid"), requestID: requestID),
+                problems: problems.problems.map(Problem.init)))
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {

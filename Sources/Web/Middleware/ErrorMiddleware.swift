@@ -1,9 +1,11 @@
+import Forms
 import Foundation
 import Hummingbird
 import Logging
 
-/// Turns every error into one shape: `{"error":{"code","message","request_id"}}` for programs, an HTML page for
-/// people (when the client asks for text/html). Logs server errors with the request id.
+/// Turns every error into one shape: `{"error":{"code","message","text":{"zh","en"},"request_id"}}` for programs
+/// (`text` is what the code means, from ``ErrorCatalogue``; `message` adds the particulars), an HTML page for people
+/// (when the client asks for text/html). Logs server errors with the request id.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -29,7 +31,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 status: error.status, headers: [.contentType: "text/html; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: page)))
         }
-        let body = ErrorBody(error: .init(code: error.code, message: error.message, requestID: requestID))
+        let body = ErrorBody(error: .init(code: error.code, message: error.message, text: ErrorCatalogue.text(error.code), requestID: requestID))
         let data = (try? JSONEncoder().encode(body)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let seconds = error.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
@@ -40,9 +42,10 @@ struct ErrorMiddleware: RouterMiddleware {
         struct Detail: Encodable {
             let code: String
             let message: String
+            let text: LocalizedText?
             let requestID: String
             enum CodingKeys: String, CodingKey {
-                case code, message
+                case code, message, text
                 case requestID = "request_id"
             }
         }

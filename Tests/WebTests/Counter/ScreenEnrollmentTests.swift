@@ -69,6 +69,11 @@ import Testing
                     .post, "/api/v1/sessions", token: nil, body: #"{"user":"\#(user)","password":"\#(WebHarness.password)"\#(at)}"#)
                 let outcome = reply.status == .created ? "created" : reply.code
                 #expect(outcome == expected, "\(user) at \(terminal ?? "no terminal")")
+                if reply.status != .created {
+                    // The consoles show what the code means in their language (the error catalogue).
+                    let text = (reply.json["error"] as? [String: Any])?["text"] as? [String: String]
+                    #expect(text?["zh"] == "柜员须在本网点登记的终端登录" && text?["en"]?.isEmpty == false)
+                }
             }
         }
     }

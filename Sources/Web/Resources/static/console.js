@@ -14,7 +14,11 @@ window.Countersign = {
             let detail = { message: String(response.status), code: "" };
             if (type.includes("json")) detail = (await response.json()).error || detail;
             if (response.status === 401 && options && options.onUnauthorized) options.onUnauthorized();
-            const error = new Error(detail.message);
+            // What the code means, in the page's language (the service's error catalogue); the particulars stay
+            // on the error for a tooltip.
+            const zh = document.documentElement.lang.startsWith("zh");
+            const error = new Error(detail.text ? (zh ? detail.text.zh : detail.text.en) : detail.message);
+            error.detail = detail.message;
             error.code = detail.code;
             error.status = response.status;
             throw error;
@@ -27,6 +31,7 @@ window.Countersign = {
     showError(label, error) {
         const box = document.getElementById("alert");
         box.textContent = label + ": " + (error.message || error) + (error.code ? " (" + error.code + ")" : "");
+        box.title = error.detail || "";
         box.hidden = false;
         clearTimeout(this.alertTimer);
         this.alertTimer = setTimeout(() => { box.hidden = true; }, 6000);

@@ -266,7 +266,7 @@
                 const texts = {
                     "counter.stale_confirmation": "screen.stale", "counter.too_little_ink": "screen.more_ink", "counter.incomplete": "screen.incomplete",
                 };
-                status(texts[message.code] ? T[texts[message.code]] : message.message);
+                status(texts[message.code] ? T[texts[message.code]] : message.text ? (zh ? message.text.zh : message.text.en) : message.message);
                 $("pad-done").disabled = false;
             }
         }
@@ -303,7 +303,9 @@
     async function errorText(reply) {
         try {
             const body = await reply.json();
-            return body.error ? body.error.message + " (" + body.error.code + ")" : String(reply.status);
+            if (!body.error) return String(reply.status);
+            const text = body.error.text ? (zh ? body.error.text.zh : body.error.text.en) : body.error.message;
+            return text + " (" + body.error.code + ")";
         } catch (e) {
             return String(reply.status);
         }

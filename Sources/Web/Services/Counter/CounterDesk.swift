@@ -670,5 +670,10 @@ public final class CounterDesk: Sendable {
         (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    static func error(_ code: String, _ text: String) -> String { message(["type": "error", "code": code, "message": text]) }
+    /// An error for the screen: the code, the particulars, and what the code means in both languages.
+    static func error(_ code: String, _ text: String) -> String {
+        var fields: [String: any Sendable] = ["type": "error", "code": code, "message": text]
+        if let meaning = ErrorCatalogue.text(code) { fields["text"] = ["zh": meaning.zh, "en": meaning.en] }
+        return message(fields)
+    }
 }

@@ -219,10 +219,9 @@ public struct ReceiptVerifier: Sendable {
 
     /// What the uploader is told about a file that cannot be read: words, never the parser's internals.
     static func refusal(_ error: PDFReadError) -> AppError {
-        let tooComplex = error.code == .tooComplex
-        return AppError(
-            tooComplex ? .contentTooLarge : .unprocessableContent, code: tooComplex ? "verify.too_complex" : "verify.unreadable",
-            "this file cannot be checked: \(error.message) / 无法检查此文件：\(error.messageZh)")
+        let words = "this file cannot be checked: \(error.message) / 无法检查此文件：\(error.messageZh)"
+        guard error.code != .tooComplex else { return AppError(.contentTooLarge, code: "verify.too_complex", words) }
+        return AppError(.unprocessableContent, code: "verify.unreadable", words)
     }
 
     /// A receipt number is the voucher's serial; only sealed vouchers are receipts.
