@@ -154,8 +154,9 @@ def main():
         row.find_element(By.CSS_SELECTOR, 'button[data-action="claim"]').click()
         amount = visible("#detail-amount")
         check(amount.text == "600,000.00 CNY", f"the detail shows the amount: {amount.text!r}")
-        fields = driver.find_element(By.ID, "detail-fields").text
+        fields = driver.find_element(By.ID, "detail-form").text
         check("上海某某贸易有限公司" in fields, "the claimant sees the business fields")
+        check("personal-debit" not in driver.find_element(By.ID, "detail-fields").text, "account types in words, not keys")
         driver.find_element(By.CSS_SELECTOR, 'button[data-material="id_scan"]').click()
         image = visible("#viewer-image")
         wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) == 96)
@@ -172,6 +173,7 @@ def main():
         driver.find_element(By.ID, "decide-approve").click()
         outcome = visible("#detail-outcome")
         check(outcome.text == "已同意", f"the page confirms the approval: {outcome.text!r}")
+        check(not driver.find_elements(By.ID, "detail-form"), "the customer's particulars leave the screen after the decision")
         wait.until(lambda d: decisions_shown(d) == decisions_before + 1)
         wait.until(lambda d: d.find_element(By.ID, "queue-count").text == "0")
         shot("officer-4-approved")

@@ -263,9 +263,38 @@
         }
     }
 
+    // Form definitions by code (labels, order, options, masks), fetched once.
+    const forms = {};
+    async function formFor(code) {
+        if (!(code in forms)) forms[code] = await api("GET", "/api/v1/forms/" + encodeURIComponent(code)).catch(() => null);
+        return forms[code];
+    }
+
+    // What the officer does not need in full to decide: the ID number and the mobile, masked as on the screen.
+    function masked(field, value) {
+        const text = String(value);
+        const keep = (first, last) => text.length <= first + last ? text
+            : text.slice(0, first) + "*".repeat(text.length - first - last) + text.slice(text.length - last);
+        if (field.mask === "id") return keep(6, 4);
+        if (field.mask === "phone") return keep(3, 4);
+        return text;
+    }
+
+    function shown(field, value) {
+        if (field.options) {
+            const option = field.options.find((o) => o.value === value);
+            if (option) return label(option.label);
+        }
+        return masked(field, value);
+    }
+
+    const label = (text) => (locale.startsWith("zh") ? text.zh : text.en);
+    const word = (prefix, value) => (T[prefix + value] !== undefined ? t(prefix + value) : value);
+
     async function openRequest(id) {
         try {
             const reply = await api("GET", "/api/v1/authz/requests/" + encodeURIComponent(id));
+            await formFor(reply.request.code);
             current = { request: reply.request, payload: reply.transaction_payload, decided: null, lost: false };
             renderDetail();
             loadQueue();
@@ -279,29 +308,48 @@
         if (!current) { box.replaceChildren(); return; }
         const request = current.request;
         const payload = current.payload || {};
+        // Decided: the outcome, in its colour; the customer's particulars leave the screen.
+        if (current.decided) {
+            box.replaceChildren(
+                el("p", { class: "outcome", id: "detail-outcome", "data-decision": current.decided, text: t("decided." + current.decided) }),
+                el("p", { text: t("code." + request.code) + " · " + money(request.amount_minor, request.currency) + " · " + request.id }));
+            return;
+        }
         const facts = el("dl", { class: "fields", id: "detail-fields" },
-            el("dt", { text: t("field.code") }), el("dd", { text: t("code." + request.code) + " (" + request.code + ")" }),
+            el("dt", { text: t("field.code") }), el("dd", { text: t("code." + request.code) }),
             el("dt", { text: t("field.amount") }), el("dd", { class: "big", id: "detail-amount", text: money(request.amount_minor, request.currency) }),
-            el("dt", { text: t("field.account_type") }), el("dd", { text: payload.account_type || "–" }),
-            el("dt", { text: t("field.customer_risk") }), el("dd", { text: payload.customer_risk || "–" }),
-            el("dt", { text: t("field.channel") }), el("dd", { text: payload.channel || "–" }),
+            el("dt", { text: t("field.account_type") }), el("dd", { text: payload.account_type ? word("account_type.", payload.account_type) : "–" }),
+            el("dt", { text: t("field.customer_risk") }), el("dd", { text: payload.customer_risk ? word("risk.", payload.customer_risk) : "–" }),
+            el("dt", { text: t("field.channel") }), el("dd", { text: payload.channel ? word("channel.", payload.channel) : "–" }),
             el("dt", { text: t("col.branch") }), el("dd", { text: request.branch + (request.terminal ? " · " + request.terminal : "") }),
             el("dt", { text: t("col.teller") }), el("dd", { text: request.teller }),
             el("dt", { text: t("col.mode") }), el("dd", { text: t("mode." + request.scope) }),
             el("dt", { text: t("col.level") }), el("dd", { text: String(request.level) }),
             el("dt", { text: t("detail.version") }), el("dd", { text: String(request.version) }),
             el("dt", { text: t("detail.approvals") }), el("dd", { text: request.approvals + " / " + request.officers }));
-        for (const [name, value] of Object.entries(payload.fields || {})) {
-            facts.append(el("dt", { text: name }), el("dd", { text: String(value) }));
+        // The customer's fields in the form's order, with the form's labels and option words; what the form does
+        // not define (the digest of the confirmed view) apart.
+        const values = Object.assign({}, payload.fields || {});
+        const form = forms[request.code];
+        const fields = el("dl", { class: "fields", id: "detail-form" });
+        for (const field of (form && form.fields) || []) {
+            if (!(field.id in values)) continue;
+            fields.append(el("dt", { text: label(field.label) }), el("dd", { "data-field": field.id, text: shown(field, values[field.id]) }));
+            delete values[field.id];
+        }
+        const viewDigest = values.counter_view_sha256;
+        delete values.counter_view_sha256;
+        for (const [name, value] of Object.entries(values)) fields.append(el("dt", { text: name }), el("dd", { text: String(value) }));
+        if (viewDigest) {
+            fields.append(el("dt", { text: t("detail.view_digest") }), el("dd", { class: "digest", title: viewDigest, text: viewDigest.slice(0, 16) + "…" }));
         }
         const material = el("ul", { class: "material", id: "detail-material" }, ...request.material.map((item) =>
             el("li", {},
-                el("span", { text: item.kind + " · " + item.media_type + " · " + item.size + " B" }),
+                el("span", { text: word("material.", item.kind) + " · " + Math.max(1, Math.round(item.size / 1024)) + " KB" }),
                 el("button", { type: "button", "data-material": item.kind, text: t("detail.view"), onclick: () => viewMaterial(item) }))));
-        const parts = [el("h3", { text: t("detail.fields") }), facts, el("h3", { text: t("detail.material") }), material];
-        if (current.decided) {
-            parts.push(el("p", { class: "outcome", id: "detail-outcome", text: t("decided." + current.decided) }));
-        } else if (current.lost) {
+        const parts = [el("h3", { text: t("detail.fields") }), facts, el("h3", { text: t("detail.customer") }), fields,
+            el("h3", { text: t("detail.material") }), material];
+        if (current.lost) {
             parts.push(el("p", { class: "outcome", id: "detail-outcome", text: t("lost") }));
         } else {
             parts.push(
