@@ -84,6 +84,8 @@ extension PageText {
         "verify.number": ("回单编号", "Receipt number"),
         "verify.submit": ("验证", "Check"),
         "verify.signature": ("签名", "Signature"),
+        "verify.field.CustomerSignature": ("客户签名", "The customer's signature"),
+        "verify.field.BankSeal": ("银行印章", "The bank's seal"),
         "screen.title": ("客户确认屏", "Customer screen"),
         "screen.pairing": ("请柜员输入配对码", "Teller: type this pairing code"),
         "screen.waiting": ("请稍候，柜员正在办理", "Please wait while the teller prepares your transaction"),

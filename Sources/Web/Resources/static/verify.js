@@ -35,7 +35,9 @@
             const item = document.createElement("li");
             item.dataset.valid = String(signature.intact && signature.trusted);
             const head = document.createElement("strong");
-            head.textContent = T["verify.signature"] + " " + signature.field + " · " + signature.signed_at;
+            // The signature's role in words (the PDF's field names are for programs).
+            const role = T["verify.field." + signature.field] || (T["verify.signature"] + " " + signature.field);
+            head.textContent = role + " · " + signature.signed_at;
             const words = document.createElement("div");
             words.textContent = zh ? signature.words.zh : signature.words.en;
             item.append(head, words);

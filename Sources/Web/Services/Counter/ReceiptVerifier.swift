@@ -78,7 +78,8 @@ public struct ReceiptVerifier: Sendable {
         guard !reports.isEmpty else { throw AppError(.unprocessableContent, code: "verify.not_signed", "this PDF carries no signatures / 此文件没有任何签名") }
         let signatures = reports.map { report in
             Signature(
-                field: report.field, signer: report.signer, seal: report.sealID, signedAt: Self.readable(report.claimedTime), intact: report.intact,
+                field: report.field, signer: Self.readable(subject: report.signer), seal: report.sealID, signedAt: Self.readable(report.claimedTime),
+                intact: report.intact,
                 trusted: report.chainTrusted, wholeFile: report.coverage == .wholeFile, words: Self.words(report))
         }
         // The file's own evidence: every signature holds, and the last one covers the whole file.
@@ -142,7 +143,8 @@ public struct ReceiptVerifier: Sendable {
                 fact: "seal_registered", established: registered,
                 words: registered
                     ? LocalizedText(
-                        zh: "印章 \(seal ?? "") 是本行登记的印章，证书与登记一致。", en: "Seal \(seal ?? "") is registered with this bank, with this certificate.")
+                        zh: "印章「\(standing?.nameZH ?? seal ?? "")」是本行登记的印章，证书与登记一致。",
+                        en: "The seal \"\(standing?.nameEN ?? seal ?? "")\" is registered with this bank, with this certificate.")
                     : LocalizedText(
                         zh: "印章未在本行登记，或证书与登记不符。", en: "The seal is not registered with this bank, or its certificate is not the registered one.")),
             Finding(
@@ -154,9 +156,8 @@ public struct ReceiptVerifier: Sendable {
                     let of = $0.transaction.map { " (transaction \($0))" } ?? ""
                     let ofZH = $0.transaction.map { "（交易 \($0)）" } ?? ""
                     return LocalizedText(
-                        zh: "本行签发的凭证 \($0.voucher)\(ofZH)，与登记的文件逐字节一致；其证据链随文件附带（countersign-evidence.json）。",
-                        en:
-                            "Voucher \($0.voucher)\(of) issued by this bank, byte for byte as registered; its evidence travels in the file (countersign-evidence.json)."
+                        zh: "本行签发的凭证 \($0.voucher)\(ofZH)，与登记的文件逐字节一致；其证据链附在文件中。",
+                        en: "Voucher \($0.voucher)\(of) issued by this bank, byte for byte as registered; its evidence is attached to the file."
                     )
                 } ?? LocalizedText(zh: "本行没有登记这个文件：无法确认是本行签发的凭证。", en: "No voucher of this bank is this file: it cannot be confirmed as ours.")),
         ]
@@ -242,8 +243,32 @@ public struct ReceiptVerifier: Sendable {
         return text
     }
 
+    /// Who signed, as people read it: the certificate's name (CN) and organisation (O), not its raw subject.
+    static func readable(subject: String) -> String {
+        var parts: [String: String] = [:]
+        var current = ""
+        var escaped = false
+        // RFC 4514: commas separate attributes unless escaped with a backslash.
+        for character in subject + "," {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "," {
+                let pair = current.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if pair.count == 2, parts[pair[0].uppercased()] == nil { parts[pair[0].uppercased()] = pair[1] }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        guard let name = parts["CN"] else { return subject }
+        return parts["O"].map { "\(name)（\($0)）" } ?? name
+    }
+
     static func words(_ report: SignatureReport) -> LocalizedText {
-        let who = report.sealID.map { "\(report.signer) (\($0))" } ?? report.signer
+        let who = readable(subject: report.signer)
         if report.intact && !report.laterChangesAllowed {
             return LocalizedText(
                 zh: "无效：签名本身完整，但签署之后文件内容被改动（不只是追加了签名）。",
@@ -258,8 +283,8 @@ public struct ReceiptVerifier: Sendable {
             return LocalizedText(zh: "有效：由 \(who) 签署，其后文件未被改动。", en: "Valid: signed by \(who); the file has not changed since.")
         case (true, true, .earlierRevision):
             return LocalizedText(
-                zh: "有效：由 \(who) 签署了较早的版本，其后追加了内容（如下一个签名）。",
-                en: "Valid for an earlier version, signed by \(who); more was added after it (such as the next signature).")
+                zh: "有效：由 \(who) 签署；其后只追加了下一个签名（如银行印章），这是正常的。",
+                en: "Valid: signed by \(who); only the next signature (such as the bank's seal) was added after it, as it should be.")
         }
     }
 }
