@@ -32,6 +32,7 @@ enum CounterPages {
                 <form id="book-form" class="inline"><p class="detail">\(t("book.from_directory"))</p>
                 <button type="submit" id="book-submit" class="primary">\(t("book.submit"))</button></form>
                 <p id="book-decision" class="detail" hidden></p>
+                <p id="authz-status" class="outcome" hidden aria-live="polite"></p>
                 <form id="authz-form" hidden autocomplete="off">
                 <label>\(t("authz.mode")) <select id="authz-mode"></select></label>
                 <div id="authz-material"></div>
@@ -43,7 +44,6 @@ enum CounterPages {
                 <label>\(t("authz.reason")) <input id="authz-local-reason" maxlength="500"></label>
                 </div>
                 <button type="submit" id="authz-submit" class="primary">\(t("authz.submit"))</button></form>
-                <p id="authz-status" class="outcome" hidden aria-live="polite"></p>
                 <button type="button" id="commit-submit" class="primary" hidden>\(t("commit.submit"))</button>
                 <form id="finish-form" class="inline" hidden><p class="detail">\(t("finish.seal"))</p>
                 <button type="submit" id="finish-submit" class="primary">\(t("finish.submit"))</button></form>

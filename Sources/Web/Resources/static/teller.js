@@ -16,6 +16,7 @@
     let form = null;      // the form definition being keyed
     let timer = null;
     let poller = null;
+    let authzTimer = null;  // the countdown while a request waits
     let booking = null;    // {transaction, requirement, request, committed}
     let socket = null;     // the push channel that brings the officer's decision
 
@@ -345,10 +346,30 @@
         status.hidden = false;
         status.dataset.state = request.state;
         status.dataset.request = request.id;
-        let text = request.id + " · " + word("mode.", request.mode) + " · " + word("authz.state.", request.state);
+        // The request as it stands: its mode (and where it was escalated to), its state, approvals so far when more
+        // than one officer must approve, the officer's reason, and the time left while it waits.
+        let text = request.id + " · " + word("mode.", request.mode);
+        if (request.scope && request.scope !== request.mode) text += " → " + T["authz.escalated"] + " " + word("mode.", request.scope);
+        text += " · " + word("authz.state.", request.state);
+        if (request.officers > 1) text += " · " + T["authz.approvals"] + " " + request.approvals + "/" + request.officers;
         if (request.reason) text += " · " + T["authz.reason"] + ": " + request.reason;
         status.textContent = text;
-        status.className = "outcome" + (request.state === "rejected" || request.state === "expired" ? " bad" : "");
+        const left = document.createElement("span");
+        left.id = "authz-time-left";
+        status.append(left);
+        const waiting = request.state === "pending" || request.state === "claimed";
+        clearInterval(authzTimer);
+        if (waiting && request.teller_deadline_us) {
+            const tick = () => {
+                const seconds = Math.max(0, Math.round((request.teller_deadline_us / 1000 - Date.now()) / 1000));
+                left.textContent = " · " + T["authz.time_left"] + " " + Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+            };
+            tick();
+            authzTimer = setInterval(tick, 1000);
+        }
+        const bad = request.state === "rejected" || request.state === "expired";
+        status.className = "outcome" + (bad ? " bad" : request.state === "returned" ? " warn" : "");
+        if (request.state === "returned") status.scrollIntoView({ block: "center", behavior: "smooth" });
         $("commit-submit").hidden = request.state !== "approved";
         if (request.state === "returned") showAuthorizationForm(request.modes.filter((m) => m !== "local"), booking.requirement.material);
         if (request.state === "expired") { booking.request = null; saveBooking(); showAuthorizationForm(booking.requirement.modes, booking.requirement.material); }
