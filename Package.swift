@@ -115,7 +115,7 @@ let package = Package(
             name: "CPDF",
             // FreeType (PoDoFo's own dependency) reads the seal's glyph outlines; Debian keeps its headers here.
             cxxSettings: [.define("PODOFO_SHARED"), .unsafeFlags(["-I/usr/include/freetype2"])],
-            linkerSettings: [.linkedLibrary("podofo"), .linkedLibrary("freetype"), .linkedLibrary("stdc++")]
+            linkerSettings: [.linkedLibrary("podofo"), .linkedLibrary("freetype"), .linkedLibrary("z"), .linkedLibrary("stdc++")]
         ),
         .target(
             name: "Vouchers",

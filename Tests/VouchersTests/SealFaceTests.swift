@@ -39,6 +39,21 @@ import Testing
         #expect(stream.components(separatedBy: " cm\n").count - 1 == 5)
     }
 
+    /// Kept for decades in every voucher, the face's outlines are written compressed (FlateDecode, drawn and
+    /// compressed once per seal): the face costs a few kilobytes per file, not tens.
+    @Test func theFaceIsWrittenCompressed() throws {
+        let signed = try CustomerSignature.sign(
+            try PAdESSigningTests.voucher(), strokes: PAdESSigningTests.strokes, with: try PAdESSigningTests.signer("witness"), at: Date())
+        let seal = try PAdESSigningTests.signer("seal-ec")
+        let plain = try BankSeal.stamp(signed, with: seal, name: "业务专用章", at: Date())
+        let faced = try BankSeal.stamp(signed, with: seal, name: "业务专用章", face: Self.face, at: Date())
+        let text = SignatureAppearance.seal(Self.face).contentStream(width: 88, height: 88).utf8.count
+        #expect(text > 20_000, "the outlines as text: \(text) bytes")
+        #expect(faced.count - plain.count < text / 2, "the face adds \(faced.count - plain.count) bytes")
+        let tail = String(decoding: faced[signed.count...], as: UTF8.self)
+        #expect(tail.contains("/Filter /FlateDecode"))
+    }
+
     /// A sealed voucher with the face, rendered to an image for people to look at (test-artifacts/seal/).
     @Test func theSealedVoucherShowsTheSeal() async throws {
         let signed = try CustomerSignature.sign(

@@ -50,6 +50,9 @@ int cp_document_write(cp_document *doc, const char *title, uint8_t **pdf, size_t
  * cp_free. */
 int cp_glyph_path(const char *font_path, uint32_t codepoint, char **path, double *advance, char *err, size_t errlen);
 
+/* input compressed as a zlib stream (PDF's FlateDecode), freed with cp_free. */
+int cp_deflate(const uint8_t *input, size_t length, uint8_t **output, size_t *output_length);
+
 void cp_free(void *pointer);
 
 #ifdef __cplusplus

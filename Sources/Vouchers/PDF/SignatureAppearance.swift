@@ -1,3 +1,4 @@
+import CPDF
 import Foundation
 import Synchronization
 
@@ -16,6 +17,15 @@ public enum SignatureAppearance: Sendable {
         case .strokes(let strokes): return Self.strokeStream(strokes, width: width, height: height)
         case .seal(let face): return SealStreamCache.shared.stream(width: width, height: height, face: face)
         }
+    }
+
+    /// The appearance stream's bytes as written into the PDF, and its filter: the seal's drawing with a face is
+    /// compressed once (FlateDecode) and copied into every voucher; the rest is small and written as it is.
+    func streamObject(width: Double, height: Double) -> (bytes: [UInt8], filter: String?) {
+        if case .seal(let face?) = self, let deflated = SealStreamCache.shared.deflated(width: width, height: height, face: face) {
+            return (deflated, "FlateDecode")
+        }
+        return (Array(contentStream(width: width, height: height).utf8), nil)
     }
 
     private static func number(_ value: Double) -> String { PDFNumber.fixed2(value) }
@@ -96,6 +106,22 @@ public enum SignatureAppearance: Sendable {
 final class SealStreamCache: Sendable {
     static let shared = SealStreamCache()
     private let streams = Mutex<[String: String]>([:])
+
+    private let compressed = Mutex<[String: [UInt8]]>([:])
+
+    /// The drawing compressed; nil if compressing failed (the caller writes it uncompressed).
+    func deflated(width: Double, height: Double, face: SealFace) -> [UInt8]? {
+        let key = "\(width)x\(height)/\(face.fontPath)|\(face.ring)|\(face.center)"
+        if let bytes = compressed.withLock({ $0[key] }) { return bytes }
+        let text = Array(stream(width: width, height: height, face: face).utf8)
+        var output: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard cp_deflate(text, text.count, &output, &length) == 0, let output else { return nil }
+        defer { cp_free(output) }
+        let bytes = Array(UnsafeBufferPointer(start: output, count: length))
+        compressed.withLock { if $0.count < 256 { $0[key] = bytes } }
+        return bytes
+    }
 
     func stream(width: Double, height: Double, face: SealFace?) -> String {
         let key = "\(width)x\(height)/\(face.map { "\($0.fontPath)|\($0.ring)|\($0.center)" } ?? "")"

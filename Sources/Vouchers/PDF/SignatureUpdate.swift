@@ -106,9 +106,10 @@ struct SignatureUpdate {
             + "/P \(pageReference) /Rect \(rect) /AP <</N \(appearance) 0 R>>>>"
         objects.append((widget, Array(widgetText.utf8)))
 
-        let stream = Array(request.appearance.contentStream(width: r.width, height: r.height).utf8)
+        let (stream, filter) = request.appearance.streamObject(width: r.width, height: r.height)
         let streamHead =
-            "<</Type /XObject /Subtype /Form /BBox [0 0 \(Self.number(r.width)) \(Self.number(r.height))] /Length \(stream.count)>>\nstream\n"
+            "<</Type /XObject /Subtype /Form /BBox [0 0 \(Self.number(r.width)) \(Self.number(r.height))]"
+            + (filter.map { " /Filter /\($0)" } ?? "") + " /Length \(stream.count)>>\nstream\n"
         objects.append((appearance, Array(streamHead.utf8) + stream + Array("\nendstream".utf8)))
 
         var signature = "<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M \(Self.pdfDate(request.time))"

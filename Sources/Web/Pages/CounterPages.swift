@@ -74,6 +74,9 @@ enum CounterPages {
                  autocomplete="current-password"></label>
                 <button type="submit" id="enroll-submit" class="primary">\(t("screen.enroll"))</button></form>
                 <p id="screen-terminal" class="detail" hidden></p>
+                <div id="receipt" hidden><h2>\(t("screen.receipt"))</h2><img id="receipt-qr" class="qr" alt="QR">
+                <p>\(t("screen.receipt_link")) <a id="receipt-link" href="#" target="_blank" rel="noopener noreferrer"></a></p>
+                <button type="button" id="receipt-done" class="primary">\(t("screen.receipt_done"))</button></div>
                 <div id="pairing" hidden><p>\(t("screen.pairing"))</p><p id="pairing-code" class="code"></p></div>
                 <p id="waiting" hidden>\(t("screen.waiting"))</p>
                 <div id="review" hidden>
@@ -89,9 +92,6 @@ enum CounterPages {
                 <div class="decision"><button type="button" id="pad-clear">\(t("screen.clear"))</button>
                 <button type="button" id="pad-done" class="primary">\(t("screen.done"))</button></div>
                 </div>
-                <div id="receipt" hidden><h2>\(t("screen.receipt"))</h2><img id="receipt-qr" class="qr" alt="QR">
-                <p>\(t("screen.receipt_link")) <a id="receipt-link" href="#" target="_blank" rel="noopener noreferrer"></a></p>
-                <button type="button" id="receipt-done" class="primary">\(t("screen.receipt_done"))</button></div>
                 <p id="screen-status" class="outcome" hidden aria-live="polite"></p>
                 <p id="screen-offline" class="detail" hidden>\(t("screen.offline"))</p>
                 </section>

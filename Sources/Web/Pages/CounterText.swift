@@ -19,6 +19,7 @@ extension PageText {
         "draft.heading": ("交易要素", "Transaction"),
         "draft.none": ("配对客户屏并取单后在此录入", "Pair the screen and pick up a form to start"),
         "state.editing": ("待客户确认", "Waiting for the customer to confirm"),
+        "state.incomplete": ("待填写完整（有必填项或错误）", "Not complete yet (a required field or an error)"),
         "state.confirmed": ("客户已确认", "Confirmed by the customer"),
         "state.rejected": ("客户已拒绝", "Rejected by the customer"),
         "state.signed": ("客户已确认并签名", "Confirmed and signed by the customer"),
@@ -122,6 +123,7 @@ extension PageText {
             "This browser cannot make a key here (the customer screen must be served over HTTPS)"
         ),
         "screen.terminal": ("终端", "Terminal"),
+        "screen.supervisor_only": ("仅网点主管可登记客户屏", "Only a branch supervisor enrolls a customer screen"),
         "screen.receipt_done": ("我已保存，完成", "Saved it, done"),
         "screen.cancelled": ("本笔业务已取消", "This transaction was cancelled"),
         "screen.changed": ("柜员修改了信息（已标出），请重新核对", "The teller changed something (marked); please check again"),

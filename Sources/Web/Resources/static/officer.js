@@ -281,6 +281,11 @@
     }
 
     function shown(field, value) {
+        // Amounts as the top line writes them: thousands separated.
+        if (field.type === "amount" && /^\d+(\.\d+)?$/.test(String(value))) {
+            const [units, cents] = String(value).split(".");
+            return Number(units).toLocaleString(locale) + (cents ? "." + cents : "");
+        }
         if (field.options) {
             const option = field.options.find((o) => o.value === value);
             if (option) return label(option.label);
@@ -375,6 +380,7 @@
             if (reason) body.reason = reason;
             current.request = await api("POST", "/api/v1/authz/requests/" + encodeURIComponent(current.request.id) + "/decision", body);
             current.decided = decision;
+            $("alert").hidden = true;  // an earlier refusal no longer applies
             renderDetail();
             loadQueue();
             loadStatistics();

@@ -76,16 +76,21 @@
         for (const part of ["enroll", "pairing", "waiting", "review"]) $(part).hidden = part !== id;
     }
 
-    function status(text) {
+    // A notice: green when something went through, amber when the customer must wait or look again.
+    function status(text, warn) {
         $("screen-status").textContent = text;
         $("screen-status").hidden = !text;
+        $("screen-status").className = "outcome" + (warn ? " warn" : "");
     }
 
-    // The values of the last view shown, by field: a later view marks what the teller changed.
+    // The values of the last view shown, and of the last one the customer confirmed, by field: a later view marks
+    // what the teller changed since the customer confirmed (or, before that, since the last view).
     let previous = null;
+    let confirmed = null;
 
     function render(message) {
-        const before = shown && shown.session === message.session ? previous : null;
+        const sameSession = shown && shown.session === message.session;
+        const before = sameSession ? confirmed || previous : null;
         const wasAnswered = shown && shown.session === message.session && shown.answered;
         shown = { session: message.session, version: message.version, digest: message.digest };
         previous = Object.fromEntries(message.view.lines.map((line) => [line.field, line.value]));
@@ -118,7 +123,8 @@
         document.body.dataset.version = String(message.version);
         only("review");
         const changed = before && list.querySelector(".changed");
-        status(message.complete === false ? T["screen.incomplete"] : wasAnswered || changed ? T["screen.changed"] : "");
+        const notice = message.complete === false ? T["screen.incomplete"] : wasAnswered || changed ? T["screen.changed"] : "";
+        status(notice, notice !== "");
     }
 
     // MARK: the signature pad: pointer events as strokes of {x, y, t, pressure}, x and y as fractions of the pad.
@@ -217,6 +223,8 @@
                 only("pairing");
             } else if (message.type === "paired") {
                 hideReceipt();
+                status("");
+                confirmed = null;
                 only("waiting");
             } else if (message.type === "view") {
                 render(message);
@@ -225,7 +233,7 @@
                 hideReceipt();
                 $("signing").hidden = true;
                 only("none");
-                status(T["screen.cancelled"]);
+                status(T["screen.cancelled"], true);
             } else if (message.type === "state") {
                 // Back after a reload or a language switch: where the customer had got to with this view.
                 if (message.state === "confirmed") {
@@ -238,6 +246,7 @@
                 }
             } else if (message.type === "recorded") {
                 if (shown) shown.answered = true;
+                if (message.decision === "confirm") confirmed = previous;
                 document.body.dataset.answered = message.decision + ":" + message.version;
                 status(message.decision === "confirm" ? T["screen.confirmed"] : T["screen.rejected"]);
                 if (message.decision === "confirm") startSigning();
@@ -266,7 +275,7 @@
                 const texts = {
                     "counter.stale_confirmation": "screen.stale", "counter.too_little_ink": "screen.more_ink", "counter.incomplete": "screen.incomplete",
                 };
-                status(texts[message.code] ? T[texts[message.code]] : message.text ? (zh ? message.text.zh : message.text.en) : message.message);
+                status(texts[message.code] ? T[texts[message.code]] : message.text ? (zh ? message.text.zh : message.text.en) : message.message, true);
                 $("pad-done").disabled = false;
             }
         }
@@ -326,7 +335,11 @@
             const login = await fetch("/api/v1/sessions", {
                 method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user, password }),
             });
-            if (!login.ok) throw new Error(await errorText(login));
+            if (!login.ok) {
+                // A teller (or anyone but a supervisor) signing in here is refused before the role is known.
+                const text = await errorText(login);
+                throw new Error(text.includes("auth.unregistered_terminal") ? T["screen.supervisor_only"] : text);
+            }
             const token = (await login.json()).token;
             const auth = { Authorization: "Bearer " + token };
             try {

@@ -39,6 +39,8 @@
             sessionStorage.setItem(STORE, JSON.stringify(session));
             f.password.value = "";
             showConsole();
+            // Signed in again (a new window, another browser): the service knows this teller's open session here.
+            restoreCounter();
         } catch (error) { showError(error); }
     }
 
@@ -204,7 +206,8 @@
             $("booking-panel").hidden = state.state !== "signed";
         }
         const badge = $("draft-state");
-        const key = !state.screen_connected ? "state.no_screen" : "state." + state.state;
+        const key = !state.screen_connected ? "state.no_screen"
+            : state.state === "editing" && state.complete === false ? "state.incomplete" : "state." + state.state;
         badge.textContent = T[key];
         badge.dataset.state = state.screen_connected ? state.state : "no_screen";
         badge.dataset.version = String(state.version);

@@ -72,6 +72,8 @@ public final class CounterDesk: Sendable {
         public let screenConnected: Bool
         /// The teller transaction the signed draft was booked as, once it is.
         public let transaction: String?
+        /// Every required field there and every value valid: only then can the customer confirm.
+        public let complete: Bool
         public let problems: [FieldProblem]
         /// The draft itself (form and values), for the teller's console when it is reloaded; only in answers to
         /// the teller asking for the session, not after each change (the console has what it just sent).
@@ -79,7 +81,7 @@ public final class CounterDesk: Sendable {
         public var values: [String: String]?
 
         enum CodingKeys: String, CodingKey {
-            case session, version, digest, state, problems, transaction, form, values
+            case session, version, digest, state, problems, transaction, form, values, complete
             case screenConnected = "screen_connected"
         }
     }
@@ -349,7 +351,7 @@ public final class CounterDesk: Sendable {
         let connected = screens.withLock { $0[draft.screen]?.session == session }
         var state = DraftState(
             session: session, version: draft.version, digest: draft.digest, state: draft.state, screenConnected: connected,
-            transaction: draft.transaction, problems: problems)
+            transaction: draft.transaction, complete: draft.complete, problems: problems)
         if withDraft && !draft.formID.isEmpty {
             state.form = draft.formID
             state.values = draft.values
