@@ -62,6 +62,7 @@ extension PageText {
         "material.voucher_image": ("凭证影像", "Voucher image"),
         "material.teller_screen": ("柜员屏幕截图", "Teller screen capture"),
         "material.original_voucher": ("原交易凭证", "Original voucher"),
+        "authz.kept": ("只需上传授权人要求补充的资料；未重新上传的沿用上次提交的", "Attach only what the officer asked for; what you do not attach again is kept from last time"),
         "authz.approvals": ("已同意", "Approved"),
         "authz.escalated": ("已升级为", "escalated to"),
         "authz.time_left": ("剩余", "time left"),

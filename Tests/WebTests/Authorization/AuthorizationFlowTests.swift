@@ -4,6 +4,34 @@ import Testing
 
 /// Each mode end to end through the HTTP API and the WebSocket feed.
 @Suite struct AuthorizationFlowTests {
+    /// Issue #15: after a return the teller sends what the officer asked for, not every file again: the kinds
+    /// not sent again are carried over from the returned version, byte for byte.
+    @Test func aResubmissionKeepsTheMaterialNotSentAgain() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let supervisor = try await h.login("super1", terminal: "TAB-1")
+            try await h.presence(supervisor, "online")
+            let submission = AuthzHarness.submission(amount: "60000.00")
+            let transaction = try await h.submit(teller, submission)
+            let first = try await h.requestAuthorization(
+                teller, transaction: transaction, mode: "cross-terminal", material: [AuthzHarness.idScan, AuthzHarness.voucherImage])
+            #expect(try await h.claim(supervisor, first.id).status == .ok)
+            #expect(try await h.decide(supervisor, first, "return", reason: "rescan the ID").status == .ok)
+            let resubmitted = try await h.call(
+                .post, "/api/v1/authz/requests/\(first.id)/resubmit", token: teller,
+                body: #"{"material":[{"kind":"id_scan","media_type":"image/png","data":"bmV3IHNjYW4="}]}"#)
+            #expect(resubmitted.status == .created, "\(resubmitted.code)")
+            let second = try resubmitted.decode(RequestSnapshot.self)
+            #expect(Set(second.material.map(\.kind)) == ["id_scan", "voucher_image"])
+            let kept = second.material.first { $0.kind == "voucher_image" }?.sha256
+            #expect(kept != nil && kept == first.material.first { $0.kind == "voucher_image" }?.sha256)
+            #expect(second.material.first { $0.kind == "id_scan" }?.sha256 != first.material.first { $0.kind == "id_scan" }?.sha256)
+            #expect(try await h.claim(supervisor, second.id).status == .ok)
+            let image = try await h.call(.get, "/api/v1/authz/requests/\(second.id)/material/voucher_image", token: supervisor)
+            #expect(image.status == .ok && image.body.base64EncodedString() == "iVBORw0KGgoAAAA=")
+        }
+    }
+
     @Test func crossTerminalRequestIsPushedClaimedApprovedAndCommittedOnce() async throws {
         try await AuthzHarness.run { h in
             let teller = try await h.login("teller1")

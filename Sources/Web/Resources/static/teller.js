@@ -285,6 +285,13 @@
             caption.append(input);
             box.append(caption);
         }
+        if (booking.request && booking.request.state === "returned") {
+            // The service keeps what is not sent again: only what the officer asked for needs a new file.
+            const kept = document.createElement("p");
+            kept.className = "detail";
+            kept.textContent = T["authz.kept"];
+            box.append(kept);
+        }
         modeChanged();
         $("authz-submit").textContent = booking.request ? T["authz.resubmit"] : T["authz.submit"];
         $("authz-submit").disabled = false;

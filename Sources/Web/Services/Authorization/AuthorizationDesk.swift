@@ -274,7 +274,8 @@ public struct AuthorizationDesk: Sendable {
         }
     }
 
-    /// A returned request comes back as a new version, linked to the one the officer returned.
+    /// A returned request comes back as a new version, linked to the one the officer returned. Material sent again
+    /// replaces that kind; the kinds not sent again are carried over from the returned version.
     public func resubmit(request id: String, mode: AuthorizationMode?, material: [Upload], user: UserIdentity, terminal: String?)
         async throws -> RequestSnapshot
     {
@@ -289,8 +290,19 @@ public struct AuthorizationDesk: Sendable {
         guard chosen != .local else {
             throw AppError(.unprocessableContent, code: "authz.mode_not_allowed", "resubmit to an officer; local mode starts a new request")
         }
+        // What the teller does not send again stays as it was: the officer asked for more, not for everything anew.
+        var uploads = material
+        for item in previous.material where !material.contains(where: { $0.kind == item.kind }) {
+            guard
+                let (type, _, box) = try await database.read({
+                    try await AuthorizationStore.material(requestID: previous.id, kind: item.kind, in: $0)
+                })
+            else { continue }
+            let bytes = try dataKey.open(box, context: Self.materialContext(transaction: previous.transaction, item.kind, item.sha256))
+            uploads.append(Upload(kind: item.kind, mediaType: type, bytes: bytes))
+        }
         return try await request(
-            transaction: previous.transaction, mode: chosen, material: material, local: nil, user: user, terminal: terminal, previous: previous)
+            transaction: previous.transaction, mode: chosen, material: uploads, local: nil, user: user, terminal: terminal, previous: previous)
     }
 
     public struct Committed: Sendable {
