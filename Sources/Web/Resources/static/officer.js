@@ -48,8 +48,9 @@
     function duration(ms) {
         if (ms === null || ms === undefined) return "–";
         const seconds = Math.max(0, Math.round(ms / 1000));
-        if (seconds < 60) return seconds + " s";
-        return Math.floor(seconds / 60) + " min " + (seconds % 60) + " s";
+        const zh = locale.startsWith("zh");
+        if (seconds < 60) return seconds + (zh ? " 秒" : " s");
+        return Math.floor(seconds / 60) + (zh ? " 分 " : " min ") + (seconds % 60) + (zh ? " 秒" : " s");
     }
 
     const nowUs = () => Date.now() * 1000;
@@ -317,7 +318,7 @@
         if (current.decided) {
             box.replaceChildren(
                 el("p", { class: "outcome", id: "detail-outcome", "data-decision": current.decided, text: t("decided." + current.decided) }),
-                el("p", { text: t("code." + request.code) + " · " + money(request.amount_minor, request.currency) + " · " + request.id }));
+                el("p", { text: t("code." + request.code) + " · " + money(request.amount_minor, request.currency) + " · " + shortID(request.id) }));
             return;
         }
         const facts = el("dl", { class: "fields", id: "detail-fields" },

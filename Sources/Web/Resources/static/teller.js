@@ -358,7 +358,8 @@
         status.dataset.request = request.id;
         // The request as it stands: its mode (and where it was escalated to), its state, approvals so far when more
         // than one officer must approve, the officer's reason, and the time left while it waits.
-        let text = request.id + " · " + word("mode.", request.mode);
+        // Request ids read as the officers see them in their queue: "R0000000000001209" as "R1209".
+        let text = request.id.replace(/^([A-Z])0+(?=\d)/, "$1") + " · " + word("mode.", request.mode);
         if (request.scope && request.scope !== request.mode) text += " → " + T["authz.escalated"] + " " + word("mode.", request.scope);
         text += " · " + word("authz.state.", request.state);
         if (request.officers > 1) text += " · " + T["authz.approvals"] + " " + request.approvals + "/" + request.officers;
