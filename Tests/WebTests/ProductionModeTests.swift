@@ -26,7 +26,8 @@ import Vouchers
             values["COUNTERSIGN_ENV"] = mode
             return try await ChildProcess.run(
                 CountersignBinary.path, ["serve", "--database-url", db.url(db.app), "--port", "0", "--log-level", "warning"],
-                environment: values, timeout: .seconds(20))
+                // A guard against a hang, not a speed requirement: under the whole suite on two cores, start-up has taken over 20 s.
+                environment: values, timeout: .seconds(90))
         }
         let refused = try await serve("production")
         #expect(refused.status != 0 && refused.status != SIGTERM, "production exits by itself")
@@ -40,7 +41,7 @@ import Vouchers
         // The same set-up passes the start-up checks in development (and runs until the test stops it).
         let development = try await ChildProcess.run(
             CountersignBinary.path, ["serve", "--database-url", db.url(db.app), "--port", "0", "--log-level", "info"],
-            environment: environment, timeout: .seconds(10))
+            environment: environment, timeout: .seconds(30))
         #expect((development.output + development.errors).contains("starting"), "\(development.errors)")
         #expect(!(development.output + development.errors).contains("refusing"))
     }
