@@ -81,9 +81,7 @@ public struct ScreenStatement: Sendable, Equatable {
 
     /// The screen's time, when it is ISO 8601 with milliseconds and a zone.
     public var time: Date? {
-        let format = ISO8601DateFormatter()
-        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return format.date(from: at)
+        Self.timeFormat().date(from: at)
     }
 
     /// Whether the screen's time is within ``clockTolerance`` of `now`.
@@ -92,13 +90,19 @@ public struct ScreenStatement: Sendable, Equatable {
         return abs(time.timeIntervalSince1970 - Double(now.microsecondsSinceEpoch) / 1_000_000) <= Self.clockTolerance
     }
 
+    /// How a screen writes its time: ISO 8601 with milliseconds (JavaScript's `toISOString`).
+    static func timeFormat() -> ISO8601DateFormatter {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return format
+    }
+
     /// The statement text as a screen writes it: the fields in key order, no spaces (what `screen.js` writes with
     /// `JSON.stringify`). Tests and the bench sign these; the service never needs to write one.
     public static func write(
         device: Int64, session: Int64, version: Int, decision: Decision, viewSHA256: String, strokesSHA256: String? = nil, at: Date
     ) -> String {
-        let format = ISO8601DateFormatter()
-        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let format = timeFormat()
         return write(
             device: device, session: session, version: version, decision: decision, viewSHA256: viewSHA256, strokesSHA256: strokesSHA256,
             atText: format.string(from: at))

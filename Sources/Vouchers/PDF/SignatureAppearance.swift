@@ -109,9 +109,14 @@ final class SealStreamCache: Sendable {
 
     private let compressed = Mutex<[String: [UInt8]]>([:])
 
+    /// One drawing per box and face.
+    static func key(width: Double, height: Double, face: SealFace?) -> String {
+        "\(width)x\(height)/\(face.map { "\($0.fontPath)|\($0.ring)|\($0.center)" } ?? "")"
+    }
+
     /// The drawing compressed; nil if compressing failed (the caller writes it uncompressed).
     func deflated(width: Double, height: Double, face: SealFace) -> [UInt8]? {
-        let key = "\(width)x\(height)/\(face.fontPath)|\(face.ring)|\(face.center)"
+        let key = Self.key(width: width, height: height, face: face)
         if let bytes = compressed.withLock({ $0[key] }) { return bytes }
         let text = Array(stream(width: width, height: height, face: face).utf8)
         var output: UnsafeMutablePointer<UInt8>?
@@ -124,7 +129,7 @@ final class SealStreamCache: Sendable {
     }
 
     func stream(width: Double, height: Double, face: SealFace?) -> String {
-        let key = "\(width)x\(height)/\(face.map { "\($0.fontPath)|\($0.ring)|\($0.center)" } ?? "")"
+        let key = Self.key(width: width, height: height, face: face)
         if let stream = streams.withLock({ $0[key] }) { return stream }
         // Drawn outside the lock: the first drawing of a face reads glyph outlines from the font.
         let stream = SignatureAppearance.sealStream(width: width, height: height, face: face)

@@ -267,11 +267,7 @@ struct CounterController: Sendable {
                     if resumed != nil {
                         services.desk.resume(screen: id)
                     } else {
-                        sender.yield(
-                            CounterDesk.message([
-                                "type": "pairing", "code": code, "expires_in": CounterDesk.pairingSeconds, "terminal": device.terminal,
-                                "screen": Int(device.id),
-                            ]))
+                        sender.yield(CounterDesk.pairingMessage(code: code, terminal: device.terminal, screen: device.id))
                     }
                     while let message = try await messages.next() {
                         guard case .text(let text) = message, let answer = StrictJSON.message(ScreenMessage.self, from: text),

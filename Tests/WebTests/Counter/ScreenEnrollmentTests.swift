@@ -56,6 +56,31 @@ import Testing
         }
     }
 
+    /// Hostile input to the new endpoints gets a 4xx with a code, and the service stays up.
+    @Test func hostileInputToTheScreenEndpointsIsRefused() async throws {
+        try await CounterSessionTests.run { api, _, _ in
+            let supervisor = try await api.login("super1", terminal: "T01")
+            let key = P256.Signing.PrivateKey().publicKey.derRepresentation.base64EncodedString()
+            let cases: [(String, String)] = [
+                (#"{"terminal":"T01","public_key":"\#(String(repeating: "A", count: 100_000))"}"#, "counter.bad_screen_key"),
+                (#"{"terminal":"T01","terminal":"T02","public_key":"\#(key)"}"#, "request.duplicate_key"),
+                (#"{"terminal":"\#(String(repeating: "T", count: 65))","public_key":"\#(key)"}"#, "auth.invalid_terminal"),
+                (#"{"terminal":"T01/../../x","public_key":"\#(key)"}"#, "auth.invalid_terminal"),
+                (#"{"terminal":{"a":[[[[[[[[]]]]]]]]},"public_key":"\#(key)"}"#, "request.invalid"),
+            ]
+            for (body, code) in cases {
+                let reply = try await api.call(.post, "/api/v1/counter/screens", token: supervisor, body: body)
+                #expect((400..<500).contains(reply.status.code) && reply.code == code, "\(reply.status) \(reply.code)")
+            }
+            #expect(try await api.call(.delete, "/api/v1/counter/screens/not-a-number", token: supervisor).code == "counter.no_screen_device")
+            // Another teller's session is not theirs to cancel, nor to find.
+            let other = try await api.login("teller2", terminal: "T01")
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/1/cancel", token: other).code == "counter.no_session")
+            #expect(try await api.call(.get, "/api/v1/counter/terminals", token: nil).status == .unauthorized)
+            #expect(try await api.call(.get, "/api/v1/counter/sessions", token: supervisor).body == Data("[]".utf8))
+        }
+    }
+
     @Test func aTellerSignsInOnlyAtARegisteredTerminalOfTheirBranch() async throws {
         try await CounterSessionTests.run { api, _, _ in
             let cases: [(user: String, terminal: String?, expected: String)] = [

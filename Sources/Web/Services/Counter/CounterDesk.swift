@@ -285,9 +285,16 @@ public final class CounterDesk: Sendable {
         }
     }
 
+    /// The code a free screen shows for the teller to type.
+    static func pairingMessage(code: String, terminal: String, screen: Int64? = nil) -> String {
+        var fields: [String: any Sendable] = ["type": "pairing", "code": code, "expires_in": pairingSeconds, "terminal": terminal]
+        if let screen { fields["screen"] = Int(screen) }
+        return message(fields)
+    }
+
     static func show(_ renewed: [(AsyncStream<String>.Continuation, String)], terminal: String) {
         for (sender, code) in renewed {
-            sender.yield(message(["type": "pairing", "code": code, "expires_in": pairingSeconds, "terminal": terminal]))
+            sender.yield(pairingMessage(code: code, terminal: terminal))
         }
     }
 
@@ -393,17 +400,7 @@ public final class CounterDesk: Sendable {
         }
         forget(session)
         detached.withLock { all in all = all.filter { $0.value != session } }
-        let freed = screens.withLock { all -> (AsyncStream<String>.Continuation, String, String)? in
-            guard let screen = all[draft.screen], screen.session == session else { return nil }
-            let code = Self.freshCode(all)
-            all[draft.screen]?.session = nil
-            all[draft.screen]?.code = code
-            all[draft.screen]?.codeExpires = .now + .seconds(Self.pairingSeconds)
-            return (screen.sender, code, screen.device.terminal)
-        }
-        guard let (sender, code, terminal) = freed else { return }
-        sender.yield(Self.message(["type": "cancelled", "session": Int(session)]))
-        sender.yield(Self.message(["type": "pairing", "code": code, "expires_in": Self.pairingSeconds, "terminal": terminal]))
+        release(screen: draft.screen, from: session, first: Self.message(["type": "cancelled", "session": Int(session)]))
     }
 
     // MARK: The customer's answer
@@ -621,17 +618,20 @@ public final class CounterDesk: Sendable {
     /// code at once (the customer's receipt stays on it until they are done or the next customer is paired).
     func sendReceipt(_ session: Int64, path: String, voucher: String) {
         guard let screenID = drafts.withLock({ $0[session]?.screen }) else { return }
-        let freed = screens.withLock { all -> (AsyncStream<String>.Continuation, String, String)? in
+        release(screen: screenID, from: session, first: Self.message(["type": "receipt", "path": path, "voucher": voucher]))
+    }
+
+    /// The session is over on `screenID` (a receipt, a cancellation): the screen is told `first`, then is free for
+    /// the next customer with a new pairing code. Nothing happens if the screen has moved on.
+    func release(screen screenID: Int, from session: Int64, first: String) {
+        let freed = screens.withLock { all -> (AsyncStream<String>.Continuation, [(AsyncStream<String>.Continuation, String)], String)? in
             guard let screen = all[screenID], screen.session == session else { return nil }
-            let code = Self.freshCode(all)
             all[screenID]?.session = nil
-            all[screenID]?.code = code
-            all[screenID]?.codeExpires = .now + .seconds(Self.pairingSeconds)
-            return (screen.sender, code, screen.device.terminal)
+            return (screen.sender, Self.renew(&all, ids: [screenID]), screen.device.terminal)
         }
-        guard let (sender, code, terminal) = freed else { return }
-        sender.yield(Self.message(["type": "receipt", "path": path, "voucher": voucher]))
-        sender.yield(Self.message(["type": "pairing", "code": code, "expires_in": Self.pairingSeconds, "terminal": terminal]))
+        guard let (sender, renewed, terminal) = freed else { return }
+        sender.yield(first)
+        Self.show(renewed, terminal: terminal)
     }
 
     // MARK: Helpers
