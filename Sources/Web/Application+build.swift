@@ -56,6 +56,8 @@ public enum CountersignApp {
         }
         if let counter {
             CounterController.registerScreen(on: pushRouter, services: counter, helloDeadline: configuration.connections.helloDeadline)
+            // The counter's screens follow the database's announcements.
+            services.append(counter.desk)
         }
         if let counter, sweepsInBackground {
             services.append(PrefillSweepService(desk: counter.prefills, logger: logger))

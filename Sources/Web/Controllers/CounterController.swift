@@ -201,12 +201,12 @@ struct CounterController: Sendable {
         guard include == nil || include == "draft" else {
             throw AppError(.badRequest, code: "counter.bad_include", "include takes one value: draft")
         }
-        return try desk.state(try Self.session(context), user: try context.requireUser(), withDraft: include == "draft")
+        return try await desk.state(try Self.session(context), user: try context.requireUser(), withDraft: include == "draft")
     }
 
     /// The teller's unfinished sessions at their terminal (a console opened afresh, in a new window, finds its work).
     @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try PrefillController.json(.ok, try desk.openSessions(user: try context.requireUser(), terminal: context.terminal))
+        try PrefillController.json(.ok, try await desk.openSessions(user: try context.requireUser(), terminal: context.terminal))
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -218,7 +218,7 @@ struct CounterController: Sendable {
         let user = try context.requireUser()
         let body = try await request.decode(as: DraftBody.self, context: context)
         try PrefillController.bound(body.values)
-        return try desk.updateDraft(try Self.session(context), form: body.form, values: body.values, user: user)
+        return try await desk.updateDraft(try Self.session(context), form: body.form, values: body.values, user: user)
     }
 
     static func session(_ context: AppRequestContext) throws -> Int64 {
@@ -262,32 +262,15 @@ struct CounterController: Sendable {
                         return
                     }
                     deadline.met()
-                    let (id, code, resumed) = services.desk.connectScreen(device: device, sender: sender)
-                    defer { services.desk.disconnectScreen(id) }
-                    if resumed != nil {
-                        services.desk.resume(screen: id)
-                    } else {
-                        sender.yield(CounterDesk.pairingMessage(code: code, terminal: device.terminal, screen: device.id))
+                    // Told what to show: its pairing code, or the session it is in (resumed after a reload).
+                    let id = try await services.desk.connectScreen(device: device, sender: sender)
+                    do {
+                        try await answers(&messages, screen: id, sender: sender, desk: services.desk)
+                    } catch {
+                        await services.desk.disconnectScreen(id)
+                        throw error
                     }
-                    while let message = try await messages.next() {
-                        guard case .text(let text) = message, let answer = StrictJSON.message(ScreenMessage.self, from: text),
-                            let version = answer.version, let digest = answer.digest
-                        else {
-                            sender.yield(CounterDesk.error("counter.bad_answer", "answer with type, version and digest"))
-                            continue
-                        }
-                        let statement = SignedStatement(text: answer.statement, signature: answer.signature)
-                        if answer.type == "signature" {
-                            let strokes = (answer.strokes ?? []).map {
-                                $0.map { SignatureInk.Point(x: $0.x, y: $0.y, t: $0.t, pressure: $0.pressure) }
-                            }
-                            sender.yield(
-                                await services.desk.sign(screen: id, version: version, digest: digest, strokes: strokes, statement: statement))
-                        } else {
-                            sender.yield(
-                                await services.desk.answer(screen: id, decision: answer.type, version: version, digest: digest, statement: statement))
-                        }
-                    }
+                    await services.desk.disconnectScreen(id)
                 }
                 group.addTask {
                     for await message in queue { try await outbound.write(.text(message)) }
@@ -295,6 +278,31 @@ struct CounterController: Sendable {
                 }
                 try await group.next()
                 try await group.next()
+            }
+        }
+    }
+
+    /// The screen's answers and signatures, each replied to, until the connection closes.
+    static func answers(
+        _ messages: inout WebSocketInboundMessageStream.AsyncIterator, screen id: Int, sender: AsyncStream<String>.Continuation, desk: CounterDesk
+    ) async throws {
+        while let message = try await messages.next() {
+            guard case .text(let text) = message, let answer = StrictJSON.message(ScreenMessage.self, from: text),
+                let version = answer.version, let digest = answer.digest
+            else {
+                sender.yield(CounterDesk.error("counter.bad_answer", "answer with type, version and digest"))
+                continue
+            }
+            let statement = SignedStatement(text: answer.statement, signature: answer.signature)
+            if answer.type == "signature" {
+                let strokes = (answer.strokes ?? []).map {
+                    $0.map { SignatureInk.Point(x: $0.x, y: $0.y, t: $0.t, pressure: $0.pressure) }
+                }
+                sender.yield(
+                    await desk.sign(screen: id, version: version, digest: digest, strokes: strokes, statement: statement))
+            } else {
+                sender.yield(
+                    await desk.answer(screen: id, decision: answer.type, version: version, digest: digest, statement: statement))
             }
         }
     }

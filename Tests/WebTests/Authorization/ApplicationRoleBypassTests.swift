@@ -284,6 +284,39 @@ import Testing
         }
     }
 
+    /// The counter's draft moves only as the customer's recorded answers say (migration 0028): the application role
+    /// cannot mark a version confirmed or signed that the customer never answered, skip a version, or change a
+    /// draft once its session is closed.
+    @Test func theApplicationRoleCannotMoveADraftPastTheCustomer() async throws {
+        try await AuthzHarness.run { h in
+            try await h.db.with(h.db.app) { db in
+                func refusal(_ sql: String) async -> String? {
+                    let error = await #expect(throws: StorageError.self) { try await db.read { try await $0.execute(sql: sql) } }
+                    return error?.constraint
+                }
+                let (_, session) = try await db.transaction { try await Self.madeUpSession($0) }
+                try await db.read { tx in
+                    try await tx.execute(
+                        sql: "INSERT INTO counter_drafts (session_id, version, state, complete) VALUES (\(session), 0, 'editing', false)")
+                    try await tx.execute(
+                        sql: """
+                            UPDATE counter_drafts SET version = 1, complete = true, form_id = 'cash-withdrawal', key_id = 'k', draft_ciphertext = '\\x00',
+                                view_digest = sha256('v'::bytea) WHERE session_id = \(session)
+                            """)
+                }
+                let set = "UPDATE counter_drafts SET "
+                let here = " WHERE session_id = \(session)"
+                #expect(await refusal(set + "state = 'confirmed'" + here) == "counter_draft_as_recorded")
+                #expect(await refusal(set + "state = 'rejected'" + here) == "counter_draft_as_recorded")
+                #expect(await refusal(set + "state = 'signed'" + here) == "counter_draft_forward")
+                #expect(await refusal(set + "version = 3, view_digest = sha256('w'::bytea)" + here) == "counter_draft_forward")
+                #expect(await refusal(set + "view_digest = sha256('w'::bytea)" + here) == "counter_draft_forward")
+                try await db.read { try await $0.execute(sql: "UPDATE counter_sessions SET closed_at = now() WHERE id = \(session)") }
+                #expect(await refusal(set + "version = 2, view_digest = sha256('w'::bytea)" + here) == "counter_draft_open")
+            }
+        }
+    }
+
     /// A temporary table named like one the guards read would be searched first and make a teller "eligible".
     @Test func theApplicationRoleCannotShadowTablesWithTemporaryOnes() async throws {
         try await AuthzHarness.run { h in

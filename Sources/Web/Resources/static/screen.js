@@ -135,6 +135,8 @@
     let drawing = false;
 
     function startSigning() {
+        // Told twice (the answer's reply and the state the service announces may cross): the ink stays.
+        if (!$("signing").hidden) return;
         strokes = [];
         started = null;
         pad.getContext("2d").clearRect(0, 0, pad.width, pad.height);

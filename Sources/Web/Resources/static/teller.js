@@ -140,8 +140,23 @@
         return out;
     }
 
+    // One change in flight at a time, the next one sent when it is answered: two changes racing to the service
+    // could otherwise arrive (and be stored) in the other order, and the screen would show the older one.
+    let sending = false;
+    let sendAgain = false;
     async function send() {
         if (!counter || !form) return;
+        if (sending) { sendAgain = true; return; }
+        sending = true;
+        try {
+            do {
+                sendAgain = false;
+                await sendOnce();
+            } while (sendAgain && counter && form);
+        } finally { sending = false; }
+    }
+
+    async function sendOnce() {
         try {
             const state = await api("PUT", "/api/v1/counter/sessions/" + counter + "/draft", { form: form.id, values: values() });
             const byField = {};

@@ -373,6 +373,14 @@ public struct AuthorizationDesk: Sendable {
         try await database.read { try await AuthorizationStatistics.read(officers: officers, branches: branches, in: $0) }
     }
 
+    /// The submission the teller's transaction was made with, as stored: what its commit names, on any instance.
+    public func submission(ofTransaction id: String, user: UserIdentity) async throws -> TransactionSubmission {
+        guard let record = try await database.read({ try await AuthorizationStore.transaction(id, in: $0) }), record.teller == user.id else {
+            throw AppError(.notFound, code: "txn.not_found", "no transaction \(id) of yours")
+        }
+        return try decrypt(record)
+    }
+
     func decrypt(_ record: AuthorizationStore.TransactionRecord) throws -> TransactionSubmission {
         let clear = try dataKey.open(record.payloadCiphertext, context: Self.payloadContext(record.payloadDigest))
         return try JSONDecoder().decode(TransactionSubmission.self, from: Data(clear))

@@ -33,28 +33,38 @@ public struct CounterBooking: Sendable {
     /// names as its subject: never from the teller.
     public func submit(session: Int64, user: UserIdentity, terminal: String?) async throws -> Booked {
         try AuthorizationDesk.requireTeller(user)
-        let signed = try counter.beginBooking(session, user: user)
+        let draft = try await counter.ownDraft(session, user: user)
+        guard draft.transaction == nil else { throw CounterDesk.booked(session, draft.transaction) }
+        guard draft.state == "signed", let content = try counter.open(draft), let formID = draft.formID, let digest = draft.digest else {
+            throw AppError(.conflict, code: "counter.not_signed", "the customer has not confirmed and signed this transaction (\(draft.state))")
+        }
+        let form = try counter.catalogue.form(formID)
+        guard let principal = form.principal(in: content.values) else {
+            throw AppError(.unprocessableContent, code: "counter.no_amount", "the signed form has no amount to book")
+        }
+        guard let subject = Self.subject(of: form, in: content.values) else {
+            throw AppError(.unprocessableContent, code: "counter.no_subject", "the signed form names no account or customer / 表单中没有账号或客户身份证号")
+        }
+        var fields = content.values
+        fields[Self.viewDigestField] = digest.hexString
+        let submission = try await authorization.resolve(
+            AuthorizationDesk.Draft(
+                code: form.id, amount: principal.amount, currency: principal.currency, channel: Self.channel, fields: fields, subject: subject))
         do {
-            let form = try counter.catalogue.form(signed.formID)
-            guard let principal = form.principal(in: signed.values) else {
-                throw AppError(.unprocessableContent, code: "counter.no_amount", "the signed form has no amount to book")
-            }
-            guard let subject = Self.subject(of: form, in: signed.values) else {
-                throw AppError(.unprocessableContent, code: "counter.no_subject", "the signed form names no account or customer / 表单中没有账号或客户身份证号")
-            }
-            var fields = signed.values
-            fields[Self.viewDigestField] = signed.digest
-            let submission = try await authorization.resolve(
-                AuthorizationDesk.Draft(
-                    code: form.id, amount: principal.amount, currency: principal.currency, channel: Self.channel, fields: fields, subject: subject))
             let submitted = try await authorization.submit(submission, user: user, terminal: terminal) { id, tx in
-                try await CounterStore.bookTransaction(session: session, version: signed.version, transaction: id, in: tx)
+                // The signed version is still the draft's (the teller did not change it meanwhile, on any instance),
+                // and it stays so: once booked, the database refuses any change of the draft.
+                guard let now = try await CounterStateStore.draft(session, lock: true, in: tx), !now.closed, now.version == draft.version,
+                    now.state == "signed"
+                else {
+                    throw AppError(
+                        .conflict, code: "counter.not_signed", "the draft changed after the customer signed it; they must confirm and sign again")
+                }
+                try await CounterStore.bookTransaction(session: session, version: draft.version, transaction: id, in: tx)
             }
-            counter.booked(session, transaction: submitted.transactionID, submission: submission)
             return Booked(submitted: submitted, submission: submission)
-        } catch {
-            counter.bookingFailed(session)
-            throw error
+        } catch let error as StorageError where error.constraint == "counter_transactions_pkey" {
+            throw CounterDesk.booked(session, nil)
         }
     }
 
@@ -65,9 +75,14 @@ public struct CounterBooking: Sendable {
         return nil
     }
 
-    /// Commits the booked transaction with the very submission that was judged (and approved, when required).
+    /// Commits the booked transaction with the very submission that was judged (and approved, when required), as the
+    /// database holds it: any instance can commit what any other booked.
     public func commit(session: Int64, user: UserIdentity, terminal: String?) async throws -> AuthorizationDesk.Committed {
-        let booked = try counter.booking(session, user: user)
-        return try await authorization.commit(transaction: booked.transaction, submission: booked.submission, user: user, terminal: terminal)
+        let draft = try await counter.ownDraft(session, user: user)
+        guard let transaction = draft.transaction else {
+            throw AppError(.conflict, code: "counter.not_booked", "book the signed transaction first")
+        }
+        let submission = try await authorization.submission(ofTransaction: transaction, user: user)
+        return try await authorization.commit(transaction: transaction, submission: submission, user: user, terminal: terminal)
     }
 }

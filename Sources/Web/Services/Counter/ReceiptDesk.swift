@@ -36,83 +36,81 @@ public struct ReceiptDesk: Sendable {
     /// The seal is the one the registry gives the transaction's form at its branch (migration 0025), never one the
     /// teller names.
     public func finish(session: Int64, user: UserIdentity, terminal: String?) async throws -> Issued {
-        // From memory when this instance holds the signed draft; otherwise (a restart, another instance) from what
-        // the database recorded: the version of the teller's session that was booked. Either way the steps below
-        // read everything from the database, and each is resumed, never repeated.
-        let held = try counter.takeSigned(session, user: user)
-        let recorded: Int?
-        if let held {
-            recorded = held
+        // Everything is read from the database, so any instance finishes what any other booked, after a restart too;
+        // each step below is resumed, never repeated, and asking again after a receipt gives a new link to the same
+        // voucher.
+        let recorded = try await database.read { try await CounterStore.bookedVersion(session: session, teller: user.id, in: $0) }
+        guard let version = recorded else {
+            // Not booked: say what is missing.
+            let draft = try await counter.ownDraft(session, user: user)
+            guard draft.state == "signed" else {
+                throw AppError(.conflict, code: "counter.not_signed", "the customer has not confirmed and signed this transaction (\(draft.state))")
+            }
+            throw AppError(
+                .conflict, code: "counter.not_committed", "book the signed transaction and commit it before the receipt / 请先提交记账并完成记账")
+        }
+        // Only a booked and committed transaction gets a receipt; the database refuses the receipt otherwise too.
+        let booked = try await database.read { try await CounterStore.bookedTransaction(session: session, version: version, in: $0) }
+        guard let booked, booked.state == "committed" else {
+            throw AppError(
+                .conflict, code: "counter.not_committed",
+                booked.map {
+                    "transaction \($0.id) is not committed yet: commit it (after its authorization) before the receipt / 交易 \($0.id) 尚未记账，请先完成授权并记账"
+                }
+                    ?? "book the signed transaction and commit it before the receipt / 请先提交记账并完成记账")
+        }
+        // Made from the committed transaction, step by step; a step that failed is resumed, never repeated (one
+        // voucher per transaction, in the database too).
+        guard let source = try await database.read({ try await VoucherStore.source(transaction: booked.id, in: $0) }) else {
+            throw AppError(
+                .conflict, code: "counter.not_committed",
+                "transaction \(booked.id) is not a committed counter transaction / 交易 \(booked.id) 不是已记账的柜面交易")
+        }
+        // The customer's confirmation and signature are the enrolled screen's, for exactly this transaction.
+        guard let screen = source.screen, ScreenEvidence.holds(screen) else {
+            throw AppError(
+                .conflict, code: "voucher.no_screen_statement",
+                "transaction \(booked.id) has no customer-screen statements that check out; it cannot become a voucher / 交易 \(booked.id) 缺少可核验的客户屏签名声明，不能生成凭证"
+            )
+        }
+        guard let sealID = try await database.read({ try await SealStore.seal(forForm: source.code, branch: source.branch, in: $0) }) else {
+            throw AppError(
+                .conflict, code: "voucher.no_seal",
+                "the seal registry gives form \(source.code) no active seal at branch \(source.branch) / 印章登记中没有该网点此类凭证可用的印章")
+        }
+        // A seal the branch cannot use is refused before a voucher is made (it would be left half-done).
+        _ = try await SealUse.usable(sealID, branch: source.branch, in: database)
+        var voucher: VoucherRecord
+        if let made = try await database.read({ try await VoucherStore.voucher(forTransaction: booked.id, in: $0) }) {
+            voucher = made
         } else {
-            recorded = try await database.read { try await CounterStore.bookedVersion(session: session, teller: user.id, in: $0) }
+            voucher = try await vouchers.render(source, user: user, terminal: terminal)
         }
-        guard let version = recorded else { throw CounterDesk.noSession(session) }
-        do {
-            // Only a booked and committed transaction gets a receipt; the database refuses the receipt otherwise too.
-            let booked = try await database.read { try await CounterStore.bookedTransaction(session: session, version: version, in: $0) }
-            guard let booked, booked.state == "committed" else {
-                throw AppError(
-                    .conflict, code: "counter.not_committed",
-                    booked.map {
-                        "transaction \($0.id) is not committed yet: commit it (after its authorization) before the receipt / 交易 \($0.id) 尚未记账，请先完成授权并记账"
-                    }
-                        ?? "book the signed transaction and commit it before the receipt / 请先提交记账并完成记账")
-            }
-            // Made from the committed transaction, step by step; a step that failed is resumed, never repeated (one
-            // voucher per transaction, in the database too).
-            guard let source = try await database.read({ try await VoucherStore.source(transaction: booked.id, in: $0) }) else {
-                throw AppError(
-                    .conflict, code: "counter.not_committed",
-                    "transaction \(booked.id) is not a committed counter transaction / 交易 \(booked.id) 不是已记账的柜面交易")
-            }
-            // The customer's confirmation and signature are the enrolled screen's, for exactly this transaction.
-            guard let screen = source.screen, ScreenEvidence.holds(screen) else {
-                throw AppError(
-                    .conflict, code: "voucher.no_screen_statement",
-                    "transaction \(booked.id) has no customer-screen statements that check out; it cannot become a voucher / 交易 \(booked.id) 缺少可核验的客户屏签名声明，不能生成凭证"
-                )
-            }
-            guard let sealID = try await database.read({ try await SealStore.seal(forForm: source.code, branch: source.branch, in: $0) }) else {
-                throw AppError(
-                    .conflict, code: "voucher.no_seal",
-                    "the seal registry gives form \(source.code) no active seal at branch \(source.branch) / 印章登记中没有该网点此类凭证可用的印章")
-            }
-            // A seal the branch cannot use is refused before a voucher is made (it would be left half-done).
-            _ = try await SealUse.usable(sealID, branch: source.branch, in: database)
-            var voucher: VoucherRecord
-            if let made = try await database.read({ try await VoucherStore.voucher(forTransaction: booked.id, in: $0) }) {
-                voucher = made
-            } else {
-                voucher = try await vouchers.render(source, user: user, terminal: terminal)
-            }
-            if voucher.state == "rendered" {
-                voucher = try await vouchers.addCustomerSignature(voucher, source: source, user: user, terminal: terminal)
-            }
-            if voucher.state == "customer_signed" {
-                voucher = try await vouchers.seal(voucher.id, sealID: sealID, user: user, terminal: terminal)
-            }
-            let sealed = voucher
-            let token = Self.token()
-            let now = time.now()
-            try await database.transaction { tx in
-                let id = try await ReceiptStore.insert(
-                    tokenSHA256: Array(SHA256.hash(data: Array(token.utf8))), voucher: sealed.id, session: session, transaction: booked.id, at: now,
-                    lifetimeSeconds: Self.lifetimeSeconds, in: tx)
-                try await AuditLog.append(
-                    AuditEvent(
-                        actor: user.id, branch: user.branch, terminal: terminal, action: "receipt.issued", subject: "receipt:\(id)",
-                        payload: ["voucher": .string(sealed.id), "counter_session": .integer(session), "transaction": .string(booked.id)]),
-                    in: tx)
-            }
-            let path = "/r/\(token)"
-            counter.sendReceipt(session, path: path, voucher: sealed.id)
-            counter.forget(session)
-            let expires = AuditTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(Self.lifetimeSeconds) * 1_000_000)
-            return Issued(voucher: sealed.id, receipt: path, expiresAt: expires.description)
-        } catch {
-            counter.restoreSigned(session)
-            throw error
+        if voucher.state == "rendered" {
+            voucher = try await vouchers.addCustomerSignature(voucher, source: source, user: user, terminal: terminal)
         }
+        if voucher.state == "customer_signed" {
+            voucher = try await vouchers.seal(voucher.id, sealID: sealID, user: user, terminal: terminal)
+        }
+        let sealed = voucher
+        let token = Self.token()
+        let now = time.now()
+        let path = "/r/\(token)"
+        try await database.transaction { tx in
+            let id = try await ReceiptStore.insert(
+                tokenSHA256: Array(SHA256.hash(data: Array(token.utf8))), voucher: sealed.id, session: session, transaction: booked.id, at: now,
+                lifetimeSeconds: Self.lifetimeSeconds, in: tx)
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: user.id, branch: user.branch, terminal: terminal, action: "receipt.issued", subject: "receipt:\(id)",
+                    payload: ["voucher": .string(sealed.id), "counter_session": .integer(session), "transaction": .string(booked.id)]),
+                in: tx)
+            // The session is over: the screen shows the customer where their receipt is, then the next code.
+            let device = try await CounterStateStore.draft(session, in: tx)?.device
+            try await counter.end(session, device: device, receipt: CounterDesk.ScreenReceipt(path: path, voucher: sealed.id), at: now, in: tx)
+        }
+        let expires = AuditTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(Self.lifetimeSeconds) * 1_000_000)
+        return Issued(voucher: sealed.id, receipt: path, expiresAt: expires.description)
     }
 
     /// The customer's download: the sealed PDF, while the link is valid.

@@ -1,0 +1,132 @@
+import Audit
+import Foundation
+public import Storage
+
+/// The customer screens connected to this instance: how they come and go, and how they are kept up to date with
+/// what the database says.
+extension CounterDesk {
+    /// An enrolled screen came up (it proved it holds its key). It is told what to show: a 6-digit pairing code
+    /// valid for five minutes, or — a reload, a language switch, the network, another instance — the session it
+    /// is in, with the current view and where the customer had got to.
+    public func connectScreen(device: ScreenDevice, sender: AsyncStream<String>.Continuation) async throws -> Int {
+        let id = connections.add(device, sender: sender)
+        let at = time.now()
+        do {
+            _ = try await database.transaction { tx in
+                try await CounterStateStore.screenConnected(
+                    device: device.id, freshCode: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), at: at, in: tx)
+            }
+        } catch {
+            _ = connections.remove(id)
+            throw error
+        }
+        await refresh(device: device.id)
+        return id
+    }
+
+    /// The screen's connection closed: its session and draft stay (the teller's work is not lost, and the screen
+    /// coming back, here or elsewhere, resumes them).
+    public func disconnectScreen(_ id: Int) async {
+        guard let (device, last) = connections.remove(id), last else { return }
+        do {
+            try await database.transaction { tx in try await CounterStateStore.screenDisconnected(device, in: tx) }
+        } catch {
+            // At shutdown the lease simply runs out.
+            if !(error is CancellationError) {
+                logger.warning("could not mark a screen disconnected", metadata: ["screen": "\(device)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// The enrolled screen with this id, if it is still enrolled.
+    public func enrolledScreen(_ id: Int64) async throws -> ScreenDevice? {
+        try await database.read { tx in try await ScreenDeviceStore.active(id, in: tx) }
+    }
+
+    /// A removed screen is cut off at once: its connections here close (other instances hear of the removal from
+    /// the database and do the same).
+    func disconnectDevice(_ device: Int64) {
+        connections.cut(device, with: Self.error("counter.screen_not_enrolled", "this screen is no longer enrolled / 本屏已被注销登记"))
+    }
+
+    /// Brings the device's connections here up to date with the database.
+    func refresh(device: Int64) async {
+        await connections.serially(device) {
+            do {
+                guard let current = try await self.current(device) else {
+                    self.disconnectDevice(device)
+                    return
+                }
+                self.connections.show(current)
+            } catch {
+                self.logger.warning("could not bring a screen up to date", metadata: ["screen": "\(device)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// After the feed's connection came (back): anything announced meanwhile is read again.
+    func refreshAll() async {
+        for device in connections.devices { await refresh(device: device) }
+    }
+
+    /// The screen as the database has it, ready for ``ScreenUpdate``; nil when it is no longer enrolled.
+    func current(_ device: Int64) async throws -> ScreenUpdate.Current? {
+        let found = try await database.read { tx -> (ScreenDevice, ScreenState, DraftRecord?)? in
+            guard let enrolled = try await ScreenDeviceStore.active(device, in: tx),
+                let screen = try await CounterStateStore.screen(device, in: tx)
+            else { return nil }
+            let draft = try await screen.session.asyncMap { try await CounterStateStore.draft($0, in: tx) } ?? nil
+            return (enrolled, screen, draft)
+        }
+        guard let (enrolled, screen, draft) = found else { return nil }
+        let now = time.now()
+        return ScreenUpdate.Current(
+            screen: screen, terminal: enrolled.terminal, draft: draft, viewJSON: try draft.flatMap { try open($0)?.view },
+            ending: try ending(screen.ended), tellerName: draft?.tellerName,
+            expiresIn: max(0, Int((screen.codeExpires.microsecondsSinceEpoch - now.microsecondsSinceEpoch) / 1_000_000)))
+    }
+
+    /// The message that tells the screen how its last session ended.
+    func ending(_ ended: ScreenState.Ended?) throws -> String? {
+        guard let ended else { return nil }
+        guard ended.how == "receipt", let box = ended.ciphertext else {
+            return Self.message(["type": "cancelled", "session": Int(ended.session)])
+        }
+        let receipt = try JSONDecoder().decode(
+            ScreenReceipt.self, from: Data(try dataKey.open(box, context: Self.receiptContext(session: ended.session))))
+        return Self.message(["type": "receipt", "path": receipt.path, "voucher": receipt.voucher])
+    }
+
+    /// Where the customer's receipt is, sealed in the screen's row until the screen has shown it.
+    struct ScreenReceipt: Codable {
+        let path: String
+        let voucher: String
+    }
+
+    static func receiptContext(session: Int64) -> String { "counter:\(session):receipt" }
+
+    /// The screens connected here are still connected; a waiting screen whose code expired shows a new one.
+    func heartbeat() async {
+        let devices = connections.devices
+        guard !devices.isEmpty else { return }
+        let at = time.now()
+        do {
+            try await database.transaction { tx in
+                try await CounterStateStore.renewConnections(devices, in: tx)
+                for device in try await CounterStateStore.expiredCodes(devices, at: at, in: tx) {
+                    try await CounterStateStore.renewCode(
+                        device, code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), in: tx)
+                }
+            }
+        } catch {
+            if !(error is CancellationError) { logger.warning("screen heartbeat failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
