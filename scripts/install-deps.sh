@@ -3,9 +3,10 @@
 . "$(dirname "$0")/lib.sh"
 
 # chromium, chromium-driver and python3-selenium drive the pages in a real headless browser in `make test`;
-# zbarimg (zbar-tools) is the independent decoder our QR codes are checked with.
+# zbarimg (zbar-tools) is the independent decoder our QR codes are checked with; libjs-pdf is pdf.js, which the
+# service serves to the customer screen to draw the voucher preview.
 PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf libnss3-tools zbar-tools
-    chromium chromium-driver python3-selenium"
+    chromium chromium-driver python3-selenium libjs-pdf"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -165,6 +165,17 @@ def main():
         driver.find_element(By.ID, "confirm").click()
         wait.until(lambda d: "已确认" in d.find_element(By.ID, "screen-status").text)
         pad = wait.until(EC.visibility_of_element_located((By.ID, "pad")))
+        # Before signing, the voucher itself (the specimen of exactly this version), drawn by pdf.js above the pad
+        # (when the service can render vouchers: the run with --receipt).
+        if args.receipt:
+            wait.until(lambda d: d.execute_script("return document.body.dataset.preview || null") == d.execute_script("return document.body.dataset.version"))
+            inked = driver.execute_script("""
+              const c = document.getElementById("preview-page");
+              const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+              let dark = 0;
+              for (let i = 0; i < data.length; i += 4) if (data[i] < 128 && data[i + 3] > 0) dark++;
+              return dark;""")
+            check(inked > 2000, f"the voucher preview is drawn ({inked} dark pixels)")
         shot("counter-4-screen-confirmed")
         driver.switch_to.window(teller_tab)
         wait.until(lambda d: d.find_element(By.ID, "draft-state").get_attribute("data-state") == "confirmed")

@@ -265,7 +265,7 @@ struct CounterController: Sendable {
                     // Told what to show: its pairing code, or the session it is in (resumed after a reload).
                     let id = try await services.desk.connectScreen(device: device, sender: sender)
                     do {
-                        try await answers(&messages, screen: id, sender: sender, desk: services.desk)
+                        try await answers(&messages, screen: id, sender: sender, desk: services.desk, preview: services.preview)
                     } catch {
                         await services.desk.disconnectScreen(id)
                         throw error
@@ -284,7 +284,8 @@ struct CounterController: Sendable {
 
     /// The screen's answers and signatures, each replied to, until the connection closes.
     static func answers(
-        _ messages: inout WebSocketInboundMessageStream.AsyncIterator, screen id: Int, sender: AsyncStream<String>.Continuation, desk: CounterDesk
+        _ messages: inout WebSocketInboundMessageStream.AsyncIterator, screen id: Int, sender: AsyncStream<String>.Continuation, desk: CounterDesk,
+        preview: VoucherPreview?
     ) async throws {
         while let message = try await messages.next() {
             guard case .text(let text) = message, let answer = StrictJSON.message(ScreenMessage.self, from: text),
@@ -294,7 +295,11 @@ struct CounterController: Sendable {
                 continue
             }
             let statement = SignedStatement(text: answer.statement, signature: answer.signature)
-            if answer.type == "signature" {
+            if answer.type == "preview" {
+                sender.yield(
+                    await preview?.render(screen: id, version: version, digest: digest)
+                        ?? CounterDesk.error("counter.no_preview", "this instance cannot render vouchers / 本实例不能生成凭证预览"))
+            } else if answer.type == "signature" {
                 let strokes = (answer.strokes ?? []).map {
                     $0.map { SignatureInk.Point(x: $0.x, y: $0.y, t: $0.t, pressure: $0.pressure) }
                 }

@@ -14,6 +14,7 @@ struct SystemController: Sendable {
         router.get("/metrics", use: metricsText)
         router.get("/openapi.yaml", use: openAPI)
         router.get("/static/{name}", use: asset)
+        router.get("/vendor/{name}", use: vendor)
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -65,6 +66,24 @@ struct SystemController: Sendable {
         var response = try resource("static/\(name)", contentType: type)
         response.headers[.cacheControl] = "no-cache"
         return response
+    }
+
+    /// Browser libraries from Debian's packages, served from where the package put them (never copied into the
+    /// repository): pdf.js (`libjs-pdf`) draws the voucher preview on the customer screen.
+    static let vendorFiles: [String: String] = [
+        "pdf.js": "/usr/share/javascript/pdf/build/pdf.js",
+        "pdf.worker.js": "/usr/share/javascript/pdf/build/pdf.worker.js",
+    ]
+
+    @Sendable func vendor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        guard let path = Self.vendorFiles[name] else { throw AppError(.notFound, code: "not_found", "no library \(name.prefix(64))") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AppError(.notFound, code: "not_found", "\(name) is not installed here (Debian's libjs-pdf)")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=86400"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     private func resource(_ path: String, contentType: String) throws -> Response {

@@ -87,6 +87,8 @@ enum CounterPages {
                 <button type="button" id="reject" class="danger">\(t("screen.reject"))</button></div>
                 </div>
                 <div id="signing" hidden>
+                <figure id="preview" class="preview" hidden><figcaption>\(t("screen.preview"))</figcaption>
+                <canvas id="preview-page" role="img" aria-label="\(t("screen.preview"))"></canvas></figure>
                 <p>\(t("screen.sign"))</p>
                 <canvas id="pad" class="pad" width="600" height="220"></canvas>
                 <div class="decision"><button type="button" id="pad-clear">\(t("screen.clear"))</button>
@@ -96,6 +98,7 @@ enum CounterPages {
                 <p id="screen-offline" class="detail" hidden>\(t("screen.offline"))</p>
                 </section>
                 <script type="application/json" id="texts">\(text.json(in: language))</script>
+                <script src="/vendor/pdf.js"></script>
                 <script src="/static/screen.js"></script>
                 """)
     }

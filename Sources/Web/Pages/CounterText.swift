@@ -102,6 +102,7 @@ extension PageText {
         "screen.stale": ("柜员刚修改了信息，请重新核对", "The teller just changed something; please check again"),
         "screen.offline": ("连接中断，正在重连…", "Connection lost, reconnecting…"),
         "screen.sign": ("请在框内签名", "Please sign in the box"),
+        "screen.preview": ("您将签署的凭证（样张）", "The voucher you are signing (specimen)"),
         "screen.clear": ("重写", "Clear"),
         "screen.done": ("签名完成", "Done"),
         "screen.signed": ("签名已记录，谢谢", "Signature recorded, thank you"),

@@ -44,12 +44,25 @@ public struct VoucherDesk: Sendable {
     /// A preview of `formID` with `values`: watermarked 样张 SPECIMEN, checked like a voucher, never stored, and
     /// with no way to be signed or sealed — vouchers come only from committed counter transactions.
     public func specimen(formID: String, values: [String: String], user: UserIdentity) async throws -> [UInt8] {
+        try await specimen(formID: formID, values: values, teller: user.id, branch: user.branch)
+    }
+
+    /// The same for a teller's counter draft: what the customer is about to sign, shown to them before they do —
+    /// on a screen others at the counter can see, so masked as the confirmation view is.
+    public func specimen(formID: String, values: [String: String], teller: String, branch: String, masked: Bool = false) async throws
+        -> [UInt8]
+    {
         let form = try catalogue.form(formID)
-        let values = try form.check(values, filledBy: [.customer, .teller], today: Self.chinaToday(.now()))
-        let branch = try await database.read { try await Directory.branchNames(user.branch, in: $0) }
-        guard let (branchZH, branchEN) = branch else { throw AppError(.forbidden, code: "voucher.no_branch", "your branch is unknown") }
+        var values = try form.check(values, filledBy: [.customer, .teller], today: Self.chinaToday(.now()))
+        if masked {
+            for field in form.fields {
+                if let mask = field.mask, let value = values[field.id] { values[field.id] = mask.apply(value) }
+            }
+        }
+        let names = try await database.read { try await Directory.branchNames(branch, in: $0) }
+        guard let (branchZH, branchEN) = names else { throw AppError(.forbidden, code: "voucher.no_branch", "your branch is unknown") }
         let data = VoucherData(
-            serial: "SPECIMEN", bankName: settings.bankName, branch: LocalizedText(zh: branchZH, en: branchEN), teller: user.id,
+            serial: "SPECIMEN", bankName: settings.bankName, branch: LocalizedText(zh: branchZH, en: branchEN), teller: teller,
             time: Self.chinaTime(.now()), values: values, specimen: true)
         return try renderer.render(form: form, data: data)
     }

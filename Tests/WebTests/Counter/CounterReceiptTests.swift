@@ -433,4 +433,43 @@ import Web
             #expect(linked == [transaction])
         }
     }
+
+    /// Issue #15: before signing, the customer sees the voucher they are about to sign — the specimen rendered from
+    /// exactly the version on their screen; an older version or an unfinished draft gets none.
+    @Test func theCustomerSeesTheVoucherTheyAreAboutToSign() async throws {
+        try await Self.run { api, _, port in
+            let screen = try await ScreenClient.enrolled(api, port: port, terminal: "T01")
+            defer { screen.close() }
+            let code = try #require(try await screen.next("pairing")["code"] as? String)
+            let teller = try await api.login("teller1", terminal: "T01")
+            let session = try #require(
+                try await api.call(.post, "/api/v1/counter/sessions", token: teller, body: #"{"code":"\#(code)"}"#).json["session"] as? Int)
+            var unfinished = CounterSessionTests.complete(amount: "1234.5")
+            unfinished["amount"] = nil
+            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(unfinished))
+            let first = try #require(try await screen.view(version: 1)["digest"] as? String)
+            screen.send(#"{"type":"preview","version":1,"digest":"\#(first)"}"#)
+            #expect(try await screen.next("error")["code"] as? String == "counter.incomplete")
+
+            let values = CounterSessionTests.complete(amount: "1234.5")
+            _ = try await api.call(.put, "/api/v1/counter/sessions/\(session)/draft", token: teller, body: CounterSessionTests.draft(values))
+            let digest = try #require(try await screen.view(version: 2)["digest"] as? String)
+            screen.send(#"{"type":"preview","version":1,"digest":"\#(first)"}"#)
+            #expect(try await screen.next("error", after: 1)["code"] as? String == "counter.stale_confirmation")
+            screen.send(#"{"type":"preview","version":2,"digest":"\#(digest)"}"#)
+            let preview = try await screen.next("preview")
+            #expect(preview["version"] as? Int == 2 && preview["digest"] as? String == digest)
+            let encoded = try #require(preview["pdf"] as? String)
+            let pdf = try #require(Data(base64Encoded: encoded))
+            #expect(pdf.starts(with: Data("%PDF".utf8)))
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("preview-\(UUID().uuidString).pdf")
+            try pdf.write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let text = try await ChildProcess.run("/usr/bin/env", ["pdftotext", file.path, "-"]).output
+            // The values of this version, the words of its amount, and the mark that it is no voucher.
+            #expect(text.contains("样张") && text.contains("1,234.50") && text.contains("壹仟贰佰叁拾肆元伍角"), "\(text)")
+            // Masked as the view is: the screen faces the queue too.
+            #expect(!text.contains("6222020200112233445") && !text.contains("11010519491231002X") && text.contains("3445"), "\(text)")
+        }
+    }
 }

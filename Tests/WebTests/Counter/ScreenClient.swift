@@ -49,7 +49,11 @@ final class ScreenClient: Sendable {
         let inbox = self.inbox
         let proof = proof ?? device.key
         self.task = Task {
-            _ = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/counter/screen", logger: TestDatabase.logger) {
+            // Frames as large as the voucher preview (the library's default is 16 KiB).
+            _ = try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(port)/api/v1/counter/screen", configuration: WebSocketClientConfiguration(maxFrameSize: 1 << 20),
+                logger: TestDatabase.logger
+            ) {
                 inbound, outbound, _ in
                 try await outbound.write(.text(#"{"type":"hello","device":\#(device.id)}"#))
                 try await withThrowingTaskGroup(of: Void.self) { group in

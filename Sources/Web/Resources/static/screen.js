@@ -120,6 +120,7 @@
         // Not complete yet (the teller is still filling in, or a value is invalid): nothing to confirm.
         $("confirm").disabled = message.complete === false;
         $("signing").hidden = true;
+        hidePreview();
         document.body.dataset.version = String(message.version);
         only("review");
         const changed = before && list.querySelector(".changed");
@@ -134,7 +135,43 @@
     let started = null;
     let drawing = false;
 
+    // The voucher the customer is about to sign: the service renders the specimen of exactly the version shown, and
+    // pdf.js (Debian's libjs-pdf, served by the service) draws it above the pad.
+    let previewFor = null;
+    function askPreview() {
+        if (!socket || !shown || !window.pdfjsLib || previewFor === shown.version) return;
+        previewFor = shown.version;
+        socket.send(JSON.stringify({ type: "preview", version: shown.version, digest: shown.digest }));
+    }
+
+    async function drawPreview(message) {
+        if (!shown || message.version !== shown.version || !window.pdfjsLib) return;
+        const bytes = Uint8Array.from(atob(message.pdf), (c) => c.charCodeAt(0));
+        pdfjsLib.GlobalWorkerOptions.workerSrc = "/vendor/pdf.worker.js";
+        // No eval and no web fonts: glyphs are drawn as paths, within the page's content security policy.
+        const pdf = await pdfjsLib.getDocument({ data: bytes, isEvalSupported: false, disableFontFace: true }).promise;
+        const page = await pdf.getPage(1);
+        if (!shown || message.version !== shown.version) return;
+        const canvas = $("preview-page");
+        const ratio = window.devicePixelRatio || 1;
+        const width = Math.min(900, $("screen").clientWidth || 600);
+        const viewport = page.getViewport({ scale: (width / page.getViewport({ scale: 1 }).width) * ratio });
+        canvas.width = Math.floor(viewport.width);
+        canvas.height = Math.floor(viewport.height);
+        canvas.style.width = Math.floor(viewport.width / ratio) + "px";
+        await page.render({ canvasContext: canvas.getContext("2d"), viewport }).promise;
+        $("preview").hidden = false;
+        document.body.dataset.preview = String(message.version);
+    }
+
+    function hidePreview() {
+        previewFor = null;
+        $("preview").hidden = true;
+        delete document.body.dataset.preview;
+    }
+
     function startSigning() {
+        askPreview();
         // Told twice (the answer's reply and the state the service announces may cross): the ink stays.
         if (!$("signing").hidden) return;
         strokes = [];
@@ -233,6 +270,7 @@
             } else if (message.type === "cancelled") {
                 // The teller ended this transaction: nothing of it stays on the screen.
                 hideReceipt();
+                hidePreview();
                 $("signing").hidden = true;
                 only("none");
                 status(T["screen.cancelled"], true);
@@ -252,6 +290,8 @@
                 document.body.dataset.answered = message.decision + ":" + message.version;
                 status(message.decision === "confirm" ? T["screen.confirmed"] : T["screen.rejected"]);
                 if (message.decision === "confirm") startSigning();
+            } else if (message.type === "preview") {
+                try { await drawPreview(message); } catch (error) { /* the values above still say what is signed */ }
             } else if (message.type === "signed") {
                 document.body.dataset.signed = String(message.version);
                 $("signing").hidden = true;
@@ -273,6 +313,8 @@
                 await keyStore.clear();
                 device = null;
                 showEnrolment(message.message);
+            } else if (message.type === "error" && message.code === "counter.no_preview") {
+                // No preview (this service renders no vouchers): the values above say what is signed.
             } else if (message.type === "error") {
                 const texts = {
                     "counter.stale_confirmation": "screen.stale", "counter.too_little_ink": "screen.more_ink", "counter.incomplete": "screen.incomplete",
@@ -294,6 +336,7 @@
     let receiptTimer = null;
     function hideReceipt() {
         clearTimeout(receiptTimer);
+        hidePreview();
         $("receipt").hidden = true;
         $("receipt-qr").removeAttribute("src");
         $("receipt-link").textContent = "";

@@ -12,6 +12,8 @@ public struct CounterServices: Sendable {
     public let verifier: ReceiptVerifier?
     /// Booking the signed draft needs the authorization feature (its rules and interceptor).
     public let booking: CounterBooking?
+    /// The customer's preview of the voucher they are about to sign (it needs the voucher renderer).
+    var preview: VoucherPreview? { receipts.map { VoucherPreview(counter: desk, vouchers: $0.vouchers) } }
     /// Enrolling and removing the customer screens of a branch.
     public var screens: ScreenEnrollment { ScreenEnrollment(desk: desk) }
 
