@@ -88,7 +88,6 @@ public enum ErrorCatalogue {
         "counter.no_screen_device": ("本网点没有该已登记客户屏", "No such enrolled screen at your branch"),
         "counter.no_session": ("没有这个柜面会话（可能已结束）", "No such counter session of yours (it may have ended)"),
         "counter.no_preview": ("凭证预览暂时无法生成", "The voucher preview could not be made"),
-        "counter.concurrent_change": ("草稿正被另一处同时修改，请重试", "The draft was changed elsewhere at the same moment; try again"),
         "counter.no_subject": ("表单中没有账号或客户身份证号", "The form names no account or customer"),
         "counter.no_terminal": ("请在终端登录后再配对客户屏", "Sign in with your terminal to pair its screen"),
         "counter.not_booked": ("请先提交记账", "Book the signed transaction first"),

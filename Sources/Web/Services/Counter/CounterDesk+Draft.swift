@@ -22,33 +22,35 @@ extension CounterDesk {
         let json = try Self.canonical(ConfirmationView(form: form, values: valid))
         let digest = Array(SHA256.hash(data: Data(json.utf8)))
         let content = try JSONEncoder().encode(DraftContent(values: valid, view: json))
-        // Two changes racing (two tabs, two instances): the one that read the older version tries once more.
-        for _ in 0..<3 {
-            let draft = try await ownDraft(session, user: user)
-            // Booked is booked: what the customer signed is what the approval and the commit bind to.
-            guard draft.transaction == nil else { throw Self.booked(session, draft.transaction) }
-            guard draft.digest != digest || draft.complete != complete else { return Self.state(draft, problems: problems) }
-            let version = draft.version + 1
-            let box = try dataKey.seal(Array(content), context: Self.draftContext(session: session, version: version))
-            let saved: Bool
-            do {
-                saved = try await database.transaction { tx in
+        do {
+            return try await database.transaction { tx in
+                // A draft is working state, not evidence: its commit need not wait for the disk (half the echo's time).
+                // Nothing that depends on it is lost in a crash — the customer's answer names the version it saw and
+                // commits durably, which flushes every earlier commit with it.
+                try await tx.query("SET LOCAL synchronous_commit = off", context: "counter drafts")
+                // The row stays locked until the commit: two changes racing (two tabs, two instances) are stored one
+                // after the other.
+                guard let draft = try await CounterStateStore.draft(session, lock: true, in: tx), draft.teller == user.id, !draft.closed else {
+                    throw Self.noSession(session)
+                }
+                // Booked is booked: what the customer signed is what the approval and the commit bind to.
+                guard draft.transaction == nil else { throw Self.booked(session, draft.transaction) }
+                guard draft.digest != digest || draft.complete != complete else { return Self.state(draft, problems: problems) }
+                let version = draft.version + 1
+                let box = try dataKey.seal(Array(content), context: Self.draftContext(session: session, version: version))
+                guard
                     try await CounterStateStore.saveDraft(
                         session, version: version, complete: complete, formID: form.id, keyID: dataKey.id, ciphertext: box, digest: digest, in: tx)
-                }
-            } catch let error as StorageError where error.constraint == "counter_draft_booked" {
-                throw Self.booked(session, nil)
-            } catch let error as StorageError where error.constraint == "counter_draft_open" {
-                throw Self.noSession(session)
-            }
-            if saved {
+                else { throw Self.noSession(session) }
                 return DraftState(
                     session: session, version: version, digest: digest.hexString, state: "editing", screenConnected: draft.screenConnected,
                     transaction: nil, complete: complete, problems: problems)
             }
+        } catch let error as StorageError where error.constraint == "counter_draft_booked" {
+            throw Self.booked(session, nil)
+        } catch let error as StorageError where error.constraint == "counter_draft_open" {
+            throw Self.noSession(session)
         }
-        throw AppError(
-            .conflict, code: "counter.concurrent_change", "the draft was changed elsewhere at the same moment; try again / 草稿正被另一处同时修改，请重试")
     }
 
     /// The teller's session as it stands; `withDraft` adds the form and values (a console opened afresh).
