@@ -81,7 +81,7 @@ public enum CounterStateStore {
         try await tx.query(
             """
             UPDATE counter_screens SET connected_until = now() + make_interval(secs => \(connectionLeaseSeconds))
-            WHERE device_id = ANY(\(devices))
+            WHERE device_id = ANY(\(devices)) AND connected_until IS NOT NULL
             """, context: "counter screens")
     }
 
@@ -111,12 +111,16 @@ public enum CounterStateStore {
         return nil
     }
 
-    /// A waiting screen shows a new code (its old one expired, or guessing at its terminal was cut off).
-    public static func renewCode(_ device: Int64, code: String, expires: AuditTimestamp, in tx: Transaction) async throws {
+    /// A waiting screen shows a new code (guessing at its terminal was cut off; or, with `expiredBy`, only if its
+    /// code has expired by then — so two instances renewing at once renew it once).
+    public static func renewCode(_ device: Int64, code: String, expires: AuditTimestamp, expiredBy: AuditTimestamp? = nil, in tx: Transaction)
+        async throws
+    {
         try await tx.query(
             """
             UPDATE counter_screens SET code = \(code), code_expires_at = us_to_ts(\(expires.microsecondsSinceEpoch))
             WHERE device_id = \(device) AND session_id IS NULL
+              AND (\(expiredBy?.microsecondsSinceEpoch)::bigint IS NULL OR code_expires_at <= us_to_ts(\(expiredBy?.microsecondsSinceEpoch)))
             """, context: "counter screens")
     }
 

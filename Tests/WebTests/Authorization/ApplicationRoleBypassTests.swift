@@ -313,6 +313,7 @@ import Testing
                 #expect(await refusal(set + "view_digest = sha256('w'::bytea)" + here) == "counter_draft_forward")
                 try await db.read { try await $0.execute(sql: "UPDATE counter_sessions SET closed_at = now() WHERE id = \(session)") }
                 #expect(await refusal(set + "version = 2, view_digest = sha256('w'::bytea)" + here) == "counter_draft_open")
+                #expect(await refusal("UPDATE counter_sessions SET closed_at = NULL WHERE id = \(session)") == "counter_session_closed_once")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Testing
 
 /// Issue #15: the counter's state is in the database, so no sticky routing is needed. Two instances on one
@@ -47,6 +48,15 @@ import Testing
                     .put, "/api/v1/counter/sessions/\(session)/draft", token: teller,
                     body: CounterSessionTests.draft(CounterSessionTests.complete(amount: "900")))
                 #expect(late.status == .conflict && late.code == "counter.booked", "\(late.code)")
+                #expect(try await first.call(.post, "/api/v1/counter/sessions/\(session)/cancel", token: teller).code == "counter.booked")
+                // Nor does the database let a booked session be closed without its receipt (a cancellation that
+                // raced the booking).
+                let closing = await #expect(throws: StorageError.self) {
+                    try await db.with(db.app) { database in
+                        try await database.read { try await $0.execute(sql: "UPDATE counter_sessions SET closed_at = now() WHERE id = \(session)") }
+                    }
+                }
+                #expect(closing?.constraint == "counter_session_booked")
                 // Committed through one instance with the submission the other booked (read back from the database).
                 let committed = try await first.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller)
                 #expect(committed.status == .ok, "\(committed.code)")

@@ -255,7 +255,7 @@
                 ws.send(JSON.stringify({ type: "proof", signature: await signText(text) }));
             } else if (message.type === "pairing") {
                 // After a receipt the screen is free for the next customer at once; the receipt stays beside the
-                // code until the next customer is paired, or for two minutes.
+                // code until the next customer is paired, or for a minute.
                 $("pairing-code").textContent = message.code;
                 $("screen-terminal").textContent = (device.branch ? device.branch + " · " : "") + T["screen.terminal"] + " " + message.terminal;
                 $("screen-terminal").hidden = false;
@@ -284,6 +284,8 @@
                     for (const id of ["confirm", "reject"]) $(id).disabled = true;
                     status(message.state === "signed" ? T["screen.signed"] : T["screen.rejected"]);
                 }
+            } else if ((message.type === "recorded" || message.type === "signed") && (!shown || message.version !== shown.version)) {
+                // The reply to an answer for a view the teller has since changed: the newer view stands.
             } else if (message.type === "recorded") {
                 if (shown) shown.answered = true;
                 if (message.decision === "confirm") confirmed = previous;
@@ -327,7 +329,7 @@
             socket = null;
             if (!enrolled || !device) return;
             $("screen-offline").hidden = false;
-            // A new connection gets a new pairing code: the teller pairs again.
+            // Back on any instance: the service says where the screen is (its code, or its session resumed).
             setTimeout(connect, 2000);
         };
     }

@@ -96,16 +96,21 @@ extension CounterDesk {
     /// the screen is cleared and shows a new pairing code. A booked session goes on to its commit or its rejection.
     public func cancel(_ session: Int64, user: UserIdentity) async throws {
         let at = time.now()
-        try await database.transaction { tx in
-            guard let draft = try await CounterStateStore.draft(session, lock: true, in: tx), draft.teller == user.id, !draft.closed else {
-                throw Self.noSession(session)
+        do {
+            try await database.transaction { tx in
+                guard let draft = try await CounterStateStore.draft(session, lock: true, in: tx), draft.teller == user.id, !draft.closed else {
+                    throw Self.noSession(session)
+                }
+                guard draft.transaction == nil else { throw Self.booked(session, draft.transaction) }
+                try await self.end(session, device: draft.device, receipt: nil, at: at, in: tx)
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: user.id, branch: draft.branch, terminal: draft.terminal, action: "counter.cancelled", subject: "counter:\(session)",
+                        payload: ["draft_version": .integer(Int64(draft.version)), "state": .string(draft.state)]), in: tx)
             }
-            guard draft.transaction == nil else { throw Self.booked(session, draft.transaction) }
-            try await self.end(session, device: draft.device, receipt: nil, at: at, in: tx)
-            try await AuditLog.append(
-                AuditEvent(
-                    actor: user.id, branch: draft.branch, terminal: draft.terminal, action: "counter.cancelled", subject: "counter:\(session)",
-                    payload: ["draft_version": .integer(Int64(draft.version)), "state": .string(draft.state)]), in: tx)
+        } catch let error as StorageError where error.constraint == "counter_session_booked" {
+            // Booked by another tab or instance while this cancellation waited for the draft.
+            throw Self.booked(session, nil)
         }
     }
 

@@ -53,11 +53,13 @@ extension CounterDesk {
     func refresh(device: Int64) async {
         await connections.serially(device) {
             do {
-                guard let current = try await self.current(device) else {
-                    self.disconnectDevice(device)
-                    return
+                switch try await self.current(device) {
+                case .removed: self.disconnectDevice(device)
+                // Its row is being made (a refresh of every screen crossed its connection): the connection's own
+                // refresh follows.
+                case .notYet: return
+                case .current(let current): self.connections.show(current)
                 }
-                self.connections.show(current)
             } catch {
                 self.logger.warning("could not bring a screen up to date", metadata: ["screen": "\(device)", "error": "\(error)"])
             }
@@ -69,21 +71,37 @@ extension CounterDesk {
         for device in connections.devices { await refresh(device: device) }
     }
 
-    /// The screen as the database has it, ready for ``ScreenUpdate``; nil when it is no longer enrolled.
-    func current(_ device: Int64) async throws -> ScreenUpdate.Current? {
-        let found = try await database.read { tx -> (ScreenDevice, ScreenState, DraftRecord?)? in
-            guard let enrolled = try await ScreenDeviceStore.active(device, in: tx),
-                let screen = try await CounterStateStore.screen(device, in: tx)
-            else { return nil }
-            let draft = try await screen.session.asyncMap { try await CounterStateStore.draft($0, in: tx) } ?? nil
+    enum Found {
+        /// No longer enrolled: its connections are cut.
+        case removed
+        /// Enrolled, but its row is not there yet.
+        case notYet
+        case current(ScreenUpdate.Current)
+    }
+
+    /// The screen as the database has it, ready for ``ScreenUpdate``.
+    func current(_ device: Int64) async throws -> Found {
+        let found = try await database.read { tx -> (ScreenDevice, ScreenState?, DraftRecord?)? in
+            guard let enrolled = try await ScreenDeviceStore.active(device, in: tx) else { return nil }
+            let screen = try await CounterStateStore.screen(device, in: tx)
+            let draft = try await screen?.session.asyncMap { try await CounterStateStore.draft($0, in: tx) } ?? nil
             return (enrolled, screen, draft)
         }
-        guard let (enrolled, screen, draft) = found else { return nil }
+        guard let (enrolled, state, draft) = found else { return .removed }
+        guard let screen = state else { return .notYet }
         let now = time.now()
-        return ScreenUpdate.Current(
-            screen: screen, terminal: enrolled.terminal, draft: draft, viewJSON: try draft.flatMap { try open($0)?.view },
-            ending: try ending(screen.ended), tellerName: draft?.tellerName,
-            expiresIn: max(0, Int((screen.codeExpires.microsecondsSinceEpoch - now.microsecondsSinceEpoch) / 1_000_000)))
+        // A receipt that cannot be opened (a data key since replaced) must not keep the screen from its next code.
+        var ending: String?
+        do {
+            ending = try self.ending(screen.ended)
+        } catch {
+            logger.warning("the end of a screen's last session could not be read", metadata: ["screen": "\(device)", "error": "\(error)"])
+        }
+        return .current(
+            ScreenUpdate.Current(
+                screen: screen, terminal: enrolled.terminal, draft: draft, viewJSON: try draft.flatMap { try open($0)?.view },
+                ending: ending, tellerName: draft?.tellerName,
+                expiresIn: max(0, Int((screen.codeExpires.microsecondsSinceEpoch - now.microsecondsSinceEpoch) / 1_000_000))))
     }
 
     /// The message that tells the screen how its last session ended.
@@ -115,9 +133,11 @@ extension CounterDesk {
                 try await CounterStateStore.renewConnections(devices, in: tx)
                 for device in try await CounterStateStore.expiredCodes(devices, at: at, in: tx) {
                     try await CounterStateStore.renewCode(
-                        device, code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), in: tx)
+                        device, code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), expiredBy: at, in: tx)
                 }
             }
+            // A refresh that failed, or an announcement lost, is made good within a heartbeat.
+            await refreshAll()
         } catch {
             if !(error is CancellationError) { logger.warning("screen heartbeat failed", metadata: ["error": "\(error)"]) }
         }

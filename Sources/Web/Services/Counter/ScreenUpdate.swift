@@ -11,6 +11,7 @@ enum ScreenUpdate {
         var code: String?
         var session: Int64?
         var version = 0
+        var digest: [UInt8]?
         var state = "editing"
     }
 
@@ -37,10 +38,15 @@ enum ScreenUpdate {
                 out.append(CounterDesk.message(paired))
                 next = Shown(fresh: false, code: nil, session: session)
             }
-            if draft.version > next.version, let json = current.viewJSON, let digest = draft.digest {
+            // Only forward; the same version again only if its content differs (a draft commit lost in a database
+            // crash, that version number then stored anew).
+            if draft.version > next.version || (draft.version == next.version && draft.digest != next.digest),
+                draft.version > 0, let json = current.viewJSON, let digest = draft.digest
+            {
                 out.append(
                     CounterDesk.viewMessage(session: session, version: draft.version, digest: digest.hexString, complete: draft.complete, json: json))
                 next.version = draft.version
+                next.digest = digest
                 next.state = "editing"
             }
             if draft.version > 0, draft.state != next.state {
@@ -52,6 +58,7 @@ enum ScreenUpdate {
                 if let ending = current.ending, current.screen.ended?.session == was { out.append(ending) }
                 next.session = nil
                 next.version = 0
+                next.digest = nil
                 next.state = "editing"
             }
             if next.code != current.screen.code {
