@@ -28,12 +28,13 @@ fi
 
 # pyHanko is the tests' PDF signature oracle (PyPI; the CLI is its own package); schemathesis checks the service
 # against its OpenAPI document (pinned: its command line changed between major versions).
-if ! python3 -c "import pyhanko, pyhanko_certvalidator, openapi_spec_validator, yaml, schemathesis" >/dev/null 2>&1; then
-    say "installing pyHanko, openapi-spec-validator and schemathesis (test oracles) from PyPI"
+# axe-selenium-python carries axe-core, the accessibility checker the browser tests run on every page.
+if ! python3 -c "import pyhanko, pyhanko_certvalidator, openapi_spec_validator, yaml, schemathesis, axe_selenium_python" >/dev/null 2>&1; then
+    say "installing pyHanko, openapi-spec-validator, schemathesis and axe-selenium-python (test oracles) from PyPI"
     if is_root; then pip_user=""; else pip_user="--user"; fi
     python3 -m pip install --quiet --disable-pip-version-check $pip_user pyhanko pyhanko-certvalidator pyhanko-cli \
-        openapi-spec-validator pyyaml "schemathesis==4.32.5" \
-        || die "could not install the test oracles: python3 -m pip install pyhanko pyhanko-certvalidator pyhanko-cli openapi-spec-validator pyyaml schemathesis==4.32.5"
+        openapi-spec-validator pyyaml "schemathesis==4.32.5" "axe-selenium-python==2.1.6" \
+        || die "could not install the test oracles: python3 -m pip install pyhanko pyhanko-certvalidator pyhanko-cli openapi-spec-validator pyyaml schemathesis==4.32.5 axe-selenium-python==2.1.6"
 fi
 
 command -v swift >/dev/null 2>&1 || die "swift is not on PATH: install the Swift 6.3 toolchain (https://www.swift.org/install/linux/)"

@@ -85,14 +85,17 @@ enum PrefillPage {
                 switch field.type {
                 case .amount: ("text", "decimal", 20)
                 case .account: ("text", "numeric", 32)
-                case .mobile: ("tel", "tel", 20)
+                // type text (with the phone keypad): the tel type is refused the autocomplete token by axe-core.
+                case .mobile: ("text", "tel", 20)
                 case .date: ("date", nil, 10)
                 case .residentID: ("text", nil, 20)
                 default: ("text", nil, field.maxLength ?? FormField.defaultMaximumLength)
                 }
             let inputMode = mode.map { " inputmode=\"\($0)\"" } ?? ""
+            // The customer's own phone may fill in their own number; nothing else is remembered by the browser.
+            let autocomplete = field.type == .mobile ? "tel-national" : "off"
             control =
-                "<input id=\"\(id)\" name=\"\(name)\" type=\"\(kind)\"\(inputMode) maxlength=\"\(length)\" autocomplete=\"off\" spellcheck=\"false\">"
+                "<input id=\"\(id)\" name=\"\(name)\" type=\"\(kind)\"\(inputMode) maxlength=\"\(length)\" autocomplete=\"\(autocomplete)\" spellcheck=\"false\">"
         }
         let unit = field.type == .amount ? (field.currency.map { "<span class=\"unit\">\($0)</span>" } ?? "") : ""
         let words = field.type == .amount ? "<p class=\"words\" id=\"w-\(name)\" aria-live=\"polite\"></p>" : ""

@@ -422,7 +422,7 @@
             const reply = await api("GET", "/api/v1/authz/statistics");
             const mine = reply.officers.find((row) => row.officer === session.user.id);
             const list = $("stats");
-            if (!mine) { list.className = ""; list.replaceChildren(el("dt", { class: "detail", text: t("stats.none") })); return; }
+            if (!mine) { list.className = ""; list.replaceChildren(el("dt", { class: "detail", text: t("stats.none") }), el("dd", { text: "—" })); return; }
             const rate = (n) => mine.decisions ? Math.round((n / mine.decisions) * 100) + " %" : "–";
             const rows = [
                 ["decisions", String(mine.decisions)], ["approvals", String(mine.approvals)],
