@@ -14,6 +14,7 @@ import os
 import time
 import urllib.request
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -71,7 +72,8 @@ def main():
     os.makedirs(args.artifacts, exist_ok=True)
 
     driver = chromium(1100, 900)
-    wait = WebDriverWait(driver, 10)
+    # The screen redraws its view on every change the teller keys: an element read mid-redraw is read again.
+    wait = WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,))
 
     def shot(name):
         driver.save_screenshot(os.path.join(args.artifacts, name + ".png"))

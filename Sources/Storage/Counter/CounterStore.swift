@@ -92,3 +92,32 @@ extension CounterStore {
         return nil
     }
 }
+
+extension CounterStore {
+    /// What the customer confirmed and signed for a booked counter transaction: the confirmed view and the captured
+    /// strokes, both sealed, with the session and version their seals are bound to.
+    public struct CustomerSide: Sendable {
+        public let session: Int64
+        public let version: Int
+        public let viewCiphertext: [UInt8]
+        public let strokesCiphertext: [UInt8]
+        public let strokesSHA256: [UInt8]
+    }
+
+    public static func customerSide(transaction: String, in tx: Transaction) async throws -> CustomerSide? {
+        let rows = try await tx.query(
+            """
+            SELECT c.session_id, c.draft_version, f.view_ciphertext, g.strokes_ciphertext, g.strokes_sha256
+            FROM counter_transactions c
+            JOIN counter_confirmations f ON f.session_id = c.session_id AND f.draft_version = c.draft_version AND f.decision = 'confirm'
+            JOIN counter_signatures g ON g.session_id = c.session_id AND g.draft_version = c.draft_version
+            WHERE c.transaction_id = \(transaction)
+            """, context: "counter")
+        for try await (session, version, view, strokes, digest) in rows.decode((Int64, Int, ByteBuffer, ByteBuffer, ByteBuffer).self) {
+            return CustomerSide(
+                session: session, version: version, viewCiphertext: view.byteArray, strokesCiphertext: strokes.byteArray,
+                strokesSHA256: digest.byteArray)
+        }
+        return nil
+    }
+}

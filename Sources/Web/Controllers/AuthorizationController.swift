@@ -165,8 +165,10 @@ struct AuthorizationController: Sendable {
     struct RequestView: ResponseEncodable {
         let request: RequestSnapshot
         let transactionPayload: TransactionSubmission?
+        /// For a counter transaction, to those who see its payload: what the customer confirmed and signed.
+        var customer: CustomerSide?
         enum CodingKeys: String, CodingKey {
-            case request
+            case request, customer
             case transactionPayload = "transaction_payload"
         }
     }
@@ -263,7 +265,11 @@ struct AuthorizationController: Sendable {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> RequestView {
         let user = try context.requireUser()
         let (snapshot, payload) = try await tellers.view(request: try context.parameters.require("id"), user: user)
-        return RequestView(request: snapshot.seen(by: user), transactionPayload: payload)
+        var view = RequestView(request: snapshot.seen(by: user), transactionPayload: payload)
+        if let payload, payload.channel == CounterBooking.channel {
+            view.customer = try await tellers.customerSide(transaction: snapshot.transaction)
+        }
+        return view
     }
 
     // MARK: Officer

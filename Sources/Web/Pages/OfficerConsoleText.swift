@@ -50,6 +50,8 @@ extension PageText {
         "decided.return": ("已退回", "Returned"),
         "lost": ("此业务已不在您名下（租约到期或已被处理）", "This request is no longer yours (lease expired or already handled)"),
         "detail.customer": ("客户填写与确认的内容", "What the customer filled in and confirmed"),
+        "detail.screen": ("客户屏上确认的内容与签名", "What the customer's screen showed, and their signature"),
+        "detail.signature": ("客户手写签名", "The customer's handwritten signature"),
         "detail.view_digest": ("客户确认画面摘要", "Confirmed view (SHA-256)"),
         "account_type.personal-debit": ("个人借记账户", "Personal debit account"),
         "account_type.personal-savings": ("个人储蓄账户", "Personal savings account"),

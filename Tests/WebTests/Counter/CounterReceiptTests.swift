@@ -193,6 +193,13 @@ import Web
             #expect(
                 payload["code"] as? String == "cash-withdrawal" && payload["amount"] as? String == "50000.00"
                     && payload["channel"] as? String == "counter")
+            // Beside the teller's account of it, the customer's own: the view their screen showed (masked) and their
+            // handwriting.
+            let customerSide = try #require(shown.json["customer"] as? [String: Any])
+            let lines = try #require((customerSide["view"] as? [String: Any])?["lines"] as? [[String: Any]])
+            #expect(lines.first { $0["field"] as? String == "id_number" }?["value"] as? String == "110105********002X")
+            let strokes = try #require(customerSide["strokes"] as? [[[Double]]])
+            #expect(strokes.reduce(0) { $0 + $1.count } == 40 && strokes.allSatisfy { $0.allSatisfy { $0.count == 2 } })
             let committed = try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller)
             #expect(committed.status == .ok && committed.json["transaction"] as? String == transaction, "\(committed.code)")
             #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).code == "txn.already_committed")

@@ -301,7 +301,7 @@
         try {
             const reply = await api("GET", "/api/v1/authz/requests/" + encodeURIComponent(id));
             await formFor(reply.request.code);
-            current = { request: reply.request, payload: reply.transaction_payload, decided: null, lost: false };
+            current = { request: reply.request, payload: reply.transaction_payload, customer: reply.customer || null, decided: null, lost: false };
             renderDetail();
             loadQueue();
         } catch (error) { showError(error); }
@@ -353,8 +353,9 @@
             el("li", {},
                 el("span", { text: word("material.", item.kind) + " · " + Math.max(1, Math.round(item.size / 1024)) + " KB" }),
                 el("button", { type: "button", "data-material": item.kind, text: t("detail.view"), onclick: () => viewMaterial(item) }))));
-        const parts = [el("h3", { text: t("detail.fields") }), facts, el("h3", { text: t("detail.customer") }), fields,
-            el("h3", { text: t("detail.material") }), material];
+        const parts = [el("h3", { text: t("detail.fields") }), facts, el("h3", { text: t("detail.customer") }), fields];
+        if (current.customer) parts.push(el("h3", { text: t("detail.screen") }), ...customerSide(current.customer));
+        parts.push(el("h3", { text: t("detail.material") }), material);
         if (current.lost) {
             parts.push(el("p", { class: "outcome", id: "detail-outcome", text: t("lost") }));
         } else {
@@ -369,6 +370,32 @@
         }
         box.replaceChildren(...parts);
         tick();
+    }
+
+    // The customer's own confirmation: the lines their screen showed (masked as they saw them) and their strokes,
+    // drawn as lines in an SVG the size of the pad.
+    function customerSide(customer) {
+        const lines = el("dl", { class: "fields", id: "detail-screen" });
+        for (const line of customer.view.lines || []) {
+            lines.append(el("dt", { text: label(line.label) }), el("dd", { text: line.value + (line.words ? " " + line.words : "") }));
+        }
+        const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+        svg.setAttribute("viewBox", "0 0 600 220");
+        svg.setAttribute("class", "signature");
+        svg.setAttribute("id", "detail-signature");
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", t("detail.signature"));
+        for (const stroke of customer.strokes || []) {
+            const path = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+            path.setAttribute("points", stroke.map(([x, y]) => (x * 600).toFixed(1) + "," + (y * 220).toFixed(1)).join(" "));
+            path.setAttribute("fill", "none");
+            path.setAttribute("stroke", "#1f2a44");
+            path.setAttribute("stroke-width", "2.5");
+            path.setAttribute("stroke-linecap", "round");
+            path.setAttribute("stroke-linejoin", "round");
+            svg.append(path);
+        }
+        return [lines, svg];
     }
 
     async function decide(decision) {
