@@ -128,6 +128,7 @@ extension PageText {
         "screen.supervisor_only": ("仅网点主管可登记客户屏", "Only a branch supervisor enrolls a customer screen"),
         "screen.receipt_done": ("我已保存，完成", "Saved it, done"),
         "screen.cancelled": ("本笔业务已取消", "This transaction was cancelled"),
+        "screen.not_approved": ("本笔业务未获银行批准，请向柜员咨询", "The bank did not approve this transaction; please ask the teller"),
         "screen.changed": ("柜员修改了信息（已标出），请重新核对", "The teller changed something (marked); please check again"),
         "screen.incomplete": ("柜员仍在填写，请稍候", "The teller is still filling this in; please wait"),
         "screen.bad_view": ("画面校验未通过，请告知柜员", "This view did not check out; please tell the teller"),

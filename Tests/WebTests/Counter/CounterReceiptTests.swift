@@ -479,4 +479,29 @@ import Web
             #expect(!text.contains("6222020200112233445") && !text.contains("11010519491231002X") && text.contains("3445"), "\(text)")
         }
     }
+
+    /// Issue #15: a customer whose transaction the bank rejected is told, and the counter moves on — the teller ends
+    /// the session, the screen says the transaction was not approved and shows the next code. Before the rejection
+    /// the booked session could not be cancelled.
+    @Test func aRejectedCustomerIsToldAndTheCounterMovesOn() async throws {
+        try await Self.run { api, db, port in
+            let (screen, teller, session) = try await Self.signed(
+                api, port: port, form: "cash-withdrawal", CounterSessionTests.complete(amount: "50000"))
+            defer { screen.close() }
+            let booked = try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}")
+            let transaction = try #require(booked.json["transaction"] as? String, "\(booked.code)")
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/cancel", token: teller).code == "counter.booked")
+            let rejected = try await api.call(
+                .post, "/api/v1/transactions/\(transaction)/authorization", token: teller,
+                body:
+                    #"{"mode":"local","material":[\#(AuthzHarness.idScan),\#(AuthzHarness.voucherImage)],"supervisor":{"user":"super3","password":"\#(WebHarness.password)","decision":"reject","reason":"签名与预留印鉴不符"}}"#
+            )
+            #expect(rejected.json["state"] as? String == "rejected", "\(rejected.code)")
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/cancel", token: teller).status == .noContent)
+            let ended = try await screen.next("cancelled")
+            #expect(ended["session"] as? Int == session && ended["reason"] as? String == "rejected")
+            _ = try await screen.next("pairing", after: 1)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM counter_sessions WHERE closed_at IS NOT NULL", in: db) == 1)
+        }
+    }
 }

@@ -273,7 +273,7 @@
                 hidePreview();
                 $("signing").hidden = true;
                 only("none");
-                status(T["screen.cancelled"], true);
+                status(message.reason === "rejected" ? T["screen.not_approved"] : T["screen.cancelled"], true);
             } else if (message.type === "state") {
                 // Back after a reload or a language switch: where the customer had got to with this view.
                 if (message.state === "confirmed") {

@@ -394,6 +394,8 @@
             authzTimer = setInterval(tick, 1000);
         }
         const bad = request.state === "rejected" || request.state === "expired";
+        // Rejected is final: the teller ends the session, and the customer's screen says it was not approved.
+        if (request.state === "rejected") $("cancel-counter").hidden = false;
         status.className = "outcome" + (bad ? " bad" : request.state === "returned" ? " warn" : "");
         if (request.state === "returned") status.scrollIntoView({ block: "center", behavior: "smooth" });
         $("commit-submit").hidden = request.state !== "approved";

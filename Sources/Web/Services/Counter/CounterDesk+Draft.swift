@@ -92,8 +92,9 @@ extension CounterDesk {
 
     // MARK: The session's end
 
-    /// The teller ends a session that was not booked (the customer left, the wrong form): recorded and audited, and
-    /// the screen is cleared and shows a new pairing code. A booked session goes on to its commit or its rejection.
+    /// The teller ends a session that was not booked (the customer left, the wrong form), or whose transaction the bank
+    /// rejected: recorded and audited, and the screen tells the customer, is cleared and shows a new pairing code. A
+    /// booked session otherwise goes on to its commit.
     public func cancel(_ session: Int64, user: UserIdentity) async throws {
         let at = time.now()
         do {
@@ -101,12 +102,21 @@ extension CounterDesk {
                 guard let draft = try await CounterStateStore.draft(session, lock: true, in: tx), draft.teller == user.id, !draft.closed else {
                     throw Self.noSession(session)
                 }
-                guard draft.transaction == nil else { throw Self.booked(session, draft.transaction) }
-                try await self.end(session, device: draft.device, receipt: nil, at: at, in: tx)
+                // Booked: it goes on to its commit — unless the bank rejected it, and then the session ends here too.
+                var rejected = false
+                if let transaction = draft.transaction {
+                    let booked = try await CounterStore.bookedTransaction(session: session, version: draft.version, in: tx)
+                    guard booked?.state == "abandoned" else { throw Self.booked(session, transaction) }
+                    rejected = true
+                }
+                try await self.end(session, device: draft.device, receipt: nil, rejected: rejected, at: at, in: tx)
                 try await AuditLog.append(
                     AuditEvent(
                         actor: user.id, branch: draft.branch, terminal: draft.terminal, action: "counter.cancelled", subject: "counter:\(session)",
-                        payload: ["draft_version": .integer(Int64(draft.version)), "state": .string(draft.state)]), in: tx)
+                        payload: [
+                            "draft_version": .integer(Int64(draft.version)), "state": .string(draft.state),
+                            "transaction": draft.transaction.map { .string($0) } ?? .null,
+                        ]), in: tx)
             }
         } catch let error as StorageError where error.constraint == "counter_session_booked" {
             // Booked by another tab or instance while this cancellation waited for the draft.
@@ -116,11 +126,14 @@ extension CounterDesk {
 
     /// The session is over (a receipt, a cancellation), in the caller's transaction: it is closed, and its screen
     /// is told how it ended and then shows a new pairing code for the next customer.
-    func end(_ session: Int64, device: Int64?, receipt: ScreenReceipt?, at: AuditTimestamp, in tx: Transaction) async throws {
+    func end(_ session: Int64, device: Int64?, receipt: ScreenReceipt?, rejected: Bool = false, at: AuditTimestamp, in tx: Transaction)
+        async throws
+    {
         if let device {
             let box = try receipt.map { try dataKey.seal(Array(try JSONEncoder().encode($0)), context: Self.receiptContext(session: session)) }
             try await CounterStateStore.release(
-                device, from: session, how: receipt == nil ? "cancelled" : "receipt", keyID: box == nil ? nil : dataKey.id, ciphertext: box,
+                device, from: session, how: receipt != nil ? "receipt" : rejected ? "rejected" : "cancelled", keyID: box == nil ? nil : dataKey.id,
+                ciphertext: box,
                 code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), in: tx)
         }
         try await CounterStore.closeSession(session, at: at, in: tx)

@@ -108,7 +108,9 @@ extension CounterDesk {
     func ending(_ ended: ScreenState.Ended?) throws -> String? {
         guard let ended else { return nil }
         guard ended.how == "receipt", let box = ended.ciphertext else {
-            return Self.message(["type": "cancelled", "session": Int(ended.session)])
+            var fields: [String: any Sendable] = ["type": "cancelled", "session": Int(ended.session)]
+            if ended.how == "rejected" { fields["reason"] = "rejected" }
+            return Self.message(fields)
         }
         let receipt = try JSONDecoder().decode(
             ScreenReceipt.self, from: Data(try dataKey.open(box, context: Self.receiptContext(session: ended.session))))
