@@ -102,4 +102,29 @@ import Vouchers
         #expect(booked.count == 1 && booked.first! == ("committed", "cross-terminal", "committed", "super1"), "\(booked)")
         #expect(steps.first == "authz.intercepted" && steps.last == "txn.committed" && steps.contains("authz.approved"), "\(steps)")
     }
+
+    /// Issue #15: three customers in a row at one counter (Tests/Browser/counter_day.py), the screen and the teller's
+    /// console reloaded at every step, the third customer's signature over 2,000 points drawn in the browser: three
+    /// sealed vouchers, every session closed, and the audit trail intact. Screenshots: test-artifacts/counter-day/.
+    @Test func threeCustomersInARowWithAReloadAtEveryStep() async throws {
+        let run = try await BrowserCheck.run(
+            "counter_day.py", arguments: ["--password", WebHarness.password, "--artifacts", Repository.artifacts("counter-day")],
+            environment: [
+                "COUNTERSIGN_WITNESS_P12": SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
+                "COUNTERSIGN_P12_PASSWORD": DevelopmentPKI.password,
+                "COUNTERSIGN_TRUSTED_ROOTS": SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,
+            ]
+        ) { db in
+            let registry = try SealRegistryTests.registry()
+            try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
+        }
+        let db = run.db
+        let served = try #require(try JSONSerialization.jsonObject(with: Data(run.lastLine.utf8)) as? [String: Any], "\(run.lastLine)")
+        #expect((served["served"] as? [Any])?.count == 3)
+        #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers WHERE state = 'sealed'", in: db) == 3)
+        #expect(try await WebHarness.count("SELECT count(*)::int FROM counter_sessions WHERE closed_at IS NULL", in: db) == 0)
+        #expect(try await WebHarness.count("SELECT max(points)::int FROM counter_signatures", in: db) >= 2000)
+        let report = try await db.with(db.app) { try await AuditVerification.verify($0) }
+        #expect(report.isIntact, "\(report.breaks)")
+    }
 }
