@@ -145,7 +145,9 @@ def main():
             wait.until(EC.visibility_of_element_located((By.ID, "book-decision")))
             transaction = driver.find_element(By.ID, "book-decision").text.split(" ")[0]
             driver.refresh()
-            if driver.find_elements(By.ID, "authz-submit") and driver.find_element(By.ID, "authz-form").is_displayed():
+            # The reloaded console restores the booking from the service: wait for it to say what comes next.
+            wait.until(lambda d: d.find_element(By.ID, "authz-form").is_displayed() or d.find_element(By.ID, "commit-submit").is_displayed())
+            if driver.find_element(By.ID, "authz-form").is_displayed():
                 # Outside business hours (or above the limit) the rules ask for authorization.
                 for kind in ("id_scan", "voucher_image"):
                     path = os.path.join(args.artifacts, kind + ".png")
