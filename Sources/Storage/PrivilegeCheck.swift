@@ -66,7 +66,9 @@ public enum PrivilegeCheck {
                          ('screen_devices_no_delete'), ('counter_sessions_enrolled_screen'), ('counter_confirmations_statement'),
                          ('counter_signatures_statement'), ('counter_screens_guard'), ('counter_drafts_guard'),
                          ('counter_screens_announce'), ('counter_screens_changed'), ('counter_drafts_announce'),
-                         ('counter_sessions_announce'), ('screen_devices_announce'), ('counter_sessions_close_guard')) AS expected(name)
+                         ('counter_sessions_announce'), ('screen_devices_announce'), ('counter_sessions_close_guard'),
+                         ('txn_withdrawals_guard'), ('txn_withdrawals_final'), ('txn_withdrawal_finishes_transaction'),
+                         ('teller_transactions_abandon_guard')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)
         for try await (name, state) in triggers.decode((String, String).self) where state != "O" && state != "A" {

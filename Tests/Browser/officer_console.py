@@ -109,7 +109,7 @@ def main():
 
         # A teller is turned away by the console (the API would refuse every officer call anyway).
         sign_in(args.teller, teller_password)
-        alert = visible("#alert")
+        alert = visible("#signin-form-error")
         check("授权人员" in alert.text, f"a teller is told the console is for officers: {alert.text!r}")
         check(not driver.find_element(By.ID, "console").is_displayed(), "no console for a teller")
 
@@ -157,7 +157,10 @@ def main():
         fields = driver.find_element(By.ID, "detail-form").text
         check("上海某某贸易有限公司" in fields, "the claimant sees the business fields")
         check("personal-debit" not in driver.find_element(By.ID, "detail-fields").text, "account types in words, not keys")
-        driver.find_element(By.CSS_SELECTOR, 'button[data-material="id_scan"]').click()
+        # The decision bar stays at the bottom of the view: bring the material into the middle first, as a user scrolls.
+        view = driver.find_element(By.CSS_SELECTOR, 'button[data-material="id_scan"]')
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", view)
+        view.click()
         image = visible("#viewer-image")
         wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) == 96)
         shot("officer-3-material")
@@ -165,7 +168,7 @@ def main():
 
         # Return and reject need a reason; the page says so and sends nothing.
         driver.find_element(By.ID, "decide-reject").click()
-        check("意见" in visible("#alert").text, "a reject without a reason is refused on the page")
+        check("意见" in visible("#decision-reason-error").text, "a reject without a reason is refused beside the reason box")
         status, seen = api.call("GET", f"/api/v1/authz/requests/{request_id}", teller)
         check(seen["request"]["state"] == "claimed", f"nothing was decided: {seen['request']['state']}")
 

@@ -23,13 +23,17 @@ public enum AuthorizationStore {
         public var at: AuditTimestamp
         /// The rejected transaction this one starts again.
         public var replaces: String?
+        /// A keyed digest of the account (or customer) it is about, so the officer can be shown the subject's
+        /// recent transactions without the number being stored in clear (migration 0032).
+        public var subjectTag: [UInt8]?
 
         public init(
             branch: String, teller: String, terminal: String?, code: String, amountMinor: Int64, currency: String, keyID: String,
             payloadCiphertext: [UInt8], payloadDigest: ChainHash, ruleSetVersion: String, factsJSON: String, matchedRules: [String],
-            requirementJSON: String?, at: AuditTimestamp, replaces: String? = nil
+            requirementJSON: String?, at: AuditTimestamp, replaces: String? = nil, subjectTag: [UInt8]? = nil
         ) {
             self.replaces = replaces
+            self.subjectTag = subjectTag
             self.branch = branch
             self.teller = teller
             self.terminal = terminal
@@ -83,10 +87,10 @@ public enum AuthorizationStore {
             """
             WITH t AS (
                 INSERT INTO teller_transactions (id, branch_code, teller_id, terminal, code, amount_minor, currency, key_id, payload_ciphertext,
-                    payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at, replaces)
+                    payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at, replaces, subject_tag)
                 VALUES (\(id), \(t.branch), \(t.teller), \(t.terminal), \(t.code), \(t.amountMinor), \(t.currency), \(t.keyID),
                     \(t.payloadCiphertext.bytea), \(t.payloadDigest.bytes.bytea), \(t.ruleSetVersion), \(t.factsJSON)::jsonb, \(t.matchedRules),
-                    \(t.requirementJSON)::jsonb, \(state), us_to_ts(\(at)), \(t.replaces))
+                    \(t.requirementJSON)::jsonb, \(state), us_to_ts(\(at)), \(t.replaces), \(t.subjectTag?.bytea))
                 RETURNING id)
             SELECT a.seq, a.at_us, a.prev_hash, a.hash
             FROM t, LATERAL audit_append(\(auditArguments: event)) a

@@ -20,6 +20,13 @@ public enum RuleSetStore {
         return nil
     }
 
+    /// The text of rule set `version` as it was activated, whether or not it is in force now.
+    public static func source(version: String, in tx: Transaction) async throws -> String? {
+        let rows = try await tx.query("SELECT source FROM authz_rule_sets WHERE version = \(version)", context: "rule set version")
+        for try await source in rows.decode(String.self) { return source }
+        return nil
+    }
+
     public enum Activation: Sendable, Equatable {
         case activated
         case alreadyActive

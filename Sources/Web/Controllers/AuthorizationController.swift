@@ -32,6 +32,7 @@ struct AuthorizationController: Sendable {
         router.get("/api/v1/transactions/vocabulary", use: vocabulary)
         router.post("/api/v1/transactions/{id}/authorization", use: request)
         router.post("/api/v1/transactions/{id}/commit", use: commit)
+        router.post("/api/v1/transactions/{id}/withdraw", use: withdraw)
         router.get("/api/v1/authz/requests/{id}", use: show)
         router.post("/api/v1/authz/requests/{id}/resubmit", use: resubmit)
         router.post("/api/v1/authz/requests/{id}/claim", use: claim)
@@ -167,10 +168,22 @@ struct AuthorizationController: Sendable {
         let transactionPayload: TransactionSubmission?
         /// For a counter transaction, to those who see its payload: what the customer confirmed and signed.
         var customer: CustomerSide?
+        /// Why it needs authorization: the matched rules in the words of the rule set that judged it.
+        var rules: [AuthorizationDesk.MatchedRule]?
+        /// To those who see its payload: the earlier versions and the account's recent transactions.
+        var history: RequestHistory?
         enum CodingKeys: String, CodingKey {
-            case request, customer
+            case request, customer, rules, history
             case transactionPayload = "transaction_payload"
         }
+    }
+
+    struct WithdrawBody: Decodable { let reason: String }
+
+    struct WithdrawView: ResponseEncodable {
+        let transaction: String
+        let state: String
+        let request: RequestSnapshot?
     }
 
     struct QueueView: ResponseEncodable {
@@ -269,7 +282,19 @@ struct AuthorizationController: Sendable {
         if let payload, payload.channel == CounterBooking.channel {
             view.customer = try await tellers.customerSide(transaction: snapshot.transaction)
         }
+        if let (history, rules) = try await tellers.history(transaction: snapshot.transaction) {
+            view.rules = rules
+            if payload != nil { view.history = history }
+        }
         return view
+    }
+
+    @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> WithdrawView {
+        let user = try context.requireUser()
+        let body = try await request.decode(as: WithdrawBody.self, context: context)
+        let withdrawn = try await tellers.withdraw(
+            transaction: try context.parameters.require("id"), reason: body.reason, user: user, terminal: context.terminal)
+        return WithdrawView(transaction: withdrawn.transactionID, state: "abandoned", request: withdrawn.request?.seen(by: user))
     }
 
     // MARK: Officer

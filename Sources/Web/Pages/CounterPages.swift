@@ -45,6 +45,9 @@ enum CounterPages {
                 </div>
                 <button type="submit" id="authz-submit" class="primary">\(t("authz.submit"))</button></form>
                 <button type="button" id="commit-submit" class="primary" hidden>\(t("commit.submit"))</button>
+                <form id="withdraw-form" class="inline" hidden autocomplete="off">
+                <label>\(t("withdraw.reason")) <input id="withdraw-reason" maxlength="200" required></label>
+                <button type="submit" id="withdraw-submit" class="danger">\(t("withdraw.submit"))</button></form>
                 <form id="finish-form" class="inline" hidden><p class="detail">\(t("finish.seal"))</p>
                 <button type="submit" id="finish-submit" class="primary">\(t("finish.submit"))</button></form>
                 <p id="finish-result" class="outcome" hidden></p>

@@ -17,7 +17,7 @@ enum OfficerConsolePage {
                 <div class="toolbar">
                 <h1>\(t("title"))</h1>
                 <span id="whoami" class="who"></span>
-                <span class="group" role="group" aria-label="\(t("presence"))">\(presence)</span>
+                <span class="group" id="presence" role="group" aria-label="\(t("presence"))">\(presence)</span>
                 <span id="link-state" class="link down" data-state="down">\(t("link.down"))</span>
                 <button type="button" id="signout">\(t("signout"))</button>
                 </div>

@@ -46,4 +46,35 @@ import Testing
         let report = try await db.with(db.app) { try await AuditVerification.verify($0) }
         #expect(report.isIntact, "\(report.breaks)")
     }
+
+    /// Issue #15 (Tests/Browser/officer_history.py, on a tablet): the officer sees why a request needs authorization
+    /// and what came before it — the rejected first attempt, a return, the account's recent transactions — and is
+    /// told at once when the teller withdraws the request they hold.
+    @Test func anOfficerSeesWhyAndWhatCameBeforeAndIsToldOfAWithdrawal() async throws {
+        struct Outcome: Decodable {
+            let first: String
+            let second: String
+            let withdrawn: String
+        }
+        let run = try await BrowserCheck.run(
+            "officer_history.py", arguments: ["--password", WebHarness.password, "--artifacts", Repository.artifacts("officer-history")])
+        let db = run.db
+        let outcome = try JSONDecoder().decode(Outcome.self, from: Data(run.lastLine.utf8))
+        try await db.with(db.owner) { database in
+            try await database.read { tx in
+                let states = try await tx.query(
+                    "SELECT id, state FROM teller_transactions WHERE id IN (\(outcome.first), \(outcome.second)) ORDER BY id"
+                ).collect().map { try $0.decode((String, String).self) }
+                #expect(states.map(\.1) == ["abandoned", "abandoned"])
+                let requests = try await tx.query(
+                    "SELECT state FROM authz_requests WHERE transaction_id = \(outcome.second) ORDER BY version"
+                ).collect().map { try $0.decode(String.self) }
+                #expect(requests == ["returned", "withdrawn"])
+                // The officer's return is on the trail as theirs; no decision on the withdrawn version.
+                let decided = try await WebHarness.count(
+                    "SELECT count(*)::int FROM authz_decisions WHERE request_id = '\(outcome.withdrawn)'", in: db)
+                #expect(decided == 0)
+            }
+        }
+    }
 }

@@ -127,4 +127,44 @@ import Vouchers
         let report = try await db.with(db.app) { try await AuditVerification.verify($0) }
         #expect(report.isIntact, "\(report.breaks)")
     }
+
+    /// Issue #15: errors beside what caused them, cleared when that step succeeds (Tests/Browser/counter_withdraw.py),
+    /// and a booked transaction the customer no longer wants withdrawn by the teller while it waits for
+    /// authorization: the request withdrawn, the transaction finished, the session ended as cancelled (not
+    /// rejected), each step audited.
+    @Test func errorsStandBesideTheirCauseAndTheTellerWithdrawsATransactionTheCustomerNoLongerWants() async throws {
+        struct Outcome: Decodable {
+            let transaction: String
+            let request: String
+        }
+        let run = try await BrowserCheck.run(
+            "counter_withdraw.py", arguments: ["--password", WebHarness.password, "--artifacts", Repository.artifacts("counter-withdraw")])
+        let db = run.db
+        let outcome = try JSONDecoder().decode(Outcome.self, from: Data(run.lastLine.utf8))
+        try await db.with(db.owner) { database in
+            try await database.read { tx in
+                let states = try await tx.query(
+                    """
+                    SELECT t.state, r.state, w.reason FROM teller_transactions t JOIN authz_requests r ON r.transaction_id = t.id
+                    JOIN txn_withdrawals w ON w.transaction_id = t.id WHERE t.id = \(outcome.transaction) AND r.id = \(outcome.request)
+                    """
+                ).collect().map { try $0.decode((String, String, String).self) }
+                #expect(states.count == 1 && states.first?.0 == "abandoned" && states.first?.1 == "withdrawn")
+                #expect(states.first?.2 == "客户改变主意，不再取款")
+                let ended = try await tx.query(
+                    """
+                    SELECT s.ended_how FROM counter_screens s JOIN counter_transactions c ON c.session_id = s.ended_session
+                    WHERE c.transaction_id = \(outcome.transaction)
+                    """
+                ).collect().map { try $0.decode(String.self) }
+                #expect(ended == ["cancelled"])
+                let actions = try await tx.query(
+                    "SELECT action FROM audit_events WHERE action IN ('txn.withdrawn', 'counter.cancelled') ORDER BY at, seq"
+                ).collect().map { try $0.decode(String.self) }
+                #expect(actions == ["txn.withdrawn", "counter.cancelled"])
+            }
+        }
+        let report = try await db.with(db.app) { try await AuditVerification.verify($0) }
+        #expect(report.isIntact, "\(report.breaks)")
+    }
 }

@@ -1,5 +1,5 @@
 // What the signed-in consoles (officer, teller) share: calling the API with the session's token, and showing an
-// error in the page's alert box. Loaded before each console's own script.
+// error beside what caused it. Loaded before each console's own script.
 "use strict";
 window.Countersign = {
     // JSON for JSON answers, a Blob for anything else (material), null for 204. An error answer throws an Error
@@ -27,13 +27,50 @@ window.Countersign = {
         return type.includes("json") ? response.json() : response.blob();
     },
 
-    // "<label>: <message> (<code>)" in #alert for six seconds.
-    showError(label, error) {
-        const box = document.getElementById("alert");
-        box.textContent = label + ": " + (error.message || error) + (error.code ? " (" + error.code + ")" : "");
-        box.title = error.detail || "";
-        box.hidden = false;
-        clearTimeout(this.alertTimer);
-        this.alertTimer = setTimeout(() => { box.hidden = true; }, 6000);
+    // "<label>: <message> (<code>)" beside what caused it: a line right after `anchor` (the form, field or button
+    // the user just used), its field marked invalid and described by the line. It stays until the same step next
+    // succeeds (`clearError`). Without an anchor (a failure in the background), in #alert for six seconds.
+    showError(label, error, anchor) {
+        const text = label + ": " + (error.message || error) + (error.code ? " (" + error.code + ")" : "");
+        if (!anchor) {
+            const box = document.getElementById("alert");
+            box.textContent = text;
+            box.title = error.detail || "";
+            box.hidden = false;
+            clearTimeout(this.alertTimer);
+            this.alertTimer = setTimeout(() => { box.hidden = true; }, 6000);
+            return;
+        }
+        const id = anchor.id + "-error";
+        let line = document.getElementById(id);
+        if (!line) {
+            line = document.createElement("p");
+            line.id = id;
+            line.className = "error-line";
+            line.setAttribute("role", "alert");
+            // A field inside its label: the line goes after the label (a paragraph cannot be inside one).
+            (anchor.closest("label") || anchor).after(line);
+        }
+        line.textContent = text;
+        line.title = error.detail || "";
+        line.dataset.code = error.code || "";
+        const field = anchor.matches("input, select, textarea") ? anchor
+            : anchor.querySelector("input:not([type=hidden]):not([type=file]), select, textarea");
+        if (field) {
+            field.setAttribute("aria-invalid", "true");
+            field.setAttribute("aria-describedby", id);
+        }
+    },
+
+    // The step at `anchor` succeeded: its error line goes, and so does an earlier failure in #alert.
+    clearError(anchor) {
+        document.getElementById("alert").hidden = true;
+        if (!anchor) return;
+        const line = document.getElementById(anchor.id + "-error");
+        if (line) line.remove();
+        for (const field of [anchor, ...anchor.querySelectorAll("[aria-invalid]")]) {
+            if (field.getAttribute("aria-describedby") === anchor.id + "-error") field.removeAttribute("aria-describedby");
+            field.removeAttribute("aria-invalid");
+        }
     },
 };

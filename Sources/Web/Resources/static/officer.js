@@ -31,7 +31,9 @@
         return node;
     }
 
-    const showError = (error) => Countersign.showError(t("error"), error);
+    // An error is shown beside the form, field or button of the step that failed, and cleared when it succeeds.
+    const showError = (error, anchor) => Countersign.showError(t("error"), error, anchor ? $(anchor) : null);
+    const cleared = (anchor) => Countersign.clearError($(anchor));
 
     // A 401 outside sign-in means the session ended: back to the sign-in form.
     const api = (method, path, body) => Countersign.api(method, path, body, {
@@ -86,11 +88,12 @@
             sessionStorage.setItem(STORE, JSON.stringify(session));
             localStorage.setItem(STORE + ".terminal", session.terminal || "");
             form.password.value = "";
+            cleared("signin-form");
             showConsole();
         } catch (error) {
             // A teller's sign-in at the console's terminal is refused before its role is known here: it is the
             // same answer, the console is for officers.
-            showError(error.code === "auth.unregistered_terminal" ? new Error(t("signin.wrong_role")) : error);
+            showError(error.code === "auth.unregistered_terminal" ? new Error(t("signin.wrong_role")) : error, "signin-form");
         } finally {
             button.disabled = false;
         }
@@ -133,8 +136,9 @@
         try {
             const reply = await api("PUT", "/api/v1/authz/presence", { status });
             showPresence(reply.status);
+            cleared("presence");
             loadQueue();
-        } catch (error) { showError(error); }
+        } catch (error) { showError(error, "presence"); }
     }
 
     function showPresence(status) {
@@ -191,7 +195,10 @@
     function pushed(request) {
         if (current && !current.decided && current.request.id === request.id
             && !(request.state === "claimed" && request.claimed_by === session.user.id)) {
-            current.lost = true;
+            // Withdrawn by the teller: nothing to decide, and the customer's particulars leave the screen. Otherwise
+            // the claim was lost (the lease ran out, the request moved on).
+            if (request.state === "withdrawn") current.decided = "withdrawn";
+            else current.lost = true;
             renderDetail();
         }
         scheduleReload();
@@ -257,9 +264,10 @@
     async function claim(id) {
         try {
             await api("POST", "/api/v1/authz/requests/" + encodeURIComponent(id) + "/claim");
+            cleared("queue");
             await openRequest(id);
         } catch (error) {
-            showError(error);
+            showError(error, "queue");
             loadQueue();
         }
     }
@@ -301,10 +309,15 @@
         try {
             const reply = await api("GET", "/api/v1/authz/requests/" + encodeURIComponent(id));
             await formFor(reply.request.code);
-            current = { request: reply.request, payload: reply.transaction_payload, customer: reply.customer || null, decided: null, lost: false };
+            current = {
+                request: reply.request, payload: reply.transaction_payload, customer: reply.customer || null,
+                rules: reply.rules || [], history: reply.history || null, decided: null, lost: false,
+            };
             renderDetail();
+            // On a tablet the detail sits below the queue: bring what was just claimed into view.
+            if ($("detail-panel").getBoundingClientRect().top > window.innerHeight / 2) $("detail-panel").scrollIntoView({ block: "start" });
             loadQueue();
-        } catch (error) { showError(error); }
+        } catch (error) { showError(error, "queue"); }
     }
 
     function renderDetail() {
@@ -353,23 +366,66 @@
             el("li", {},
                 el("span", { text: word("material.", item.kind) + " · " + Math.max(1, Math.round(item.size / 1024)) + " KB" }),
                 el("button", { type: "button", "data-material": item.kind, text: t("detail.view"), onclick: () => viewMaterial(item) }))));
-        const parts = [el("h3", { text: t("detail.fields") }), facts, el("h3", { text: t("detail.customer") }), fields];
+        const parts = [el("h3", { text: t("detail.fields") }), facts];
+        // Why it needs authorization, in the words of the rule set that judged it.
+        if (current.rules.length) {
+            parts.push(el("h3", { text: t("detail.rules") }),
+                el("ul", { class: "rules", id: "detail-rules" }, ...current.rules.map((rule) => el("li", { "data-rule": rule.id, text: describe(rule.description) }))));
+        }
+        parts.push(el("h3", { text: t("detail.customer") }), fields);
         if (current.customer) parts.push(el("h3", { text: t("detail.screen") }), ...customerSide(current.customer));
         parts.push(el("h3", { text: t("detail.material") }), material);
+        if (current.history) parts.push(...historySections(current.history));
         if (current.lost) {
             parts.push(el("p", { class: "outcome", id: "detail-outcome", text: t("lost") }));
         } else {
-            parts.push(
+            // The reason and the buttons stay at the bottom of the view however long the request (a tablet).
+            parts.push(el("div", { class: "decision-bar", id: "decision-bar" },
                 el("p", {}, el("span", { text: t("detail.lease") + ": " }), el("span", { id: "lease-left", class: "lease" })),
                 el("label", {}, el("span", { text: t("detail.reason") }),
                     el("textarea", { id: "decision-reason", rows: "2", maxlength: "500", placeholder: t("detail.reason_hint") })),
                 el("div", { class: "decision" },
                     el("button", { type: "button", class: "primary", id: "decide-approve", text: t("decision.approve"), onclick: () => decide("approve") }),
                     el("button", { type: "button", id: "decide-return", text: t("decision.return"), onclick: () => decide("return") }),
-                    el("button", { type: "button", class: "danger", id: "decide-reject", text: t("decision.reject"), onclick: () => decide("reject") })));
+                    el("button", { type: "button", class: "danger", id: "decide-reject", text: t("decision.reject"), onclick: () => decide("reject") }))));
         }
         box.replaceChildren(...parts);
         tick();
+    }
+
+    // A rule's description is "中文 · English": the console's language half of it.
+    function describe(text) {
+        const parts = text.split(" · ");
+        return parts.length === 2 ? parts[locale.startsWith("zh") ? 0 : 1] : text;
+    }
+
+    function when(us) {
+        return new Date(us / 1000).toLocaleString(locale, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+    }
+
+    // What came before: every earlier version of this request (and of the rejected transaction it replaces) with
+    // each officer's decision and reason; and the account's recent transactions with how they ended.
+    function historySections(history) {
+        const versions = el("ol", { class: "history", id: "detail-versions" });
+        for (const version of history.versions) {
+            if (version.request === current.request.id) continue;
+            const decisions = version.decisions.map((d) => d.officer + " " + t("decided." + d.decision) + (d.reason ? " “" + d.reason + "”" : ""));
+            const other = version.transaction !== current.request.transaction ? " · " + t("history.replaced") + " " + version.transaction : "";
+            versions.append(el("li", { "data-request": version.request, "data-state": version.state,
+                text: t("detail.version") + " " + version.version + other + " · " + when(version.created_at_us) + " · " + t("mode." + version.mode)
+                    + " · " + t("state." + version.state) + (decisions.length ? " · " + decisions.join("；") : "") }));
+        }
+        if (!versions.children.length) versions.append(el("li", { class: "detail", text: t("history.none") }));
+        const account = el("ul", { class: "history", id: "detail-account" });
+        for (const earlier of history.account) {
+            const outcome = earlier.state === "committed" ? t("state.committed")
+                : earlier.request_state && earlier.request_state !== "committed" ? t("state." + earlier.request_state) : t("txn." + earlier.state);
+            account.append(el("li", { "data-transaction": earlier.transaction, "data-state": earlier.state,
+                text: when(earlier.submitted_at_us) + " · " + t("code." + earlier.code) + " · " + money(earlier.amount_minor, earlier.currency)
+                    + " · " + outcome + (earlier.reason ? " “" + earlier.reason + "”" : "") }));
+        }
+        if (!account.children.length) account.append(el("li", { class: "detail", text: t("history.account_none") }));
+        return [el("h3", { text: t("detail.history") }), versions, el("h3", { text: t("detail.account") }), account];
     }
 
     // The customer's own confirmation: the lines their screen showed (masked as they saw them) and their strokes,
@@ -400,7 +456,8 @@
 
     async function decide(decision) {
         const reason = $("decision-reason").value.trim();
-        if (decision !== "approve" && !reason) { showError(new Error(t("detail.reason_required"))); return; }
+        if (decision !== "approve" && !reason) { showError(new Error(t("detail.reason_required")), "decision-reason"); return; }
+        cleared("decision-reason");
         const buttons = document.querySelectorAll(".decision button");
         buttons.forEach((b) => { b.disabled = true; });
         try {
@@ -408,12 +465,12 @@
             if (reason) body.reason = reason;
             current.request = await api("POST", "/api/v1/authz/requests/" + encodeURIComponent(current.request.id) + "/decision", body);
             current.decided = decision;
-            $("alert").hidden = true;  // an earlier refusal no longer applies
+            cleared("decision-bar");  // an earlier refusal no longer applies
             renderDetail();
             loadQueue();
             loadStatistics();
         } catch (error) {
-            showError(error);
+            showError(error, "decision-bar");
             buttons.forEach((b) => { b.disabled = false; });
         }
     }
@@ -431,7 +488,8 @@
             content.replaceChildren(el("strong", { text: item.kind }), view);
             $("viewer").hidden = false;
             $("viewer").dataset.url = url;
-        } catch (error) { showError(error); }
+            cleared("detail-material");
+        } catch (error) { showError(error, "detail-material"); }
     }
 
     function closeViewer() {

@@ -20,7 +20,9 @@
     let booking = null;    // {transaction, requirement, request, committed}
     let socket = null;     // the push channel that brings the officer's decision
 
-    const showError = (error) => Countersign.showError(T["error"], error);
+    // An error is shown beside the form or button of the step that failed, and cleared when that step succeeds.
+    const showError = (error, anchor) => Countersign.showError(T["error"], error, anchor ? $(anchor) : null);
+    const cleared = (anchor) => Countersign.clearError($(anchor));
     const api = (method, path, body) => Countersign.api(method, path, body, { token: session && session.token });
 
     // MARK: sign-in
@@ -38,10 +40,11 @@
             }
             sessionStorage.setItem(STORE, JSON.stringify(session));
             f.password.value = "";
+            cleared("signin-form");
             showConsole();
             // Signed in again (a new window, another browser): the service knows this teller's open session here.
             restoreCounter();
-        } catch (error) { showError(error); }
+        } catch (error) { showError(error, "signin-form"); }
     }
 
     function showConsole() {
@@ -67,6 +70,7 @@
         try {
             const state = await api("POST", "/api/v1/counter/sessions", { code: $("pair-code").value.trim() });
             $("pair-code").value = "";
+            cleared("pair-form");
             $("cancel-counter").hidden = false;
             counter = state.session;
             sessionStorage.setItem(COUNTER, String(counter));
@@ -76,7 +80,7 @@
             clearInterval(poller);
             poller = setInterval(refreshState, 1000);
             if (form) send();
-        } catch (error) { showError(error); }
+        } catch (error) { showError(error, "pair-form"); }
     }
 
     async function pickUp(event) {
@@ -86,8 +90,9 @@
             form = await api("GET", "/api/v1/forms/" + encodeURIComponent(picked.form));
             renderDraft(picked.values);
             $("pickup-code").value = "";
+            cleared("pickup-form");
             send();
-        } catch (error) { showError(error); }
+        } catch (error) { showError(error, "pickup-form"); }
     }
 
     // MARK: the draft
@@ -162,8 +167,9 @@
             const byField = {};
             for (const problem of state.problems || []) byField[problem.field] = label(problem.message);
             for (const line of $("draft").querySelectorAll("p.problem")) line.textContent = byField[line.id.slice(3)] || "";
+            cleared("draft");
             showState(state);
-        } catch (error) { showError(error); }
+        } catch (error) { showError(error, "draft"); }
     }
 
     async function refreshState() {
@@ -178,9 +184,10 @@
             const issued = await api("POST", "/api/v1/counter/sessions/" + counter + "/voucher", {});
             booking.voucher = issued.voucher;
             saveBooking();
+            cleared("finish-form");
             showFinished();
         } catch (error) {
-            showError(error);
+            showError(error, "finish-form");
             $("finish-submit").disabled = false;
         }
     }
@@ -203,7 +210,7 @@
         try {
             await api("POST", "/api/v1/counter/sessions/" + counter + "/cancel", {});
             nextCustomer();
-        } catch (error) { showError(error); }
+        } catch (error) { showError(error, "cancel-counter"); }
     }
 
     function nextCustomer() {
@@ -261,10 +268,11 @@
             booking = { transaction: answer.transaction, requirement: need, line, request: null, committed: false, voucher: null };
             $("cancel-counter").hidden = true;  // booked: it goes on to its commit or its rejection
             saveBooking();
+            cleared("book-form");
             showBooked();
             if (need) showAuthorizationForm(need.modes, need.material);
         } catch (error) {
-            showError(error);
+            showError(error, "book-form");
             $("book-submit").disabled = false;
         }
     }
@@ -280,8 +288,11 @@
         $("book-decision").hidden = false;
         $("book-decision").textContent = booking.line;
         setBadge("booked");
-        if (!booking.requirement) $("commit-submit").hidden = false;
-        else if (!booking.committed) listen();
+        // Until the commit the customer may still change their mind: the teller can withdraw it.
+        $("withdraw-form").hidden = booking.committed || !!booking.withdrawn;
+        if (booking.withdrawn) $("cancel-counter").hidden = false;
+        if (!booking.requirement) $("commit-submit").hidden = booking.committed || !!booking.withdrawn;
+        else if (!booking.committed && !booking.withdrawn) listen();
     }
 
     // One file input per kind of material the rules ask for; local mode adds the supervisor's credentials.
@@ -354,9 +365,10 @@
             }
             $("authz-password").value = "";
             $("authz-form").hidden = true;
+            cleared("authz-form");
             showRequest(request);
         } catch (error) {
-            showError(error);
+            showError(error, "authz-form");
             $("authz-submit").disabled = false;
         }
     }
@@ -393,9 +405,14 @@
             tick();
             authzTimer = setInterval(tick, 1000);
         }
-        const bad = request.state === "rejected" || request.state === "expired";
-        // Rejected is final: the teller ends the session, and the customer's screen says it was not approved.
-        if (request.state === "rejected") $("cancel-counter").hidden = false;
+        const finished = request.state === "rejected" || request.state === "withdrawn";
+        const bad = finished || request.state === "expired";
+        // Rejected (or withdrawn in another tab) is final: the teller ends the session, and the customer's screen says
+        // it was not approved (or cancelled).
+        if (finished) {
+            $("cancel-counter").hidden = false;
+            $("withdraw-form").hidden = true;
+        }
         status.className = "outcome" + (bad ? " bad" : request.state === "returned" ? " warn" : "");
         if (request.state === "returned") status.scrollIntoView({ block: "center", behavior: "smooth" });
         $("commit-submit").hidden = request.state !== "approved";
@@ -430,15 +447,17 @@
             booking.committed = true;
             saveBooking();
             if (socket) { const ws = socket; socket = null; ws.close(); }
+            cleared("commit-submit");
             showCommitted();
         } catch (error) {
-            showError(error);
+            showError(error, "commit-submit");
             $("commit-submit").disabled = false;
         }
     }
 
     function showCommitted() {
         $("commit-submit").hidden = true;
+        $("withdraw-form").hidden = true;
         $("authz-form").hidden = true;
         $("authz-status").hidden = false;
         $("authz-status").dataset.state = "committed";
@@ -446,6 +465,28 @@
         $("authz-status").textContent = booking.transaction + " · " + T["commit.done"];
         setBadge("committed");
         $("finish-form").hidden = false;
+    }
+
+    // The customer changed their mind (or left) after the booking: the transaction is withdrawn with the teller's
+    // reason — an officer looking at it is told at once — and the session ends, the screen saying it was cancelled.
+    async function withdraw(event) {
+        event.preventDefault();
+        const reason = $("withdraw-reason").value.trim();
+        if (!reason || !window.confirm(T["withdraw.confirm"])) return;
+        $("withdraw-submit").disabled = true;
+        try {
+            if (!booking.withdrawn) {
+                await api("POST", "/api/v1/transactions/" + encodeURIComponent(booking.transaction) + "/withdraw", { reason });
+                booking.withdrawn = true;
+                saveBooking();
+            }
+            await api("POST", "/api/v1/counter/sessions/" + counter + "/cancel", {});
+            cleared("withdraw-form");
+            nextCustomer();
+        } catch (error) {
+            showError(error, "withdraw-form");
+            $("withdraw-submit").disabled = false;
+        }
     }
 
     // After a reload: the paired session, its draft as the service holds it, and how far the booking had got.
@@ -514,6 +555,7 @@
     $("authz-form").addEventListener("submit", requestAuthorization);
     $("authz-mode").addEventListener("change", modeChanged);
     $("commit-submit").addEventListener("click", commit);
+    $("withdraw-form").addEventListener("submit", withdraw);
     $("draft").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(send, 120); });
     $("draft").addEventListener("change", () => { clearTimeout(timer); send(); });
     const saved = sessionStorage.getItem(STORE);

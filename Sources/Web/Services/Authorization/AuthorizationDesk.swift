@@ -12,6 +12,8 @@ public struct AuthorizationDesk: Sendable {
     let rulesInForce: RulesInForce
     let directory: any AccountDirectory
     let dataKey: DataKey
+    /// Keyed digests of the account or customer a transaction is about: its history is found by them.
+    let subjectTags: DataKey.Tagger
     let time: any TimeSource
     let signIn: SignInProtection
     /// Ids are taken beforehand, because the audit event written with the row names it.
@@ -27,6 +29,7 @@ public struct AuthorizationDesk: Sendable {
         self.database = database
         self.rulesInForce = RulesInForce(rules)
         self.dataKey = dataKey
+        self.subjectTags = dataKey.tagger(purpose: "countersign transaction subject v1")
         self.time = time
     }
 
@@ -88,6 +91,12 @@ public struct AuthorizationDesk: Sendable {
             customerRisk: facts.customerRisk, channel: draft.channel, fields: draft.fields, replaces: draft.replaces)
     }
 
+    /// The account a submission is about, or the customer when it names no account (an account opening).
+    static func subject(of submission: TransactionSubmission) -> DirectorySubject? {
+        if let account = submission.account { return .account(account) }
+        return submission.customer.map { .customer($0) }
+    }
+
     /// The transaction code of opening an account: the one whose subject is a customer, not an account.
     public static let accountOpening = "account-opening"
 
@@ -128,7 +137,8 @@ public struct AuthorizationDesk: Sendable {
             branch: user.branch, teller: user.id, terminal: terminal, code: facts.code, amountMinor: facts.amountMinor,
             currency: facts.currency, keyID: dataKey.id, payloadCiphertext: box, payloadDigest: digest,
             ruleSetVersion: decision.ruleSetVersion, factsJSON: facts.canonical.canonicalText, matchedRules: decision.matchedRules,
-            requirementJSON: decision.requirement?.canonical.canonicalText, at: now, replaces: submission.replaces)
+            requirementJSON: decision.requirement?.canonical.canonicalText, at: now, replaces: submission.replaces,
+            subjectTag: Self.subject(of: submission).map { subjectTags.tag($0.normalized) })
         var payload = decision.canonicalFields
         payload["payload_digest"] = .string(digest.hex)
         if let replaced = submission.replaces { payload["replaces"] = .string(replaced) }

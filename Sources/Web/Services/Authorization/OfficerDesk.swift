@@ -71,6 +71,11 @@ public struct OfficerDesk: Sendable {
     /// Of any number of officers claiming at once, exactly one gets the request; the rest get 409. The claim and its
     /// audit event are one statement, computed from the request as read just before; if it was widened in between,
     /// the claim is tried again on what it is now.
+    /// The teller withdrew the transaction (the customer left): there is nothing left to decide.
+    static func withdrawn(_ id: String) -> AppError {
+        AppError(.conflict, code: "authz.withdrawn", "the teller withdrew request \(id): there is nothing to decide / 柜员已撤回该授权申请，无需处理")
+    }
+
     public func claim(_ id: String, user: UserIdentity, terminal: String?) async throws -> RequestSnapshot {
         try Self.requireOfficer(user)
         let now = time.now()
@@ -84,6 +89,7 @@ public struct OfficerDesk: Sendable {
                 if seen.state == "claimed" {
                     throw AppError(.conflict, code: "authz.already_claimed", "request \(id) was claimed by another officer")
                 }
+                if seen.state == "withdrawn" { throw Self.withdrawn(id) }
                 throw AppError(.conflict, code: "authz.not_pending", "request \(id) is \(seen.state)")
             }
             let event = try AuditLog.Append(Self.claimed(seen, by: user.id, at: now, terminal: terminal))
@@ -108,6 +114,7 @@ public struct OfficerDesk: Sendable {
         guard let current = try await database.read({ try await AuthorizationStore.request(id, in: $0) }) else {
             throw AppError(.notFound, code: "authz.not_found", "no authorization request \(id)")
         }
+        if current.state == "withdrawn" { throw Self.withdrawn(id) }
         guard current.state == "claimed", current.claimedBy == user.id else {
             throw AppError(.conflict, code: "authz.no_claim", "you hold no claim on request \(id); claim it first")
         }

@@ -93,8 +93,8 @@ extension CounterDesk {
     // MARK: The session's end
 
     /// The teller ends a session that was not booked (the customer left, the wrong form), or whose transaction the bank
-    /// rejected: recorded and audited, and the screen tells the customer, is cleared and shows a new pairing code. A
-    /// booked session otherwise goes on to its commit.
+    /// rejected or the teller withdrew: recorded and audited, and the screen tells the customer (not approved, or
+    /// cancelled), is cleared and shows a new pairing code. A booked session otherwise goes on to its commit.
     public func cancel(_ session: Int64, user: UserIdentity) async throws {
         let at = time.now()
         do {
@@ -102,12 +102,13 @@ extension CounterDesk {
                 guard let draft = try await CounterStateStore.draft(session, lock: true, in: tx), draft.teller == user.id, !draft.closed else {
                     throw Self.noSession(session)
                 }
-                // Booked: it goes on to its commit — unless the bank rejected it, and then the session ends here too.
+                // Booked: it goes on to its commit — unless the bank rejected it or the teller withdrew it, and then the
+                // session ends here too.
                 var rejected = false
                 if let transaction = draft.transaction {
                     let booked = try await CounterStore.bookedTransaction(session: session, version: draft.version, in: tx)
                     guard booked?.state == "abandoned" else { throw Self.booked(session, transaction) }
-                    rejected = true
+                    rejected = try await !AuthorizationStore.wasWithdrawn(transaction, in: tx)
                 }
                 try await self.end(session, device: draft.device, receipt: nil, rejected: rejected, at: at, in: tx)
                 try await AuditLog.append(

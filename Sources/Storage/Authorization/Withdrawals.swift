@@ -1,0 +1,46 @@
+public import Audit
+import PostgresNIO
+
+/// A teller's withdrawal of an open transaction (migration 0031): one row, whose insert withdraws the open request
+/// and finishes the transaction in the same statement, with its audit event.
+extension AuthorizationStore {
+    public enum WithdrawalOutcome: Sendable {
+        case withdrawn(request: RequestSnapshot?)
+        /// Not this teller's transaction, or no such transaction.
+        case notFound
+        /// The transaction had already finished: committed or abandoned.
+        case finished(state: String)
+    }
+
+    /// Locks the transaction (a commit racing this waits, or wins first), then records the withdrawal and `event`.
+    public static func withdraw(
+        transaction id: String, teller: String, reason: String, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
+    ) async throws -> WithdrawalOutcome {
+        var found: (String, String)?
+        let locked = try await tx.query("SELECT teller_id, state FROM teller_transactions WHERE id = \(id) FOR UPDATE", context: "withdraw")
+        for try await row in locked.decode((String, String).self) { found = row }
+        guard let (owner, state) = found, owner == teller else { return .notFound }
+        guard state == "needs_authorization" || state == "ready" else { return .finished(state: state) }
+        let rows = try await tx.query(
+            """
+            WITH w AS (
+                INSERT INTO txn_withdrawals (transaction_id, teller_id, reason, withdrawn_at)
+                VALUES (\(id), \(teller), \(reason), us_to_ts(\(at.microsecondsSinceEpoch))) RETURNING transaction_id)
+            SELECT a.seq, a.at_us, a.prev_hash, a.hash FROM w, LATERAL audit_append(\(auditArguments: event)) a
+            """, context: "withdraw")
+        for try await stored in rows.decode((Int64, Int64, ByteBuffer, ByteBuffer).self) { _ = try event.stored(stored) }
+        // The request as the withdrawal left it: the newest version of the transaction's requests.
+        let latest = try await tx.query(
+            """
+            SELECT authz_request_view(r)::text FROM authz_requests r WHERE transaction_id = \(id) ORDER BY version DESC LIMIT 1
+            """, context: "withdraw")
+        return .withdrawn(request: try await optionalSnapshot(latest))
+    }
+
+    /// Whether the transaction was withdrawn by its teller (rather than rejected).
+    public static func wasWithdrawn(_ transaction: String, in tx: Transaction) async throws -> Bool {
+        let rows = try await tx.query("SELECT 1 FROM txn_withdrawals WHERE transaction_id = \(transaction)", context: "withdrawal")
+        for try await _ in rows { return true }
+        return false
+    }
+}

@@ -1,0 +1,40 @@
+public import Accounts
+public import Audit
+import Foundation
+public import Storage
+
+extension AuthorizationDesk {
+    public struct Withdrawn: Sendable {
+        public let transactionID: String
+        /// The transaction's newest request as the withdrawal left it (withdrawn, or already finished before it).
+        public let request: RequestSnapshot?
+    }
+
+    /// The teller withdraws a transaction not yet committed — the customer changed their mind or left while an
+    /// officer was looking: its open or approved request is withdrawn (an officer holding it can no longer decide
+    /// it) and the transaction is finished, with the teller's reason, in one audited statement.
+    public func withdraw(transaction id: String, reason: String, user: UserIdentity, terminal: String?) async throws -> Withdrawn {
+        try Self.requireTeller(user)
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(reason.count) else {
+            throw AppError(
+                .badRequest, code: "txn.withdraw_reason", "say why the transaction is withdrawn, in at most 200 characters / 请填写撤回原因（不超过200字）")
+        }
+        let now = time.now()
+        let event = try AuditLog.Append(
+            AuditEvent(
+                actor: user.id, branch: user.branch, terminal: terminal, action: "txn.withdrawn", subject: "txn:\(id)",
+                payload: ["reason": .string(reason)]))
+        let outcome = try await database.transaction { tx in
+            try await AuthorizationStore.withdraw(transaction: id, teller: user.id, reason: reason, at: now, event: event, in: tx)
+        }
+        switch outcome {
+        case .withdrawn(let request): return Withdrawn(transactionID: id, request: request)
+        case .notFound: throw AppError(.notFound, code: "txn.not_found", "no transaction \(id) of yours")
+        case .finished(let state) where state == "committed":
+            throw AppError(.conflict, code: "txn.already_committed", "transaction \(id) was already committed")
+        case .finished:
+            throw AppError(.conflict, code: "txn.finished", "transaction \(id) was already rejected or withdrawn / 交易 \(id) 已被拒绝或已撤回")
+        }
+    }
+}
