@@ -14,14 +14,14 @@ import json
 import os
 import sys
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import check, chromium  # noqa: E402
+from browser import check, chromium, fail  # noqa: E402
 from counter import PNG, post  # noqa: E402
 
 CUSTOMER = {"account_name": "赵六", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "60000"}
@@ -143,8 +143,12 @@ def main():
         withdraw = wait.until(EC.visibility_of_element_located((By.ID, "withdraw-form")))
         shot("withdraw-2-waiting")
         driver.find_element(By.ID, "withdraw-submit").click()
-        check(driver.execute_script("return document.getElementById('withdraw-reason').validity.valueMissing"),
-              "a withdrawal needs a reason")
+        try:
+            WebDriverWait(driver, 1).until(EC.alert_is_present())
+            fail("a withdrawal without a reason must not even ask for confirmation")
+        except TimeoutException:
+            pass
+        check(driver.find_element(By.ID, "authz-status").get_attribute("data-state") == "pending", "nothing was withdrawn")
         driver.find_element(By.ID, "withdraw-reason").send_keys("客户改变主意，不再取款")
         before = driver.find_element(By.ID, "console")
         driver.find_element(By.ID, "withdraw-submit").click()

@@ -30,12 +30,14 @@ public struct AuthorizationStatistics: Sendable, Codable {
         public let rejected: Int
         public let returned: Int
         public let expired: Int
+        /// Withdrawn by their teller before a decision or a commit (the customer left).
+        public let withdrawn: Int
         public let open: Int
         /// From creation to the final decision.
         public let meanTimeToDecisionMs: Double?
 
         enum CodingKeys: String, CodingKey {
-            case branch, requests, approved, rejected, returned, expired, open
+            case branch, requests, approved, rejected, returned, expired, withdrawn, open
             case meanTimeToDecisionMs = "mean_time_to_decision_ms"
         }
     }
@@ -80,18 +82,18 @@ public struct AuthorizationStatistics: Sendable, Codable {
             SELECT branch_code, count(*)::int8,
                    count(*) FILTER (WHERE state IN ('approved', 'committed'))::int8, count(*) FILTER (WHERE state = 'rejected')::int8,
                    count(*) FILTER (WHERE state = 'returned')::int8, count(*) FILTER (WHERE state = 'expired')::int8,
-                   count(*) FILTER (WHERE state IN ('pending', 'claimed'))::int8,
+                   count(*) FILTER (WHERE state = 'withdrawn')::int8, count(*) FILTER (WHERE state IN ('pending', 'claimed'))::int8,
                    avg(extract(epoch FROM decided_at - created_at) * 1000) FILTER (WHERE state IN ('approved', 'committed', 'rejected', 'returned'))::float8
             FROM authz_requests
             WHERE \(branches)::text[] IS NULL OR branch_code = ANY (\(branches)::text[])
             GROUP BY branch_code ORDER BY branch_code
             """, context: "statistics")
         var branchStats: [Branch] = []
-        for try await row in branchRows.decode((String, Int64, Int64, Int64, Int64, Int64, Int64, Double?).self) {
+        for try await row in branchRows.decode((String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Double?).self) {
             branchStats.append(
                 Branch(
                     branch: row.0, requests: Int(row.1), approved: Int(row.2), rejected: Int(row.3), returned: Int(row.4), expired: Int(row.5),
-                    open: Int(row.6), meanTimeToDecisionMs: row.7))
+                    withdrawn: Int(row.6), open: Int(row.7), meanTimeToDecisionMs: row.8))
         }
         return AuthorizationStatistics(officers: officerStats, branches: branchStats)
     }

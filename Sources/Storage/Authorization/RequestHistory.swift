@@ -40,7 +40,7 @@ public struct RequestHistory: Sendable, Codable {
         public let submittedAtUs: Int64
         /// committed, abandoned, needs_authorization or ready.
         public let state: String
-        /// The state of its newest authorization request, if it had one.
+        /// The state of its newest authorization request, if it had one; `withdrawn` when the teller withdrew it.
         public let requestState: String?
         /// Why it did not go ahead: the last rejection or return reason, or the teller's withdrawal reason.
         public let reason: String?
@@ -59,7 +59,8 @@ public struct RequestHistory: Sendable, Codable {
     public let versions: [Version]
     /// The teller's reason, when this transaction was withdrawn.
     public let withdrawal: String?
-    /// At most ten, newest first, within 180 days before this transaction; none when its subject is not recorded.
+    /// At most ten, newest first, from 180 days before this transaction on (later ones too: a duplicate at another
+    /// counter matters as much as an earlier one); none when its subject is not recorded.
     public let account: [Earlier]
 
     enum CodingKeys: String, CodingKey {
@@ -92,14 +93,15 @@ extension AuthorizationStore {
                 FROM authz_requests r JOIN chain c ON c.id = r.transaction_id),
             earlier AS (
                 SELECT t.id, t.code, t.amount_minor, t.currency, t.submitted_at, t.state,
-                    (SELECT r.state FROM authz_requests r WHERE r.transaction_id = t.id ORDER BY r.version DESC LIMIT 1) AS request_state,
+                    CASE WHEN EXISTS (SELECT 1 FROM txn_withdrawals w WHERE w.transaction_id = t.id) THEN 'withdrawn'
+                         ELSE (SELECT r.state FROM authz_requests r WHERE r.transaction_id = t.id ORDER BY r.version DESC LIMIT 1)
+                    END AS request_state,
                     coalesce(
                         (SELECT w.reason FROM txn_withdrawals w WHERE w.transaction_id = t.id),
                         (SELECT d.reason FROM authz_requests r JOIN authz_decisions d ON d.request_id = r.id
                          WHERE r.transaction_id = t.id AND d.decision <> 'approve' ORDER BY d.decided_at DESC LIMIT 1)) AS reason
                 FROM teller_transactions t, me
                 WHERE me.subject_tag IS NOT NULL AND t.subject_tag = me.subject_tag AND t.id <> me.id
-                  AND t.submitted_at <= me.submitted_at
                   AND t.submitted_at > me.submitted_at - \(Int32(RequestHistory.accountDays)) * interval '1 day'
                 ORDER BY t.submitted_at DESC, t.id DESC LIMIT \(Int32(RequestHistory.accountLimit)))
             SELECT jsonb_build_object(

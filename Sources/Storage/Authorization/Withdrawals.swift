@@ -12,14 +12,22 @@ extension AuthorizationStore {
         case finished(state: String)
     }
 
-    /// Locks the transaction (a commit racing this waits, or wins first), then records the withdrawal and `event`.
+    /// Locks the transaction's requests and then the transaction — the order a commit and a rejection take them
+    /// in, so a withdrawal racing either waits for it (or it for the withdrawal) instead of deadlocking — then
+    /// records the withdrawal and `event`. Asked again by the teller who withdrew it, it answers as the first time.
     public static func withdraw(
         transaction id: String, teller: String, reason: String, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
     ) async throws -> WithdrawalOutcome {
-        var found: (String, String)?
-        let locked = try await tx.query("SELECT teller_id, state FROM teller_transactions WHERE id = \(id) FOR UPDATE", context: "withdraw")
-        for try await row in locked.decode((String, String).self) { found = row }
-        guard let (owner, state) = found, owner == teller else { return .notFound }
+        try await tx.query("SELECT id FROM authz_requests WHERE transaction_id = \(id) ORDER BY id FOR UPDATE", context: "withdraw")
+        var found: (String, String, Bool)?
+        let locked = try await tx.query(
+            """
+            SELECT teller_id, state, EXISTS (SELECT 1 FROM txn_withdrawals w WHERE w.transaction_id = t.id)
+            FROM teller_transactions t WHERE id = \(id) FOR UPDATE
+            """, context: "withdraw")
+        for try await row in locked.decode((String, String, Bool).self) { found = row }
+        guard let (owner, state, withdrawn) = found, owner == teller else { return .notFound }
+        if withdrawn { return .withdrawn(request: try await latestRequest(of: id, in: tx)) }
         guard state == "needs_authorization" || state == "ready" else { return .finished(state: state) }
         let rows = try await tx.query(
             """
@@ -29,12 +37,15 @@ extension AuthorizationStore {
             SELECT a.seq, a.at_us, a.prev_hash, a.hash FROM w, LATERAL audit_append(\(auditArguments: event)) a
             """, context: "withdraw")
         for try await stored in rows.decode((Int64, Int64, ByteBuffer, ByteBuffer).self) { _ = try event.stored(stored) }
-        // The request as the withdrawal left it: the newest version of the transaction's requests.
-        let latest = try await tx.query(
-            """
-            SELECT authz_request_view(r)::text FROM authz_requests r WHERE transaction_id = \(id) ORDER BY version DESC LIMIT 1
-            """, context: "withdraw")
-        return .withdrawn(request: try await optionalSnapshot(latest))
+        return .withdrawn(request: try await latestRequest(of: id, in: tx))
+    }
+
+    /// The request as the withdrawal left it: the newest version of the transaction's requests.
+    static func latestRequest(of transaction: String, in tx: Transaction) async throws -> RequestSnapshot? {
+        try await optionalSnapshot(
+            tx.query(
+                "SELECT authz_request_view(r)::text FROM authz_requests r WHERE transaction_id = \(transaction) ORDER BY version DESC LIMIT 1",
+                context: "withdraw"))
     }
 
     /// Whether the transaction was withdrawn by its teller (rather than rejected).

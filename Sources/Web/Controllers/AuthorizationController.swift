@@ -170,7 +170,7 @@ struct AuthorizationController: Sendable {
         var customer: CustomerSide?
         /// Why it needs authorization: the matched rules in the words of the rule set that judged it.
         var rules: [AuthorizationDesk.MatchedRule]?
-        /// To those who see its payload: the earlier versions and the account's recent transactions.
+        /// To the officer holding it: the earlier versions and the account's recent transactions.
         var history: RequestHistory?
         enum CodingKeys: String, CodingKey {
             case request, customer, rules, history
@@ -284,7 +284,9 @@ struct AuthorizationController: Sendable {
         }
         if let (history, rules) = try await tellers.history(transaction: snapshot.transaction) {
             view.rules = rules
-            if payload != nil { view.history = history }
+            // The history names the officers who decided and the account's other transactions: for whoever decides
+            // now, not for the teller (背对背) or anyone else.
+            if snapshot.claimedBy == user.id { view.history = history }
         }
         return view
     }

@@ -36,8 +36,9 @@ import Testing
             #expect(told.claimedBy == nil)
             let decided = try await h.decide(supervisor, request, "approve")
             #expect(decided.status == .conflict && decided.code == "authz.withdrawn", "\(decided.code)")
+            // Asked again (the first answer lost on the way): the same answer, and nothing recorded twice.
             let again = try await withdraw(h, teller, transaction)
-            #expect(again.status == .conflict && again.code == "txn.finished")
+            #expect(again.status == .ok && (again.json["request"] as? [String: any Sendable])?["state"] as? String == "withdrawn")
             let asked = try await h.call(
                 .post, "/api/v1/transactions/\(transaction)/authorization", token: teller,
                 body: #"{"mode":"cross-terminal","material":[\#(Self.material.joined(separator: ","))]}"#)
@@ -47,6 +48,10 @@ import Testing
                 try await WebHarness.count(
                     "SELECT count(*)::int FROM teller_transactions WHERE id = '\(transaction)' AND state = 'abandoned'", in: h.db) == 1)
             #expect(try await h.auditActions(subject: "txn:\(transaction)") == ["authz.intercepted", "txn.withdrawn"])
+            // The branch's figures add up: the withdrawn request is counted as such, not as open.
+            let stats = try await h.call(.get, "/api/v1/authz/statistics", token: try await h.login("auditor1"))
+            let branch = (stats.json["branches"] as? [[String: any Sendable]])?.first { $0["branch"] as? String == "BR001" }
+            #expect(branch?["withdrawn"] as? Int == 1 && branch?["open"] as? Int == 0 && branch?["requests"] as? Int == 1)
             try await h.auditVerifies()
         }
     }
@@ -68,10 +73,64 @@ import Testing
             // The customer left after the approval: withdrawn, and it can no longer be committed.
             #expect(try await withdraw(h, teller, approved[0]).status == .ok)
             let late = try await h.commit(teller, transaction: approved[0], AuthzHarness.submission(amount: "60000.00"))
-            #expect(late.status == .conflict, "\(late.code)")
+            #expect(late.status == .conflict && late.code == "txn.finished", "\(late.code)")
             #expect(try await h.commit(teller, transaction: approved[1], AuthzHarness.submission(amount: "60000.00")).status == .ok)
             let committed = try await withdraw(h, teller, approved[1])
             #expect(committed.status == .conflict && committed.code == "txn.already_committed")
+        }
+    }
+
+    /// A withdrawal racing a commit of the same approved transaction (or a rejection of its request) ends one way
+    /// or the other, never both and never in a deadlock: they take their locks in the same order.
+    @Test func aWithdrawalRacingACommitOrARejectionEndsOneWay() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let supervisor = try await h.login("super1", terminal: "TAB-1")
+            try await h.presence(supervisor, "online")
+            let submission = AuthzHarness.submission(amount: "60000.00")
+            for round in 0..<8 {
+                let transaction = try await h.submit(teller, submission)
+                let request = try await h.requestAuthorization(teller, transaction: transaction, mode: "cross-terminal", material: Self.material)
+                #expect(try await h.claim(supervisor, request.id).status == .ok)
+                let other: AuthzHarness.Reply
+                let withdrawn: AuthzHarness.Reply
+                if round % 2 == 0 {
+                    #expect(try await h.decide(supervisor, request, "approve").status == .ok)
+                    async let committing = h.commit(teller, transaction: transaction, submission)
+                    async let withdrawing = withdraw(h, teller, transaction)
+                    (other, withdrawn) = try await (committing, withdrawing)
+                } else {
+                    async let rejecting = h.decide(supervisor, request, "reject", reason: "不符")
+                    async let withdrawing = withdraw(h, teller, transaction)
+                    (other, withdrawn) = try await (rejecting, withdrawing)
+                }
+                #expect([other.status, withdrawn.status].filter { $0 == .ok }.count == 1, "\(other.code) \(withdrawn.code)")
+                #expect(![other.status, withdrawn.status].contains(.internalServerError))
+            }
+            try await h.auditVerifies()
+        }
+    }
+
+    /// The lock order itself: a commit holds the request and then wants the transaction. A withdrawal that arrives
+    /// in between must wait for the request rather than take the transaction first — or PostgreSQL finds a
+    /// deadlock and one of them fails. (Should the withdrawal not reach its lock within the pause, this passes
+    /// without proving anything; it cannot fail for slowness.)
+    @Test func aWithdrawalWaitsForTheRequestBeforeTakingTheTransaction() async throws {
+        try await AuthzHarness.run { h in
+            let teller = try await h.login("teller1")
+            let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "60000.00"))
+            _ = try await h.requestAuthorization(teller, transaction: transaction, mode: "cross-terminal", material: Self.material)
+            let withdrawal = try await h.db.with(h.db.app) { db in
+                try await db.transaction { tx in
+                    try await tx.query("SELECT id FROM authz_requests WHERE transaction_id = \(transaction) FOR UPDATE")
+                    let withdrawing = Task { try await withdraw(h, teller, transaction) }
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await tx.query("SELECT id FROM teller_transactions WHERE id = \(transaction) FOR UPDATE")
+                    return withdrawing
+                }
+            }
+            let answer = try await withdrawal.value
+            #expect(answer.status == .ok, "\(answer.code)")
         }
     }
 
@@ -141,9 +200,12 @@ import Testing
             #expect(account.map { $0["transaction"] as? String } == [first, left])
             #expect(account.map { $0["reason"] as? String } == ["签名与预留不符", "客户临时有事"])
             #expect(account.map { $0["state"] as? String } == ["abandoned", "abandoned"])
-            // Someone who may see the request but not its particulars sees neither history nor the account.
+            // Only the officer deciding it sees the history: not an auditor, not the teller (who would learn which
+            // officers decided, and the account's other transactions).
             let auditor = try await h.call(.get, "/api/v1/authz/requests/\(current.id)", token: try await h.login("auditor1"))
             #expect(auditor.status == .ok && auditor.json["history"] == nil && auditor.json["rules"] != nil)
+            let tellers = try await h.call(.get, "/api/v1/authz/requests/\(current.id)", token: teller)
+            #expect(tellers.status == .ok && tellers.json["history"] == nil && tellers.json["transaction_payload"] != nil)
         }
     }
 }

@@ -54,8 +54,11 @@ window.Countersign = {
         line.textContent = text;
         line.title = error.detail || "";
         line.dataset.code = error.code || "";
-        const field = anchor.matches("input, select, textarea") ? anchor
-            : anchor.querySelector("input:not([type=hidden]):not([type=file]), select, textarea");
+        // The field is marked when the error is about it: the anchor itself, or the one field of a small form
+        // (a code, a password); a whole draft or a form of several fields is not pinned on its first field.
+        const fields = anchor.matches("input, select, textarea") ? [anchor]
+            : [...anchor.querySelectorAll("input:not([type=hidden]):not([type=file]):not([type=password]), select, textarea")];
+        const field = fields.length === 1 ? fields[0] : null;
         if (field) {
             field.setAttribute("aria-invalid", "true");
             field.setAttribute("aria-describedby", id);

@@ -384,7 +384,7 @@
                 el("p", {}, el("span", { text: t("detail.lease") + ": " }), el("span", { id: "lease-left", class: "lease" })),
                 el("label", {}, el("span", { text: t("detail.reason") }),
                     el("textarea", { id: "decision-reason", rows: "2", maxlength: "500", placeholder: t("detail.reason_hint") })),
-                el("div", { class: "decision" },
+                el("div", { class: "decision", id: "decision-buttons" },
                     el("button", { type: "button", class: "primary", id: "decide-approve", text: t("decision.approve"), onclick: () => decide("approve") }),
                     el("button", { type: "button", id: "decide-return", text: t("decision.return"), onclick: () => decide("return") }),
                     el("button", { type: "button", class: "danger", id: "decide-reject", text: t("decision.reject"), onclick: () => decide("reject") }))));
@@ -465,12 +465,19 @@
             if (reason) body.reason = reason;
             current.request = await api("POST", "/api/v1/authz/requests/" + encodeURIComponent(current.request.id) + "/decision", body);
             current.decided = decision;
-            cleared("decision-bar");  // an earlier refusal no longer applies
+            cleared("decision-buttons");  // an earlier refusal no longer applies
             renderDetail();
             loadQueue();
             loadStatistics();
         } catch (error) {
-            showError(error, "decision-bar");
+            if (error.code === "authz.withdrawn") {
+                // The teller withdrew it while the officer was deciding: say so, as the push would have.
+                current.decided = "withdrawn";
+                renderDetail();
+                return;
+            }
+            // Inside the bar, under the buttons: in view however long the page.
+            showError(error, "decision-buttons");
             buttons.forEach((b) => { b.disabled = false; });
         }
     }

@@ -476,8 +476,10 @@
         $("withdraw-submit").disabled = true;
         try {
             if (!booking.withdrawn) {
-                await api("POST", "/api/v1/transactions/" + encodeURIComponent(booking.transaction) + "/withdraw", { reason });
+                // Asked again after a lost answer, the service answers as the first time.
+                const reply = await api("POST", "/api/v1/transactions/" + encodeURIComponent(booking.transaction) + "/withdraw", { reason });
                 booking.withdrawn = true;
+                if (reply.request) booking.request = reply.request;
                 saveBooking();
             }
             await api("POST", "/api/v1/counter/sessions/" + counter + "/cancel", {});
@@ -487,6 +489,17 @@
             showError(error, "withdraw-form");
             $("withdraw-submit").disabled = false;
         }
+    }
+
+    // Withdrawn (and reloaded before the session ended): nothing more to ask or commit, only the session to end.
+    function showWithdrawn() {
+        const status = $("authz-status");
+        status.hidden = false;
+        status.dataset.state = "withdrawn";
+        status.className = "outcome bad";
+        status.textContent = booking.transaction + " · " + T["authz.state.withdrawn"];
+        for (const id of ["authz-form", "commit-submit", "withdraw-form"]) $(id).hidden = true;
+        $("cancel-counter").hidden = false;
     }
 
     // After a reload: the paired session, its draft as the service holds it, and how far the booking had got.
@@ -519,6 +532,8 @@
                     showFinished();
                     return;
                 }
+                // Withdrawn: nothing more to ask or commit; the session only waits to be ended.
+                else if (booking.withdrawn) showWithdrawn();
                 else if (!booking.committed && booking.request) showRequest(booking.request);
                 else if (!booking.committed && booking.requirement) showAuthorizationForm(booking.requirement.modes, booking.requirement.material);
             }

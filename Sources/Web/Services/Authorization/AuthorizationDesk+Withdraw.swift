@@ -12,11 +12,13 @@ extension AuthorizationDesk {
 
     /// The teller withdraws a transaction not yet committed — the customer changed their mind or left while an
     /// officer was looking: its open or approved request is withdrawn (an officer holding it can no longer decide
-    /// it) and the transaction is finished, with the teller's reason, in one audited statement.
+    /// it) and the transaction is finished, with the teller's reason, in one audited statement. Asked again (its answer
+    /// lost on the way), it answers as the first time.
     public func withdraw(transaction id: String, reason: String, user: UserIdentity, terminal: String?) async throws -> Withdrawn {
         try Self.requireTeller(user)
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(reason.count) else {
+        // Counted in code points, as the database's char_length counts them.
+        guard (1...200).contains(reason.unicodeScalars.count) else {
             throw AppError(
                 .badRequest, code: "txn.withdraw_reason", "say why the transaction is withdrawn, in at most 200 characters / 请填写撤回原因（不超过200字）")
         }
@@ -25,7 +27,8 @@ extension AuthorizationDesk {
             AuditEvent(
                 actor: user.id, branch: user.branch, terminal: terminal, action: "txn.withdrawn", subject: "txn:\(id)",
                 payload: ["reason": .string(reason)]))
-        let outcome = try await database.transaction { tx in
+        // Announced at commit like every request change: an officer holding the request hears of it at once.
+        let outcome = try await AuthorizationStore.transaction(on: database) { tx in
             try await AuthorizationStore.withdraw(transaction: id, teller: user.id, reason: reason, at: now, event: event, in: tx)
         }
         switch outcome {
@@ -34,7 +37,7 @@ extension AuthorizationDesk {
         case .finished(let state) where state == "committed":
             throw AppError(.conflict, code: "txn.already_committed", "transaction \(id) was already committed")
         case .finished:
-            throw AppError(.conflict, code: "txn.finished", "transaction \(id) was already rejected or withdrawn / 交易 \(id) 已被拒绝或已撤回")
+            throw AppError(.conflict, code: "txn.finished", "transaction \(id) was rejected / 交易 \(id) 已被拒绝")
         }
     }
 }

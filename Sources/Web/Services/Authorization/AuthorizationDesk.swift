@@ -331,6 +331,10 @@ public struct AuthorizationDesk: Sendable {
         guard transaction.state != "committed" else {
             throw AppError(.conflict, code: "txn.already_committed", "transaction \(id) was already committed")
         }
+        guard transaction.state != "abandoned" else {
+            throw AppError(
+                .conflict, code: "txn.finished", "transaction \(id) was rejected or withdrawn: it is not committed / 交易 \(id) 已被拒绝或已撤回，不能记账")
+        }
         guard digest == transaction.payloadDigest else {
             throw AppError(.conflict, code: "txn.payload_changed", "the payload differs from what was submitted and authorized; submit it again")
         }
