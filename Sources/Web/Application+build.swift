@@ -56,8 +56,10 @@ public enum CountersignApp {
         }
         if let counter {
             CounterController.registerScreen(on: pushRouter, services: counter, helloDeadline: configuration.connections.helloDeadline)
-            // The counter's screens follow the database's announcements.
+            // The counter's screens follow the database's announcements, and so (through the push channel) do the
+            // tellers' consoles.
             services.append(counter.desk)
+            if let authorization { counter.desk.forwardTellerChanges(to: authorization.hub) }
         }
         if let counter, sweepsInBackground {
             services.append(PrefillSweepService(desk: counter.prefills, logger: logger))

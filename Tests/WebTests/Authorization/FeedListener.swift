@@ -8,6 +8,7 @@ import TestSupport
 /// A WebSocket client of `/api/v1/authz/stream` that records every request change it is pushed.
 final class FeedListener: Sendable {
     private let received = Mutex<[RequestSnapshot]>([])
+    private let counterSessions = Mutex<[Int64]>([])
     private let errorCodes = Mutex<[String]>([])
     private let isReady = Atomic<Bool>(false)
     private let ended = Atomic<Bool>(false)
@@ -36,6 +37,8 @@ final class FeedListener: Sendable {
         let type: String
         let request: RequestSnapshot?
         let code: String?
+        /// `{"type":"counter","session":…}`: the teller's counter session changed.
+        let session: Int64?
     }
 
     /// Error codes the service sent (e.g. auth.session_ended).
@@ -48,9 +51,13 @@ final class FeedListener: Sendable {
         if envelope.type == "ready" { isReady.store(true, ordering: .releasing) }
         if let request = envelope.request { received.withLock { $0.append(request) } }
         if envelope.type == "error", let code = envelope.code { errorCodes.withLock { $0.append(code) } }
+        if envelope.type == "counter", let session = envelope.session { counterSessions.withLock { $0.append(session) } }
     }
 
     var snapshots: [RequestSnapshot] { received.withLock { $0 } }
+
+    /// How many times the service said counter session `session` changed.
+    func counterChanges(_ session: Int64) -> Int { counterSessions.withLock { $0.filter { $0 == session }.count } }
 
     /// The first pushed change that satisfies `match`, waiting up to `seconds` for it.
     @discardableResult

@@ -19,6 +19,10 @@ import Testing
                 let session = try #require(paired.json["session"] as? Int)
                 // Paired through the other instance, the screen hears of it from the database.
                 #expect(try await screen.next("paired")["session"] as? Int == session)
+                // The teller's console, on this instance, is told of every change of the session through the push
+                // channel — also of the customer's answer given on the screen's instance.
+                let console = try await FeedListener.connect(port: port, token: teller)
+                defer { console.close() }
 
                 let values = CounterSessionTests.complete(amount: "800")
                 let draft = try await api.call(
@@ -26,8 +30,10 @@ import Testing
                 #expect(draft.json["version"] as? Int == 1, "\(draft.code)")
                 let digest = try #require(try await screen.view(version: 1)["digest"] as? String)
                 #expect(digest == draft.json["digest"] as? String)
+                let before = console.counterChanges(Int64(session))
                 screen.answer("confirm", version: 1, digest: digest)
                 _ = try await screen.next("recorded")
+                try await waitUntil(seconds: 15) { console.counterChanges(Int64(session)) > before }
                 let seen = try await api.call(.get, "/api/v1/counter/sessions/\(session)", token: teller)
                 #expect(seen.json["state"] as? String == "confirmed", "\(seen.json)")
 

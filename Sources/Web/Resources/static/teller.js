@@ -18,7 +18,10 @@
     let poller = null;
     let authzTimer = null;  // the countdown while a request waits
     let booking = null;    // {transaction, requirement, request, committed}
-    let socket = null;     // the push channel that brings the officer's decision
+    let socket = null;     // the push channel: the officer's decision, and every change of this counter session
+    let refreshTimer = null;
+    // The push channel says when the session changed; the poll is only a safety net for a lost connection.
+    const POLL_MS = 5000;
 
     // An error is shown beside the form or button of the step that failed, and cleared when that step succeeds.
     const showError = (error, anchor) => Countersign.showError(T["error"], error, anchor ? $(anchor) : null);
@@ -78,7 +81,8 @@
             $("pair-state").textContent = T["pair.done"] + " · " + session.terminal;
             showState(state);
             clearInterval(poller);
-            poller = setInterval(refreshState, 1000);
+            poller = setInterval(refreshState, POLL_MS);
+            listen();
             if (form) send();
         } catch (error) { showError(error, "pair-form"); }
     }
@@ -170,6 +174,12 @@
             cleared("draft");
             showState(state);
         } catch (error) { showError(error, "draft"); }
+    }
+
+    // Several changes in a burst (the teller typing, the screen answering) are read back once.
+    function scheduleRefresh() {
+        clearTimeout(refreshTimer);
+        refreshTimer = setTimeout(refreshState, 80);
     }
 
     async function refreshState() {
@@ -428,15 +438,19 @@
         ws.onmessage = async (event) => {
             const message = JSON.parse(event.data);
             if (message.type === "request") showRequest(message.request);
-            else if (message.type === "ready" && booking && booking.request) {
-                // Anything decided while the connection was down.
-                try { showRequest((await api("GET", "/api/v1/authz/requests/" + booking.request.id)).request); } catch (error) { showError(error); }
+            else if (message.type === "counter" && message.session === counter) scheduleRefresh();
+            else if (message.type === "ready") {
+                // Anything that happened while the connection was down.
+                scheduleRefresh();
+                if (booking && booking.request && !booking.committed) {
+                    try { showRequest((await api("GET", "/api/v1/authz/requests/" + booking.request.id)).request); } catch (error) { showError(error); }
+                }
             }
         };
         ws.onclose = () => {
             if (socket !== ws) return;
             socket = null;
-            if (booking && !booking.committed) setTimeout(listen, 1000);
+            if (counter) setTimeout(listen, 1000);
         };
     }
 
@@ -446,7 +460,6 @@
             await api("POST", "/api/v1/counter/sessions/" + counter + "/commit");
             booking.committed = true;
             saveBooking();
-            if (socket) { const ws = socket; socket = null; ws.close(); }
             cleared("commit-submit");
             showCommitted();
         } catch (error) {
@@ -538,7 +551,8 @@
                 else if (!booking.committed && booking.requirement) showAuthorizationForm(booking.requirement.modes, booking.requirement.material);
             }
             showState(state);
-            poller = setInterval(refreshState, 1000);
+            poller = setInterval(refreshState, POLL_MS);
+            listen();
         } catch (error) {
             // The session is gone (finished long ago, or the service restarted): start afresh.
             forgetCounter();

@@ -159,6 +159,14 @@ public final class PushHub: Service, Sendable {
         }
     }
 
+    /// Sends `message` to every connection of `user` on this instance (the teller's console hears of its counter
+    /// session this way: see ``CounterDesk/forwardTellerChanges(to:)``).
+    public func tell(user: String, _ message: String) {
+        subscribers.withLock { all in
+            for subscriber in all.values where subscriber.user == user { subscriber.continuation.yield(message) }
+        }
+    }
+
     public func unsubscribe(_ id: Int) {
         _ = subscribers.withLock { $0.removeValue(forKey: id) }
     }

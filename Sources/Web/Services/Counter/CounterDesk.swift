@@ -8,6 +8,7 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 public import Storage
+import Synchronization
 
 /// The counter: a teller's terminal paired with its customer screen, the draft the teller keys (echoed to the
 /// screen as a confirmation view on every change), and the customer's answer to exactly the view on the screen.
@@ -63,6 +64,8 @@ public final class CounterDesk: Service, Sendable {
     let time: any TimeSource
     let logger: Logger
     let connections = ScreenConnections()
+    /// Where a change of a teller's session is passed on to their console (the push channel), once wired.
+    let tellerConsoles = Mutex<(@Sendable (_ teller: String, _ session: Int64) -> Void)?>(nil)
 
     public init(
         database: Database, catalogue: FormCatalogue, dataKey: DataKey, time: any TimeSource = SystemTime(),
@@ -81,6 +84,9 @@ public final class CounterDesk: Service, Sendable {
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     await CounterFeed.follow(self.database, logger: self.logger, listening: { await self.refreshAll() }) { change in
+                        if let teller = change.teller, let session = change.session {
+                            self.tellerConsoles.withLock { $0 }?(teller, session)
+                        }
                         guard let device = change.device, self.connections.holds(device) else { return }
                         // Each screen in its own task: one slow read does not hold up the other screens.
                         Task { await self.refresh(device: device) }
@@ -94,6 +100,13 @@ public final class CounterDesk: Service, Sendable {
                 }
             }
         }
+    }
+
+    /// Passes every announced change of a teller's session to that teller's consoles connected to `hub` on this
+    /// instance, as `{"type":"counter","session":…}`: the console reads its session again at once instead of
+    /// waiting for its next poll. Every instance hears every announcement, so the console may be on any of them.
+    public func forwardTellerChanges(to hub: PushHub) {
+        tellerConsoles.withLock { $0 = { teller, session in hub.tell(user: teller, #"{"type":"counter","session":\#(session)}"#) } }
     }
 
     // MARK: Helpers
