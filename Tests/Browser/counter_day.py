@@ -1,6 +1,7 @@
 """Three customers in a row at one counter (issue #15), with a reload of the customer screen and of the teller's
 console at every step: pairing, the pre-fill picked up, the view, the confirmation, the signature, the booking,
-the voucher. The third customer signs their full name: over 2,000 pointer points drawn in the browser.
+the voucher. The second customer walks in without a pre-fill: the teller starts a blank form and keys it. The
+third customer signs their full name: over 2,000 pointer points drawn in the browser.
 
 Prints one JSON line: the three transactions and their vouchers.
 """
@@ -13,8 +14,9 @@ import sys
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import check, chromium  # noqa: E402
@@ -79,7 +81,8 @@ def main():
         served = []
         for number, values in enumerate(CUSTOMERS, start=1):
             step = f"customer {number}"
-            prefill = post(args.base, "/api/v1/prefills", {"form": "cash-withdrawal", "values": values})
+            walk_in = number == 2
+            prefill = None if walk_in else post(args.base, "/api/v1/prefills", {"form": "cash-withdrawal", "values": values})
             # The screen, reloaded, still shows a code, and nothing of the last customer.
             on(screen)
             driver.refresh()
@@ -93,8 +96,23 @@ def main():
             wait.until(lambda d: "T01" in d.find_element(By.ID, "pair-state").text)
             driver.refresh()
             wait.until(lambda d: "T01" in d.find_element(By.ID, "pair-state").text)
-            driver.find_element(By.ID, "pickup-code").send_keys(prefill["code"])
-            driver.find_element(By.ID, "pickup-submit").click()
+            if walk_in:
+                # No pre-fill: a blank form of the teller's choosing, keyed with the customer.
+                Select(driver.find_element(By.ID, "walkin-select")).select_by_value("cash-withdrawal")
+                driver.find_element(By.ID, "walkin-submit").click()
+                wait.until(EC.visibility_of_element_located((By.ID, "d-account_name")))
+                check(driver.find_element(By.ID, "d-account_name").get_attribute("value") == "", f"{step}: the form starts blank")
+                for field in ("account_name", "account_number", "id_number", "amount"):
+                    driver.find_element(By.ID, "d-" + field).send_keys(values[field])
+                driver.find_element(By.ID, "d-amount").send_keys(Keys.TAB)
+                # Every keystroke reached the service before the reload below.
+                counter_id = driver.execute_script("return sessionStorage.getItem('countersign.teller.counter')")
+                stored = lambda: post(args.base, f"/api/v1/counter/sessions/{counter_id}?include=draft", None, token, method="GET").get("values") or {}
+                wait.until(lambda d: stored().get("id_number") == values["id_number"] and stored().get("account_name") == values["account_name"]
+                           and stored().get("amount", "").startswith(values["amount"]))
+            else:
+                driver.find_element(By.ID, "pickup-code").send_keys(prefill["code"])
+                driver.find_element(By.ID, "pickup-submit").click()
             wait.until(lambda d: d.find_element(By.ID, "d-account_name").get_attribute("value") == values["account_name"])
             driver.refresh()
             wait.until(lambda d: d.find_element(By.ID, "d-account_name").get_attribute("value") == values["account_name"])

@@ -21,6 +21,10 @@ enum CounterPages {
                 <h2>\(t("pickup.heading"))</h2>
                 <form id="pickup-form" class="inline"><label>\(t("pickup.code")) <input id="pickup-code" maxlength="12" autocapitalize="characters"></label>
                 <button type="submit" id="pickup-submit">\(t("pickup.submit"))</button></form>
+                <h2>\(t("walkin.heading"))</h2>
+                <form id="walkin-form" class="inline"><label>\(t("walkin.form")) <select id="walkin-select" required>
+                <option value="">\(t("choose"))</option></select></label>
+                <button type="submit" id="walkin-submit">\(t("walkin.submit"))</button></form>
                 </section>
                 <section class="card" id="draft-panel">
                 <h2>\(t("draft.heading")) <span id="draft-state" class="link down" data-state="none"></span></h2>

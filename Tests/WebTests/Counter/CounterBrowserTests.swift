@@ -104,7 +104,8 @@ import Vouchers
     }
 
     /// Issue #15: three customers in a row at one counter (Tests/Browser/counter_day.py), the screen and the teller's
-    /// console reloaded at every step, the third customer's signature over 2,000 points drawn in the browser: three
+    /// console reloaded at every step, the second a walk-in keyed on a blank form, the third customer's signature
+    /// over 2,000 points drawn in the browser: three
     /// sealed vouchers, every session closed, and the audit trail intact. Screenshots: test-artifacts/counter-day/.
     @Test func threeCustomersInARowWithAReloadAtEveryStep() async throws {
         let run = try await BrowserCheck.run(
@@ -124,6 +125,8 @@ import Vouchers
         #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers WHERE state = 'sealed'", in: db) == 3)
         #expect(try await WebHarness.count("SELECT count(*)::int FROM counter_sessions WHERE closed_at IS NULL", in: db) == 0)
         #expect(try await WebHarness.count("SELECT max(points)::int FROM counter_signatures", in: db) >= 2000)
+        // The second customer walked in: three vouchers from two pre-fills.
+        #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'prefill.used'", in: db) == 2)
         let report = try await db.with(db.app) { try await AuditVerification.verify($0) }
         #expect(report.isIntact, "\(report.breaks)")
     }

@@ -55,6 +55,7 @@
         $("console").hidden = false;
         $("alert").hidden = true;
         $("whoami").textContent = session.user.display_name + " · " + session.user.branch + " · " + session.terminal;
+        if ($("walkin-select").options.length <= 1) loadForms();
     }
 
     async function signOut() {
@@ -97,6 +98,33 @@
             cleared("pickup-form");
             send();
         } catch (error) { showError(error, "pickup-form"); }
+    }
+
+    // A walk-in customer without a pre-fill: the teller starts the form blank and keys it with them.
+    async function loadForms() {
+        try {
+            const catalogue = await api("GET", "/api/v1/forms");
+            const select = $("walkin-select");
+            for (const entry of catalogue.forms) {
+                const item = document.createElement("option");
+                item.value = entry.id;
+                item.textContent = label(entry.title);
+                select.append(item);
+            }
+        } catch (error) { showError(error, "walkin-form"); }
+    }
+
+    async function walkIn(event) {
+        event.preventDefault();
+        if (form && Object.keys(values()).length && !window.confirm(T["walkin.replace"])) return;
+        try {
+            form = await api("GET", "/api/v1/forms/" + encodeURIComponent($("walkin-select").value));
+            renderDraft({});
+            cleared("walkin-form");
+            send();
+            const first = $("draft").querySelector("input, select");
+            if (first) first.focus();
+        } catch (error) { showError(error, "walkin-form"); }
     }
 
     // MARK: the draft
@@ -577,6 +605,7 @@
     $("signout").addEventListener("click", signOut);
     $("pair-form").addEventListener("submit", pair);
     $("pickup-form").addEventListener("submit", pickUp);
+    $("walkin-form").addEventListener("submit", walkIn);
     $("finish-form").addEventListener("submit", finish);
     $("next-customer").addEventListener("click", nextCustomer);
     $("cancel-counter").addEventListener("click", cancelCounter);
