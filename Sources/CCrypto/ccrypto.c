@@ -19,11 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-struct cs_signer {
-    EVP_PKEY *key;
-    X509 *cert;
-    STACK_OF(X509) *chain;
-};
 
 static pthread_once_t providers_once = PTHREAD_ONCE_INIT;
 
@@ -214,7 +209,7 @@ int cs_cms_sign_detached(const cs_signer *signer, const uint8_t *const *parts, c
     return CS_OK;
 }
 
-static X509_STORE *store_from_pem(const char *roots_pem) {
+X509_STORE *cs_store_from_pem(const char *roots_pem) {
     X509_STORE *store = X509_STORE_new();
     BIO *bio = BIO_new_mem_buf(roots_pem, -1);
     X509 *cert;
@@ -314,7 +309,7 @@ int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *co
         CMS_ContentInfo_free(cms);
         return cs_fail(CS_ERR_VERIFY, err, errlen, "out of memory");
     }
-    X509_STORE *store = roots_pem ? store_from_pem(roots_pem) : NULL;
+    X509_STORE *store = roots_pem ? cs_store_from_pem(roots_pem) : NULL;
     STACK_OF(X509) *signers = NULL;
     int status = CS_OK;
     /* The bytes and the signature are checked once; the chain, which costs no hashing of the document, apart. Roots

@@ -1,9 +1,22 @@
 #ifndef COUNTERSIGN_CCRYPTO_INTERNAL_H
 #define COUNTERSIGN_CCRYPTO_INTERNAL_H
 // Shared by the shim's C files; not part of the public header.
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <stddef.h>
+
+// A signer: its key, its certificate and the chain sent along with it (ccrypto.c loads it; timestamp.c signs
+// time-stamps with one).
+struct cs_signer {
+    EVP_PKEY *key;
+    X509 *cert;
+    STACK_OF(X509) *chain;
+};
 
 // Writes what failed and OpenSSL's last error into err, clears OpenSSL's error queue, and returns status.
 int cs_fail(int status, char *err, size_t errlen, const char *what);
+
+// A certificate store holding every certificate of a PEM bundle; NULL when it holds none.
+X509_STORE *cs_store_from_pem(const char *roots_pem);
 
 #endif

@@ -73,8 +73,8 @@ static int add_extension(X509 *cert, X509V3_CTX *ctx, int nid, const char *value
 }
 
 int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, const char *issuer_cert_pem, const char *issuer_key_pem,
-                             int days, uint64_t serial, const char *basic_constraints, const char *key_usage, char **cert_pem,
-                             char *err, size_t errlen) {
+                             int days, uint64_t serial, const char *basic_constraints, const char *key_usage,
+                             const char *extended_key_usage, char **cert_pem, char *err, size_t errlen) {
     if (!subject_key_pem || !subject || !issuer_key_pem || !cert_pem || days <= 0) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     EVP_PKEY *subject_key = read_key(subject_key_pem);
     EVP_PKEY *issuer_key = read_key(issuer_key_pem);
@@ -89,6 +89,7 @@ int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, c
     X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, NULL, NULL, 0);
     ok = ok && add_extension(cert, &ctx, NID_basic_constraints, basic_constraints);
     ok = ok && add_extension(cert, &ctx, NID_key_usage, key_usage);
+    ok = ok && add_extension(cert, &ctx, NID_ext_key_usage, extended_key_usage);
     ok = ok && add_extension(cert, &ctx, NID_subject_key_identifier, "hash");
     ok = ok && add_extension(cert, &ctx, NID_authority_key_identifier, "keyid:always");
     ok = ok && X509_sign(cert, issuer_key, EVP_sha256()) > 0;

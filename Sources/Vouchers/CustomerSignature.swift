@@ -19,10 +19,22 @@ public enum CustomerSignature {
     }
 
     /// `strokesSHA256` (hex) is bound into the signed revision, so the stored (encrypted) strokes can later be
-    /// matched to this very signature; without it, the digest of ``canonicalBytes(_:)``.
+    /// matched to this very signature; without it, the digest of ``canonicalBytes(_:)``. PAdES B-B (offline tools).
     public static func sign(
         _ pdf: [UInt8], strokes: [[StrokePoint]], strokesSHA256: String? = nil, with witness: Signer, at time: Date
     ) throws(VoucherError) -> [UInt8] {
+        try PAdESSigner.sign(pdf, request: try request(strokes: strokes, strokesSHA256: strokesSHA256, at: time), signer: witness)
+    }
+
+    /// The same with a signature time-stamp (PAdES B-T), as the service signs.
+    public static func sign(
+        _ pdf: [UInt8], strokes: [[StrokePoint]], strokesSHA256: String? = nil, with witness: Signer, at time: Date, timeStamper: TimeStamper
+    ) async throws -> [UInt8] {
+        try await PAdESSigner.sign(
+            pdf, request: try request(strokes: strokes, strokesSHA256: strokesSHA256, at: time), signer: witness, timeStamper: timeStamper)
+    }
+
+    static func request(strokes: [[StrokePoint]], strokesSHA256: String?, at time: Date) throws(VoucherError) -> SignatureRequest {
         let points = strokes.reduce(0) { $0 + $1.count }
         guard points >= 10, points <= 20_000 else { throw VoucherError(.badInput, "a signature needs 10 to 20,000 points (got \(points))") }
         for point in strokes.joined() {
@@ -31,11 +43,10 @@ public enum CustomerSignature {
             else { throw VoucherError(.badInput, "stroke points need finite x and y within ±100000, t ≥ 0 and pressure in 0…1") }
         }
         let digest = strokesSHA256 ?? SHA256Hex.of(canonicalBytes(strokes))
-        let request = SignatureRequest(
+        return SignatureRequest(
             fieldName: "CustomerSignature", rect: (x: 310, y: 24, width: 150, height: 50), appearance: .strokes(strokes), time: time,
             signerName: "客户签名 Customer signature", reason: "客户确认 Customer confirmation",
             extraEntries: ["CountersignStrokesSHA256": digest])
-        return try PAdESSigner.sign(pdf, request: request, signer: witness)
     }
 }
 
@@ -43,13 +54,25 @@ public enum CustomerSignature {
 public enum BankSeal {
     /// `sealID` (the registry's id) is written into the signed dictionary, so a verifier can name the seal.
     /// `face`, when given, is what the visible seal says (the bank's name along the arc, the seal's across).
+    /// PAdES B-B (offline tools).
     public static func stamp(
         _ pdf: [UInt8], with seal: Signer, name: String, sealID: String? = nil, face: SealFace? = nil, at time: Date
     ) throws(VoucherError) -> [UInt8] {
-        let request = SignatureRequest(
+        try PAdESSigner.sign(pdf, request: request(name: name, sealID: sealID, face: face, at: time), signer: seal)
+    }
+
+    /// The same with a signature time-stamp (PAdES B-T), as the service seals.
+    public static func stamp(
+        _ pdf: [UInt8], with seal: Signer, name: String, sealID: String? = nil, face: SealFace? = nil, at time: Date, timeStamper: TimeStamper
+    ) async throws -> [UInt8] {
+        try await PAdESSigner.sign(
+            pdf, request: request(name: name, sealID: sealID, face: face, at: time), signer: seal, timeStamper: timeStamper)
+    }
+
+    static func request(name: String, sealID: String?, face: SealFace?, at time: Date) -> SignatureRequest {
+        SignatureRequest(
             fieldName: "BankSeal", rect: (x: 470, y: 14, width: 88, height: 88), appearance: .seal(face), time: time, signerName: name,
             reason: "电子印章 Bank e-seal", extraEntries: sealID.map { ["CountersignSealID": $0] } ?? [:])
-        return try PAdESSigner.sign(pdf, request: request, signer: seal)
     }
 }
 

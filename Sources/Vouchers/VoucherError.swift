@@ -10,6 +10,10 @@ public struct VoucherError: Error, Sendable, Equatable, CustomStringConvertible 
         case unknownSeal = "voucher.unknown_seal"
         case sealRevoked = "voucher.seal_revoked"
         case sealExpired = "voucher.seal_expired"
+        /// The time-stamp authority did not answer (a signature is never made without its time-stamp).
+        case timeStampUnavailable = "tsa.unavailable"
+        /// The authority answered with something that is not a valid time-stamp for what was asked.
+        case timeStampRefused = "tsa.refused"
     }
 
     public let code: Code

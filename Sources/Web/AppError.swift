@@ -46,6 +46,9 @@ public struct AppError: Error, Sendable {
             case .unknownSeal: return AppError(.notFound, code: error.code.rawValue, error.message)
             case .sealRevoked, .sealExpired: return AppError(.conflict, code: error.code.rawValue, error.message)
             case .verificationFailed: return AppError(.unprocessableContent, code: error.code.rawValue, error.message)
+            case .timeStampUnavailable, .timeStampRefused:
+                // Retryable: nothing was written; the voucher stays where it was until a time-stamp can be had.
+                return AppError(.serviceUnavailable, code: error.code.rawValue, "no time-stamp could be had: \(error.message)")
             default: return AppError(.internalServerError, code: error.code.rawValue, "the voucher could not be produced")
             }
         case let error as FormError:

@@ -14,6 +14,15 @@ enum Oracles {
         let modification_level: String?
         let bottom_line: Bool
         let summary: String
+        /// The signature time-stamp (PAdES B-T), when there is one.
+        let timestamp: TimeStampStatus?
+    }
+
+    struct TimeStampStatus: Decodable {
+        let intact: Bool
+        let valid: Bool
+        let trusted: Bool
+        let time: String
     }
 
     /// Runs a validator without holding a thread of the concurrency pool (pyHanko takes seconds; the pool has two
@@ -44,9 +53,9 @@ enum Oracles {
     }
 
     /// Every signature of the file as pyHanko's validation sees it, trusting only `rootPEM`.
-    static func pyHanko(_ path: String, root: String) async throws -> [PyHankoStatus] {
+    static func pyHanko(_ path: String, root: String, moreRoots: [String] = []) async throws -> [PyHankoStatus] {
         let script = repository.appendingPathComponent("Tests/oracles/pyhanko_validate.py").path
-        let result = try await run("python3", [script, path, root])
+        let result = try await run("python3", [script, path, root] + moreRoots)
         guard result.status == 0 else { throw OracleFailure(output: result.output) }
         return try result.output.split(separator: "\n").filter { $0.hasPrefix("{") }.map {
             try JSONDecoder().decode(PyHankoStatus.self, from: Data($0.utf8))

@@ -1,7 +1,8 @@
 """Validates every signature of a PDF with pyHanko and prints one JSON line per signature.
 
-Used by the Swift tests as a third-party oracle: usage `python3 pyhanko_validate.py FILE.pdf ROOT.pem`.
-Revocation is not checked (the development PKI has no CRL or OCSP responder); trust is the given root only.
+Used by the Swift tests as a third-party oracle: usage `python3 pyhanko_validate.py FILE.pdf ROOT.pem [ROOT.pem…]`.
+Revocation is not checked (the development PKI has no CRL or OCSP responder); trust is the given roots only. A
+signature time-stamp (PAdES B-T) is reported with its own validity and the time it proves.
 """
 import json
 import sys
@@ -13,12 +14,14 @@ from pyhanko_certvalidator import ValidationContext
 
 
 def main() -> int:
-    pdf_path, root_path = sys.argv[1], sys.argv[2]
-    context = ValidationContext(trust_roots=[load_cert_from_pemder(root_path)], allow_fetching=False, revocation_mode="soft-fail")
+    pdf_path, root_paths = sys.argv[1], sys.argv[2:]
+    roots = [load_cert_from_pemder(path) for path in root_paths]
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     with open(pdf_path, "rb") as handle:
         reader = PdfFileReader(handle, strict=True)
         for signature in reader.embedded_signatures:
-            status = validate_pdf_signature(signature, context)
+            status = validate_pdf_signature(signature, context, ts_validation_context=context)
+            stamp = status.timestamp_validity
             print(json.dumps({
                 "field": signature.field_name,
                 "intact": status.intact,
@@ -28,6 +31,9 @@ def main() -> int:
                 "modification_level": status.modification_level.name if status.modification_level else None,
                 "bottom_line": status.bottom_line,
                 "summary": status.summary(),
+                "timestamp": None if stamp is None else {
+                    "intact": stamp.intact, "valid": stamp.valid, "trusted": stamp.trusted, "time": stamp.timestamp.isoformat(),
+                },
             }, ensure_ascii=False))
     return 0
 

@@ -53,14 +53,32 @@ int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *co
 /* Development PKI. Keys and certificates travel as PEM text (NUL-terminated, freed with cs_free).
  * algorithm: "RSA-2048" or "EC-P256". subject: lines "FIELD=value" (e.g. "C=CN\nO=银行\nCN=业务专用章"), UTF-8.
  * basic_constraints and key_usage are OpenSSL extension values, e.g. "critical,CA:TRUE,pathlen:0" and
- * "critical,digitalSignature,nonRepudiation". issuer_cert_pem NULL means self-signed (issuer_key_pem = own key). */
+ * "critical,digitalSignature,nonRepudiation"; extended_key_usage likewise ("critical,timeStamping") or NULL.
+ * issuer_cert_pem NULL means self-signed (issuer_key_pem = own key). */
 int cs_generate_key_pem(const char *algorithm, char **key_pem, char *err, size_t errlen);
 int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, const char *issuer_cert_pem, const char *issuer_key_pem,
-                             int days, uint64_t serial, const char *basic_constraints, const char *key_usage, char **cert_pem,
-                             char *err, size_t errlen);
+                             int days, uint64_t serial, const char *basic_constraints, const char *key_usage,
+                             const char *extended_key_usage, char **cert_pem, char *err, size_t errlen);
 /* PKCS#12 (AES-256/PBKDF2, as OpenSSL 3 writes by default) of a key, its certificate and a chain PEM bundle. */
 int cs_pkcs12_create(const char *key_pem, const char *cert_pem, const char *chain_pem, const char *password, const char *friendly_name,
                      uint8_t **der, size_t *der_len, char *err, size_t errlen);
+
+/* RFC 3161 time-stamping (PAdES B-T). A query for a SHA-256 digest with a fresh nonce, asking for the TSA's
+ * certificate. The development TSA's reply to a query: signed by tsa (whose certificate must carry the critical
+ * timeStamping extended key usage) under policy_oid, with this serial and time (seconds since the epoch: the
+ * caller's clock); a malformed query gets a rejection reply. The check of a reply against its query: the status
+ * granted, the same imprint and nonce, a valid signature by a TSA certificate for time-stamping that chains to
+ * roots_pem; on success the token (a CMS ContentInfo, DER) and the time it states. */
+int cs_ts_query(const uint8_t *digest, size_t digest_len, uint8_t **query_der, size_t *query_len, char *err, size_t errlen);
+int cs_tsa_respond(const cs_signer *tsa, const char *policy_oid, uint64_t serial, int64_t unix_seconds, const uint8_t *query,
+                   size_t query_len, uint8_t **reply_der, size_t *reply_len, char *err, size_t errlen);
+int cs_ts_check_reply(const uint8_t *reply_der, size_t reply_len, const uint8_t *query_der, size_t query_len, const char *roots_pem,
+                      uint8_t **token_der, size_t *token_len, int64_t *gen_time, char *err, size_t errlen);
+/* SHA-256 of the signature value of a one-signer CMS: what its signature time-stamp covers. */
+int cs_cms_signature_digest(const uint8_t *cms_der, size_t cms_len, uint8_t digest[32], char *err, size_t errlen);
+/* The CMS with the token added as the signer's id-aa-signatureTimeStampToken unsigned attribute. */
+int cs_cms_add_timestamp(const uint8_t *cms_der, size_t cms_len, const uint8_t *token, size_t token_len, uint8_t **out_der, size_t *out_len,
+                         char *err, size_t errlen);
 
 void cs_free(void *pointer);
 

@@ -35,14 +35,50 @@ public struct SignatureRequest: Sendable {
 /// a classic cross-reference section and trailer. The file is read only at its end, not parsed whole, so signing
 /// costs little more than the CMS signature itself.
 public enum PAdESSigner {
-    /// Bytes reserved for the CMS in /Contents: a signature with two certificates is about 3 KB.
+    /// Bytes reserved for the CMS in /Contents: a signature with two certificates is about 3 KB, its time-stamp
+    /// token (with the TSA's certificate) about 2–5 KB more.
     public static let defaultReserve = 12 * 1024
     /// Larger inputs are refused before any work: no voucher or attachment here comes near it.
     public static let maximumInputBytes = 64 * 1024 * 1024
 
+    /// PAdES B-B: the signature without a time-stamp (the offline tools; the service time-stamps every signature).
     public static func sign(_ pdf: [UInt8], request: SignatureRequest, signer: Signer, reserve: Int = defaultReserve) throws(VoucherError)
         -> [UInt8]
     {
+        var prepared = try prepare(pdf, request: request, signer: signer, reserve: reserve)
+        return try prepared.embedded()
+    }
+
+    /// PAdES B-T: the signature with a signature time-stamp from `timeStamper` (an unsigned attribute of the CMS,
+    /// over its signature value). A TSA that does not answer fails the whole signature: nothing is returned.
+    public static func sign(
+        _ pdf: [UInt8], request: SignatureRequest, signer: Signer, timeStamper: TimeStamper, reserve: Int = defaultReserve
+    ) async throws -> [UInt8] {
+        var prepared = try prepare(pdf, request: request, signer: signer, reserve: reserve)
+        prepared.cms = try await timeStamper.stamp(prepared.cms)
+        return try prepared.embedded()
+    }
+
+    /// The new revision written and signed, its CMS not yet in `/Contents`: a time-stamp can be added between.
+    struct Prepared {
+        var output: [UInt8]
+        let contentsStart: Int
+        let contentsEnd: Int
+        var cms: [UInt8]
+        let reserve: Int
+
+        /// The file with the CMS written into its reserved `/Contents`.
+        mutating func embedded() throws(VoucherError) -> [UInt8] {
+            let hex = Hex.upper(cms)
+            guard hex.count <= contentsEnd - contentsStart - 2 else {
+                throw VoucherError(.signingFailed, "the CMS signature (\(cms.count) bytes) does not fit the \(reserve) bytes reserved")
+            }
+            output.replaceSubrange(contentsStart + 1..<contentsStart + 1 + hex.count, with: hex)
+            return output
+        }
+    }
+
+    static func prepare(_ pdf: [UInt8], request: SignatureRequest, signer: Signer, reserve: Int) throws(VoucherError) -> Prepared {
         try validate(request)
         guard pdf.count <= maximumInputBytes else {
             throw VoucherError(.badInput, "the PDF is \(pdf.count) bytes; at most \(maximumInputBytes) are signed")
@@ -58,12 +94,7 @@ public enum PAdESSigner {
         let padded = byteRange.padding(toLength: SignatureUpdate.byteRangeWidth, withPad: " ", startingAt: 0)
         output.replaceSubrange(layout.byteRangeStart..<layout.byteRangeStart + SignatureUpdate.byteRangeWidth, with: Array(padded.utf8))
         let cms = try CMSSignature.sign(output, ranges: ranges, with: signer)
-        let hex = Hex.upper(cms)
-        guard hex.count <= layout.contentsEnd - layout.contentsStart - 2 else {
-            throw VoucherError(.signingFailed, "the CMS signature (\(cms.count) bytes) does not fit the \(reserve) bytes reserved")
-        }
-        output.replaceSubrange(layout.contentsStart + 1..<layout.contentsStart + 1 + hex.count, with: hex)
-        return output
+        return Prepared(output: output, contentsStart: layout.contentsStart, contentsEnd: layout.contentsEnd, cms: cms, reserve: reserve)
     }
 
     /// Upper-case hex without going through String: this runs once per signature on every seal.

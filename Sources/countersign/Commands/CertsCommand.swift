@@ -8,7 +8,9 @@ struct CertsCommand: AsyncParsableCommand {
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate a development root, issuing CA, e-seal (RSA, EC) and witness certificates with PKCS#12 files.")
+            abstract:
+                "Generate a development root, issuing CA, e-seal (RSA, EC) and witness certificates with PKCS#12 files, and a time-stamping authority."
+        )
 
         @Option(help: "Folder to write into.") var dir = "Certs"
         @Flag(help: "Do nothing if the PKI is already there.") var ifMissing = false
@@ -18,6 +20,12 @@ struct CertsCommand: AsyncParsableCommand {
             let folder = URL(fileURLWithPath: dir)
             let present = DevelopmentPKI.files.filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
             if ifMissing, present.count == DevelopmentPKI.files.count { return }
+            // A PKI made before time-stamps: only the time-stamping authority is added, the rest stays.
+            if !force, Set(present) == Set(DevelopmentPKI.signingFiles) {
+                let written = try DevelopmentPKI.addTimeStamping(in: folder)
+                print("development time-stamping authority added to \(folder.path): \(written.joined(separator: ", "))")
+                return
+            }
             if !force, !present.isEmpty, present.count < DevelopmentPKI.files.count {
                 throw ValidationError(
                     "the development PKI in \(folder.path) is incomplete (\(present.count) of \(DevelopmentPKI.files.count) files); use --force")

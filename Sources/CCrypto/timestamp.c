@@ -1,0 +1,174 @@
+#define _GNU_SOURCE  // timegm
+// RFC 3161 time-stamping through OpenSSL's TS_ API (see include/ccrypto.h): the query a signer sends, the reply
+// the development TSA makes, the checks a signer makes of a reply before trusting it, and the token added to a
+// CMS signature as its signature time-stamp (PAdES B-T).
+#include "ccrypto.h"
+#include "internal.h"
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/ts.h>
+#include <openssl/x509.h>
+#include <string.h>
+#include <time.h>
+
+static int to_der(int len, unsigned char *out, uint8_t **der, size_t *der_len) {
+    if (len <= 0) return 0;
+    *der = out;
+    *der_len = (size_t)len;
+    return 1;
+}
+
+int cs_ts_query(const uint8_t *digest, size_t digest_len, uint8_t **query_der, size_t *query_len, char *err, size_t errlen) {
+    if (!digest || digest_len != 32 || !query_der || !query_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "a SHA-256 digest is needed");
+    TS_REQ *req = TS_REQ_new();
+    TS_MSG_IMPRINT *imprint = TS_MSG_IMPRINT_new();
+    X509_ALGOR *algorithm = X509_ALGOR_new();
+    unsigned char random[8];
+    BIGNUM *number = NULL;
+    ASN1_INTEGER *nonce = NULL;
+    int ok = req && imprint && algorithm && TS_REQ_set_version(req, 1);
+    ok = ok && X509_ALGOR_set0(algorithm, OBJ_nid2obj(NID_sha256), V_ASN1_UNDEF, NULL);
+    ok = ok && TS_MSG_IMPRINT_set_algo(imprint, algorithm) && TS_MSG_IMPRINT_set_msg(imprint, (unsigned char *)digest, (int)digest_len);
+    ok = ok && TS_REQ_set_msg_imprint(req, imprint);
+    // A fresh 64-bit nonce: the reply must carry it back, so an old reply cannot be replayed as a new one.
+    ok = ok && RAND_bytes(random, sizeof random) == 1 && (number = BN_bin2bn(random, sizeof random, NULL)) != NULL
+        && (nonce = BN_to_ASN1_INTEGER(number, NULL)) != NULL && TS_REQ_set_nonce(req, nonce);
+    ok = ok && TS_REQ_set_cert_req(req, 1);
+    unsigned char *out = NULL;
+    ok = ok && to_der(i2d_TS_REQ(req, &out), out, query_der, query_len);
+    ASN1_INTEGER_free(nonce);
+    BN_free(number);
+    X509_ALGOR_free(algorithm);
+    TS_MSG_IMPRINT_free(imprint);
+    TS_REQ_free(req);
+    return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "cannot build the time-stamp query");
+}
+
+struct tsa_inputs {
+    uint64_t serial;
+    int64_t seconds;
+};
+
+static ASN1_INTEGER *tsa_serial(TS_RESP_CTX *ctx, void *data) {
+    (void)ctx;
+    ASN1_INTEGER *serial = ASN1_INTEGER_new();
+    if (serial && !ASN1_INTEGER_set_uint64(serial, ((struct tsa_inputs *)data)->serial)) {
+        ASN1_INTEGER_free(serial);
+        return NULL;
+    }
+    return serial;
+}
+
+static int tsa_time(TS_RESP_CTX *ctx, void *data, long *seconds, long *microseconds) {
+    (void)ctx;
+    *seconds = (long)((struct tsa_inputs *)data)->seconds;
+    *microseconds = 0;
+    return 1;
+}
+
+int cs_tsa_respond(const cs_signer *tsa, const char *policy_oid, uint64_t serial, int64_t unix_seconds, const uint8_t *query,
+                   size_t query_len, uint8_t **reply_der, size_t *reply_len, char *err, size_t errlen) {
+    if (!tsa || !policy_oid || !query || !reply_der || !reply_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    struct tsa_inputs inputs = {serial, unix_seconds};
+    TS_RESP_CTX *ctx = TS_RESP_CTX_new();
+    ASN1_OBJECT *policy = OBJ_txt2obj(policy_oid, 1);
+    // The signer certificate must carry the critical timeStamping extended key usage, or OpenSSL refuses it here.
+    int ok = ctx && policy && TS_RESP_CTX_set_signer_cert(ctx, tsa->cert) && TS_RESP_CTX_set_signer_key(ctx, tsa->key);
+    ok = ok && TS_RESP_CTX_set_certs(ctx, tsa->chain) && TS_RESP_CTX_set_def_policy(ctx, policy);
+    ok = ok && TS_RESP_CTX_add_md(ctx, EVP_sha256()) && TS_RESP_CTX_add_md(ctx, EVP_sha384()) && TS_RESP_CTX_add_md(ctx, EVP_sha512());
+    ok = ok && TS_RESP_CTX_set_signer_digest(ctx, EVP_sha256()) && TS_RESP_CTX_set_ess_cert_id_digest(ctx, EVP_sha256());
+    ok = ok && TS_RESP_CTX_set_accuracy(ctx, 1, 0, 0);
+    if (ok) {
+        TS_RESP_CTX_set_serial_cb(ctx, tsa_serial, &inputs);
+        TS_RESP_CTX_set_time_cb(ctx, tsa_time, &inputs);
+    }
+    BIO *in = ok ? BIO_new_mem_buf(query, (int)query_len) : NULL;
+    // A malformed query is answered with a "rejection" reply, as RFC 3161 wants; NULL only on an internal failure.
+    TS_RESP *reply = in ? TS_RESP_create_response(ctx, in) : NULL;
+    unsigned char *out = NULL;
+    ok = reply && to_der(i2d_TS_RESP(reply, &out), out, reply_der, reply_len);
+    TS_RESP_free(reply);
+    BIO_free(in);
+    ASN1_OBJECT_free(policy);
+    TS_RESP_CTX_free(ctx);
+    return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "the time-stamp authority cannot answer");
+}
+
+int cs_ts_check_reply(const uint8_t *reply_der, size_t reply_len, const uint8_t *query_der, size_t query_len, const char *roots_pem,
+                      uint8_t **token_der, size_t *token_len, int64_t *gen_time, char *err, size_t errlen) {
+    if (!reply_der || !query_der || !roots_pem || !token_der || !token_len || !gen_time) {
+        return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    }
+    const unsigned char *cursor = reply_der;
+    TS_RESP *reply = d2i_TS_RESP(NULL, &cursor, (long)reply_len);
+    cursor = query_der;
+    TS_REQ *query = d2i_TS_REQ(NULL, &cursor, (long)query_len);
+    if (!reply || !query) {
+        TS_RESP_free(reply);
+        TS_REQ_free(query);
+        return cs_fail(CS_ERR_VERIFY, err, errlen, reply ? "not a time-stamp query" : "not a time-stamp reply");
+    }
+    // What the query asked for — the imprint and the nonce — must come back, signed by a TSA whose certificate (for
+    // time-stamping) chains to one of the trusted roots.
+    TS_VERIFY_CTX *ctx = TS_REQ_to_TS_VERIFY_CTX(query, NULL);
+    X509_STORE *store = cs_store_from_pem(roots_pem);
+    int status = CS_OK;
+    if (!ctx || !store) {
+        X509_STORE_free(store);
+        status = cs_fail(CS_ERR_VERIFY, err, errlen, "no trusted time-stamping root");
+    } else {
+        TS_VERIFY_CTX_set_store(ctx, store);  // owned by ctx from here on
+        TS_VERIFY_CTX_add_flags(ctx, TS_VFY_SIGNATURE | TS_VFY_SIGNER);
+        if (TS_RESP_verify_response(ctx, reply) != 1) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the time-stamp reply does not hold");
+    }
+    unsigned char *out = NULL;
+    if (status == CS_OK && !to_der(i2d_PKCS7(TS_RESP_get_token(reply), &out), out, token_der, token_len)) {
+        status = cs_fail(CS_ERR_MEMORY, err, errlen, "cannot encode the time-stamp token");
+    }
+    if (status == CS_OK) {
+        struct tm tm;
+        const ASN1_GENERALIZEDTIME *time = TS_TST_INFO_get_time(TS_RESP_get_tst_info(reply));
+        *gen_time = time && ASN1_TIME_to_tm(time, &tm) == 1 ? (int64_t)timegm(&tm) : 0;
+    }
+    TS_VERIFY_CTX_free(ctx);
+    TS_REQ_free(query);
+    TS_RESP_free(reply);
+    return status;
+}
+
+static CMS_SignerInfo *only_signer(CMS_ContentInfo *cms) {
+    STACK_OF(CMS_SignerInfo) *infos = cms ? CMS_get0_SignerInfos(cms) : NULL;
+    return infos && sk_CMS_SignerInfo_num(infos) == 1 ? sk_CMS_SignerInfo_value(infos, 0) : NULL;
+}
+
+int cs_cms_signature_digest(const uint8_t *cms_der, size_t cms_len, uint8_t digest[32], char *err, size_t errlen) {
+    if (!cms_der || !digest) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    const unsigned char *cursor = cms_der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)cms_len);
+    CMS_SignerInfo *si = only_signer(cms);
+    ASN1_OCTET_STRING *value = si ? CMS_SignerInfo_get0_signature(si) : NULL;
+    unsigned int length = 0;
+    int ok = value && EVP_Digest(ASN1_STRING_get0_data(value), (size_t)ASN1_STRING_length(value), digest, &length, EVP_sha256(), NULL);
+    CMS_ContentInfo_free(cms);
+    return ok && length == 32 ? CS_OK : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature with one signer");
+}
+
+int cs_cms_add_timestamp(const uint8_t *cms_der, size_t cms_len, const uint8_t *token, size_t token_len, uint8_t **out_der, size_t *out_len,
+                         char *err, size_t errlen) {
+    if (!cms_der || !token || !out_der || !out_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    const unsigned char *cursor = cms_der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)cms_len);
+    CMS_SignerInfo *si = only_signer(cms);
+    // An unsigned attribute: it does not change what the signer signed. Its value is the token's ContentInfo, kept
+    // as the TSA encoded it (a SEQUENCE stored whole).
+    int ok = si && CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token, (int)token_len);
+    unsigned char *out = NULL;
+    ok = ok && to_der(i2d_CMS_ContentInfo(cms, &out), out, out_der, out_len);
+    CMS_ContentInfo_free(cms);
+    return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "cannot add the time-stamp token to the signature");
+}
