@@ -36,6 +36,7 @@ COUNTERSIGN_DATA_KEY="$tmp/certs/data-encryption.key" "$BIN" directory load Seed
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 COUNTERSIGN_DATA_KEY="$tmp/certs/data-encryption.key" COUNTERSIGN_WITNESS_P12="$tmp/certs/witness.p12" \
+    COUNTERSIGN_TSA_P12="$tmp/certs/tsa.p12" COUNTERSIGN_TSA_ROOTS="$tmp/certs/tsa-root.pem" \
     COUNTERSIGN_TRUSTED_ROOTS="$tmp/certs/root-ca.pem" COUNTERSIGN_PUBLIC_RATE_PER_MINUTE=1000000 \
     "$BIN" serve --database-url "$app" --port "$port" --log-level error >"$tmp/service.log" 2>&1 &
 server=$!

@@ -4,9 +4,10 @@
 
 # chromium, chromium-driver and python3-selenium drive the pages in a real headless browser in `make test`;
 # zbarimg (zbar-tools) is the independent decoder our QR codes are checked with; libjs-pdf is pdf.js, which the
-# service serves to the customer screen to draw the voucher preview.
+# service serves to the customer screen to draw the voucher preview; libcurl4 carries Foundation's HTTP client,
+# which asks an external time-stamp authority.
 PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf libnss3-tools zbar-tools
-    chromium chromium-driver python3-selenium libjs-pdf"
+    chromium chromium-driver python3-selenium libjs-pdf libcurl4"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -30,6 +30,7 @@ public enum CountersignApp {
         SessionController(database: database, configuration: configuration, signIn: configuration.signIn).register(on: router)
         AuditController(database: database).register(on: router)
         VoucherController(desk: vouchers).register(on: router)
+        TimeStampController(authority: vouchers?.settings.timeStamping.local).register(on: router)
         AuthorizationController(services: authorization).register(on: router)
         PrefillController(services: counter).register(on: router)
         CounterController(services: counter).register(on: router)

@@ -108,6 +108,8 @@ public enum ErrorCatalogue {
         "counter.too_little_ink": ("请完整签写姓名", "Please sign with your full signature"),
         "counter.unknown_terminal": ("不是本网点登记的终端", "Not a registered terminal of your branch"),
         // Transactions and authorization
+        "tsa.bad_query": ("请以 application/timestamp-query 提交时间戳请求", "Send an application/timestamp-query"),
+        "tsa.not_here": ("本实例不提供时间戳服务", "This instance runs no time-stamp authority"),
         "tsa.refused": ("时间戳服务返回的时间戳无效，请稍后重试", "The time-stamp authority's answer did not hold; try again"),
         "tsa.unavailable": ("时间戳服务暂不可用，请稍后重试", "The time-stamp authority is not answering; try again"),
         "txn.already_committed": ("交易已记账", "The transaction is already committed"),

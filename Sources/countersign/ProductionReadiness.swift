@@ -31,10 +31,19 @@ enum ProductionReadiness {
         if let pem = try? String(contentsOfFile: roots, encoding: .utf8), containsDevelopmentCertificate(pem) {
             problems.append("\(roots) trusts the development root CA")
         }
+        // The development TSA (in process, its root "NOT FOR PRODUCTION") proves nothing to anyone outside: a bank
+        // names its qualified TSA and trusts that TSA's root.
+        if (values["COUNTERSIGN_TSA_URL"] ?? "").isEmpty {
+            problems.append("COUNTERSIGN_TSA_URL is unset: the in-process development time-stamp authority is for development only")
+        }
+        let tsaRoots = values["COUNTERSIGN_TSA_ROOTS"] ?? "Certs/tsa-root.pem"
+        if let pem = try? String(contentsOfFile: tsaRoots, encoding: .utf8), containsDevelopmentCertificate(pem) {
+            problems.append("\(tsaRoots) trusts the development time-stamping root")
+        }
         let folders = Set(
             [roots, values["COUNTERSIGN_WITNESS_P12"] ?? "Certs/witness.p12"].map { URL(fileURLWithPath: $0).deletingLastPathComponent().path })
         for folder in folders.sorted() {
-            for name in ["root-ca.key", "issuing-ca.key"] where FileManager.default.isReadableFile(atPath: "\(folder)/\(name)") {
+            for name in ["root-ca.key", "issuing-ca.key", "tsa-root.key"] where FileManager.default.isReadableFile(atPath: "\(folder)/\(name)") {
                 problems.append("the CA private key \(folder)/\(name) is readable by the service")
             }
         }

@@ -21,6 +21,7 @@ import Vouchers
         var environment = service
         environment["COUNTERSIGN_TRUSTED_ROOTS"] = SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path
         environment["COUNTERSIGN_P12_PASSWORD"] = nil
+        environment["COUNTERSIGN_TSA_ROOTS"] = SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path
         func serve(_ mode: String) async throws -> ChildProcess.Result {
             var values = environment
             values["COUNTERSIGN_ENV"] = mode
@@ -33,7 +34,7 @@ import Vouchers
         #expect(refused.status != 0 && refused.status != SIGTERM, "production exits by itself")
         for problem in [
             "COUNTERSIGN_P12_PASSWORD", "trusts the development root CA", "root-ca.key is readable", "demo user super1",
-            "seal BR001-BUSINESS is a development seal",
+            "seal BR001-BUSINESS is a development seal", "COUNTERSIGN_TSA_URL is unset", "trusts the development time-stamping root",
         ] {
             #expect(refused.errors.contains(problem), "\(problem) in \(refused.errors)")
         }

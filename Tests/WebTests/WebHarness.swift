@@ -32,7 +32,8 @@ enum WebHarness {
             let forms = Repository.path("Forms")
             let settings = VoucherDesk.Settings(
                 witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
-                keyPassword: DevelopmentPKI.password, bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"))
+                keyPassword: DevelopmentPKI.password, bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"),
+                timeStamping: try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password))
             desk = VoucherDesk(
                 database: database, settings: settings, catalogue: try FormCatalogue.load(URL(fileURLWithPath: forms)),
                 dataKey: DataKey(key: SymmetricKey(size: .bits256)))

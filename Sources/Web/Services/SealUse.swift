@@ -8,10 +8,13 @@ public import Vouchers
 public struct SealUse: Sendable {
     public let database: Database
     public let password: String
+    /// The service time-stamps every seal (PAdES B-T); the offline `voucher seal` command makes B-B without one.
+    public let timeStamper: TimeStamper?
 
-    public init(database: Database, password: String) {
+    public init(database: Database, password: String, timeStamper: TimeStamper? = nil) {
         self.database = database
         self.password = password
+        self.timeStamper = timeStamper
     }
 
     /// The seal, if `branch` (when given) may stamp it at `time`: registered, the branch's own, active, in its
@@ -45,7 +48,12 @@ public struct SealUse: Sendable {
             throw VoucherError(.sealExpired, "the certificate of seal \(sealID) is valid until \(signer.notAfter) only")
         }
         let face = ring.map { SealFace(ring: $0, center: seal.nameZH) }
-        let sealed = try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time)
+        let sealed =
+            if let timeStamper {
+                try await BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time, timeStamper: timeStamper)
+            } else {
+                try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time)
+            }
         try await database.transaction { tx in
             try await record(sealed, tx)
             try await AuditLog.append(

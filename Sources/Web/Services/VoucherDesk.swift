@@ -16,11 +16,14 @@ public struct VoucherDesk: Sendable {
         public var witnessKeyFile: String
         public var keyPassword: String
         public var bankName: LocalizedText
+        /// Every signature the service makes carries a signature time-stamp from here (PAdES B-T).
+        public var timeStamping: TimeStamping
 
-        public init(witnessKeyFile: String, keyPassword: String, bankName: LocalizedText) {
+        public init(witnessKeyFile: String, keyPassword: String, bankName: LocalizedText, timeStamping: TimeStamping) {
             self.witnessKeyFile = witnessKeyFile
             self.keyPassword = keyPassword
             self.bankName = bankName
+            self.timeStamping = timeStamping
         }
     }
 
@@ -233,7 +236,9 @@ public struct VoucherDesk: Sendable {
         }
         let witness = try SignerCache.shared.signer(keyFile: settings.witnessKeyFile, password: settings.keyPassword)
         let strokesDigest = source.strokesSHA256
-        let signed = try CustomerSignature.sign(voucher.pdf, strokes: strokes, strokesSHA256: SHA256Hex.hex(strokesDigest), with: witness, at: Date())
+        let signed = try await CustomerSignature.sign(
+            voucher.pdf, strokes: strokes, strokesSHA256: SHA256Hex.hex(strokesDigest), with: witness, at: Date(),
+            timeStamper: settings.timeStamping.stamper)
         let digest = Self.sha256(signed)
         let box = try dataKey.seal(captured, context: "\(id)/strokes")
         try await database.transaction { tx in
@@ -261,7 +266,7 @@ public struct VoucherDesk: Sendable {
             throw AppError(
                 .conflict, code: "voucher.wrong_state", "voucher \(id): the customer signs before the seal, once / 凭证 \(id) 须先由客户签名，且只用印一次")
         }
-        let use = SealUse(database: database, password: settings.keyPassword)
+        let use = SealUse(database: database, password: settings.keyPassword, timeStamper: settings.timeStamping.stamper)
         // The seal reads as the bank's: its name and the branch's along the arc.
         let branchName = try await database.read { try await Directory.branchNames(voucher.branch, in: $0) }?.0 ?? ""
         let sealed = try await use.stamp(

@@ -92,10 +92,19 @@ struct Serve: AsyncParsableCommand {
             logger.warning("vouchers are disabled", metadata: ["reason": "\(witness) is missing"])
             return nil
         }
+        // Every signature is time-stamped (PAdES B-T): without a time-stamp authority there are no vouchers.
+        let timeStamping: TimeStamping
+        do {
+            timeStamping = try TimeStamping.configure(environment: environment)
+        } catch {
+            logger.warning("vouchers are disabled: no time-stamp authority", metadata: ["reason": "\(error)"])
+            return nil
+        }
         let settings = VoucherDesk.Settings(
             witnessKeyFile: witness, keyPassword: environment["COUNTERSIGN_P12_PASSWORD"] ?? DevelopmentPKI.password,
-            bankName: LocalizedText(zh: environment["COUNTERSIGN_BANK_NAME_ZH"] ?? "示例银行", en: environment["COUNTERSIGN_BANK_NAME_EN"] ?? "Demo Bank")
-        )
+            bankName: LocalizedText(
+                zh: environment["COUNTERSIGN_BANK_NAME_ZH"] ?? "示例银行", en: environment["COUNTERSIGN_BANK_NAME_EN"] ?? "Demo Bank"),
+            timeStamping: timeStamping)
         return VoucherDesk(database: database, settings: settings, catalogue: forms, dataKey: key)
     }
 

@@ -51,6 +51,8 @@ import Vouchers
             "counter.py", arguments: ["--password", WebHarness.password, "--artifacts", artifacts, "--receipt"],
             environment: [
                 "COUNTERSIGN_WITNESS_P12": SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
+                "COUNTERSIGN_TSA_P12": SealRegistryTests.pki.appendingPathComponent("tsa.p12").path,
+                "COUNTERSIGN_TSA_ROOTS": SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path,
                 "COUNTERSIGN_P12_PASSWORD": DevelopmentPKI.password,
                 "COUNTERSIGN_TRUSTED_ROOTS": SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,
             ]
@@ -112,6 +114,8 @@ import Vouchers
             "counter_day.py", arguments: ["--password", WebHarness.password, "--artifacts", Repository.artifacts("counter-day")],
             environment: [
                 "COUNTERSIGN_WITNESS_P12": SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
+                "COUNTERSIGN_TSA_P12": SealRegistryTests.pki.appendingPathComponent("tsa.p12").path,
+                "COUNTERSIGN_TSA_ROOTS": SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path,
                 "COUNTERSIGN_P12_PASSWORD": DevelopmentPKI.password,
                 "COUNTERSIGN_TRUSTED_ROOTS": SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,
             ]

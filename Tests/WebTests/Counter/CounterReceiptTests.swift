@@ -19,14 +19,16 @@ import Web
 @Suite struct CounterReceiptTests {
     /// The whole counter on one in-process service: vouchers, the counter, and authorization on a manual clock set to
     /// a weekday morning in Beijing (so the amount rules alone decide).
-    static func run(logger: Logger = TestDatabase.logger, _ body: @Sendable (TestAPI, TestDatabase, Int) async throws -> Void) async throws {
-        try await runWithRestart(logger: logger) { api, db, port, _ in try await body(api, db, port) }
+    static func run(
+        logger: Logger = TestDatabase.logger, timeStamping: TimeStamping? = nil, _ body: @Sendable (TestAPI, TestDatabase, Int) async throws -> Void
+    ) async throws {
+        try await runWithRestart(logger: logger, timeStamping: timeStamping) { api, db, port, _ in try await body(api, db, port) }
     }
 
     /// As ``run(logger:_:)``, and `restart` runs its body against a second instance on the same database with
     /// nothing in memory — what the service is after a restart (or another instance behind the load balancer).
     static func runWithRestart(
-        logger: Logger = TestDatabase.logger,
+        logger: Logger = TestDatabase.logger, timeStamping: TimeStamping? = nil,
         _ body:
             @Sendable (TestAPI, TestDatabase, Int, _ restart: @Sendable (@Sendable (TestAPI, Int) async throws -> Void) async throws -> Void)
             async throws -> Void
@@ -38,10 +40,10 @@ import Web
         let key = DataKey(key: SymmetricKey(size: .bits256))
         try await AuthzHarness.loadDirectory(db, key: key)
         let time = ManualTime(AuthzHarness.businessMorning())
-        let first = try application(db: db, key: key, time: time, logger: logger)
+        let first = try application(db: db, key: key, time: time, logger: logger, timeStamping: timeStamping)
         try await first.test(.live) { client in
             try await body(TestAPI(client: client, db: db), db, client.port!) { later in
-                let second = try application(db: db, key: key, time: time, logger: logger)
+                let second = try application(db: db, key: key, time: time, logger: logger, timeStamping: timeStamping)
                 try await second.test(.live) { client in try await later(TestAPI(client: client, db: db), client.port!) }
             }
         }
@@ -49,14 +51,19 @@ import Web
 
     /// One instance of the whole counter on `db`: vouchers, the counter, and authorization on a manual clock set to a
     /// weekday morning in Beijing (so the amount rules alone decide).
-    static func application(db: TestDatabase, key: DataKey, time: ManualTime, logger: Logger) throws -> some ApplicationProtocol {
+    /// `timeStamping`: the development TSA of the test PKI unless a test brings its own.
+    static func application(db: TestDatabase, key: DataKey, time: ManualTime, logger: Logger, timeStamping: TimeStamping? = nil) throws
+        -> some ApplicationProtocol
+    {
         let database = Database(settings: db.app, logger: TestDatabase.logger)
         let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
         let vouchers = VoucherDesk(
             database: database,
             settings: VoucherDesk.Settings(
                 witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path, keyPassword: DevelopmentPKI.password,
-                bankName: LocalizedText(zh: "示例银行", en: "Demo Bank")), catalogue: catalogue, dataKey: key)
+                bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"),
+                timeStamping: try timeStamping ?? TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password)),
+            catalogue: catalogue, dataKey: key)
         let authorization = AuthorizationServices(
             database: database, rules: AuthzHarness.rules, dataKey: key, time: time, logger: TestDatabase.logger, sweepsInBackground: false,
             presenceTimeoutSeconds: nil)
@@ -236,12 +243,19 @@ import Web
                 [
                     "python3", Repository.path("Tests/oracles/pyhanko_validate.py"), file.path,
                     SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,
+                    SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path,
                 ])
             let verdicts = oracle.output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: any Sendable]
             }
             #expect(verdicts.count == 2, "\(oracle.output)\(oracle.errors)")
             #expect(verdicts.allSatisfy { $0["intact"] as? Bool == true && $0["valid"] as? Bool == true && $0["trusted"] as? Bool == true })
+            // Issue #16: both signatures carry a signature time-stamp (PAdES B-T) pyHanko accepts.
+            #expect(
+                verdicts.allSatisfy {
+                    let stamp = $0["timestamp"] as? [String: any Sendable]
+                    return stamp?["valid"] as? Bool == true && stamp?["trusted"] as? Bool == true
+                }, "\(oracle.output)")
 
             #expect(try await api.call(.get, "/r/" + String(repeating: "A", count: 43), token: nil).code == "receipt.not_found")
 

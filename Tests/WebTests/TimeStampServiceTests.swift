@@ -1,0 +1,93 @@
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+import Vouchers
+import Web
+
+/// Issue #16, part 1 in the service: the development TSA answers at `POST /tsa`, another instance can use it over
+/// HTTP, and when the TSA does not answer no signature is made — the voucher step says 503 and is made, time-stamped,
+/// when asked again.
+@Suite struct TimeStampServiceTests {
+    static var tsaRoots: String {
+        get throws { try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("tsa-root.pem"), encoding: .utf8) }
+    }
+
+    @Test func theServiceAnswersTimeStampQueriesAtTsa() async throws {
+        try await WebHarness.withService(vouchers: true) { client, db in
+            let api = TestAPI(client: client, db: db)
+            let query = try TimeStamp.query(digest: Array(repeating: 7, count: 32))
+            let reply = try await api.send(.post, "/tsa", contentType: "application/timestamp-query", body: Data(query))
+            #expect(reply.status == .ok)
+            let token = try TimeStamp.check(reply: Array(reply.body), query: query, trustedRootsPEM: try Self.tsaRoots)
+            #expect(abs(token.time.timeIntervalSinceNow) < 300)
+            let wrongType = try await api.send(.post, "/tsa", contentType: "application/json", body: Data("{}".utf8))
+            #expect(wrongType.status == .unsupportedMediaType && wrongType.code == "tsa.bad_query")
+            let huge = try await api.send(.post, "/tsa", contentType: "application/timestamp-query", body: Data(count: 100_000))
+            #expect(huge.status == .contentTooLarge)
+            // Not a query: the TSA answers with a rejection, which no signer would accept.
+            let garbage = try await api.send(.post, "/tsa", contentType: "application/timestamp-query", body: Data("not a query".utf8))
+            #expect(garbage.status == .ok)
+            #expect(throws: VoucherError.self) {
+                try TimeStamp.check(reply: Array(garbage.body), query: query, trustedRootsPEM: try Self.tsaRoots)
+            }
+        }
+    }
+
+    /// What a second instance does with `COUNTERSIGN_TSA_URL`: its queries go over HTTP to the first one's `/tsa`, and
+    /// the replies are checked as any other; an address where nothing answers is a `tsa.unavailable`.
+    @Test func anotherInstanceTimeStampsOverHTTP() async throws {
+        try await WebHarness.withService(vouchers: true) { client, _ in
+            let remote = try TimeStamping.configure(environment: [
+                "COUNTERSIGN_TSA_URL": "http://127.0.0.1:\(try #require(client.port))/tsa",
+                "COUNTERSIGN_TSA_ROOTS": SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path,
+            ])
+            #expect(remote.local == nil)
+            let token = try await remote.stamper.token(for: Array(repeating: 9, count: 32))
+            #expect(abs(token.time.timeIntervalSinceNow) < 300)
+            let nobody = TimeStamper(
+                authority: HTTPTimeStampAuthority(url: URL(string: "http://127.0.0.1:9/tsa")!, timeout: 5), trustedRootsPEM: try Self.tsaRoots)
+            let error = await #expect(throws: VoucherError.self) { try await nobody.token(for: Array(repeating: 9, count: 32)) }
+            #expect(error?.code == .timeStampUnavailable)
+        }
+    }
+
+    /// The development TSA, switched off and on by the test.
+    final class Switchable: TimeStampAuthority {
+        let local: LocalTimeStampAuthority
+        let up = Atomic<Bool>(false)
+        init(_ local: LocalTimeStampAuthority) { self.local = local }
+
+        struct Down: Error {}
+        func reply(to query: [UInt8]) async throws -> [UInt8] {
+            guard up.load(ordering: .acquiring) else { throw Down() }
+            return try await local.reply(to: query)
+        }
+    }
+
+    @Test func whenTheTimeStampAuthorityIsDownTheVoucherWaitsAndIsMadeWhenAskedAgain() async throws {
+        let development = try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password)
+        let tsa = Switchable(try #require(development.local))
+        let timeStamping = TimeStamping(stamper: TimeStamper(authority: tsa, trustedRootsPEM: try Self.tsaRoots), local: nil)
+        try await CounterReceiptTests.run(timeStamping: timeStamping) { api, db, port in
+            let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "800"]
+            let (screen, teller, session) = try await CounterReceiptTests.signed(api, port: port, form: "cash-withdrawal", values)
+            defer { screen.close() }
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}").status == .created)
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).status == .ok)
+
+            let refused = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
+            #expect(refused.status == .serviceUnavailable && refused.code == "tsa.unavailable", "\(refused.status) \(refused.code)")
+            // Nothing signed without its time-stamp: no voucher went past rendering, no signature or seal was recorded.
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers WHERE state <> 'rendered'", in: db) == 0)
+            #expect(
+                try await WebHarness.count(
+                    "SELECT count(*)::int FROM audit_events WHERE action IN ('voucher.customer_signed', 'seal.used')", in: db) == 0)
+
+            tsa.up.store(true, ordering: .releasing)
+            let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
+            #expect(issued.status == .created, "\(issued.code)")
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers WHERE state = 'sealed'", in: db) == 1)
+        }
+    }
+}
