@@ -60,10 +60,12 @@ for role in anonymous teller1 super1 officer1 auditor1; do
     if [ "$role" = anonymous ]; then header=""; else header="Authorization: Bearer $(token "$role")"; fi
     say "schemathesis as $role ($examples examples per operation)"
     # Sign-in and sign-out are left to the anonymous run: a generated DELETE /api/v1/session would sign the
-    # role out halfway, and generated passwords would lock the demo users out.
+    # role out halfway, and generated passwords would lock the demo users out. POST /tsa takes DER, which
+    # schemathesis cannot serialize (application/timestamp-query): TimeStampServiceTests sends it real and hostile
+    # queries instead.
     if ! python3 -m schemathesis.cli run "$base/openapi.yaml" --url "$base" ${header:+--header "$header"} \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-        --max-examples "$examples" --seed 1 --workers 1 --request-timeout 20 --no-color \
+        --max-examples "$examples" --seed 1 --workers 1 --request-timeout 20 --no-color --exclude-path /tsa \
         ${header:+--exclude-path-regex "^/api/v1/sessions?$"} >"$tmp/schemathesis-$role.log" 2>&1; then
         tail -80 "$tmp/schemathesis-$role.log" >&2
         failed=1
