@@ -229,11 +229,14 @@ X509_STORE *cs_store_from_pem(const char *roots_pem) {
 
 /* The signer's chain up to `store`, for the purpose CMS_verify itself would check (S/MIME signing), with the
  * certificates the CMS carries as intermediates. */
-static int signer_chain_trusted(CMS_ContentInfo *cms, X509 *signer, X509_STORE *store) {
+static int signer_chain_trusted(CMS_ContentInfo *cms, X509 *signer, X509_STORE *store, int64_t at_time) {
     STACK_OF(X509) *carried = CMS_get1_certs(cms);
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-    int trusted = ctx && X509_STORE_CTX_init(ctx, store, signer, carried) == 1 && X509_STORE_CTX_set_default(ctx, "smime_sign") == 1
-        && X509_verify_cert(ctx) == 1;
+    int ready = ctx && X509_STORE_CTX_init(ctx, store, signer, carried) == 1 && X509_STORE_CTX_set_default(ctx, "smime_sign") == 1;
+    // At the time a time-stamp proves the signature existed, when there is one: a certificate expired since then
+    // does not make the signature any less valid.
+    if (ready && at_time > 0) X509_STORE_CTX_set_time(ctx, 0, (time_t)at_time);
+    int trusted = ready && X509_verify_cert(ctx) == 1;
     X509_STORE_CTX_free(ctx);
     sk_X509_pop_free(carried, X509_free);
     ERR_clear_error();
@@ -297,7 +300,8 @@ static BIO *parts_bio(struct parts_cursor *cursor) {
 }
 
 int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *const *parts, const size_t *lengths, size_t count,
-                           const char *roots_pem, int *chain_trusted, char *subject, size_t subject_len, char *err, size_t errlen) {
+                           const char *roots_pem, int64_t at_time, int *chain_trusted, char *subject, size_t subject_len, char *err,
+                           size_t errlen) {
     if (!der || (!parts && count)) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     if (chain_trusted) *chain_trusted = 0;
     const unsigned char *cursor = der;
@@ -320,7 +324,7 @@ int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *co
         status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature names no signer certificate");
     } else {
         X509 *signer = sk_X509_value(signers, 0);
-        if (store && chain_trusted) *chain_trusted = signer_chain_trusted(cms, signer, store);
+        if (store && chain_trusted) *chain_trusted = signer_chain_trusted(cms, signer, store, at_time);
         if (subject && subject_len > 0) {
             BIO *name = BIO_new(BIO_s_mem());
             X509_NAME_print_ex(name, X509_get_subject_name(signer), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);

@@ -172,3 +172,68 @@ int cs_cms_add_timestamp(const uint8_t *cms_der, size_t cms_len, const uint8_t *
     CMS_ContentInfo_free(cms);
     return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "cannot add the time-stamp token to the signature");
 }
+
+// The signer's signature time-stamp token, if it carries one: the unsigned id-aa-signatureTimeStampToken
+// attribute's value as a PKCS7. NULL when there is none; *malformed set when there is one that cannot be read.
+static PKCS7 *signature_timestamp(CMS_SignerInfo *si, int *malformed) {
+    *malformed = 0;
+    int index = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+    if (index < 0) return NULL;
+    X509_ATTRIBUTE *attribute = CMS_unsigned_get_attr(si, index);
+    ASN1_TYPE *value = attribute && X509_ATTRIBUTE_count(attribute) == 1 ? X509_ATTRIBUTE_get0_type(attribute, 0) : NULL;
+    PKCS7 *token = NULL;
+    if (value && value->type == V_ASN1_SEQUENCE) {
+        const unsigned char *cursor = ASN1_STRING_get0_data(value->value.sequence);
+        token = d2i_PKCS7(NULL, &cursor, ASN1_STRING_length(value->value.sequence));
+    }
+    if (!token) *malformed = 1;
+    return token;
+}
+
+int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *tsa_roots_pem, int64_t *proven_time, char *err, size_t errlen) {
+    if (!cms_der || !tsa_roots_pem || !proven_time) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    *proven_time = 0;
+    const unsigned char *cursor = cms_der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)cms_len);
+    CMS_SignerInfo *si = only_signer(cms);
+    if (!si) {
+        CMS_ContentInfo_free(cms);
+        return cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature with one signer");
+    }
+    int malformed = 0;
+    PKCS7 *token = signature_timestamp(si, &malformed);
+    if (!token) {
+        CMS_ContentInfo_free(cms);
+        return malformed ? cs_fail(CS_ERR_VERIFY, err, errlen, "the signature time-stamp cannot be read") : CS_OK;
+    }
+    // The token must be over this very signature value (its imprint), signed by a time-stamping certificate that
+    // chains to the trusted TSA roots.
+    ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
+    TS_VERIFY_CTX *ctx = TS_VERIFY_CTX_new();
+    X509_STORE *store = cs_store_from_pem(tsa_roots_pem);
+    BIO *data = BIO_new_mem_buf(ASN1_STRING_get0_data(value), ASN1_STRING_length(value));
+    int status = CS_OK;
+    if (!ctx || !store || !data) {
+        X509_STORE_free(store);
+        BIO_free(data);
+        status = cs_fail(CS_ERR_VERIFY, err, errlen, "no trusted time-stamping root");
+    } else {
+        TS_VERIFY_CTX_set_store(ctx, store);
+        TS_VERIFY_CTX_set_data(ctx, data);  // both owned by ctx from here on
+        TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_SIGNER | TS_VFY_DATA);
+        if (TS_RESP_verify_token(ctx, token) != 1) {
+            status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature time-stamp does not hold");
+        } else {
+            TS_TST_INFO *info = PKCS7_to_TS_TST_INFO(token);
+            struct tm tm;
+            const ASN1_GENERALIZEDTIME *time = info ? TS_TST_INFO_get_time(info) : NULL;
+            if (time && ASN1_TIME_to_tm(time, &tm) == 1) *proven_time = (int64_t)timegm(&tm);
+            else status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature time-stamp states no time");
+            TS_TST_INFO_free(info);
+        }
+    }
+    TS_VERIFY_CTX_free(ctx);
+    PKCS7_free(token);
+    CMS_ContentInfo_free(cms);
+    return status;
+}

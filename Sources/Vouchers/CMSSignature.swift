@@ -1,4 +1,5 @@
 import CCrypto
+public import Foundation
 
 /// Detached CAdES signatures (RFC 5652 SignedData) as PAdES embeds them in a PDF's `/Contents`.
 public enum CMSSignature {
@@ -34,9 +35,9 @@ public enum CMSSignature {
 
     /// Checks `cms` over `ranges` of `document` once: throws when the signature or the signed bytes do not hold;
     /// otherwise returns the signer's subject and whether its chain leads to one of `trustedRootsPEM` (false
-    /// without roots).
-    public static func check(_ cms: [UInt8], over document: [UInt8], ranges: [Range<Int>], trustedRootsPEM: String?) throws(VoucherError)
-        -> (signer: String, chainTrusted: Bool)
+    /// without roots), judged at `time` (now when nil).
+    public static func check(_ cms: [UInt8], over document: [UInt8], ranges: [Range<Int>], trustedRootsPEM: String?, at time: Date? = nil)
+        throws(VoucherError) -> (signer: String, chainTrusted: Bool)
     {
         try checked(ranges, within: document.count)
         var error = [CChar](repeating: 0, count: 512)
@@ -46,8 +47,8 @@ public enum CMSSignature {
             document.withUnsafeBufferPointer { buffer in
                 withParts(buffer, ranges) { parts, lengths in
                     cs_cms_verify_detached(
-                        signature.baseAddress, signature.count, parts, lengths, ranges.count, trustedRootsPEM, &trusted, &subject, subject.count,
-                        &error, error.count)
+                        signature.baseAddress, signature.count, parts, lengths, ranges.count, trustedRootsPEM,
+                        time.map { Int64($0.timeIntervalSince1970.rounded(.down)) } ?? 0, &trusted, &subject, subject.count, &error, error.count)
                 }
             }
         }

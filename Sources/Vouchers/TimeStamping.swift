@@ -48,6 +48,17 @@ public enum TimeStamp {
         return digest
     }
 
+    /// The time `cms`'s signature time-stamp proves the signature existed at, checked against `trustedRootsPEM`; nil
+    /// when it has none. Throws when it has one that does not hold (another signature's, an untrusted TSA's).
+    public static func provenTime(of cms: [UInt8], trustedRootsPEM: String) throws(VoucherError) -> Date? {
+        var error = [CChar](repeating: 0, count: 512)
+        var time: Int64 = 0
+        guard cs_cms_timestamp_check(cms, cms.count, trustedRootsPEM, &time, &error, error.count) == 0 else {
+            throw VoucherError(.verificationFailed, CCryptoText.message(error))
+        }
+        return time == 0 ? nil : Date(timeIntervalSince1970: Double(time))
+    }
+
     /// `cms` with `token` added as its signature time-stamp (an unsigned attribute: the signature stays as it was).
     public static func adding(_ token: Token, to cms: [UInt8]) throws(VoucherError) -> [UInt8] {
         var error = [CChar](repeating: 0, count: 512)

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A throwaway PKI made with the `openssl` command line once per test run: a root, an intermediate, an RSA-2048
-/// and an ECDSA P-256 signing certificate (nonRepudiation), PKCS#12 files (modern and legacy encodings), and a
-/// second unrelated root.
+/// and an ECDSA P-256 signing certificate (nonRepudiation), PKCS#12 files (modern and legacy encodings), a
+/// second unrelated root; and an old root (from 2023) with a TSA and a seal certificate that expired on 1 January 2025.
 struct TestPKI: Sendable {
     let folder: URL
 
@@ -33,6 +33,17 @@ struct TestPKI: Sendable {
             cat ec.pem inter.pem > ec-chain.pem
             openssl pkcs12 -export -inkey rsa.key -in rsa.pem -certfile inter.pem -passout pass:secret -out rsa.p12
             openssl pkcs12 -export -legacy -inkey rsa.key -in rsa.pem -certfile inter.pem -passout pass:secret -out rsa-legacy.p12
+            # Another time: a root and a TSA valid from 2023, and a seal certificate that expired on 1 January 2025 —
+            # what every voucher's certificates become. `openssl ca` is the tool that sets a start and an end date.
+            mkdir ca && touch ca/index.txt && echo 01 > ca/serial
+            printf '[ca]\ndefault_ca = old\n[old]\ndatabase = ca/index.txt\nserial = ca/serial\nnew_certs_dir = ca\ndefault_md = sha256\npolicy = any\nunique_subject = no\n[any]\ncommonName = supplied\n' > ca.cnf
+            printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=critical,timeStamping\n' > tsa.ext
+            openssl req -newkey rsa:2048 -nodes -keyout old-root.key -out old-root.csr -subj '/CN=Old Root'
+            openssl ca -batch -config ca.cnf -selfsign -keyfile old-root.key -in old-root.csr -out old-root.pem -startdate 20230101000000Z -enddate 20450101000000Z -extfile ca.ext -notext
+            openssl req -newkey rsa:2048 -nodes -keyout old-tsa.key -out old-tsa.csr -subj '/CN=Old TSA'
+            openssl ca -batch -config ca.cnf -cert old-root.pem -keyfile old-root.key -in old-tsa.csr -out old-tsa.pem -startdate 20230101000000Z -enddate 20450101000000Z -extfile tsa.ext -notext
+            openssl req -newkey rsa:2048 -nodes -keyout expired.key -out expired.csr -subj '/CN=Seal that expired'
+            openssl ca -batch -config ca.cnf -cert old-root.pem -keyfile old-root.key -in expired.csr -out expired.pem -startdate 20240101000000Z -enddate 20250101000000Z -extfile leaf.ext -notext
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

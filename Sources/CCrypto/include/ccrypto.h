@@ -46,9 +46,11 @@ int cs_cms_sign_detached(const cs_signer *signer, const uint8_t *const *parts, c
 
 /* Verifies a detached CMS over parts: CS_OK when the signature and digest hold, and then writes the signer subject
  * and, with roots_pem (one or more PEM certificates), whether the signer's chain leads to one of them
- * (*chain_trusted 1 or 0; always 0 without roots). The document is hashed once either way. */
+ * (*chain_trusted 1 or 0; always 0 without roots), judged at at_time (seconds since the epoch; 0: now). The
+ * document is hashed once either way. */
 int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *const *parts, const size_t *lengths, size_t count,
-                           const char *roots_pem, int *chain_trusted, char *subject, size_t subject_len, char *err, size_t errlen);
+                           const char *roots_pem, int64_t at_time, int *chain_trusted, char *subject, size_t subject_len, char *err,
+                           size_t errlen);
 
 /* Development PKI. Keys and certificates travel as PEM text (NUL-terminated, freed with cs_free).
  * algorithm: "RSA-2048" or "EC-P256". subject: lines "FIELD=value" (e.g. "C=CN\nO=银行\nCN=业务专用章"), UTF-8.
@@ -76,6 +78,10 @@ int cs_ts_check_reply(const uint8_t *reply_der, size_t reply_len, const uint8_t 
                       uint8_t **token_der, size_t *token_len, int64_t *gen_time, char *err, size_t errlen);
 /* SHA-256 of the signature value of a one-signer CMS: what its signature time-stamp covers. */
 int cs_cms_signature_digest(const uint8_t *cms_der, size_t cms_len, uint8_t digest[32], char *err, size_t errlen);
+/* The signature time-stamp of a one-signer CMS, checked: CS_OK with *proven_time 0 when there is none; CS_OK with
+ * the time the token states when it is over this signature's value and signed by a time-stamping certificate
+ * chaining to tsa_roots_pem; CS_ERR_VERIFY when it is there and does not hold. */
+int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *tsa_roots_pem, int64_t *proven_time, char *err, size_t errlen);
 /* The CMS with the token added as the signer's id-aa-signatureTimeStampToken unsigned attribute. */
 int cs_cms_add_timestamp(const uint8_t *cms_der, size_t cms_len, const uint8_t *token, size_t token_len, uint8_t **out_der, size_t *out_len,
                          char *err, size_t errlen);

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import PDFReader
 
 /// What `countersign voucher verify` reports for each signature of a PDF.
@@ -20,6 +20,10 @@ public struct SignatureReport: Sendable, Equatable {
     /// Every revision after this signature only adds what a later signature may add.
     public let laterChangesAllowed: Bool
     public let problem: String?
+    /// The PAdES level the signature reaches as checked: "B-T" when its signature time-stamp holds, else "B-B".
+    public let level: String
+    /// The time its time-stamp proves the signature existed at; the certificate chain is judged at that time.
+    public let provenTime: Date?
 
     public var isValid: Bool { intact && chainTrusted && laterChangesAllowed }
 }
@@ -27,26 +31,44 @@ public struct SignatureReport: Sendable, Equatable {
 /// Finds every signature field of a PDF and checks each one's coverage, the revisions after it, its CMS and its
 /// certificate chain. The file may come from anyone: everything the reader does is bounded by `limits`.
 public enum PAdESVerifier {
-    public static func verify(_ pdf: [UInt8], trustedRootsPEM: String, limits: PDFLimits = .standard) throws(PDFReadError) -> [SignatureReport] {
-        try SignedPDF(pdf, limits: limits).signatures.map { report($0, pdf: pdf, roots: trustedRootsPEM) }
+    /// With `timeStampRootsPEM`, a signature time-stamp is checked against those roots and the signer's chain is
+    /// judged at the time it proves (a certificate that expired since does not matter); one that does not hold makes
+    /// the signature invalid. Without them, time-stamps are not looked at and every chain is judged now.
+    public static func verify(_ pdf: [UInt8], trustedRootsPEM: String, timeStampRootsPEM: String? = nil, limits: PDFLimits = .standard)
+        throws(PDFReadError) -> [SignatureReport]
+    {
+        try SignedPDF(pdf, limits: limits).signatures.map { report($0, pdf: pdf, roots: trustedRootsPEM, timeStampRoots: timeStampRootsPEM) }
     }
 
-    private static func report(_ signature: SignedPDF.Signature, pdf: [UInt8], roots: String) -> SignatureReport {
+    private static func report(_ signature: SignedPDF.Signature, pdf: [UInt8], roots: String, timeStampRoots: String?) -> SignatureReport {
         let sealID = signature.dictionary["CountersignSealID"].map(PDFText.decode)
         let time = PDFText.decode(signature.dictionary["M"] ?? [])
         let coverage: SignatureReport.Coverage = signature.coversWholeFile ? .wholeFile : .earlierRevision
         func refused(_ problem: String) -> SignatureReport {
             SignatureReport(
                 field: signature.field, signer: "", sealID: sealID, claimedTime: time, coverage: coverage, intact: false, chainTrusted: false,
-                laterChangesAllowed: signature.laterChangeProblem == nil, problem: problem)
+                laterChangesAllowed: signature.laterChangeProblem == nil, problem: problem, level: "B-B", provenTime: nil)
         }
         if let problem = signature.coverageProblem { return refused(problem) }
-        guard let (signer, trusted) = try? CMSSignature.check(signature.cms, over: pdf, ranges: signature.ranges, trustedRootsPEM: roots) else {
+        var proven: Date?
+        if let timeStampRoots {
+            do {
+                proven = try TimeStamp.provenTime(of: signature.cms, trustedRootsPEM: timeStampRoots)
+            } catch {
+                return refused("the signature time-stamp does not hold (\(error.message))")
+            }
+        }
+        guard
+            let (signer, trusted) = try? CMSSignature.check(signature.cms, over: pdf, ranges: signature.ranges, trustedRootsPEM: roots, at: proven)
+        else {
             return refused("the signed bytes were changed or the signature is broken")
         }
-        let problem = signature.laterChangeProblem ?? (trusted ? nil : "the certificate does not chain to a trusted root")
+        let untrusted =
+            proven == nil
+            ? "the certificate does not chain to a trusted root" : "the certificate did not chain to a trusted root at the time-stamp's time"
+        let problem = signature.laterChangeProblem ?? (trusted ? nil : untrusted)
         return SignatureReport(
             field: signature.field, signer: signer, sealID: sealID, claimedTime: time, coverage: coverage, intact: true, chainTrusted: trusted,
-            laterChangesAllowed: signature.laterChangeProblem == nil, problem: problem)
+            laterChangesAllowed: signature.laterChangeProblem == nil, problem: problem, level: proven == nil ? "B-B" : "B-T", provenTime: proven)
     }
 }

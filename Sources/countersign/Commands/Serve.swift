@@ -122,7 +122,9 @@ struct Serve: AsyncParsableCommand {
             desk: desk,
             receipts: vouchers.map { ReceiptDesk(database: database, counter: desk, vouchers: $0) },
             verifier: (try? String(contentsOfFile: environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem", encoding: .utf8)).map {
-                ReceiptVerifier(database: database, trustedRootsPEM: $0)
+                ReceiptVerifier(
+                    database: database, trustedRootsPEM: $0,
+                    timeStampRootsPEM: try? String(contentsOfFile: environment["COUNTERSIGN_TSA_ROOTS"] ?? "Certs/tsa-root.pem", encoding: .utf8))
             }, booking: authorization.map { CounterBooking(counter: desk, authorization: $0) })
     }
 

@@ -86,6 +86,8 @@ extension VoucherCommand {
 
         @Argument(help: "The PDF to check.") var file: String
         @Option(help: "Trusted root certificates (PEM). Env: COUNTERSIGN_TRUSTED_ROOTS.") var roots: String?
+        @Option(help: "Trusted time-stamping roots (PEM); signatures are judged at the time their time-stamp proves. Env: COUNTERSIGN_TSA_ROOTS.")
+        var tsaRoots: String?
 
         func run() async throws {
             let rootsPath = roots ?? ProcessInfo.processInfo.environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem"
@@ -93,9 +95,10 @@ extension VoucherCommand {
             guard let data = FileManager.default.contents(atPath: file), data.count <= 64 * 1024 * 1024 else {
                 throw ValidationError("cannot read \(file) (or it is over 64 MiB)")
             }
+            let timeStampRoots = try timeStampRootsPEM()
             let reports: [SignatureReport]
             do {
-                reports = try PAdESVerifier.verify(Array(data), trustedRootsPEM: rootsPEM, limits: .signing)
+                reports = try PAdESVerifier.verify(Array(data), trustedRootsPEM: rootsPEM, timeStampRootsPEM: timeStampRoots, limits: .signing)
             } catch {
                 print("\(file) cannot be checked: \(error.message) (\(error.code.rawValue))")
                 throw ExitCode(2)
@@ -109,12 +112,21 @@ extension VoucherCommand {
                 print("  signer: \(report.signer)")
                 if let seal = report.sealID { print("  seal: \(seal)") }
                 print("  claimed time: \(report.claimedTime)")
+                print("  level: \(report.level)" + (report.provenTime.map { "    proven time: \(ISO8601DateFormatter().string(from: $0))" } ?? ""))
                 print("  covers: \(report.coverage.rawValue)")
                 print("  intact: \(report.intact ? "yes" : "no")    chain to trusted root: \(report.chainTrusted ? "yes" : "no")")
                 print("  later revisions: \(report.laterChangesAllowed ? "only further signatures" : "changed what was signed")")
                 if let problem = report.problem { print("  problem: \(problem)") }
             }
             if reports.contains(where: { !$0.isValid }) { throw ExitCode(1) }
+        }
+
+        /// The time-stamping roots: as given, or the development TSA's root when it is there.
+        func timeStampRootsPEM() throws -> String? {
+            let path = tsaRoots ?? ProcessInfo.processInfo.environment["COUNTERSIGN_TSA_ROOTS"] ?? "Certs/tsa-root.pem"
+            if tsaRoots == nil && !FileManager.default.fileExists(atPath: path) { return nil }
+            guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read \(path)") }
+            return pem
         }
     }
 }

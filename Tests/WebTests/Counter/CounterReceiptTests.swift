@@ -74,7 +74,8 @@ import Web
             receipts: ReceiptDesk(database: database, counter: desk, vouchers: vouchers),
             verifier: ReceiptVerifier(
                 database: database,
-                trustedRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8)),
+                trustedRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8),
+                timeStampRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("tsa-root.pem"), encoding: .utf8)),
             booking: CounterBooking(counter: desk, authorization: authorization.tellers))
         return CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: 1 << 20, publicLimiter: WebHarness.generousLimiter()),
@@ -119,6 +120,9 @@ import Web
                 let download = try await later.call(.get, try #require(issued.json["receipt"] as? String), token: nil)
                 let verdict = try await later.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
                 #expect(verdict.json["valid"] as? Bool == true, "\(verdict.json)")
+                // Issue #16: both signatures time-stamped, judged at the time their time-stamps prove.
+                let levels = (verdict.json["signatures"] as? [[String: any Sendable]])?.map { $0["level"] as? String }
+                #expect(levels == ["B-T", "B-T"], "\(verdict.json)")
             }
             #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers", in: db) == 1)
         }

@@ -13,11 +13,14 @@ import Vouchers
 public struct ReceiptVerifier: Sendable {
     let database: Database
     let trustedRootsPEM: String
+    /// The time-stamping roots: with them each signature is judged at the time its time-stamp proves.
+    let timeStampRootsPEM: String?
     let gate: BlockingWorkGate
 
-    public init(database: Database, trustedRootsPEM: String, gate: BlockingWorkGate = .verification()) {
+    public init(database: Database, trustedRootsPEM: String, timeStampRootsPEM: String? = nil, gate: BlockingWorkGate = .verification()) {
         self.database = database
         self.trustedRootsPEM = trustedRootsPEM
+        self.timeStampRootsPEM = timeStampRootsPEM
         self.gate = gate
     }
 
@@ -30,11 +33,15 @@ public struct ReceiptVerifier: Sendable {
         let trusted: Bool
         let wholeFile: Bool
         let words: LocalizedText
+        /// "B-T" when its time-stamp holds (and then `proven_at` is the time it proves), else "B-B".
+        let level: String
+        let provenAt: String?
 
         enum CodingKeys: String, CodingKey {
-            case field, signer, seal, intact, trusted, words
+            case field, signer, seal, intact, trusted, words, level
             case signedAt = "signed_at"
             case wholeFile = "whole_file"
+            case provenAt = "proven_at"
         }
     }
 
@@ -67,10 +74,10 @@ public struct ReceiptVerifier: Sendable {
     }
 
     public func verify(pdf: [UInt8], voucher: String? = nil) async throws -> Verdict {
-        let roots = trustedRootsPEM
+        let (roots, timeStampRoots) = (trustedRootsPEM, timeStampRootsPEM)
         let reports = try await gate.run { () throws -> [SignatureReport] in
             do {
-                return try PAdESVerifier.verify(pdf, trustedRootsPEM: roots)
+                return try PAdESVerifier.verify(pdf, trustedRootsPEM: roots, timeStampRootsPEM: timeStampRoots)
             } catch let error as PDFReadError {
                 throw Self.refusal(error)
             }
@@ -80,7 +87,8 @@ public struct ReceiptVerifier: Sendable {
             Signature(
                 field: report.field, signer: Self.readable(subject: report.signer), seal: report.sealID, signedAt: Self.readable(report.claimedTime),
                 intact: report.intact,
-                trusted: report.chainTrusted, wholeFile: report.coverage == .wholeFile, words: Self.words(report))
+                trusted: report.chainTrusted, wholeFile: report.coverage == .wholeFile, words: Self.words(report), level: report.level,
+                provenAt: report.provenTime.map { ISO8601DateFormatter().string(from: $0) })
         }
         // The file's own evidence: every signature holds, and the last one covers the whole file.
         let holds = reports.allSatisfy(\.isValid) && reports.last?.coverage == .wholeFile
