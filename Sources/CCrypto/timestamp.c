@@ -49,32 +49,27 @@ int cs_ts_query(const uint8_t *digest, size_t digest_len, uint8_t **query_der, s
     return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "cannot build the time-stamp query");
 }
 
-struct tsa_inputs {
-    uint64_t serial;
-    int64_t seconds;
-};
-
+// A serial unique across instances and restarts sharing one TSA key (RFC 3161 §2.4.2): 128 random bits.
 static ASN1_INTEGER *tsa_serial(TS_RESP_CTX *ctx, void *data) {
     (void)ctx;
-    ASN1_INTEGER *serial = ASN1_INTEGER_new();
-    if (serial && !ASN1_INTEGER_set_uint64(serial, ((struct tsa_inputs *)data)->serial)) {
-        ASN1_INTEGER_free(serial);
-        return NULL;
-    }
+    (void)data;
+    unsigned char random[16];
+    BIGNUM *number = RAND_bytes(random, sizeof random) == 1 ? BN_bin2bn(random, sizeof random, NULL) : NULL;
+    ASN1_INTEGER *serial = number ? BN_to_ASN1_INTEGER(number, NULL) : NULL;
+    BN_free(number);
     return serial;
 }
 
 static int tsa_time(TS_RESP_CTX *ctx, void *data, long *seconds, long *microseconds) {
     (void)ctx;
-    *seconds = (long)((struct tsa_inputs *)data)->seconds;
+    *seconds = (long)*(int64_t *)data;
     *microseconds = 0;
     return 1;
 }
 
-int cs_tsa_respond(const cs_signer *tsa, const char *policy_oid, uint64_t serial, int64_t unix_seconds, const uint8_t *query,
+int cs_tsa_respond(const cs_signer *tsa, const char *policy_oid, int64_t unix_seconds, const uint8_t *query,
                    size_t query_len, uint8_t **reply_der, size_t *reply_len, char *err, size_t errlen) {
     if (!tsa || !policy_oid || !query || !reply_der || !reply_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
-    struct tsa_inputs inputs = {serial, unix_seconds};
     TS_RESP_CTX *ctx = TS_RESP_CTX_new();
     ASN1_OBJECT *policy = OBJ_txt2obj(policy_oid, 1);
     // The signer certificate must carry the critical timeStamping extended key usage, or OpenSSL refuses it here.
@@ -84,8 +79,8 @@ int cs_tsa_respond(const cs_signer *tsa, const char *policy_oid, uint64_t serial
     ok = ok && TS_RESP_CTX_set_signer_digest(ctx, EVP_sha256()) && TS_RESP_CTX_set_ess_cert_id_digest(ctx, EVP_sha256());
     ok = ok && TS_RESP_CTX_set_accuracy(ctx, 1, 0, 0);
     if (ok) {
-        TS_RESP_CTX_set_serial_cb(ctx, tsa_serial, &inputs);
-        TS_RESP_CTX_set_time_cb(ctx, tsa_time, &inputs);
+        TS_RESP_CTX_set_serial_cb(ctx, tsa_serial, NULL);
+        TS_RESP_CTX_set_time_cb(ctx, tsa_time, &unix_seconds);
     }
     BIO *in = ok ? BIO_new_mem_buf(query, (int)query_len) : NULL;
     // A malformed query is answered with a "rejection" reply, as RFC 3161 wants; NULL only on an internal failure.
@@ -97,6 +92,37 @@ int cs_tsa_respond(const cs_signer *tsa, const char *policy_oid, uint64_t serial
     ASN1_OBJECT_free(policy);
     TS_RESP_CTX_free(ctx);
     return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "the time-stamp authority cannot answer");
+}
+
+// One definite-length DER element at p (at most len bytes, a one-byte tag): its whole length, header and content,
+// and the header's length in *header; 0 when there is none. BER's indefinite lengths are not taken: the token is
+// kept byte for byte as the TSA signed it, so it must have one encoding.
+static size_t der_element(const uint8_t *p, size_t len, size_t *header) {
+    if (len < 2 || (p[0] & 0x1f) == 0x1f) return 0;
+    size_t i = 1, content = 0;
+    uint8_t first = p[i++];
+    if (first < 0x80) {
+        content = first;
+    } else {
+        size_t digits = first & 0x7f;
+        if (digits == 0 || digits > 4 || i + digits > len) return 0;
+        while (digits--) content = (content << 8) | p[i++];
+    }
+    if (content > len - i) return 0;
+    if (header) *header = i;
+    return i + content;
+}
+
+// The token's own bytes inside a reply (TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken }).
+static int token_bytes(const uint8_t *reply, size_t reply_len, const uint8_t **token, size_t *token_len) {
+    size_t header = 0;
+    size_t total = der_element(reply, reply_len, &header);
+    if (!total) return 0;
+    size_t status = der_element(reply + header, total - header, NULL);
+    if (!status) return 0;
+    *token = reply + header + status;
+    *token_len = der_element(*token, total - header - status, NULL);
+    return *token_len > 0;
 }
 
 int cs_ts_check_reply(const uint8_t *reply_der, size_t reply_len, const uint8_t *query_der, size_t query_len, const char *roots_pem,
@@ -126,9 +152,19 @@ int cs_ts_check_reply(const uint8_t *reply_der, size_t reply_len, const uint8_t 
         TS_VERIFY_CTX_add_flags(ctx, TS_VFY_SIGNATURE | TS_VFY_SIGNER);
         if (TS_RESP_verify_response(ctx, reply) != 1) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the time-stamp reply does not hold");
     }
-    unsigned char *out = NULL;
-    if (status == CS_OK && !to_der(i2d_PKCS7(TS_RESP_get_token(reply), &out), out, token_der, token_len)) {
-        status = cs_fail(CS_ERR_MEMORY, err, errlen, "cannot encode the time-stamp token");
+    // The token exactly as the TSA encoded it (re-encoding an external TSA's token could break its signature).
+    const uint8_t *token = NULL;
+    size_t length = 0;
+    if (status == CS_OK && !token_bytes(reply_der, reply_len, &token, &length)) {
+        status = cs_fail(CS_ERR_VERIFY, err, errlen, "the time-stamp token is not DER");
+    } else if (status == CS_OK) {
+        *token_der = OPENSSL_malloc(length);
+        if (*token_der) {
+            memcpy(*token_der, token, length);
+            *token_len = length;
+        } else {
+            status = cs_fail(CS_ERR_MEMORY, err, errlen, "out of memory");
+        }
     }
     if (status == CS_OK) {
         struct tm tm;
@@ -167,6 +203,9 @@ int cs_cms_add_timestamp(const uint8_t *cms_der, size_t cms_len, const uint8_t *
     // An unsigned attribute: it does not change what the signer signed. Its value is the token's ContentInfo, kept
     // as the TSA encoded it (a SEQUENCE stored whole).
     int ok = si && CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token, (int)token_len);
+    // Re-encoded, the signature must still verify over the signed attributes as they will be written (the
+    // signer's certificate is found among those the CMS carries).
+    ok = ok && CMS_set1_signers_certs(cms, NULL, 0) >= 1 && CMS_SignerInfo_verify(si) == 1;
     unsigned char *out = NULL;
     ok = ok && to_der(i2d_CMS_ContentInfo(cms, &out), out, out_der, out_len);
     CMS_ContentInfo_free(cms);
@@ -206,23 +245,35 @@ int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *t
         CMS_ContentInfo_free(cms);
         return malformed ? cs_fail(CS_ERR_VERIFY, err, errlen, "the signature time-stamp cannot be read") : CS_OK;
     }
-    // The token must be over this very signature value (its imprint), signed by a time-stamping certificate that
-    // chains to the trusted TSA roots.
+    // First: is it this signature's time-stamp — its imprint over this very signature value? A token taken from
+    // another signature is a forgery (CS_ERR_VERIFY). Then: is its authority one trusted here for time-stamping?
+    // One that is not (a root no longer configured, a TSA certificate expired since) proves no time, which is not
+    // the same as a broken signature (CS_ERR_UNTRUSTED): the signature is then judged as if it had no time-stamp.
     ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
-    TS_VERIFY_CTX *ctx = TS_VERIFY_CTX_new();
-    X509_STORE *store = cs_store_from_pem(tsa_roots_pem);
-    BIO *data = BIO_new_mem_buf(ASN1_STRING_get0_data(value), ASN1_STRING_length(value));
+    TS_VERIFY_CTX *match = TS_VERIFY_CTX_new();
+    BIO *signed_value = BIO_new_mem_buf(ASN1_STRING_get0_data(value), ASN1_STRING_length(value));
     int status = CS_OK;
-    if (!ctx || !store || !data) {
-        X509_STORE_free(store);
-        BIO_free(data);
-        status = cs_fail(CS_ERR_VERIFY, err, errlen, "no trusted time-stamping root");
+    if (!match || !signed_value) {
+        BIO_free(signed_value);
+        status = cs_fail(CS_ERR_MEMORY, err, errlen, "out of memory");
     } else {
-        TS_VERIFY_CTX_set_store(ctx, store);
-        TS_VERIFY_CTX_set_data(ctx, data);  // both owned by ctx from here on
-        TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_SIGNER | TS_VFY_DATA);
+        TS_VERIFY_CTX_set_data(match, signed_value);  // owned by match from here on
+        TS_VERIFY_CTX_set_flags(match, TS_VFY_VERSION | TS_VFY_DATA);
+        if (TS_RESP_verify_token(match, token) != 1) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the time-stamp is not over this signature");
+    }
+    TS_VERIFY_CTX_free(match);
+    TS_VERIFY_CTX *ctx = status == CS_OK ? TS_VERIFY_CTX_new() : NULL;
+    X509_STORE *store = status == CS_OK ? cs_store_from_pem(tsa_roots_pem) : NULL;
+    if (status != CS_OK) {
+        X509_STORE_free(store);
+    } else if (!ctx || !store) {
+        X509_STORE_free(store);
+        status = cs_fail(CS_ERR_UNTRUSTED, err, errlen, "no trusted time-stamping root");
+    } else {
+        TS_VERIFY_CTX_set_store(ctx, store);  // owned by ctx from here on
+        TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_SIGNER);
         if (TS_RESP_verify_token(ctx, token) != 1) {
-            status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature time-stamp does not hold");
+            status = cs_fail(CS_ERR_UNTRUSTED, err, errlen, "the time-stamp's authority is not trusted here");
         } else {
             TS_TST_INFO *info = PKCS7_to_TS_TST_INFO(token);
             struct tm tm;

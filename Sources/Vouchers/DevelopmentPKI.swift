@@ -67,7 +67,7 @@ public enum DevelopmentPKI {
             try write(Data(text.utf8), to: folder.appendingPathComponent(name), permissions: permissions)
         }
         for (name, bytes) in pkcs12 { try write(Data(bytes), to: folder.appendingPathComponent(name), permissions: 0o600) }
-        return written.map(\.0) + pkcs12.map(\.0) + (try addTimeStamping(in: folder, replace: true))
+        return written.map(\.0) + pkcs12.map(\.0) + (try addTimeStamping(in: folder, replace: replace))
     }
 
     /// Writes the development TSA (a PKI made before time-stamps has none). Refuses to replace one unless `replace`.

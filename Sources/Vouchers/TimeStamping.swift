@@ -1,6 +1,5 @@
 import CCrypto
 public import Foundation
-import Synchronization
 
 /// RFC 3161 time-stamps for PAdES B-T: a signature's time-stamp proves the signature existed at that time, so it can
 /// be validated at that time long after its certificates expire (issue #16).
@@ -38,6 +37,31 @@ public enum TimeStamp {
         return Token(der: Array(UnsafeBufferPointer(start: der, count: length)), time: Date(timeIntervalSince1970: Double(time)))
     }
 
+    /// What a signature's time-stamp proves, as checked against the trusted time-stamping roots.
+    public enum Proof: Sendable, Equatable {
+        /// The signature carries no time-stamp.
+        case none
+        /// It existed at this time.
+        case proven(Date)
+        /// Its time-stamp is over this signature, but its authority is not trusted here (a root no longer
+        /// configured, a TSA certificate expired since): it proves no time, and the signature is judged as if it had
+        /// none — not as broken.
+        case untrusted(String)
+    }
+
+    /// The proof of `cms`'s signature time-stamp. Throws when the time-stamp is not over this signature (taken from
+    /// another one) or cannot be read: a forgery, not a missing proof.
+    public static func proof(of cms: [UInt8], trustedRootsPEM: String) throws(VoucherError) -> Proof {
+        var error = [CChar](repeating: 0, count: 512)
+        var time: Int64 = 0
+        let status = cs_cms_timestamp_check(cms, cms.count, trustedRootsPEM, &time, &error, error.count)
+        switch status {
+        case 0: return time == 0 ? .none : .proven(Date(timeIntervalSince1970: Double(time)))
+        case CS_ERR_UNTRUSTED.rawValue: return .untrusted(CCryptoText.message(error))
+        default: throw VoucherError(.verificationFailed, CCryptoText.message(error))
+        }
+    }
+
     /// SHA-256 of the signature value of `cms`: what its signature time-stamp covers.
     public static func signatureDigest(of cms: [UInt8]) throws(VoucherError) -> [UInt8] {
         var error = [CChar](repeating: 0, count: 512)
@@ -46,17 +70,6 @@ public enum TimeStamp {
             throw VoucherError(.signingFailed, CCryptoText.message(error))
         }
         return digest
-    }
-
-    /// The time `cms`'s signature time-stamp proves the signature existed at, checked against `trustedRootsPEM`; nil
-    /// when it has none. Throws when it has one that does not hold (another signature's, an untrusted TSA's).
-    public static func provenTime(of cms: [UInt8], trustedRootsPEM: String) throws(VoucherError) -> Date? {
-        var error = [CChar](repeating: 0, count: 512)
-        var time: Int64 = 0
-        guard cs_cms_timestamp_check(cms, cms.count, trustedRootsPEM, &time, &error, error.count) == 0 else {
-            throw VoucherError(.verificationFailed, CCryptoText.message(error))
-        }
-        return time == 0 ? nil : Date(timeIntervalSince1970: Double(time))
     }
 
     /// `cms` with `token` added as its signature time-stamp (an unsigned attribute: the signature stays as it was).
@@ -79,7 +92,8 @@ public protocol TimeStampAuthority: Sendable {
 }
 
 /// The development TSA: `countersign certs init` makes its key and certificate (extended key usage
-/// timeStamping, critical). Serials count up from a random start; the time is the caller's clock, so tests can set it.
+/// timeStamping, critical). Serials are 128 random bits (unique across instances sharing the key); the time is the
+/// caller's clock, so tests can set it.
 public final class LocalTimeStampAuthority: TimeStampAuthority {
     /// The development TSA's policy (an OID under the private-use arc this project uses for development only).
     public static let developmentPolicy = "1.3.6.1.4.1.55555.1.1"
@@ -87,13 +101,11 @@ public final class LocalTimeStampAuthority: TimeStampAuthority {
     let signer: Signer
     let policy: String
     let clock: @Sendable () -> Date
-    private let serial: Atomic<UInt64>
 
     public init(signer: Signer, policy: String = LocalTimeStampAuthority.developmentPolicy, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.signer = signer
         self.policy = policy
         self.clock = clock
-        self.serial = Atomic(UInt64.random(in: 1...(1 << 40)))
     }
 
     public func reply(to query: [UInt8]) async throws -> [UInt8] { try respond(to: query) }
@@ -103,9 +115,8 @@ public final class LocalTimeStampAuthority: TimeStampAuthority {
         var error = [CChar](repeating: 0, count: 512)
         var der: UnsafeMutablePointer<UInt8>?
         var length = 0
-        let number = serial.add(1, ordering: .relaxed).newValue
         let seconds = Int64(clock().timeIntervalSince1970.rounded(.down))
-        guard cs_tsa_respond(signer.handle, policy, number, seconds, query, query.count, &der, &length, &error, error.count) == 0, let der else {
+        guard cs_tsa_respond(signer.handle, policy, seconds, query, query.count, &der, &length, &error, error.count) == 0, let der else {
             throw VoucherError(.signingFailed, CCryptoText.message(error))
         }
         defer { cs_free(der) }
@@ -135,8 +146,16 @@ public struct TimeStamper: Sendable {
         } catch {
             throw VoucherError(.timeStampUnavailable, "the time-stamp authority did not answer: \(error)")
         }
-        return try TimeStamp.check(reply: reply, query: query, trustedRootsPEM: trustedRootsPEM)
+        let token = try TimeStamp.check(reply: reply, query: query, trustedRootsPEM: trustedRootsPEM)
+        // It must fit beside the signature in the space the PDF reserves for both.
+        guard token.der.count <= Self.maximumTokenBytes else {
+            throw VoucherError(.timeStampRefused, "the time-stamp token is \(token.der.count) bytes; at most \(Self.maximumTokenBytes) fit")
+        }
+        return token
     }
+
+    /// A token with its TSA's certificate chain is 2–5 KB; the signature's reserve holds 12 KB with the CMS.
+    public static let maximumTokenBytes = 8 * 1024
 
     /// `cms` with a signature time-stamp from this TSA.
     public func stamp(_ cms: [UInt8]) async throws -> [UInt8] {

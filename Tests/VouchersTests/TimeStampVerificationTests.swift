@@ -63,13 +63,46 @@ import Vouchers
         #expect(plain.first?.isValid == false, "an expired certificate without a time-stamp proves nothing")
     }
 
-    @Test func aTimeStampFromAnUntrustedAuthorityMakesTheSignatureInvalid() async throws {
+    /// A time-stamp whose authority is not trusted here (a root no longer configured, another bank's TSA) proves no
+    /// time: the signature is judged now, as if it had none — not reported as broken.
+    @Test func aTimeStampFromAnAuthorityNotTrustedHereProvesNoTime() async throws {
         let stamper = try TimeStampTests.stamper(try TimeStampTests.tsa())
         let sealed = try await BankSeal.stamp(
             try PAdESSigningTests.voucher(), with: try PAdESSigningTests.signer("seal-rsa"), name: "业务专用章", at: Date(), timeStamper: stamper)
         let reports = try PAdESVerifier.verify(
             sealed, trustedRootsPEM: try Self.text(PAdESSigningTests.root), timeStampRootsPEM: try Self.pki.text("old-root.pem"))
-        #expect(reports.first?.isValid == false)
+        #expect(reports.first?.isValid == true && reports.first?.intact == true, "valid now, its certificate still is: \(reports)")
+        #expect(reports.first?.level == "B-B" && reports.first?.provenTime == nil)
         #expect(reports.first?.problem?.contains("time-stamp") == true, "\(reports)")
+    }
+
+    /// A time-stamp lifted from another signature (its imprint is over another signature value) is a forgery.
+    @Test func aTimeStampTakenFromAnotherSignatureIsAForgery() async throws {
+        let stamper = try TimeStampTests.stamper(try TimeStampTests.tsa())
+        let document = Array("a document to sign".utf8)
+        let cms = try CMSSignature.sign(document, ranges: [0..<document.count], with: try PAdESSigningTests.signer("seal-rsa"))
+        let other = try CMSSignature.sign(document, ranges: [0..<document.count], with: try PAdESSigningTests.signer("seal-ec"))
+        let roots = try Self.text(TimeStampTests.path("tsa-root.pem"))
+        let own = try await stamper.stamp(cms)
+        #expect(try TimeStamp.proof(of: own, trustedRootsPEM: roots) != .none)
+        let lifted = try TimeStamp.adding(try await stamper.token(for: try TimeStamp.signatureDigest(of: other)), to: cms)
+        let error = #expect(throws: VoucherError.self) { try TimeStamp.proof(of: lifted, trustedRootsPEM: roots) }
+        #expect(error?.message.contains("not over this signature") == true, "\(String(describing: error))")
+    }
+
+    /// Time-stamped after its certificate expired: the time-stamp proves only that it was made too late.
+    @Test func aSignatureTimeStampedAfterItsCertificateExpiredIsInvalid() async throws {
+        let pki = Self.pki
+        let expired = try Signer.pem(key: try pki.text("expired.key"), certificates: try pki.text("expired.pem") + (try pki.text("old-root.pem")))
+        let june2025 = ISO8601DateFormatter().date(from: "2025-06-01T08:00:00Z")!
+        let lateTSA = LocalTimeStampAuthority(
+            signer: try Signer.pem(key: try pki.text("old-tsa.key"), certificates: try pki.text("old-tsa.pem") + (try pki.text("old-root.pem"))),
+            clock: { june2025 })
+        let oldRoot = try pki.text("old-root.pem")
+        let sealed = try await BankSeal.stamp(
+            try PAdESSigningTests.voucher(), with: expired, name: "业务专用章", at: june2025,
+            timeStamper: TimeStamper(authority: lateTSA, trustedRootsPEM: oldRoot))
+        let reports = try PAdESVerifier.verify(sealed, trustedRootsPEM: oldRoot, timeStampRootsPEM: oldRoot)
+        #expect(reports.first?.isValid == false && reports.first?.level == "B-T" && reports.first?.provenTime == june2025, "\(reports)")
     }
 }

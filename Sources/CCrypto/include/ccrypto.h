@@ -21,6 +21,7 @@ typedef enum {
     CS_ERR_SIGN = -4,        /* building or signing the CMS failed */
     CS_ERR_VERIFY = -5,      /* the CMS is malformed or does not verify */
     CS_ERR_MEMORY = -6,
+    CS_ERR_UNTRUSTED = -7,   /* a time-stamp over the right bytes, from an authority not trusted here */
 } cs_status;
 
 typedef struct cs_signer cs_signer;
@@ -67,12 +68,12 @@ int cs_pkcs12_create(const char *key_pem, const char *cert_pem, const char *chai
 
 /* RFC 3161 time-stamping (PAdES B-T). A query for a SHA-256 digest with a fresh nonce, asking for the TSA's
  * certificate. The development TSA's reply to a query: signed by tsa (whose certificate must carry the critical
- * timeStamping extended key usage) under policy_oid, with this serial and time (seconds since the epoch: the
- * caller's clock); a malformed query gets a rejection reply. The check of a reply against its query: the status
+ * timeStamping extended key usage) under policy_oid, with a random 128-bit serial and this time (seconds since the
+ * epoch: the caller's clock); a malformed query gets a rejection reply. The check of a reply against its query: the status
  * granted, the same imprint and nonce, a valid signature by a TSA certificate for time-stamping that chains to
  * roots_pem; on success the token (a CMS ContentInfo, DER) and the time it states. */
 int cs_ts_query(const uint8_t *digest, size_t digest_len, uint8_t **query_der, size_t *query_len, char *err, size_t errlen);
-int cs_tsa_respond(const cs_signer *tsa, const char *policy_oid, uint64_t serial, int64_t unix_seconds, const uint8_t *query,
+int cs_tsa_respond(const cs_signer *tsa, const char *policy_oid, int64_t unix_seconds, const uint8_t *query,
                    size_t query_len, uint8_t **reply_der, size_t *reply_len, char *err, size_t errlen);
 int cs_ts_check_reply(const uint8_t *reply_der, size_t reply_len, const uint8_t *query_der, size_t query_len, const char *roots_pem,
                       uint8_t **token_der, size_t *token_len, int64_t *gen_time, char *err, size_t errlen);
@@ -80,7 +81,8 @@ int cs_ts_check_reply(const uint8_t *reply_der, size_t reply_len, const uint8_t 
 int cs_cms_signature_digest(const uint8_t *cms_der, size_t cms_len, uint8_t digest[32], char *err, size_t errlen);
 /* The signature time-stamp of a one-signer CMS, checked: CS_OK with *proven_time 0 when there is none; CS_OK with
  * the time the token states when it is over this signature's value and signed by a time-stamping certificate
- * chaining to tsa_roots_pem; CS_ERR_VERIFY when it is there and does not hold. */
+ * chaining to tsa_roots_pem; CS_ERR_VERIFY when it is not over this signature (or unreadable); CS_ERR_UNTRUSTED
+ * when it is, but its authority is not trusted here (now). */
 int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *tsa_roots_pem, int64_t *proven_time, char *err, size_t errlen);
 /* The CMS with the token added as the signer's id-aa-signatureTimeStampToken unsigned attribute. */
 int cs_cms_add_timestamp(const uint8_t *cms_der, size_t cms_len, const uint8_t *token, size_t token_len, uint8_t **out_der, size_t *out_len,

@@ -51,11 +51,16 @@ public enum PAdESVerifier {
         }
         if let problem = signature.coverageProblem { return refused(problem) }
         var proven: Date?
+        var unproven: String?
         if let timeStampRoots {
             do {
-                proven = try TimeStamp.provenTime(of: signature.cms, trustedRootsPEM: timeStampRoots)
+                switch try TimeStamp.proof(of: signature.cms, trustedRootsPEM: timeStampRoots) {
+                case .none: break
+                case .proven(let time): proven = time
+                case .untrusted(let why): unproven = "its time-stamp proves no time here (\(why)): judged now"
+                }
             } catch {
-                return refused("the signature time-stamp does not hold (\(error.message))")
+                return refused("the signature carries a time-stamp that is not its own (\(error.message))")
             }
         }
         guard
@@ -66,7 +71,7 @@ public enum PAdESVerifier {
         let untrusted =
             proven == nil
             ? "the certificate does not chain to a trusted root" : "the certificate did not chain to a trusted root at the time-stamp's time"
-        let problem = signature.laterChangeProblem ?? (trusted ? nil : untrusted)
+        let problem = signature.laterChangeProblem ?? (trusted ? unproven : [untrusted, unproven].compactMap { $0 }.joined(separator: "; "))
         return SignatureReport(
             field: signature.field, signer: signer, sealID: sealID, claimedTime: time, coverage: coverage, intact: true, chainTrusted: trusted,
             laterChangesAllowed: signature.laterChangeProblem == nil, problem: problem, level: proven == nil ? "B-B" : "B-T", provenTime: proven)
