@@ -99,6 +99,8 @@ extension PageText {
         "verify.signature": ("签名", "Signature"),
         "verify.field.CustomerSignature": ("客户签名", "The customer's signature"),
         "verify.field.BankSeal": ("银行印章", "The bank's seal"),
+        "verify.level.B-T": ("有可信时间戳（PAdES B-T），证明签名于以下时间已存在：", "Time-stamped (PAdES B-T): it existed at"),
+        "verify.level.B-B": ("无可信时间戳（PAdES B-B），按当前时间核验证书", "No trusted time-stamp (PAdES B-B): certificates judged as of now"),
         "screen.title": ("客户确认屏", "Customer screen"),
         "screen.pairing": ("请柜员输入配对码", "Teller: type this pairing code"),
         "screen.waiting": ("请稍候，柜员正在办理", "Please wait while the teller prepares your transaction"),

@@ -40,7 +40,15 @@
             head.textContent = role + " · " + signature.signed_at;
             const words = document.createElement("div");
             words.textContent = zh ? signature.words.zh : signature.words.en;
-            item.append(head, words);
+            // Whether a time-stamp proves when it was made (then its certificates were judged at that time).
+            const level = document.createElement("div");
+            level.className = "detail";
+            level.dataset.level = signature.level || "B-B";
+            const proven = signature.proven_at
+                ? " " + new Date(signature.proven_at).toLocaleString(zh ? "zh-CN" : "en-GB", { timeZone: "Asia/Shanghai", hour12: false }) + (zh ? "（北京时间）" : " (Beijing)")
+                : "";
+            level.textContent = (T["verify.level." + level.dataset.level] || level.dataset.level) + proven;
+            item.append(head, words, level);
             return item;
         }));
         $("verdict").hidden = false;
