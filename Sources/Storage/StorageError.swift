@@ -14,6 +14,9 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         /// The database refused an action on its own rules (SQLSTATE 42501 raised by a guard trigger).
         case refused = "storage.refused"
         case notFound = "storage.not_found"
+        /// Two transactions met head on (SQLSTATE 40P01 deadlock, 40001 serialization failure): PostgreSQL rolled
+        /// one back whole, so asking again is safe.
+        case contention = "storage.contention"
         case queryFailed = "storage.query_failed"
     }
 
@@ -42,6 +45,9 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         }
         if sqlState == "42501" {
             return StorageError(.refused, "\(context): \(serverMessage)")
+        }
+        if sqlState == "40P01" || sqlState == "40001" {
+            return StorageError(.contention, "\(context): \(serverMessage) [\(sqlState)]")
         }
         if psql.serverInfo == nil {
             return StorageError(.unavailable, "\(context): the database is unreachable (\(psql.code))")

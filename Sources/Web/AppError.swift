@@ -36,6 +36,11 @@ public struct AppError: Error, Sendable {
             case .notFound: return AppError(.notFound, code: error.code.rawValue, error.message)
             case .refused: return AppError(.forbidden, code: error.code.rawValue, error.message)
             case .unavailable: return AppError(.serviceUnavailable, code: error.code.rawValue, "the database is unavailable")
+            case .contention:
+                // Rolled back whole by PostgreSQL: nothing was written, and the same request may simply be sent again.
+                return AppError(
+                    .serviceUnavailable, code: error.code.rawValue, "another change met this one head on; nothing was saved, try again",
+                    retryAfterSeconds: 1)
             default: return AppError(.internalServerError, code: "internal", "an internal error occurred")
             }
         case let error as SubmissionError:

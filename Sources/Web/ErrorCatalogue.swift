@@ -207,6 +207,7 @@ public enum ErrorCatalogue {
         "storage.constraint_violation": ("数据库拒绝了此操作（违反业务规则）", "The database refused this (a rule was broken)"),
         "storage.refused": ("数据库拒绝了此操作（权限不足）", "The database refused this (no privilege)"),
         "storage.not_found": ("数据库中没有这条记录", "Not found in the database"),
+        "storage.contention": ("与另一操作冲突，未保存任何内容，请重试", "Another change met this one; nothing was saved, try again"),
         "storage.query_failed": ("数据库操作失败", "The database operation failed"),
     ]
 }

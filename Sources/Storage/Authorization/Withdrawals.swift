@@ -18,7 +18,10 @@ extension AuthorizationStore {
     public static func withdraw(
         transaction id: String, teller: String, reason: String, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
     ) async throws -> WithdrawalOutcome {
-        try await tx.query("SELECT id FROM authz_requests WHERE transaction_id = \(id) ORDER BY id FOR UPDATE", context: "withdraw")
+        // Read to the end: a SELECT's error (and its wait for the locks) comes with its rows.
+        for try await _ in try await tx.query(
+            "SELECT id FROM authz_requests WHERE transaction_id = \(id) ORDER BY id FOR UPDATE", context: "withdraw")
+        {}
         var found: (String, String, Bool)?
         let locked = try await tx.query(
             """
