@@ -52,16 +52,46 @@ import Web
         }
     }
 
-    /// The development TSA, switched off and on by the test.
+    /// The development TSA, switched off and on by the test; `answers` replies are given before it goes down by
+    /// itself (so a test can let the customer's signature through and stop the seal).
     final class Switchable: TimeStampAuthority {
         let local: LocalTimeStampAuthority
         let up = Atomic<Bool>(false)
+        let answers = Atomic<Int>(0)
         init(_ local: LocalTimeStampAuthority) { self.local = local }
 
         struct Down: Error {}
         func reply(to query: [UInt8]) async throws -> [UInt8] {
-            guard up.load(ordering: .acquiring) else { throw Down() }
+            if answers.load(ordering: .acquiring) > 0 {
+                answers.subtract(1, ordering: .acquiringAndReleasing)
+            } else {
+                guard up.load(ordering: .acquiring) else { throw Down() }
+            }
             return try await local.reply(to: query)
+        }
+    }
+
+    /// The TSA goes down between the customer's signature and the seal: the voucher stays customer-signed (that
+    /// step committed), no seal is used or recorded, and asking again seals it.
+    @Test func whenTheAuthorityGoesDownBeforeTheSealTheVoucherWaitsCustomerSigned() async throws {
+        let development = try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password)
+        let tsa = Switchable(try #require(development.local))
+        tsa.answers.store(1, ordering: .releasing)
+        let timeStamping = TimeStamping(stamper: TimeStamper(authority: tsa, trustedRootsPEM: try Self.tsaRoots), local: nil)
+        try await CounterReceiptTests.run(timeStamping: timeStamping) { api, db, port in
+            let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "800"]
+            let (screen, teller, session) = try await CounterReceiptTests.signed(api, port: port, form: "cash-withdrawal", values)
+            defer { screen.close() }
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}").status == .created)
+            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).status == .ok)
+            let refused = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
+            #expect(refused.status == .serviceUnavailable && refused.code == "tsa.unavailable", "\(refused.status) \(refused.code)")
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers WHERE state = 'customer_signed'", in: db) == 1)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'seal.used'", in: db) == 0)
+            tsa.up.store(true, ordering: .releasing)
+            let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
+            #expect(issued.status == .created, "\(issued.code)")
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers WHERE state = 'sealed'", in: db) == 1)
         }
     }
 
