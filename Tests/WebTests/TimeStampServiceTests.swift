@@ -25,6 +25,27 @@ import Web
             #expect(wrongType.status == .unsupportedMediaType && wrongType.code == "tsa.bad_query")
             let huge = try await api.send(.post, "/tsa", contentType: "application/timestamp-query", body: Data(count: 100_000))
             #expect(huge.status == .contentTooLarge)
+            // An independent client and verifier, OpenSSL's `ts` command: its query answered, its check passing.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tsa-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let data = folder.appendingPathComponent("data.bin")
+            try Data("a voucher's signature".utf8).write(to: data)
+            let queryFile = folder.appendingPathComponent("query.tsq").path
+            let made = try await ChildProcess.run(
+                "/usr/bin/openssl", ["ts", "-query", "-data", data.path, "-sha256", "-cert", "-out", queryFile], timeout: .seconds(60))
+            #expect(made.status == 0, "\(made.errors)")
+            let answered = try await api.send(
+                .post, "/tsa", contentType: "application/timestamp-query", body: try Data(contentsOf: URL(fileURLWithPath: queryFile)))
+            let replyFile = folder.appendingPathComponent("reply.tsr")
+            try answered.body.write(to: replyFile)
+            let verified = try await ChildProcess.run(
+                "/usr/bin/openssl",
+                [
+                    "ts", "-verify", "-in", replyFile.path, "-queryfile", queryFile, "-CAfile",
+                    SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path,
+                ], timeout: .seconds(60))
+            #expect(verified.output.contains("Verification: OK"), "\(verified.output)\(verified.errors)")
             // Not a query: the TSA answers with a rejection, which no signer would accept.
             let garbage = try await api.send(.post, "/tsa", contentType: "application/timestamp-query", body: Data("not a query".utf8))
             #expect(garbage.status == .ok)
