@@ -213,7 +213,8 @@ def main():
             check(any(words in decision.text for words in ("网点主管", "supervisor")), f"the interceptor's answer says why, in words: {decision.text!r}")
             check(any(word in decision.text for word in ("个人借记账户", "Personal debit account")), f"the directory's facts: {decision.text!r}")
             check(not driver.find_element(By.ID, "d-amount").is_enabled(), "the booked draft no longer changes")
-            transaction = decision.text.split(" ")[0]
+            transaction = decision.get_attribute("data-transaction")
+            check(decision.text.startswith("T") and not decision.text.startswith("T0"), f"the id as the officers read it: {decision.text!r}")
             for kind in ("id_scan", "voucher_image"):
                 path = os.path.join(args.artifacts, kind + ".png")
                 with open(path, "wb") as handle:

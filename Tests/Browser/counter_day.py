@@ -161,7 +161,7 @@ def main():
             wait.until(EC.visibility_of_element_located((By.ID, "booking-panel")))
             driver.find_element(By.ID, "book-submit").click()
             wait.until(EC.visibility_of_element_located((By.ID, "book-decision")))
-            transaction = driver.find_element(By.ID, "book-decision").text.split(" ")[0]
+            transaction = driver.find_element(By.ID, "book-decision").get_attribute("data-transaction")
             driver.refresh()
             # The reloaded console restores the booking from the service: wait for it to say what comes next.
             wait.until(lambda d: d.find_element(By.ID, "authz-form").is_displayed() or d.find_element(By.ID, "commit-submit").is_displayed())

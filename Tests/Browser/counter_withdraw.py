@@ -122,7 +122,7 @@ def main():
         wait.until(EC.visibility_of_element_located((By.ID, "booking-panel")))
         driver.find_element(By.ID, "book-submit").click()
         wait.until(EC.visibility_of_element_located((By.ID, "authz-form")))
-        transaction = driver.find_element(By.ID, "book-decision").text.split(" ")[0]
+        transaction = driver.find_element(By.ID, "book-decision").get_attribute("data-transaction")
         check("个人取款" in driver.find_element(By.ID, "book-decision").text, "the rule is described in words")
         # Asked without the material the rules need: refused beside the authorization form.
         driver.find_element(By.CSS_SELECTOR, "#authz-mode option[value='cross-terminal']").click()

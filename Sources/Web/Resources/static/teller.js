@@ -24,6 +24,9 @@
     const POLL_MS = 5000;
 
     // An error is shown beside the form or button of the step that failed, and cleared when that step succeeds.
+    // Ids read as the officers see them: "T0000000000001209" as "T1209", "R0000000000000012" as "R12"; the full id
+    // stays in data attributes.
+    const shortID = (id) => String(id).replace(/^([A-Z])0+(?=\d)/, "$1");
     const showError = (error, anchor) => Countersign.showError(T["error"], error, anchor ? $(anchor) : null);
     const cleared = (anchor) => Countersign.clearError($(anchor));
     const api = (method, path, body) => Countersign.api(method, path, body, { token: session && session.token });
@@ -299,8 +302,8 @@
             const need = answer.authorization_required ? answer.requirement : null;
             const facts = T["book.account_type"] + " " + word("acct.", answer.account_type) + " · " + T["book.risk"] + " "
                 + word("risk.", answer.customer_risk);
-            const line = !need ? answer.transaction + " · " + facts + " · " + T["book.not_required"]
-                : answer.transaction + " · " + facts + " · " + T["book.required"] + ": " + T["book.level"] + " " + need.level + " · "
+            const line = !need ? shortID(answer.transaction) + " · " + facts + " · " + T["book.not_required"]
+                : shortID(answer.transaction) + " · " + facts + " · " + T["book.required"] + ": " + T["book.level"] + " " + need.level + " · "
                     + T["book.officers"] + " " + need.officers + " · " + T["book.rules"] + " "
                     + (answer.rule_descriptions || answer.matched_rules).map(describe).join("; ");
             booking = { transaction: answer.transaction, requirement: need, line, request: null, committed: false, voucher: null };
@@ -325,6 +328,7 @@
         $("book-form").hidden = true;
         $("book-decision").hidden = false;
         $("book-decision").textContent = booking.line;
+        $("book-decision").dataset.transaction = booking.transaction;
         setBadge("booked");
         // Until the commit the customer may still change their mind: the teller can withdraw it.
         $("withdraw-form").hidden = booking.committed || !!booking.withdrawn;
@@ -424,7 +428,7 @@
         // The request as it stands: its mode (and where it was escalated to), its state, approvals so far when more
         // than one officer must approve, the officer's reason, and the time left while it waits.
         // Request ids read as the officers see them in their queue: "R0000000000001209" as "R1209".
-        let text = request.id.replace(/^([A-Z])0+(?=\d)/, "$1") + " · " + word("mode.", request.mode);
+        let text = shortID(request.id) + " · " + word("mode.", request.mode);
         if (request.scope && request.scope !== request.mode) text += " → " + T["authz.escalated"] + " " + word("mode.", request.scope);
         text += " · " + word("authz.state.", request.state);
         if (request.officers > 1) text += " · " + T["authz.approvals"] + " " + request.approvals + "/" + request.officers;
@@ -503,7 +507,7 @@
         $("authz-status").hidden = false;
         $("authz-status").dataset.state = "committed";
         $("authz-status").className = "outcome";
-        $("authz-status").textContent = booking.transaction + " · " + T["commit.done"];
+        $("authz-status").textContent = shortID(booking.transaction) + " · " + T["commit.done"];
         setBadge("committed");
         $("finish-form").hidden = false;
     }
@@ -538,7 +542,7 @@
         status.hidden = false;
         status.dataset.state = "withdrawn";
         status.className = "outcome bad";
-        status.textContent = booking.transaction + " · " + T["authz.state.withdrawn"];
+        status.textContent = shortID(booking.transaction) + " · " + T["authz.state.withdrawn"];
         for (const id of ["authz-form", "commit-submit", "withdraw-form"]) $(id).hidden = true;
         $("cancel-counter").hidden = false;
     }
@@ -595,7 +599,7 @@
     function setBadge(state) {
         const badge = $("booking-state");
         badge.dataset.state = state;
-        badge.textContent = state === "committed" ? T["commit.done"] : (booking ? booking.transaction : "");
+        badge.textContent = state === "committed" ? T["commit.done"] : (booking ? shortID(booking.transaction) : "");
         badge.className = "link " + (state === "committed" ? "live" : "down");
     }
 
