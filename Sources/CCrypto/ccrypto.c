@@ -119,7 +119,7 @@ int cs_signer_subject(const cs_signer *signer, char *buf, size_t buflen) {
     return CS_OK;
 }
 
-static int64_t asn1_time_seconds(const ASN1_TIME *time) {
+int64_t cs_asn1_time_seconds(const ASN1_TIME *time) {
     struct tm tm;
     if (!time || ASN1_TIME_to_tm(time, &tm) != 1) return 0;
     return (int64_t)timegm(&tm);
@@ -127,8 +127,8 @@ static int64_t asn1_time_seconds(const ASN1_TIME *time) {
 
 int cs_signer_validity(const cs_signer *signer, int64_t *not_before, int64_t *not_after) {
     if (!signer || !not_before || !not_after) return CS_ERR_ARGUMENT;
-    *not_before = asn1_time_seconds(X509_get0_notBefore(signer->cert));
-    *not_after = asn1_time_seconds(X509_get0_notAfter(signer->cert));
+    *not_before = cs_asn1_time_seconds(X509_get0_notBefore(signer->cert));
+    *not_after = cs_asn1_time_seconds(X509_get0_notAfter(signer->cert));
     return CS_OK;
 }
 

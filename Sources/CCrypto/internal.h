@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <stddef.h>
+#include <stdint.h>
 
 // A signer: its key, its certificate and the chain sent along with it (ccrypto.c loads it; timestamp.c signs
 // time-stamps with one).
@@ -15,6 +16,9 @@ struct cs_signer {
 
 // Writes what failed and OpenSSL's last error into err, clears OpenSSL's error queue, and returns status.
 int cs_fail(int status, char *err, size_t errlen, const char *what);
+
+// An ASN.1 time as seconds since the Unix epoch; 0 when there is none or it cannot be read.
+int64_t cs_asn1_time_seconds(const ASN1_TIME *time);
 
 // A certificate store holding every certificate of a PEM bundle; NULL when it holds none.
 X509_STORE *cs_store_from_pem(const char *roots_pem);

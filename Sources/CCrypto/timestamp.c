@@ -1,4 +1,3 @@
-#define _GNU_SOURCE  // timegm
 // RFC 3161 time-stamping through OpenSSL's TS_ API (see include/ccrypto.h): the query a signer sends, the reply
 // the development TSA makes, the checks a signer makes of a reply before trusting it, and the token added to a
 // CMS signature as its signature time-stamp (PAdES B-T).
@@ -14,7 +13,6 @@
 #include <openssl/ts.h>
 #include <openssl/x509.h>
 #include <string.h>
-#include <time.h>
 
 static int to_der(int len, unsigned char *out, uint8_t **der, size_t *der_len) {
     if (len <= 0) return 0;
@@ -166,11 +164,7 @@ int cs_ts_check_reply(const uint8_t *reply_der, size_t reply_len, const uint8_t 
             status = cs_fail(CS_ERR_MEMORY, err, errlen, "out of memory");
         }
     }
-    if (status == CS_OK) {
-        struct tm tm;
-        const ASN1_GENERALIZEDTIME *time = TS_TST_INFO_get_time(TS_RESP_get_tst_info(reply));
-        *gen_time = time && ASN1_TIME_to_tm(time, &tm) == 1 ? (int64_t)timegm(&tm) : 0;
-    }
+    if (status == CS_OK) *gen_time = cs_asn1_time_seconds(TS_TST_INFO_get_time(TS_RESP_get_tst_info(reply)));
     TS_VERIFY_CTX_free(ctx);
     TS_REQ_free(query);
     TS_RESP_free(reply);
@@ -276,10 +270,8 @@ int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *t
             status = cs_fail(CS_ERR_UNTRUSTED, err, errlen, "the time-stamp's authority is not trusted here");
         } else {
             TS_TST_INFO *info = PKCS7_to_TS_TST_INFO(token);
-            struct tm tm;
-            const ASN1_GENERALIZEDTIME *time = info ? TS_TST_INFO_get_time(info) : NULL;
-            if (time && ASN1_TIME_to_tm(time, &tm) == 1) *proven_time = (int64_t)timegm(&tm);
-            else status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature time-stamp states no time");
+            *proven_time = info ? cs_asn1_time_seconds(TS_TST_INFO_get_time(info)) : 0;
+            if (*proven_time == 0) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature time-stamp states no time");
             TS_TST_INFO_free(info);
         }
     }

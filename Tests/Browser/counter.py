@@ -61,6 +61,27 @@ def supervisor_approves(base, password, transaction):
     return request["id"]
 
 
+def walk_arguments():
+    """What every counter walk takes; returns the arguments and super1's password (--password unless given)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--supervisor-password", help="super1's, when it differs (the demo users of `make run`)")
+    parser.add_argument("--artifacts", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    return args, args.supervisor_password or args.password
+
+
+def enroll_screen(driver, wait, supervisor):
+    """Enrols the customer screen open in the current tab (super1 at its terminal); returns its pairing code."""
+    wait.until(EC.visibility_of_element_located((By.ID, "enroll")))
+    driver.find_element(By.ID, "enroll-user").send_keys("super1")
+    driver.find_element(By.ID, "enroll-password").send_keys(supervisor)
+    driver.find_element(By.ID, "enroll-submit").click()
+    return wait.until(EC.visibility_of_element_located((By.ID, "pairing-code"))).text
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)

@@ -6,7 +6,6 @@ third customer signs their full name: over 2,000 pointer points drawn in the bro
 Prints one JSON line: the three transactions and their vouchers.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -20,7 +19,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import check, chromium  # noqa: E402
-from counter import PNG, post, supervisor_approves  # noqa: E402
+from counter import PNG, enroll_screen, post, supervisor_approves, walk_arguments  # noqa: E402
 
 CUSTOMERS = [
     {"account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "800"},
@@ -30,14 +29,7 @@ CUSTOMERS = [
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", required=True)
-    parser.add_argument("--password", required=True)
-    parser.add_argument("--supervisor-password")
-    parser.add_argument("--artifacts", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.artifacts, exist_ok=True)
-    supervisor = args.supervisor_password or args.password
+    args, supervisor = walk_arguments()
     driver = chromium(1024, 768)
     wait = WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
 
@@ -53,11 +45,7 @@ def main():
     try:
         driver.get(args.base + "/screen/T01")
         screen = driver.current_window_handle
-        wait.until(EC.visibility_of_element_located((By.ID, "enroll")))
-        driver.find_element(By.ID, "enroll-user").send_keys("super1")
-        driver.find_element(By.ID, "enroll-password").send_keys(supervisor)
-        driver.find_element(By.ID, "enroll-submit").click()
-        wait.until(EC.visibility_of_element_located((By.ID, "pairing-code")))
+        enroll_screen(driver, wait, supervisor)
 
         driver.switch_to.new_window("tab")
         teller = driver.current_window_handle

@@ -9,7 +9,6 @@ tells the customer the transaction was cancelled and shows a new code.
 Prints one JSON line: the transaction withdrawn and its request.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -22,20 +21,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import check, chromium, fail  # noqa: E402
-from counter import PNG, post  # noqa: E402
+from counter import PNG, enroll_screen, post, walk_arguments  # noqa: E402
 
 CUSTOMER = {"account_name": "赵六", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "60000"}
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", required=True)
-    parser.add_argument("--password", required=True)
-    parser.add_argument("--supervisor-password")
-    parser.add_argument("--artifacts", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.artifacts, exist_ok=True)
-    supervisor = args.supervisor_password or args.password
+    args, supervisor = walk_arguments()
     driver = chromium(1024, 768)
     wait = WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
 
@@ -55,11 +47,7 @@ def main():
     try:
         driver.get(args.base + "/screen/T01")
         screen = driver.current_window_handle
-        wait.until(EC.visibility_of_element_located((By.ID, "enroll")))
-        driver.find_element(By.ID, "enroll-user").send_keys("super1")
-        driver.find_element(By.ID, "enroll-password").send_keys(supervisor)
-        driver.find_element(By.ID, "enroll-submit").click()
-        code = wait.until(EC.visibility_of_element_located((By.ID, "pairing-code"))).text
+        code = enroll_screen(driver, wait, supervisor)
 
         driver.switch_to.new_window("tab")
         teller = driver.current_window_handle

@@ -73,6 +73,15 @@ import Web
         }
     }
 
+    /// A counter session signed, booked and committed (CNY 800, no authorization needed): ready for its voucher.
+    static func committed(_ api: TestAPI, port: Int) async throws -> (ScreenClient, String, Int) {
+        let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "800"]
+        let (screen, teller, session) = try await CounterReceiptTests.signed(api, port: port, form: "cash-withdrawal", values)
+        #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}").status == .created)
+        #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).status == .ok)
+        return (screen, teller, session)
+    }
+
     /// The development TSA, switched off and on by the test; `answers` replies are given before it goes down by
     /// itself (so a test can let the customer's signature through and stop the seal).
     final class Switchable: TimeStampAuthority {
@@ -100,11 +109,8 @@ import Web
         tsa.answers.store(1, ordering: .releasing)
         let timeStamping = TimeStamping(stamper: TimeStamper(authority: tsa, trustedRootsPEM: try Self.tsaRoots), local: nil)
         try await CounterReceiptTests.run(timeStamping: timeStamping) { api, db, port in
-            let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "800"]
-            let (screen, teller, session) = try await CounterReceiptTests.signed(api, port: port, form: "cash-withdrawal", values)
+            let (screen, teller, session) = try await Self.committed(api, port: port)
             defer { screen.close() }
-            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}").status == .created)
-            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).status == .ok)
             let refused = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
             #expect(refused.status == .serviceUnavailable && refused.code == "tsa.unavailable", "\(refused.status) \(refused.code)")
             #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers WHERE state = 'customer_signed'", in: db) == 1)
@@ -121,11 +127,8 @@ import Web
         let tsa = Switchable(try #require(development.local))
         let timeStamping = TimeStamping(stamper: TimeStamper(authority: tsa, trustedRootsPEM: try Self.tsaRoots), local: nil)
         try await CounterReceiptTests.run(timeStamping: timeStamping) { api, db, port in
-            let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "800"]
-            let (screen, teller, session) = try await CounterReceiptTests.signed(api, port: port, form: "cash-withdrawal", values)
+            let (screen, teller, session) = try await Self.committed(api, port: port)
             defer { screen.close() }
-            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/transaction", token: teller, body: "{}").status == .created)
-            #expect(try await api.call(.post, "/api/v1/counter/sessions/\(session)/commit", token: teller).status == .ok)
 
             let refused = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
             #expect(refused.status == .serviceUnavailable && refused.code == "tsa.unavailable", "\(refused.status) \(refused.code)")

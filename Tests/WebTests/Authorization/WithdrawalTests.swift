@@ -28,6 +28,20 @@ import Testing
             #expect(blank.status == .badRequest && blank.code == "txn.withdraw_reason")
             let stranger = try await withdraw(h, try await h.login("teller2", terminal: "T02"), transaction)
             #expect(stranger.status == .notFound && stranger.code == "txn.not_found")
+            // Hostile bodies: too long, not a string, repeated, nested, an officer instead of the teller, no login.
+            let long = try await withdraw(h, teller, transaction, reason: String(repeating: "长", count: 201))
+            #expect(long.status == .badRequest && long.code == "txn.withdraw_reason")
+            for body in [#"{"reason":7}"#, #"{"reason":"a","reason":"b"}"#, #"{"reason":{"reason":"a"}}"#, #"{}"#, "[]"] {
+                let odd = try await h.call(.post, "/api/v1/transactions/\(transaction)/withdraw", token: teller, body: body)
+                #expect(odd.status == .badRequest, "\(body): \(odd.status) \(odd.code)")
+            }
+            let officer = try await h.call(
+                .post, "/api/v1/transactions/\(transaction)/withdraw", token: supervisor, body: #"{"reason":"x"}"#)
+            #expect(officer.status == .forbidden && officer.code == "auth.forbidden", "\(officer.code)")
+            let anonymous = try await h.call(.post, "/api/v1/transactions/\(transaction)/withdraw", token: nil, body: #"{"reason":"x"}"#)
+            #expect(anonymous.status == .unauthorized)
+            let unknown = try await withdraw(h, teller, "T9999999999999999")
+            #expect(unknown.status == .notFound)
             let withdrawn = try await withdraw(h, teller, transaction)
             #expect(withdrawn.status == .ok, "\(withdrawn.code)")
             #expect((withdrawn.json["request"] as? [String: any Sendable])?["state"] as? String == "withdrawn")
