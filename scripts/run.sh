@@ -47,6 +47,8 @@ if [ "$COUNTERSIGN_DEMO_SEED" = 1 ]; then
     "$BIN" seed --log-level warning > .data-seed.txt 2>&1 || { cat .data-seed.txt; die "seeding failed"; }
 fi
 "$REPO_ROOT/scripts/dev-certs.sh" "$BIN"
+# The issuing CA's CRL is good for a week: signed afresh from the seal registry at each start.
+"$BIN" certs crl --log-level warning >/dev/null
 if [ "$COUNTERSIGN_DEMO_SEED" = 1 ]; then
     "$BIN" seals import --log-level warning
     "$BIN" directory load Seeds/demo-directory.json --log-level warning >/dev/null

@@ -108,15 +108,23 @@ int cs_signer_load_pem(const char *key_pem, const char *password, const char *ce
     return finish_signer(key, cert, chain, out, CS_ERR_PEM, err, errlen);
 }
 
-int cs_signer_subject(const cs_signer *signer, char *buf, size_t buflen) {
-    if (!signer || !buf || buflen == 0) return CS_ERR_ARGUMENT;
+static int print_name(const X509_NAME *name, char *buf, size_t buflen) {
+    if (!buf || buflen == 0) return CS_ERR_ARGUMENT;
     BIO *bio = BIO_new(BIO_s_mem());
     if (!bio) return CS_ERR_MEMORY;
-    X509_NAME_print_ex(bio, X509_get_subject_name(signer->cert), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
     int n = BIO_read(bio, buf, (int)buflen - 1);
     buf[n > 0 ? n : 0] = '\0';
     BIO_free(bio);
     return CS_OK;
+}
+
+int cs_signer_subject(const cs_signer *signer, char *buf, size_t buflen) {
+    return signer ? print_name(X509_get_subject_name(signer->cert), buf, buflen) : CS_ERR_ARGUMENT;
+}
+
+int cs_signer_issuer(const cs_signer *signer, char *buf, size_t buflen) {
+    return signer ? print_name(X509_get_issuer_name(signer->cert), buf, buflen) : CS_ERR_ARGUMENT;
 }
 
 int64_t cs_asn1_time_seconds(const ASN1_TIME *time) {

@@ -54,7 +54,8 @@ int cs_generate_key_pem(const char *algorithm, char **key_pem, char *err, size_t
 static int add_subject(X509_NAME *name, const char *subject) {
     char *copy = OPENSSL_strdup(subject);
     int ok = copy != NULL;
-    for (char *line = copy ? strtok(copy, "\n") : NULL; ok && line; line = strtok(NULL, "\n")) {
+    char *rest = copy;
+    for (char *line = copy ? strtok_r(copy, "\n", &rest) : NULL; ok && line; line = strtok_r(NULL, "\n", &rest)) {
         char *eq = strchr(line, '=');
         if (!eq) { ok = 0; break; }
         *eq = '\0';
@@ -64,17 +65,31 @@ static int add_subject(X509_NAME *name, const char *subject) {
     return ok;
 }
 
-static int add_extension(X509 *cert, X509V3_CTX *ctx, int nid, const char *value) {
-    if (!value || !*value) return 1;
-    X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, ctx, nid, value);
+static int add_extension(X509 *cert, X509V3_CTX *ctx, const char *name, const char *value) {
+    X509_EXTENSION *ext = X509V3_EXT_nconf(NULL, ctx, name, value);
     int ok = ext && X509_add_ext(cert, ext, -1);
     X509_EXTENSION_free(ext);
     return ok;
 }
 
+// Lines "name=value" in OpenSSL's configuration syntax (e.g. "keyUsage=critical,digitalSignature").
+static int add_extensions(X509 *cert, X509V3_CTX *ctx, const char *extensions) {
+    if (!extensions) return 1;
+    char *copy = OPENSSL_strdup(extensions);
+    int ok = copy != NULL;
+    char *rest = copy;
+    for (char *line = copy ? strtok_r(copy, "\n", &rest) : NULL; ok && line; line = strtok_r(NULL, "\n", &rest)) {
+        char *eq = strchr(line, '=');
+        if (!eq) { ok = 0; break; }
+        *eq = '\0';
+        ok = add_extension(cert, ctx, line, eq + 1);
+    }
+    OPENSSL_free(copy);
+    return ok;
+}
+
 int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, const char *issuer_cert_pem, const char *issuer_key_pem,
-                             int days, uint64_t serial, const char *basic_constraints, const char *key_usage,
-                             const char *extended_key_usage, char **cert_pem, char *err, size_t errlen) {
+                             int days, uint64_t serial, const char *extensions, char **cert_pem, char *err, size_t errlen) {
     if (!subject_key_pem || !subject || !issuer_key_pem || !cert_pem || days <= 0) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     EVP_PKEY *subject_key = read_key(subject_key_pem);
     EVP_PKEY *issuer_key = read_key(issuer_key_pem);
@@ -87,11 +102,9 @@ int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, c
     ok = ok && X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : X509_get_subject_name(cert));
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, NULL, NULL, 0);
-    ok = ok && add_extension(cert, &ctx, NID_basic_constraints, basic_constraints);
-    ok = ok && add_extension(cert, &ctx, NID_key_usage, key_usage);
-    ok = ok && add_extension(cert, &ctx, NID_ext_key_usage, extended_key_usage);
-    ok = ok && add_extension(cert, &ctx, NID_subject_key_identifier, "hash");
-    ok = ok && add_extension(cert, &ctx, NID_authority_key_identifier, "keyid:always");
+    ok = ok && add_extensions(cert, &ctx, extensions);
+    ok = ok && add_extension(cert, &ctx, "subjectKeyIdentifier", "hash");
+    ok = ok && add_extension(cert, &ctx, "authorityKeyIdentifier", "keyid:always");
     ok = ok && X509_sign(cert, issuer_key, EVP_sha256()) > 0;
     BIO *bio = ok ? BIO_new(BIO_s_mem()) : NULL;
     ok = ok && bio && PEM_write_bio_X509(bio, cert);

@@ -41,12 +41,13 @@ public enum PrivilegeCheck {
         let judged = try await tx.query(
             """
             SELECT t.name, p.privilege, has_table_privilege(current_user, t.name, p.privilege)
-            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals'), ('terminals')) AS t(name)
+            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals'), ('terminals'), ('certificate_revocations')) AS t(name)
             CROSS JOIN (VALUES ('INSERT'), ('DELETE'), ('TRUNCATE')) AS p(privilege)
             WHERE to_regclass(t.name) IS NOT NULL
             UNION ALL
             SELECT t.name, 'UPDATE', has_table_privilege(current_user, t.name, 'UPDATE')
-            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('terminals')) AS t(name) WHERE to_regclass(t.name) IS NOT NULL
+            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('terminals'), ('certificate_revocations')) AS t(name)
+            WHERE to_regclass(t.name) IS NOT NULL
             """)
         for try await (table, privilege, granted) in judged.decode((String, String, Bool).self) where granted {
             problems.append("it has \(privilege) on \(table)")
@@ -68,7 +69,8 @@ public enum PrivilegeCheck {
                          ('counter_screens_announce'), ('counter_screens_changed'), ('counter_drafts_announce'),
                          ('counter_sessions_announce'), ('screen_devices_announce'), ('counter_sessions_close_guard'),
                          ('txn_withdrawals_guard'), ('txn_withdrawals_final'), ('txn_withdrawal_finishes_transaction'),
-                         ('teller_transactions_abandon_guard')) AS expected(name)
+                         ('teller_transactions_abandon_guard'), ('seals_revocation_names_certificate'),
+                         ('certificate_revocations_final'), ('seals_revoked_certificate_fixed')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)
         for try await (name, state) in triggers.decode((String, String).self) where state != "O" && state != "A" {

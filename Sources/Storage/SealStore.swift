@@ -16,12 +16,19 @@ public struct SealRecord: Sendable, Equatable {
     public let state: String
     /// The forms this seal stamps at its branch; "*" for every form no other seal of the branch names.
     public let forms: [String]
+    /// The certificate's issuer (RFC 2253) and serial (upper-case hex): what its revocation is published under.
+    /// Nil for a seal registered before migration 0033 and not imported since.
+    public let certificateIssuer: String?
+    public let certificateSerial: String?
 
     public init(
         id: String, nameZH: String, nameEN: String, branch: String, algorithm: String, certificateSubject: String, keyFile: String,
-        validFrom: AuditTimestamp, validUntil: AuditTimestamp, state: String = "active", forms: [String] = ["*"]
+        validFrom: AuditTimestamp, validUntil: AuditTimestamp, state: String = "active", forms: [String] = ["*"],
+        certificateIssuer: String? = nil, certificateSerial: String? = nil
     ) {
         self.forms = forms
+        self.certificateIssuer = certificateIssuer
+        self.certificateSerial = certificateSerial
         self.id = id
         self.nameZH = nameZH
         self.nameEN = nameEN
@@ -35,11 +42,18 @@ public struct SealRecord: Sendable, Equatable {
     }
 }
 
+/// A revoked certificate: serial (upper-case hex) and revocation time.
+public struct CertificateRevocation: Sendable, Equatable {
+    public let serial: String
+    public let revokedAt: AuditTimestamp
+}
+
 /// The seal registry in PostgreSQL. Registration, revocation and every use are audit events.
 public enum SealStore {
     static let columns = """
         id, name_zh, name_en, branch_code, algorithm, certificate_subject, key_file,
-        (extract(epoch FROM valid_from) * 1000000)::int8, (extract(epoch FROM valid_until) * 1000000)::int8, state
+        (extract(epoch FROM valid_from) * 1000000)::int8, (extract(epoch FROM valid_until) * 1000000)::int8, state,
+        certificate_issuer, certificate_serial
         """
 
     public static func all(in tx: Transaction) async throws -> [SealRecord] {
@@ -57,13 +71,15 @@ public enum SealStore {
         try await tx.query(
             """
             INSERT INTO seals (id, name_zh, name_en, branch_code, algorithm, certificate_subject, key_file, appearance, valid_from, valid_until,
-                               forms)
+                               forms, certificate_issuer, certificate_serial)
             VALUES (\(seal.id), \(seal.nameZH), \(seal.nameEN), \(seal.branch), \(seal.algorithm), \(seal.certificateSubject), \(seal.keyFile),
                     'round-red', timestamptz 'epoch' + \(seal.validFrom.microsecondsSinceEpoch) * interval '1 microsecond',
-                    timestamptz 'epoch' + \(seal.validUntil.microsecondsSinceEpoch) * interval '1 microsecond', \(seal.forms))
+                    timestamptz 'epoch' + \(seal.validUntil.microsecondsSinceEpoch) * interval '1 microsecond', \(seal.forms),
+                    \(seal.certificateIssuer), \(seal.certificateSerial))
             ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, algorithm = excluded.algorithm,
                 certificate_subject = excluded.certificate_subject, key_file = excluded.key_file,
-                valid_from = excluded.valid_from, valid_until = excluded.valid_until, forms = excluded.forms
+                valid_from = excluded.valid_from, valid_until = excluded.valid_until, forms = excluded.forms,
+                certificate_issuer = excluded.certificate_issuer, certificate_serial = excluded.certificate_serial
             """)
         try await AuditLog.append(
             AuditEvent(
@@ -95,16 +111,29 @@ public enum SealStore {
         return true
     }
 
+    /// The certificates `issuer` has revoked, as the seal registry recorded them (migration 0033): what its CRL and
+    /// OCSP answers state.
+    public static func revocations(issuer: String, in tx: Transaction) async throws -> [CertificateRevocation] {
+        let rows = try await tx.query(
+            "SELECT serial, ts_to_us(revoked_at) FROM certificate_revocations WHERE issuer = \(issuer) ORDER BY revoked_at, serial",
+            context: "certificate revocations")
+        var revocations: [CertificateRevocation] = []
+        for try await (serial, revoked) in rows.decode((String, Int64).self) {
+            revocations.append(CertificateRevocation(serial: serial, revokedAt: AuditTimestamp(microsecondsSinceEpoch: revoked)))
+        }
+        return revocations
+    }
+
     private static func records(_ rows: PostgresRowSequence) async throws -> [SealRecord] {
         var seals: [SealRecord] = []
-        for try await (id, zh, en, branch, algorithm, subject, keyFile, from, until, state) in rows.decode(
-            (String, String, String, String, String, String, String, Int64, Int64, String).self)
+        for try await (id, zh, en, branch, algorithm, subject, keyFile, from, until, state, issuer, serial) in rows.decode(
+            (String, String, String, String, String, String, String, Int64, Int64, String, String?, String?).self)
         {
             seals.append(
                 SealRecord(
                     id: id, nameZH: zh, nameEN: en, branch: branch, algorithm: algorithm, certificateSubject: subject, keyFile: keyFile,
                     validFrom: AuditTimestamp(microsecondsSinceEpoch: from), validUntil: AuditTimestamp(microsecondsSinceEpoch: until),
-                    state: state))
+                    state: state, certificateIssuer: issuer, certificateSerial: serial))
         }
         return seals
     }

@@ -4,7 +4,8 @@ public import Foundation
 /// The development PKI that `countersign certs init` writes into `Certs/`: a root, an issuing CA under it, two
 /// bank e-seal certificates (RSA-2048 and ECDSA P-256) and the counter "witness" certificate that signs customer
 /// signatures, each also as a PKCS#12 file; and the development time-stamping authority under a root of its own
-/// that outlives the others (a time-stamp must stay checkable long after the certificates it vouches for expire).
+/// that outlives the others (a time-stamp must stay checkable long after the certificates it vouches for expire);
+/// and the revocation data validators need offline (PAdES B-LT): a CRL per CA and an OCSP responder certificate.
 /// Test only: generated on each machine, never committed.
 public enum DevelopmentPKI {
     /// The password of every development PKCS#12 file. Development only, and printed in the README on purpose.
@@ -30,13 +31,29 @@ public enum DevelopmentPKI {
     /// The time-stamping authority's files: its root (30 years) and its certificate (20 years, extended key usage
     /// timeStamping, critical), so a voucher validated ten years ahead still finds them valid.
     public static let timeStampingFiles = ["tsa-root.pem", "tsa-root.key", "tsa.pem", "tsa.key", "tsa.p12"]
+    /// The revocation data's files: the OCSP responder the issuing CA delegated (extended key usage OCSPSigning,
+    /// id-pkix-ocsp-nocheck) and each CA's CRL.
+    public static let revocationFiles = ["ocsp.pem", "ocsp.key", "ocsp.p12"] + revocationLists
+    /// Each CA's CRL, named after the CA's files (`root-ca.crl` is the root's list, covering the issuing CA).
+    public static let revocationLists = ["root-ca.crl", "issuing-ca.crl", "tsa-root.crl"]
     /// The files `create` writes.
-    public static let files = signingFiles + timeStampingFiles
+    public static let files = signingFiles + timeStampingFiles + revocationFiles
+    /// Where the certificates say their revocation data is published when no base URL is given: `make run`'s address.
+    public static let defaultBaseURL = "http://127.0.0.1:8080"
 
-    /// Writes the whole PKI into `folder`. Refuses to replace existing files unless `replace` is set: a replaced
-    /// root invalidates every voucher signed under the old one.
+    /// The extensions that tell a validator where revocation data about a certificate issued by `ca` is published;
+    /// none without a base URL.
+    static func pointers(issuedBy ca: String, baseURL: String?, ocsp: Bool) -> [String] {
+        guard let baseURL else { return [] }
+        return ["crlDistributionPoints=URI:\(baseURL)/pki/crl/\(ca).crl"] + (ocsp ? ["authorityInfoAccess=OCSP;URI:\(baseURL)/pki/ocsp"] : [])
+    }
+
+    /// Writes the whole PKI into `folder`; its certificates point at `baseURL` for their CRLs and OCSP. Refuses to
+    /// replace existing files unless `replace` is set: a replaced root invalidates every voucher signed under the
+    /// old one. Without a base URL the certificates name no revocation data: for tests of validators that, like
+    /// pdfsig, fail a certificate whose OCSP responder they cannot reach.
     @discardableResult
-    public static func create(in folder: URL, replace: Bool = false) throws -> [String] {
+    public static func create(in folder: URL, replace: Bool = false, baseURL: String? = defaultBaseURL) throws -> [String] {
         let manager = FileManager.default
         try manager.createDirectory(at: folder, withIntermediateDirectories: true)
         if !replace, let existing = signingFiles.first(where: { manager.fileExists(atPath: folder.appendingPathComponent($0).path) }) {
@@ -45,11 +62,13 @@ public enum DevelopmentPKI {
         let rootKey = try generateKey("RSA-2048")
         let root = try issue(
             key: rootKey, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV Root CA - NOT FOR PRODUCTION", issuer: nil,
-            issuerKey: rootKey, days: 3650, basicConstraints: "critical,CA:TRUE", keyUsage: "critical,keyCertSign,cRLSign")
+            issuerKey: rootKey, days: 3650, extensions: ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,cRLSign"])
         let issuingKey = try generateKey("RSA-2048")
         let issuing = try issue(
             key: issuingKey, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV Issuing CA - NOT FOR PRODUCTION", issuer: root,
-            issuerKey: rootKey, days: 1825, basicConstraints: "critical,CA:TRUE,pathlen:0", keyUsage: "critical,keyCertSign,cRLSign")
+            issuerKey: rootKey, days: 1825,
+            extensions: ["basicConstraints=critical,CA:TRUE,pathlen:0", "keyUsage=critical,keyCertSign,cRLSign"]
+                + pointers(issuedBy: "root-ca", baseURL: baseURL, ocsp: false))
         var written: [(String, String)] = [
             ("root-ca.pem", root), ("root-ca.key", rootKey), ("issuing-ca.pem", issuing), ("issuing-ca.key", issuingKey),
         ]
@@ -57,22 +76,21 @@ public enum DevelopmentPKI {
         for leaf in leaves {
             let key = try generateKey(leaf.algorithm)
             let cert = try issue(
-                key: key, subject: leaf.subject, issuer: issuing, issuerKey: issuingKey, days: 825, basicConstraints: "critical,CA:FALSE",
-                keyUsage: "critical,digitalSignature,nonRepudiation")
+                key: key, subject: leaf.subject, issuer: issuing, issuerKey: issuingKey, days: 825,
+                extensions: ["basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature,nonRepudiation"]
+                    + pointers(issuedBy: "issuing-ca", baseURL: baseURL, ocsp: true))
             written += [("\(leaf.stem).pem", cert + issuing), ("\(leaf.stem).key", key)]
             pkcs12.append(("\(leaf.stem).p12", try makePKCS12(key: key, cert: cert, chain: issuing, name: leaf.stem)))
         }
-        for (name, text) in written {
-            let permissions = name.hasSuffix(".key") ? 0o600 : 0o644
-            try write(Data(text.utf8), to: folder.appendingPathComponent(name), permissions: permissions)
-        }
-        for (name, bytes) in pkcs12 { try write(Data(bytes), to: folder.appendingPathComponent(name), permissions: 0o600) }
-        return written.map(\.0) + pkcs12.map(\.0) + (try addTimeStamping(in: folder, replace: replace))
+        for (name, text) in written { try write(Data(text.utf8), to: folder.appendingPathComponent(name)) }
+        for (name, bytes) in pkcs12 { try write(Data(bytes), to: folder.appendingPathComponent(name)) }
+        let timeStamping = try addTimeStamping(in: folder, replace: replace, baseURL: baseURL)
+        return written.map(\.0) + pkcs12.map(\.0) + timeStamping + (try addRevocation(in: folder, replace: replace))
     }
 
     /// Writes the development TSA (a PKI made before time-stamps has none). Refuses to replace one unless `replace`.
     @discardableResult
-    public static func addTimeStamping(in folder: URL, replace: Bool = false) throws -> [String] {
+    public static func addTimeStamping(in folder: URL, replace: Bool = false, baseURL: String? = defaultBaseURL) throws -> [String] {
         let manager = FileManager.default
         if !replace, let existing = timeStampingFiles.first(where: { manager.fileExists(atPath: folder.appendingPathComponent($0).path) }) {
             throw VoucherError(.badInput, "\(existing) already exists in \(folder.path); pass --force to replace the development PKI")
@@ -80,23 +98,72 @@ public enum DevelopmentPKI {
         let rootKey = try generateKey("RSA-2048")
         let root = try issue(
             key: rootKey, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV Time-Stamping Root - NOT FOR PRODUCTION", issuer: nil,
-            issuerKey: rootKey, days: 10950, basicConstraints: "critical,CA:TRUE,pathlen:0", keyUsage: "critical,keyCertSign,cRLSign")
+            issuerKey: rootKey, days: 10950, extensions: ["basicConstraints=critical,CA:TRUE,pathlen:0", "keyUsage=critical,keyCertSign,cRLSign"])
         let key = try generateKey("RSA-2048")
         let cert = try issue(
             key: key, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV Time-Stamping Authority", issuer: root, issuerKey: rootKey,
-            days: 7300, basicConstraints: "critical,CA:FALSE", keyUsage: "critical,digitalSignature,nonRepudiation",
-            extendedKeyUsage: "critical,timeStamping")
+            days: 7300,
+            extensions: [
+                "basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature,nonRepudiation", "extendedKeyUsage=critical,timeStamping",
+            ] + pointers(issuedBy: "tsa-root", baseURL: baseURL, ocsp: false))
         for (name, text) in [("tsa-root.pem", root), ("tsa-root.key", rootKey), ("tsa.pem", cert + root), ("tsa.key", key)] {
-            try write(Data(text.utf8), to: folder.appendingPathComponent(name), permissions: name.hasSuffix(".key") ? 0o600 : 0o644)
+            try write(Data(text.utf8), to: folder.appendingPathComponent(name))
         }
-        try write(
-            Data(try makePKCS12(key: key, cert: cert, chain: root, name: "tsa")), to: folder.appendingPathComponent("tsa.p12"), permissions: 0o600)
+        try write(Data(try makePKCS12(key: key, cert: cert, chain: root, name: "tsa")), to: folder.appendingPathComponent("tsa.p12"))
         return timeStampingFiles
     }
 
-    private static func write(_ data: Data, to url: URL, permissions: Int) throws {
+    /// Writes the OCSP responder the issuing CA delegates and each CA's first (empty) CRL; a PKI made before
+    /// revocation data has neither (and its certificates do not point at them: `--force` makes a new PKI that does).
+    @discardableResult
+    public static func addRevocation(in folder: URL, replace: Bool = false) throws -> [String] {
+        let manager = FileManager.default
+        if !replace, let existing = revocationFiles.first(where: { manager.fileExists(atPath: folder.appendingPathComponent($0).path) }) {
+            throw VoucherError(.badInput, "\(existing) already exists in \(folder.path); pass --force to replace the development PKI")
+        }
+        let issuing = try String(contentsOf: folder.appendingPathComponent("issuing-ca.pem"), encoding: .utf8)
+        let issuingKey = try String(contentsOf: folder.appendingPathComponent("issuing-ca.key"), encoding: .utf8)
+        let key = try generateKey("EC-P256")
+        // id-pkix-ocsp-nocheck: a validator trusts the responder's answers for the responder's own lifetime without
+        // asking about the responder itself (RFC 6960 §4.2.2.2.1) — short-lived, as that rule expects.
+        let cert = try issue(
+            key: key, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV OCSP Responder", issuer: issuing, issuerKey: issuingKey,
+            days: 825,
+            extensions: [
+                "basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature", "extendedKeyUsage=critical,OCSPSigning",
+                "noCheck=ignored",
+            ])
+        try write(Data((cert + issuing).utf8), to: folder.appendingPathComponent("ocsp.pem"))
+        try write(Data(key.utf8), to: folder.appendingPathComponent("ocsp.key"))
+        try write(Data(try makePKCS12(key: key, cert: cert, chain: issuing, name: "ocsp")), to: folder.appendingPathComponent("ocsp.p12"))
+        return ["ocsp.pem", "ocsp.key", "ocsp.p12"] + (try publishRevocationLists(in: folder, revoked: []))
+    }
+
+    /// Signs and writes each CA's CRL as of `now`: the issuing CA's lists `revoked` (the seal registry's revoked
+    /// certificates) and is good for a week; the roots revoke nothing and say so for a year. Needs the CAs' keys,
+    /// which only the PKI's holder has (`countersign certs crl`), never the service.
+    @discardableResult
+    public static func publishRevocationLists(in folder: URL, revoked: [RevokedCertificate], now: Date = Date()) throws -> [String] {
+        let number = UInt64(max(0, now.timeIntervalSince1970.rounded(.down)))
+        let lists: [(ca: String, revoked: [RevokedCertificate], days: Double)] = [
+            ("root-ca", [], 365), ("issuing-ca", revoked, 7), ("tsa-root", [], 365),
+        ]
+        for list in lists {
+            let ca = try Signer.pem(
+                key: try String(contentsOf: folder.appendingPathComponent("\(list.ca).key"), encoding: .utf8),
+                certificates: try String(contentsOf: folder.appendingPathComponent("\(list.ca).pem"), encoding: .utf8))
+            let crl = try RevocationList.make(
+                signedBy: ca, revoked: list.revoked, thisUpdate: now, nextUpdate: now.addingTimeInterval(list.days * 86_400), number: number)
+            try write(Data(crl), to: folder.appendingPathComponent("\(list.ca).crl"))
+        }
+        return revocationLists
+    }
+
+    /// Private keys and PKCS#12 files for the owner only; certificates and CRLs for anyone.
+    private static func write(_ data: Data, to url: URL) throws {
         try data.write(to: url, options: .atomic)
-        try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: url.path)
+        let secret = url.pathExtension == "key" || url.pathExtension == "p12"
+        try FileManager.default.setAttributes([.posixPermissions: secret ? 0o600 : 0o644], ofItemAtPath: url.path)
     }
 
     private static func generateKey(_ algorithm: String) throws(VoucherError) -> String {
@@ -110,15 +177,14 @@ public enum DevelopmentPKI {
     }
 
     private static func issue(
-        key: String, subject: String, issuer: String?, issuerKey: String, days: Int32, basicConstraints: String, keyUsage: String,
-        extendedKeyUsage: String? = nil
+        key: String, subject: String, issuer: String?, issuerKey: String, days: Int32, extensions: [String]
     ) throws(VoucherError) -> String {
         var pem: UnsafeMutablePointer<CChar>?
         var error = [CChar](repeating: 0, count: 512)
         let serial = UInt64.random(in: 1...UInt64(Int64.max))
         guard
             cs_issue_certificate_pem(
-                key, subject, issuer, issuerKey, days, serial, basicConstraints, keyUsage, extendedKeyUsage, &pem, &error, error.count) == 0,
+                key, subject, issuer, issuerKey, days, serial, extensions.joined(separator: "\n"), &pem, &error, error.count) == 0,
             let pem
         else { throw VoucherError(.signingFailed, CCryptoText.message(error)) }
         defer { cs_free(pem) }

@@ -7,8 +7,11 @@ public import Foundation
 /// OpenSSL 3 allows concurrent signing with a shared immutable `EVP_PKEY`/`X509` (each call makes its own contexts).
 public final class Signer: @unchecked Sendable {
     let handle: OpaquePointer
-    /// RFC 2253 subject of the signing certificate.
+    /// RFC 2253 subject of the signing certificate, and of its issuer.
     public let subject: String
+    public let issuer: String
+    /// The certificate's serial in upper-case hex: with the issuer, what a CRL or OCSP answer names it by.
+    public let serial: String
     /// "RSA" or "EC".
     public let algorithm: String
     /// The certificate's validity window.
@@ -17,9 +20,15 @@ public final class Signer: @unchecked Sendable {
 
     private init(handle: OpaquePointer) {
         self.handle = handle
-        var buffer = [CChar](repeating: 0, count: 512)
+        var buffer = [CChar](repeating: 0, count: 1024)
         cs_signer_subject(handle, &buffer, buffer.count)
-        self.subject = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self.subject = CCryptoText.message(buffer)
+        buffer = [CChar](repeating: 0, count: 1024)
+        cs_signer_issuer(handle, &buffer, buffer.count)
+        self.issuer = CCryptoText.message(buffer)
+        buffer = [CChar](repeating: 0, count: 96)
+        cs_signer_serial(handle, &buffer, buffer.count)
+        self.serial = CCryptoText.message(buffer)
         self.algorithm = String(cString: cs_signer_algorithm(handle))
         var from: Int64 = 0
         var until: Int64 = 0

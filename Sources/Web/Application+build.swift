@@ -13,7 +13,7 @@ public enum CountersignApp {
     /// The router with every route and middleware; tests use it directly and to list the routes.
     public static func buildRouter(
         database: Database, configuration: WebConfiguration, vouchers: VoucherDesk? = nil, authorization: AuthorizationServices? = nil,
-        counter: CounterServices? = nil
+        counter: CounterServices? = nil, pki: PKIPublication? = nil
     ) -> Router<AppRequestContext> {
         let metrics = MetricsEndpoint.shared
         let router = Router(context: AppRequestContext.self)
@@ -31,6 +31,7 @@ public enum CountersignApp {
         AuditController(database: database).register(on: router)
         VoucherController(desk: vouchers).register(on: router)
         TimeStampController(authority: vouchers?.settings.timeStamping.local).register(on: router)
+        PKIController(publication: pki).register(on: router)
         AuthorizationController(services: authorization).register(on: router)
         PrefillController(services: counter).register(on: router)
         CounterController(services: counter).register(on: router)
@@ -41,10 +42,11 @@ public enum CountersignApp {
     /// start and stop together. WebSocket upgrades go to their own small router.
     public static func buildApplication(
         database: Database, configuration: WebConfiguration, logger: Logger, vouchers: VoucherDesk? = nil,
-        authorization: AuthorizationServices? = nil, counter: CounterServices? = nil, sweepsInBackground: Bool = true
+        authorization: AuthorizationServices? = nil, counter: CounterServices? = nil, pki: PKIPublication? = nil,
+        sweepsInBackground: Bool = true
     ) -> some ApplicationProtocol {
         let router = buildRouter(
-            database: database, configuration: configuration, vouchers: vouchers, authorization: authorization, counter: counter)
+            database: database, configuration: configuration, vouchers: vouchers, authorization: authorization, counter: counter, pki: pki)
         let pushRouter = Router(context: PushRequestContext.self)
         var services: [any Service] = [database]
         if let authorization {

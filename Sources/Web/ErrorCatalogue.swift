@@ -110,6 +110,9 @@ public enum ErrorCatalogue {
         // Transactions and authorization
         "tsa.bad_query": ("请以 application/timestamp-query 提交时间戳请求", "Send an application/timestamp-query"),
         "tsa.not_here": ("本实例不提供时间戳服务", "This instance runs no time-stamp authority"),
+        "pki.not_here": ("本实例不提供证书状态服务", "This instance publishes no revocation data"),
+        "pki.bad_request": ("OCSP 请求格式不对", "The OCSP request is not one"),
+        "pki.no_such_crl": ("没有该证书吊销列表", "No such revocation list"),
         "tsa.refused": ("时间戳服务返回的时间戳无效，请稍后重试", "The time-stamp authority's answer did not hold; try again"),
         "tsa.unavailable": ("时间戳服务暂不可用，请稍后重试", "The time-stamp authority is not answering; try again"),
         "txn.already_committed": ("交易已记账", "The transaction is already committed"),

@@ -24,6 +24,7 @@ struct TestAPI: Sendable {
     struct Reply: Sendable {
         let status: HTTPResponse.Status
         let body: Data
+        var headers: HTTPFields = [:]
         var json: [String: any Sendable] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: any Sendable]) ?? [:] }
         var code: String { ((json["error"] as? [String: any Sendable])?["code"] as? String) ?? "none: \(String(decoding: body, as: UTF8.self))" }
         func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: body) }
@@ -34,7 +35,7 @@ struct TestAPI: Sendable {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
-            Reply(status: response.status, body: Data(buffer: response.body))
+            Reply(status: response.status, body: Data(buffer: response.body), headers: response.headers)
         }
     }
 
@@ -62,7 +63,7 @@ struct TestAPI: Sendable {
     /// A raw body (a PDF, say) with its content type.
     func send(_ method: HTTPRequest.Method, _ uri: String, contentType: String, body: Data) async throws -> Reply {
         try await client.execute(uri: uri, method: method, headers: [.contentType: contentType], body: ByteBuffer(bytes: body)) { response in
-            Reply(status: response.status, body: Data(buffer: response.body))
+            Reply(status: response.status, body: Data(buffer: response.body), headers: response.headers)
         }
     }
 

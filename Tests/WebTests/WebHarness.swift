@@ -20,7 +20,8 @@ enum WebHarness {
     static func generousLimiter() -> ClientRateLimiter { ClientRateLimiter(perMinute: 60_000, burst: 10_000) }
 
     static func withService(
-        vouchers: Bool = false, bodyLimit: Int = bodyLimit, _ body: @Sendable (any TestClientProtocol, TestDatabase) async throws -> Void
+        vouchers: Bool = false, pki: Bool = false, bodyLimit: Int = bodyLimit,
+        _ body: @Sendable (any TestClientProtocol, TestDatabase) async throws -> Void
     ) async throws {
         let db = try await TestDatabase.fresh()
         try await seedUsers(db)
@@ -40,7 +41,8 @@ enum WebHarness {
         }
         let app = CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: bodyLimit, publicLimiter: generousLimiter()),
-            logger: TestDatabase.logger, vouchers: desk)
+            logger: TestDatabase.logger, vouchers: desk,
+            pki: pki ? try PKIPublication.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password, database: database) : nil)
         try await app.test(.live) { client in try await body(client, db) }
     }
 

@@ -32,8 +32,9 @@ int cs_signer_load_pkcs12(const uint8_t *data, size_t len, const char *password,
 int cs_signer_load_pem(const char *key_pem, const char *password, const char *certs_pem, cs_signer **out, char *err, size_t errlen);
 void cs_signer_free(cs_signer *signer);
 
-/* The signer certificate's subject as an RFC 2253 string, and its key algorithm ("RSA" or "EC"). */
+/* The signer certificate's subject (and issuer) as an RFC 2253 string, and its key algorithm ("RSA" or "EC"). */
 int cs_signer_subject(const cs_signer *signer, char *buf, size_t buflen);
+int cs_signer_issuer(const cs_signer *signer, char *buf, size_t buflen);
 const char *cs_signer_algorithm(const cs_signer *signer);
 
 /* The signing certificate's validity window as seconds since the Unix epoch. */
@@ -55,13 +56,13 @@ int cs_cms_verify_detached(const uint8_t *der, size_t der_len, const uint8_t *co
 
 /* Development PKI. Keys and certificates travel as PEM text (NUL-terminated, freed with cs_free).
  * algorithm: "RSA-2048" or "EC-P256". subject: lines "FIELD=value" (e.g. "C=CN\nO=银行\nCN=业务专用章"), UTF-8.
- * basic_constraints and key_usage are OpenSSL extension values, e.g. "critical,CA:TRUE,pathlen:0" and
- * "critical,digitalSignature,nonRepudiation"; extended_key_usage likewise ("critical,timeStamping") or NULL.
+ * extensions: lines "name=value" in OpenSSL's configuration syntax, e.g. "basicConstraints=critical,CA:TRUE",
+ * "keyUsage=critical,digitalSignature,nonRepudiation", "crlDistributionPoints=URI:http://…",
+ * "authorityInfoAccess=OCSP;URI:http://…", "noCheck=ignored"; key identifiers are always added.
  * issuer_cert_pem NULL means self-signed (issuer_key_pem = own key). */
 int cs_generate_key_pem(const char *algorithm, char **key_pem, char *err, size_t errlen);
 int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, const char *issuer_cert_pem, const char *issuer_key_pem,
-                             int days, uint64_t serial, const char *basic_constraints, const char *key_usage,
-                             const char *extended_key_usage, char **cert_pem, char *err, size_t errlen);
+                             int days, uint64_t serial, const char *extensions, char **cert_pem, char *err, size_t errlen);
 /* PKCS#12 (AES-256/PBKDF2, as OpenSSL 3 writes by default) of a key, its certificate and a chain PEM bundle. */
 int cs_pkcs12_create(const char *key_pem, const char *cert_pem, const char *chain_pem, const char *password, const char *friendly_name,
                      uint8_t **der, size_t *der_len, char *err, size_t errlen);
@@ -87,6 +88,19 @@ int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *t
 /* The CMS with the token added as the signer's id-aa-signatureTimeStampToken unsigned attribute. */
 int cs_cms_add_timestamp(const uint8_t *cms_der, size_t cms_len, const uint8_t *token, size_t token_len, uint8_t **out_der, size_t *out_len,
                          char *err, size_t errlen);
+
+/* Revocation data (PAdES B-LT). `revoked` lists revoked certificates, one per line: "SERIALHEX UNIXSECONDS" (the
+ * revocation time); NULL or "" for none. The serial of a signer's certificate in upper-case hex. A CA's CRL (v2,
+ * with CRL number and authority key identifier), DER. An OCSP response (DER) to a DER request, signed by a responder
+ * the issuing CA delegated (its certificate travels in the response): per requested certificate "good", "revoked"
+ * (with its time) or "unknown" when the request names another issuer; "malformedRequest" for anything but a
+ * well-formed request for 1–16 certificates. thisUpdate/nextUpdate are the caller's; producedAt is the system clock
+ * (OpenSSL sets it). */
+int cs_signer_serial(const cs_signer *signer, char *buf, size_t buflen);
+int cs_crl_create(const cs_signer *ca, int64_t this_update, int64_t next_update, uint64_t number, const char *revoked, uint8_t **der,
+                  size_t *der_len, char *err, size_t errlen);
+int cs_ocsp_respond(const cs_signer *responder, const char *issuer_pem, const char *revoked, int64_t this_update, int64_t next_update,
+                    const uint8_t *request, size_t request_len, uint8_t **der, size_t *der_len, char *err, size_t errlen);
 
 void cs_free(void *pointer);
 

@@ -33,10 +33,11 @@ struct PublicRateLimitMiddleware: RouterMiddleware {
     static func isLimited(method: HTTPRequest.Method, path: String) -> Bool {
         switch method {
         case .get:
-            return path.hasPrefix("/r/") || path == "/qr"
+            // /pki/ocsp/…: each answer costs the responder a signature and a registry read, and it needs no login.
+            return path.hasPrefix("/r/") || path == "/qr" || path.hasPrefix("/pki/ocsp/")
         case .post:
-            // /tsa: each query costs the development TSA an RSA signature, and it needs no login.
-            return path == "/api/v1/sessions" || path == "/api/v1/prefills" || path == "/api/v1/verify" || path == "/tsa"
+            // /tsa: each query costs the development TSA an RSA signature, and it needs no login; /pki/ocsp likewise.
+            return path == "/api/v1/sessions" || path == "/api/v1/prefills" || path == "/api/v1/verify" || path == "/tsa" || path == "/pki/ocsp"
                 || (path.hasPrefix("/api/v1/forms/") && path.hasSuffix("/check"))
         default:
             return false

@@ -46,7 +46,8 @@ public struct SealRegistryFile: Decodable, Sendable {
             let record = SealRecord(
                 id: entry.id, nameZH: entry.name.zh, nameEN: entry.name.en, branch: entry.branch, algorithm: signer.algorithm,
                 certificateSubject: signer.subject, keyFile: entry.keyFile, validFrom: AuditTimestamp(entry.validFrom),
-                validUntil: AuditTimestamp(entry.validUntil), forms: entry.forms)
+                validUntil: AuditTimestamp(entry.validUntil), forms: entry.forms, certificateIssuer: signer.issuer,
+                certificateSerial: signer.serial)
             try await database.transaction { try await SealStore.register(record, actor: actor, in: $0) }
             imported.append(record)
         }

@@ -47,18 +47,24 @@ struct SealsCommand: AsyncParsableCommand {
         @Argument(help: "Seal id.") var seal: String
         @Option(help: "Why (recorded in the audit trail).") var reason: String
         @Option(help: "Who is revoking (recorded in the audit trail).") var actor = "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")"
+        @Option(help: "Development PKI folder whose CRLs to re-publish when its CA keys are there.") var pkiDir = "Certs"
 
         func run() async throws {
             guard (1...200).contains(reason.count) else { throw ValidationError("--reason must be 1–200 characters") }
             let (seal, reason, actor) = (seal, reason, actor)
+            let folder = URL(fileURLWithPath: pkiDir)
+            // The OCSP responder says so at once (it reads the registry); the CRL only once its CA signs a new one.
+            let publishes = FileManager.default.isReadableFile(atPath: folder.appendingPathComponent("issuing-ca.key").path)
             let revoked = try await Database.with(try options.appDatabase(), logger: try options.makeLogger()) { database in
-                try await database.transaction { try await SealStore.revoke(seal, reason: reason, actor: actor, in: $0) }
+                let revoked = try await database.transaction { try await SealStore.revoke(seal, reason: reason, actor: actor, in: $0) }
+                if revoked, publishes { try await PKIPublication.publishRevocationLists(folder: folder, database: database) }
+                return revoked
             }
             guard revoked else {
                 print("no active seal \(seal)")
                 throw ExitCode(1)
             }
-            print("seal \(seal) revoked")
+            print("seal \(seal) revoked" + (publishes ? "; CRLs re-published in \(folder.path)" : "; publish the CRL with the CA's holder"))
         }
     }
 }

@@ -81,7 +81,8 @@ struct Serve: AsyncParsableCommand {
                 database: database, forms: forms, key: $0, vouchers: vouchers, authorization: authorization?.tellers, environment: environment)
         }
         let app = CountersignApp.buildApplication(
-            database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization, counter: counter)
+            database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization, counter: counter,
+            pki: Self.pkiPublication(database: database, mode: mode, environment: environment, logger: logger))
         try await app.runService()
     }
 
@@ -106,6 +107,21 @@ struct Serve: AsyncParsableCommand {
                 zh: environment["COUNTERSIGN_BANK_NAME_ZH"] ?? "示例银行", en: environment["COUNTERSIGN_BANK_NAME_EN"] ?? "Demo Bank"),
             timeStamping: timeStamping)
         return VoucherDesk(database: database, settings: settings, catalogue: forms, dataKey: key)
+    }
+
+    /// The development PKI's OCSP responder and CRLs; never in production, where the bank's CA publishes its own.
+    static func pkiPublication(database: Database, mode: ProductionReadiness.Environment, environment: [String: String], logger: Logger)
+        -> PKIPublication?
+    {
+        guard mode == .development else { return nil }
+        do {
+            return try PKIPublication.development(
+                folder: URL(fileURLWithPath: environment["COUNTERSIGN_PKI_DIR"] ?? "Certs"),
+                password: environment["COUNTERSIGN_P12_PASSWORD"] ?? DevelopmentPKI.password, database: database)
+        } catch {
+            logger.warning("the development PKI's revocation data is not published", metadata: ["reason": "\(error)"])
+            return nil
+        }
     }
 
     /// Pre-fill, the counter and (with vouchers) receipts; `/verify` also needs the trusted roots.

@@ -1,0 +1,186 @@
+// Revocation data for the development PKI through OpenSSL 3 (see include/ccrypto.h): a CA's CRL, and the answer of
+// an OCSP responder that a CA delegated (RFC 6960). The revocation state itself is the caller's (the seal registry).
+#include "ccrypto.h"
+#include "internal.h"
+
+#include <openssl/err.h>
+#include <openssl/ocsp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdlib.h>
+#include <string.h>
+
+// One revoked certificate of a `revoked` list.
+struct revoked_entry {
+    ASN1_INTEGER *serial;
+    int64_t seconds;
+};
+
+static void free_entries(struct revoked_entry *entries, size_t count) {
+    for (size_t i = 0; i < count; i++) ASN1_INTEGER_free(entries[i].serial);
+    free(entries);
+}
+
+// Parses lines "SERIALHEX SECONDS"; an empty or NULL list is fine. Returns 0 on a malformed line.
+static int parse_revoked(const char *revoked, struct revoked_entry **out, size_t *count) {
+    *out = NULL;
+    *count = 0;
+    if (!revoked || !*revoked) return 1;
+    size_t lines = 1;
+    for (const char *c = revoked; *c; c++) lines += *c == '\n';
+    struct revoked_entry *entries = calloc(lines, sizeof *entries);
+    char *copy = OPENSSL_strdup(revoked);
+    int ok = entries && copy;
+    size_t n = 0;
+    char *rest = copy;
+    for (char *line = ok ? strtok_r(copy, "\n", &rest) : NULL; ok && line; line = strtok_r(NULL, "\n", &rest)) {
+        char hex[81];
+        long long seconds;
+        BIGNUM *number = NULL;
+        ok = sscanf(line, "%80[0-9A-Fa-f] %lld", hex, &seconds) == 2 && BN_hex2bn(&number, hex) > 0;
+        entries[n].serial = ok ? BN_to_ASN1_INTEGER(number, NULL) : NULL;
+        entries[n].seconds = seconds;
+        ok = ok && entries[n].serial != NULL;
+        n += ok;
+        BN_free(number);
+    }
+    OPENSSL_free(copy);
+    if (!ok) {
+        free_entries(entries, n);
+        return 0;
+    }
+    *out = entries;
+    *count = n;
+    return 1;
+}
+
+int cs_signer_serial(const cs_signer *signer, char *buf, size_t buflen) {
+    if (!signer || !buf || buflen == 0) return CS_ERR_ARGUMENT;
+    BIGNUM *number = ASN1_INTEGER_to_BN(X509_get0_serialNumber(signer->cert), NULL);
+    char *hex = number ? BN_bn2hex(number) : NULL;
+    int ok = hex && strlen(hex) < buflen;
+    if (ok) strcpy(buf, hex);
+    OPENSSL_free(hex);
+    BN_free(number);
+    return ok ? CS_OK : CS_ERR_MEMORY;
+}
+
+static int set_time(ASN1_TIME **time, int64_t seconds) {
+    *time = ASN1_TIME_set(NULL, (time_t)seconds);
+    return *time != NULL;
+}
+
+int cs_crl_create(const cs_signer *ca, int64_t this_update, int64_t next_update, uint64_t number, const char *revoked, uint8_t **der,
+                  size_t *der_len, char *err, size_t errlen) {
+    if (!ca || !der || !der_len || next_update <= this_update) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    struct revoked_entry *entries;
+    size_t count;
+    if (!parse_revoked(revoked, &entries, &count)) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "malformed revocation list");
+    X509_CRL *crl = X509_CRL_new();
+    ASN1_TIME *this = NULL, *next = NULL;
+    ASN1_INTEGER *crl_number = ASN1_INTEGER_new();
+    int ok = crl && crl_number && X509_CRL_set_version(crl, X509_CRL_VERSION_2);
+    ok = ok && X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca->cert));
+    ok = ok && set_time(&this, this_update) && set_time(&next, next_update);
+    ok = ok && X509_CRL_set1_lastUpdate(crl, this) && X509_CRL_set1_nextUpdate(crl, next);
+    for (size_t i = 0; ok && i < count; i++) {
+        X509_REVOKED *entry = X509_REVOKED_new();
+        ASN1_TIME *when = NULL;
+        ok = entry && X509_REVOKED_set_serialNumber(entry, entries[i].serial) && set_time(&when, entries[i].seconds)
+            && X509_REVOKED_set_revocationDate(entry, when) && X509_CRL_add0_revoked(crl, entry);
+        if (!ok) X509_REVOKED_free(entry);
+        ASN1_TIME_free(when);
+    }
+    // A CRL number and the CA's key identifier: validators use the one to order CRLs and the other to find the key.
+    ok = ok && ASN1_INTEGER_set_uint64(crl_number, number) && X509_CRL_add1_ext_i2d(crl, NID_crl_number, crl_number, 0, 0);
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, ca->cert, NULL, NULL, crl, 0);
+    X509_EXTENSION *akid = ok ? X509V3_EXT_nconf(NULL, &ctx, "authorityKeyIdentifier", "keyid:always") : NULL;
+    ok = ok && akid && X509_CRL_add_ext(crl, akid, -1);
+    ok = ok && X509_CRL_sort(crl) && X509_CRL_sign(crl, ca->key, EVP_sha256()) > 0;
+    unsigned char *out = NULL;
+    int len = ok ? i2d_X509_CRL(crl, &out) : -1;
+    X509_EXTENSION_free(akid);
+    ASN1_INTEGER_free(crl_number);
+    ASN1_TIME_free(this);
+    ASN1_TIME_free(next);
+    X509_CRL_free(crl);
+    free_entries(entries, count);
+    if (len <= 0) return cs_fail(CS_ERR_SIGN, err, errlen, "cannot sign the CRL");
+    *der = out;
+    *der_len = (size_t)len;
+    return CS_OK;
+}
+
+static int encode_response(OCSP_RESPONSE *response, uint8_t **der, size_t *der_len) {
+    unsigned char *out = NULL;
+    int len = response ? i2d_OCSP_RESPONSE(response, &out) : -1;
+    if (len <= 0) return 0;
+    *der = out;
+    *der_len = (size_t)len;
+    return 1;
+}
+
+// The status of one requested certificate: unknown unless it names `issuer` (by the hash algorithm the client
+// chose), revoked when its serial is listed, good otherwise.
+static int add_status(OCSP_BASICRESP *basic, OCSP_CERTID *id, X509 *issuer, const struct revoked_entry *entries, size_t count,
+                      ASN1_TIME *this, ASN1_TIME *next) {
+    ASN1_OBJECT *md_oid = NULL;
+    ASN1_INTEGER *serial = NULL;
+    if (!OCSP_id_get0_info(NULL, &md_oid, NULL, &serial, id)) return 0;
+    const EVP_MD *md = EVP_get_digestbyobj(md_oid);
+    OCSP_CERTID *ours = md ? OCSP_cert_id_new(md, X509_get_subject_name(issuer), X509_get0_pubkey_bitstr(issuer), serial) : NULL;
+    int status = ours && OCSP_id_issuer_cmp(ours, id) == 0 ? V_OCSP_CERTSTATUS_GOOD : V_OCSP_CERTSTATUS_UNKNOWN;
+    OCSP_CERTID_free(ours);
+    ASN1_TIME *revoked_at = NULL;
+    for (size_t i = 0; status == V_OCSP_CERTSTATUS_GOOD && i < count; i++) {
+        if (ASN1_INTEGER_cmp(entries[i].serial, serial) != 0) continue;
+        status = V_OCSP_CERTSTATUS_REVOKED;
+        if (!set_time(&revoked_at, entries[i].seconds)) return 0;
+    }
+    int ok = OCSP_basic_add1_status(basic, id, status, OCSP_REVOKED_STATUS_NOSTATUS, revoked_at, this, next) != NULL;
+    ASN1_TIME_free(revoked_at);
+    return ok;
+}
+
+int cs_ocsp_respond(const cs_signer *responder, const char *issuer_pem, const char *revoked, int64_t this_update, int64_t next_update,
+                    const uint8_t *request, size_t request_len, uint8_t **der, size_t *der_len, char *err, size_t errlen) {
+    if (!responder || !issuer_pem || !request || !der || !der_len || next_update <= this_update)
+        return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    struct revoked_entry *entries;
+    size_t count;
+    if (!parse_revoked(revoked, &entries, &count)) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "malformed revocation list");
+    const unsigned char *cursor = request;
+    OCSP_REQUEST *req = request_len <= 65536 ? d2i_OCSP_REQUEST(NULL, &cursor, (long)request_len) : NULL;
+    int requests = req && cursor == request + request_len ? OCSP_request_onereq_count(req) : 0;
+    OCSP_RESPONSE *response = NULL;
+    int ok = 1;
+    // Anything but a well-formed request for 1–16 certificates gets the protocol's own "malformedRequest" answer.
+    if (requests < 1 || requests > 16) {
+        ERR_clear_error();
+        response = OCSP_response_create(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST, NULL);
+    } else {
+        BIO *bio = BIO_new_mem_buf(issuer_pem, -1);
+        X509 *issuer = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+        BIO_free(bio);
+        OCSP_BASICRESP *basic = OCSP_BASICRESP_new();
+        ASN1_TIME *this = NULL, *next = NULL;
+        ok = issuer && basic && set_time(&this, this_update) && set_time(&next, next_update);
+        for (int i = 0; ok && i < requests; i++)
+            ok = add_status(basic, OCSP_onereq_get0_id(OCSP_request_onereq_get0(req, i)), issuer, entries, count, this, next);
+        // The client's nonce comes back (1), or there was none (2); the responder certificate travels along.
+        ok = ok && OCSP_copy_nonce(basic, req) > 0;
+        ok = ok && OCSP_basic_sign(basic, responder->cert, responder->key, EVP_sha256(), NULL, 0) > 0;
+        response = ok ? OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic) : NULL;
+        OCSP_BASICRESP_free(basic);
+        ASN1_TIME_free(this);
+        ASN1_TIME_free(next);
+        X509_free(issuer);
+    }
+    ok = encode_response(response, der, der_len);
+    OCSP_RESPONSE_free(response);
+    OCSP_REQUEST_free(req);
+    free_entries(entries, count);
+    return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "cannot sign the OCSP response");
+}
