@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 // One revoked certificate of a `revoked` list.
 struct revoked_entry {
@@ -183,4 +184,72 @@ int cs_ocsp_respond(const cs_signer *responder, const char *issuer_pem, const ch
     OCSP_REQUEST_free(req);
     free_entries(entries, count);
     return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "cannot sign the OCSP response");
+}
+
+// The signer's issuer among the certificates that came with it; NULL when it is not there.
+static X509 *issuer_of(const cs_signer *signer) {
+    for (int i = 0; signer->chain && i < sk_X509_num(signer->chain); i++) {
+        X509 *candidate = sk_X509_value(signer->chain, i);
+        if (X509_check_issued(candidate, signer->cert) == X509_V_OK) return candidate;
+    }
+    return NULL;
+}
+
+int cs_ocsp_query(const cs_signer *signer, uint8_t **der, size_t *der_len, char *err, size_t errlen) {
+    if (!signer || !der || !der_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    X509 *issuer = issuer_of(signer);
+    if (!issuer) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "the signer's issuer certificate is not in its chain");
+    OCSP_REQUEST *req = OCSP_REQUEST_new();
+    OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), signer->cert, issuer);
+    int ok = req && id && OCSP_request_add0_id(req, id) != NULL;
+    if (!ok) OCSP_CERTID_free(id);
+    // A fresh nonce: an old answer replayed cannot pass for today's.
+    ok = ok && OCSP_request_add1_nonce(req, NULL, 16) == 1;
+    unsigned char *out = NULL;
+    int len = ok ? i2d_OCSP_REQUEST(req, &out) : -1;
+    OCSP_REQUEST_free(req);
+    if (len <= 0) return cs_fail(CS_ERR_SIGN, err, errlen, "cannot build the OCSP request");
+    *der = out;
+    *der_len = (size_t)len;
+    return CS_OK;
+}
+
+int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len,
+                           const cs_signer *signer, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at,
+                           char *err, size_t errlen) {
+    if (!response || !request || !signer || !roots_pem || !status || !revoked_at) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    X509 *issuer = issuer_of(signer);
+    const unsigned char *cursor = response;
+    OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &cursor, (long)response_len);
+    const unsigned char *req_cursor = request;
+    OCSP_REQUEST *req = d2i_OCSP_REQUEST(NULL, &req_cursor, (long)request_len);
+    OCSP_BASICRESP *basic = resp && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL ? OCSP_response_get1_basic(resp) : NULL;
+    X509_STORE *store = cs_store_from_pem(roots_pem);
+    OCSP_CERTID *id = issuer ? OCSP_cert_to_id(EVP_sha1(), signer->cert, issuer) : NULL;
+    const char *problem = NULL;
+    if (!resp || cursor != response + response_len || !req) problem = "not an OCSP response";
+    else if (!basic) problem = "the responder refused the request";
+    else if (!store || !id) problem = "no trusted roots or no issuer to check against";
+    if (!problem && at_time > 0) X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), (time_t)at_time);
+    // Signed by the issuing CA or a responder it delegated, chaining to the roots (OpenSSL checks the delegation).
+    if (!problem && OCSP_basic_verify(basic, signer->chain, store, 0) <= 0) problem = "the answer's signature or its responder is not trusted";
+    // The nonce sent must come back; a responder that pre-signs its answers sends none, and freshness then decides.
+    if (!problem && OCSP_check_nonce(req, basic) == 0) problem = "the answer is not to this request (nonce)";
+    int reason = -1;
+    ASN1_GENERALIZEDTIME *revoked = NULL, *this_update = NULL, *next_update = NULL;
+    if (!problem && !OCSP_resp_find_status(basic, id, status, &reason, &revoked, &this_update, &next_update))
+        problem = "the answer says nothing about this certificate";
+    if (!problem) {
+        int64_t now = at_time > 0 ? at_time : (int64_t)time(NULL);
+        int64_t from = cs_asn1_time_seconds(this_update), until = next_update ? cs_asn1_time_seconds(next_update) : 0;
+        // Five minutes either way for clocks that differ a little.
+        if (from > now + 300 || (next_update && until < now - 300)) problem = "the answer is not current";
+    }
+    *revoked_at = revoked ? cs_asn1_time_seconds(revoked) : 0;
+    OCSP_CERTID_free(id);
+    X509_STORE_free(store);
+    OCSP_BASICRESP_free(basic);
+    OCSP_REQUEST_free(req);
+    OCSP_RESPONSE_free(resp);
+    return problem ? cs_fail(CS_ERR_VERIFY, err, errlen, problem) : CS_OK;
 }

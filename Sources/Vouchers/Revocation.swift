@@ -82,3 +82,85 @@ public struct OCSPResponder: Sendable {
         return Array(UnsafeBufferPointer(start: der, count: length))
     }
 }
+
+/// What a certificate's issuer says about it, as of its answer.
+public enum CertificateStatus: Sendable, Equatable {
+    case good
+    case revoked(Date)
+    /// The responder does not know the certificate: not one its CA issued, as far as it can tell.
+    case unknown
+}
+
+/// Where the service asks about its own certificates before it signs with them (RFC 6960): the development PKI's
+/// responder in process, or the bank CA's over HTTP.
+public protocol RevocationAuthority: Sendable {
+    /// The DER OCSP response to a DER request about `signer`'s certificate.
+    func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8]
+}
+
+/// Asks about a signing certificate and checks the answer: a seal or witness certificate its CA has revoked is not
+/// used, whatever the registry says (the CA may have revoked it on its own). The checked answer is kept as evidence
+/// of the certificate's standing at signing (PAdES B-LT).
+public struct RevocationCheck: Sendable {
+    public let authority: any RevocationAuthority
+    /// The roots the responder's certificate must chain to (the signing PKI's).
+    public let trustedRootsPEM: String
+
+    public init(authority: any RevocationAuthority, trustedRootsPEM: String) {
+        self.authority = authority
+        self.trustedRootsPEM = trustedRootsPEM
+    }
+
+    /// An answer about one certificate is a few kilobytes; anything far larger is not one.
+    static let maximumResponseBytes = 64 * 1024
+
+    /// The certificate's status at `time` and the answer that says so. Throws `ocsp.unavailable` when there is no
+    /// answer to rely on (none, malformed, not signed by the CA or its responder, not current, not to this request).
+    public func status(of signer: Signer, at time: Date) async throws(VoucherError) -> (status: CertificateStatus, response: [UInt8]) {
+        let request = try Self.request(about: signer)
+        let response: [UInt8]
+        do {
+            response = try await authority.answer(request, about: signer)
+        } catch let error as VoucherError {
+            throw error
+        } catch {
+            throw VoucherError(.revocationUnavailable, "the OCSP responder did not answer: \(error)")
+        }
+        guard response.count <= Self.maximumResponseBytes else { throw VoucherError(.revocationUnavailable, "the OCSP answer is too large") }
+        var error = [CChar](repeating: 0, count: 512)
+        var status: Int32 = 0
+        var revokedAt: Int64 = 0
+        guard
+            cs_ocsp_check_response(
+                response, response.count, request, request.count, signer.handle, trustedRootsPEM, RevocationList.seconds(time), &status,
+                &revokedAt, &error, error.count) == 0
+        else { throw VoucherError(.revocationUnavailable, "the OCSP answer cannot be relied on: \(CCryptoText.message(error))") }
+        switch status {
+        case 0: return (.good, response)
+        case 1: return (.revoked(Date(timeIntervalSince1970: Double(revokedAt))), response)
+        default: return (.unknown, response)
+        }
+    }
+
+    /// The answer, when it says the certificate is good at `time`; otherwise the certificate is not used.
+    public func requireGood(_ signer: Signer, at time: Date) async throws(VoucherError) -> [UInt8] {
+        let (status, response) = try await status(of: signer, at: time)
+        switch status {
+        case .good: return response
+        case .revoked(let when):
+            throw VoucherError(.certificateRevoked, "the certificate \(signer.subject) was revoked by its CA at \(when)")
+        case .unknown: throw VoucherError(.certificateUnknown, "the CA's responder does not know the certificate \(signer.subject)")
+        }
+    }
+
+    static func request(about signer: Signer) throws(VoucherError) -> [UInt8] {
+        var error = [CChar](repeating: 0, count: 512)
+        var der: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard cs_ocsp_query(signer.handle, &der, &length, &error, error.count) == 0, let der else {
+            throw VoucherError(.badSignerFile, CCryptoText.message(error))
+        }
+        defer { cs_free(der) }
+        return Array(UnsafeBufferPointer(start: der, count: length))
+    }
+}

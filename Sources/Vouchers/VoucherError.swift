@@ -14,6 +14,11 @@ public struct VoucherError: Error, Sendable, Equatable, CustomStringConvertible 
         case timeStampUnavailable = "tsa.unavailable"
         /// The authority answered with something that is not a valid time-stamp for what was asked.
         case timeStampRefused = "tsa.refused"
+        /// No OCSP answer to rely on about a signing certificate (none, or not one the CA's responder signed).
+        case revocationUnavailable = "ocsp.unavailable"
+        /// The certificate's CA revoked it, or does not know it: it signs nothing.
+        case certificateRevoked = "voucher.certificate_revoked"
+        case certificateUnknown = "voucher.certificate_unknown"
     }
 
     public let code: Code

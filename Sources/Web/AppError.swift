@@ -49,11 +49,15 @@ public struct AppError: Error, Sendable {
             switch error.code {
             case .badInput: return AppError(.badRequest, code: error.code.rawValue, error.message)
             case .unknownSeal: return AppError(.notFound, code: error.code.rawValue, error.message)
-            case .sealRevoked, .sealExpired: return AppError(.conflict, code: error.code.rawValue, error.message)
+            case .sealRevoked, .sealExpired, .certificateRevoked, .certificateUnknown:
+                return AppError(.conflict, code: error.code.rawValue, error.message)
             case .verificationFailed: return AppError(.unprocessableContent, code: error.code.rawValue, error.message)
             case .timeStampUnavailable, .timeStampRefused:
                 // Retryable: nothing was written; the voucher stays where it was until a time-stamp can be had.
                 return AppError(.serviceUnavailable, code: error.code.rawValue, "no time-stamp could be had: \(error.message)")
+            case .revocationUnavailable:
+                // Likewise: no signature is made until the certificate's standing can be established.
+                return AppError(.serviceUnavailable, code: error.code.rawValue, "the certificate's standing could not be checked: \(error.message)")
             default: return AppError(.internalServerError, code: error.code.rawValue, "the voucher could not be produced")
             }
         case let error as FormError:

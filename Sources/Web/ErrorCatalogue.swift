@@ -110,6 +110,9 @@ public enum ErrorCatalogue {
         // Transactions and authorization
         "tsa.bad_query": ("请以 application/timestamp-query 提交时间戳请求", "Send an application/timestamp-query"),
         "tsa.not_here": ("本实例不提供时间戳服务", "This instance runs no time-stamp authority"),
+        "ocsp.unavailable": ("暂时无法查询证书状态，请稍后重试", "The certificate's standing could not be checked; try again shortly"),
+        "voucher.certificate_revoked": ("签名证书已被发证机构吊销", "The signing certificate was revoked by its CA"),
+        "voucher.certificate_unknown": ("发证机构不认识该签名证书", "The signing certificate's CA does not know it"),
         "pki.not_here": ("本实例不提供证书状态服务", "This instance publishes no revocation data"),
         "pki.bad_request": ("OCSP 请求格式不对", "The OCSP request is not one"),
         "pki.no_such_crl": ("没有该证书吊销列表", "No such revocation list"),

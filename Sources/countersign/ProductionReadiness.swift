@@ -36,6 +36,11 @@ enum ProductionReadiness {
         if (values["COUNTERSIGN_TSA_URL"] ?? "").isEmpty {
             problems.append("COUNTERSIGN_TSA_URL is unset: the in-process development time-stamp authority is for development only")
         }
+        // The bank CA's OCSP responder: no seal or witness certificate is used without its answer.
+        let ocsp = values["COUNTERSIGN_OCSP_URL"].flatMap { URL(string: $0) }
+        if ocsp?.scheme != "http" && ocsp?.scheme != "https" {
+            problems.append("COUNTERSIGN_OCSP_URL is unset or not an http(s) URL: the development OCSP responder is for development only")
+        }
         let tsaRoots = values["COUNTERSIGN_TSA_ROOTS"] ?? "Certs/tsa-root.pem"
         if let pem = try? String(contentsOfFile: tsaRoots, encoding: .utf8), containsDevelopmentCertificate(pem) {
             problems.append("\(tsaRoots) trusts the development time-stamping root")

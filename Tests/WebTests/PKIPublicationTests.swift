@@ -3,7 +3,8 @@ import Storage
 import TestSupport
 import Testing
 import Vouchers
-import Web
+
+@testable import Web
 
 /// Issue #16, part 2: the development PKI publishes revocation data where its certificates point, and revoking a seal
 /// shows there — at once in the OCSP answers, and in the issuing CA's CRL once its holder signs the next one. OpenSSL's
@@ -163,6 +164,98 @@ import Web
             ] {
                 await #expect(throws: StorageError.self, "\(sql)") { try await database.transaction { try await $0.execute(sql: sql) } }
             }
+        }
+    }
+
+    /// The development responder, asked in process, its answers checked against the development root.
+    static func check(_ database: Database, roots: String = "root-ca.pem") throws -> RevocationCheck {
+        RevocationCheck(
+            authority: try PKIPublication.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password, database: database),
+            trustedRootsPEM: try String(contentsOfFile: file(roots), encoding: .utf8))
+    }
+
+    /// A second seal registered on the business seal's certificate: when the CA revokes that certificate (here by
+    /// revoking the first seal), the second — still active in the registry — stamps nothing either, because every
+    /// use asks the CA first. The other seal stamps, and its use records the answer it was based on.
+    @Test func aCertificateItsCARevokedStampsNothingWhateverTheRegistrySays() async throws {
+        let db = try await SealRegistryTests.prepared()
+        let business = try #require(
+            try await db.with(db.app) { database in try await database.read { try await SealStore.find("BR001-BUSINESS", in: $0) } })
+        try await db.with(db.owner) { database in
+            try await database.transaction { tx in
+                try await SealStore.register(
+                    SealRecord(
+                        id: "BR001-SPARE", nameZH: "备用章", nameEN: "Spare Seal", branch: "BR001", algorithm: business.algorithm,
+                        certificateSubject: business.certificateSubject, keyFile: business.keyFile, validFrom: business.validFrom,
+                        validUntil: business.validUntil, forms: ["none"], certificateIssuer: business.certificateIssuer,
+                        certificateSerial: business.certificateSerial), actor: "test", in: tx)
+            }
+        }
+        let input = try SealRegistryTests.voucher()
+        try await db.with(db.app) { database in
+            let use = SealUse(database: database, password: DevelopmentPKI.password, revocation: try Self.check(database))
+            _ = try await use.stamp(input, sealID: "BR001-SPARE", actor: "teller1", terminal: "T01", subject: "voucher:V1")
+            _ = try await database.transaction { try await SealStore.revoke("BR001-BUSINESS", reason: "key lost", actor: "admin", in: $0) }
+            let refused = await #expect(throws: VoucherError.self) {
+                try await use.stamp(input, sealID: "BR001-SPARE", actor: "teller1", terminal: "T01", subject: "voucher:V2")
+            }
+            #expect(refused?.code == .certificateRevoked, "\(String(describing: refused))")
+            _ = try await use.stamp(input, sealID: "BR001-CASH-RECEIVED", actor: "teller1", terminal: "T01", subject: "voucher:V3")
+        }
+        #expect(try await SealRegistryTests.sealUses(db) == 2)
+        #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE subject = 'voucher:V2'", in: db) == 0)
+        #expect(
+            try await WebHarness.count(
+                "SELECT count(*)::int FROM audit_events WHERE action = 'seal.used' AND length(payload::jsonb->>'ocsp_sha256') = 64", in: db) == 2)
+    }
+
+    /// No answer to rely on — the responder down, or its answer not chaining to the trusted roots — and no seal is
+    /// made: 503 `ocsp.unavailable`, nothing recorded; asked again with a responder that answers, it stamps.
+    @Test func withoutAnAnswerToRelyOnNothingIsSealed() async throws {
+        let db = try await SealRegistryTests.prepared()
+        let input = try SealRegistryTests.voucher()
+        struct Down: RevocationAuthority {
+            func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8] { throw CancellationError() }
+        }
+        struct Garbage: RevocationAuthority {
+            func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8] { Array("<html>busy</html>".utf8) }
+        }
+        try await db.with(db.app) { database in
+            let roots = try String(contentsOfFile: Self.file("root-ca.pem"), encoding: .utf8)
+            for check in [
+                RevocationCheck(authority: Down(), trustedRootsPEM: roots), RevocationCheck(authority: Garbage(), trustedRootsPEM: roots),
+                try Self.check(database, roots: "tsa-root.pem"),
+            ] {
+                let use = SealUse(database: database, password: DevelopmentPKI.password, revocation: check)
+                let error = await #expect(throws: VoucherError.self) {
+                    try await use.stamp(input, sealID: "BR001-CASH-RECEIVED", actor: "teller1", terminal: "T01", subject: "voucher:V1")
+                }
+                #expect(error?.code == .revocationUnavailable, "\(String(describing: error))")
+                #expect(AppError.from(try #require(error)).status == .serviceUnavailable)
+            }
+            #expect(try await SealRegistryTests.sealUses(db) == 0)
+            _ = try await SealUse(database: database, password: DevelopmentPKI.password, revocation: try Self.check(database))
+                .stamp(input, sealID: "BR001-CASH-RECEIVED", actor: "teller1", terminal: "T01", subject: "voucher:V1")
+        }
+        #expect(try await SealRegistryTests.sealUses(db) == 1)
+    }
+
+    /// The bank CA's responder over HTTP, as production configures it (`COUNTERSIGN_OCSP_URL`): here the service's
+    /// own `/pki/ocsp`.
+    @Test func theResponderIsAskedOverHTTPAsABankCAWouldBe() async throws {
+        try await WebHarness.withService(vouchers: true, pki: true) { client, db in
+            let check = RevocationCheck(
+                authority: HTTPRevocationAuthority(url: URL(string: "http://127.0.0.1:\(try #require(client.port))/pki/ocsp")!),
+                trustedRootsPEM: try String(contentsOfFile: Self.file("root-ca.pem"), encoding: .utf8))
+            let witness = try Signer.pkcs12(Data(contentsOf: URL(fileURLWithPath: Self.file("witness.p12"))), password: DevelopmentPKI.password)
+            #expect(try await check.status(of: witness, at: Date()).status == .good)
+            // An answer from a week ago is not current.
+            let stale = await #expect(throws: VoucherError.self) { try await check.status(of: witness, at: Date().addingTimeInterval(7 * 86_400)) }
+            #expect(stale?.code == .revocationUnavailable)
+            let nobody = RevocationCheck(
+                authority: HTTPRevocationAuthority(url: URL(string: "http://127.0.0.1:9/pki/ocsp")!, timeout: 5),
+                trustedRootsPEM: check.trustedRootsPEM)
+            #expect(await (try? nobody.status(of: witness, at: Date())) == nil)
         }
     }
 

@@ -35,6 +35,7 @@ import Vouchers
         for problem in [
             "COUNTERSIGN_P12_PASSWORD", "trusts the development root CA", "root-ca.key is readable", "demo user super1",
             "seal BR001-BUSINESS is a development seal", "COUNTERSIGN_TSA_URL is unset", "trusts the development time-stamping root",
+            "COUNTERSIGN_OCSP_URL is unset",
         ] {
             #expect(refused.errors.contains(problem), "\(problem) in \(refused.errors)")
         }

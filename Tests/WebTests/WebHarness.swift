@@ -26,6 +26,8 @@ enum WebHarness {
         let db = try await TestDatabase.fresh()
         try await seedUsers(db)
         let database = Database(settings: db.app, logger: TestDatabase.logger)
+        let publication =
+            pki ? try PKIPublication.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password, database: database) : nil
         var desk: VoucherDesk?
         if vouchers {
             let registry = try SealRegistryTests.registry()
@@ -34,7 +36,12 @@ enum WebHarness {
             let settings = VoucherDesk.Settings(
                 witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
                 keyPassword: DevelopmentPKI.password, bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"),
-                timeStamping: try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password))
+                timeStamping: try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password),
+                revocation: try publication.map {
+                    RevocationCheck(
+                        authority: $0,
+                        trustedRootsPEM: try String(contentsOf: SealRegistryTests.pki.appendingPathComponent("root-ca.pem"), encoding: .utf8))
+                })
             desk = VoucherDesk(
                 database: database, settings: settings, catalogue: try FormCatalogue.load(URL(fileURLWithPath: forms)),
                 dataKey: DataKey(key: SymmetricKey(size: .bits256)))
@@ -42,7 +49,7 @@ enum WebHarness {
         let app = CountersignApp.buildApplication(
             database: database, configuration: WebConfiguration(maximumBodyBytes: bodyLimit, publicLimiter: generousLimiter()),
             logger: TestDatabase.logger, vouchers: desk,
-            pki: pki ? try PKIPublication.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password, database: database) : nil)
+            pki: publication)
         try await app.test(.live) { client in try await body(client, db) }
     }
 

@@ -102,6 +102,16 @@ int cs_crl_create(const cs_signer *ca, int64_t this_update, int64_t next_update,
 int cs_ocsp_respond(const cs_signer *responder, const char *issuer_pem, const char *revoked, int64_t this_update, int64_t next_update,
                     const uint8_t *request, size_t request_len, uint8_t **der, size_t *der_len, char *err, size_t errlen);
 
+/* The signer's side of OCSP: a request (DER, SHA-1 CertID as responders expect, fresh nonce) about the signer's
+ * certificate, its issuer found among the certificates that came with it; and the check of a response to it:
+ * successful, signed by the issuer or a responder it delegated and chaining to roots_pem (judged at at_time; 0 now),
+ * the nonce echoed when the responder sent one, current at at_time (5 minutes' leeway). *status is
+ * V_OCSP_CERTSTATUS_GOOD (0), _REVOKED (1, *revoked_at set) or _UNKNOWN (2); CS_ERR_VERIFY when it cannot be relied on. */
+int cs_ocsp_query(const cs_signer *signer, uint8_t **der, size_t *der_len, char *err, size_t errlen);
+int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len,
+                           const cs_signer *signer, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at,
+                           char *err, size_t errlen);
+
 void cs_free(void *pointer);
 
 #ifdef __cplusplus

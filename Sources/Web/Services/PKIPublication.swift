@@ -6,7 +6,7 @@ public import Vouchers
 /// responder the issuing CA delegated (`Certs/ocsp.p12`), stating what the seal registry recorded at the moment of
 /// the request, and each CA's CRL as its holder last signed it (`countersign certs crl`; the service holds no CA key).
 /// A bank's production PKI publishes its own; this instance then publishes nothing.
-public struct PKIPublication: Sendable {
+public struct PKIPublication: RevocationAuthority {
     public let responder: OCSPResponder
     /// Where the CRLs are published: `root-ca.crl`, `issuing-ca.crl`, `tsa-root.crl`.
     public let folder: URL
@@ -36,6 +36,9 @@ public struct PKIPublication: Sendable {
         let revoked = try await database.read { try await SealStore.revocations(issuer: issuer, in: $0) }
         return try responder.respond(to: request, revoked: revoked.map(\.certificate))
     }
+
+    /// The service asking its own development responder, in process.
+    public func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8] { try await ocspAnswer(to: request) }
 
     /// A published CRL (DER) by file name; nil for any other name or when it was never published.
     public func revocationList(named name: String) -> [UInt8]? {

@@ -10,11 +10,15 @@ public struct SealUse: Sendable {
     public let password: String
     /// The service time-stamps every seal (PAdES B-T); the offline `voucher seal` command makes B-B without one.
     public let timeStamper: TimeStamper?
+    /// The service asks the seal certificate's CA before each use: a certificate its CA revoked stamps nothing,
+    /// whatever the registry says.
+    public let revocation: RevocationCheck?
 
-    public init(database: Database, password: String, timeStamper: TimeStamper? = nil) {
+    public init(database: Database, password: String, timeStamper: TimeStamper? = nil, revocation: RevocationCheck? = nil) {
         self.database = database
         self.password = password
         self.timeStamper = timeStamper
+        self.revocation = revocation
     }
 
     /// The seal, if `branch` (when given) may stamp it at `time`: registered, the branch's own, active, in its
@@ -47,6 +51,7 @@ public struct SealUse: Sendable {
         guard time >= signer.notBefore, time <= signer.notAfter else {
             throw VoucherError(.sealExpired, "the certificate of seal \(sealID) is valid until \(signer.notAfter) only")
         }
+        let standing = try await revocation?.requireGood(signer, at: time)
         let face = ring.map { SealFace(ring: $0, center: seal.nameZH) }
         let sealed =
             if let timeStamper {
@@ -54,15 +59,17 @@ public struct SealUse: Sendable {
             } else {
                 try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time)
             }
+        var used: [String: CanonicalJSON] = [
+            "seal": .string(seal.id), "certificate": .string(signer.subject),
+            "input_sha256": .string(SHA256Hex.of(pdf)), "output_sha256": .string(SHA256Hex.of(sealed)),
+        ]
+        // What the use was based on: the CA's answer that the certificate was good.
+        if let standing { used["ocsp_sha256"] = .string(SHA256Hex.of(standing)) }
+        let payload = used
         try await database.transaction { tx in
             try await record(sealed, tx)
             try await AuditLog.append(
-                AuditEvent(
-                    actor: actor, branch: seal.branch, terminal: terminal, action: "seal.used", subject: subject,
-                    payload: [
-                        "seal": .string(seal.id), "certificate": .string(signer.subject),
-                        "input_sha256": .string(SHA256Hex.of(pdf)), "output_sha256": .string(SHA256Hex.of(sealed)),
-                    ]),
+                AuditEvent(actor: actor, branch: seal.branch, terminal: terminal, action: "seal.used", subject: subject, payload: .object(payload)),
                 in: tx)
         }
         return sealed

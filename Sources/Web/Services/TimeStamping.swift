@@ -54,55 +54,17 @@ public struct TimeStamping: Sendable {
 public struct HTTPTimeStampAuthority: TimeStampAuthority {
     public let url: URL
     public let timeout: TimeInterval
-    /// A reply with a token and the TSA's certificates is a few kilobytes; anything far larger is not one.
-    static let maximumReplyBytes = 256 * 1024
 
     public init(url: URL, timeout: TimeInterval = 10) {
         self.url = url
         self.timeout = timeout
     }
 
-    struct Refused: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// No redirects: a TSA that answers elsewhere (another host, plain http) is not followed.
-    final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-        func urlSession(
-            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
-            completionHandler: @escaping (URLRequest?) -> Void
-        ) { completionHandler(nil) }
-    }
-
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.urlCache = nil
-        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
-    }()
-
     public func reply(to query: [UInt8]) async throws -> [UInt8] {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/timestamp-query", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(query)
-        let prepared = request
-        let deadline = timeout
-        // The whole exchange within the deadline (the request's own timeout is only how long it may sit idle).
-        let (data, response) = try await withThrowingTaskGroup(of: (Data, URLResponse).self) { group in
-            group.addTask { try await Self.session.data(for: prepared) }
-            group.addTask {
-                try await Task.sleep(for: .seconds(deadline))
-                throw Refused(description: "no answer within \(deadline) s")
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
-        guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
-            throw Refused(description: "\(url) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
-        }
-        guard http.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("application/timestamp-reply") == true,
-            data.count <= Self.maximumReplyBytes
-        else { throw Refused(description: "\(url) did not answer with a time-stamp reply") }
-        return Array(data)
+        // A reply with a token and the TSA's certificates is a few kilobytes; anything far larger is not one.
+        try await BinaryExchange(
+            url: url, timeout: timeout, contentType: "application/timestamp-query", answerType: "application/timestamp-reply",
+            maximumBytes: 256 * 1024
+        ).send(query)
     }
 }

@@ -18,12 +18,18 @@ public struct VoucherDesk: Sendable {
         public var bankName: LocalizedText
         /// Every signature the service makes carries a signature time-stamp from here (PAdES B-T).
         public var timeStamping: TimeStamping
+        /// Every certificate the service signs with (witness, seals) is asked about here first; nil only where no
+        /// responder is configured (an older development PKI; production refuses that).
+        public var revocation: RevocationCheck?
 
-        public init(witnessKeyFile: String, keyPassword: String, bankName: LocalizedText, timeStamping: TimeStamping) {
+        public init(
+            witnessKeyFile: String, keyPassword: String, bankName: LocalizedText, timeStamping: TimeStamping, revocation: RevocationCheck? = nil
+        ) {
             self.witnessKeyFile = witnessKeyFile
             self.keyPassword = keyPassword
             self.bankName = bankName
             self.timeStamping = timeStamping
+            self.revocation = revocation
         }
     }
 
@@ -235,6 +241,7 @@ public struct VoucherDesk: Sendable {
             stroke.map { StrokePoint(x: $0.x * Self.pad.width, y: $0.y * Self.pad.height, t: $0.t, pressure: $0.pressure) }
         }
         let witness = try SignerCache.shared.signer(keyFile: settings.witnessKeyFile, password: settings.keyPassword)
+        _ = try await settings.revocation?.requireGood(witness, at: Date())
         let strokesDigest = source.strokesSHA256
         let signed = try await CustomerSignature.sign(
             voucher.pdf, strokes: strokes, strokesSHA256: SHA256Hex.hex(strokesDigest), with: witness, at: Date(),
@@ -266,7 +273,8 @@ public struct VoucherDesk: Sendable {
             throw AppError(
                 .conflict, code: "voucher.wrong_state", "voucher \(id): the customer signs before the seal, once / 凭证 \(id) 须先由客户签名，且只用印一次")
         }
-        let use = SealUse(database: database, password: settings.keyPassword, timeStamper: settings.timeStamping.stamper)
+        let use = SealUse(
+            database: database, password: settings.keyPassword, timeStamper: settings.timeStamping.stamper, revocation: settings.revocation)
         // The seal reads as the bank's: its name and the branch's along the arc.
         let branchName = try await database.read { try await Directory.branchNames(voucher.branch, in: $0) }?.0 ?? ""
         let sealed = try await use.stamp(

@@ -72,7 +72,10 @@ struct Serve: AsyncParsableCommand {
             logger.warning("vouchers, authorization and the counter are disabled: no data key", metadata: ["reason": "\(error)"])
             key = nil
         }
-        let vouchers = key.flatMap { Self.voucherDesk(database: database, forms: forms, key: $0, environment: environment, logger: logger) }
+        let pki = Self.pkiPublication(database: database, mode: mode, environment: environment, logger: logger)
+        let vouchers = key.flatMap {
+            Self.voucherDesk(database: database, forms: forms, key: $0, pki: pki, environment: environment, logger: logger)
+        }
         let authorization = key.map {
             AuthorizationServices(database: database, rules: rules, dataKey: $0, logger: logger, signIn: configuration.signIn)
         }
@@ -82,12 +85,14 @@ struct Serve: AsyncParsableCommand {
         }
         let app = CountersignApp.buildApplication(
             database: database, configuration: configuration, logger: logger, vouchers: vouchers, authorization: authorization, counter: counter,
-            pki: Self.pkiPublication(database: database, mode: mode, environment: environment, logger: logger))
+            pki: pki)
         try await app.runService()
     }
 
     /// Vouchers also need the witness key; without it the rest of the service still runs.
-    static func voucherDesk(database: Database, forms: FormCatalogue, key: DataKey, environment: [String: String], logger: Logger) -> VoucherDesk? {
+    static func voucherDesk(
+        database: Database, forms: FormCatalogue, key: DataKey, pki: PKIPublication?, environment: [String: String], logger: Logger
+    ) -> VoucherDesk? {
         let witness = environment["COUNTERSIGN_WITNESS_P12"] ?? "Certs/witness.p12"
         guard FileManager.default.fileExists(atPath: witness) else {
             logger.warning("vouchers are disabled", metadata: ["reason": "\(witness) is missing"])
@@ -105,8 +110,26 @@ struct Serve: AsyncParsableCommand {
             witnessKeyFile: witness, keyPassword: environment["COUNTERSIGN_P12_PASSWORD"] ?? DevelopmentPKI.password,
             bankName: LocalizedText(
                 zh: environment["COUNTERSIGN_BANK_NAME_ZH"] ?? "示例银行", en: environment["COUNTERSIGN_BANK_NAME_EN"] ?? "Demo Bank"),
-            timeStamping: timeStamping)
+            timeStamping: timeStamping, revocation: revocationCheck(pki: pki, environment: environment, logger: logger))
         return VoucherDesk(database: database, settings: settings, catalogue: forms, dataKey: key)
+    }
+
+    /// Where the service asks about its signing certificates before using them: the bank CA's responder
+    /// (`COUNTERSIGN_OCSP_URL`), or the development PKI's own, in process. Its answers must chain to the trusted roots.
+    static func revocationCheck(pki: PKIPublication?, environment: [String: String], logger: Logger) -> RevocationCheck? {
+        let rootsFile = environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem"
+        guard let roots = try? String(contentsOfFile: rootsFile, encoding: .utf8) else {
+            logger.warning("signing certificates are used unchecked: no trusted roots", metadata: ["file": "\(rootsFile)"])
+            return nil
+        }
+        if let address = environment["COUNTERSIGN_OCSP_URL"], !address.isEmpty, let url = URL(string: address) {
+            return RevocationCheck(authority: HTTPRevocationAuthority(url: url), trustedRootsPEM: roots)
+        }
+        guard let pki else {
+            logger.warning("signing certificates are used unchecked: no OCSP responder (COUNTERSIGN_OCSP_URL, or certs init --if-missing)")
+            return nil
+        }
+        return RevocationCheck(authority: pki, trustedRootsPEM: roots)
     }
 
     /// The development PKI's OCSP responder and CRLs; never in production, where the bank's CA publishes its own.

@@ -52,6 +52,7 @@ import Vouchers
             environment: [
                 "COUNTERSIGN_WITNESS_P12": SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
                 "COUNTERSIGN_TSA_P12": SealRegistryTests.pki.appendingPathComponent("tsa.p12").path,
+                "COUNTERSIGN_PKI_DIR": SealRegistryTests.pki.path,
                 "COUNTERSIGN_TSA_ROOTS": SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path,
                 "COUNTERSIGN_P12_PASSWORD": DevelopmentPKI.password,
                 "COUNTERSIGN_TRUSTED_ROOTS": SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,
@@ -115,6 +116,7 @@ import Vouchers
             environment: [
                 "COUNTERSIGN_WITNESS_P12": SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
                 "COUNTERSIGN_TSA_P12": SealRegistryTests.pki.appendingPathComponent("tsa.p12").path,
+                "COUNTERSIGN_PKI_DIR": SealRegistryTests.pki.path,
                 "COUNTERSIGN_TSA_ROOTS": SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path,
                 "COUNTERSIGN_P12_PASSWORD": DevelopmentPKI.password,
                 "COUNTERSIGN_TRUSTED_ROOTS": SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,

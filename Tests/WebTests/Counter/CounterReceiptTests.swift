@@ -51,7 +51,8 @@ import Web
 
     /// One instance of the whole counter on `db`: vouchers, the counter, and authorization on a manual clock set to a
     /// weekday morning in Beijing (so the amount rules alone decide).
-    /// `timeStamping`: the development TSA of the test PKI unless a test brings its own.
+    /// `timeStamping`: the development TSA of the test PKI unless a test brings its own. Every signing certificate
+    /// is checked with the test PKI's OCSP responder.
     static func application(db: TestDatabase, key: DataKey, time: ManualTime, logger: Logger, timeStamping: TimeStamping? = nil) throws
         -> some ApplicationProtocol
     {
@@ -62,7 +63,9 @@ import Web
             settings: VoucherDesk.Settings(
                 witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path, keyPassword: DevelopmentPKI.password,
                 bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"),
-                timeStamping: try timeStamping ?? TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password)),
+                timeStamping: try timeStamping ?? TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password),
+                // As `serve` in development: the witness and seal certificates are asked about in process first.
+                revocation: try PKIPublicationTests.check(database)),
             catalogue: catalogue, dataKey: key)
         let authorization = AuthorizationServices(
             database: database, rules: AuthzHarness.rules, dataKey: key, time: time, logger: TestDatabase.logger, sweepsInBackground: false,
