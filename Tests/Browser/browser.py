@@ -21,8 +21,8 @@ def chromium(width, height):
 
     The walks put the teller's console and the customer's screen in two tabs of one browser, where one is always
     hidden; at a counter each is in front on its own device. Chromium throttles a hidden tab's timers (to once a
-    minute after five minutes), which under the whole suite's load starved the hidden console's safety-net poll:
-    background throttling is off, as it is for a page in front."""
+    minute after five minutes), which can starve the hidden console's safety-net poll (a suspected cause of a flake
+    under the whole suite): background throttling is off, as it is for a page in front."""
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in (
