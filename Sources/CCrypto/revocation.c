@@ -3,6 +3,7 @@
 #include "ccrypto.h"
 #include "internal.h"
 
+#include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
@@ -252,4 +253,58 @@ int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const u
     OCSP_REQUEST_free(req);
     OCSP_RESPONSE_free(resp);
     return problem ? cs_fail(CS_ERR_VERIFY, err, errlen, problem) : CS_OK;
+}
+
+static int append_certificates(BIO *out, STACK_OF(X509) *certs) {
+    for (int i = 0; certs && i < sk_X509_num(certs); i++)
+        if (i2d_X509_bio(out, sk_X509_value(certs, i)) != 1) return 0;
+    return 1;
+}
+
+int cs_der_certificates(const uint8_t *der, size_t der_len, uint8_t **out, size_t *out_len, char *err, size_t errlen) {
+    if (!der || !out || !out_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    BIO *bio = BIO_new(BIO_s_mem());
+    int ok = bio != NULL, known = 0;
+    const unsigned char *cursor = der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)der_len);
+    if (cms) {
+        known = 1;
+        STACK_OF(X509) *certs = CMS_get1_certs(cms);
+        ok = ok && append_certificates(bio, certs);
+        sk_X509_pop_free(certs, X509_free);
+        // The certificates of each signer's signature time-stamp too: the TSA's chain needs validating as well.
+        STACK_OF(CMS_SignerInfo) *signers = CMS_get0_SignerInfos(cms);
+        for (int i = 0; ok && signers && i < sk_CMS_SignerInfo_num(signers); i++) {
+            CMS_SignerInfo *si = sk_CMS_SignerInfo_value(signers, i);
+            int index = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+            X509_ATTRIBUTE *attribute = index >= 0 ? CMS_unsigned_get_attr(si, index) : NULL;
+            ASN1_TYPE *value = attribute && X509_ATTRIBUTE_count(attribute) == 1 ? X509_ATTRIBUTE_get0_type(attribute, 0) : NULL;
+            if (!value || value->type != V_ASN1_SEQUENCE) continue;
+            const unsigned char *token_cursor = ASN1_STRING_get0_data(value->value.sequence);
+            CMS_ContentInfo *token = d2i_CMS_ContentInfo(NULL, &token_cursor, ASN1_STRING_length(value->value.sequence));
+            STACK_OF(X509) *token_certs = token ? CMS_get1_certs(token) : NULL;
+            ok = append_certificates(bio, token_certs);
+            sk_X509_pop_free(token_certs, X509_free);
+            CMS_ContentInfo_free(token);
+        }
+        CMS_ContentInfo_free(cms);
+    } else {
+        ERR_clear_error();
+        cursor = der;
+        OCSP_RESPONSE *response = d2i_OCSP_RESPONSE(NULL, &cursor, (long)der_len);
+        OCSP_BASICRESP *basic = response ? OCSP_response_get1_basic(response) : NULL;
+        if (basic) {
+            known = 1;
+            ok = ok && append_certificates(bio, (STACK_OF(X509) *)OCSP_resp_get0_certs(basic));
+        }
+        OCSP_BASICRESP_free(basic);
+        OCSP_RESPONSE_free(response);
+    }
+    char *data = NULL;
+    long len = ok && known ? BIO_get_mem_data(bio, &data) : 0;
+    *out = len > 0 ? OPENSSL_memdup(data, (size_t)len) : NULL;
+    *out_len = *out ? (size_t)len : 0;
+    BIO_free(bio);
+    if (!known) return cs_fail(CS_ERR_VERIFY, err, errlen, "neither a CMS signature nor an OCSP response");
+    return ok ? CS_OK : cs_fail(CS_ERR_MEMORY, err, errlen, "cannot collect the certificates");
 }

@@ -223,6 +223,56 @@ static PKCS7 *signature_timestamp(CMS_SignerInfo *si, int *malformed) {
     return token;
 }
 
+// The second phase of a time-stamp's check: signed by a time-stamping certificate chaining to the roots (else
+// CS_ERR_UNTRUSTED: it proves no time here), and the time it states.
+static int token_trusted(PKCS7 *token, const char *tsa_roots_pem, int64_t *proven_time, char *err, size_t errlen) {
+    TS_VERIFY_CTX *ctx = TS_VERIFY_CTX_new();
+    X509_STORE *store = cs_store_from_pem(tsa_roots_pem);
+    int status = CS_OK;
+    if (!ctx || !store) {
+        X509_STORE_free(store);
+        status = cs_fail(CS_ERR_UNTRUSTED, err, errlen, "no trusted time-stamping root");
+    } else {
+        TS_VERIFY_CTX_set_store(ctx, store);  // owned by ctx from here on
+        TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_SIGNER);
+        if (TS_RESP_verify_token(ctx, token) != 1) {
+            status = cs_fail(CS_ERR_UNTRUSTED, err, errlen, "the time-stamp's authority is not trusted here");
+        } else {
+            TS_TST_INFO *info = PKCS7_to_TS_TST_INFO(token);
+            *proven_time = info ? cs_asn1_time_seconds(TS_TST_INFO_get_time(info)) : 0;
+            if (*proven_time == 0) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the time-stamp states no time");
+            TS_TST_INFO_free(info);
+        }
+    }
+    TS_VERIFY_CTX_free(ctx);
+    return status;
+}
+
+int cs_ts_token_check(const uint8_t *token_der, size_t token_len, const uint8_t digest[32], const char *tsa_roots_pem, int64_t *proven_time,
+                      char *err, size_t errlen) {
+    if (!token_der || !digest || !tsa_roots_pem || !proven_time) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    *proven_time = 0;
+    const unsigned char *cursor = token_der;
+    PKCS7 *token = d2i_PKCS7(NULL, &cursor, (long)token_len);
+    if (!token) return cs_fail(CS_ERR_VERIFY, err, errlen, "not a time-stamp token");
+    // Over these bytes first (a token over other bytes is no proof of this document), then trusted here.
+    TS_VERIFY_CTX *match = TS_VERIFY_CTX_new();
+    unsigned char *imprint = OPENSSL_memdup(digest, 32);
+    int status = CS_OK;
+    if (!match || !imprint) {
+        OPENSSL_free(imprint);
+        status = cs_fail(CS_ERR_MEMORY, err, errlen, "out of memory");
+    } else {
+        TS_VERIFY_CTX_set_imprint(match, imprint, 32);  // owned by match from here on
+        TS_VERIFY_CTX_set_flags(match, TS_VFY_VERSION | TS_VFY_IMPRINT);
+        if (TS_RESP_verify_token(match, token) != 1) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the time-stamp is not over these bytes");
+    }
+    TS_VERIFY_CTX_free(match);
+    if (status == CS_OK) status = token_trusted(token, tsa_roots_pem, proven_time, err, errlen);
+    PKCS7_free(token);
+    return status;
+}
+
 int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *tsa_roots_pem, int64_t *proven_time, char *err, size_t errlen) {
     if (!cms_der || !tsa_roots_pem || !proven_time) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     *proven_time = 0;
@@ -256,26 +306,7 @@ int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *t
         if (TS_RESP_verify_token(match, token) != 1) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the time-stamp is not over this signature");
     }
     TS_VERIFY_CTX_free(match);
-    TS_VERIFY_CTX *ctx = status == CS_OK ? TS_VERIFY_CTX_new() : NULL;
-    X509_STORE *store = status == CS_OK ? cs_store_from_pem(tsa_roots_pem) : NULL;
-    if (status != CS_OK) {
-        X509_STORE_free(store);
-    } else if (!ctx || !store) {
-        X509_STORE_free(store);
-        status = cs_fail(CS_ERR_UNTRUSTED, err, errlen, "no trusted time-stamping root");
-    } else {
-        TS_VERIFY_CTX_set_store(ctx, store);  // owned by ctx from here on
-        TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_SIGNER);
-        if (TS_RESP_verify_token(ctx, token) != 1) {
-            status = cs_fail(CS_ERR_UNTRUSTED, err, errlen, "the time-stamp's authority is not trusted here");
-        } else {
-            TS_TST_INFO *info = PKCS7_to_TS_TST_INFO(token);
-            *proven_time = info ? cs_asn1_time_seconds(TS_TST_INFO_get_time(info)) : 0;
-            if (*proven_time == 0) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the signature time-stamp states no time");
-            TS_TST_INFO_free(info);
-        }
-    }
-    TS_VERIFY_CTX_free(ctx);
+    if (status == CS_OK) status = token_trusted(token, tsa_roots_pem, proven_time, err, errlen);
     PKCS7_free(token);
     CMS_ContentInfo_free(cms);
     return status;

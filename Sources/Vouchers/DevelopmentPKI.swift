@@ -6,6 +6,9 @@ public import Foundation
 /// signatures, each also as a PKCS#12 file; and the development time-stamping authority under a root of its own
 /// that outlives the others (a time-stamp must stay checkable long after the certificates it vouches for expire);
 /// and the revocation data validators need offline (PAdES B-LT): a CRL per CA and an OCSP responder certificate.
+/// Lifetimes as a bank's PKI has them and long-term validation needs: root 25 years, issuing CA 15, leaves 825 days.
+/// A voucher validated ten years ahead must still find its issuing CA valid — pyHanko (0.38) judges an expired
+/// intermediate a chain failure that no proof of existence repairs, while an expired leaf is repaired by one.
 /// Test only: generated on each machine, never committed.
 public enum DevelopmentPKI {
     /// The password of every development PKCS#12 file. Development only, and printed in the README on purpose.
@@ -62,11 +65,11 @@ public enum DevelopmentPKI {
         let rootKey = try generateKey("RSA-2048")
         let root = try issue(
             key: rootKey, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV Root CA - NOT FOR PRODUCTION", issuer: nil,
-            issuerKey: rootKey, days: 3650, extensions: ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,cRLSign"])
+            issuerKey: rootKey, days: 9125, extensions: ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,cRLSign"])
         let issuingKey = try generateKey("RSA-2048")
         let issuing = try issue(
             key: issuingKey, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV Issuing CA - NOT FOR PRODUCTION", issuer: root,
-            issuerKey: rootKey, days: 1825,
+            issuerKey: rootKey, days: 5475,
             extensions: ["basicConstraints=critical,CA:TRUE,pathlen:0", "keyUsage=critical,keyCertSign,cRLSign"]
                 + pointers(issuedBy: "root-ca", baseURL: baseURL, ocsp: false))
         var written: [(String, String)] = [
@@ -140,13 +143,16 @@ public enum DevelopmentPKI {
     }
 
     /// Signs and writes each CA's CRL as of `now`: the issuing CA's lists `revoked` (the seal registry's revoked
-    /// certificates) and is good for a week; the roots revoke nothing and say so for a year. Needs the CAs' keys,
-    /// which only the PKI's holder has (`countersign certs crl`), never the service.
+    /// certificates) and is good for a week; the signing root revokes nothing and says so for a year. The
+    /// time-stamping root's list speaks for its TSA's whole life (20 years): a validator decades ahead judges the
+    /// newest document time-stamp with the revocation data inside the file, and refuses a list whose next update
+    /// has passed (pyHanko: "CRL is not recent enough"). Needs the CAs' keys, which only the PKI's holder has
+    /// (`countersign certs crl`), never the service.
     @discardableResult
     public static func publishRevocationLists(in folder: URL, revoked: [RevokedCertificate], now: Date = Date()) throws -> [String] {
         let number = UInt64(max(0, now.timeIntervalSince1970.rounded(.down)))
         let lists: [(ca: String, revoked: [RevokedCertificate], days: Double)] = [
-            ("root-ca", [], 365), ("issuing-ca", revoked, 7), ("tsa-root", [], 365),
+            ("root-ca", [], 365), ("issuing-ca", revoked, 7), ("tsa-root", [], 7300),
         ]
         for list in lists {
             let ca = try Signer.pem(

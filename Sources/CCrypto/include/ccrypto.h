@@ -112,6 +112,15 @@ int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const u
                            const cs_signer *signer, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at,
                            char *err, size_t errlen);
 
+/* Long-term validation (PAdES B-LT, B-LTA). The certificates a CMS signature carries, those of its signers'
+ * signature time-stamps included, or those an OCSP response carries (its responder's): concatenated DER, *out NULL
+ * when there are none. A document time-stamp token (DER) checked against the SHA-256 of the bytes it covers: over
+ * other bytes → CS_ERR_VERIFY; from an authority not trusted by tsa_roots_pem → CS_ERR_UNTRUSTED; else CS_OK and the
+ * time it proves. */
+int cs_der_certificates(const uint8_t *der, size_t der_len, uint8_t **out, size_t *out_len, char *err, size_t errlen);
+int cs_ts_token_check(const uint8_t *token_der, size_t token_len, const uint8_t digest[32], const char *tsa_roots_pem, int64_t *proven_time,
+                      char *err, size_t errlen);
+
 void cs_free(void *pointer);
 
 #ifdef __cplusplus

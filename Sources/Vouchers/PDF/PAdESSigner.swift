@@ -66,6 +66,8 @@ public enum PAdESSigner {
         let contentsEnd: Int
         var cms: [UInt8]
         let reserve: Int
+        /// The signed bytes: everything but `/Contents`.
+        var ranges: [Range<Int>] { [0..<contentsStart, contentsEnd..<output.count] }
 
         /// The file with the CMS written into its reserved `/Contents`.
         mutating func embedded() throws(VoucherError) -> [UInt8] {
@@ -79,22 +81,28 @@ public enum PAdESSigner {
     }
 
     static func prepare(_ pdf: [UInt8], request: SignatureRequest, signer: Signer, reserve: Int) throws(VoucherError) -> Prepared {
+        var prepared = try revision(pdf, request: request, kind: .signature, reserve: reserve)
+        prepared.cms = try CMSSignature.sign(prepared.output, ranges: prepared.ranges, with: signer)
+        return prepared
+    }
+
+    /// The new revision written with its /ByteRange filled and /Contents still empty: what is signed (or
+    /// time-stamped) is exactly `ranges`.
+    static func revision(_ pdf: [UInt8], request: SignatureRequest, kind: SignatureUpdate.Kind, reserve: Int) throws(VoucherError) -> Prepared {
         try validate(request)
         guard pdf.count <= maximumInputBytes else {
             throw VoucherError(.badInput, "the PDF is \(pdf.count) bytes; at most \(maximumInputBytes) are signed")
         }
         let structure = try SignatureUpdate.read { () throws(PDFReadError) in try PDFFileStructure(pdf, limits: .signing) }
-        var update = try SignatureUpdate(structure: structure, request: request, reserve: reserve)
+        var update = try SignatureUpdate(structure: structure, request: request, kind: kind, reserve: reserve)
         var output = pdf
         if output.last != 10 { output.append(10) }
         let layout = update.append(to: &output)
-        let ranges = [0..<layout.contentsStart, layout.contentsEnd..<output.count]
-        // Fill /ByteRange in its fixed-width placeholder, then sign exactly those bytes.
+        // Fill /ByteRange in its fixed-width placeholder.
         let byteRange = "0 \(layout.contentsStart) \(layout.contentsEnd) \(output.count - layout.contentsEnd)"
         let padded = byteRange.padding(toLength: SignatureUpdate.byteRangeWidth, withPad: " ", startingAt: 0)
         output.replaceSubrange(layout.byteRangeStart..<layout.byteRangeStart + SignatureUpdate.byteRangeWidth, with: Array(padded.utf8))
-        let cms = try CMSSignature.sign(output, ranges: ranges, with: signer)
-        return Prepared(output: output, contentsStart: layout.contentsStart, contentsEnd: layout.contentsEnd, cms: cms, reserve: reserve)
+        return Prepared(output: output, contentsStart: layout.contentsStart, contentsEnd: layout.contentsEnd, cms: [], reserve: reserve)
     }
 
     /// Upper-case hex without going through String: this runs once per signature on every seal.

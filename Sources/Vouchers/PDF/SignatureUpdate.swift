@@ -3,8 +3,14 @@ import Foundation
 import PDFReader
 
 /// The objects of one signature revision and their serialization (ISO 32000-1 §7.5.6 incremental updates,
-/// §12.7.4.5 signature fields, §12.8 digital signatures).
+/// §12.7.4.5 signature fields, §12.8 digital signatures): a signature, or a document time-stamp (ISO 32000-2
+/// §12.8.5, ETSI EN 319 142-1 §5.4: /Type /DocTimeStamp, /SubFilter /ETSI.RFC3161, an invisible widget).
 struct SignatureUpdate {
+    enum Kind {
+        case signature
+        case documentTimeStamp
+    }
+
     static let byteRangeWidth = 40
 
     struct Layout {
@@ -17,15 +23,17 @@ struct SignatureUpdate {
 
     private let structure: PDFFileStructure
     private let request: SignatureRequest
+    private let kind: Kind
     private let reserve: Int
     /// Object number → body bytes (everything between "n 0 obj" and "endobj").
     private var objects: [(Int, [UInt8])] = []
     private var signatureObject = 0
     private var size: Int
 
-    init(structure: PDFFileStructure, request: SignatureRequest, reserve: Int) throws(VoucherError) {
+    init(structure: PDFFileStructure, request: SignatureRequest, kind: Kind = .signature, reserve: Int) throws(VoucherError) {
         self.structure = structure
         self.request = request
+        self.kind = kind
         self.reserve = reserve
         self.size = structure.size
         try build()
@@ -98,7 +106,7 @@ struct SignatureUpdate {
             objects.append((pageReference.number, page.serialized))
         }
 
-        let r = request.rect
+        let r = kind == .signature ? request.rect : (x: 0, y: 0, width: 0, height: 0)
         let rect = "[\(Self.number(r.x)) \(Self.number(r.y)) \(Self.number(r.x + r.width)) \(Self.number(r.y + r.height))]"
         // Print (4) + Locked (128): shown and printed, not movable.
         let widgetText =
@@ -106,16 +114,23 @@ struct SignatureUpdate {
             + "/P \(pageReference) /Rect \(rect) /AP <</N \(appearance) 0 R>>>>"
         objects.append((widget, Array(widgetText.utf8)))
 
-        let (stream, filter) = request.appearance.streamObject(width: r.width, height: r.height)
+        let (stream, filter) = kind == .signature ? request.appearance.streamObject(width: r.width, height: r.height) : ([], nil)
         let streamHead =
             "<</Type /XObject /Subtype /Form /BBox [0 0 \(Self.number(r.width)) \(Self.number(r.height))]"
             + (filter.map { " /Filter /\($0)" } ?? "") + " /Length \(stream.count)>>\nstream\n"
         objects.append((appearance, Array(streamHead.utf8) + stream + Array("\nendstream".utf8)))
 
-        var signature = "<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M \(Self.pdfDate(request.time))"
-        if let name = request.signerName { signature += " /Name \(Self.textString(name))" }
-        if let reason = request.reason { signature += " /Reason \(Self.textString(reason))" }
-        for (key, value) in request.extraEntries.sorted(by: { $0.key < $1.key }) { signature += " /\(key) \(Self.textString(value))" }
+        var signature: String
+        switch kind {
+        case .signature:
+            signature = "<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M \(Self.pdfDate(request.time))"
+            if let name = request.signerName { signature += " /Name \(Self.textString(name))" }
+            if let reason = request.reason { signature += " /Reason \(Self.textString(reason))" }
+            for (key, value) in request.extraEntries.sorted(by: { $0.key < $1.key }) { signature += " /\(key) \(Self.textString(value))" }
+        case .documentTimeStamp:
+            // The time is the token's, and nothing else is claimed.
+            signature = "<</Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161"
+        }
         signature += " /ByteRange [" + String(repeating: " ", count: Self.byteRangeWidth) + "] /Contents <"
         // The placeholder is built as bytes: String(repeating:) appends character by character and cost a third
         // of a seal's time here.
@@ -124,35 +139,11 @@ struct SignatureUpdate {
 
     /// Appends the revision to `output` and says where the placeholders landed.
     mutating func append(to output: inout [UInt8]) -> Layout {
-        var offsets: [(Int, Int)] = []
-        var contentsStart = 0
-        var byteRangeStart = 0
-        for (number, body) in objects.sorted(by: { $0.0 < $1.0 }) {
-            offsets.append((number, output.count))
-            let head = Array("\(number) 0 obj\n".utf8)
-            if number == signatureObject {
-                let bodyStart = output.count + head.count
-                byteRangeStart = bodyStart + Self.find(Array("/ByteRange [".utf8), in: body) + 12
-                contentsStart = bodyStart + Self.find(Array("/Contents <".utf8), in: body) + 10
-            }
-            output += head + body + Array("\nendobj\n".utf8)
-        }
-        let xrefOffset = output.count
-        var xref = "xref\n"
-        // Consecutive object numbers share a subsection.
-        var index = 0
-        while index < offsets.count {
-            var end = index
-            while end + 1 < offsets.count, offsets[end + 1].0 == offsets[end].0 + 1 { end += 1 }
-            xref += "\(offsets[index].0) \(end - index + 1)\n"
-            for (_, offset) in offsets[index...end] { xref += PDFNumber.padded(offset, width: 10) + " 00000 n \n" }
-            index = end + 1
-        }
-        var trailer = "trailer\n<</Size \(size) /Root \(structure.root)"
-        if let info = structure.info { trailer += " /Info \(info)" }
-        if let id = structure.id { trailer += " /ID " + String(decoding: id, as: UTF8.self) }
-        trailer += " /Prev \(structure.startXref)>>\nstartxref\n\(xrefOffset)\n%%EOF\n"
-        output += Array((xref + trailer).utf8)
+        let starts = RevisionWriter.append(objects, size: size, after: structure, to: &output)
+        let body = objects.first { $0.0 == signatureObject }!.1
+        let bodyStart = starts[signatureObject]!
+        let byteRangeStart = bodyStart + Self.find(Array("/ByteRange [".utf8), in: body) + 12
+        let contentsStart = bodyStart + Self.find(Array("/Contents <".utf8), in: body) + 10
         return Layout(contentsStart: contentsStart, contentsEnd: contentsStart + 2 + reserve * 2, byteRangeStart: byteRangeStart)
     }
 
@@ -184,11 +175,11 @@ struct SignatureUpdate {
         do { return try body() } catch { throw VoucherError(.badInput, error.description) }
     }
 
-    private static func parse<T>(_ body: () throws(PDFSyntaxError) -> T) throws(VoucherError) -> T {
+    static func parse<T>(_ body: () throws(PDFSyntaxError) -> T) throws(VoucherError) -> T {
         do { return try body() } catch { throw VoucherError(.badInput, "unreadable PDF structure: \(error)") }
     }
 
-    private static func array(_ references: [PDFReference]) -> [UInt8] {
+    static func array(_ references: [PDFReference]) -> [UInt8] {
         Array(("[" + references.map(\.description).joined(separator: " ") + "]").utf8)
     }
 

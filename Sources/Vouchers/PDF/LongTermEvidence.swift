@@ -1,0 +1,154 @@
+import CCrypto
+import Crypto
+public import Foundation
+import PDFReader
+
+/// What a validator needs to check every signature and time-stamp of a file offline, decades ahead (ETSI EN 319
+/// 142-1 §5.4.2, the DSS): certificates, OCSP responses and CRLs, each DER.
+public struct ValidationData: Sendable, Equatable {
+    public var certificates: [[UInt8]]
+    public var ocspResponses: [[UInt8]]
+    public var crls: [[UInt8]]
+
+    public init(certificates: [[UInt8]] = [], ocspResponses: [[UInt8]] = [], crls: [[UInt8]] = []) {
+        self.certificates = certificates
+        self.ocspResponses = ocspResponses
+        self.crls = crls
+    }
+
+    /// The certificates a CMS signature carries (its signature time-stamp's included), or an OCSP response carries
+    /// (its responder's).
+    public static func certificates(in der: [UInt8]) throws(VoucherError) -> [[UInt8]] {
+        var error = [CChar](repeating: 0, count: 512)
+        var out: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard cs_der_certificates(der, der.count, &out, &length, &error, error.count) == 0 else {
+            throw VoucherError(.badInput, CCryptoText.message(error))
+        }
+        guard let out else { return [] }
+        defer { cs_free(out) }
+        return DER.split(Array(UnsafeBufferPointer(start: out, count: length)))
+    }
+
+    /// The certificates of a PEM bundle (trust anchors a validator may lack), DER.
+    public static func certificates(pem: String) -> [[UInt8]] {
+        var found: [[UInt8]] = []
+        var rest = Substring(pem)
+        while let begin = rest.range(of: "-----BEGIN CERTIFICATE-----"),
+            let end = rest.range(of: "-----END CERTIFICATE-----", range: begin.upperBound..<rest.endIndex)
+        {
+            let body = rest[begin.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
+            if let der = Data(base64Encoded: String(body)) { found.append(Array(der)) }
+            rest = rest[end.upperBound...]
+        }
+        return found
+    }
+
+    /// What a validator needs for every signature of `pdf`: the certificates each signature carries (with its
+    /// time-stamp's), the trust anchors (`anchorsPEM`, which a validator decades ahead may no longer have at hand),
+    /// the OCSP answers about the signers' certificates with their responders' certificates, and the CRLs that
+    /// cover the rest of the chains (the CAs', the TSA's).
+    public static func collect(from pdf: [UInt8], anchorsPEM: [String], ocspResponses: [[UInt8]], crls: [[UInt8]]) throws(VoucherError)
+        -> ValidationData
+    {
+        let signatures: [SignedPDF.Signature]
+        do { signatures = try SignedPDF(pdf, limits: .signing).signatures } catch { throw VoucherError(.badInput, error.description) }
+        var data = ValidationData(ocspResponses: ocspResponses, crls: crls)
+        for signature in signatures { data.certificates += try certificates(in: signature.cms) }
+        for pem in anchorsPEM { data.certificates += certificates(pem: pem) }
+        for response in ocspResponses { data.certificates += try certificates(in: response) }
+        data.deduplicate()
+        return data
+    }
+
+    /// Each item once, in first-seen order.
+    mutating func deduplicate() {
+        func unique(_ items: [[UInt8]]) -> [[UInt8]] {
+            var seen = Set<[UInt8]>()
+            return items.filter { seen.insert($0).inserted }
+        }
+        certificates = unique(certificates)
+        ocspResponses = unique(ocspResponses)
+        crls = unique(crls)
+    }
+}
+
+/// DER elements laid end to end, split apart by their own length headers.
+enum DER {
+    static func split(_ bytes: [UInt8]) -> [[UInt8]] {
+        var items: [[UInt8]] = []
+        var index = 0
+        while index + 2 <= bytes.count {
+            var length = Int(bytes[index + 1])
+            var header = 2
+            if length & 0x80 != 0 {
+                let count = length & 0x7F
+                guard (1...4).contains(count), index + 2 + count <= bytes.count else { break }
+                length = bytes[index + 2..<index + 2 + count].reduce(0) { $0 << 8 | Int($1) }
+                header += count
+            }
+            guard index + header + length <= bytes.count else { break }
+            items.append(Array(bytes[index..<index + header + length]))
+            index += header + length
+        }
+        return items
+    }
+}
+
+/// PAdES B-LT and B-LTA as incremental updates written here (no PDF library): a DSS revision holding the
+/// validation data of every signature, then a document time-stamp over the whole file (issue #16, part 3).
+public enum LongTermEvidence {
+    /// Bytes reserved for a document time-stamp token: the token with its TSA's chain is 3–5 KB.
+    public static let timeStampReserve = 12 * 1024
+
+    /// The file with a DSS revision: `data` merged with the DSS the file already has (its entries kept as they are,
+    /// the new ones added). A new DSS dictionary is written and the catalog points at it — an object of a signed
+    /// revision is never rewritten, so every earlier signature's "later changes" stay the kind a validator allows.
+    public static func addingDSS(_ pdf: [UInt8], data: ValidationData) throws(VoucherError) -> [UInt8] {
+        var data = data
+        data.deduplicate()
+        let structure = try SignatureUpdate.read { () throws(PDFReadError) in try PDFFileStructure(pdf, limits: .signing) }
+        var catalog = try SignatureUpdate.read { () throws(PDFReadError) in try structure.dictionary(structure.root) }
+        var size = structure.size
+        var objects: [(Int, [UInt8])] = []
+        func stream(_ bytes: [UInt8]) -> PDFReference {
+            let number = size
+            size += 1
+            objects.append((number, Array("<</Length \(bytes.count)>>\nstream\n".utf8) + bytes + Array("\nendstream".utf8)))
+            return PDFReference(number: number)
+        }
+        var dss = PDFDictionary(entries: [])
+        if let existing = catalog["DSS"].flatMap(PDFReference.init) {
+            dss = try SignatureUpdate.read { () throws(PDFReadError) in try structure.dictionary(existing) }
+        }
+        for (key, items) in [("Certs", data.certificates), ("OCSPs", data.ocspResponses), ("CRLs", data.crls)] where !items.isEmpty {
+            var references: [PDFReference] = []
+            if let raw = dss[key] {
+                references = try SignatureUpdate.parse { () throws(PDFSyntaxError) in try PDFScanner.references(inArray: raw) }
+            }
+            references += items.map(stream)
+            dss[key] = SignatureUpdate.array(references)
+        }
+        dss["Type"] = Array("/DSS".utf8)
+        let dssNumber = size
+        size += 1
+        objects.append((dssNumber, dss.serialized))
+        catalog["DSS"] = PDFReference(number: dssNumber).bytes
+        objects.append((structure.root.number, catalog.serialized))
+        var output = pdf
+        if output.last != 10 { output.append(10) }
+        _ = RevisionWriter.append(objects, size: size, after: structure, to: &output)
+        return output
+    }
+
+    /// The file with a document time-stamp (`/SubFilter /ETSI.RFC3161`) over all of it, in a new invisible field.
+    /// The TSA not answering fails it: nothing is returned.
+    public static func addingDocumentTimeStamp(_ pdf: [UInt8], fieldName: String, timeStamper: TimeStamper) async throws -> [UInt8] {
+        let request = SignatureRequest(fieldName: fieldName, rect: (x: 0, y: 0, width: 1, height: 1), appearance: .strokes([]), time: Date())
+        var prepared = try PAdESSigner.revision(pdf, request: request, kind: .documentTimeStamp, reserve: timeStampReserve)
+        var hash = SHA256()
+        for range in prepared.ranges { hash.update(data: prepared.output[range]) }
+        prepared.cms = try await timeStamper.token(for: Array(hash.finalize())).der
+        return try prepared.embedded()
+    }
+}

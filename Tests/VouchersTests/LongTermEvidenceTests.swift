@@ -1,0 +1,93 @@
+import Foundation
+import PDFReader
+import Testing
+import Vouchers
+
+/// Issue #16, part 3: PAdES B-LT and B-LTA written by our own incremental writer — a DSS with every certificate, OCSP
+/// answer and CRL the signatures need, then a document time-stamp — validated by pyHanko's AdES validation with
+/// revocation checking (no network: everything it needs must be inside the file), today and ten years ahead, when
+/// every signing certificate has expired.
+@Suite struct LongTermEvidenceTests {
+    /// A development PKI whose certificates point at an address where nothing answers: a validator has only what
+    /// the file holds.
+    static let pki: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cs-ltv-\(UUID().uuidString)")
+        do { try DevelopmentPKI.create(in: folder, baseURL: "http://127.0.0.1:9") } catch { fatalError("\(error)") }
+        return folder
+    }()
+
+    static func file(_ name: String) -> URL { pki.appendingPathComponent(name) }
+    static func text(_ name: String) throws -> String { try String(contentsOf: file(name), encoding: .utf8) }
+    static func signer(_ name: String) throws -> Signer { try Signer.pkcs12(Data(contentsOf: file(name)), password: DevelopmentPKI.password) }
+
+    struct InProcess: RevocationAuthority {
+        let responder: OCSPResponder
+        func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8] { try responder.respond(to: request, revoked: []) }
+    }
+
+    /// A customer-signed, sealed voucher (both B-T), its B-LT and B-LTA versions.
+    static func voucher() async throws -> (bt: [UInt8], lt: [UInt8], lta: [UInt8]) {
+        let stamper = TimeStamper(authority: LocalTimeStampAuthority(signer: try signer("tsa.p12")), trustedRootsPEM: try text("tsa-root.pem"))
+        let witness = try signer("witness.p12")
+        let seal = try signer("seal-rsa.p12")
+        let signed = try await CustomerSignature.sign(
+            try PAdESSigningTests.voucher(), strokes: PAdESSigningTests.strokes, with: witness, at: Date(), timeStamper: stamper)
+        let sealed = try await BankSeal.stamp(signed, with: seal, name: "业务专用章", sealID: "BR001-BUSINESS", at: Date(), timeStamper: stamper)
+        let check = RevocationCheck(
+            authority: InProcess(responder: OCSPResponder(signer: try signer("ocsp.p12"), issuerPEM: try text("issuing-ca.pem"))),
+            trustedRootsPEM: try text("root-ca.pem"))
+        let answers = [try await check.requireGood(witness, at: Date()), try await check.requireGood(seal, at: Date())]
+        let data = try ValidationData.collect(
+            from: sealed, anchorsPEM: [try text("root-ca.pem"), try text("tsa-root.pem")], ocspResponses: answers,
+            crls: [Array(try Data(contentsOf: file("root-ca.crl"))), Array(try Data(contentsOf: file("tsa-root.crl")))])
+        let lt = try LongTermEvidence.addingDSS(sealed, data: data)
+        let lta = try await LongTermEvidence.addingDocumentTimeStamp(lt, fieldName: "ArchiveTimeStamp1", timeStamper: stamper)
+        return (sealed, lt, lta)
+    }
+
+    /// `pyhanko sign adesverify` with revocation checking: each signature's verdict.
+    static func adesVerdicts(_ pdf: [UInt8], at time: String? = nil) async throws -> [String] {
+        let path = try Oracles.write(pdf, "ltv")
+        let result = try await Oracles.run(
+            "pyhanko",
+            ["sign", "adesverify", "--executive-summary"] + (time.map { ["--validation-time", $0] } ?? [])
+                + ["--trust", file("root-ca.pem").path, "--trust", file("tsa-root.pem").path, "--trust-replace", path])
+        return result.output.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: ":")
+            return parts.count == 3 && ["CustomerSignature", "BankSeal"].contains(String(parts[0])) ? "\(parts[0]):\(parts[2])" : nil
+        }
+    }
+
+    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    static var tenYearsAhead: String { iso(Date().addingTimeInterval(10 * 365.25 * 86_400)) }
+
+    @Test func aBLTAVoucherIsValidInPyHankoTodayAndTenYearsAhead() async throws {
+        let (bt, lt, lta) = try await Self.voucher()
+        #expect(lt.starts(with: bt) && lta.starts(with: lt), "incremental updates: earlier bytes untouched")
+        // As of now, offline: without a validation time pyHanko prefers to fetch fresh answers (and finds no responder).
+        #expect(try await Self.adesVerdicts(lta, at: Self.iso(Date().addingTimeInterval(60))) == ["CustomerSignature:VALID", "BankSeal:VALID"])
+        #expect(try await Self.adesVerdicts(lta, at: Self.tenYearsAhead) == ["CustomerSignature:VALID", "BankSeal:VALID"])
+        // Without the DSS and the document time-stamp, the same voucher ten years ahead is not: its issuing CA's
+        // revocation data is not in the file, and the seal certificate has long expired.
+        #expect(try await Self.adesVerdicts(bt, at: Self.tenYearsAhead) == ["CustomerSignature:INVALID", "BankSeal:INVALID"])
+        let qpdf = try await Oracles.run("qpdf", ["--check", try Oracles.write(lta, "ltv-qpdf")])
+        #expect(qpdf.status == 0, "\(qpdf.output)")
+    }
+
+    @Test func theDSSHoldsEveryChainAndAnswerOnceAndASecondDSSKeepsTheFirst() async throws {
+        let (_, lt, _) = try await Self.voucher()
+        let catalog = try SignedPDF(lt).structure
+        let root = try catalog.dictionary(catalog.root)
+        let dss = try catalog.dictionary(try #require(root["DSS"].flatMap(PDFReference.init)))
+        func count(_ key: String) throws -> Int { try PDFScanner.references(inArray: try #require(dss[key])).count }
+        // Root, issuing CA, witness, seal, TSA root, TSA, OCSP responder; two answers; two CRLs.
+        #expect(try count("Certs") == 7)
+        #expect(try count("OCSPs") == 2)
+        #expect(try count("CRLs") == 2)
+        let again = try LongTermEvidence.addingDSS(lt, data: ValidationData(crls: [Array(try Data(contentsOf: Self.file("issuing-ca.crl")))]))
+        let structure = try SignedPDF(again).structure
+        let second = try structure.dictionary(try #require(try structure.dictionary(structure.root)["DSS"].flatMap(PDFReference.init)))
+        #expect(try PDFScanner.references(inArray: try #require(second["CRLs"])).count == 3)
+        #expect(try PDFScanner.references(inArray: try #require(second["Certs"])).count == 7)
+    }
+}
