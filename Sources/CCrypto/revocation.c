@@ -308,3 +308,49 @@ int cs_der_certificates(const uint8_t *der, size_t der_len, uint8_t **out, size_
     if (!known) return cs_fail(CS_ERR_VERIFY, err, errlen, "neither a CMS signature nor an OCSP response");
     return ok ? CS_OK : cs_fail(CS_ERR_MEMORY, err, errlen, "cannot collect the certificates");
 }
+
+// Whether an OCSP response holds a status for `cert` (issued by `issuer`), by SHA-1 or SHA-256 CertID.
+static int ocsp_speaks_about(OCSP_BASICRESP *basic, X509 *cert, X509 *issuer) {
+    const EVP_MD *digests[] = {EVP_sha1(), EVP_sha256()};
+    for (size_t d = 0; d < 2; d++) {
+        OCSP_CERTID *id = OCSP_cert_to_id(digests[d], cert, issuer);
+        int found = id && OCSP_resp_find(basic, id, -1) >= 0;
+        OCSP_CERTID_free(id);
+        if (found) return 1;
+    }
+    return 0;
+}
+
+int cs_revocation_data_covers(const uint8_t *cms_der, size_t cms_len, const uint8_t *const *items, const size_t *lengths, size_t count,
+                              int *covered, char *err, size_t errlen) {
+    if (!cms_der || (count > 0 && (!items || !lengths)) || !covered) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    *covered = 0;
+    const unsigned char *cursor = cms_der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)cms_len);
+    STACK_OF(X509) *certs = cms ? CMS_get1_certs(cms) : NULL;
+    STACK_OF(CMS_SignerInfo) *signers = cms ? CMS_get0_SignerInfos(cms) : NULL;
+    X509 *cert = NULL, *issuer = NULL;
+    for (int i = 0; certs && signers && sk_CMS_SignerInfo_num(signers) == 1 && i < sk_X509_num(certs); i++)
+        if (CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(signers, 0), sk_X509_value(certs, i)) == 0) cert = sk_X509_value(certs, i);
+    for (int i = 0; cert && i < sk_X509_num(certs); i++)
+        if (X509_check_issued(sk_X509_value(certs, i), cert) == X509_V_OK) issuer = sk_X509_value(certs, i);
+    int status = cert ? CS_OK : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature whose signer certificate it carries");
+    for (size_t i = 0; status == CS_OK && !*covered && i < count; i++) {
+        const unsigned char *item = items[i];
+        OCSP_RESPONSE *response = d2i_OCSP_RESPONSE(NULL, &item, (long)lengths[i]);
+        OCSP_BASICRESP *basic = response ? OCSP_response_get1_basic(response) : NULL;
+        if (basic && issuer) *covered = ocsp_speaks_about(basic, cert, issuer);
+        OCSP_BASICRESP_free(basic);
+        OCSP_RESPONSE_free(response);
+        if (!response) {
+            item = items[i];
+            X509_CRL *crl = d2i_X509_CRL(NULL, &item, (long)lengths[i]);
+            if (crl && X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(cert)) == 0) *covered = 1;
+            X509_CRL_free(crl);
+        }
+    }
+    ERR_clear_error();
+    sk_X509_pop_free(certs, X509_free);
+    CMS_ContentInfo_free(cms);
+    return status;
+}

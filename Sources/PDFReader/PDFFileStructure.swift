@@ -25,7 +25,7 @@ public struct PDFFileStructure: Sendable {
     public let info: PDFReference?
     /// The trailer's raw `/ID` array, kept as it is in every update.
     public let id: [UInt8]?
-    let limits: PDFLimits
+    public let limits: PDFLimits
 
     public init(_ bytes: [UInt8], limits: PDFLimits = .standard) throws(PDFReadError) {
         try self.init(bytes[...], limits: limits)
@@ -72,6 +72,25 @@ public struct PDFFileStructure: Sendable {
     public func rawObject(_ reference: PDFReference, at offset: Int? = nil) throws(PDFReadError) -> [UInt8] {
         try object(reference, at: offset ?? offsets[reference.number]) { (scanner: inout PDFScanner) throws(PDFSyntaxError) in
             try scanner.rawValue()
+        }
+    }
+
+    /// The bytes of an unfiltered stream object (what a DSS holds: certificates, OCSP answers, CRLs, as this
+    /// service writes them). Nil for a stream with a /Filter, which this reader does not decode, or a /Length that is
+    /// not a direct integer within the file.
+    public func streamData(_ reference: PDFReference) throws(PDFReadError) -> [UInt8]? {
+        try object(reference, at: offsets[reference.number]) { (scanner: inout PDFScanner) throws(PDFSyntaxError) -> [UInt8]? in
+            let dictionary = try scanner.dictionary()
+            guard dictionary["Filter"] == nil, let length = dictionary["Length"].flatMap(PDFScanner.integer), length >= 0 else { return nil }
+            scanner.skipWhitespaceAndComments()
+            let keyword = Array("stream".utf8)
+            guard scanner.window(keyword.count).elementsEqual(keyword) else { return nil }
+            var start = scanner.position + keyword.count
+            if start < bytes.endIndex, bytes[start] == 13 { start += 1 }
+            guard start < bytes.endIndex, bytes[start] == 10 else { return nil }
+            start += 1
+            guard length <= bytes.endIndex - start else { return nil }
+            return Array(bytes[start..<start + length])
         }
     }
 

@@ -90,4 +90,34 @@ import Vouchers
         #expect(try PDFScanner.references(inArray: try #require(second["CRLs"])).count == 3)
         #expect(try PDFScanner.references(inArray: try #require(second["Certs"])).count == 7)
     }
+
+    /// Our verifier and pyHanko agree on the level (pyHanko: `TimestampTokens`, the DSS and document time-stamps it
+    /// sees); a document time-stamp over other bytes holds nothing up.
+    @Test func ourVerifierReportsTheLevelsAndADocumentTimeStampOverOtherBytesFails() async throws {
+        let (bt, lt, lta) = try await Self.voucher()
+        func levels(_ pdf: [UInt8]) throws -> [String] {
+            try PAdESVerifier.verify(pdf, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem")).map(
+                \.level)
+        }
+        #expect(try levels(bt) == ["B-T", "B-T"])
+        #expect(try levels(lt) == ["B-LT", "B-LT"])
+        #expect(try levels(lta) == ["B-LTA", "B-LTA", "DocTimeStamp"])
+        let reports = try PAdESVerifier.verify(lta, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem"))
+        #expect(reports.allSatisfy { $0.isValid }, "\(reports)")
+        #expect(abs(try #require(reports[2].provenTime).timeIntervalSinceNow) < 300)
+        // Without the time-stamping roots nothing proves a time: no long-term level, and the document time-stamp is
+        // intact but not trusted.
+        let untrusted = try PAdESVerifier.verify(lta, trustedRootsPEM: try Self.text("root-ca.pem"))
+        #expect(untrusted.map(\.level) == ["B-B", "B-B", "DocTimeStamp"])
+        #expect(untrusted[2].intact && !untrusted[2].chainTrusted)
+        // One byte of the DSS revision changed (inside a CRL, which no signature covers but the time-stamp does).
+        var changed = lta
+        let marker = Array("/Type /DSS".utf8)
+        let dss = try #require((0..<(changed.count - marker.count)).first { Array(changed[$0..<$0 + marker.count]) == marker })
+        changed[dss - 40] ^= 0x01
+        let tampered = try PAdESVerifier.verify(
+            changed, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem"))
+        #expect(!tampered[2].isValid && tampered[2].problem?.contains("not over this file") == true, "\(tampered[2])")
+        #expect(tampered.prefix(2).allSatisfy { $0.level != "B-LTA" })
+    }
 }

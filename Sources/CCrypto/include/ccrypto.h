@@ -121,6 +121,12 @@ int cs_der_certificates(const uint8_t *der, size_t der_len, uint8_t **out, size_
 int cs_ts_token_check(const uint8_t *token_der, size_t token_len, const uint8_t digest[32], const char *tsa_roots_pem, int64_t *proven_time,
                       char *err, size_t errlen);
 
+/* Whether revocation data (DER OCSP responses and CRLs) speaks about the certificate of a CMS signature's signer:
+ * an OCSP response with a status for it (SHA-1 or SHA-256 CertID, its issuer among the CMS's certificates), or a CRL
+ * from its issuer. Presence only (what makes PAdES B-LT); the data's own signatures are checked when it is used. */
+int cs_revocation_data_covers(const uint8_t *cms_der, size_t cms_len, const uint8_t *const *items, const size_t *lengths, size_t count,
+                              int *covered, char *err, size_t errlen);
+
 void cs_free(void *pointer);
 
 #ifdef __cplusplus

@@ -73,6 +73,27 @@ public struct ValidationData: Sendable, Equatable {
     }
 }
 
+extension ValidationData {
+    /// Whether `revocationData` (OCSP answers, CRLs) speaks about the certificate of `cms`'s signer.
+    static func covers(_ cms: [UInt8], revocationData: [[UInt8]]) -> Bool {
+        var covered: Int32 = 0
+        var error = [CChar](repeating: 0, count: 512)
+        // One buffer, so every item's pointer is valid for the whole call.
+        let joined = revocationData.flatMap { $0 }
+        let lengths = revocationData.map(\.count)
+        let status = joined.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            var pointers: [UnsafePointer<UInt8>?] = []
+            for length in lengths {
+                pointers.append(buffer.baseAddress.map { $0 + offset })
+                offset += length
+            }
+            return cs_revocation_data_covers(cms, cms.count, pointers, lengths, lengths.count, &covered, &error, error.count)
+        }
+        return status == 0 && covered == 1
+    }
+}
+
 /// DER elements laid end to end, split apart by their own length headers.
 enum DER {
     static func split(_ bytes: [UInt8]) -> [[UInt8]] {

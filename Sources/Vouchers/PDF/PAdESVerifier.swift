@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 public import PDFReader
 
@@ -20,12 +21,34 @@ public struct SignatureReport: Sendable, Equatable {
     /// Every revision after this signature only adds what a later signature may add.
     public let laterChangesAllowed: Bool
     public let problem: String?
-    /// The PAdES level the signature reaches as checked: "B-T" when its signature time-stamp holds, else "B-B".
-    public let level: String
+    /// The PAdES level the signature reaches as checked: "B-T" when its signature time-stamp holds, "B-LT" when the
+    /// file's DSS also holds revocation data about its certificate, "B-LTA" when a document time-stamp that holds
+    /// covers that DSS; else "B-B". A document time-stamp itself reports "DocTimeStamp".
+    public var level: String
     /// The time its time-stamp proves the signature existed at; the certificate chain is judged at that time.
     public let provenTime: Date?
 
     public var isValid: Bool { intact && chainTrusted && laterChangesAllowed }
+}
+
+/// The revocation data of a file's DSS (unfiltered streams only) and where the DSS dictionary sits.
+struct DSSContents {
+    let revocationData: [[UInt8]]
+    let offset: Int
+
+    /// Nil when the file has no DSS or it cannot be read: no long-term level is then claimed.
+    init?(_ structure: PDFFileStructure) {
+        guard let catalog = try? structure.dictionary(structure.root), let reference = catalog["DSS"].flatMap(PDFReference.init),
+            let offset = structure.offsets[reference.number], let dss = try? structure.dictionary(reference)
+        else { return nil }
+        var items: [[UInt8]] = []
+        for key in ["OCSPs", "CRLs"] {
+            guard let raw = dss[key], let references = try? PDFScanner.references(inArray: raw, limits: structure.limits) else { continue }
+            for item in references.prefix(64) { if let data = try? structure.streamData(item) { items.append(data) } }
+        }
+        self.revocationData = items
+        self.offset = offset
+    }
 }
 
 /// Finds every signature field of a PDF and checks each one's coverage, the revisions after it, its CMS and its
@@ -37,7 +60,48 @@ public enum PAdESVerifier {
     public static func verify(_ pdf: [UInt8], trustedRootsPEM: String, timeStampRootsPEM: String? = nil, limits: PDFLimits = .standard)
         throws(PDFReadError) -> [SignatureReport]
     {
-        try SignedPDF(pdf, limits: limits).signatures.map { report($0, pdf: pdf, roots: trustedRootsPEM, timeStampRoots: timeStampRootsPEM) }
+        let file = try SignedPDF(pdf, limits: limits)
+        var reports = file.signatures.map { signature in
+            isDocumentTimeStamp(signature)
+                ? documentTimeStamp(signature, pdf: pdf, timeStampRoots: timeStampRootsPEM)
+                : report(signature, pdf: pdf, roots: trustedRootsPEM, timeStampRoots: timeStampRootsPEM)
+        }
+        // Long-term levels: the DSS's revocation data about the signer (B-LT), and a document time-stamp that holds,
+        // added after the DSS (B-LTA).
+        guard let dss = DSSContents(file.structure) else { return reports }
+        let archived = zip(file.signatures, reports).filter { $0.1.level == "DocTimeStamp" && $0.1.isValid }.map { $0.0.ranges.last?.upperBound ?? 0 }
+        for (index, signature) in file.signatures.enumerated() where reports[index].level == "B-T" && reports[index].isValid {
+            guard ValidationData.covers(signature.cms, revocationData: dss.revocationData) else { continue }
+            reports[index].level = archived.contains { $0 > dss.offset } ? "B-LTA" : "B-LT"
+        }
+        return reports
+    }
+
+    static func isDocumentTimeStamp(_ signature: SignedPDF.Signature) -> Bool {
+        signature.dictionary.name("Type") == "DocTimeStamp" || signature.dictionary.name("SubFilter") == "ETSI.RFC3161"
+    }
+
+    /// A document time-stamp: its token over the SHA-256 of the bytes it covers, from an authority trusted here.
+    private static func documentTimeStamp(_ signature: SignedPDF.Signature, pdf: [UInt8], timeStampRoots: String?) -> SignatureReport {
+        let coverage: SignatureReport.Coverage = signature.coversWholeFile ? .wholeFile : .earlierRevision
+        func result(intact: Bool, trusted: Bool, problem: String?, time: Date?) -> SignatureReport {
+            SignatureReport(
+                field: signature.field, signer: "文档时间戳 Document time-stamp", sealID: nil, claimedTime: "", coverage: coverage, intact: intact,
+                chainTrusted: trusted, laterChangesAllowed: signature.laterChangeProblem == nil,
+                problem: signature.laterChangeProblem ?? problem, level: "DocTimeStamp", provenTime: time)
+        }
+        if let problem = signature.coverageProblem { return result(intact: false, trusted: false, problem: problem, time: nil) }
+        var hash = SHA256()
+        for range in signature.ranges { hash.update(data: pdf[range]) }
+        do {
+            switch try TimeStamp.documentProof(token: signature.cms, digest: Array(hash.finalize()), trustedRootsPEM: timeStampRoots ?? "") {
+            case .proven(let time): return result(intact: true, trusted: true, problem: nil, time: time)
+            case .untrusted(let why): return result(intact: true, trusted: false, problem: "its authority is not trusted here (\(why))", time: nil)
+            case .none: return result(intact: false, trusted: false, problem: "no time-stamp token", time: nil)
+            }
+        } catch {
+            return result(intact: false, trusted: false, problem: "the time-stamp is not over this file's bytes (\(error.message))", time: nil)
+        }
     }
 
     private static func report(_ signature: SignedPDF.Signature, pdf: [UInt8], roots: String, timeStampRoots: String?) -> SignatureReport {
