@@ -187,21 +187,20 @@ int cs_ocsp_respond(const cs_signer *responder, const char *issuer_pem, const ch
     return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "cannot sign the OCSP response");
 }
 
-// The signer's issuer among the certificates that came with it; NULL when it is not there.
-static X509 *issuer_of(const cs_signer *signer) {
-    for (int i = 0; signer->chain && i < sk_X509_num(signer->chain); i++) {
-        X509 *candidate = sk_X509_value(signer->chain, i);
-        if (X509_check_issued(candidate, signer->cert) == X509_V_OK) return candidate;
+// A certificate's issuer among the certificates that came with it; NULL when it is not there.
+static X509 *issuer_in(X509 *cert, STACK_OF(X509) *chain) {
+    for (int i = 0; chain && i < sk_X509_num(chain); i++) {
+        X509 *candidate = sk_X509_value(chain, i);
+        if (X509_check_issued(candidate, cert) == X509_V_OK) return candidate;
     }
     return NULL;
 }
 
-int cs_ocsp_query(const cs_signer *signer, uint8_t **der, size_t *der_len, char *err, size_t errlen) {
-    if (!signer || !der || !der_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
-    X509 *issuer = issuer_of(signer);
-    if (!issuer) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "the signer's issuer certificate is not in its chain");
+static int ocsp_query(X509 *cert, STACK_OF(X509) *chain, uint8_t **der, size_t *der_len, char *err, size_t errlen) {
+    X509 *issuer = issuer_in(cert, chain);
+    if (!issuer) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "the certificate's issuer is not among the certificates that came with it");
     OCSP_REQUEST *req = OCSP_REQUEST_new();
-    OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), signer->cert, issuer);
+    OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), cert, issuer);
     int ok = req && id && OCSP_request_add0_id(req, id) != NULL;
     if (!ok) OCSP_CERTID_free(id);
     // A fresh nonce: an old answer replayed cannot pass for today's.
@@ -215,25 +214,29 @@ int cs_ocsp_query(const cs_signer *signer, uint8_t **der, size_t *der_len, char 
     return CS_OK;
 }
 
-int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len,
-                           const cs_signer *signer, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at,
-                           char *err, size_t errlen) {
-    if (!response || !request || !signer || !roots_pem || !status || !revoked_at) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
-    X509 *issuer = issuer_of(signer);
+int cs_ocsp_query(const cs_signer *signer, uint8_t **der, size_t *der_len, char *err, size_t errlen) {
+    if (!signer || !der || !der_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    return ocsp_query(signer->cert, signer->chain, der, der_len, err, errlen);
+}
+
+static int ocsp_check(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len, X509 *cert,
+                      STACK_OF(X509) *chain, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at, char *err,
+                      size_t errlen) {
+    X509 *issuer = issuer_in(cert, chain);
     const unsigned char *cursor = response;
     OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &cursor, (long)response_len);
     const unsigned char *req_cursor = request;
     OCSP_REQUEST *req = d2i_OCSP_REQUEST(NULL, &req_cursor, (long)request_len);
     OCSP_BASICRESP *basic = resp && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL ? OCSP_response_get1_basic(resp) : NULL;
     X509_STORE *store = cs_store_from_pem(roots_pem);
-    OCSP_CERTID *id = issuer ? OCSP_cert_to_id(EVP_sha1(), signer->cert, issuer) : NULL;
+    OCSP_CERTID *id = issuer ? OCSP_cert_to_id(EVP_sha1(), cert, issuer) : NULL;
     const char *problem = NULL;
     if (!resp || cursor != response + response_len || !req) problem = "not an OCSP response";
     else if (!basic) problem = "the responder refused the request";
     else if (!store || !id) problem = "no trusted roots or no issuer to check against";
     if (!problem && at_time > 0) X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), (time_t)at_time);
     // Signed by the issuing CA or a responder it delegated, chaining to the roots (OpenSSL checks the delegation).
-    if (!problem && OCSP_basic_verify(basic, signer->chain, store, 0) <= 0) problem = "the answer's signature or its responder is not trusted";
+    if (!problem && OCSP_basic_verify(basic, chain, store, 0) <= 0) problem = "the answer's signature or its responder is not trusted";
     // The nonce sent must come back; a responder that pre-signs its answers sends none, and freshness then decides.
     if (!problem && OCSP_check_nonce(req, basic) == 0) problem = "the answer is not to this request (nonce)";
     int reason = -1;
@@ -253,6 +256,53 @@ int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const u
     OCSP_REQUEST_free(req);
     OCSP_RESPONSE_free(resp);
     return problem ? cs_fail(CS_ERR_VERIFY, err, errlen, problem) : CS_OK;
+}
+
+int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len,
+                           const cs_signer *signer, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at,
+                           char *err, size_t errlen) {
+    if (!response || !request || !signer || !roots_pem || !status || !revoked_at) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    return ocsp_check(response, response_len, request, request_len, signer->cert, signer->chain, roots_pem, at_time, status, revoked_at, err,
+                      errlen);
+}
+
+// The signer certificate of a one-signer CMS and every certificate it carries (the caller frees both).
+static int cms_signer(const uint8_t *cms_der, size_t cms_len, X509 **cert, STACK_OF(X509) **certs) {
+    const unsigned char *cursor = cms_der;
+    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)cms_len);
+    *certs = cms ? CMS_get1_certs(cms) : NULL;
+    *cert = NULL;
+    STACK_OF(CMS_SignerInfo) *signers = cms ? CMS_get0_SignerInfos(cms) : NULL;
+    for (int i = 0; *certs && signers && sk_CMS_SignerInfo_num(signers) == 1 && i < sk_X509_num(*certs); i++)
+        if (CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(signers, 0), sk_X509_value(*certs, i)) == 0) *cert = sk_X509_value(*certs, i);
+    if (*cert) X509_up_ref(*cert);
+    CMS_ContentInfo_free(cms);
+    return *cert != NULL;
+}
+
+int cs_ocsp_query_cms(const uint8_t *cms_der, size_t cms_len, uint8_t **der, size_t *der_len, char *err, size_t errlen) {
+    if (!cms_der || !der || !der_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    X509 *cert;
+    STACK_OF(X509) *certs;
+    int status = cms_signer(cms_der, cms_len, &cert, &certs) ? ocsp_query(cert, certs, der, der_len, err, errlen)
+                                                              : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature that carries its signer's certificate");
+    X509_free(cert);
+    sk_X509_pop_free(certs, X509_free);
+    return status;
+}
+
+int cs_ocsp_check_response_cms(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len, const uint8_t *cms_der,
+                               size_t cms_len, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at, char *err,
+                               size_t errlen) {
+    if (!response || !request || !cms_der || !roots_pem || !status || !revoked_at) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    X509 *cert;
+    STACK_OF(X509) *certs;
+    int result = cms_signer(cms_der, cms_len, &cert, &certs)
+        ? ocsp_check(response, response_len, request, request_len, cert, certs, roots_pem, at_time, status, revoked_at, err, errlen)
+        : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature that carries its signer's certificate");
+    X509_free(cert);
+    sk_X509_pop_free(certs, X509_free);
+    return result;
 }
 
 static int append_certificates(BIO *out, STACK_OF(X509) *certs) {

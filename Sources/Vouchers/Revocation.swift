@@ -92,10 +92,13 @@ public enum CertificateStatus: Sendable, Equatable {
 }
 
 /// Where the service asks about its own certificates before it signs with them (RFC 6960): the development PKI's
-/// responder in process, or the bank CA's over HTTP.
+/// responder in process, or the bank CA's over HTTP; and where it gets the CRLs that cover the rest of its chains
+/// (the CAs', the TSA's) for the long-term evidence it writes into each voucher.
 public protocol RevocationAuthority: Sendable {
-    /// The DER OCSP response to a DER request about `signer`'s certificate.
-    func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8]
+    /// The DER OCSP response to a DER request.
+    func answer(_ request: [UInt8]) async throws -> [UInt8]
+    /// The current CRLs of the CAs above the signing certificates and of the TSA (DER).
+    func revocationLists() async throws -> [[UInt8]]
 }
 
 /// Asks about a signing certificate and checks the answer: a seal or witness certificate its CA has revoked is not
@@ -117,10 +120,24 @@ public struct RevocationCheck: Sendable {
     /// The certificate's status at `time` and the answer that says so. Throws `ocsp.unavailable` when there is no
     /// answer to rely on (none, malformed, not signed by the CA or its responder, not current, not to this request).
     public func status(of signer: Signer, at time: Date) async throws(VoucherError) -> (status: CertificateStatus, response: [UInt8]) {
-        let request = try Self.request(about: signer)
+        try await status(of: .signer(signer), at: time)
+    }
+
+    /// The same for the signer of a CMS signature already made (what the DSS records about it).
+    public func status(ofSignature cms: [UInt8], at time: Date) async throws(VoucherError) -> (status: CertificateStatus, response: [UInt8]) {
+        try await status(of: .signature(cms), at: time)
+    }
+
+    enum Subject {
+        case signer(Signer)
+        case signature([UInt8])
+    }
+
+    func status(of subject: Subject, at time: Date) async throws(VoucherError) -> (status: CertificateStatus, response: [UInt8]) {
+        let request = try Self.request(about: subject)
         let response: [UInt8]
         do {
-            response = try await authority.answer(request, about: signer)
+            response = try await authority.answer(request)
         } catch let error as VoucherError {
             throw error
         } catch {
@@ -130,11 +147,21 @@ public struct RevocationCheck: Sendable {
         var error = [CChar](repeating: 0, count: 512)
         var status: Int32 = 0
         var revokedAt: Int64 = 0
-        guard
-            cs_ocsp_check_response(
-                response, response.count, request, request.count, signer.handle, trustedRootsPEM, RevocationList.seconds(time), &status,
-                &revokedAt, &error, error.count) == 0
-        else { throw VoucherError(.revocationUnavailable, "the OCSP answer cannot be relied on: \(CCryptoText.message(error))") }
+        let seconds = RevocationList.seconds(time)
+        let checked =
+            switch subject {
+            case .signer(let signer):
+                cs_ocsp_check_response(
+                    response, response.count, request, request.count, signer.handle, trustedRootsPEM, seconds, &status, &revokedAt, &error,
+                    error.count)
+            case .signature(let cms):
+                cs_ocsp_check_response_cms(
+                    response, response.count, request, request.count, cms, cms.count, trustedRootsPEM, seconds, &status, &revokedAt, &error,
+                    error.count)
+            }
+        guard checked == 0 else {
+            throw VoucherError(.revocationUnavailable, "the OCSP answer cannot be relied on: \(CCryptoText.message(error))")
+        }
         switch status {
         case 0: return (.good, response)
         case 1: return (.revoked(Date(timeIntervalSince1970: Double(revokedAt))), response)
@@ -153,13 +180,16 @@ public struct RevocationCheck: Sendable {
         }
     }
 
-    static func request(about signer: Signer) throws(VoucherError) -> [UInt8] {
+    static func request(about subject: Subject) throws(VoucherError) -> [UInt8] {
         var error = [CChar](repeating: 0, count: 512)
         var der: UnsafeMutablePointer<UInt8>?
         var length = 0
-        guard cs_ocsp_query(signer.handle, &der, &length, &error, error.count) == 0, let der else {
-            throw VoucherError(.badSignerFile, CCryptoText.message(error))
-        }
+        let status =
+            switch subject {
+            case .signer(let signer): cs_ocsp_query(signer.handle, &der, &length, &error, error.count)
+            case .signature(let cms): cs_ocsp_query_cms(cms, cms.count, &der, &length, &error, error.count)
+            }
+        guard status == 0, let der else { throw VoucherError(.badSignerFile, CCryptoText.message(error)) }
         defer { cs_free(der) }
         return Array(UnsafeBufferPointer(start: der, count: length))
     }

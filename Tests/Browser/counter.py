@@ -302,10 +302,10 @@ def main():
             driver.find_element(By.ID, "verify-pdf").send_keys(receipt_file)
             driver.find_element(By.ID, "verify-file-submit").click()
             wait.until(lambda d: d.find_element(By.ID, "verdict").get_attribute("data-valid") == "true")
-            check(len(driver.find_elements(By.CSS_SELECTOR, "#verdict-signatures li")) == 2, "two signatures listed")
+            check(len(driver.find_elements(By.CSS_SELECTOR, "#verdict-signatures li")) == 3, "two signatures and the archive time-stamp listed")
             check("真实有效" in driver.find_element(By.ID, "verdict-summary").text, "the verdict in plain words")
             levels = [item.get_attribute("data-level") for item in driver.find_elements(By.CSS_SELECTOR, "#verdict-signatures li div[data-level]")]
-            check(levels == ["B-T", "B-T"], f"both signatures time-stamped, in words: {levels}")
+            check(levels == ["B-LTA", "B-LTA", "DocTimeStamp"], f"both signatures long-term (B-LTA) and the archive time-stamp, in words: {levels}")
             check("北京时间" in driver.find_element(By.ID, "verdict-signatures").text, "the proven time shown")
             shot("counter-9-verify-valid")
             driver.find_element(By.ID, "verify-pdf").send_keys(tampered_file)

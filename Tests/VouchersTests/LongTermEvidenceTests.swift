@@ -22,7 +22,8 @@ import Vouchers
 
     struct InProcess: RevocationAuthority {
         let responder: OCSPResponder
-        func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8] { try responder.respond(to: request, revoked: []) }
+        func answer(_ request: [UInt8]) async throws -> [UInt8] { try responder.respond(to: request, revoked: []) }
+        func revocationLists() async throws -> [[UInt8]] { [] }
     }
 
     /// A customer-signed, sealed voucher (both B-T), its B-LT and B-LTA versions.

@@ -215,10 +215,12 @@ import Vouchers
         let db = try await SealRegistryTests.prepared()
         let input = try SealRegistryTests.voucher()
         struct Down: RevocationAuthority {
-            func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8] { throw CancellationError() }
+            func answer(_ request: [UInt8]) async throws -> [UInt8] { throw CancellationError() }
+            func revocationLists() async throws -> [[UInt8]] { [] }
         }
         struct Garbage: RevocationAuthority {
-            func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8] { Array("<html>busy</html>".utf8) }
+            func answer(_ request: [UInt8]) async throws -> [UInt8] { Array("<html>busy</html>".utf8) }
+            func revocationLists() async throws -> [[UInt8]] { [] }
         }
         try await db.with(db.app) { database in
             let roots = try String(contentsOfFile: Self.file("root-ca.pem"), encoding: .utf8)

@@ -1,15 +1,16 @@
 """Validates every signature of a PDF with pyHanko and prints one JSON line per signature.
 
 Used by the Swift tests as a third-party oracle: usage `python3 pyhanko_validate.py FILE.pdf ROOT.pem [ROOT.pem…]`.
-Revocation is not checked (the development PKI has no CRL or OCSP responder); trust is the given roots only. A
-signature time-stamp (PAdES B-T) is reported with its own validity and the time it proves.
+Revocation is not checked here (`pyhanko sign adesverify` does that in the tests that need it); trust is the given
+roots only. A signature time-stamp (PAdES B-T) is reported with its own validity and the time it proves; a document
+time-stamp (PAdES B-LTA) as a line of its own with "kind": "document time-stamp".
 """
 import json
 import sys
 
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko_certvalidator import ValidationContext
 
 
@@ -20,6 +21,14 @@ def main() -> int:
     with open(pdf_path, "rb") as handle:
         reader = PdfFileReader(handle, strict=True)
         for signature in reader.embedded_signatures:
+            if signature.sig_object_type == "/DocTimeStamp":
+                status = validate_pdf_timestamp(signature, validation_context=context)
+                print(json.dumps({
+                    "field": signature.field_name, "kind": "document time-stamp", "intact": status.intact, "valid": status.valid,
+                    "trusted": status.trusted, "coverage": status.coverage.name if status.coverage else None,
+                    "time": status.timestamp.isoformat(),
+                }, ensure_ascii=False))
+                continue
             status = validate_pdf_signature(signature, context, ts_validation_context=context)
             stamp = status.timestamp_validity
             print(json.dumps({

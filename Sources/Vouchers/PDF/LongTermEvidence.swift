@@ -162,6 +162,32 @@ public enum LongTermEvidence {
         return output
     }
 
+    /// PAdES B-LTA for a file whose signatures were just made, as the service seals: for each signature, its CA's
+    /// answer about the signer's certificate, asked after signing (validators want revocation data issued after the
+    /// signature) and required to be good; the CRLs above; the trust anchors; a DSS; a document time-stamp. A
+    /// responder or TSA that does not answer fails it (nothing is returned); a revoked certificate is refused.
+    public static func archive(_ pdf: [UInt8], revocation: RevocationCheck, timeStamper: TimeStamper, at time: Date) async throws -> [UInt8] {
+        let signatures: [SignedPDF.Signature]
+        do { signatures = try SignedPDF(pdf, limits: .signing).signatures } catch { throw VoucherError(.badInput, error.description) }
+        var answers: [[UInt8]] = []
+        for signature in signatures where !PAdESVerifier.isDocumentTimeStamp(signature) {
+            let (status, response) = try await revocation.status(ofSignature: signature.cms, at: time)
+            guard status == .good else {
+                throw VoucherError(.certificateRevoked, "the certificate of \(signature.field) is not good at its CA: \(status)")
+            }
+            answers.append(response)
+        }
+        let crls: [[UInt8]]
+        do { crls = try await revocation.authority.revocationLists() } catch {
+            throw VoucherError(.revocationUnavailable, "the CRLs for the voucher's long-term evidence cannot be had: \(error)")
+        }
+        let data = try ValidationData.collect(
+            from: pdf, anchorsPEM: [revocation.trustedRootsPEM, timeStamper.trustedRootsPEM], ocspResponses: answers, crls: crls)
+        let archived = signatures.filter(PAdESVerifier.isDocumentTimeStamp).count
+        return try await addingDocumentTimeStamp(
+            try addingDSS(pdf, data: data), fieldName: "ArchiveTimeStamp\(archived + 1)", timeStamper: timeStamper)
+    }
+
     /// The file with a document time-stamp (`/SubFilter /ETSI.RFC3161`) over all of it, in a new invisible field.
     /// The TSA not answering fails it: nothing is returned.
     public static func addingDocumentTimeStamp(_ pdf: [UInt8], fieldName: String, timeStamper: TimeStamper) async throws -> [UInt8] {

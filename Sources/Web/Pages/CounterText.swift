@@ -100,6 +100,14 @@ extension PageText {
         "verify.field.CustomerSignature": ("客户签名", "The customer's signature"),
         "verify.field.BankSeal": ("银行印章", "The bank's seal"),
         "verify.level.B-T": ("有可信时间戳（PAdES B-T），证明签名于以下时间已存在：", "Time-stamped (PAdES B-T): it existed at"),
+        "verify.level.B-LT": (
+            "有可信时间戳和吊销数据（PAdES B-LT），证明签名于以下时间已存在：", "Time-stamped, with its revocation data (PAdES B-LT): it existed at"
+        ),
+        "verify.level.B-LTA": (
+            "长期可验证（PAdES B-LTA：时间戳、吊销数据和归档时间戳），证明签名于以下时间已存在：",
+            "Long-term (PAdES B-LTA: time-stamp, revocation data, archive time-stamp): it existed at"
+        ),
+        "verify.level.DocTimeStamp": ("归档时间戳，证明整个文件于以下时间已存在：", "Archive time-stamp: the whole file existed at"),
         "verify.level.B-B": ("无可信时间戳（PAdES B-B），按当前时间核验证书", "No trusted time-stamp (PAdES B-B): certificates judged as of now"),
         "screen.title": ("客户确认屏", "Customer screen"),
         "screen.pairing": ("请柜员输入配对码", "Teller: type this pairing code"),

@@ -33,11 +33,16 @@ struct BinaryExchange: Sendable {
         return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
     }()
 
-    func send(_ body: [UInt8]) async throws -> [UInt8] {
+    /// POSTs `body`, or GETs without one.
+    func send(_ body: [UInt8]?) async throws -> [UInt8] {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(body)
+        if let body {
+            request.httpMethod = "POST"
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(body)
+        } else {
+            request.httpMethod = "GET"
+        }
         let prepared = request
         let deadline = timeout
         // The whole exchange within the deadline (the request's own timeout is only how long it may sit idle).
@@ -60,20 +65,33 @@ struct BinaryExchange: Sendable {
     }
 }
 
-/// The bank CA's OCSP responder over HTTP (RFC 6960 Appendix A.1, POST), named by `COUNTERSIGN_OCSP_URL`.
+/// The bank CA's OCSP responder over HTTP (RFC 6960 Appendix A.1, POST), named by `COUNTERSIGN_OCSP_URL`, and its
+/// CAs' and TSA's CRLs (`COUNTERSIGN_CRL_URLS`, fetched with GET).
 public struct HTTPRevocationAuthority: RevocationAuthority {
     public let url: URL
+    public let crlURLs: [URL]
     public let timeout: TimeInterval
 
-    public init(url: URL, timeout: TimeInterval = 10) {
+    public init(url: URL, crlURLs: [URL] = [], timeout: TimeInterval = 10) {
         self.url = url
+        self.crlURLs = crlURLs
         self.timeout = timeout
     }
 
-    public func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8] {
+    public func answer(_ request: [UInt8]) async throws -> [UInt8] {
         try await BinaryExchange(
             url: url, timeout: timeout, contentType: "application/ocsp-request", answerType: "application/ocsp-response",
             maximumBytes: 64 * 1024
         ).send(request)
+    }
+
+    public func revocationLists() async throws -> [[UInt8]] {
+        var lists: [[UInt8]] = []
+        for url in crlURLs {
+            lists.append(
+                try await BinaryExchange(url: url, timeout: timeout, contentType: "", answerType: "application/pkix-crl", maximumBytes: 16 << 20)
+                    .send(nil))
+        }
+        return lists
     }
 }

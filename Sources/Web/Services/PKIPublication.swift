@@ -38,7 +38,16 @@ public struct PKIPublication: RevocationAuthority {
     }
 
     /// The service asking its own development responder, in process.
-    public func answer(_ request: [UInt8], about signer: Signer) async throws -> [UInt8] { try await ocspAnswer(to: request) }
+    public func answer(_ request: [UInt8]) async throws -> [UInt8] { try await ocspAnswer(to: request) }
+
+    /// The signing root's list (covering the issuing CA) and the time-stamping root's (covering the TSA), as
+    /// published; the seals' own standing comes from OCSP answers.
+    public func revocationLists() async throws -> [[UInt8]] {
+        try ["root-ca.crl", "tsa-root.crl"].map { name in
+            guard let crl = revocationList(named: name) else { throw VoucherError(.revocationUnavailable, "\(name) was never published") }
+            return crl
+        }
+    }
 
     /// A published CRL (DER) by file name; nil for any other name or when it was never published.
     public func revocationList(named name: String) -> [UInt8]? {

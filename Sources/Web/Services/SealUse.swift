@@ -53,12 +53,17 @@ public struct SealUse: Sendable {
         }
         let standing = try await revocation?.requireGood(signer, at: time)
         let face = ring.map { SealFace(ring: $0, center: seal.nameZH) }
-        let sealed =
+        var sealed =
             if let timeStamper {
                 try await BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time, timeStamper: timeStamper)
             } else {
                 try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time)
             }
+        // The service's vouchers are B-LTA: every signature's revocation data and a document time-stamp, before the
+        // use is recorded — a voucher is handed out with its long-term evidence or not at all.
+        if let timeStamper, let revocation {
+            sealed = try await LongTermEvidence.archive(sealed, revocation: revocation, timeStamper: timeStamper, at: time)
+        }
         var used: [String: CanonicalJSON] = [
             "seal": .string(seal.id), "certificate": .string(signer.subject),
             "input_sha256": .string(SHA256Hex.of(pdf)), "output_sha256": .string(SHA256Hex.of(sealed)),

@@ -123,7 +123,8 @@ struct Serve: AsyncParsableCommand {
             return nil
         }
         if let address = environment["COUNTERSIGN_OCSP_URL"], !address.isEmpty, let url = URL(string: address) {
-            return RevocationCheck(authority: HTTPRevocationAuthority(url: url), trustedRootsPEM: roots)
+            let lists = (environment["COUNTERSIGN_CRL_URLS"] ?? "").split(separator: ",").compactMap { URL(string: String($0)) }
+            return RevocationCheck(authority: HTTPRevocationAuthority(url: url, crlURLs: lists), trustedRootsPEM: roots)
         }
         guard let pki else {
             logger.warning("signing certificates are used unchecked: no OCSP responder (COUNTERSIGN_OCSP_URL, or certs init --if-missing)")

@@ -68,11 +68,13 @@ import Vouchers
             [
                 "python3", Repository.path("Tests/oracles/pyhanko_validate.py"), artifacts + "/receipt.pdf",
                 SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path,
+                SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path,
             ])
         let verdicts = oracle.output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: any Sendable]
         }
-        #expect(verdicts.count == 2, "\(oracle.output)\(oracle.errors)")
+        // The customer's signature, the seal, and the archive time-stamp over the whole file (B-LTA).
+        #expect(verdicts.count == 3, "\(oracle.output)\(oracle.errors)")
         #expect(verdicts.allSatisfy { $0["valid"] as? Bool == true && $0["intact"] as? Bool == true && $0["trusted"] as? Bool == true })
         let actions = try await db.with(db.owner) { database in
             try await database.read { tx in

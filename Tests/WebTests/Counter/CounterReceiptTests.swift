@@ -125,7 +125,7 @@ import Web
                 #expect(verdict.json["valid"] as? Bool == true, "\(verdict.json)")
                 // Issue #16: both signatures time-stamped, judged at the time their time-stamps prove.
                 let levels = (verdict.json["signatures"] as? [[String: any Sendable]])?.map { $0["level"] as? String }
-                #expect(levels == ["B-T", "B-T"], "\(verdict.json)")
+                #expect(levels == ["B-LTA", "B-LTA", "DocTimeStamp"], "\(verdict.json)")
             }
             #expect(try await WebHarness.count("SELECT count(*)::int FROM vouchers", in: db) == 1)
         }
@@ -255,14 +255,29 @@ import Web
             let verdicts = oracle.output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: any Sendable]
             }
-            #expect(verdicts.count == 2, "\(oracle.output)\(oracle.errors)")
+            #expect(verdicts.count == 3, "\(oracle.output)\(oracle.errors)")
             #expect(verdicts.allSatisfy { $0["intact"] as? Bool == true && $0["valid"] as? Bool == true && $0["trusted"] as? Bool == true })
-            // Issue #16: both signatures carry a signature time-stamp (PAdES B-T) pyHanko accepts.
+            // Issue #16: both signatures carry a signature time-stamp (PAdES B-T) pyHanko accepts, and an archive
+            // time-stamp covers the whole file (B-LTA).
             #expect(
-                verdicts.allSatisfy {
+                verdicts.prefix(2).allSatisfy {
                     let stamp = $0["timestamp"] as? [String: any Sendable]
                     return stamp?["valid"] as? Bool == true && stamp?["trusted"] as? Bool == true
                 }, "\(oracle.output)")
+            #expect(verdicts.last?["kind"] as? String == "document time-stamp" && verdicts.last?["coverage"] as? String == "ENTIRE_FILE")
+            // pyHanko's AdES validation with revocation checking, offline (the file alone), as of now and ten years ahead.
+            for years in [0.0, 10] {
+                let when = ISO8601DateFormatter().string(from: Date().addingTimeInterval(60 + years * 365.25 * 86_400))
+                let ades = try await ChildProcess.run(
+                    "/usr/bin/env",
+                    [
+                        "pyhanko", "sign", "adesverify", "--executive-summary", "--validation-time", when, "--trust",
+                        SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path, "--trust",
+                        SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path, "--trust-replace", file.path,
+                    ], timeout: .seconds(120))
+                let lines = ades.output.split(separator: "\n").filter { $0.hasPrefix("CustomerSignature:") || $0.hasPrefix("BankSeal:") }
+                #expect(lines.count == 2 && lines.allSatisfy { $0.hasSuffix(":VALID") }, "\(when): \(ades.output)\(ades.errors)")
+            }
 
             #expect(try await api.call(.get, "/r/" + String(repeating: "A", count: 43), token: nil).code == "receipt.not_found")
 
@@ -322,7 +337,7 @@ import Web
 
             // The public check: the receipt holds; one changed byte does not; its number holds; nonsense is refused.
             let genuine = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
-            #expect(genuine.json["valid"] as? Bool == true && (genuine.json["signatures"] as? [Any])?.count == 2, "\(genuine.code)")
+            #expect(genuine.json["valid"] as? Bool == true && (genuine.json["signatures"] as? [Any])?.count == 3, "\(genuine.code)")
             let screenFinding = (genuine.json["findings"] as? [[String: Any]])?.first { $0["fact"] as? String == "customer_screen_signed" }
             #expect(screenFinding?["established"] as? Bool == true, "\(genuine.json)")
             var tampered = download.body
@@ -382,7 +397,7 @@ import Web
             // would not had the seal been revoked before it was used.
             #expect(genuine.json["issued_by_this_bank"] as? Bool == true && genuine.json["sealed_voucher"] as? Bool == true)
             #expect(genuine.json["transaction"] as? String == transaction)
-            let sealedWith = (genuine.json["signatures"] as? [[String: Any]])?.last?["seal"] as? String
+            let sealedWith = (genuine.json["signatures"] as? [[String: Any]])?.compactMap { $0["seal"] as? String }.last
             #expect(sealedWith == "BR001-CASH-RECEIVED", "a cash withdrawal at BR001 gets the registry's cash seal")
             let customerSigned = try #require(try SignedPDF(Array(download.body)).signatures.first)
             let cut = download.body.prefix(customerSigned.ranges.last!.upperBound)

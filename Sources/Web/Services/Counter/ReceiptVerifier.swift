@@ -33,7 +33,8 @@ public struct ReceiptVerifier: Sendable {
         let trusted: Bool
         let wholeFile: Bool
         let words: LocalizedText
-        /// "B-T" when its time-stamp holds (and then `proven_at` is the time it proves), else "B-B".
+        /// "B-LTA", "B-LT" or "B-T" when its time-stamp holds (and then `proven_at` is the time it proves), else "B-B";
+        /// "DocTimeStamp" for an archive time-stamp over the whole file.
         let level: String
         let provenAt: String?
 
@@ -90,10 +91,12 @@ public struct ReceiptVerifier: Sendable {
                 trusted: report.chainTrusted, wholeFile: report.coverage == .wholeFile, words: Self.words(report), level: report.level,
                 provenAt: report.provenTime.map { ISO8601DateFormatter().string(from: $0) })
         }
-        // The file's own evidence: every signature holds, and the last one covers the whole file.
+        // The file's own evidence: every signature and time-stamp holds, and the last covers the whole file. The last
+        // signature is the one before any document time-stamps (the bank's long-term evidence follows its seal).
         let holds = reports.allSatisfy(\.isValid) && reports.last?.coverage == .wholeFile
         let digest = SHA256.hash(data: pdf).hexString
-        let seal = reports.last.flatMap { $0.coverage == .wholeFile ? $0.sealID : nil }
+        let lastSignature = reports.last { $0.level != "DocTimeStamp" }
+        let seal = lastSignature?.sealID
         let (issued, standing) = try await database.read { tx -> (VoucherRegistry.Issued?, VoucherRegistry.SealStanding?) in
             let issued = try await VoucherRegistry.issued(sha256: Array(SHA256.hash(data: pdf)), in: tx)
             guard let seal else { return (issued, nil) }
@@ -104,7 +107,7 @@ public struct ReceiptVerifier: Sendable {
             screen = try await database.read { try await VoucherStore.screenStatements(transaction: transaction, in: $0) }
         }
         let judged = Self.judge(
-            holds: holds, last: reports.last, seal: seal, standing: standing, issued: issued,
+            holds: holds, last: lastSignature, seal: seal, standing: standing, issued: issued,
             screenSigned: issued == nil ? nil : (screen?.terminal ?? "", screen.map(ScreenEvidence.holds) ?? false))
         try await database.transaction { tx in
             try await AuditLog.append(
@@ -291,8 +294,10 @@ public struct ReceiptVerifier: Sendable {
             return LocalizedText(zh: "有效：由 \(who) 签署，其后文件未被改动。", en: "Valid: signed by \(who); the file has not changed since.")
         case (true, true, .earlierRevision):
             return LocalizedText(
-                zh: "有效：由 \(who) 签署；其后只追加了下一个签名（如银行印章），这是正常的。",
-                en: "Valid: signed by \(who); only the next signature (such as the bank's seal) was added after it, as it should be.")
+                zh: "有效：由 \(who) 签署；其后只追加了后续签名（如银行印章）或长期验证数据，这是正常的。",
+                en:
+                    "Valid: signed by \(who); only later signatures (such as the bank's seal) or long-term evidence were added after it, as they should be."
+            )
         }
     }
 }
