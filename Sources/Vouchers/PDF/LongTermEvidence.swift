@@ -53,6 +53,12 @@ public struct ValidationData: Sendable, Equatable {
     {
         let signatures: [SignedPDF.Signature]
         do { signatures = try SignedPDF(pdf, limits: .signing).signatures } catch { throw VoucherError(.badInput, error.description) }
+        return try collect(from: signatures, anchorsPEM: anchorsPEM, ocspResponses: ocspResponses, crls: crls)
+    }
+
+    static func collect(from signatures: [SignedPDF.Signature], anchorsPEM: [String], ocspResponses: [[UInt8]], crls: [[UInt8]])
+        throws(VoucherError) -> ValidationData
+    {
         var data = ValidationData(ocspResponses: ocspResponses, crls: crls)
         for signature in signatures { data.certificates += try certificates(in: signature.cms) }
         for pem in anchorsPEM { data.certificates += certificates(pem: pem) }
@@ -182,7 +188,7 @@ public enum LongTermEvidence {
             throw VoucherError(.revocationUnavailable, "the CRLs for the voucher's long-term evidence cannot be had: \(error)")
         }
         let data = try ValidationData.collect(
-            from: pdf, anchorsPEM: [revocation.trustedRootsPEM, timeStamper.trustedRootsPEM], ocspResponses: answers, crls: crls)
+            from: signatures, anchorsPEM: [revocation.trustedRootsPEM, timeStamper.trustedRootsPEM], ocspResponses: answers, crls: crls)
         let archived = signatures.filter(PAdESVerifier.isDocumentTimeStamp).count
         return try await addingDocumentTimeStamp(
             try addingDSS(pdf, data: data), fieldName: "ArchiveTimeStamp\(archived + 1)", timeStamper: timeStamper)

@@ -8,7 +8,7 @@ import Vouchers
 /// Seals many copies of a voucher in one process on every core, as the service would, and compares with pyHanko.
 struct BenchSeal: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "seal", abstract: "E-seal throughput: RSA, ECDSA, a 20-page file, PAdES B-B and B-T, pyHanko at each level.")
+        commandName: "seal", abstract: "E-seal throughput: RSA, ECDSA, a 20-page file, PAdES B-B, B-T and B-LTA, pyHanko at B-B and B-T.")
 
     @Option(help: "Documents per measurement.") var documents = 2000
     @Option(help: "Documents for pyHanko (it is slow).") var pyhankoDocuments = 40
@@ -58,6 +58,15 @@ struct BenchSeal: AsyncParsableCommand {
             String(
                 format: "%@ %6d %8.0f %10.0f %8.2f %8.2f", timeStamped.name.padding(toLength: 29, withPad: " ", startingAt: 0) as NSString,
                 documents, timeStamped.perSecond, timeStamped.perSecond / Double(cores), timeStamped.percentile(0.5), timeStamped.percentile(0.99)))
+        // PAdES B-LTA, as the service seals: the B-T seal, then each signature's certificate asked about (the
+        // development PKI's OCSP responder in process), the DSS and the archive time-stamp.
+        let archived = try await measureTimeStamped(
+            "1-page, RSA-2048, B-LTA", input: customerSigned, seal: try signer("seal-rsa"), stamper: try timeStamper(),
+            revocation: try revocationCheck(), documents: documents, cores: cores)
+        print(
+            String(
+                format: "%@ %6d %8.0f %10.0f %8.2f %8.2f", archived.name.padding(toLength: 29, withPad: " ", startingAt: 0) as NSString,
+                documents, archived.perSecond, archived.perSecond / Double(cores), archived.percentile(0.5), archived.percentile(0.99)))
         print(String(format: "peak RSS: %.0f MB", Self.peakResidentMegabytes()))
         if !noPyhanko {
             try comparePyHanko(input: customerSigned, ours: results[0], level: "B-B")
@@ -73,11 +82,31 @@ struct BenchSeal: AsyncParsableCommand {
         return TimeStamper(authority: LocalTimeStampAuthority(signer: try signer("tsa")), trustedRootsPEM: roots)
     }
 
+    /// The development PKI's OCSP responder and CRLs in process, as `serve` uses them in development.
+    private func revocationCheck() throws -> RevocationCheck {
+        struct InProcess: RevocationAuthority {
+            let responder: OCSPResponder
+            let lists: [[UInt8]]
+            func answer(_ request: [UInt8]) async throws -> [UInt8] { try responder.respond(to: request, revoked: []) }
+            func revocationLists() async throws -> [[UInt8]] { lists }
+        }
+        func read(_ name: String) throws -> Data {
+            guard let data = FileManager.default.contents(atPath: "\(certs)/\(name)") else {
+                throw ValidationError("\(certs)/\(name) is missing: run `countersign certs init --if-missing` (or `make run`) first")
+            }
+            return data
+        }
+        let responder = OCSPResponder(signer: try signer("ocsp"), issuerPEM: String(decoding: try read("issuing-ca.pem"), as: UTF8.self))
+        return RevocationCheck(
+            authority: InProcess(responder: responder, lists: [Array(try read("root-ca.crl")), Array(try read("tsa-root.crl"))]),
+            trustedRootsPEM: String(decoding: try read("root-ca.pem"), as: UTF8.self))
+    }
+
     /// As ``measure(_:input:seal:documents:cores:)`` with a signature time-stamp on every seal: a query, the TSA's
     /// signed reply, its check (signature and chain) and the token added to the CMS — one worker per core.
-    private func measureTimeStamped(_ name: String, input: [UInt8], seal: Signer, stamper: TimeStamper, documents: Int, cores: Int) async throws
-        -> Measurement
-    {
+    private func measureTimeStamped(
+        _ name: String, input: [UInt8], seal: Signer, stamper: TimeStamper, revocation: RevocationCheck? = nil, documents: Int, cores: Int
+    ) async throws -> Measurement {
         let latencies = LatencyBuffer(count: documents)
         let face = SealFace(ring: "示例银行北京分行营业部", center: "业务专用章")
         let started = DispatchTime.now().uptimeNanoseconds
@@ -87,7 +116,8 @@ struct BenchSeal: AsyncParsableCommand {
                     var index = worker
                     while index < documents {
                         let begin = DispatchTime.now().uptimeNanoseconds
-                        _ = try await BankSeal.stamp(input, with: seal, name: "业务专用章", face: face, at: Date(), timeStamper: stamper)
+                        let sealed = try await BankSeal.stamp(input, with: seal, name: "业务专用章", face: face, at: Date(), timeStamper: stamper)
+                        if let revocation { _ = try await LongTermEvidence.archive(sealed, revocation: revocation, timeStamper: stamper, at: Date()) }
                         latencies.set(index, Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
                         index += cores
                     }
