@@ -7,7 +7,7 @@ import Vouchers
 /// answer and CRL the signatures need, then a document time-stamp — validated by pyHanko's AdES validation with
 /// revocation checking (no network: everything it needs must be inside the file), today and ten years ahead, when
 /// every signing certificate has expired.
-@Suite struct LongTermEvidenceTests {
+@Suite(.serialized) struct LongTermEvidenceTests {
     /// A development PKI whose certificates point at an address where nothing answers: a validator has only what
     /// the file holds.
     static let pki: URL = {
@@ -25,6 +25,10 @@ import Vouchers
         func answer(_ request: [UInt8]) async throws -> [UInt8] { try responder.respond(to: request, revoked: []) }
         func revocationLists() async throws -> [[UInt8]] { [] }
     }
+
+    /// Made once for the suite (its tests run one after another): pyHanko's validations are the heavy part, and
+    /// the whole suite shares two cores.
+    static let made = Task { try await voucher() }
 
     /// A customer-signed, sealed voucher (both B-T), its B-LT and B-LTA versions.
     static func voucher() async throws -> (bt: [UInt8], lt: [UInt8], lta: [UInt8]) {
@@ -63,7 +67,7 @@ import Vouchers
     static var tenYearsAhead: String { iso(Date().addingTimeInterval(10 * 365.25 * 86_400)) }
 
     @Test func aBLTAVoucherIsValidInPyHankoTodayAndTenYearsAhead() async throws {
-        let (bt, lt, lta) = try await Self.voucher()
+        let (bt, lt, lta) = try await Self.made.value
         #expect(lt.starts(with: bt) && lta.starts(with: lt), "incremental updates: earlier bytes untouched")
         // As of now, offline: without a validation time pyHanko prefers to fetch fresh answers (and finds no responder).
         #expect(try await Self.adesVerdicts(lta, at: Self.iso(Date().addingTimeInterval(60))) == ["CustomerSignature:VALID", "BankSeal:VALID"])
@@ -76,7 +80,7 @@ import Vouchers
     }
 
     @Test func theDSSHoldsEveryChainAndAnswerOnceAndASecondDSSKeepsTheFirst() async throws {
-        let (_, lt, _) = try await Self.voucher()
+        let (_, lt, _) = try await Self.made.value
         let catalog = try SignedPDF(lt).structure
         let root = try catalog.dictionary(catalog.root)
         let dss = try catalog.dictionary(try #require(root["DSS"].flatMap(PDFReference.init)))
@@ -95,7 +99,7 @@ import Vouchers
     /// Our verifier and pyHanko agree on the level (pyHanko: `TimestampTokens`, the DSS and document time-stamps it
     /// sees); a document time-stamp over other bytes holds nothing up.
     @Test func ourVerifierReportsTheLevelsAndADocumentTimeStampOverOtherBytesFails() async throws {
-        let (bt, lt, lta) = try await Self.voucher()
+        let (bt, lt, lta) = try await Self.made.value
         func levels(_ pdf: [UInt8]) throws -> [String] {
             try PAdESVerifier.verify(pdf, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem")).map(
                 \.level)
