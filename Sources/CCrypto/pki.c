@@ -51,19 +51,31 @@ int cs_generate_key_pem(const char *algorithm, char **key_pem, char *err, size_t
     return *key_pem ? CS_OK : cs_fail(CS_ERR_MEMORY, err, errlen, "cannot write the key");
 }
 
-static int add_subject(X509_NAME *name, const char *subject) {
-    char *copy = OPENSSL_strdup(subject);
+// Calls apply(context, name, value) for each line "name=value" of text (NULL: none); 0 on a line without '=' or when
+// apply fails. The subject's fields and the extensions both travel this way.
+static int each_assignment(const char *text, int (*apply)(void *context, const char *name, const char *value), void *context) {
+    if (!text) return 1;
+    char *copy = OPENSSL_strdup(text);
     int ok = copy != NULL;
     char *rest = copy;
     for (char *line = copy ? strtok_r(copy, "\n", &rest) : NULL; ok && line; line = strtok_r(NULL, "\n", &rest)) {
         char *eq = strchr(line, '=');
         if (!eq) { ok = 0; break; }
         *eq = '\0';
-        ok = X509_NAME_add_entry_by_txt(name, line, MBSTRING_UTF8, (const unsigned char *)(eq + 1), -1, -1, 0);
+        ok = apply(context, line, eq + 1);
     }
     OPENSSL_free(copy);
     return ok;
 }
+
+static int add_name_entry(void *name, const char *field, const char *value) {
+    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, (const unsigned char *)value, -1, -1, 0);
+}
+
+struct extension_target {
+    X509 *cert;
+    X509V3_CTX *ctx;
+};
 
 static int add_extension(X509 *cert, X509V3_CTX *ctx, const char *name, const char *value) {
     X509_EXTENSION *ext = X509V3_EXT_nconf(NULL, ctx, name, value);
@@ -72,20 +84,10 @@ static int add_extension(X509 *cert, X509V3_CTX *ctx, const char *name, const ch
     return ok;
 }
 
-// Lines "name=value" in OpenSSL's configuration syntax (e.g. "keyUsage=critical,digitalSignature").
-static int add_extensions(X509 *cert, X509V3_CTX *ctx, const char *extensions) {
-    if (!extensions) return 1;
-    char *copy = OPENSSL_strdup(extensions);
-    int ok = copy != NULL;
-    char *rest = copy;
-    for (char *line = copy ? strtok_r(copy, "\n", &rest) : NULL; ok && line; line = strtok_r(NULL, "\n", &rest)) {
-        char *eq = strchr(line, '=');
-        if (!eq) { ok = 0; break; }
-        *eq = '\0';
-        ok = add_extension(cert, ctx, line, eq + 1);
-    }
-    OPENSSL_free(copy);
-    return ok;
+// One extension in OpenSSL's configuration syntax (e.g. "keyUsage=critical,digitalSignature").
+static int add_extension_line(void *target, const char *name, const char *value) {
+    struct extension_target *to = target;
+    return add_extension(to->cert, to->ctx, name, value);
 }
 
 int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, const char *issuer_cert_pem, const char *issuer_key_pem,
@@ -98,11 +100,12 @@ int cs_issue_certificate_pem(const char *subject_key_pem, const char *subject, c
     int ok = subject_key && issuer_key && cert && (!issuer_cert_pem || issuer);
     ok = ok && X509_set_version(cert, X509_VERSION_3) && ASN1_INTEGER_set_uint64(X509_get_serialNumber(cert), serial);
     ok = ok && X509_gmtime_adj(X509_getm_notBefore(cert), -3600) && X509_gmtime_adj(X509_getm_notAfter(cert), (long)days * 86400);
-    ok = ok && X509_set_pubkey(cert, subject_key) && add_subject(X509_get_subject_name(cert), subject);
+    ok = ok && X509_set_pubkey(cert, subject_key) && each_assignment(subject, add_name_entry, X509_get_subject_name(cert));
     ok = ok && X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : X509_get_subject_name(cert));
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, NULL, NULL, 0);
-    ok = ok && add_extensions(cert, &ctx, extensions);
+    struct extension_target target = {cert, &ctx};
+    ok = ok && each_assignment(extensions, add_extension_line, &target);
     ok = ok && add_extension(cert, &ctx, "subjectKeyIdentifier", "hash");
     ok = ok && add_extension(cert, &ctx, "authorityKeyIdentifier", "keyid:always");
     ok = ok && X509_sign(cert, issuer_key, EVP_sha256()) > 0;

@@ -375,15 +375,10 @@ int cs_revocation_data_covers(const uint8_t *cms_der, size_t cms_len, const uint
                               int *covered, char *err, size_t errlen) {
     if (!cms_der || (count > 0 && (!items || !lengths)) || !covered) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     *covered = 0;
-    const unsigned char *cursor = cms_der;
-    CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)cms_len);
-    STACK_OF(X509) *certs = cms ? CMS_get1_certs(cms) : NULL;
-    STACK_OF(CMS_SignerInfo) *signers = cms ? CMS_get0_SignerInfos(cms) : NULL;
-    X509 *cert = NULL, *issuer = NULL;
-    for (int i = 0; certs && signers && sk_CMS_SignerInfo_num(signers) == 1 && i < sk_X509_num(certs); i++)
-        if (CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(signers, 0), sk_X509_value(certs, i)) == 0) cert = sk_X509_value(certs, i);
-    for (int i = 0; cert && i < sk_X509_num(certs); i++)
-        if (X509_check_issued(sk_X509_value(certs, i), cert) == X509_V_OK) issuer = sk_X509_value(certs, i);
+    X509 *cert;
+    STACK_OF(X509) *certs;
+    cms_signer(cms_der, cms_len, &cert, &certs);
+    X509 *issuer = cert ? issuer_in(cert, certs) : NULL;
     int status = cert ? CS_OK : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature whose signer certificate it carries");
     for (size_t i = 0; status == CS_OK && !*covered && i < count; i++) {
         const unsigned char *item = items[i];
@@ -400,7 +395,7 @@ int cs_revocation_data_covers(const uint8_t *cms_der, size_t cms_len, const uint
         }
     }
     ERR_clear_error();
+    X509_free(cert);
     sk_X509_pop_free(certs, X509_free);
-    CMS_ContentInfo_free(cms);
     return status;
 }
