@@ -16,8 +16,7 @@ public enum CMSSignature {
             }
         }
         guard status == 0, let der else { throw VoucherError(.signingFailed, CCryptoText.message(error)) }
-        defer { cs_free(der) }
-        return Array(UnsafeBufferPointer(start: der, count: length))
+        return CCryptoText.bytes(der, count: length)
     }
 
     /// Checks `cms` over `ranges` of `document`; with `trustedRootsPEM` the signer must chain to one of those roots.

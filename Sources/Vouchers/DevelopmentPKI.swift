@@ -204,7 +204,6 @@ public enum DevelopmentPKI {
         guard cs_pkcs12_create(key, cert, chain, password, name, &der, &length, &error, error.count) == 0, let der else {
             throw VoucherError(.signingFailed, CCryptoText.message(error))
         }
-        defer { cs_free(der) }
-        return Array(UnsafeBufferPointer(start: der, count: length))
+        return CCryptoText.bytes(der, count: length)
     }
 }

@@ -39,8 +39,7 @@ public enum RevocationList {
             cs_crl_create(ca.handle, seconds(thisUpdate), seconds(nextUpdate), number, list, &der, &length, &error, error.count) == 0,
             let der
         else { throw VoucherError(.signingFailed, CCryptoText.message(error)) }
-        defer { cs_free(der) }
-        return Array(UnsafeBufferPointer(start: der, count: length))
+        return CCryptoText.bytes(der, count: length)
     }
 
     static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
@@ -78,8 +77,7 @@ public struct OCSPResponder: Sendable {
                 request, request.count, &der, &length, &error, error.count) == 0,
             let der
         else { throw VoucherError(.signingFailed, CCryptoText.message(error)) }
-        defer { cs_free(der) }
-        return Array(UnsafeBufferPointer(start: der, count: length))
+        return CCryptoText.bytes(der, count: length)
     }
 }
 
@@ -190,7 +188,6 @@ public struct RevocationCheck: Sendable {
             case .signature(let cms): cs_ocsp_query_cms(cms, cms.count, &der, &length, &error, error.count)
             }
         guard status == 0, let der else { throw VoucherError(.badSignerFile, CCryptoText.message(error)) }
-        defer { cs_free(der) }
-        return Array(UnsafeBufferPointer(start: der, count: length))
+        return CCryptoText.bytes(der, count: length)
     }
 }

@@ -64,6 +64,12 @@ public final class Signer: @unchecked Sendable {
 }
 
 enum CCryptoText {
+    /// Bytes the shim allocated, copied out and freed: every DER result comes back this way.
+    static func bytes(_ pointer: UnsafeMutablePointer<UInt8>, count: Int) -> [UInt8] {
+        defer { cs_free(pointer) }
+        return Array(UnsafeBufferPointer(start: pointer, count: count))
+    }
+
     static func message(_ buffer: [CChar]) -> String {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

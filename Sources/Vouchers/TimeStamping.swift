@@ -18,8 +18,7 @@ public enum TimeStamp {
         guard cs_ts_query(digest, digest.count, &der, &length, &error, error.count) == 0, let der else {
             throw VoucherError(.badInput, CCryptoText.message(error))
         }
-        defer { cs_free(der) }
-        return Array(UnsafeBufferPointer(start: der, count: length))
+        return CCryptoText.bytes(der, count: length)
     }
 
     /// Checks `reply` against the `query` it answers: granted, the same imprint and nonce, signed by a certificate
@@ -95,8 +94,7 @@ public enum TimeStamp {
         guard cs_cms_add_timestamp(cms, cms.count, token.der, token.der.count, &der, &length, &error, error.count) == 0, let der else {
             throw VoucherError(.signingFailed, CCryptoText.message(error))
         }
-        defer { cs_free(der) }
-        return Array(UnsafeBufferPointer(start: der, count: length))
+        return CCryptoText.bytes(der, count: length)
     }
 }
 
@@ -134,8 +132,7 @@ public final class LocalTimeStampAuthority: TimeStampAuthority {
         guard cs_tsa_respond(signer.handle, policy, seconds, query, query.count, &der, &length, &error, error.count) == 0, let der else {
             throw VoucherError(.signingFailed, CCryptoText.message(error))
         }
-        defer { cs_free(der) }
-        return Array(UnsafeBufferPointer(start: der, count: length))
+        return CCryptoText.bytes(der, count: length)
     }
 }
 

@@ -101,13 +101,19 @@ import Web
         }
     }
 
+    /// The development TSA behind a switch, down after its first `answers` replies, and the service's time-stamping
+    /// through it.
+    static func switchable(answeringFirst answers: Int) throws -> (Switchable, TimeStamping) {
+        let development = try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password)
+        let tsa = Switchable(try #require(development.local))
+        tsa.answers.store(answers, ordering: .releasing)
+        return (tsa, TimeStamping(stamper: TimeStamper(authority: tsa, trustedRootsPEM: try Self.tsaRoots), local: nil))
+    }
+
     /// The TSA goes down between the customer's signature and the seal: the voucher stays customer-signed (that
     /// step committed), no seal is used or recorded, and asking again seals it.
     @Test func whenTheAuthorityGoesDownBeforeTheSealTheVoucherWaitsCustomerSigned() async throws {
-        let development = try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password)
-        let tsa = Switchable(try #require(development.local))
-        tsa.answers.store(1, ordering: .releasing)
-        let timeStamping = TimeStamping(stamper: TimeStamper(authority: tsa, trustedRootsPEM: try Self.tsaRoots), local: nil)
+        let (tsa, timeStamping) = try Self.switchable(answeringFirst: 1)
         try await CounterReceiptTests.run(timeStamping: timeStamping) { api, db, port in
             let (screen, teller, session) = try await Self.committed(api, port: port)
             defer { screen.close() }
@@ -123,9 +129,7 @@ import Web
     }
 
     @Test func whenTheTimeStampAuthorityIsDownTheVoucherWaitsAndIsMadeWhenAskedAgain() async throws {
-        let development = try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password)
-        let tsa = Switchable(try #require(development.local))
-        let timeStamping = TimeStamping(stamper: TimeStamper(authority: tsa, trustedRootsPEM: try Self.tsaRoots), local: nil)
+        let (tsa, timeStamping) = try Self.switchable(answeringFirst: 0)
         try await CounterReceiptTests.run(timeStamping: timeStamping) { api, db, port in
             let (screen, teller, session) = try await Self.committed(api, port: port)
             defer { screen.close() }

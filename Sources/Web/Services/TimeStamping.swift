@@ -1,10 +1,6 @@
 public import Foundation
 public import Vouchers
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// How the service time-stamps every signature it makes (issue #16: PAdES B-T, never silently B-B): through an
 /// external TSA (`COUNTERSIGN_TSA_URL`), or its own development TSA in process (`COUNTERSIGN_TSA_P12`, default
 /// `Certs/tsa.p12`, also served at `POST /tsa`). Either way each reply is checked against the trusted TSA roots
