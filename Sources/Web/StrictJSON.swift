@@ -10,6 +10,14 @@ public enum StrictJSON {
 
     /// The first key that appears twice in one object (after unescaping), or nil.
     public static func duplicateKey<C: Collection<UInt8>>(in json: C) throws(AppError) -> String? {
+        // One scan over contiguous bytes: walked generically through a ByteBufferView, a 1.3 MB body took over a
+        // second in a debug build, which is what the test suite runs.
+        let result = json.withContiguousStorageIfAvailable { bytes in Result { () throws(AppError) in try duplicateKey(inBytes: bytes) } }
+        return try (result ?? Array(json).withUnsafeBufferPointer { bytes in Result { () throws(AppError) in try duplicateKey(inBytes: bytes) } })
+            .get()
+    }
+
+    private static func duplicateKey(inBytes json: UnsafeBufferPointer<UInt8>) throws(AppError) -> String? {
         var objects: [Set<String>?] = []  // one entry per open container; nil for arrays
         var expectingKey = false
         var index = json.startIndex
