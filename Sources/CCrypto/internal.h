@@ -23,4 +23,11 @@ int64_t cs_asn1_time_seconds(const ASN1_TIME *time);
 // A certificate store holding every certificate of a PEM bundle; NULL when it holds none.
 X509_STORE *cs_store_from_pem(const char *roots_pem);
 
+// The certificate among `chain` that issued `cert`; NULL when none did.
+X509 *cs_issuer_in(X509 *cert, STACK_OF(X509) *chain);
+
+// The signer certificate of a one-signer CMS signature and every certificate the CMS carries; 0 when it is not one.
+// The caller frees both (*cert may be NULL, *certs too).
+int cs_cms_signer(const uint8_t *cms_der, size_t cms_len, X509 **cert, STACK_OF(X509) **certs);
+
 #endif

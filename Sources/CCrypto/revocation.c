@@ -187,8 +187,7 @@ int cs_ocsp_respond(const cs_signer *responder, const char *issuer_pem, const ch
     return ok ? CS_OK : cs_fail(CS_ERR_SIGN, err, errlen, "cannot sign the OCSP response");
 }
 
-// A certificate's issuer among the certificates that came with it; NULL when it is not there.
-static X509 *issuer_in(X509 *cert, STACK_OF(X509) *chain) {
+X509 *cs_issuer_in(X509 *cert, STACK_OF(X509) *chain) {
     for (int i = 0; chain && i < sk_X509_num(chain); i++) {
         X509 *candidate = sk_X509_value(chain, i);
         if (X509_check_issued(candidate, cert) == X509_V_OK) return candidate;
@@ -197,7 +196,7 @@ static X509 *issuer_in(X509 *cert, STACK_OF(X509) *chain) {
 }
 
 static int ocsp_query(X509 *cert, STACK_OF(X509) *chain, uint8_t **der, size_t *der_len, char *err, size_t errlen) {
-    X509 *issuer = issuer_in(cert, chain);
+    X509 *issuer = cs_issuer_in(cert, chain);
     if (!issuer) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "the certificate's issuer is not among the certificates that came with it");
     OCSP_REQUEST *req = OCSP_REQUEST_new();
     OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), cert, issuer);
@@ -222,7 +221,7 @@ int cs_ocsp_query(const cs_signer *signer, uint8_t **der, size_t *der_len, char 
 static int ocsp_check(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len, X509 *cert,
                       STACK_OF(X509) *chain, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at, char *err,
                       size_t errlen) {
-    X509 *issuer = issuer_in(cert, chain);
+    X509 *issuer = cs_issuer_in(cert, chain);
     const unsigned char *cursor = response;
     OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &cursor, (long)response_len);
     const unsigned char *req_cursor = request;
@@ -266,8 +265,7 @@ int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const u
                       errlen);
 }
 
-// The signer certificate of a one-signer CMS and every certificate it carries (the caller frees both).
-static int cms_signer(const uint8_t *cms_der, size_t cms_len, X509 **cert, STACK_OF(X509) **certs) {
+int cs_cms_signer(const uint8_t *cms_der, size_t cms_len, X509 **cert, STACK_OF(X509) **certs) {
     const unsigned char *cursor = cms_der;
     CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &cursor, (long)cms_len);
     *certs = cms ? CMS_get1_certs(cms) : NULL;
@@ -284,7 +282,7 @@ int cs_ocsp_query_cms(const uint8_t *cms_der, size_t cms_len, uint8_t **der, siz
     if (!cms_der || !der || !der_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     X509 *cert;
     STACK_OF(X509) *certs;
-    int status = cms_signer(cms_der, cms_len, &cert, &certs) ? ocsp_query(cert, certs, der, der_len, err, errlen)
+    int status = cs_cms_signer(cms_der, cms_len, &cert, &certs) ? ocsp_query(cert, certs, der, der_len, err, errlen)
                                                               : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature that carries its signer's certificate");
     X509_free(cert);
     sk_X509_pop_free(certs, X509_free);
@@ -297,7 +295,7 @@ int cs_ocsp_check_response_cms(const uint8_t *response, size_t response_len, con
     if (!response || !request || !cms_der || !roots_pem || !status || !revoked_at) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     X509 *cert;
     STACK_OF(X509) *certs;
-    int result = cms_signer(cms_der, cms_len, &cert, &certs)
+    int result = cs_cms_signer(cms_der, cms_len, &cert, &certs)
         ? ocsp_check(response, response_len, request, request_len, cert, certs, roots_pem, at_time, status, revoked_at, err, errlen)
         : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature that carries its signer's certificate");
     X509_free(cert);
@@ -357,45 +355,4 @@ int cs_der_certificates(const uint8_t *der, size_t der_len, uint8_t **out, size_
     BIO_free(bio);
     if (!known) return cs_fail(CS_ERR_VERIFY, err, errlen, "neither a CMS signature nor an OCSP response");
     return ok ? CS_OK : cs_fail(CS_ERR_MEMORY, err, errlen, "cannot collect the certificates");
-}
-
-// Whether an OCSP response holds a status for `cert` (issued by `issuer`), by SHA-1 or SHA-256 CertID.
-static int ocsp_speaks_about(OCSP_BASICRESP *basic, X509 *cert, X509 *issuer) {
-    const EVP_MD *digests[] = {EVP_sha1(), EVP_sha256()};
-    for (size_t d = 0; d < 2; d++) {
-        OCSP_CERTID *id = OCSP_cert_to_id(digests[d], cert, issuer);
-        int found = id && OCSP_resp_find(basic, id, -1) >= 0;
-        OCSP_CERTID_free(id);
-        if (found) return 1;
-    }
-    return 0;
-}
-
-int cs_revocation_data_covers(const uint8_t *cms_der, size_t cms_len, const uint8_t *const *items, const size_t *lengths, size_t count,
-                              int *covered, char *err, size_t errlen) {
-    if (!cms_der || (count > 0 && (!items || !lengths)) || !covered) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
-    *covered = 0;
-    X509 *cert;
-    STACK_OF(X509) *certs;
-    cms_signer(cms_der, cms_len, &cert, &certs);
-    X509 *issuer = cert ? issuer_in(cert, certs) : NULL;
-    int status = cert ? CS_OK : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature whose signer certificate it carries");
-    for (size_t i = 0; status == CS_OK && !*covered && i < count; i++) {
-        const unsigned char *item = items[i];
-        OCSP_RESPONSE *response = d2i_OCSP_RESPONSE(NULL, &item, (long)lengths[i]);
-        OCSP_BASICRESP *basic = response ? OCSP_response_get1_basic(response) : NULL;
-        if (basic && issuer) *covered = ocsp_speaks_about(basic, cert, issuer);
-        OCSP_BASICRESP_free(basic);
-        OCSP_RESPONSE_free(response);
-        if (!response) {
-            item = items[i];
-            X509_CRL *crl = d2i_X509_CRL(NULL, &item, (long)lengths[i]);
-            if (crl && X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(cert)) == 0) *covered = 1;
-            X509_CRL_free(crl);
-        }
-    }
-    ERR_clear_error();
-    X509_free(cert);
-    sk_X509_pop_free(certs, X509_free);
-    return status;
 }

@@ -22,7 +22,8 @@ import Vouchers
 
     struct InProcess: RevocationAuthority {
         let responder: OCSPResponder
-        func answer(_ request: [UInt8]) async throws -> [UInt8] { try responder.respond(to: request, revoked: []) }
+        var revoked: [RevokedCertificate] = []
+        func answer(_ request: [UInt8]) async throws -> [UInt8] { try responder.respond(to: request, revoked: revoked) }
         func revocationLists() async throws -> [[UInt8]] { [] }
     }
 
@@ -124,5 +125,63 @@ import Vouchers
             changed, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem"))
         #expect(!tampered[2].isValid && tampered[2].problem?.contains("not over this file") == true, "\(tampered[2])")
         #expect(tampered.prefix(2).allSatisfy { $0.level != "B-LTA" })
+    }
+
+    /// Part 4: the file's own revocation data, judged at the time the seal's time-stamp proves. The voucher is
+    /// time-stamped half an hour ago; the CA's answer in the DSS (asked now) says the seal certificate was revoked ten
+    /// minutes before that (invalid, by us and by pyHanko) or ten minutes after it, as when a seal is withdrawn later
+    /// (still valid).
+    @Test func aSealRevokedBeforeItsTimeStampIsInvalidAndOneRevokedAfterStaysValid() async throws {
+        let sealedAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 1_800).rounded(.down))
+        let roots = try Self.text("root-ca.pem")
+        let tsaRoots = try Self.text("tsa-root.pem")
+        let tsa = try Self.signer("tsa.p12")
+        let past = TimeStamper(authority: LocalTimeStampAuthority(signer: tsa, clock: { sealedAt }), trustedRootsPEM: tsaRoots)
+        let seal = try Self.signer("seal-rsa.p12")
+        let signed = try await CustomerSignature.sign(
+            try PAdESSigningTests.voucher(), strokes: PAdESSigningTests.strokes, with: try Self.signer("witness.p12"), at: sealedAt,
+            timeStamper: past)
+        let sealed = try await BankSeal.stamp(signed, with: seal, name: "业务专用章", sealID: "BR001-BUSINESS", at: sealedAt, timeStamper: past)
+        func archived(sealRevokedAt revocation: Date) async throws -> [UInt8] {
+            let responder = OCSPResponder(signer: try Self.signer("ocsp.p12"), issuerPEM: try Self.text("issuing-ca.pem"))
+            let check = RevocationCheck(
+                authority: InProcess(responder: responder, revoked: [RevokedCertificate(serial: seal.serial, revokedAt: revocation)]),
+                trustedRootsPEM: roots)
+            var answers: [[UInt8]] = []
+            for signature in try SignedPDF(sealed).signatures {
+                answers.append(try await check.status(ofSignature: signature.cms, at: Date()).response)
+            }
+            let data = try ValidationData.collect(
+                from: sealed, anchorsPEM: [roots, tsaRoots], ocspResponses: answers,
+                crls: [Array(try Data(contentsOf: Self.file("root-ca.crl"))), Array(try Data(contentsOf: Self.file("tsa-root.crl")))])
+            let now = TimeStamper(authority: LocalTimeStampAuthority(signer: tsa), trustedRootsPEM: tsaRoots)
+            return try await LongTermEvidence.addingDocumentTimeStamp(
+                try LongTermEvidence.addingDSS(sealed, data: data), fieldName: "ArchiveTimeStamp1", timeStamper: now)
+        }
+        func verify(_ pdf: [UInt8]) throws -> [SignatureReport] { try PAdESVerifier.verify(pdf, trustedRootsPEM: roots, timeStampRootsPEM: tsaRoots) }
+        #expect(try verify(sealed).map(\.provenTime) == [sealedAt, sealedAt])
+
+        let before = try await archived(sealRevokedAt: sealedAt.addingTimeInterval(-600))
+        let refused = try verify(before)
+        #expect(refused[0].isValid && refused[0].level == "B-LTA", "the customer's certificate was not revoked: \(refused[0])")
+        #expect(!refused[1].isValid && refused[1].revokedAt == sealedAt.addingTimeInterval(-600), "\(refused[1])")
+        #expect(refused[1].problem?.contains("was revoked at") == true, "\(refused[1])")
+        let pyHankoBefore = try await Self.adesVerdicts(before, at: Self.tenYearsAhead)
+        #expect(pyHankoBefore == ["CustomerSignature:VALID", "BankSeal:INVALID"])
+
+        let after = try await archived(sealRevokedAt: sealedAt.addingTimeInterval(600))
+        let kept = try verify(after)
+        #expect(kept.map(\.isValid) == [true, true, true], "\(kept)")
+        #expect(kept.map(\.level) == ["B-LTA", "B-LTA", "DocTimeStamp"])
+        // pyHanko agrees while the seal certificate is in date. Once it has expired, pyHanko 0.38's past validation
+        // slides its control time to the revocation time and then counts a revocation at that very time as before
+        // it (`revocation_dt <= control_time`), so it says INVALID ten years ahead, where ETSI EN 319 102-1's
+        // time-stamp before the revocation makes it valid (docs/design.md); ours says valid at any time.
+        let pyHankoAfter = try await Self.adesVerdicts(after, at: Self.iso(Date().addingTimeInterval(60)))
+        #expect(pyHankoAfter == ["CustomerSignature:VALID", "BankSeal:VALID"])
+
+        // Revocation data that speaks of another CA proves nothing: the level stays B-T.
+        let foreign = try LongTermEvidence.addingDSS(sealed, data: ValidationData(crls: [Array(try Data(contentsOf: Self.file("tsa-root.crl")))]))
+        #expect(try verify(foreign).map(\.level) == ["B-T", "B-T"])
     }
 }

@@ -126,11 +126,16 @@ int cs_der_certificates(const uint8_t *der, size_t der_len, uint8_t **out, size_
 int cs_ts_token_check(const uint8_t *token_der, size_t token_len, const uint8_t digest[32], const char *tsa_roots_pem, int64_t *proven_time,
                       char *err, size_t errlen);
 
-/* Whether revocation data (DER OCSP responses and CRLs) speaks about the certificate of a CMS signature's signer:
- * an OCSP response with a status for it (SHA-1 or SHA-256 CertID, its issuer among the CMS's certificates), or a CRL
- * from its issuer. Presence only (what makes PAdES B-LT); the data's own signatures are checked when it is used. */
-int cs_revocation_data_covers(const uint8_t *cms_der, size_t cms_len, const uint8_t *const *items, const size_t *lengths, size_t count,
-                              int *covered, char *err, size_t errlen);
+/* A CMS signature's signer judged at at_time (the time a time-stamp proves) from revocation data alone — DER OCSP
+ * responses and CRLs, e.g. a PDF's DSS; no network. The chain is built to roots_pem as of at_time; each certificate
+ * below the anchor needs an answer or CRL signed by its issuer (or, for OCSP, a responder the issuer delegated,
+ * checked as of the answer's own time) that was current at at_time or issued after it. *verdict: CS_REVOCATION_GOOD,
+ * _REVOKED (one was revoked at or before at_time: *revoked_at, its subject in `which`; revoked later is good) or
+ * _UNPROVEN (one has no such data; `which` names it). CS_ERR_UNTRUSTED when the chain reaches no root at at_time. */
+enum { CS_REVOCATION_GOOD = 0, CS_REVOCATION_REVOKED = 1, CS_REVOCATION_UNPROVEN = 2 };
+int cs_revocation_judge_cms(const uint8_t *cms_der, size_t cms_len, const uint8_t *const *items, const size_t *lengths, size_t count,
+                            const char *roots_pem, int64_t at_time, int *verdict, int64_t *revoked_at, char *which, size_t which_len,
+                            char *err, size_t errlen);
 
 void cs_free(void *pointer);
 

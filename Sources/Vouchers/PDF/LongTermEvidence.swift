@@ -79,10 +79,25 @@ public struct ValidationData: Sendable, Equatable {
     }
 }
 
+/// What a file's own revocation data says about a signer's chain at the time a time-stamp proves (issue #16, part
+/// 4): no network, so the verdict decades later is the verdict today.
+public enum RevocationJudgement: Sendable, Equatable {
+    /// Every certificate below the root has its issuer's word that it was not revoked at that time.
+    case good
+    /// A certificate of the chain was revoked at or before that time.
+    case revoked(subject: String, at: Date)
+    /// A certificate of the chain has no word from its issuer about that time in the data.
+    case unproven(subject: String)
+    /// The chain reaches no trusted root at that time, or the signature carries no signer certificate.
+    case untrusted(String)
+}
+
 extension ValidationData {
-    /// Whether `revocationData` (OCSP answers, CRLs) speaks about the certificate of `cms`'s signer.
-    static func covers(_ cms: [UInt8], revocationData: [[UInt8]]) -> Bool {
-        var covered: Int32 = 0
+    /// Judges the chain of `cms`'s signer at `time` from `revocationData` (OCSP answers, CRLs) alone.
+    static func judge(_ cms: [UInt8], revocationData: [[UInt8]], trustedRootsPEM: String, at time: Date) -> RevocationJudgement {
+        var verdict: Int32 = 0
+        var revokedAt: Int64 = 0
+        var which = [CChar](repeating: 0, count: 512)
         var error = [CChar](repeating: 0, count: 512)
         // One buffer, so every item's pointer is valid for the whole call.
         let joined = revocationData.flatMap { $0 }
@@ -94,9 +109,17 @@ extension ValidationData {
                 pointers.append(buffer.baseAddress.map { $0 + offset })
                 offset += length
             }
-            return cs_revocation_data_covers(cms, cms.count, pointers, lengths, lengths.count, &covered, &error, error.count)
+            return cs_revocation_judge_cms(
+                cms, cms.count, pointers, lengths, lengths.count, trustedRootsPEM, RevocationList.seconds(time), &verdict, &revokedAt, &which,
+                which.count, &error, error.count)
         }
-        return status == 0 && covered == 1
+        guard status == 0 else { return .untrusted(CCryptoText.message(error)) }
+        let subject = CCryptoText.message(which)
+        switch Int(verdict) {
+        case Int(CS_REVOCATION_GOOD): return .good
+        case Int(CS_REVOCATION_REVOKED): return .revoked(subject: subject, at: Date(timeIntervalSince1970: Double(revokedAt)))
+        default: return .unproven(subject: subject)
+        }
     }
 }
 

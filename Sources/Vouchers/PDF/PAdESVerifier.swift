@@ -20,15 +20,18 @@ public struct SignatureReport: Sendable, Equatable {
     public let chainTrusted: Bool
     /// Every revision after this signature only adds what a later signature may add.
     public let laterChangesAllowed: Bool
-    public let problem: String?
+    public var problem: String?
     /// The PAdES level the signature reaches as checked: "B-T" when its signature time-stamp holds, "B-LT" when the
     /// file's DSS also holds revocation data about its certificate, "B-LTA" when a document time-stamp that holds
     /// covers that DSS; else "B-B". A document time-stamp itself reports "DocTimeStamp".
     public var level: String
     /// The time its time-stamp proves the signature existed at; the certificate chain is judged at that time.
     public let provenTime: Date?
+    /// When the file's own revocation data says a certificate of the signer's chain was revoked, at or before the
+    /// proven time (a revocation after it does not matter: the signature was made while the certificate stood).
+    public var revokedAt: Date? = nil
 
-    public var isValid: Bool { intact && chainTrusted && laterChangesAllowed }
+    public var isValid: Bool { intact && chainTrusted && laterChangesAllowed && revokedAt == nil }
 }
 
 /// The revocation data of a file's DSS (unfiltered streams only) and where the DSS dictionary sits.
@@ -66,16 +69,28 @@ public enum PAdESVerifier {
                 ? documentTimeStamp(signature, pdf: pdf, timeStampRoots: timeStampRootsPEM)
                 : report(signature, pdf: pdf, roots: trustedRootsPEM, timeStampRoots: timeStampRootsPEM)
         }
-        // Long-term levels: the DSS's revocation data about the signer (B-LT), and a document time-stamp that holds,
-        // added after the DSS (B-LTA).
+        // Long-term levels, judged from the DSS's revocation data at each signature's proven time: its issuers' word
+        // that no certificate of its chain was revoked then (B-LT), and a document time-stamp that holds, added after
+        // the DSS (B-LTA). A revocation at or before the proven time makes the signature invalid.
         guard let dss = DSSContents(file.structure) else { return reports }
         let archived = zip(file.signatures, reports).filter { $0.1.level == "DocTimeStamp" && $0.1.isValid }.map { $0.0.ranges.last?.upperBound ?? 0 }
         for (index, signature) in file.signatures.enumerated() where reports[index].level == "B-T" && reports[index].isValid {
-            guard ValidationData.covers(signature.cms, revocationData: dss.revocationData) else { continue }
-            reports[index].level = archived.contains { $0 > dss.offset } ? "B-LTA" : "B-LT"
+            guard let proven = reports[index].provenTime else { continue }
+            switch ValidationData.judge(signature.cms, revocationData: dss.revocationData, trustedRootsPEM: trustedRootsPEM, at: proven) {
+            case .good:
+                reports[index].level = archived.contains { $0 > dss.offset } ? "B-LTA" : "B-LT"
+            case .revoked(let subject, let when):
+                reports[index].revokedAt = when
+                reports[index].problem =
+                    "\(subject) was revoked at \(Self.iso(when)), before the time-stamp's time \(Self.iso(proven)) (the file's own revocation data)"
+            case .unproven, .untrusted:
+                continue
+            }
         }
         return reports
     }
+
+    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
     static func isDocumentTimeStamp(_ signature: SignedPDF.Signature) -> Bool {
         signature.dictionary.name("Type") == "DocTimeStamp" || signature.dictionary.name("SubFilter") == "ETSI.RFC3161"

@@ -285,6 +285,11 @@ public struct ReceiptVerifier: Sendable {
                 zh: "无效：签名本身完整，但签署之后文件内容被改动（不只是追加了签名）。",
                 en: "Invalid: the signature itself holds, but the document was changed after it, beyond adding signatures.")
         }
+        if report.revokedAt != nil {
+            return LocalizedText(
+                zh: "无效：按文件自带的吊销信息，签名证书在签署之前已被吊销。",
+                en: "Invalid: by the file's own revocation data, the certificate was revoked before this signature was made.")
+        }
         switch (report.intact, report.chainTrusted, report.coverage) {
         case (false, _, _):
             return LocalizedText(zh: "无效：签署后文件被改动，或签名已损坏。", en: "Invalid: the file was changed after this signature, or it is damaged.")
