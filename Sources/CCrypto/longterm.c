@@ -119,3 +119,17 @@ int cs_revocation_judge_cms(const uint8_t *cms_der, size_t cms_len, const uint8_
     sk_X509_pop_free(certs, X509_free);
     return status;
 }
+
+int cs_cms_signer_validity(const uint8_t *cms_der, size_t cms_len, int64_t *not_before, int64_t *not_after, char *err, size_t errlen) {
+    if (!cms_der || !not_before || !not_after) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    X509 *cert = NULL;
+    STACK_OF(X509) *certs = NULL;
+    int found = cs_cms_signer(cms_der, cms_len, &cert, &certs);
+    if (found) {
+        *not_before = cs_asn1_time_seconds(X509_get0_notBefore(cert));
+        *not_after = cs_asn1_time_seconds(X509_get0_notAfter(cert));
+    }
+    X509_free(cert);
+    sk_X509_pop_free(certs, X509_free);
+    return found ? CS_OK : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature whose signer certificate it carries");
+}

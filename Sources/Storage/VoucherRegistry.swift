@@ -26,13 +26,18 @@ public enum VoucherRegistry {
         }
     }
 
-    /// The sealed voucher whose final PDF has exactly this SHA-256, if the bank issued one — at the end of a
-    /// committed counter transaction (vouchers minted before migration 0021 by the old free-standing routes are not).
+    /// The sealed voucher whose final PDF — as sealed, or as an archive renewal left it (migration 0034) — has
+    /// exactly this SHA-256, if the bank issued one at the end of a committed counter transaction (vouchers minted
+    /// before migration 0021 by the old free-standing routes are not).
     public static func issued(sha256: [UInt8], in tx: Transaction) async throws -> Issued? {
         let rows = try await tx.query(
             """
             SELECT id, transaction_id, ts_to_us(updated_at), seal_id FROM vouchers
-            WHERE pdf_sha256 = \(sha256.bytea) AND state = 'sealed' AND transaction_id IS NOT NULL LIMIT 1
+            WHERE pdf_sha256 = \(sha256.bytea) AND state = 'sealed' AND transaction_id IS NOT NULL
+            UNION ALL
+            SELECT v.id, v.transaction_id, ts_to_us(v.updated_at), v.seal_id FROM voucher_renewals r JOIN vouchers v ON v.id = r.voucher_id
+            WHERE r.pdf_sha256 = \(sha256.bytea) AND v.state = 'sealed' AND v.transaction_id IS NOT NULL
+            LIMIT 1
             """, context: "voucher by digest")
         for try await (id, transaction, sealedAt, seal) in rows.decode((String, String?, Int64, String?).self) {
             return Issued(voucher: id, transaction: transaction, sealedAtMicros: sealedAt, sealID: seal)

@@ -1,3 +1,4 @@
+public import Audit
 import Foundation
 import NIOCore
 import PostgresNIO
@@ -81,14 +82,15 @@ public enum VoucherStore {
     /// Returns false when another request got there first.
     public static func advance(
         _ id: String, from: String, to: String, expectedSHA256: [UInt8], pdf: [UInt8], pdfSHA256: [UInt8], strokesCiphertext: [UInt8]? = nil,
-        strokesSHA256: [UInt8]? = nil, sealID: String? = nil, in tx: Transaction
+        strokesSHA256: [UInt8]? = nil, sealID: String? = nil, archiveExpiresAt: AuditTimestamp? = nil, in tx: Transaction
     ) async throws -> Bool {
         let rows = try await tx.query(
             """
             UPDATE vouchers SET state = \(to), pdf = \(pdf.bytea), pdf_sha256 = \(pdfSHA256.bytea),
                 strokes_ciphertext = coalesce(\(strokesCiphertext?.bytea), strokes_ciphertext),
                 strokes_sha256 = coalesce(\(strokesSHA256?.bytea), strokes_sha256),
-                seal_id = coalesce(\(sealID), seal_id), updated_at = now()
+                seal_id = coalesce(\(sealID), seal_id), updated_at = now(),
+                archive_expires_at = coalesce(us_to_ts(\(archiveExpiresAt?.microsecondsSinceEpoch)), archive_expires_at)
             WHERE id = \(id) AND state = \(from) AND pdf_sha256 = \(expectedSHA256.bytea)
             RETURNING id
             """)

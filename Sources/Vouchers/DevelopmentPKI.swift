@@ -103,17 +103,33 @@ public enum DevelopmentPKI {
             key: rootKey, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV Time-Stamping Root - NOT FOR PRODUCTION", issuer: nil,
             issuerKey: rootKey, days: 10950, extensions: ["basicConstraints=critical,CA:TRUE,pathlen:0", "keyUsage=critical,keyCertSign,cRLSign"])
         let key = try generateKey("RSA-2048")
-        let cert = try issue(
-            key: key, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV Time-Stamping Authority", issuer: root, issuerKey: rootKey,
-            days: 7300,
-            extensions: [
-                "basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature,nonRepudiation", "extendedKeyUsage=critical,timeStamping",
-            ] + pointers(issuedBy: "tsa-root", baseURL: baseURL, ocsp: false))
+        let cert = try timeStampingCertificate(key: key, root: root, rootKey: rootKey, days: 7300, baseURL: baseURL)
         for (name, text) in [("tsa-root.pem", root), ("tsa-root.key", rootKey), ("tsa.pem", cert + root), ("tsa.key", key)] {
             try write(Data(text.utf8), to: folder.appendingPathComponent(name))
         }
         try write(Data(try makePKCS12(key: key, cert: cert, chain: root, name: "tsa")), to: folder.appendingPathComponent("tsa.p12"))
         return timeStampingFiles
+    }
+
+    private static func timeStampingCertificate(key: String, root: String, rootKey: String, days: Int32, baseURL: String?) throws(VoucherError)
+        -> String
+    {
+        try issue(
+            key: key, subject: "C=CN\nO=Countersign Development\nCN=Countersign DEV Time-Stamping Authority", issuer: root, issuerKey: rootKey,
+            days: days,
+            extensions: [
+                "basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature,nonRepudiation", "extendedKeyUsage=critical,timeStamping",
+            ] + pointers(issuedBy: "tsa-root", baseURL: baseURL, ocsp: false))
+    }
+
+    /// A new TSA key and certificate of `days` from the folder's time-stamping root, not written anywhere: what a TSA
+    /// that renewed its certificate signs with (archive renewal is rehearsed with one that expires sooner).
+    public static func timeStampingAuthority(from folder: URL, days: Int32, baseURL: String? = nil) throws -> Signer {
+        let root = try String(contentsOf: folder.appendingPathComponent("tsa-root.pem"), encoding: .utf8)
+        let rootKey = try String(contentsOf: folder.appendingPathComponent("tsa-root.key"), encoding: .utf8)
+        let key = try generateKey("RSA-2048")
+        let cert = try timeStampingCertificate(key: key, root: root, rootKey: rootKey, days: days, baseURL: baseURL)
+        return try Signer.pem(key: key, certificates: cert + root)
     }
 
     /// Writes the OCSP responder the issuing CA delegates and each CA's first (empty) CRL; a PKI made before

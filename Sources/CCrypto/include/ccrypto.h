@@ -137,6 +137,10 @@ int cs_revocation_judge_cms(const uint8_t *cms_der, size_t cms_len, const uint8_
                             const char *roots_pem, int64_t at_time, int *verdict, int64_t *revoked_at, char *which, size_t which_len,
                             char *err, size_t errlen);
 
+/* The validity of the certificate that signed a one-signer CMS (a signature, or a time-stamp token, whose TSA
+ * certificate decides when an archive time-stamp needs renewing), as Unix seconds. */
+int cs_cms_signer_validity(const uint8_t *cms_der, size_t cms_len, int64_t *not_before, int64_t *not_after, char *err, size_t errlen);
+
 void cs_free(void *pointer);
 
 #ifdef __cplusplus

@@ -217,6 +217,47 @@ public enum LongTermEvidence {
             try addingDSS(pdf, data: data), fieldName: "ArchiveTimeStamp\(archived + 1)", timeStamper: timeStamper)
     }
 
+    /// Archive renewal (issue #16, part 5; ETSI EN 319 142-1 §5.5): before the certificate of the file's newest
+    /// archive time-stamp expires, a DSS with what validates that time-stamp (its TSA's certificates, the current
+    /// CRLs) and a new document time-stamp over everything, which carries the proof on for the new TSA certificate's
+    /// life. A file without an archive time-stamp is not B-LTA and is refused.
+    public static func renew(_ pdf: [UInt8], revocation: RevocationCheck, timeStamper: TimeStamper) async throws -> [UInt8] {
+        let stamps: [SignedPDF.Signature]
+        do { stamps = try SignedPDF(pdf, limits: .signing).signatures.filter(PAdESVerifier.isDocumentTimeStamp) } catch {
+            throw VoucherError(.badInput, error.description)
+        }
+        guard let newest = stamps.last else { throw VoucherError(.badInput, "the file has no archive time-stamp to renew (it is not B-LTA)") }
+        let crls: [[UInt8]]
+        do { crls = try await revocation.authority.revocationLists() } catch {
+            throw VoucherError(.revocationUnavailable, "the CRLs for the renewal cannot be had: \(error)")
+        }
+        let data = try ValidationData.collect(from: [newest], anchorsPEM: [timeStamper.trustedRootsPEM], ocspResponses: [], crls: crls)
+        return try await addingDocumentTimeStamp(
+            try addingDSS(pdf, data: data), fieldName: "ArchiveTimeStamp\(stamps.count + 1)", timeStamper: timeStamper)
+    }
+
+    /// When the certificate of the file's newest archive time-stamp expires: past it, nothing proves the file
+    /// existed unchanged, so the archive is renewed before. Nil when the file has no archive time-stamp.
+    public static func archiveExpiry(_ pdf: [UInt8]) throws(VoucherError) -> Date? {
+        let stamps: [SignedPDF.Signature]
+        do { stamps = try SignedPDF(pdf, limits: .signing).signatures.filter(PAdESVerifier.isDocumentTimeStamp) } catch {
+            throw VoucherError(.badInput, error.description)
+        }
+        guard let newest = stamps.last else { return nil }
+        return try signerValidity(newest.cms).upperBound
+    }
+
+    /// The validity of the certificate that signed a CMS (a signature or a time-stamp token).
+    public static func signerValidity(_ cms: [UInt8]) throws(VoucherError) -> ClosedRange<Date> {
+        var notBefore: Int64 = 0
+        var notAfter: Int64 = 0
+        var error = [CChar](repeating: 0, count: 512)
+        guard cs_cms_signer_validity(cms, cms.count, &notBefore, &notAfter, &error, error.count) == 0, notBefore <= notAfter else {
+            throw VoucherError(.badInput, CCryptoText.message(error))
+        }
+        return Date(timeIntervalSince1970: Double(notBefore))...Date(timeIntervalSince1970: Double(notAfter))
+    }
+
     /// The file with a document time-stamp (`/SubFilter /ETSI.RFC3161`) over all of it, in a new invisible field.
     /// The TSA not answering fails it: nothing is returned.
     public static func addingDocumentTimeStamp(_ pdf: [UInt8], fieldName: String, timeStamper: TimeStamper) async throws -> [UInt8] {

@@ -284,7 +284,7 @@ public struct VoucherDesk: Sendable {
             guard
                 try await VoucherStore.advance(
                     id, from: "customer_signed", to: "sealed", expectedSHA256: voucher.pdfSHA256, pdf: sealed, pdfSHA256: Self.sha256(sealed),
-                    sealID: sealID, in: tx)
+                    sealID: sealID, archiveExpiresAt: try LongTermEvidence.archiveExpiry(sealed).map(AuditTimestamp.init), in: tx)
             else { throw AppError(.conflict, code: "voucher.changed", "voucher \(id) changed meanwhile; reload it") }
         }
         return voucher.advanced(to: "sealed", pdf: sealed, pdfSHA256: Self.sha256(sealed), sealID: sealID)

@@ -6,8 +6,9 @@ import Vouchers
 struct VoucherCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "voucher",
-        abstract: "Render, sign, seal and verify PDFs offline (development PKI tools; the service makes vouchers only at the counter).",
-        subcommands: [Render.self, Sign.self, Seal.self, Verify.self])
+        abstract:
+            "Render, sign, seal and verify PDFs offline (development PKI tools; the service makes vouchers only at the counter); renew the archive time-stamps of stored vouchers.",
+        subcommands: [Render.self, Sign.self, Seal.self, Verify.self, Renew.self])
 
     struct Render: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Render a voucher PDF from a form of the catalogue and a data file.")
