@@ -21,14 +21,17 @@ static int current_at(const ASN1_TIME *this_update, const ASN1_TIME *next_update
     return next_update && cs_asn1_time_seconds(next_update) >= at_time - leeway;
 }
 
-// A status as of at_time: revoked at or before it, or good (revoked later, or not at all) when current.
+// A status as of at_time: revoked at or before it, or good (revoked later, or not at all) when current. "Not
+// listed" proves nothing once the certificate has expired: CAs drop expired certificates from their CRLs (RFC 5280
+// §3.3), so data issued after not_after does not speak for it.
 static enum says status_at(int revoked, const ASN1_TIME *revocation, const ASN1_TIME *this_update, const ASN1_TIME *next_update,
-                           int64_t at_time, int64_t *revoked_at) {
+                           int64_t at_time, int64_t not_after, int64_t *revoked_at) {
     if (revoked && cs_asn1_time_seconds(revocation) <= at_time) {
         *revoked_at = cs_asn1_time_seconds(revocation);
         return SAYS_REVOKED;
     }
-    return revoked || current_at(this_update, next_update, at_time) ? SAYS_GOOD : SAYS_NOTHING;
+    if (revoked) return SAYS_GOOD;
+    return current_at(this_update, next_update, at_time) && cs_asn1_time_seconds(this_update) <= not_after ? SAYS_GOOD : SAYS_NOTHING;
 }
 
 // What an OCSP answer says about cert (issued by issuer). Its signature — the issuer's or a responder it delegated,
@@ -49,7 +52,8 @@ static enum says ocsp_says(const uint8_t *item, size_t len, X509 *cert, X509 *is
         if (id && OCSP_resp_find_status(basic, id, &status, &reason, &revocation, &this_update, &next_update)) {
             X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), (time_t)cs_asn1_time_seconds(OCSP_resp_get0_produced_at(basic)));
             if (OCSP_basic_verify(basic, untrusted, store, 0) > 0 && status != V_OCSP_CERTSTATUS_UNKNOWN)
-                says = status_at(status == V_OCSP_CERTSTATUS_REVOKED, revocation, this_update, next_update, at_time, revoked_at);
+                says = status_at(status == V_OCSP_CERTSTATUS_REVOKED, revocation, this_update, next_update, at_time,
+                                 cs_asn1_time_seconds(X509_get0_notAfter(cert)), revoked_at);
         }
         OCSP_CERTID_free(id);
     }
@@ -58,18 +62,20 @@ static enum says ocsp_says(const uint8_t *item, size_t len, X509 *cert, X509 *is
     return says;
 }
 
-// What a CRL says about cert: only a CRL of its issuer, signed by the issuer's key, speaks.
+// What a CRL says about cert: only a complete CRL of its issuer, signed by the issuer's key, speaks (a delta CRL or
+// one partitioned by an issuing distribution point covers only part of what the issuer revoked).
 static enum says crl_says(const uint8_t *item, size_t len, X509 *cert, X509 *issuer, int64_t at_time, int64_t *revoked_at) {
     const unsigned char *cursor = item;
     X509_CRL *crl = d2i_X509_CRL(NULL, &cursor, (long)len);
     enum says says = SAYS_NOTHING;
     if (crl && X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) == 0 &&
+        X509_CRL_get_ext_by_NID(crl, NID_delta_crl, -1) < 0 && X509_CRL_get_ext_by_NID(crl, NID_issuing_distribution_point, -1) < 0 &&
         X509_CRL_verify(crl, X509_get0_pubkey(issuer)) == 1) {
         X509_REVOKED *entry = NULL;
         // 1: listed; 2: listed as removeFromCRL (a hold lifted), which is not a revocation.
         int listed = X509_CRL_get0_by_cert(crl, &entry, cert) == 1;
         says = status_at(listed, listed ? X509_REVOKED_get0_revocationDate(entry) : NULL, X509_CRL_get0_lastUpdate(crl),
-                         X509_CRL_get0_nextUpdate(crl), at_time, revoked_at);
+                         X509_CRL_get0_nextUpdate(crl), at_time, cs_asn1_time_seconds(X509_get0_notAfter(cert)), revoked_at);
     }
     X509_CRL_free(crl);
     return says;

@@ -180,6 +180,22 @@ import Vouchers
         let pyHankoAfter = try await Self.adesVerdicts(after, at: Self.iso(Date().addingTimeInterval(60)))
         #expect(pyHankoAfter == ["CustomerSignature:VALID", "BankSeal:VALID"])
 
+        // The same from a CRL alone: the issuing CA's CRL lists the seal certificate as revoked before the seal
+        // (invalid), lists it as revoked after the seal or lists nothing (good: B-LT).
+        let issuing = try Signer.pem(key: try Self.text("issuing-ca.key"), certificates: try Self.text("issuing-ca.pem"))
+        let chainCRLs = [Array(try Data(contentsOf: Self.file("root-ca.crl"))), Array(try Data(contentsOf: Self.file("tsa-root.crl")))]
+        func withCRL(_ revoked: [RevokedCertificate]) throws -> [SignatureReport] {
+            let crl = try RevocationList.make(
+                signedBy: issuing, revoked: revoked, thisUpdate: Date(), nextUpdate: Date().addingTimeInterval(7 * 86_400), number: 7)
+            let data = try ValidationData.collect(from: sealed, anchorsPEM: [roots, tsaRoots], ocspResponses: [], crls: [crl] + chainCRLs)
+            return try verify(try LongTermEvidence.addingDSS(sealed, data: data))
+        }
+        let listed = try withCRL([RevokedCertificate(serial: seal.serial, revokedAt: sealedAt.addingTimeInterval(-600))])
+        #expect(listed[0].isValid && listed[0].level == "B-LT", "\(listed[0])")
+        #expect(!listed[1].isValid && listed[1].revokedAt == sealedAt.addingTimeInterval(-600), "\(listed[1])")
+        #expect(try withCRL([]).map(\.level) == ["B-LT", "B-LT"])
+        #expect(try withCRL([RevokedCertificate(serial: seal.serial, revokedAt: sealedAt.addingTimeInterval(600))]).map(\.isValid) == [true, true])
+
         // Revocation data that speaks of another CA proves nothing: the level stays B-T.
         let foreign = try LongTermEvidence.addingDSS(sealed, data: ValidationData(crls: [Array(try Data(contentsOf: Self.file("tsa-root.crl")))]))
         #expect(try verify(foreign).map(\.level) == ["B-T", "B-T"])

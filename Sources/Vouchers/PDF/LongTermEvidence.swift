@@ -232,6 +232,12 @@ public enum LongTermEvidence {
             throw VoucherError(.revocationUnavailable, "the CRLs for the renewal cannot be had: \(error)")
         }
         let data = try ValidationData.collect(from: [newest], anchorsPEM: [timeStamper.trustedRootsPEM], ocspResponses: [], crls: crls)
+        // What is added must do its work: the newest stamp's TSA certificate shown unrevoked, now, by the data alone.
+        let judged = ValidationData.judge(newest.cms, revocationData: crls, trustedRootsPEM: timeStamper.trustedRootsPEM, at: Date())
+        guard judged == .good else {
+            throw VoucherError(
+                .revocationUnavailable, "the CRLs at hand do not show the newest archive time-stamp's TSA certificate unrevoked: \(judged)")
+        }
         return try await addingDocumentTimeStamp(
             try addingDSS(pdf, data: data), fieldName: "ArchiveTimeStamp\(stamps.count + 1)", timeStamper: timeStamper)
     }

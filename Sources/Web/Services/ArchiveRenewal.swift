@@ -38,15 +38,28 @@ public struct ArchiveRenewal: Sendable {
         try await database.read { try await VoucherRenewals.count(after: cursor, horizon: AuditTimestamp(horizon), in: $0) }
     }
 
-    /// Renews the next `limit` candidates after `cursor`. A TSA or CA that does not answer stops the batch with
-    /// its error: every voucher renewed before it stays renewed (each in its own transaction), none is half-renewed.
-    public func renewBatch(after cursor: String, horizon: Date, limit: Int) async throws -> Batch {
+    /// Why a run stops before its end: the TSA or the CA does not answer, or renewing would gain nothing. Every
+    /// voucher renewed before it stays renewed.
+    public struct Stopped: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Renews the next `limit` candidates after `cursor`. A voucher that cannot be renewed on its own account (its
+    /// file unreadable, its stamp already expired, renewed meanwhile by another run) is skipped and said so; a TSA or
+    /// CA that does not answer, or a TSA whose certificate would not outlive the horizon, stops the run — each voucher
+    /// is renewed in its own transaction, so none is half-renewed.
+    public func renewBatch(after cursor: String, horizon: Date, limit: Int, now: Date = Date()) async throws -> Batch {
         let due = AuditTimestamp(horizon)
         let vouchers = try await database.read { try await VoucherRenewals.next(after: cursor, horizon: due, limit: limit, in: $0) }
         var batch = Batch(cursor: vouchers.last?.voucher)
         for current in vouchers {
             batch.looked += 1
-            guard let expiry = try LongTermEvidence.archiveExpiry(current.pdf) else {
+            let expiry: Date?
+            do { expiry = try LongTermEvidence.archiveExpiry(current.pdf) } catch {
+                batch.skipped.append((current.voucher, "its file cannot be read (\(error))"))
+                continue
+            }
+            guard let expiry else {
                 batch.skipped.append((current.voucher, "no archive time-stamp (sealed before B-LTA)"))
                 continue
             }
@@ -54,13 +67,30 @@ public struct ArchiveRenewal: Sendable {
                 batch.skipped.append((current.voucher, "its archive time-stamp outlives the horizon"))
                 continue
             }
-            let renewed = try await LongTermEvidence.renew(current.pdf, revocation: revocation, timeStamper: timeStamper)
-            guard let extended = try LongTermEvidence.archiveExpiry(renewed), extended > expiry else {
-                batch.skipped.append((current.voucher, "the TSA's certificate expires no later than the newest archive time-stamp's"))
+            // Too late: past the expiry nothing proves the file existed unchanged, and a new stamp would not either.
+            guard expiry > now else {
+                batch.skipped.append((current.voucher, "its archive time-stamp's certificate expired at \(expiry): too late to renew"))
                 continue
             }
-            try await record(current, renewed: renewed, expiry: extended)
-            batch.renewed += 1
+            let renewed: [UInt8]
+            do { renewed = try await LongTermEvidence.renew(current.pdf, revocation: revocation, timeStamper: timeStamper) } catch {
+                throw Stopped(description: "voucher \(current.voucher): \(error)")
+            }
+            guard let extended = try LongTermEvidence.archiveExpiry(renewed), extended >= horizon else {
+                throw Stopped(
+                    description:
+                        "the TSA's certificate expires within the window (before \(horizon)): renewing now gains nothing; renew the TSA's certificate first"
+                )
+            }
+            do {
+                try await record(current, renewed: renewed, expiry: extended)
+                batch.renewed += 1
+            } catch {
+                // Another run renewed it first (the next generation is taken); anything else stops this run.
+                let now = try await database.read { try await VoucherRenewals.current(current.voucher, in: $0) }
+                guard let now, now.generation > current.generation else { throw error }
+                batch.skipped.append((current.voucher, "renewed meanwhile by another run"))
+            }
         }
         return batch
     }

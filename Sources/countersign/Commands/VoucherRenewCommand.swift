@@ -16,6 +16,7 @@ extension VoucherCommand {
         @OptionGroup var options: GlobalOptions
         @Option(help: "Renew when the newest archive time-stamp's certificate expires within this many days.") var withinDays = 365
         @Option(help: "Vouchers read per batch.") var batch = 50
+        @Option(help: "Start after this voucher id (the last one a stopped run printed); by default from the first.") var after = ""
         @Option(help: "Who is renewing (recorded in the audit trail).") var actor = "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")"
 
         func validate() throws {
@@ -27,7 +28,7 @@ extension VoucherCommand {
             let environment = ProcessInfo.processInfo.environment
             let logger = try options.makeLogger()
             let mode = try ProductionReadiness.environment(environment)
-            let (horizon, batch, actor) = (Date().addingTimeInterval(Double(withinDays) * 86_400), batch, actor)
+            let (horizon, batch, actor, after) = (Date().addingTimeInterval(Double(withinDays) * 86_400), batch, actor, after)
             let summary = try await Database.with(try options.appDatabase(), logger: logger) { database in
                 let timeStamping = try TimeStamping.configure(environment: environment)
                 let pki = Serve.pkiPublication(database: database, mode: mode, environment: environment, logger: logger)
@@ -35,10 +36,16 @@ extension VoucherCommand {
                     throw ValidationError("no CA to ask for the renewal's revocation data: set COUNTERSIGN_OCSP_URL and COUNTERSIGN_CRL_URLS")
                 }
                 let renewal = ArchiveRenewal(database: database, timeStamper: timeStamping.stamper, revocation: revocation, actor: actor)
-                let progress = ProgressBar(total: try await renewal.candidates(horizon: horizon), label: "renewing")
-                var (cursor, renewed, skipped) = ("", 0, [(voucher: String, why: String)]())
+                let progress = ProgressBar(total: try await renewal.candidates(horizon: horizon, after: after), label: "renewing")
+                var (cursor, renewed, skipped) = (after, 0, [(voucher: String, why: String)]())
                 while true {
-                    let done = try await renewal.renewBatch(after: cursor, horizon: horizon, limit: batch)
+                    let done: ArchiveRenewal.Batch
+                    do { done = try await renewal.renewBatch(after: cursor, horizon: horizon, limit: batch) } catch let stop as ArchiveRenewal.Stopped
+                    {
+                        progress.finish()
+                        print("stopped: \(stop); renewed \(renewed) so far" + (cursor.isEmpty ? "" : "; vouchers up to \(cursor) were looked at"))
+                        throw ExitCode(1)
+                    }
                     guard let last = done.cursor else { break }
                     (cursor, renewed, skipped) = (last, renewed + done.renewed, skipped + done.skipped)
                     progress.advance(by: done.looked, note: "\(renewed) renewed")

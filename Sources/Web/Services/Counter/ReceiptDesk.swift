@@ -130,10 +130,11 @@ public struct ReceiptDesk: Sendable {
         }
         switch found {
         case .valid(_, let voucher):
-            guard let record = try await database.read({ try await VoucherStore.find(voucher, in: $0) }), record.state == "sealed" else {
+            // The file as it now stands: with its archive renewals, if any (migration 0034).
+            guard let current = try await database.read({ try await VoucherRenewals.current(voucher, in: $0) }) else {
                 throw AppError(.notFound, code: "receipt.not_found", "no receipt at this link")
             }
-            return (voucher, record.pdf)
+            return (voucher, current.pdf)
         case .expired: throw AppError(.gone, code: "receipt.expired", "this receipt link has expired; ask the branch for a copy")
         case .unknown: throw AppError(.notFound, code: "receipt.not_found", "no receipt at this link")
         }

@@ -239,9 +239,9 @@ public struct ReceiptVerifier: Sendable {
     /// A receipt number is the voucher's serial; only sealed vouchers are receipts.
     public func verify(voucher id: String) async throws -> Verdict {
         guard id.utf8.count == 17, id.first == "V", id.utf8.dropFirst().allSatisfy({ (0x30...0x39).contains($0) }),
-            let record = try await database.read({ try await VoucherStore.find(id, in: $0) }), record.state == "sealed"
+            let current = try await database.read({ try await VoucherRenewals.current(id, in: $0) })
         else { throw AppError(.notFound, code: "verify.no_receipt", "no sealed voucher has this number / 没有这个编号的已用印凭证") }
-        return try await verify(pdf: record.pdf, voucher: id)
+        return try await verify(pdf: current.pdf, voucher: id)
     }
 
     /// A PDF date as people write it: "D:20261124060547+08'00'" → "2026-11-24 06:05:47 +08:00" (anything else as is).
