@@ -223,9 +223,10 @@ static PKCS7 *signature_timestamp(CMS_SignerInfo *si, int *malformed) {
     return token;
 }
 
-// The second phase of a time-stamp's check: signed by a time-stamping certificate chaining to the roots (else
-// CS_ERR_UNTRUSTED: it proves no time here), and the time it states.
-static int token_trusted(PKCS7 *token, const char *tsa_roots_pem, int64_t *proven_time, char *err, size_t errlen) {
+// The second phase of a time-stamp's check: signed by a time-stamping certificate chaining to the roots as of
+// at_time (0: now; a later archive time-stamp proves the token existed at its own time) — else CS_ERR_UNTRUSTED: it
+// proves no time here — and the time it states.
+static int token_trusted(PKCS7 *token, const char *tsa_roots_pem, int64_t at_time, int64_t *proven_time, char *err, size_t errlen) {
     TS_VERIFY_CTX *ctx = TS_VERIFY_CTX_new();
     X509_STORE *store = cs_store_from_pem(tsa_roots_pem);
     int status = CS_OK;
@@ -233,6 +234,7 @@ static int token_trusted(PKCS7 *token, const char *tsa_roots_pem, int64_t *prove
         X509_STORE_free(store);
         status = cs_fail(CS_ERR_UNTRUSTED, err, errlen, "no trusted time-stamping root");
     } else {
+        if (at_time > 0) X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), (time_t)at_time);
         TS_VERIFY_CTX_set_store(ctx, store);  // owned by ctx from here on
         TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_SIGNER);
         if (TS_RESP_verify_token(ctx, token) != 1) {
@@ -248,8 +250,8 @@ static int token_trusted(PKCS7 *token, const char *tsa_roots_pem, int64_t *prove
     return status;
 }
 
-int cs_ts_token_check(const uint8_t *token_der, size_t token_len, const uint8_t digest[32], const char *tsa_roots_pem, int64_t *proven_time,
-                      char *err, size_t errlen) {
+int cs_ts_token_check(const uint8_t *token_der, size_t token_len, const uint8_t digest[32], const char *tsa_roots_pem, int64_t at_time,
+                      int64_t *proven_time, char *err, size_t errlen) {
     if (!token_der || !digest || !tsa_roots_pem || !proven_time) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     *proven_time = 0;
     const unsigned char *cursor = token_der;
@@ -268,12 +270,13 @@ int cs_ts_token_check(const uint8_t *token_der, size_t token_len, const uint8_t 
         if (TS_RESP_verify_token(match, token) != 1) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the time-stamp is not over these bytes");
     }
     TS_VERIFY_CTX_free(match);
-    if (status == CS_OK) status = token_trusted(token, tsa_roots_pem, proven_time, err, errlen);
+    if (status == CS_OK) status = token_trusted(token, tsa_roots_pem, at_time, proven_time, err, errlen);
     PKCS7_free(token);
     return status;
 }
 
-int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *tsa_roots_pem, int64_t *proven_time, char *err, size_t errlen) {
+int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *tsa_roots_pem, int64_t at_time, int64_t *proven_time, char *err,
+                           size_t errlen) {
     if (!cms_der || !tsa_roots_pem || !proven_time) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
     *proven_time = 0;
     const unsigned char *cursor = cms_der;
@@ -306,7 +309,7 @@ int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *t
         if (TS_RESP_verify_token(match, token) != 1) status = cs_fail(CS_ERR_VERIFY, err, errlen, "the time-stamp is not over this signature");
     }
     TS_VERIFY_CTX_free(match);
-    if (status == CS_OK) status = token_trusted(token, tsa_roots_pem, proven_time, err, errlen);
+    if (status == CS_OK) status = token_trusted(token, tsa_roots_pem, at_time, proven_time, err, errlen);
     PKCS7_free(token);
     CMS_ContentInfo_free(cms);
     return status;

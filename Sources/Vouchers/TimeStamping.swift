@@ -50,27 +50,32 @@ public enum TimeStamp {
 
     /// What a document time-stamp token (`/SubFilter /ETSI.RFC3161`) proves about the bytes whose SHA-256 is
     /// `digest`. Throws when it is not over those bytes or cannot be read: the file was changed, or the token taken
-    /// from elsewhere.
-    public static func documentProof(token: [UInt8], digest: [UInt8], trustedRootsPEM: String) throws(VoucherError) -> Proof {
+    /// from elsewhere. Its authority's chain is judged as of `time` (nil: now) — the time a later archive time-stamp
+    /// proves the token existed at.
+    public static func documentProof(token: [UInt8], digest: [UInt8], trustedRootsPEM: String, at time: Date? = nil) throws(VoucherError)
+        -> Proof
+    {
         guard digest.count == 32 else { throw VoucherError(.badInput, "a SHA-256 digest is needed") }
         var error = [CChar](repeating: 0, count: 512)
-        var time: Int64 = 0
-        let status = cs_ts_token_check(token, token.count, digest, trustedRootsPEM, &time, &error, error.count)
+        var proven: Int64 = 0
+        let status = cs_ts_token_check(
+            token, token.count, digest, trustedRootsPEM, time.map(RevocationList.seconds) ?? 0, &proven, &error, error.count)
         switch status {
-        case 0: return .proven(Date(timeIntervalSince1970: Double(time)))
+        case 0: return .proven(Date(timeIntervalSince1970: Double(proven)))
         case CS_ERR_UNTRUSTED.rawValue: return .untrusted(CCryptoText.message(error))
         default: throw VoucherError(.verificationFailed, CCryptoText.message(error))
         }
     }
 
     /// The proof of `cms`'s signature time-stamp. Throws when the time-stamp is not over this signature (taken from
-    /// another one) or cannot be read: a forgery, not a missing proof.
-    public static func proof(of cms: [UInt8], trustedRootsPEM: String) throws(VoucherError) -> Proof {
+    /// another one) or cannot be read: a forgery, not a missing proof. Its authority's chain is judged as of `time`
+    /// (nil: now), as ``documentProof(token:digest:trustedRootsPEM:at:)``.
+    public static func proof(of cms: [UInt8], trustedRootsPEM: String, at time: Date? = nil) throws(VoucherError) -> Proof {
         var error = [CChar](repeating: 0, count: 512)
-        var time: Int64 = 0
-        let status = cs_cms_timestamp_check(cms, cms.count, trustedRootsPEM, &time, &error, error.count)
+        var proven: Int64 = 0
+        let status = cs_cms_timestamp_check(cms, cms.count, trustedRootsPEM, time.map(RevocationList.seconds) ?? 0, &proven, &error, error.count)
         switch status {
-        case 0: return time == 0 ? .none : .proven(Date(timeIntervalSince1970: Double(time)))
+        case 0: return proven == 0 ? .none : .proven(Date(timeIntervalSince1970: Double(proven)))
         case CS_ERR_UNTRUSTED.rawValue: return .untrusted(CCryptoText.message(error))
         default: throw VoucherError(.verificationFailed, CCryptoText.message(error))
         }

@@ -111,6 +111,16 @@ import Vouchers
         let reports = try PAdESVerifier.verify(lta, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem"))
         #expect(reports.allSatisfy { $0.isValid }, "\(reports)")
         #expect(abs(try #require(reports[2].provenTime).timeIntervalSinceNow) < 300)
+        // Ten years ahead every signing certificate has expired and the file still holds; 21 years ahead the TSA's
+        // certificate (20 years) has expired too, and without a renewal nothing proves the signatures' time.
+        let tenYears = try PAdESVerifier.verify(
+            lta, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem"),
+            at: Date().addingTimeInterval(10 * 365.25 * 86_400))
+        #expect(tenYears.allSatisfy { $0.isValid } && tenYears.map(\.level) == ["B-LTA", "B-LTA", "DocTimeStamp"], "\(tenYears)")
+        let unrenewed = try PAdESVerifier.verify(
+            lta, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem"),
+            at: Date().addingTimeInterval(21 * 365.25 * 86_400))
+        #expect(unrenewed.map(\.isValid) == [false, false, false], "\(unrenewed)")
         // Without the time-stamping roots nothing proves a time: no long-term level, and the document time-stamp is
         // intact but not trusted.
         let untrusted = try PAdESVerifier.verify(lta, trustedRootsPEM: try Self.text("root-ca.pem"))

@@ -84,7 +84,8 @@ int cs_cms_signature_digest(const uint8_t *cms_der, size_t cms_len, uint8_t dige
  * the time the token states when it is over this signature's value and signed by a time-stamping certificate
  * chaining to tsa_roots_pem; CS_ERR_VERIFY when it is not over this signature (or unreadable); CS_ERR_UNTRUSTED
  * when it is, but its authority is not trusted here (now). */
-int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *tsa_roots_pem, int64_t *proven_time, char *err, size_t errlen);
+int cs_cms_timestamp_check(const uint8_t *cms_der, size_t cms_len, const char *tsa_roots_pem, int64_t at_time, int64_t *proven_time, char *err,
+                           size_t errlen);
 /* The CMS with the token added as the signer's id-aa-signatureTimeStampToken unsigned attribute. */
 int cs_cms_add_timestamp(const uint8_t *cms_der, size_t cms_len, const uint8_t *token, size_t token_len, uint8_t **out_der, size_t *out_len,
                          char *err, size_t errlen);
@@ -123,8 +124,8 @@ int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const u
  * other bytes → CS_ERR_VERIFY; from an authority not trusted by tsa_roots_pem → CS_ERR_UNTRUSTED; else CS_OK and the
  * time it proves. */
 int cs_der_certificates(const uint8_t *der, size_t der_len, uint8_t **out, size_t *out_len, char *err, size_t errlen);
-int cs_ts_token_check(const uint8_t *token_der, size_t token_len, const uint8_t digest[32], const char *tsa_roots_pem, int64_t *proven_time,
-                      char *err, size_t errlen);
+int cs_ts_token_check(const uint8_t *token_der, size_t token_len, const uint8_t digest[32], const char *tsa_roots_pem, int64_t at_time,
+                      int64_t *proven_time, char *err, size_t errlen);
 
 /* A CMS signature's signer judged at at_time (the time a time-stamp proves) from revocation data alone — DER OCSP
  * responses and CRLs, e.g. a PDF's DSS; no network. The chain is built to roots_pem as of at_time; each certificate

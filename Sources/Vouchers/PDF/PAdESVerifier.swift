@@ -60,15 +60,28 @@ public enum PAdESVerifier {
     /// With `timeStampRootsPEM`, a signature time-stamp is checked against those roots and the signer's chain is
     /// judged at the time it proves (a certificate that expired since does not matter); one that does not hold makes
     /// the signature invalid. Without them, time-stamps are not looked at and every chain is judged now.
-    public static func verify(_ pdf: [UInt8], trustedRootsPEM: String, timeStampRootsPEM: String? = nil, limits: PDFLimits = .standard)
-        throws(PDFReadError) -> [SignatureReport]
-    {
+    ///
+    /// `validationTime` (nil: now) is when the file is judged — decades after signing, say. The newest archive
+    /// time-stamp's authority is judged then; each older archive time-stamp's, and each signature time-stamp's, at
+    /// the time the oldest later archive time-stamp that holds proves (it covers them: they existed then, while
+    /// their authority's certificate was valid). That chain of proofs is what archive renewal extends.
+    public static func verify(
+        _ pdf: [UInt8], trustedRootsPEM: String, timeStampRootsPEM: String? = nil, at validationTime: Date? = nil, limits: PDFLimits = .standard
+    ) throws(PDFReadError) -> [SignatureReport] {
         let file = try SignedPDF(pdf, limits: limits)
-        var reports = file.signatures.map { signature in
-            isDocumentTimeStamp(signature)
-                ? documentTimeStamp(signature, pdf: pdf, timeStampRoots: timeStampRootsPEM)
-                : report(signature, pdf: pdf, roots: trustedRootsPEM, timeStampRoots: timeStampRootsPEM)
+        // From the newest revision back: `covered` is the time the oldest later archive time-stamp that holds proves.
+        var reports: [SignatureReport] = []
+        var covered = validationTime
+        for signature in file.signatures.reversed() {
+            if isDocumentTimeStamp(signature) {
+                let stamp = documentTimeStamp(signature, pdf: pdf, timeStampRoots: timeStampRootsPEM, at: covered)
+                if stamp.isValid, let proven = stamp.provenTime { covered = proven }
+                reports.append(stamp)
+            } else {
+                reports.append(report(signature, pdf: pdf, roots: trustedRootsPEM, timeStampRoots: timeStampRootsPEM, at: covered))
+            }
         }
+        reports.reverse()
         // Long-term levels, judged from the DSS's revocation data at each signature's proven time: its issuers' word
         // that no certificate of its chain was revoked then (B-LT), and a document time-stamp that holds, added after
         // the DSS (B-LTA). A revocation at or before the proven time makes the signature invalid.
@@ -96,8 +109,11 @@ public enum PAdESVerifier {
         signature.dictionary.name("Type") == "DocTimeStamp" || signature.dictionary.name("SubFilter") == "ETSI.RFC3161"
     }
 
-    /// A document time-stamp: its token over the SHA-256 of the bytes it covers, from an authority trusted here.
-    private static func documentTimeStamp(_ signature: SignedPDF.Signature, pdf: [UInt8], timeStampRoots: String?) -> SignatureReport {
+    /// A document time-stamp: its token over the SHA-256 of the bytes it covers, from an authority trusted here as
+    /// of `time`.
+    private static func documentTimeStamp(_ signature: SignedPDF.Signature, pdf: [UInt8], timeStampRoots: String?, at time: Date?)
+        -> SignatureReport
+    {
         let coverage: SignatureReport.Coverage = signature.coversWholeFile ? .wholeFile : .earlierRevision
         func result(intact: Bool, trusted: Bool, problem: String?, time: Date?) -> SignatureReport {
             SignatureReport(
@@ -109,7 +125,8 @@ public enum PAdESVerifier {
         var hash = SHA256()
         for range in signature.ranges { hash.update(data: pdf[range]) }
         do {
-            switch try TimeStamp.documentProof(token: signature.cms, digest: Array(hash.finalize()), trustedRootsPEM: timeStampRoots ?? "") {
+            switch try TimeStamp.documentProof(token: signature.cms, digest: Array(hash.finalize()), trustedRootsPEM: timeStampRoots ?? "", at: time)
+            {
             case .proven(let time): return result(intact: true, trusted: true, problem: nil, time: time)
             case .untrusted(let why): return result(intact: true, trusted: false, problem: "its authority is not trusted here (\(why))", time: nil)
             case .none: return result(intact: false, trusted: false, problem: "no time-stamp token", time: nil)
@@ -119,7 +136,11 @@ public enum PAdESVerifier {
         }
     }
 
-    private static func report(_ signature: SignedPDF.Signature, pdf: [UInt8], roots: String, timeStampRoots: String?) -> SignatureReport {
+    /// A signature: its time-stamp's authority judged as of `covered` (nil: now), its chain at the time that proves —
+    /// or, without a time-stamp that holds, at `covered` (a later archive time-stamp proves it existed then).
+    private static func report(_ signature: SignedPDF.Signature, pdf: [UInt8], roots: String, timeStampRoots: String?, at covered: Date?)
+        -> SignatureReport
+    {
         let sealID = signature.dictionary["CountersignSealID"].map(PDFText.decode)
         let time = PDFText.decode(signature.dictionary["M"] ?? [])
         let coverage: SignatureReport.Coverage = signature.coversWholeFile ? .wholeFile : .earlierRevision
@@ -133,7 +154,7 @@ public enum PAdESVerifier {
         var unproven: String?
         if let timeStampRoots {
             do {
-                switch try TimeStamp.proof(of: signature.cms, trustedRootsPEM: timeStampRoots) {
+                switch try TimeStamp.proof(of: signature.cms, trustedRootsPEM: timeStampRoots, at: covered) {
                 case .none: break
                 case .proven(let time): proven = time
                 case .untrusted(let why): unproven = "its time-stamp proves no time here (\(why)): judged now"
@@ -143,7 +164,8 @@ public enum PAdESVerifier {
             }
         }
         guard
-            let (signer, trusted) = try? CMSSignature.check(signature.cms, over: pdf, ranges: signature.ranges, trustedRootsPEM: roots, at: proven)
+            let (signer, trusted) = try? CMSSignature.check(
+                signature.cms, over: pdf, ranges: signature.ranges, trustedRootsPEM: roots, at: proven ?? covered)
         else {
             return refused("the signed bytes were changed or the signature is broken")
         }

@@ -88,8 +88,14 @@ extension VoucherCommand {
         @Option(help: "Trusted root certificates (PEM). Env: COUNTERSIGN_TRUSTED_ROOTS.") var roots: String?
         @Option(help: "Trusted time-stamping roots (PEM); signatures are judged at the time their time-stamp proves. Env: COUNTERSIGN_TSA_ROOTS.")
         var tsaRoots: String?
+        @Option(help: "Judge the file as of this time (ISO 8601, e.g. 2036-12-04T00:00:00Z) instead of now: how it will stand then.")
+        var at: String?
 
         func run() async throws {
+            let validationTime = try at.map { text in
+                guard let date = ISO8601DateFormatter().date(from: text) else { throw ValidationError("--at \(text) is not an ISO 8601 time") }
+                return date
+            }
             let rootsPath = roots ?? ProcessInfo.processInfo.environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem"
             guard let rootsPEM = try? String(contentsOfFile: rootsPath, encoding: .utf8) else { throw ValidationError("cannot read \(rootsPath)") }
             guard let data = FileManager.default.contents(atPath: file), data.count <= 64 * 1024 * 1024 else {
@@ -98,7 +104,8 @@ extension VoucherCommand {
             let timeStampRoots = try timeStampRootsPEM()
             let reports: [SignatureReport]
             do {
-                reports = try PAdESVerifier.verify(Array(data), trustedRootsPEM: rootsPEM, timeStampRootsPEM: timeStampRoots, limits: .signing)
+                reports = try PAdESVerifier.verify(
+                    Array(data), trustedRootsPEM: rootsPEM, timeStampRootsPEM: timeStampRoots, at: validationTime, limits: .signing)
             } catch {
                 print("\(file) cannot be checked: \(error.message) (\(error.code.rawValue))")
                 throw ExitCode(2)

@@ -76,6 +76,14 @@ import Web
                 let reports = try PAdESVerifier.verify(current.pdf, trustedRootsPEM: roots, timeStampRootsPEM: tsaRoots)
                 #expect(reports.map(\.level) == ["B-LTA", "B-LTA", "DocTimeStamp", "DocTimeStamp"], "\(reports)")
                 #expect(reports.allSatisfy { $0.isValid }, "\(reports)")
+                // Three years ahead the first TSA certificate and the seal certificate have expired. The renewed file
+                // still holds — the new archive time-stamp proves the old one existed while its TSA was valid, and so
+                // on down to the signatures; the file as sealed, not renewed, no longer does.
+                let threeYears = Date().addingTimeInterval(3 * 365.25 * 86_400)
+                let later = try PAdESVerifier.verify(current.pdf, trustedRootsPEM: roots, timeStampRootsPEM: tsaRoots, at: threeYears)
+                #expect(later.allSatisfy { $0.isValid } && later.map(\.level) == reports.map(\.level), "\(later)")
+                let unrenewed = try PAdESVerifier.verify(Array(original), trustedRootsPEM: roots, timeStampRootsPEM: tsaRoots, at: threeYears)
+                #expect(unrenewed.map(\.isValid) == [false, false, false], "\(unrenewed)")
                 // The customer's receipt link now gives the renewed file, which is still recognised as the bank's own.
                 #expect(try await api.call(.get, try #require(receipts[voucher]), token: nil).body == Data(current.pdf))
                 let verdict = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: Data(current.pdf))
@@ -90,7 +98,7 @@ import Web
             try Data(renewed.pdf).write(to: path)
             // pyHanko accepts the renewed file as of now. Validated after the short-lived TSA certificate has expired,
             // pyHanko 0.38 says INVALID although the second archive time-stamp covers the first with fresh CRLs — not
-            // yet understood (docs/design.md, "Archive renewal"); our verifier has no validation time to try it with.
+            // yet understood (docs/design.md, "Archive renewal"); ours says valid (above).
             let when = ISO8601DateFormatter().string(from: Date().addingTimeInterval(60))
             let ades = try await ChildProcess.run(
                 "/usr/bin/env",
