@@ -217,17 +217,77 @@ int cs_cms_sign_detached(const cs_signer *signer, const uint8_t *const *parts, c
     return CS_OK;
 }
 
-X509_STORE *cs_store_from_pem(const char *roots_pem) {
-    X509_STORE *store = X509_STORE_new();
-    BIO *bio = BIO_new_mem_buf(roots_pem, -1);
+/* Parsed PEM bundles, kept: the same few bundles (the trusted roots, the TSA roots, the OCSP issuer) are read for
+ * every check, and OpenSSL 3 decodes each certificate's public key through its provider lookup — most of a B-LTA
+ * seal's time went there. X509 objects are reference-counted and only read after parsing, so one parsed copy is
+ * shared; each caller gets its own stack (and its own store) holding references. At most a few bundles are kept;
+ * others are parsed per call. */
+#define PEM_CACHE_SIZE 8
+static struct {
+    char *pem;
+    STACK_OF(X509) *certs;
+} pem_cache[PEM_CACHE_SIZE];
+static pthread_mutex_t pem_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static STACK_OF(X509) *parse_pem_certificates(const char *pem) {
+    STACK_OF(X509) *certs = sk_X509_new_null();
+    BIO *bio = certs ? BIO_new_mem_buf(pem, -1) : NULL;
     X509 *cert;
-    int added = 0;
-    while (store && bio && (cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-        added += X509_STORE_add_cert(store, cert);
-        X509_free(cert);
-    }
+    while (bio && (cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
+        if (!sk_X509_push(certs, cert)) X509_free(cert);
     ERR_clear_error();
     BIO_free(bio);
+    return certs;
+}
+
+static STACK_OF(X509) *references_to(STACK_OF(X509) *certs) {
+    STACK_OF(X509) *copy = sk_X509_new_null();
+    for (int i = 0; copy && i < sk_X509_num(certs); i++) {
+        X509 *cert = sk_X509_value(certs, i);
+        if (X509_up_ref(cert) != 1 || !sk_X509_push(copy, cert)) {
+            X509_free(cert);
+            sk_X509_pop_free(copy, X509_free);
+            return NULL;
+        }
+    }
+    return copy;
+}
+
+STACK_OF(X509) *cs_certificates_from_pem(const char *pem) {
+    if (!pem) return NULL;
+    STACK_OF(X509) *found = NULL;
+    int cached = 0;
+    pthread_mutex_lock(&pem_cache_lock);
+    for (int i = 0; i < PEM_CACHE_SIZE && pem_cache[i].pem && !cached; i++)
+        if (strcmp(pem_cache[i].pem, pem) == 0) {
+            found = references_to(pem_cache[i].certs);
+            cached = 1;
+        }
+    pthread_mutex_unlock(&pem_cache_lock);
+    if (cached) return found;
+    STACK_OF(X509) *parsed = parse_pem_certificates(pem);
+    if (!parsed) return NULL;
+    found = references_to(parsed);
+    pthread_mutex_lock(&pem_cache_lock);
+    int slot = -1;
+    for (int i = 0; i < PEM_CACHE_SIZE && slot < 0; i++)
+        if (!pem_cache[i].pem || strcmp(pem_cache[i].pem, pem) == 0) slot = i;
+    if (slot >= 0 && !pem_cache[slot].pem && (pem_cache[slot].pem = OPENSSL_strdup(pem)) != NULL) {
+        pem_cache[slot].certs = parsed;
+        parsed = NULL;
+    }
+    pthread_mutex_unlock(&pem_cache_lock);
+    sk_X509_pop_free(parsed, X509_free);
+    return found;
+}
+
+X509_STORE *cs_store_from_pem(const char *roots_pem) {
+    STACK_OF(X509) *certs = cs_certificates_from_pem(roots_pem);
+    X509_STORE *store = certs ? X509_STORE_new() : NULL;
+    int added = 0;
+    for (int i = 0; store && i < sk_X509_num(certs); i++) added += X509_STORE_add_cert(store, sk_X509_value(certs, i));
+    sk_X509_pop_free(certs, X509_free);
+    ERR_clear_error();
     if (!added) {
         X509_STORE_free(store);
         return NULL;

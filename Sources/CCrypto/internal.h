@@ -23,6 +23,10 @@ int64_t cs_asn1_time_seconds(const ASN1_TIME *time);
 // A certificate store holding every certificate of a PEM bundle; NULL when it holds none.
 X509_STORE *cs_store_from_pem(const char *roots_pem);
 
+// The certificates of a PEM bundle (parsed once per bundle and shared; the caller frees the stack it gets with
+// sk_X509_pop_free(stack, X509_free)). NULL when out of memory; an empty stack when it holds none.
+STACK_OF(X509) *cs_certificates_from_pem(const char *pem);
+
 // The certificate among `chain` that issued `cert`; NULL when none did.
 X509 *cs_issuer_in(X509 *cert, STACK_OF(X509) *chain);
 

@@ -163,9 +163,10 @@ int cs_ocsp_respond(const cs_signer *responder, const char *issuer_pem, const ch
         ERR_clear_error();
         response = OCSP_response_create(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST, NULL);
     } else {
-        BIO *bio = BIO_new_mem_buf(issuer_pem, -1);
-        X509 *issuer = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-        BIO_free(bio);
+        STACK_OF(X509) *issuers = cs_certificates_from_pem(issuer_pem);
+        X509 *issuer = issuers && sk_X509_num(issuers) > 0 ? sk_X509_value(issuers, 0) : NULL;
+        if (issuer) X509_up_ref(issuer);
+        sk_X509_pop_free(issuers, X509_free);
         OCSP_BASICRESP *basic = OCSP_BASICRESP_new();
         ASN1_TIME *this = NULL, *next = NULL;
         ok = issuer && basic && set_time(&this, this_update) && set_time(&next, next_update);
@@ -278,29 +279,21 @@ int cs_cms_signer(const uint8_t *cms_der, size_t cms_len, X509 **cert, STACK_OF(
     return *cert != NULL;
 }
 
-int cs_ocsp_query_cms(const uint8_t *cms_der, size_t cms_len, uint8_t **der, size_t *der_len, char *err, size_t errlen) {
-    if (!cms_der || !der || !der_len) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+int cs_signer_from_cms(const uint8_t *cms_der, size_t cms_len, cs_signer **out, char *err, size_t errlen) {
+    if (!cms_der || !out) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
+    *out = NULL;
     X509 *cert;
     STACK_OF(X509) *certs;
-    int status = cs_cms_signer(cms_der, cms_len, &cert, &certs) ? ocsp_query(cert, certs, der, der_len, err, errlen)
-                                                              : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature that carries its signer's certificate");
-    X509_free(cert);
-    sk_X509_pop_free(certs, X509_free);
-    return status;
-}
-
-int cs_ocsp_check_response_cms(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len, const uint8_t *cms_der,
-                               size_t cms_len, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at, char *err,
-                               size_t errlen) {
-    if (!response || !request || !cms_der || !roots_pem || !status || !revoked_at) return cs_fail(CS_ERR_ARGUMENT, err, errlen, "missing argument");
-    X509 *cert;
-    STACK_OF(X509) *certs;
-    int result = cs_cms_signer(cms_der, cms_len, &cert, &certs)
-        ? ocsp_check(response, response_len, request, request_len, cert, certs, roots_pem, at_time, status, revoked_at, err, errlen)
-        : cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature that carries its signer's certificate");
-    X509_free(cert);
-    sk_X509_pop_free(certs, X509_free);
-    return result;
+    cs_signer *signer = cs_cms_signer(cms_der, cms_len, &cert, &certs) ? OPENSSL_zalloc(sizeof *signer) : NULL;
+    if (!signer) {
+        X509_free(cert);
+        sk_X509_pop_free(certs, X509_free);
+        return cs_fail(CS_ERR_VERIFY, err, errlen, "not a CMS signature that carries its signer's certificate");
+    }
+    signer->cert = cert;
+    signer->chain = certs;
+    *out = signer;
+    return CS_OK;
 }
 
 static int append_certificates(BIO *out, STACK_OF(X509) *certs) {

@@ -132,7 +132,28 @@ public struct RevocationCheck: Sendable {
     }
 
     func status(of subject: Subject, at time: Date) async throws(VoucherError) -> (status: CertificateStatus, response: [UInt8]) {
-        let request = try Self.request(about: subject)
+        // The certificate and its chain, read once (OpenSSL decodes every certificate of a CMS it parses).
+        let signer: OpaquePointer
+        var owned: OpaquePointer?
+        switch subject {
+        case .signer(let known): signer = known.handle
+        case .signature(let cms):
+            var error = [CChar](repeating: 0, count: 512)
+            guard cs_signer_from_cms(cms, cms.count, &owned, &error, error.count) == 0, let owned else {
+                throw VoucherError(.badSignerFile, CCryptoText.message(error))
+            }
+            signer = owned
+        }
+        // The caller's Signer stays alive (its handle in use) until this returns; a signer made here is freed then.
+        defer {
+            if let owned { cs_signer_free(owned) }
+            withExtendedLifetime(subject) {}
+        }
+        return try await status(of: signer, at: time)
+    }
+
+    private func status(of signer: OpaquePointer, at time: Date) async throws(VoucherError) -> (status: CertificateStatus, response: [UInt8]) {
+        let request = try Self.request(about: signer)
         let response: [UInt8]
         do {
             response = try await authority.answer(request)
@@ -145,18 +166,9 @@ public struct RevocationCheck: Sendable {
         var error = [CChar](repeating: 0, count: 512)
         var status: Int32 = 0
         var revokedAt: Int64 = 0
-        let seconds = RevocationList.seconds(time)
-        let checked =
-            switch subject {
-            case .signer(let signer):
-                cs_ocsp_check_response(
-                    response, response.count, request, request.count, signer.handle, trustedRootsPEM, seconds, &status, &revokedAt, &error,
-                    error.count)
-            case .signature(let cms):
-                cs_ocsp_check_response_cms(
-                    response, response.count, request, request.count, cms, cms.count, trustedRootsPEM, seconds, &status, &revokedAt, &error,
-                    error.count)
-            }
+        let checked = cs_ocsp_check_response(
+            response, response.count, request, request.count, signer, trustedRootsPEM, RevocationList.seconds(time), &status, &revokedAt, &error,
+            error.count)
         guard checked == 0 else {
             throw VoucherError(.revocationUnavailable, "the OCSP answer cannot be relied on: \(CCryptoText.message(error))")
         }
@@ -178,16 +190,13 @@ public struct RevocationCheck: Sendable {
         }
     }
 
-    static func request(about subject: Subject) throws(VoucherError) -> [UInt8] {
+    static func request(about signer: OpaquePointer) throws(VoucherError) -> [UInt8] {
         var error = [CChar](repeating: 0, count: 512)
         var der: UnsafeMutablePointer<UInt8>?
         var length = 0
-        let status =
-            switch subject {
-            case .signer(let signer): cs_ocsp_query(signer.handle, &der, &length, &error, error.count)
-            case .signature(let cms): cs_ocsp_query_cms(cms, cms.count, &der, &length, &error, error.count)
-            }
-        guard status == 0, let der else { throw VoucherError(.badSignerFile, CCryptoText.message(error)) }
+        guard cs_ocsp_query(signer, &der, &length, &error, error.count) == 0, let der else {
+            throw VoucherError(.badSignerFile, CCryptoText.message(error))
+        }
         return CCryptoText.bytes(der, count: length)
     }
 }

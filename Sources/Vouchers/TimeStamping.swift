@@ -1,4 +1,5 @@
 import CCrypto
+import Crypto
 public import Foundation
 
 /// RFC 3161 time-stamps for PAdES B-T: a signature's time-stamp proves the signature existed at that time, so it can
@@ -83,6 +84,11 @@ public enum TimeStamp {
 
     /// SHA-256 of the signature value of `cms`: what its signature time-stamp covers.
     public static func signatureDigest(of cms: [UInt8]) throws(VoucherError) -> [UInt8] {
+        if let value = DER.signatureValue(cms) { return Array(SHA256.hash(data: value)) }
+        return try signatureDigestByOpenSSL(of: cms)
+    }
+
+    static func signatureDigestByOpenSSL(of cms: [UInt8]) throws(VoucherError) -> [UInt8] {
         var error = [CChar](repeating: 0, count: 512)
         var digest = [UInt8](repeating: 0, count: 32)
         guard cs_cms_signature_digest(cms, cms.count, &digest, &error, error.count) == 0 else {

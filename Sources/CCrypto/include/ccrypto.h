@@ -109,11 +109,10 @@ int cs_ocsp_respond(const cs_signer *responder, const char *issuer_pem, const ch
  * the nonce echoed when the responder sent one, current at at_time (5 minutes' leeway). *status is
  * V_OCSP_CERTSTATUS_GOOD (0), _REVOKED (1, *revoked_at set) or _UNKNOWN (2); CS_ERR_VERIFY when it cannot be relied on. */
 int cs_ocsp_query(const cs_signer *signer, uint8_t **der, size_t *der_len, char *err, size_t errlen);
-/* The same about the signer of a one-signer CMS signature (its certificate and issuer taken from the CMS). */
-int cs_ocsp_query_cms(const uint8_t *cms_der, size_t cms_len, uint8_t **der, size_t *der_len, char *err, size_t errlen);
-int cs_ocsp_check_response_cms(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len, const uint8_t *cms_der,
-                               size_t cms_len, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at, char *err,
-                               size_t errlen);
+/* A signer without a key for the signer of a one-signer CMS signature (its certificate, and the certificates the CMS
+ * carries as its chain): what the OCSP functions above ask about for a signature already made. Freed with
+ * cs_signer_free; never signs. */
+int cs_signer_from_cms(const uint8_t *cms_der, size_t cms_len, cs_signer **out, char *err, size_t errlen);
 int cs_ocsp_check_response(const uint8_t *response, size_t response_len, const uint8_t *request, size_t request_len,
                            const cs_signer *signer, const char *roots_pem, int64_t at_time, int *status, int64_t *revoked_at,
                            char *err, size_t errlen);

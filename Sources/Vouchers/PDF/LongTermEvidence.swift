@@ -19,6 +19,12 @@ public struct ValidationData: Sendable, Equatable {
     /// The certificates a CMS signature carries (its signature time-stamp's included), or an OCSP response carries
     /// (its responder's).
     public static func certificates(in der: [UInt8]) throws(VoucherError) -> [[UInt8]] {
+        // Read without OpenSSL when the structure is plain DER (ours always is); OpenSSL otherwise.
+        if let found = DER.certificates(inSignature: der) ?? DER.certificates(inOCSPResponse: der) { return found }
+        return try certificatesByOpenSSL(in: der)
+    }
+
+    static func certificatesByOpenSSL(in der: [UInt8]) throws(VoucherError) -> [[UInt8]] {
         var error = [CChar](repeating: 0, count: 512)
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0
@@ -30,16 +36,22 @@ public struct ValidationData: Sendable, Equatable {
         return DER.split(Array(UnsafeBufferPointer(start: out, count: length)))
     }
 
-    /// The certificates of a PEM bundle (trust anchors a validator may lack), DER.
+    /// The certificates of a PEM bundle (trust anchors a validator may lack), DER. Read as bytes: walking the text by
+    /// Character was a visible part of each B-LTA seal.
     public static func certificates(pem: String) -> [[UInt8]] {
+        let text = Array(pem.utf8)
+        let begin = Array("-----BEGIN CERTIFICATE-----".utf8)
+        let end = Array("-----END CERTIFICATE-----".utf8)
+        func find(_ marker: [UInt8], from start: Int) -> Int? {
+            guard text.count >= marker.count, start <= text.count - marker.count else { return nil }
+            return (start...(text.count - marker.count)).first { text[$0] == marker[0] && text[$0..<$0 + marker.count].elementsEqual(marker) }
+        }
         var found: [[UInt8]] = []
-        var rest = Substring(pem)
-        while let begin = rest.range(of: "-----BEGIN CERTIFICATE-----"),
-            let end = rest.range(of: "-----END CERTIFICATE-----", range: begin.upperBound..<rest.endIndex)
-        {
-            let body = rest[begin.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
-            if let der = Data(base64Encoded: String(body)) { found.append(Array(der)) }
-            rest = rest[end.upperBound...]
+        var index = 0
+        while let opening = find(begin, from: index), let closing = find(end, from: opening + begin.count) {
+            let body = text[(opening + begin.count)..<closing].filter { $0 != 10 && $0 != 13 && $0 != 32 && $0 != 9 }
+            if let der = Data(base64Encoded: Data(body)) { found.append(Array(der)) }
+            index = closing + end.count
         }
         return found
     }
@@ -120,28 +132,6 @@ extension ValidationData {
         case Int(CS_REVOCATION_REVOKED): return .revoked(subject: subject, at: Date(timeIntervalSince1970: Double(revokedAt)))
         default: return .unproven(subject: subject)
         }
-    }
-}
-
-/// DER elements laid end to end, split apart by their own length headers.
-enum DER {
-    static func split(_ bytes: [UInt8]) -> [[UInt8]] {
-        var items: [[UInt8]] = []
-        var index = 0
-        while index + 2 <= bytes.count {
-            var length = Int(bytes[index + 1])
-            var header = 2
-            if length & 0x80 != 0 {
-                let count = length & 0x7F
-                guard (1...4).contains(count), index + 2 + count <= bytes.count else { break }
-                length = bytes[index + 2..<index + 2 + count].reduce(0) { $0 << 8 | Int($1) }
-                header += count
-            }
-            guard index + header + length <= bytes.count else { break }
-            items.append(Array(bytes[index..<index + header + length]))
-            index += header + length
-        }
-        return items
     }
 }
 
