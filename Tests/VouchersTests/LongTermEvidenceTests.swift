@@ -65,6 +65,27 @@ import Vouchers
     }
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    /// The level of each signature as made of what pyHanko's parser reads: a signature time-stamp that holds (B-T),
+    /// revocation data in the DSS (B-LT), a document time-stamp that holds over a revision after it with that DSS
+    /// (B-LTA). A document time-stamp is "DocTimeStamp".
+    static func pyHankoLevels(_ pdf: [UInt8]) async throws -> [String] {
+        let path = try Oracles.write(pdf, "levels")
+        let script = Oracles.repository.appendingPathComponent("Tests/oracles/pyhanko_validate.py").path
+        let result = try await Oracles.run("python3", [script, path, file("root-ca.pem").path, file("tsa-root.pem").path])
+        let lines = result.output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        func number(_ line: [String: Any], _ key: String) -> Int { line[key] as? Int ?? 0 }
+        let stamps = lines.filter { $0["kind"] as? String == "document time-stamp" && $0["valid"] as? Bool == true }
+        return lines.map { line in
+            if line["kind"] != nil { return "DocTimeStamp" }
+            guard (line["timestamp"] as? [String: Any])?["valid"] as? Bool == true else { return "B-B" }
+            guard number(line, "dss_revocation") > 0 else { return "B-T" }
+            let archived = stamps.contains { number($0, "revision") > number(line, "revision") && number($0, "dss_revocation") > 0 }
+            return archived ? "B-LTA" : "B-LT"
+        }
+    }
     static var tenYearsAhead: String { iso(Date().addingTimeInterval(10 * 365.25 * 86_400)) }
 
     @Test func aBLTAVoucherIsValidInPyHankoTodayAndTenYearsAhead() async throws {
@@ -105,9 +126,18 @@ import Vouchers
             try PAdESVerifier.verify(pdf, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem")).map(
                 \.level)
         }
+        let bb = try BankSeal.stamp(
+            try CustomerSignature.sign(
+                try PAdESSigningTests.voucher(), strokes: PAdESSigningTests.strokes, with: try Self.signer("witness.p12"), at: Date()),
+            with: try Self.signer("seal-rsa.p12"), name: "业务专用章", at: Date())
+        #expect(try levels(bb) == ["B-B", "B-B"])
         #expect(try levels(bt) == ["B-T", "B-T"])
         #expect(try levels(lt) == ["B-LT", "B-LT"])
         #expect(try levels(lta) == ["B-LTA", "B-LTA", "DocTimeStamp"])
+        for pdf in [bb, bt, lt, lta] {
+            let theirs = try await Self.pyHankoLevels(pdf)
+            #expect(theirs == (try levels(pdf)), "pyHanko reads the same levels")
+        }
         let reports = try PAdESVerifier.verify(lta, trustedRootsPEM: try Self.text("root-ca.pem"), timeStampRootsPEM: try Self.text("tsa-root.pem"))
         #expect(reports.allSatisfy { $0.isValid }, "\(reports)")
         #expect(abs(try #require(reports[2].provenTime).timeIntervalSinceNow) < 300)

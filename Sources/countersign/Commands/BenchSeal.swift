@@ -8,7 +8,7 @@ import Vouchers
 /// Seals many copies of a voucher in one process on every core, as the service would, and compares with pyHanko.
 struct BenchSeal: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "seal", abstract: "E-seal throughput: RSA, ECDSA, a 20-page file, PAdES B-B, B-T and B-LTA, pyHanko at B-B and B-T.")
+        commandName: "seal", abstract: "E-seal throughput: RSA, ECDSA, a 20-page file, PAdES B-B, B-T and B-LTA, pyHanko at each level.")
 
     @Option(help: "Documents per measurement.") var documents = 2000
     @Option(help: "Documents for pyHanko (it is slow).") var pyhankoDocuments = 40
@@ -71,6 +71,7 @@ struct BenchSeal: AsyncParsableCommand {
         if !noPyhanko {
             try comparePyHanko(input: customerSigned, ours: results[0], level: "B-B")
             try comparePyHanko(input: customerSigned, ours: timeStamped, level: "B-T", tsa: ["\(certs)/tsa.pem", "\(certs)/tsa.key"])
+            try comparePyHanko(input: customerSigned, ours: archived, level: "B-LTA", tsa: ["\(certs)/tsa.pem", "\(certs)/tsa.key", certs])
         }
     }
 
