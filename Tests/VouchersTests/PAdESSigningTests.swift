@@ -60,6 +60,37 @@ import Vouchers
         #expect(check.status == 0, "\(check.output)")
     }
 
+    /// Issue #16: pdfsig (poppler 22.12, NSS) on the voucher as the service makes it — both signatures time-stamped,
+    /// the DSS and the archive time-stamp — still judges both signatures valid and trusted, and lists the archive
+    /// time-stamp as a signature of its own: signed by the TSA, over the whole file. (pdfsig 22.12 does not print
+    /// signature time-stamps, and says it cannot validate an RFC 3161 document time-stamp; the development PKI here
+    /// names no responder pdfsig would try to reach.)
+    @Test func aBLTAVoucherValidatesInPdfsigWithItsTimeStamps() async throws {
+        func text(_ name: String) throws -> String { try String(contentsOf: Self.pki.appendingPathComponent(name), encoding: .utf8) }
+        let stamper = TimeStamper(authority: LocalTimeStampAuthority(signer: try Self.signer("tsa")), trustedRootsPEM: try text("tsa-root.pem"))
+        struct InProcess: RevocationAuthority {
+            let responder: OCSPResponder
+            let lists: [[UInt8]]
+            func answer(_ request: [UInt8]) async throws -> [UInt8] { try responder.respond(to: request, revoked: []) }
+            func revocationLists() async throws -> [[UInt8]] { lists }
+        }
+        let lists = try ["root-ca.crl", "tsa-root.crl"].map { Array(try Data(contentsOf: Self.pki.appendingPathComponent($0))) }
+        let check = RevocationCheck(
+            authority: InProcess(responder: OCSPResponder(signer: try Self.signer("ocsp"), issuerPEM: try text("issuing-ca.pem")), lists: lists),
+            trustedRootsPEM: try text("root-ca.pem"))
+        let signed = try await CustomerSignature.sign(
+            try Self.voucher(), strokes: Self.strokes, with: try Self.signer("witness"), at: Date(), timeStamper: stamper)
+        let sealed = try await BankSeal.stamp(signed, with: try Self.signer("seal-rsa"), name: "业务专用章", at: Date(), timeStamper: stamper)
+        let path = try Oracles.write(try await LongTermEvidence.archive(sealed, revocation: check, timeStamper: stamper, at: Date()))
+        let verdicts = try await Oracles.pdfsig(path, nssDatabase: Self.nss)
+        #expect(verdicts.count == 2 && verdicts.allSatisfy { $0 == ("Signature is Valid.", "Certificate is Trusted.") }, "\(verdicts)")
+        let output = try await Oracles.run("pdfsig", ["-nssdir", "sql:\(Self.nss)", path]).output
+        let archive = try #require(output.components(separatedBy: "Signature #3:").last)
+        #expect(archive.contains("Signature Field Name: ArchiveTimeStamp1"), "\(output)")
+        #expect(archive.contains("Signer Certificate Common Name: Countersign DEV Time-Stamping Authority"), "\(output)")
+        #expect(archive.contains("Total document signed"), "\(output)")
+    }
+
     @Test func theSignatureDictionariesAreWhatPAdESRequires() throws {
         let text = String(decoding: try Self.signedAndSealed(seal: "seal-ec"), as: UTF8.self)
         #expect(text.components(separatedBy: "/SubFilter /ETSI.CAdES.detached").count - 1 == 2)

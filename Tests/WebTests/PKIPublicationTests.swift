@@ -1,5 +1,7 @@
 import Foundation
+import PDFReader
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 import Vouchers
@@ -238,6 +240,43 @@ import Vouchers
             #expect(try await SealRegistryTests.sealUses(db) == 0)
             _ = try await SealUse(database: database, password: DevelopmentPKI.password, revocation: try Self.check(database))
                 .stamp(input, sealID: "BR001-CASH-RECEIVED", actor: "teller1", terminal: "T01", subject: "voucher:V1")
+        }
+        #expect(try await SealRegistryTests.sealUses(db) == 1)
+    }
+
+    /// The CA answers the check before signing and then stops answering, before the answers for the voucher's
+    /// long-term evidence: nothing is sealed or recorded either (a voucher is B-LTA or not made), 503.
+    @Test func aResponderThatStopsAnsweringAfterTheSealStopsIt() async throws {
+        let db = try await SealRegistryTests.prepared()
+        let input = try SealRegistryTests.voucher()
+        final class AnswersOnce: RevocationAuthority {
+            let inner: PKIPublication
+            let left = Mutex(1)
+            init(_ inner: PKIPublication) { self.inner = inner }
+            struct Down: Error {}
+            func answer(_ request: [UInt8]) async throws -> [UInt8] {
+                guard
+                    left.withLock({ left in
+                        defer { left -= 1 }; return left > 0
+                    })
+                else { throw Down() }
+                return try await inner.answer(request)
+            }
+            func revocationLists() async throws -> [[UInt8]] { try await inner.revocationLists() }
+        }
+        let stamper = try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password).stamper
+        try await db.with(db.app) { database in
+            let check = try Self.check(database)
+            let once = RevocationCheck(authority: AnswersOnce(check.authority as! PKIPublication), trustedRootsPEM: check.trustedRootsPEM)
+            let use = SealUse(database: database, password: DevelopmentPKI.password, timeStamper: stamper, revocation: once)
+            let error = await #expect(throws: VoucherError.self) {
+                try await use.stamp(input, sealID: "BR001-CASH-RECEIVED", actor: "teller1", terminal: "T01", subject: "voucher:V1")
+            }
+            #expect(error?.code == .revocationUnavailable, "\(String(describing: error))")
+            #expect(try await SealRegistryTests.sealUses(db) == 0)
+            let sealed = try await SealUse(database: database, password: DevelopmentPKI.password, timeStamper: stamper, revocation: check)
+                .stamp(input, sealID: "BR001-CASH-RECEIVED", actor: "teller1", terminal: "T01", subject: "voucher:V1")
+            #expect(try SignedPDF(sealed).signatures.last?.field == "ArchiveTimeStamp1")
         }
         #expect(try await SealRegistryTests.sealUses(db) == 1)
     }

@@ -128,6 +128,44 @@ import Web
         }
     }
 
+    /// The TSA answers the customer's signature and the seal, then goes down before the archive time-stamp: no
+    /// voucher is sealed (it is handed out B-LTA or not at all), no seal use is recorded, and a second attempt while
+    /// it is down leaves the voucher row exactly as it was; once it is back, the voucher is sealed, B-LTA.
+    @Test func whenTheAuthorityGoesDownAtTheArchiveTimeStampNothingIsSealed() async throws {
+        let (tsa, timeStamping) = try Self.switchable(answeringFirst: 2)
+        try await CounterReceiptTests.run(timeStamping: timeStamping) { api, db, port in
+            let (screen, teller, session) = try await Self.committed(api, port: port)
+            defer { screen.close() }
+            func row() async throws -> String {
+                try await db.with(db.owner) { database in
+                    try await database.read { tx in
+                        var found = ""
+                        for try await text in try await tx.query(
+                            "SELECT state || ' ' || encode(pdf_sha256, 'hex') || ' ' || updated_at::text || ' ' || coalesce(seal_id, '-') FROM vouchers"
+                        ).decode(String.self) { found += text }
+                        return found
+                    }
+                }
+            }
+            let refused = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
+            #expect(refused.status == .serviceUnavailable && refused.code == "tsa.unavailable", "\(refused.status) \(refused.code)")
+            let before = try await row()
+            #expect(before.hasPrefix("customer_signed ") && before.hasSuffix(" -"), "\(before)")
+            let again = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
+            #expect(again.status == .serviceUnavailable)
+            #expect(try await row() == before, "no voucher row changes")
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'seal.used'", in: db) == 0)
+            tsa.up.store(true, ordering: .releasing)
+            let issued = try await api.call(.post, "/api/v1/counter/sessions/\(session)/voucher", token: teller, body: "{}")
+            #expect(issued.status == .created, "\(issued.code)")
+            let download = try await api.call(.get, try #require(issued.json["receipt"] as? String), token: nil)
+            let verdict = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: download.body)
+            let signatures = try #require(verdict.json["signatures"] as? [[String: any Sendable]])
+            #expect(signatures.map { $0["level"] as? String } == ["B-LTA", "B-LTA", "DocTimeStamp"], "\(verdict.json)")
+            #expect(signatures.allSatisfy { ($0["proven_at"] as? String)?.isEmpty == false }, "each proven time is reported: \(verdict.json)")
+        }
+    }
+
     @Test func whenTheTimeStampAuthorityIsDownTheVoucherWaitsAndIsMadeWhenAskedAgain() async throws {
         let (tsa, timeStamping) = try Self.switchable(answeringFirst: 0)
         try await CounterReceiptTests.run(timeStamping: timeStamping) { api, db, port in

@@ -52,10 +52,23 @@ import Web
             let early = try await CountersignBinary.run(["voucher", "renew", "--within-days", "300"], environment: environment)
             #expect(early.status == 0 && early.output.contains("renewed 0 voucher(s)"), "\(early.output)")
 
+            // The TSA does not answer: the run stops at once, saying so, and nothing is renewed.
+            var down = environment
+            down["COUNTERSIGN_TSA_URL"] = "http://127.0.0.1:9/tsa"
+            let stopped = try await CountersignBinary.run(["voucher", "renew", "--within-days", "1095"], environment: down)
+            #expect(stopped.status == 1 && stopped.output.contains("stopped:") && stopped.output.contains("renewed 0 so far"), "\(stopped.output)")
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM voucher_renewals", in: db) == 0)
+
+            // A run from after the second voucher (where a stopped run said it had got to) renews the third only;
+            // the next run renews the other two, and the one after that nothing.
+            let ids = sealed.keys.sorted()
+            let resumed = try await CountersignBinary.run(
+                ["voucher", "renew", "--within-days", "1095", "--after", ids[1], "--actor", "ops:archivist"], environment: environment)
+            #expect(resumed.status == 0 && resumed.output.contains("renewed 1 voucher(s); skipped 0"), "\(resumed.output)")
             let first = try await CountersignBinary.run(
-                ["voucher", "renew", "--within-days", "1095", "--batch", "2", "--actor", "ops:archivist"], environment: environment)
-            #expect(first.status == 0 && first.output.contains("renewed 3 voucher(s); skipped 0"), "\(first.output)")
-            #expect(first.output.contains("renewing 3/3 100%"), "the progress: \(first.output)")
+                ["voucher", "renew", "--within-days", "1095", "--batch", "1", "--actor", "ops:archivist"], environment: environment)
+            #expect(first.status == 0 && first.output.contains("renewed 2 voucher(s); skipped 0"), "\(first.output)")
+            #expect(first.output.contains("renewing 2/2 100%"), "the progress: \(first.output)")
             let again = try await CountersignBinary.run(["voucher", "renew", "--within-days", "1095"], environment: environment)
             #expect(again.status == 0 && again.output.contains("renewed 0 voucher(s); skipped 0"), "\(again.output)")
 
@@ -84,6 +97,20 @@ import Web
                 #expect(later.allSatisfy { $0.isValid } && later.map(\.level) == reports.map(\.level), "\(later)")
                 let unrenewed = try PAdESVerifier.verify(Array(original), trustedRootsPEM: roots, timeStampRootsPEM: tsaRoots, at: threeYears)
                 #expect(unrenewed.map(\.isValid) == [false, false, false], "\(unrenewed)")
+                // The same from the command line (`voucher verify --at`): exit 0 and the levels, or exit 1.
+                let files = try [("renewed", current.pdf), ("sealed", Array(original))].map { name, pdf in
+                    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).pdf")
+                    try Data(pdf).write(to: url)
+                    return url.path
+                }
+                let verifyArguments = [
+                    "voucher", "verify", "--roots", SealRegistryTests.pki.appendingPathComponent("root-ca.pem").path, "--tsa-roots",
+                    SealRegistryTests.pki.appendingPathComponent("tsa-root.pem").path, "--at", ISO8601DateFormatter().string(from: threeYears),
+                ]
+                let holds = try await CountersignBinary.run(verifyArguments + [files[0]])
+                #expect(holds.status == 0 && holds.output.components(separatedBy: "level: B-LTA    proven time: ").count == 3, "\(holds.output)")
+                let fails = try await CountersignBinary.run(verifyArguments + [files[1]])
+                #expect(fails.status == 1 && fails.output.contains("CustomerSignature: INVALID"), "\(fails.output)")
                 // The customer's receipt link now gives the renewed file, which is still recognised as the bank's own.
                 #expect(try await api.call(.get, try #require(receipts[voucher]), token: nil).body == Data(current.pdf))
                 let verdict = try await api.send(.post, "/api/v1/verify", contentType: "application/pdf", body: Data(current.pdf))
