@@ -68,6 +68,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // schema.sql is the migrated schema as pg_dump writes it, for reading (scripts/database-checks.sh keeps it).
+            exclude: ["schema.sql"],
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),

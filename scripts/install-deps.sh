@@ -5,9 +5,10 @@
 # chromium, chromium-driver and python3-selenium drive the pages in a real headless browser in `make test`;
 # zbarimg (zbar-tools) is the independent decoder our QR codes are checked with; libjs-pdf is pdf.js, which the
 # service serves to the customer screen to draw the voucher preview; libcurl4 carries Foundation's HTTP client,
-# which asks an external time-stamp authority.
+# which asks an external time-stamp authority. postgresql-15-pgtap (pgTAP, for Debian 12's PostgreSQL 15) tests the
+# guard triggers and rule functions inside the database.
 PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf libnss3-tools zbar-tools
-    chromium chromium-driver python3-selenium libjs-pdf libcurl4"
+    chromium chromium-driver python3-selenium libjs-pdf libcurl4 postgresql-15-pgtap"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -41,6 +41,8 @@ as_pg_owner psql -X -q -v ON_ERROR_STOP=1 -h "$sockdir" -U "$superuser" -d postg
 "$BIN" rules activate Rules/authorization-rules.json --owner-url "postgres://countersign_owner@/countersign_template?host=$sockdir" \
     --log-level warning >/dev/null
 
+"$REPO_ROOT/scripts/database-checks.sh" "$sockdir" "$superuser" || die "the database checks failed"
+
 export COUNTERSIGN_TEST_SOCKET_DIR="$sockdir" COUNTERSIGN_TEST_SUPERUSER="$superuser" COUNTERSIGN_BIN="$BIN"
 # The socket directory belongs to `postgres` when we are root; root can still connect.
 
