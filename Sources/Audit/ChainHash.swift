@@ -14,14 +14,7 @@ public struct ChainHash: Sendable, Hashable, Codable, CustomStringConvertible {
     private init(uncheckedBytes: [UInt8]) { self.bytes = uncheckedBytes }
 
     public init?(hex: String) {
-        guard hex.utf8.count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        var iterator = hex.utf8.makeIterator()
-        while let high = iterator.next(), let low = iterator.next() {
-            guard let h = Self.nibble(high), let l = Self.nibble(low) else { return nil }
-            bytes.append(h << 4 | l)
-        }
+        guard hex.utf8.count == 64, let bytes = [UInt8](hex: hex) else { return nil }
         self.bytes = bytes
     }
 
@@ -44,14 +37,5 @@ public struct ChainHash: Sendable, Hashable, Codable, CustomStringConvertible {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(hex)
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: c - 0x30
-        case 0x61...0x66: c - 0x61 + 10
-        case 0x41...0x46: c - 0x41 + 10
-        default: nil
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Audit
 import CCrypto
 import Crypto
 public import Foundation
@@ -80,14 +81,5 @@ public enum BankSeal {
 public enum SHA256Hex {
     public static func of(_ bytes: [UInt8]) -> String { hex(Array(SHA256.hash(data: bytes))) }
 
-    public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func hex(_ bytes: [UInt8]) -> String { bytes.hexString }
 }

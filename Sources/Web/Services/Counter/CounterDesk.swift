@@ -155,19 +155,6 @@ public final class CounterDesk: Service, Sendable {
         return String(decoding: try encoder.encode(view), as: UTF8.self)
     }
 
-    static func bytes(hex: String) -> [UInt8]? {
-        guard hex.utf8.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            out.append(byte)
-            index = next
-        }
-        return out
-    }
-
     static func message(_ fields: [String: any Sendable]) -> String {
         (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
