@@ -29,10 +29,12 @@ public enum CustomerSignature {
 
     /// The same with a signature time-stamp (PAdES B-T), as the service signs.
     public static func sign(
-        _ pdf: [UInt8], strokes: [[StrokePoint]], strokesSHA256: String? = nil, with witness: Signer, at time: Date, timeStamper: TimeStamper
+        _ pdf: [UInt8], strokes: [[StrokePoint]], strokesSHA256: String? = nil, with witness: Signer, at time: Date, timeStamper: TimeStamper,
+        executor: some BlockingExecutor = .inPlace
     ) async throws -> [UInt8] {
         try await PAdESSigner.sign(
-            pdf, request: try request(strokes: strokes, strokesSHA256: strokesSHA256, at: time), signer: witness, timeStamper: timeStamper)
+            pdf, request: try request(strokes: strokes, strokesSHA256: strokesSHA256, at: time), signer: witness, timeStamper: timeStamper,
+            executor: executor)
     }
 
     static func request(strokes: [[StrokePoint]], strokesSHA256: String?, at time: Date) throws(VoucherError) -> SignatureRequest {
@@ -64,10 +66,11 @@ public enum BankSeal {
 
     /// The same with a signature time-stamp (PAdES B-T), as the service seals.
     public static func stamp(
-        _ pdf: [UInt8], with seal: Signer, name: String, sealID: String? = nil, face: SealFace? = nil, at time: Date, timeStamper: TimeStamper
+        _ pdf: [UInt8], with seal: Signer, name: String, sealID: String? = nil, face: SealFace? = nil, at time: Date, timeStamper: TimeStamper,
+        executor: some BlockingExecutor = .inPlace
     ) async throws -> [UInt8] {
         try await PAdESSigner.sign(
-            pdf, request: request(name: name, sealID: sealID, face: face, at: time), signer: seal, timeStamper: timeStamper)
+            pdf, request: request(name: name, sealID: sealID, face: face, at: time), signer: seal, timeStamper: timeStamper, executor: executor)
     }
 
     static func request(name: String, sealID: String?, face: SealFace?, at time: Date) -> SignatureRequest {

@@ -113,6 +113,8 @@ public enum ErrorCatalogue {
         "ocsp.unavailable": ("暂时无法查询证书状态，请稍后重试", "The certificate's standing could not be checked; try again shortly"),
         "voucher.certificate_revoked": ("签名证书已被发证机构吊销", "The signing certificate was revoked by its CA"),
         "voucher.certificate_unknown": ("发证机构不认识该签名证书", "The signing certificate's CA does not know it"),
+        "voucher.busy": ("凭证生成繁忙，请稍后再试", "Too many vouchers are being made right now; try again in a few seconds"),
+        "voucher.timeout": ("凭证生成超时，未作记录", "Making the voucher took too long; nothing was recorded"),
         "pki.not_here": ("本实例不提供证书状态服务", "This instance publishes no revocation data"),
         "pki.bad_request": ("OCSP 请求格式不对", "The OCSP request is not one"),
         "pki.no_such_crl": ("没有该证书吊销列表", "No such revocation list"),

@@ -1,5 +1,10 @@
+import Crypto
+import Forms
 import Foundation
+import Storage
+import TestSupport
 import Testing
+import Vouchers
 import Web
 
 /// Heavy work anyone can trigger runs off the request threads, a few at a time, each answered within its deadline.
@@ -66,5 +71,43 @@ import Web
     static func waitUntil(_ condition: () -> Bool) async throws {
         for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
         #expect(condition())
+    }
+}
+
+/// Issue #17, part 6: making a voucher's PDF runs through the desk's gate, on NIO's blocking pool — held busy, the
+/// specimen waits its turn or is refused with `voucher.busy`; released, it is made.
+@Suite struct VoucherWorkGateTests {
+    @Test func renderingWaitsForTheVoucherGateAndIsRefusedWhenItsQueueIsFull() async throws {
+        let db = try await SealRegistryTests.prepared()
+        let gate = BlockingWorkGate.voucherWork(permits: 1, maximumWaiting: 1)
+        try await db.with(db.app) { database in
+            let desk = VoucherDesk(
+                database: database,
+                settings: VoucherDesk.Settings(
+                    witnessKeyFile: SealRegistryTests.pki.appendingPathComponent("witness.p12").path, keyPassword: DevelopmentPKI.password,
+                    bankName: LocalizedText(zh: "示例银行", en: "Demo Bank"),
+                    timeStamping: try TimeStamping.development(folder: SealRegistryTests.pki, password: DevelopmentPKI.password)),
+                catalogue: try FormCatalogue.load(Repository.root.appendingPathComponent("Forms")),
+                dataKey: DataKey(key: SymmetricKey(size: .bits256)),
+                blocking: gate)
+            let values = ["account_name": "张三", "account_number": "6222020200112233445", "id_number": "11010519491231002X", "amount": "800"]
+            let held = DispatchSemaphore(value: 0)
+            let holder = Task {
+                try await gate.run { () -> Int in
+                    held.wait(); return 0
+                }
+            }
+            try await BlockingWorkGateTests.waitUntil { gate.inFlight == 1 }
+            let waiting = Task { try await desk.specimen(formID: "cash-withdrawal", values: values, teller: "teller1", branch: "BR001") }
+            try await BlockingWorkGateTests.waitUntil { gate.queued == 1 }
+            let refused = await #expect(throws: AppError.self) {
+                _ = try await desk.specimen(formID: "cash-withdrawal", values: values, teller: "teller1", branch: "BR001")
+            }
+            #expect(refused?.code == "voucher.busy" && refused?.status == .serviceUnavailable)
+            held.signal()
+            _ = try await holder.value
+            #expect(try await waiting.value.starts(with: Array("%PDF".utf8)))
+            try await BlockingWorkGateTests.waitUntil { gate.inFlight == 0 }
+        }
     }
 }

@@ -185,9 +185,15 @@ public enum LongTermEvidence {
     /// answer about the signer's certificate, asked after signing (validators want revocation data issued after the
     /// signature) and required to be good; the CRLs above; the trust anchors; a DSS; a document time-stamp. A
     /// responder or TSA that does not answer fails it (nothing is returned); a revoked certificate is refused.
-    public static func archive(_ pdf: [UInt8], revocation: RevocationCheck, timeStamper: TimeStamper, at time: Date) async throws -> [UInt8] {
-        let signatures: [SignedPDF.Signature]
-        do { signatures = try SignedPDF(pdf, limits: .signing).signatures } catch { throw VoucherError(.badInput, error.description) }
+    /// The parsing and writing run on `executor`; the waits for the CA and the TSA do not.
+    public static func archive(
+        _ pdf: [UInt8], revocation: RevocationCheck, timeStamper: TimeStamper, at time: Date, executor: some BlockingExecutor = .inPlace
+    ) async throws -> [UInt8] {
+        let signatures = try await executor.run { () throws -> [SignedPDF.Signature] in
+            do { return try SignedPDF(pdf, limits: .signing).signatures } catch let error as PDFReadError {
+                throw VoucherError(.badInput, error.description)
+            }
+        }
         // The CA is asked about every signature at once: with a bank's responder over the network, the voucher waits
         // for one round trip, not one per signature.
         let signed = signatures.filter { !PAdESVerifier.isDocumentTimeStamp($0) }
@@ -210,11 +216,13 @@ public enum LongTermEvidence {
         do { crls = try await revocation.authority.revocationLists() } catch {
             throw VoucherError(.revocationUnavailable, "the CRLs for the voucher's long-term evidence cannot be had: \(error)")
         }
-        let data = try ValidationData.collect(
-            from: signatures, anchorsPEM: [revocation.trustedRootsPEM, timeStamper.trustedRootsPEM], ocspResponses: answers, crls: crls)
+        let anchors = [revocation.trustedRootsPEM, timeStamper.trustedRootsPEM]
+        let withDSS = try await executor.run {
+            try addingDSS(pdf, data: try ValidationData.collect(from: signatures, anchorsPEM: anchors, ocspResponses: answers, crls: crls))
+        }
         let archived = signatures.filter(PAdESVerifier.isDocumentTimeStamp).count
         return try await addingDocumentTimeStamp(
-            try addingDSS(pdf, data: data), fieldName: "ArchiveTimeStamp\(archived + 1)", timeStamper: timeStamper)
+            withDSS, fieldName: "ArchiveTimeStamp\(archived + 1)", timeStamper: timeStamper, executor: executor)
     }
 
     /// Archive renewal (issue #16, part 5; ETSI EN 319 142-1 §5.5): before the certificate of the file's newest
@@ -266,12 +274,21 @@ public enum LongTermEvidence {
 
     /// The file with a document time-stamp (`/SubFilter /ETSI.RFC3161`) over all of it, in a new invisible field.
     /// The TSA not answering fails it: nothing is returned.
-    public static func addingDocumentTimeStamp(_ pdf: [UInt8], fieldName: String, timeStamper: TimeStamper) async throws -> [UInt8] {
+    public static func addingDocumentTimeStamp(
+        _ pdf: [UInt8], fieldName: String, timeStamper: TimeStamper, executor: some BlockingExecutor = .inPlace
+    ) async throws -> [UInt8] {
         let request = SignatureRequest(fieldName: fieldName, rect: (x: 0, y: 0, width: 1, height: 1), appearance: .strokes([]), time: Date())
-        var prepared = try PAdESSigner.revision(pdf, request: request, kind: .documentTimeStamp, reserve: timeStampReserve)
-        var hash = SHA256()
-        for range in prepared.ranges { hash.update(data: prepared.output[range]) }
-        prepared.cms = try await timeStamper.token(for: Array(hash.finalize())).der
-        return try prepared.embedded()
+        let (prepared, digest) = try await executor.run { () throws -> (PAdESSigner.Prepared, [UInt8]) in
+            let prepared = try PAdESSigner.revision(pdf, request: request, kind: .documentTimeStamp, reserve: timeStampReserve)
+            var hash = SHA256()
+            for range in prepared.ranges { hash.update(data: prepared.output[range]) }
+            return (prepared, Array(hash.finalize()))
+        }
+        let token = try await timeStamper.token(for: digest).der
+        return try await executor.run {
+            var stamped = prepared
+            stamped.cms = token
+            return try stamped.embedded()
+        }
     }
 }

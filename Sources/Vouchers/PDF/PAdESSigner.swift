@@ -51,16 +51,21 @@ public enum PAdESSigner {
 
     /// PAdES B-T: the signature with a signature time-stamp from `timeStamper` (an unsigned attribute of the CMS,
     /// over its signature value). A TSA that does not answer fails the whole signature: nothing is returned.
+    /// The revision and the signature are made on `executor`; the wait for the TSA is not.
     public static func sign(
-        _ pdf: [UInt8], request: SignatureRequest, signer: Signer, timeStamper: TimeStamper, reserve: Int = defaultReserve
+        _ pdf: [UInt8], request: SignatureRequest, signer: Signer, timeStamper: TimeStamper, reserve: Int = defaultReserve,
+        executor: some BlockingExecutor = .inPlace
     ) async throws -> [UInt8] {
-        var prepared = try prepare(pdf, request: request, signer: signer, reserve: reserve)
+        var prepared = try await executor.run { try prepare(pdf, request: request, signer: signer, reserve: reserve) }
         prepared.cms = try await timeStamper.stamp(prepared.cms)
-        return try prepared.embedded()
+        return try await executor.run { [prepared] in
+            var signed = prepared
+            return try signed.embedded()
+        }
     }
 
     /// The new revision written and signed, its CMS not yet in `/Contents`: a time-stamp can be added between.
-    struct Prepared {
+    struct Prepared: Sendable {
         var output: [UInt8]
         let contentsStart: Int
         let contentsEnd: Int

@@ -1,5 +1,6 @@
 import NIOPosix
 import Synchronization
+public import Vouchers
 
 /// CPU-heavy work that anyone can trigger — checking an uploaded PDF, hashing a typed password with scrypt — runs on
 /// NIO's blocking thread pool, never on the cooperative pool that serves every other request (two threads on a
@@ -108,7 +109,23 @@ public final class BlockingWorkGate: Sendable {
     }
 }
 
+extension BlockingWorkGate: BlockingExecutor {}
+
 extension BlockingWorkGate {
+    /// Making vouchers (issue #17, part 6): rendering with PoDoFo, writing and parsing PDF revisions, the RSA and
+    /// ECDSA signatures — as many at once as cores, a queue for a busy morning, and an answer within twenty seconds.
+    /// The waits for the TSA and the CA happen outside it.
+    public static func voucherWork(permits: Int = 2, maximumWaiting: Int = 64, deadline: Duration = .seconds(20)) -> BlockingWorkGate {
+        BlockingWorkGate(
+            permits: permits, maximumWaiting: maximumWaiting, deadline: deadline,
+            refusals: Refusals(
+                busy: AppError(
+                    .serviceUnavailable, code: "voucher.busy", "too many vouchers are being made right now; try again in a few seconds / 凭证生成繁忙，请稍后再试"
+                ),
+                timeout: AppError(
+                    .serviceUnavailable, code: "voucher.timeout", "making the voucher took too long; nothing was recorded / 凭证生成超时，未作记录")))
+    }
+
     /// Checks of uploaded PDFs: as many as cores, none waiting, each answered within ten seconds.
     public static func verification(permits: Int = 2, deadline: Duration = .seconds(10)) -> BlockingWorkGate {
         BlockingWorkGate(

@@ -14,7 +14,14 @@ public struct SealUse: Sendable {
     /// whatever the registry says.
     public let revocation: RevocationCheck?
 
-    public init(database: Database, password: String, timeStamper: TimeStamper? = nil, revocation: RevocationCheck? = nil) {
+    /// Where the seal's PDF and signature work runs (the service's voucher gate; in place for the command line).
+    public let executor: any BlockingExecutor
+
+    public init(
+        database: Database, password: String, timeStamper: TimeStamper? = nil, revocation: RevocationCheck? = nil,
+        executor: any BlockingExecutor = InPlace()
+    ) {
+        self.executor = executor
         self.database = database
         self.password = password
         self.timeStamper = timeStamper
@@ -55,14 +62,15 @@ public struct SealUse: Sendable {
         let face = ring.map { SealFace(ring: $0, center: seal.nameZH) }
         var sealed =
             if let timeStamper {
-                try await BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time, timeStamper: timeStamper)
+                try await BankSeal.stamp(
+                    pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time, timeStamper: timeStamper, executor: executor)
             } else {
                 try BankSeal.stamp(pdf, with: signer, name: seal.nameZH, sealID: seal.id, face: face, at: time)
             }
         // The service's vouchers are B-LTA: every signature's revocation data and a document time-stamp, before the
         // use is recorded — a voucher is handed out with its long-term evidence or not at all.
         if let timeStamper, let revocation {
-            sealed = try await LongTermEvidence.archive(sealed, revocation: revocation, timeStamper: timeStamper, at: time)
+            sealed = try await LongTermEvidence.archive(sealed, revocation: revocation, timeStamper: timeStamper, at: time, executor: executor)
         }
         var used: [String: CanonicalJSON] = [
             "seal": .string(seal.id), "certificate": .string(signer.subject),

@@ -40,7 +40,14 @@ public struct VoucherDesk: Sendable {
     let catalogue: FormCatalogue
 
     /// `catalogue` is the one `serve` loaded and checked at start.
-    public init(database: Database, settings: Settings, catalogue: FormCatalogue, dataKey: DataKey, renderer: VoucherRenderer = VoucherRenderer()) {
+    /// Where rendering and signing run: off the cooperative pool (issue #17, part 6).
+    let blocking: BlockingWorkGate
+
+    public init(
+        database: Database, settings: Settings, catalogue: FormCatalogue, dataKey: DataKey, renderer: VoucherRenderer = VoucherRenderer(),
+        blocking: BlockingWorkGate = .voucherWork()
+    ) {
+        self.blocking = blocking
         self.database = database
         self.settings = settings
         self.catalogue = catalogue
@@ -73,7 +80,8 @@ public struct VoucherDesk: Sendable {
         let data = VoucherData(
             serial: "SPECIMEN", bankName: settings.bankName, branch: LocalizedText(zh: branchZH, en: branchEN), teller: teller,
             time: Self.chinaTime(.now()), values: values, specimen: true)
-        return try renderer.render(form: form, data: data)
+        let renderer = renderer
+        return try await blocking.run { try renderer.render(form: form, data: data) }
     }
 
     /// Renders the voucher of a committed counter transaction from its committed payload (decrypted and checked
@@ -96,7 +104,8 @@ public struct VoucherDesk: Sendable {
             serial: serial, bankName: settings.bankName, branch: LocalizedText(zh: branchZH, en: branchEN), teller: source.teller,
             time: Self.chinaTime(.now()), values: values, evidence: Self.evidence(source),
             evidenceJSON: Self.evidenceJSON(source, serial: serial, decisions: decisions, events: events).canonicalText)
-        let pdf = try renderer.render(form: form, data: data)
+        let renderer = renderer
+        let pdf = try await blocking.run { try renderer.render(form: form, data: data) }
         let digest = Self.sha256(pdf)
         let box = try dataKey.seal(Array(try JSONEncoder().encode(values)), context: serial)
         try await database.transaction { tx in
@@ -245,7 +254,7 @@ public struct VoucherDesk: Sendable {
         let strokesDigest = source.strokesSHA256
         let signed = try await CustomerSignature.sign(
             voucher.pdf, strokes: strokes, strokesSHA256: SHA256Hex.hex(strokesDigest), with: witness, at: Date(),
-            timeStamper: settings.timeStamping.stamper)
+            timeStamper: settings.timeStamping.stamper, executor: blocking)
         let digest = Self.sha256(signed)
         let box = try dataKey.seal(captured, context: "\(id)/strokes")
         try await database.transaction { tx in
@@ -274,7 +283,8 @@ public struct VoucherDesk: Sendable {
                 .conflict, code: "voucher.wrong_state", "voucher \(id): the customer signs before the seal, once / 凭证 \(id) 须先由客户签名，且只用印一次")
         }
         let use = SealUse(
-            database: database, password: settings.keyPassword, timeStamper: settings.timeStamping.stamper, revocation: settings.revocation)
+            database: database, password: settings.keyPassword, timeStamper: settings.timeStamping.stamper, revocation: settings.revocation,
+            executor: blocking)
         // The seal reads as the bank's: its name and the branch's along the arc.
         let branchName = try await database.read { try await Directory.branchNames(voucher.branch, in: $0) }?.0 ?? ""
         let sealed = try await use.stamp(
