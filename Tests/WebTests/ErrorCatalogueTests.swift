@@ -46,3 +46,41 @@ import Testing
         #expect(stale.isEmpty, "catalogue entries no source answers: \(stale)")
     }
 }
+
+/// Issue #17, part 2: the error catalogue is published in `/openapi.yaml` as `x-error-codes` (code → zh/en text), kept
+/// in step with `ErrorCatalogue` by this test. `COUNTERSIGN_WRITE_OPENAPI=1 swift test --filter ErrorCodesInOpenAPI`
+/// rewrites the block after the catalogue changes.
+@Suite struct ErrorCodesInOpenAPITests {
+    static let begin = "# BEGIN x-error-codes (generated from Sources/Web/ErrorCatalogue.swift by ErrorCodesInOpenAPITests)"
+    static let end = "# END x-error-codes"
+
+    /// The block as it must read: every code, sorted, its texts as JSON strings (valid YAML flow scalars).
+    static func block() throws -> String {
+        func quoted(_ text: String) throws -> String { String(decoding: try JSONEncoder().encode(text), as: UTF8.self) }
+        var lines = [begin, "x-error-codes:"]
+        for code in ErrorCatalogue.entries.keys.sorted() {
+            let (zh, en) = ErrorCatalogue.entries[code]!
+            lines.append("  \(code): { zh: \(try quoted(zh)), en: \(try quoted(en)) }")
+        }
+        lines.append(end)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func theOpenAPIDocumentListsEveryErrorCodeWithItsTexts() throws {
+        let path = Repository.path("Sources/Web/Resources/openapi.yaml")
+        var document = try String(contentsOfFile: path, encoding: .utf8)
+        let expected = try Self.block()
+        let current = document.range(of: Self.begin).flatMap { start in
+            document.range(of: Self.end + "\n", range: start.lowerBound..<document.endIndex).map { start.lowerBound..<$0.upperBound }
+        }
+        if ProcessInfo.processInfo.environment["COUNTERSIGN_WRITE_OPENAPI"] == "1" {
+            if let current { document.replaceSubrange(current, with: expected) } else { document += expected }
+            try document.write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        let published = try #require(current.map { String(document[$0]) }, "openapi.yaml has no x-error-codes block")
+        #expect(
+            published == expected,
+            "x-error-codes is out of step with ErrorCatalogue: run COUNTERSIGN_WRITE_OPENAPI=1 swift test --filter ErrorCodesInOpenAPI")
+    }
+}
