@@ -51,7 +51,7 @@ public struct SealUse: Sendable {
     public func stamp(
         _ pdf: [UInt8], sealID: String, actor: String, terminal: String?, subject: String, branch: String? = nil, ring: String? = nil,
         at time: Date = Date(),
-        record: @Sendable ([UInt8], Transaction) async throws -> Void = { _, _ in }
+        record: @Sendable (_ sealed: [UInt8], _ archiveExpiry: Date?, Transaction) async throws -> Void = { _, _, _ in }
     ) async throws -> [UInt8] {
         let seal = try await Self.usable(sealID, branch: branch, at: time, in: database)
         let signer = try SignerCache.shared.signer(keyFile: seal.keyFile, password: password)
@@ -79,8 +79,10 @@ public struct SealUse: Sendable {
         // What the use was based on: the CA's answer that the certificate was good.
         if let standing { used["ocsp_sha256"] = .string(SHA256Hex.of(standing)) }
         let payload = used
+        // Read from the file on the executor, before the transaction: the renewal's starting point.
+        let archiveExpiry = try await executor.run { [sealed] in try LongTermEvidence.archiveExpiry(sealed) }
         try await database.transaction { tx in
-            try await record(sealed, tx)
+            try await record(sealed, archiveExpiry, tx)
             try await AuditLog.append(
                 AuditEvent(actor: actor, branch: seal.branch, terminal: terminal, action: "seal.used", subject: subject, payload: .object(payload)),
                 in: tx)

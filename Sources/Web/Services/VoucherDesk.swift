@@ -290,11 +290,11 @@ public struct VoucherDesk: Sendable {
         let sealed = try await use.stamp(
             voucher.pdf, sealID: sealID, actor: user.id, terminal: terminal, subject: "voucher:\(id)", branch: voucher.branch,
             ring: settings.bankName.zh + branchName
-        ) { sealed, tx in
+        ) { sealed, archiveExpiry, tx in
             guard
                 try await VoucherStore.advance(
                     id, from: "customer_signed", to: "sealed", expectedSHA256: voucher.pdfSHA256, pdf: sealed, pdfSHA256: Self.sha256(sealed),
-                    sealID: sealID, archiveExpiresAt: try LongTermEvidence.archiveExpiry(sealed).map(AuditTimestamp.init), in: tx)
+                    sealID: sealID, archiveExpiresAt: archiveExpiry.map(AuditTimestamp.init), in: tx)
             else { throw AppError(.conflict, code: "voucher.changed", "voucher \(id) changed meanwhile; reload it") }
         }
         return voucher.advanced(to: "sealed", pdf: sealed, pdfSHA256: Self.sha256(sealed), sealID: sealID)
