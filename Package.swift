@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "countersign",
             dependencies: [
-                "Web", "Storage", "Audit", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter",
+                "Web", "Services", "Storage", "Audit", "Kernel", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Storage", "Audit", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter",
+                "Services", "Storage", "Audit", "Kernel", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,10 +59,23 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // The application layer: the desks that carry out what tellers, officers and customers ask, with their
+        // domain errors. Knows nothing of HTTP (Web maps the errors' codes to statuses) or of PostgresNIO (Storage).
+        .target(
+            name: "Services",
+            dependencies: [
+                "Storage", "Audit", "Kernel", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Storage",
             dependencies: [
-                "Audit", "Accounts",
+                "Audit", "Kernel", "Accounts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -73,10 +86,24 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
+        // The shared kernel: digests, hex, canonical JSON, timestamps and the clock — what every other module speaks.
+        .target(
+            name: "Kernel",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KernelTests",
+            dependencies: ["Kernel"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Audit",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto")
+                "Kernel",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -86,12 +113,12 @@ let package = Package(
         ),
         .target(
             name: "Counter",
-            dependencies: ["Forms", "Audit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Forms", "Audit", "Kernel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CounterTests",
-            dependencies: ["Counter", "Audit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Counter", "Audit", "Kernel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -101,12 +128,12 @@ let package = Package(
         ),
         .target(
             name: "Authorization",
-            dependencies: ["Audit", "Forms"],
+            dependencies: ["Audit", "Kernel", "Forms"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AuthorizationTests",
-            dependencies: ["Authorization", "Audit", "Forms"],
+            dependencies: ["Authorization", "Audit", "Kernel", "Forms"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -121,7 +148,7 @@ let package = Package(
         ),
         .target(
             name: "Vouchers",
-            dependencies: ["CCrypto", "CPDF", "PDFReader", "Audit", "Forms", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CCrypto", "CPDF", "PDFReader", "Audit", "Kernel", "Forms", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -161,13 +188,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AuditTests",
-            dependencies: ["Audit"],
+            dependencies: ["Audit", "Kernel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Storage", "Audit", "TestSupport",
+                "Storage", "Audit", "Kernel", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
@@ -175,7 +202,8 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Storage", "Audit", "TestSupport", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter",
+                "Web", "Services", "Storage", "Audit", "Kernel", "TestSupport", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms",
+                "Counter",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

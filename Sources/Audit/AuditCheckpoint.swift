@@ -1,5 +1,6 @@
 public import Crypto
 public import Foundation
+public import Kernel
 
 /// A signed statement of every chain's head at one moment, kept outside the database.
 ///
@@ -10,7 +11,7 @@ public struct AuditCheckpoint: Sendable, Codable, Equatable {
     public static let formatVersion = 1
 
     public var version: Int
-    public var createdAt: AuditTimestamp
+    public var createdAt: Timestamp
     /// Free text naming the database, so a checkpoint is not confused between environments.
     public var database: String
     public var heads: [ChainHead]
@@ -33,7 +34,7 @@ public struct AuditCheckpoint: Sendable, Codable, Equatable {
 
     /// Builds and signs a checkpoint.
     public static func sign(
-        heads: [ChainHead], database: String, at time: AuditTimestamp, with key: CheckpointSigningKey
+        heads: [ChainHead], database: String, at time: Timestamp, with key: CheckpointSigningKey
     ) throws -> AuditCheckpoint {
         var checkpoint = AuditCheckpoint(
             version: formatVersion, createdAt: time, database: database, heads: heads.sorted { $0.chain < $1.chain },
@@ -68,7 +69,7 @@ public struct AuditCheckpoint: Sendable, Codable, Equatable {
 /// Compares a verified chain with a checkpoint's head for it.
 public enum CheckpointComparison {
     /// `hashAtSeq` is the stored hash of the row at the checkpoint's sequence number, or nil if there is none.
-    public static func compare(_ head: ChainHead, hashAtSeq: ChainHash?) -> ChainBreak? {
+    public static func compare(_ head: ChainHead, hashAtSeq: SHA256Hash?) -> ChainBreak? {
         guard let hashAtSeq else {
             return ChainBreak(
                 .checkpointMismatch, chain: head.chain, seq: head.seq, detail: "the checkpoint has seq \(head.seq) but the chain is shorter")
@@ -82,7 +83,7 @@ public enum CheckpointComparison {
     }
 }
 
-extension AuditTimestamp {
+extension Timestamp {
     public init(from decoder: any Decoder) throws {
         self.init(microsecondsSinceEpoch: try decoder.singleValueContainer().decode(Int64.self))
     }

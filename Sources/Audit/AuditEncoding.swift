@@ -1,3 +1,5 @@
+public import Kernel
+
 /// The canonical byte encodings of an audit record, version 1: what its hash is computed over.
 ///
 /// Two levels, all integers big-endian:
@@ -44,7 +46,7 @@ public enum AuditEncoding {
     }
 
     /// The chain-position fields and the body's digest: the bytes whose SHA-256 is the record's hash.
-    public static func link(version: Int16 = currentVersion, seq: Int64, time: AuditTimestamp, prevHash: ChainHash, bodyDigest: ChainHash)
+    public static func link(version: Int16 = currentVersion, seq: Int64, time: Timestamp, prevHash: SHA256Hash, bodyDigest: SHA256Hash)
         throws(AuditError) -> [UInt8]
     {
         try requireKnown(version)
@@ -73,8 +75,8 @@ public enum AuditEncoding {
         let version = Int16(bitPattern: try reader.uint16())
         try requireKnown(version)
         let seq = Int64(bitPattern: try reader.uint64())
-        let time = AuditTimestamp(microsecondsSinceEpoch: Int64(bitPattern: try reader.uint64()))
-        guard let prevHash = ChainHash(bytes: try reader.take(32)) else { throw AuditError(.malformedEncoding, "short hash") }
+        let time = Timestamp(microsecondsSinceEpoch: Int64(bitPattern: try reader.uint64()))
+        guard let prevHash = SHA256Hash(bytes: try reader.take(32)) else { throw AuditError(.malformedEncoding, "short hash") }
         guard try reader.take(bodyMagic.count) == bodyMagic, Int16(bitPattern: try reader.uint16()) == version else {
             throw AuditError(.malformedEncoding, "missing CSAUDIT-BODY header")
         }

@@ -1,8 +1,10 @@
+public import Kernel
+
 /// Something that happened, as a feature hands it to the audit trail. The trail adds the time (the database's
 /// clock, taken under the chain lock), the chain position and the hashes.
 public struct AuditEvent: Sendable, Hashable {
     /// The chain the event joins. Defaults to the branch, so that each branch's counters write to their own chain
-    /// and no branch waits on another's disk flush (see docs/design.md, "The audit trail").
+    /// and no branch waits on another's disk flush (see docs/decisions/0003-audit-chain-per-branch.md).
     public var chain: String
     /// Who acted: a user id, or `system:<component>` for the service itself.
     public var actor: String

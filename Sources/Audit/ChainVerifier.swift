@@ -1,3 +1,5 @@
+import Kernel
+
 /// A place where an audit chain does not hold, as the verifier reports it.
 public struct ChainBreak: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable {
@@ -44,7 +46,7 @@ public struct ChainVerifier: Sendable {
         guard record.seq == expectedSeq else {
             return ChainBreak(.gap, chain: chain, seq: expectedSeq, detail: "expected seq \(expectedSeq), found \(record.seq)")
         }
-        let recomputed: ChainHash
+        let recomputed: SHA256Hash
         do {
             recomputed = try record.computedHash()
         } catch {

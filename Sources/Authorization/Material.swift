@@ -1,14 +1,15 @@
-public import Audit
+import Audit
+public import Kernel
 
 /// One piece of supporting material attached to a request (an ID scan, a voucher image). The bytes are stored
 /// encrypted; the request and the approval carry only this description, whose digest the approval binds.
 public struct MaterialItem: Sendable, Equatable, Codable {
     public let kind: String
     public let mediaType: String
-    public let sha256: ChainHash
+    public let sha256: SHA256Hash
     public let size: Int
 
-    public init(kind: String, mediaType: String, sha256: ChainHash, size: Int) {
+    public init(kind: String, mediaType: String, sha256: SHA256Hash, size: Int) {
         self.kind = kind
         self.mediaType = mediaType
         self.sha256 = sha256
@@ -32,8 +33,8 @@ public enum MaterialList {
     public static let maximumItems = 8
 
     /// The digest of a whole list, independent of the order the teller attached the items in.
-    public static func digest(_ items: [MaterialItem]) -> ChainHash {
-        ChainHash.sha256(of: canonical(items).canonicalBytes)
+    public static func digest(_ items: [MaterialItem]) -> SHA256Hash {
+        SHA256Hash.sha256(of: canonical(items).canonicalBytes)
     }
 
     public static func canonical(_ items: [MaterialItem]) -> CanonicalJSON {

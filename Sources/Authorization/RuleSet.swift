@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Authorization rules as versioned data (`Rules/authorization-rules.json`): when a transaction needs
 /// authorization, at which level, by how many officers, in which modes, with which material, and its timeouts.

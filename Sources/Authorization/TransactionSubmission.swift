@@ -1,5 +1,6 @@
-public import Audit
+import Audit
 import Forms
+public import Kernel
 
 /// A transaction as it is judged: what the teller submitted, with the account type and customer risk of its subject
 /// as the bank's directory has them (never as the teller says). The whole submission is what an approval binds
@@ -102,7 +103,7 @@ public struct TransactionSubmission: Sendable, Equatable, Codable {
     }
 
     /// What an approval binds to.
-    public var digest: ChainHash { ChainHash.sha256(of: canonical.canonicalBytes) }
+    public var digest: SHA256Hash { SHA256Hash.sha256(of: canonical.canonicalBytes) }
 }
 
 /// A submission the service refuses, with a stable code for machines and a message for the teller.

@@ -1,6 +1,7 @@
-public import Audit
+import Audit
 import Crypto
 public import Foundation
+public import Kernel
 
 /// What an enrolled customer screen signs with its device key (issue #14): for every answer and every signature,
 /// the session, the draft version, the decision, the digest of the view on the screen, the digest of the strokes
@@ -85,7 +86,7 @@ public struct ScreenStatement: Sendable, Equatable {
     }
 
     /// Whether the screen's time is within ``clockTolerance`` of `now`.
-    public func timely(at now: AuditTimestamp) -> Bool {
+    public func timely(at now: Timestamp) -> Bool {
         guard let time else { return false }
         return abs(time.timeIntervalSince1970 - Double(now.microsecondsSinceEpoch) / 1_000_000) <= Self.clockTolerance
     }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A form of the catalogue in `Forms/`, one JSON file per form: its fields and where each goes on the voucher.
 public struct FormDefinition: Codable, Sendable, Equatable {

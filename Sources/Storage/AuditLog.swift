@@ -1,4 +1,5 @@
 public import Audit
+public import Kernel
 import Metrics
 import PostgresNIO
 
@@ -57,7 +58,7 @@ public enum AuditLog {
     public struct Append: Sendable {
         public let event: AuditEvent
         public let payload: String
-        public let bodyDigest: ChainHash
+        public let bodyDigest: SHA256Hash
 
         public init(_ event: AuditEvent) throws {
             let payload = event.payload.canonicalText
@@ -65,7 +66,7 @@ public enum AuditLog {
             self.event = event
             self.payload = payload
             // Hashed here, before the chain is locked; under the lock the database only links fixed-size fields.
-            self.bodyDigest = ChainHash.sha256(
+            self.bodyDigest = SHA256Hash.sha256(
                 of: try AuditEncoding.body(
                     chain: event.chain, actor: event.actor, branch: event.branch, terminal: event.terminal, action: event.action,
                     subject: event.subject, payload: payload))
@@ -81,12 +82,12 @@ public enum AuditLog {
 
         /// The same from `audit_append`'s columns already read (seq, at_us, prev_hash, hash).
         func stored(_ position: (Int64, Int64, ByteBuffer, ByteBuffer)?) throws -> AuditRecord {
-            guard let (seq, micros, prev, hash) = position, let prevHash = ChainHash(bytes: prev.byteArray),
-                let databaseHash = ChainHash(bytes: hash.byteArray)
+            guard let (seq, micros, prev, hash) = position, let prevHash = SHA256Hash(bytes: prev.byteArray),
+                let databaseHash = SHA256Hash(bytes: hash.byteArray)
             else { throw StorageError(.queryFailed, "audit append: the database returned no position") }
-            let time = AuditTimestamp(microsecondsSinceEpoch: micros)
+            let time = Timestamp(microsecondsSinceEpoch: micros)
             let link = try AuditEncoding.link(seq: seq, time: time, prevHash: prevHash, bodyDigest: bodyDigest)
-            guard ChainHash.sha256(of: link) == databaseHash else {
+            guard SHA256Hash.sha256(of: link) == databaseHash else {
                 throw StorageError(
                     .queryFailed, "audit append: the database's hash differs from the Swift encoding (version \(AuditEncoding.currentVersion))")
             }
@@ -103,7 +104,7 @@ public enum AuditLog {
         let rows = try await tx.query("SELECT chain_id, last_seq, last_hash FROM audit_chain_heads ORDER BY chain_id")
         var heads: [ChainHead] = []
         for try await (chain, seq, hash) in rows.decode((String, Int64, ByteBuffer).self) {
-            heads.append(ChainHead(chain: chain, seq: seq, hash: ChainHash(bytes: hash.byteArray) ?? .zero))
+            heads.append(ChainHead(chain: chain, seq: seq, hash: SHA256Hash(bytes: hash.byteArray) ?? .zero))
         }
         return heads
     }
@@ -129,9 +130,9 @@ public enum AuditLog {
         let (chain, seq, micros, actor, branch, terminal, action, subject, payload, version, prev, hash) = try row.decode(
             (String, Int64, Int64, String, String?, String?, String, String, String, Int16, ByteBuffer, ByteBuffer).self)
         return try AuditRecord(
-            chain: chain, seq: seq, time: AuditTimestamp(microsecondsSinceEpoch: micros), actor: actor, branch: branch,
-            terminal: terminal, action: action, subject: subject, payload: payload, prevHash: ChainHash(bytes: prev.byteArray) ?? .zero,
-            encodingVersion: version, hash: ChainHash(bytes: hash.byteArray) ?? .zero)
+            chain: chain, seq: seq, time: Timestamp(microsecondsSinceEpoch: micros), actor: actor, branch: branch,
+            terminal: terminal, action: action, subject: subject, payload: payload, prevHash: SHA256Hash(bytes: prev.byteArray) ?? .zero,
+            encodingVersion: version, hash: SHA256Hash(bytes: hash.byteArray) ?? .zero)
     }
 
     /// The same row into `table` without the chain (no head lock, no link check): what `bench audit` compares with.

@@ -1,4 +1,5 @@
 public import Audit
+import Kernel
 import PostgresNIO
 
 /// What `countersign audit verify` found.
@@ -37,7 +38,7 @@ public enum AuditVerification {
         var report = AuditVerificationReport()
         let recorded = Dictionary(uniqueKeysWithValues: try await AuditLog.heads(in: tx).map { ($0.chain, $0) })
         let pinned = Dictionary(uniqueKeysWithValues: (checkpoint?.heads ?? []).map { ($0.chain, $0) })
-        var hashesAtPins: [String: ChainHash] = [:]
+        var hashesAtPins: [String: SHA256Hash] = [:]
         var verifier: ChainVerifier?
         var broken = false
 

@@ -1,6 +1,7 @@
 public import Accounts
-public import Audit
+import Audit
 import Foundation
+public import Kernel
 import PostgresNIO
 
 /// Branches, users and login sessions.
@@ -17,7 +18,7 @@ public enum Directory {
     }
 
     public static func createSession(
-        for user: UserIdentity, token: SessionToken, terminal: String?, at time: AuditTimestamp, lifetimeSeconds: Int64,
+        for user: UserIdentity, token: SessionToken, terminal: String?, at time: Timestamp, lifetimeSeconds: Int64,
         in tx: Transaction
     ) async throws {
         let created = time.microsecondsSinceEpoch

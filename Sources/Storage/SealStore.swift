@@ -1,5 +1,6 @@
-public import Audit
+import Audit
 import Foundation
+public import Kernel
 import PostgresNIO
 
 /// A registered e-seal as the database holds it.
@@ -11,8 +12,8 @@ public struct SealRecord: Sendable, Equatable {
     public let algorithm: String
     public let certificateSubject: String
     public let keyFile: String
-    public let validFrom: AuditTimestamp
-    public let validUntil: AuditTimestamp
+    public let validFrom: Timestamp
+    public let validUntil: Timestamp
     public let state: String
     /// The forms this seal stamps at its branch; "*" for every form no other seal of the branch names.
     public let forms: [String]
@@ -23,7 +24,7 @@ public struct SealRecord: Sendable, Equatable {
 
     public init(
         id: String, nameZH: String, nameEN: String, branch: String, algorithm: String, certificateSubject: String, keyFile: String,
-        validFrom: AuditTimestamp, validUntil: AuditTimestamp, state: String = "active", forms: [String] = ["*"],
+        validFrom: Timestamp, validUntil: Timestamp, state: String = "active", forms: [String] = ["*"],
         certificateIssuer: String? = nil, certificateSerial: String? = nil
     ) {
         self.forms = forms
@@ -45,7 +46,7 @@ public struct SealRecord: Sendable, Equatable {
 /// A revoked certificate: serial (upper-case hex) and revocation time.
 public struct CertificateRevocation: Sendable, Equatable {
     public let serial: String
-    public let revokedAt: AuditTimestamp
+    public let revokedAt: Timestamp
 }
 
 /// The seal registry in PostgreSQL. Registration, revocation and every use are audit events.
@@ -119,7 +120,7 @@ public enum SealStore {
             context: "certificate revocations")
         var revocations: [CertificateRevocation] = []
         for try await (serial, revoked) in rows.decode((String, Int64).self) {
-            revocations.append(CertificateRevocation(serial: serial, revokedAt: AuditTimestamp(microsecondsSinceEpoch: revoked)))
+            revocations.append(CertificateRevocation(serial: serial, revokedAt: Timestamp(microsecondsSinceEpoch: revoked)))
         }
         return revocations
     }
@@ -132,7 +133,7 @@ public enum SealStore {
             seals.append(
                 SealRecord(
                     id: id, nameZH: zh, nameEN: en, branch: branch, algorithm: algorithm, certificateSubject: subject, keyFile: keyFile,
-                    validFrom: AuditTimestamp(microsecondsSinceEpoch: from), validUntil: AuditTimestamp(microsecondsSinceEpoch: until),
+                    validFrom: Timestamp(microsecondsSinceEpoch: from), validUntil: Timestamp(microsecondsSinceEpoch: until),
                     state: state, certificateIssuer: issuer, certificateSerial: serial))
         }
         return seals

@@ -1,7 +1,8 @@
-public import Audit
+import Audit
 import Foundation
-public import NIOCore
-public import PostgresNIO
+public import Kernel
+import NIOCore
+import PostgresNIO
 
 /// Archive renewals of sealed vouchers (migration 0034): which vouchers' newest archive time-stamp expires before a
 /// horizon, and the renewed files, each appended to the one before it.
@@ -24,7 +25,7 @@ public enum VoucherRenewals {
 
     /// Where candidates are looked for: sealed vouchers whose recorded archive expiry is before `horizon`, or not
     /// recorded (sealed before migration 0034; the caller reads the file).
-    private static func candidates(after cursor: String, horizon: AuditTimestamp) -> PostgresQuery {
+    private static func candidates(after cursor: String, horizon: Timestamp) -> PostgresQuery {
         """
         FROM vouchers v
         LEFT JOIN LATERAL (
@@ -36,7 +37,7 @@ public enum VoucherRenewals {
     }
 
     /// How many vouchers a run starting after `cursor` will look at (for its progress bar).
-    public static func count(after cursor: String = "", horizon: AuditTimestamp, in tx: Transaction) async throws -> Int {
+    public static func count(after cursor: String = "", horizon: Timestamp, in tx: Transaction) async throws -> Int {
         var query = candidates(after: cursor, horizon: horizon)
         query = PostgresQuery(unsafeSQL: "SELECT count(*)::int " + query.sql, binds: query.binds)
         for try await count in try await tx.query(query, context: "renewal candidates").decode(Int.self) { return count }
@@ -44,7 +45,7 @@ public enum VoucherRenewals {
     }
 
     /// The next `limit` candidates after `cursor`, in id order (keyset: a run resumes where it stopped).
-    public static func next(after cursor: String, horizon: AuditTimestamp, limit: Int, in tx: Transaction) async throws -> [Current] {
+    public static func next(after cursor: String, horizon: Timestamp, limit: Int, in tx: Transaction) async throws -> [Current] {
         var query = candidates(after: cursor, horizon: horizon)
         query = PostgresQuery(
             unsafeSQL: "SELECT v.id, v.branch_code, coalesce(r.generation, 0), coalesce(r.pdf, v.pdf) " + query.sql
@@ -61,7 +62,7 @@ public enum VoucherRenewals {
 
     /// Records a renewal; PostgreSQL refuses one that is not the next or does not append to the current file.
     public static func record(
-        _ current: Current, renewed pdf: [UInt8], sha256: [UInt8], previousSHA256: [UInt8], archiveExpiresAt: AuditTimestamp, by actor: String,
+        _ current: Current, renewed pdf: [UInt8], sha256: [UInt8], previousSHA256: [UInt8], archiveExpiresAt: Timestamp, by actor: String,
         in tx: Transaction
     ) async throws {
         try await tx.query(

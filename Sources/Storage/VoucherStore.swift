@@ -1,5 +1,6 @@
-public import Audit
+import Audit
 import Foundation
+public import Kernel
 import NIOCore
 import PostgresNIO
 
@@ -82,7 +83,7 @@ public enum VoucherStore {
     /// Returns false when another request got there first.
     public static func advance(
         _ id: String, from: String, to: String, expectedSHA256: [UInt8], pdf: [UInt8], pdfSHA256: [UInt8], strokesCiphertext: [UInt8]? = nil,
-        strokesSHA256: [UInt8]? = nil, sealID: String? = nil, archiveExpiresAt: AuditTimestamp? = nil, in tx: Transaction
+        strokesSHA256: [UInt8]? = nil, sealID: String? = nil, archiveExpiresAt: Timestamp? = nil, in tx: Transaction
     ) async throws -> Bool {
         let rows = try await tx.query(
             """

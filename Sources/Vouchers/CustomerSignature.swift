@@ -2,6 +2,7 @@ import Audit
 import CCrypto
 import Crypto
 public import Foundation
+import Kernel
 
 /// The customer's handwritten signature on a voucher, signed with the counter's witness key.
 public enum CustomerSignature {
@@ -45,7 +46,7 @@ public enum CustomerSignature {
                 (0...1).contains(point.pressure)
             else { throw VoucherError(.badInput, "stroke points need finite x and y within ±100000, t ≥ 0 and pressure in 0…1") }
         }
-        let digest = strokesSHA256 ?? SHA256Hex.of(canonicalBytes(strokes))
+        let digest = strokesSHA256 ?? SHA256Hash.sha256(of: canonicalBytes(strokes)).hex
         return SignatureRequest(
             fieldName: "CustomerSignature", rect: (x: 310, y: 24, width: 150, height: 50), appearance: .strokes(strokes), time: time,
             signerName: "客户签名 Customer signature", reason: "客户确认 Customer confirmation",
@@ -78,11 +79,4 @@ public enum BankSeal {
             fieldName: "BankSeal", rect: (x: 470, y: 14, width: 88, height: 88), appearance: .seal(face), time: time, signerName: name,
             reason: "电子印章 Bank e-seal", extraEntries: sealID.map { ["CountersignSealID": $0] } ?? [:])
     }
-}
-
-/// Lower-case hex SHA-256, as digests are written into PDFs, audit payloads and API responses.
-public enum SHA256Hex {
-    public static func of(_ bytes: [UInt8]) -> String { hex(Array(SHA256.hash(data: bytes))) }
-
-    public static func hex(_ bytes: [UInt8]) -> String { bytes.hexString }
 }

@@ -1,5 +1,6 @@
 public import Accounts
 public import Hummingbird
+import Services
 
 /// Per-request state: the request id for logs and errors, and the signed-in user once authenticated.
 public struct AppRequestContext: RequestContext {
@@ -24,10 +25,4 @@ public struct AppRequestContext: RequestContext {
 
     /// Request bodies: JSON with no key repeated in any object.
     public var requestDecoder: StrictJSONRequestDecoder { StrictJSONRequestDecoder() }
-
-    /// The signed-in user, or 401.
-    public func requireUser() throws -> UserIdentity {
-        guard let user else { throw AppError(.unauthorized, code: "auth.required", "sign in first: send Authorization: Bearer <token>") }
-        return user
-    }
 }

@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 public import Logging
 import Metrics
 import ServiceLifecycle
+public import Services
 public import Storage
 
 /// Wires configuration, database and controllers into the HTTP application. `@main` stays tiny.

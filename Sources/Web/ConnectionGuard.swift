@@ -2,6 +2,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import Services
 import Synchronization
 
 /// Bounds on connections, enforced on the raw bytes before any HTTP parsing — the only place that sees a

@@ -1,3 +1,5 @@
+import Services
+
 /// Runs work with a time limit; the work is cancelled when the limit passes first.
 enum Deadline {
     struct Exceeded: Error {}

@@ -1,5 +1,6 @@
 import Metrics
 import Prometheus
+import Services
 import Storage
 import Synchronization
 

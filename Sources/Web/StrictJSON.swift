@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import Services
 
 /// JSON as the API accepts it: one value per key. `{"amount":"100.00","amount":"5000000.00"}` is read as 100.00 by
 /// Foundation and as 5,000,000.00 by most proxies, log parsers and audit tools, so an object with a repeated key is

@@ -1,4 +1,5 @@
 import Foundation
+import Services
 
 /// The reverse proxies whose `X-Forwarded-For` names the real client. Behind a proxy every customer arrives from
 /// the proxy's address, so per-client limits need the forwarded one — but only from a proxy we trust: anyone else

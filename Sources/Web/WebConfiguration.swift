@@ -1,3 +1,5 @@
+public import Services
+
 /// Settings of the HTTP service (see docs/configuration.md).
 public struct WebConfiguration: Sendable {
     public var host: String

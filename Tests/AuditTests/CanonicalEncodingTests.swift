@@ -1,4 +1,5 @@
 import Audit
+import Kernel
 import Testing
 
 @Suite struct CanonicalEncodingTests {
@@ -6,9 +7,9 @@ import Testing
         -> AuditRecord
     {
         try AuditRecord(
-            chain: "BR001", seq: 42, time: AuditTimestamp(microsecondsSinceEpoch: 1_795_000_000_123_457), actor: "teller1", branch: branch,
+            chain: "BR001", seq: 42, time: Timestamp(microsecondsSinceEpoch: 1_795_000_000_123_457), actor: "teller1", branch: branch,
             terminal: terminal, action: "voucher.sealed", subject: "voucher:V2026-000123 业务专用章", payload: payload,
-            prevHash: ChainHash.sha256(of: Array("previous".utf8)))
+            prevHash: SHA256Hash.sha256(of: Array("previous".utf8)))
     }
 
     @Test func roundTripsCJKTextAndMicroseconds() throws {
@@ -31,7 +32,7 @@ import Testing
         var variants: [AuditRecord] = []
         var r = base; r.chain = "BR002"; variants.append(r)
         r = base; r.seq = 43; variants.append(r)
-        r = base; r.time = AuditTimestamp(microsecondsSinceEpoch: base.time.microsecondsSinceEpoch + 1); variants.append(r)
+        r = base; r.time = Timestamp(microsecondsSinceEpoch: base.time.microsecondsSinceEpoch + 1); variants.append(r)
         r = base; r.actor = "teller2"; variants.append(r)
         r = base; r.branch = "BR002"; variants.append(r)
         r = base; r.terminal = "T08"; variants.append(r)
@@ -77,6 +78,6 @@ import Testing
         (Int64(951_782_400_000_001), "2000-02-29T00:00:00.000001Z"),
     ])
     func timestampsPrintExactly(micros: Int64, text: String) {
-        #expect(AuditTimestamp(microsecondsSinceEpoch: micros).description == text)
+        #expect(Timestamp(microsecondsSinceEpoch: micros).description == text)
     }
 }

@@ -1,4 +1,5 @@
 import Audit
+import Kernel
 import Testing
 
 @Suite struct ChainVerifierTests {
@@ -7,7 +8,7 @@ import Testing
         for index in 0..<count {
             let event = AuditEvent(
                 actor: "teller1", branch: "BR001", action: "test.step", subject: "txn:\(index)", payload: ["index": .integer(Int64(index))])
-            let time = AuditTimestamp(microsecondsSinceEpoch: 1_795_000_000_000_000 + Int64(index))
+            let time = Timestamp(microsecondsSinceEpoch: 1_795_000_000_000_000 + Int64(index))
             records.append(try AuditRecord(event: event, at: time, after: records.last?.head))
         }
         return records

@@ -1,16 +1,17 @@
 import Audit
 import Foundation
+import Kernel
 import Testing
 
 @Suite struct CheckpointTests {
     let heads = [
-        ChainHead(chain: "BR001", seq: 10, hash: ChainHash.sha256(of: [1])),
-        ChainHead(chain: "AC01", seq: 3, hash: ChainHash.sha256(of: [2])),
+        ChainHead(chain: "BR001", seq: 10, hash: SHA256Hash.sha256(of: [1])),
+        ChainHead(chain: "AC01", seq: 3, hash: SHA256Hash.sha256(of: [2])),
     ]
 
     @Test func aSignedCheckpointVerifiesAfterAFileRoundTrip() throws {
         let key = CheckpointSigningKey.generate()
-        let checkpoint = try AuditCheckpoint.sign(heads: heads, database: "test", at: AuditTimestamp(microsecondsSinceEpoch: 5), with: key)
+        let checkpoint = try AuditCheckpoint.sign(heads: heads, database: "test", at: Timestamp(microsecondsSinceEpoch: 5), with: key)
         let reread = try AuditCheckpoint.decode(try checkpoint.encoded())
         #expect(reread == checkpoint)
         try reread.verifySignature(trustedKey: key.publicKey)
@@ -41,7 +42,7 @@ import Testing
     @Test func comparisonFindsARewrite() {
         let head = heads[0]
         #expect(CheckpointComparison.compare(head, hashAtSeq: head.hash) == nil)
-        #expect(CheckpointComparison.compare(head, hashAtSeq: ChainHash.sha256(of: [9]))?.kind == .checkpointMismatch)
+        #expect(CheckpointComparison.compare(head, hashAtSeq: SHA256Hash.sha256(of: [9]))?.kind == .checkpointMismatch)
         #expect(CheckpointComparison.compare(head, hashAtSeq: nil)?.kind == .checkpointMismatch)
     }
 }

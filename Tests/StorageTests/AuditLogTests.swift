@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Kernel
 import PostgresNIO
 import TestSupport
 import Testing
@@ -46,7 +47,7 @@ enum AuditFixtures {
 @Suite struct AuditLogTests {
     @Test func appendedEventsReadBackExactly() async throws {
         let db = try await TestDatabase.migrated()
-        let before = AuditTimestamp.now()
+        let before = Timestamp.now()
         let event = AuditEvent(
             actor: "teller1", branch: "BR001", terminal: "T01", action: "voucher.sealed", subject: "voucher:V1 转讫章",
             payload: ["amount": "1000000.01", "大写": "壹佰万元零壹分"])
@@ -58,7 +59,7 @@ enum AuditFixtures {
         #expect(read == [stored])
         // The database stamped the time; it reads back to the microsecond and was hashed as such.
         let time = try #require(read.first?.time)
-        #expect(time >= AuditTimestamp(microsecondsSinceEpoch: before.microsecondsSinceEpoch - 5_000_000))
+        #expect(time >= Timestamp(microsecondsSinceEpoch: before.microsecondsSinceEpoch - 5_000_000))
         #expect(time.microsecondsSinceEpoch % 1_000_000 == stored.time.microsecondsSinceEpoch % 1_000_000)
         #expect(read.first?.prevHash == .zero)
         #expect(try read.first?.computedHash() == stored.hash)

@@ -216,7 +216,7 @@ import Vouchers
         // pyHanko agrees while the seal certificate is in date. Once it has expired, pyHanko 0.38's past validation
         // slides its control time to the revocation time and then counts a revocation at that very time as before
         // it (`revocation_dt <= control_time`), so it says INVALID ten years ahead, where ETSI EN 319 102-1's
-        // time-stamp before the revocation makes it valid (docs/design.md); ours says valid at any time.
+        // time-stamp before the revocation makes it valid (docs/architecture/vouchers.md); ours says valid at any time.
         let pyHankoAfter = try await Self.adesVerdicts(after, at: Self.iso(Date().addingTimeInterval(60)))
         #expect(pyHankoAfter == ["CustomerSignature:VALID", "BankSeal:VALID"])
 

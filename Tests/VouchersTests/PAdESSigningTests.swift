@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 import Testing
 import Vouchers
 
@@ -99,7 +100,7 @@ import Vouchers
         #expect(text.contains("/SigFlags 3"))
         #expect(text.contains("/ESIC"))
         // The strokes' digest is inside the customer's signed revision.
-        let digest = SHA256Hex.of(CustomerSignature.canonicalBytes(Self.strokes))
+        let digest = SHA256Hash.sha256(of: CustomerSignature.canonicalBytes(Self.strokes)).hex
         #expect(text.contains("/CountersignStrokesSHA256 (\(digest))"))
     }
 

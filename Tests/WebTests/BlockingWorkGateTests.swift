@@ -1,11 +1,13 @@
 import Crypto
 import Forms
 import Foundation
+import Services
 import Storage
 import TestSupport
 import Testing
 import Vouchers
-import Web
+
+@testable import Web
 
 /// Heavy work anyone can trigger runs off the request threads, a few at a time, each answered within its deadline.
 /// The work in these tests is held until the test releases it, so nothing depends on how fast the machine is.
@@ -15,21 +17,22 @@ import Web
         // suite's load on two cores (50 ms did not: it was answered "verify.timeout" once).
         let gate = BlockingWorkGate.verification(permits: 1, deadline: .seconds(2))
         let held = DispatchSemaphore(value: 0)
-        await #expect(throws: AppError.self) {
+        await #expect(throws: AvailabilityError.self) {
             do {
                 _ = try await gate.run { () -> Int in
                     held.wait()
                     return 1
                 }
-            } catch let error as AppError {
-                #expect(error.code == "verify.timeout" && error.status == .serviceUnavailable)
+            } catch let error as AvailabilityError {
+                #expect(error.code == .verificationTimeout && AppError.from(error).status == .serviceUnavailable)
+                #expect(AppError.from(error).code == "verify.timeout")
                 throw error
             }
         }
         #expect(gate.inFlight == 1)
-        await #expect(throws: AppError.self) {
-            do { _ = try await gate.run { 2 } } catch let error as AppError {
-                #expect(error.code == "verify.busy")
+        await #expect(throws: AvailabilityError.self) {
+            do { _ = try await gate.run { 2 } } catch let error as AvailabilityError {
+                #expect(error.code == .verificationBusy)
                 throw error
             }
         }
@@ -52,7 +55,7 @@ import Web
         let third = Task { try await gate.run { 3 } }
         // Both are queued (the permit is held): a fourth finds the queue full.
         try await Self.waitUntil { gate.queued == 2 }
-        await #expect(throws: AppError.self) { _ = try await gate.run { 4 } }
+        await #expect(throws: AvailabilityError.self) { _ = try await gate.run { 4 } }
         held.signal()
         #expect(try await first.value == 1)
         #expect(try await second.value == 2)
@@ -100,10 +103,10 @@ import Web
             try await BlockingWorkGateTests.waitUntil { gate.inFlight == 1 }
             let waiting = Task { try await desk.specimen(formID: "cash-withdrawal", values: values, teller: "teller1", branch: "BR001") }
             try await BlockingWorkGateTests.waitUntil { gate.queued == 1 }
-            let refused = await #expect(throws: AppError.self) {
+            let refused = await #expect(throws: AvailabilityError.self) {
                 _ = try await desk.specimen(formID: "cash-withdrawal", values: values, teller: "teller1", branch: "BR001")
             }
-            #expect(refused?.code == "voucher.busy" && refused?.status == .serviceUnavailable)
+            #expect(refused?.code == .voucherBusy && refused.map { AppError.from($0).status } == .serviceUnavailable)
             held.signal()
             _ = try await holder.value
             #expect(try await waiting.value.starts(with: Array("%PDF".utf8)))

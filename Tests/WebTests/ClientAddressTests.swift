@@ -2,6 +2,8 @@ import Audit
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Kernel
+import Services
 import Storage
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import Services
 @testable import Web
 
 /// Issue #15 part 3: every error code the service can answer has its Chinese and English text. The codes are read
@@ -45,13 +46,33 @@ import Testing
         let stale = Set(ErrorCatalogue.entries.keys).subtracting(codes).sorted()
         #expect(stale.isEmpty, "catalogue entries no source answers: \(stale)")
     }
+
+    /// Issue #17, part 1: the application layer's refusals, read from their code enums rather than the sources, each
+    /// have words, and each answers with the status Web's table gives it and its code as written.
+    @Test func everyDomainCodeHasItsTextAndAStatusOfItsOwn() {
+        func answers<C>(_ codes: [C]) -> [(String, AppError)] where C: RawRepresentable<String> & CaseIterable & Sendable {
+            codes.map { ($0.rawValue, AppError.from(Refusal($0, "particulars"))) }
+        }
+        let all =
+            answers(AccessErrorCode.allCases) + answers(AvailabilityErrorCode.allCases) + answers(AuthorizationErrorCode.allCases)
+            + answers(CounterErrorCode.allCases) + answers(VerificationErrorCode.allCases) + answers(VoucherDeskErrorCode.allCases)
+        #expect(all.count >= 80)
+        for (code, answer) in all {
+            #expect(ErrorCatalogue.text(code) != nil, "\(code)")
+            #expect(answer.code == code && answer.message == "particulars", "\(code) answered as \(answer.code)")
+            // Only the one code that means "our own records disagree" may be a 500.
+            #expect(answer.status.code < 500 || code == "voucher.source_mismatch" || answer.status == .serviceUnavailable, "\(code)")
+        }
+        #expect(AppError.from(InconsistencyError("a digest")).code == "internal")
+        #expect(AppError.from(InconsistencyError("a digest")).message.contains("digest") == false)
+    }
 }
 
 /// Issue #17, part 2: the error catalogue is published in `/openapi.yaml` as `x-error-codes` (code → zh/en text), kept
 /// in step with `ErrorCatalogue` by this test. `COUNTERSIGN_WRITE_OPENAPI=1 swift test --filter ErrorCodesInOpenAPI`
 /// rewrites the block after the catalogue changes.
 @Suite struct ErrorCodesInOpenAPITests {
-    static let begin = "# BEGIN x-error-codes (generated from Sources/Web/ErrorCatalogue.swift by ErrorCodesInOpenAPITests)"
+    static let begin = "# BEGIN x-error-codes (generated from Sources/Services/Errors/ErrorCatalogue.swift by ErrorCodesInOpenAPITests)"
     static let end = "# END x-error-codes"
 
     /// The block as it must read: every code, sorted, its texts as JSON strings (valid YAML flow scalars).

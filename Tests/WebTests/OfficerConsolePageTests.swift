@@ -5,6 +5,7 @@ import HummingbirdTesting
 import TestSupport
 import Testing
 
+@testable import Services
 @testable import Web
 
 /// The console's texts: every key the page or its script asks for exists in both languages, including the ones the

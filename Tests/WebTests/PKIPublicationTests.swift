@@ -6,6 +6,7 @@ import TestSupport
 import Testing
 import Vouchers
 
+@testable import Services
 @testable import Web
 
 /// Issue #16, part 2: the development PKI publishes revocation data where its certificates point, and revoking a seal

@@ -1,5 +1,7 @@
 import Forms
 import Foundation
+import Kernel
+import Services
 import Storage
 import TestSupport
 import Testing
@@ -79,7 +81,7 @@ import Web
         let reports = try PAdESVerifier.verify(sealed, trustedRootsPEM: root)
         #expect(reports.count == 2 && reports.allSatisfy { $0.isValid })
         #expect(try await Self.sealUses(db) == 1)
-        let digest = SHA256Hex.of(sealed)
+        let digest = SHA256Hash.sha256(of: sealed).hex
         #expect(
             try await WebHarness.count(
                 "SELECT count(*)::int FROM audit_events WHERE payload::jsonb->>'output_sha256' = '\(digest)' AND chain_id = 'BR001'", in: db) == 1)

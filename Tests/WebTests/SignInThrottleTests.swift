@@ -1,12 +1,14 @@
 import Audit
 import Foundation
+import Kernel
+import Services
 import Testing
 import Web
 
 /// Password guessing is slowed, then locked out, per user and per address, on the service's clock (issue #13).
 @Suite struct SignInThrottleTests {
     @Test func freeFailuresThenGrowingDelaysThenOneLockout() {
-        let time = ManualTime(AuditTimestamp(microsecondsSinceEpoch: 1_800_000_000_000_000))
+        let time = ManualTime(Timestamp(microsecondsSinceEpoch: 1_800_000_000_000_000))
         let throttle = SignInThrottle(time: time)
         var lockouts: [SignInThrottle.Lockout] = []
         for _ in 0..<3 {
@@ -36,7 +38,7 @@ import Web
     }
 
     @Test func oneAddressTryingManyUsersIsLockedOut() {
-        let time = ManualTime(AuditTimestamp(microsecondsSinceEpoch: 1_800_000_000_000_000))
+        let time = ManualTime(Timestamp(microsecondsSinceEpoch: 1_800_000_000_000_000))
         let throttle = SignInThrottle(time: time)
         var lockouts: [SignInThrottle.Lockout] = []
         for index in 0..<50 {

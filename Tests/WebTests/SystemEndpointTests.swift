@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Services
 import Storage
 import TestSupport
 import Testing

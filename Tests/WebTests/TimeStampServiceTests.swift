@@ -1,4 +1,5 @@
 import Foundation
+import Services
 import Synchronization
 import TestSupport
 import Testing

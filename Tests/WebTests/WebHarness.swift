@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PostgresNIO
+import Services
 import Storage
 import TestSupport
 import Vouchers

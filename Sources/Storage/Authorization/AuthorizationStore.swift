@@ -1,5 +1,6 @@
 public import Audit
 import Foundation
+public import Kernel
 import PostgresNIO
 
 /// Transactions and authorization requests in PostgreSQL. Every write here runs inside the caller's transaction,
@@ -14,13 +15,13 @@ public enum AuthorizationStore {
         public var currency: String
         public var keyID: String
         public var payloadCiphertext: [UInt8]
-        public var payloadDigest: ChainHash
+        public var payloadDigest: SHA256Hash
         public var ruleSetVersion: String
         public var factsJSON: String
         public var matchedRules: [String]
         /// The strictest requirement of the matched rules as JSON; nil when no authorization is needed.
         public var requirementJSON: String?
-        public var at: AuditTimestamp
+        public var at: Timestamp
         /// The rejected transaction this one starts again.
         public var replaces: String?
         /// A keyed digest of the account (or customer) it is about, so the officer can be shown the subject's
@@ -29,8 +30,8 @@ public enum AuthorizationStore {
 
         public init(
             branch: String, teller: String, terminal: String?, code: String, amountMinor: Int64, currency: String, keyID: String,
-            payloadCiphertext: [UInt8], payloadDigest: ChainHash, ruleSetVersion: String, factsJSON: String, matchedRules: [String],
-            requirementJSON: String?, at: AuditTimestamp, replaces: String? = nil, subjectTag: [UInt8]? = nil
+            payloadCiphertext: [UInt8], payloadDigest: SHA256Hash, ruleSetVersion: String, factsJSON: String, matchedRules: [String],
+            requirementJSON: String?, at: Timestamp, replaces: String? = nil, subjectTag: [UInt8]? = nil
         ) {
             self.replaces = replaces
             self.subjectTag = subjectTag
@@ -61,7 +62,7 @@ public enum AuthorizationStore {
         public let currency: String
         public let keyID: String
         public let payloadCiphertext: [UInt8]
-        public let payloadDigest: ChainHash
+        public let payloadDigest: SHA256Hash
         public let requirementJSON: String?
         public let state: String
     }
@@ -118,7 +119,7 @@ public enum AuthorizationStore {
     }
 
     /// The transaction, and its request approved for exactly `digest` (id and version) if there is one.
-    public static func transactionToCommit(_ id: String, digest: ChainHash, in tx: Transaction) async throws
+    public static func transactionToCommit(_ id: String, digest: SHA256Hash, in tx: Transaction) async throws
         -> (TransactionRecord, (id: String, version: Int)?)?
     {
         let rows = try await tx.query(
@@ -147,7 +148,7 @@ public enum AuthorizationStore {
         let c = try row.decode((String, String, String, String?, String, Int64, String, String, ByteBuffer, ByteBuffer, String?, String).self)
         return TransactionRecord(
             id: c.0, branch: c.1, teller: c.2, terminal: c.3, code: c.4, amountMinor: c.5, currency: c.6, keyID: c.7,
-            payloadCiphertext: c.8.byteArray, payloadDigest: ChainHash(bytes: c.9.byteArray) ?? .zero, requirementJSON: c.10, state: c.11)
+            payloadCiphertext: c.8.byteArray, payloadDigest: SHA256Hash(bytes: c.9.byteArray) ?? .zero, requirementJSON: c.10, state: c.11)
     }
 
     public struct NewRequest: Sendable {
@@ -158,17 +159,17 @@ public enum AuthorizationStore {
         public var officers: Int
         public var modes: [String]
         public var mode: String
-        public var materialDigest: ChainHash
+        public var materialDigest: SHA256Hash
         public var materialJSON: String
         public var unclaimedSeconds: Int
         public var leaseSeconds: Int
         public var tellerWaitSeconds: Int
-        public var at: AuditTimestamp
+        public var at: Timestamp
 
         public init(
             transaction: TransactionRecord, previousID: String?, version: Int, level: Int, officers: Int, modes: [String], mode: String,
-            materialDigest: ChainHash, materialJSON: String, unclaimedSeconds: Int, leaseSeconds: Int, tellerWaitSeconds: Int,
-            at: AuditTimestamp
+            materialDigest: SHA256Hash, materialJSON: String, unclaimedSeconds: Int, leaseSeconds: Int, tellerWaitSeconds: Int,
+            at: Timestamp
         ) {
             self.transaction = transaction
             self.previousID = previousID
@@ -192,9 +193,9 @@ public enum AuthorizationStore {
         public let mediaType: String
         public let keyID: String
         public let ciphertext: [UInt8]
-        public let sha256: ChainHash
+        public let sha256: SHA256Hash
 
-        public init(kind: String, mediaType: String, keyID: String, ciphertext: [UInt8], sha256: ChainHash) {
+        public init(kind: String, mediaType: String, keyID: String, ciphertext: [UInt8], sha256: SHA256Hash) {
             self.kind = kind
             self.mediaType = mediaType
             self.keyID = keyID
@@ -239,7 +240,7 @@ public enum AuthorizationStore {
     /// Records that `officer`'s own credentials were checked at `terminal` for local request `requestID`: the
     /// presence the claim guard requires of local mode (every other mode requires the officer online).
     public static func recordLocalCredentials(
-        requestID: String, officer: String, terminal: String, at: AuditTimestamp, in tx: Transaction
+        requestID: String, officer: String, terminal: String, at: Timestamp, in tx: Transaction
     ) async throws {
         try await tx.query(
             """
@@ -267,7 +268,7 @@ public enum AuthorizationStore {
     /// someone else, decided, expired or widened). The guard trigger refuses an officer who is not eligible or not
     /// online.
     public static func claim(
-        _ id: String, officer: String, at: AuditTimestamp, scope: String, event: AuditLog.Append, in tx: Transaction
+        _ id: String, officer: String, at: Timestamp, scope: String, event: AuditLog.Append, in tx: Transaction
     ) async throws -> RequestSnapshot? {
         let now = at.microsecondsSinceEpoch
         return try await snapshotWithEvent(
@@ -288,8 +289,8 @@ public enum AuthorizationStore {
     /// they are the request's own. `approvals` is the count the event was computed from; if the request no longer
     /// has it, nothing is written.
     public static func decide(
-        _ id: String, officer: String, decision: String, reason: String?, payloadDigest: ChainHash, materialDigest: ChainHash,
-        approvals: Int, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
+        _ id: String, officer: String, decision: String, reason: String?, payloadDigest: SHA256Hash, materialDigest: SHA256Hash,
+        approvals: Int, at: Timestamp, event: AuditLog.Append, in tx: Transaction
     ) async throws -> RequestSnapshot {
         let rows = try await tx.query(
             """
@@ -305,7 +306,7 @@ public enum AuthorizationStore {
     /// approved request `request` (nil when it needed no authorization), then the transaction. `committed` is false,
     /// and nothing is written, when `request` is not approved for exactly this payload.
     public static func commit(
-        transaction id: String, digest: ChainHash, request: String?, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
+        transaction id: String, digest: SHA256Hash, request: String?, at: Timestamp, event: AuditLog.Append, in tx: Transaction
     ) async throws -> (committed: Bool, request: RequestSnapshot?) {
         let rows = try await tx.query(
             """
@@ -319,7 +320,7 @@ public enum AuthorizationStore {
     // MARK: Presence and queues
 
     /// Sets presence; a central officer who leaves gives back the requests assigned to them (reassigned at random).
-    public static func setPresence(officer: String, status: String, terminal: String?, at: AuditTimestamp, in tx: Transaction)
+    public static func setPresence(officer: String, status: String, terminal: String?, at: Timestamp, in tx: Transaction)
         async throws -> [RequestSnapshot]
     {
         let now = at.microsecondsSinceEpoch
@@ -341,7 +342,7 @@ public enum AuthorizationStore {
     }
 
     /// Records that these officers' consoles are connected (a heartbeat; not audited, it changes no state).
-    public static func seen(officers: [String], at: AuditTimestamp, in tx: Transaction) async throws {
+    public static func seen(officers: [String], at: Timestamp, in tx: Transaction) async throws {
         guard !officers.isEmpty else { return }
         try await tx.query(
             """
@@ -352,7 +353,7 @@ public enum AuthorizationStore {
 
     /// Officers marked online or paused but not seen since `cutoff`, locked for this transaction (other sweepers
     /// skip them), with their branch and when they were last seen.
-    public static func silentOfficers(seenBefore cutoff: AuditTimestamp, limit: Int, in tx: Transaction) async throws
+    public static func silentOfficers(seenBefore cutoff: Timestamp, limit: Int, in tx: Transaction) async throws
         -> [(officer: String, branch: String, seenAtUs: Int64)]
     {
         let rows = try await tx.query(
@@ -425,7 +426,7 @@ public enum AuthorizationStore {
 
     /// Claims held past their lease go back to the pool (in central, to another officer at random), each lapse
     /// recorded for the statistics. Returns the requests with the officer who lost each.
-    public static func expireLeases(at: AuditTimestamp, limit: Int, in tx: Transaction) async throws -> [(RequestSnapshot, String)] {
+    public static func expireLeases(at: Timestamp, limit: Int, in tx: Transaction) async throws -> [(RequestSnapshot, String)] {
         let now = at.microsecondsSinceEpoch
         let rows = try await tx.query(
             """
@@ -447,7 +448,7 @@ public enum AuthorizationStore {
     }
 
     /// Requests unclaimed past their rule's limit are offered one step wider; in central, to another officer.
-    public static func escalate(at: AuditTimestamp, limit: Int, in tx: Transaction) async throws -> [(RequestSnapshot, String)] {
+    public static func escalate(at: Timestamp, limit: Int, in tx: Transaction) async throws -> [(RequestSnapshot, String)] {
         let now = at.microsecondsSinceEpoch
         let rows = try await tx.query(
             """
@@ -470,7 +471,7 @@ public enum AuthorizationStore {
     }
 
     /// Requests the teller has waited for past the limit are withdrawn; the teller is told through the feed.
-    public static func expireTellerWaits(at: AuditTimestamp, limit: Int, in tx: Transaction) async throws -> [RequestSnapshot] {
+    public static func expireTellerWaits(at: Timestamp, limit: Int, in tx: Transaction) async throws -> [RequestSnapshot] {
         let now = at.microsecondsSinceEpoch
         return try await snapshots(
             tx.query(

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import PostgresNIO
 
 /// What came before a request, for the officer judging it: every version of the authorization (of this transaction

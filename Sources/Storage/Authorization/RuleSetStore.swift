@@ -1,4 +1,5 @@
-public import Audit
+import Audit
+public import Kernel
 import PostgresNIO
 
 /// The authorization rule set in force, kept in the database (migration 0020): the owner role activates a file,
@@ -8,13 +9,13 @@ public enum RuleSetStore {
         public let version: String
         /// The file exactly as activated.
         public let source: String
-        public let sha256: ChainHash
+        public let sha256: SHA256Hash
     }
 
     public static func active(in tx: Transaction) async throws -> Stored? {
         let rows = try await tx.query("SELECT version, source, sha256 FROM authz_rule_sets WHERE active", context: "active rule set")
         for try await (version, source, digest) in rows.decode((String, String, ByteBuffer).self) {
-            guard let sha256 = ChainHash(bytes: digest.byteArray) else { throw StorageError(.queryFailed, "rule set \(version): bad digest") }
+            guard let sha256 = SHA256Hash(bytes: digest.byteArray) else { throw StorageError(.queryFailed, "rule set \(version): bad digest") }
             return Stored(version: version, source: source, sha256: sha256)
         }
         return nil
@@ -36,9 +37,9 @@ public enum RuleSetStore {
     /// once with one content: changing the rules means a new version, so every transaction's recorded version
     /// names exactly one rule text.
     public static func activate(
-        version: String, source: String, actor: String, at time: AuditTimestamp, in tx: Transaction
+        version: String, source: String, actor: String, at time: Timestamp, in tx: Transaction
     ) async throws -> Activation {
-        let digest = ChainHash.sha256(of: Array(source.utf8))
+        let digest = SHA256Hash.sha256(of: Array(source.utf8))
         let existing = try await tx.query(
             "SELECT sha256, active FROM authz_rule_sets WHERE version = \(version) FOR UPDATE", context: "rule set version")
         for try await (stored, active) in existing.decode((ByteBuffer, Bool).self) {

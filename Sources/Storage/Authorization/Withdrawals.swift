@@ -1,4 +1,5 @@
-public import Audit
+import Audit
+public import Kernel
 import PostgresNIO
 
 /// A teller's withdrawal of an open transaction (migration 0031): one row, whose insert withdraws the open request
@@ -16,7 +17,7 @@ extension AuthorizationStore {
     /// in, so a withdrawal racing either waits for it (or it for the withdrawal) instead of deadlocking — then
     /// records the withdrawal and `event`. Asked again by the teller who withdrew it, it answers as the first time.
     public static func withdraw(
-        transaction id: String, teller: String, reason: String, at: AuditTimestamp, event: AuditLog.Append, in tx: Transaction
+        transaction id: String, teller: String, reason: String, at: Timestamp, event: AuditLog.Append, in tx: Transaction
     ) async throws -> WithdrawalOutcome {
         // Read to the end: a SELECT's error (and its wait for the locks) comes with its rows.
         for try await _ in try await tx.query(

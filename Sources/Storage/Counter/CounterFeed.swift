@@ -1,6 +1,5 @@
 import Foundation
 public import Logging
-import PostgresNIO
 
 /// The counter's announcements (migration 0028): the database says, at commit, which screen and which teller's
 /// session changed. The announcement carries no content; whoever holds the screen or the console reads the rows
@@ -20,25 +19,12 @@ public enum CounterFeed {
     public static func follow(
         _ database: Database, logger: Logger, listening: @Sendable () async -> Void, _ handle: @Sendable (Change) async -> Void
     ) async {
-        while !Task.isCancelled {
-            do {
-                try await database.client.withConnection { connection in
-                    try await connection.listen(on: channel) { notifications in
-                        await listening()
-                        for try await notification in notifications {
-                            guard let change = try? JSONDecoder().decode(Change.self, from: Data(notification.payload.utf8)) else {
-                                logger.error("unreadable counter announcement")
-                                continue
-                            }
-                            await handle(change)
-                        }
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("counter feed listener lost; reconnecting", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(500))
+        await database.follow(channel: channel, logger: logger, listening: listening) { payload in
+            guard let change = try? JSONDecoder().decode(Change.self, from: Data(payload.utf8)) else {
+                logger.error("unreadable counter announcement")
+                return
             }
+            await handle(change)
         }
     }
 }

@@ -1,4 +1,5 @@
-public import Audit
+import Audit
+public import Kernel
 import NIOCore
 import PostgresNIO
 
@@ -7,7 +8,7 @@ import PostgresNIO
 public struct ScreenState: Sendable, Equatable {
     public let device: Int64
     public let code: String
-    public let codeExpires: AuditTimestamp
+    public let codeExpires: Timestamp
     /// Some instance holds a WebSocket of this screen.
     public let connected: Bool
     public let session: Int64?
@@ -58,7 +59,7 @@ public enum CounterStateStore {
 
     /// A screen's WebSocket came up on this instance: its row is made (with `freshCode`) or marked connected, and a
     /// waiting screen whose code expired gets `freshCode`.
-    public static func screenConnected(device: Int64, freshCode: String, expires: AuditTimestamp, at: AuditTimestamp, in tx: Transaction)
+    public static func screenConnected(device: Int64, freshCode: String, expires: Timestamp, at: Timestamp, in tx: Transaction)
         async throws -> ScreenState
     {
         let rows = try await tx.query(
@@ -98,7 +99,7 @@ public enum CounterStateStore {
     static func decodeScreen(_ row: PostgresRow) throws -> ScreenState {
         let c = try row.decode((Int64, String, Int64, Bool, Int64?, Int64?, String?, String?, ByteBuffer?).self)
         return ScreenState(
-            device: c.0, code: c.1, codeExpires: AuditTimestamp(microsecondsSinceEpoch: c.2), connected: c.3, session: c.4,
+            device: c.0, code: c.1, codeExpires: Timestamp(microsecondsSinceEpoch: c.2), connected: c.3, session: c.4,
             ended: c.5.flatMap { session in c.6.map { ScreenState.Ended(session: session, how: $0, keyID: c.7, ciphertext: c.8?.byteArray) } })
     }
 
@@ -113,7 +114,7 @@ public enum CounterStateStore {
 
     /// A waiting screen shows a new code (guessing at its terminal was cut off; or, with `expiredBy`, only if its
     /// code has expired by then — so two instances renewing at once renew it once).
-    public static func renewCode(_ device: Int64, code: String, expires: AuditTimestamp, expiredBy: AuditTimestamp? = nil, in tx: Transaction)
+    public static func renewCode(_ device: Int64, code: String, expires: Timestamp, expiredBy: Timestamp? = nil, in tx: Transaction)
         async throws
     {
         try await tx.query(
@@ -125,7 +126,7 @@ public enum CounterStateStore {
     }
 
     /// Of `devices`, those waiting with a code that has expired by `at`.
-    public static func expiredCodes(_ devices: [Int64], at: AuditTimestamp, in tx: Transaction) async throws -> [Int64] {
+    public static func expiredCodes(_ devices: [Int64], at: Timestamp, in tx: Transaction) async throws -> [Int64] {
         let rows = try await tx.query(
             """
             SELECT device_id FROM counter_screens
@@ -149,7 +150,7 @@ public enum CounterStateStore {
     /// The screen's session is over: it shows `code` next, and how the session ended. Nothing happens if the screen
     /// has moved on.
     public static func release(
-        _ device: Int64, from session: Int64, how: String, keyID: String?, ciphertext: [UInt8]?, code: String, expires: AuditTimestamp,
+        _ device: Int64, from session: Int64, how: String, keyID: String?, ciphertext: [UInt8]?, code: String, expires: Timestamp,
         in tx: Transaction
     ) async throws {
         try await tx.query(
@@ -164,8 +165,8 @@ public enum CounterStateStore {
 
     /// The wrong codes typed at a terminal, locked for this pairing attempt; a window older than `windowSeconds`
     /// starts over.
-    public static func guesses(branch: String, terminal: String, at: AuditTimestamp, windowSeconds: Int, in tx: Transaction) async throws
-        -> (failures: Int, since: AuditTimestamp, locked: Bool)
+    public static func guesses(branch: String, terminal: String, at: Timestamp, windowSeconds: Int, in tx: Transaction) async throws
+        -> (failures: Int, since: Timestamp, locked: Bool)
     {
         try await tx.query(
             """
@@ -179,12 +180,12 @@ public enum CounterStateStore {
             """, context: "pairing guesses")
         for try await (failures, since, locked) in rows.decode((Int, Int64, Bool).self) {
             if at.microsecondsSinceEpoch - since >= Int64(windowSeconds) * 1_000_000 { return (0, at, false) }
-            return (failures, AuditTimestamp(microsecondsSinceEpoch: since), locked)
+            return (failures, Timestamp(microsecondsSinceEpoch: since), locked)
         }
         throw StorageError(.queryFailed, "the pairing guesses were not found")
     }
 
-    public static func saveGuesses(branch: String, terminal: String, failures: Int, since: AuditTimestamp, locked: Bool, in tx: Transaction)
+    public static func saveGuesses(branch: String, terminal: String, failures: Int, since: Timestamp, locked: Bool, in tx: Transaction)
         async throws
     {
         try await tx.query(

@@ -1,10 +1,11 @@
-public import Audit
+import Audit
+public import Kernel
 import NIOCore
 import PostgresNIO
 
 /// Counter sessions and the customer's confirmations (migration 0008).
 public enum CounterStore {
-    public static func openSession(teller: String, branch: String, terminal: String, device: Int64, at: AuditTimestamp, in tx: Transaction)
+    public static func openSession(teller: String, branch: String, terminal: String, device: Int64, at: Timestamp, in tx: Transaction)
         async throws -> Int64
     {
         let rows = try await tx.query(
@@ -16,7 +17,7 @@ public enum CounterStore {
         throw StorageError(.queryFailed, "the counter session was not stored")
     }
 
-    public static func closeSession(_ id: Int64, at: AuditTimestamp, in tx: Transaction) async throws {
+    public static func closeSession(_ id: Int64, at: Timestamp, in tx: Transaction) async throws {
         try await tx.query(
             "UPDATE counter_sessions SET closed_at = us_to_ts(\(at.microsecondsSinceEpoch)) WHERE id = \(id) AND closed_at IS NULL",
             context: "counter")
@@ -26,7 +27,7 @@ public enum CounterStore {
     public static func recordConfirmation(
         session: Int64, version: Int, decision: String, digest: [UInt8], keyID: String, viewCiphertext: [UInt8],
         statement: (text: String, signature: [UInt8]),
-        at: AuditTimestamp, in tx: Transaction
+        at: Timestamp, in tx: Transaction
     ) async throws -> Int64 {
         let rows = try await tx.query(
             """
@@ -44,7 +45,7 @@ public enum CounterStore {
 extension CounterStore {
     public static func recordSignature(
         session: Int64, version: Int, viewDigest: [UInt8], strokesSHA256: [UInt8], points: Int, keyID: String, ciphertext: [UInt8],
-        statement: (text: String, signature: [UInt8]), at: AuditTimestamp, in tx: Transaction
+        statement: (text: String, signature: [UInt8]), at: Timestamp, in tx: Transaction
     ) async throws {
         try await tx.query(
             """

@@ -1,4 +1,5 @@
 public import Audit
+public import Kernel
 import NIOCore
 import PostgresNIO
 
@@ -31,12 +32,12 @@ public enum PrefillStore {
         public let formVersion: Int
         public let keyID: String
         public let ciphertext: [UInt8]
-        public let at: AuditTimestamp
+        public let at: Timestamp
         public let lifetimeSeconds: Int
         public let append: AuditLog.Append
 
         public init(
-            id: Int64, codeTag: [UInt8], formID: String, formVersion: Int, keyID: String, ciphertext: [UInt8], at: AuditTimestamp,
+            id: Int64, codeTag: [UInt8], formID: String, formVersion: Int, keyID: String, ciphertext: [UInt8], at: Timestamp,
             lifetimeSeconds: Int, append: AuditLog.Append
         ) {
             self.id = id
@@ -88,7 +89,7 @@ public enum PrefillStore {
 
     /// Takes a waiting pre-fill for `teller`: its data is returned and erased from the row in the same statement,
     /// so two tellers typing the same code at once get it once. An expired one is closed on the spot.
-    public static func take(codeTag: [UInt8], teller: String, at: AuditTimestamp, in tx: Transaction) async throws -> Taken {
+    public static func take(codeTag: [UInt8], teller: String, at: Timestamp, in tx: Transaction) async throws -> Taken {
         let now = at.microsecondsSinceEpoch
         let rows = try await tx.query(
             """
@@ -119,7 +120,7 @@ public enum PrefillStore {
     }
 
     /// Closes waiting pre-fills past their expiry (erasing their data); returns their ids and forms.
-    public static func expire(at: AuditTimestamp, limit: Int, in tx: Transaction) async throws -> [(id: Int64, formID: String)] {
+    public static func expire(at: Timestamp, limit: Int, in tx: Transaction) async throws -> [(id: Int64, formID: String)] {
         let rows = try await tx.query(
             """
             UPDATE prefills SET state = 'expired', ciphertext = NULL, key_id = NULL, closed_at = us_to_ts(\(at.microsecondsSinceEpoch))
@@ -133,7 +134,7 @@ public enum PrefillStore {
     }
 
     /// Deletes tombstones closed before `cutoff`: after that, a code is simply unknown.
-    public static func purge(closedBefore cutoff: AuditTimestamp, in tx: Transaction) async throws {
+    public static func purge(closedBefore cutoff: Timestamp, in tx: Transaction) async throws {
         try await tx.query(
             "DELETE FROM prefills WHERE state <> 'waiting' AND closed_at < us_to_ts(\(cutoff.microsecondsSinceEpoch))", context: "prefill")
     }

@@ -1,11 +1,12 @@
-public import Audit
+import Audit
+public import Kernel
 import NIOCore
 import PostgresNIO
 
 /// E-receipt links (migration 0010), found by the SHA-256 of their token.
 public enum ReceiptStore {
     public static func insert(
-        tokenSHA256: [UInt8], voucher: String, session: Int64?, transaction: String?, at: AuditTimestamp, lifetimeSeconds: Int,
+        tokenSHA256: [UInt8], voucher: String, session: Int64?, transaction: String?, at: Timestamp, lifetimeSeconds: Int,
         in tx: Transaction
     ) async throws -> Int64 {
         let rows = try await tx.query(
@@ -26,7 +27,7 @@ public enum ReceiptStore {
     }
 
     /// Counts a download of a valid receipt in the same statement that finds it.
-    public static func download(tokenSHA256: [UInt8], at: AuditTimestamp, in tx: Transaction) async throws -> Found {
+    public static func download(tokenSHA256: [UInt8], at: Timestamp, in tx: Transaction) async throws -> Found {
         let rows = try await tx.query(
             """
             WITH hit AS (

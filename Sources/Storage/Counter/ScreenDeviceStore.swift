@@ -1,4 +1,5 @@
-public import Audit
+import Audit
+public import Kernel
 import NIOCore
 import PostgresNIO
 
@@ -11,10 +12,10 @@ public struct ScreenDevice: Sendable, Equatable {
     public let publicKey: [UInt8]
     public let keySHA256: [UInt8]
     public let enrolledBy: String
-    public let enrolledAt: AuditTimestamp
+    public let enrolledAt: Timestamp
 
     public init(
-        id: Int64, branch: String, terminal: String, publicKey: [UInt8], keySHA256: [UInt8], enrolledBy: String, enrolledAt: AuditTimestamp
+        id: Int64, branch: String, terminal: String, publicKey: [UInt8], keySHA256: [UInt8], enrolledBy: String, enrolledAt: Timestamp
     ) {
         self.id = id
         self.branch = branch
@@ -38,7 +39,7 @@ public enum ScreenDeviceStore {
             devices.append(
                 ScreenDevice(
                     id: id, branch: branch, terminal: terminal, publicKey: key.byteArray, keySHA256: digest.byteArray, enrolledBy: by,
-                    enrolledAt: AuditTimestamp(microsecondsSinceEpoch: at)))
+                    enrolledAt: Timestamp(microsecondsSinceEpoch: at)))
         }
         return devices
     }
@@ -81,7 +82,7 @@ public enum ScreenDeviceStore {
     }
 
     public static func enroll(
-        branch: String, terminal: String, publicKey: [UInt8], by supervisor: String, at: AuditTimestamp, in tx: Transaction
+        branch: String, terminal: String, publicKey: [UInt8], by supervisor: String, at: Timestamp, in tx: Transaction
     ) async throws -> Int64 {
         let rows = try await tx.query(
             """
@@ -99,7 +100,7 @@ public enum ScreenDeviceStore {
     }
 
     /// Removes an enrolled screen; false when it was not enrolled (or already removed).
-    public static func remove(_ id: Int64, by supervisor: String, at: AuditTimestamp, in tx: Transaction) async throws -> Bool {
+    public static func remove(_ id: Int64, by supervisor: String, at: Timestamp, in tx: Transaction) async throws -> Bool {
         let rows = try await tx.query(
             """
             UPDATE screen_devices SET removed_by = \(supervisor), removed_at = us_to_ts(\(at.microsecondsSinceEpoch))

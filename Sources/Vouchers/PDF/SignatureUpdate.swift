@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Kernel
 import PDFReader
 
 /// The objects of one signature revision and their serialization (ISO 32000-1 §7.5.6 incremental updates,
@@ -204,7 +205,7 @@ struct SignatureUpdate {
 
     /// D:YYYYMMDDHHmmSS+08'00' in China Standard Time, as the branch's clocks show.
     static func pdfDate(_ date: Date) -> String {
-        let t = AuditTimestamp(date).civil(offsetMinutes: 8 * 60)
+        let t = Timestamp(date).civil(offsetMinutes: 8 * 60)
         let (year, month, day, secondOfDay) = (Int(t.year), Int(t.month), Int(t.day), Int(t.hour * 3600 + t.minute * 60 + t.second))
         let p = PDFNumber.padded
         let clock = p(secondOfDay / 3600, 2) + p(secondOfDay % 3600 / 60, 2) + p(secondOfDay % 60, 2)

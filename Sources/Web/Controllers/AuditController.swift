@@ -1,6 +1,7 @@
 import Accounts
 import Audit
 import Hummingbird
+import Services
 import Storage
 
 /// Read access to the audit trail for auditors (post-transaction supervision).

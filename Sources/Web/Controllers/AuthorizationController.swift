@@ -3,6 +3,8 @@ import Audit
 import Authorization
 import Foundation
 import Hummingbird
+import Kernel
+import Services
 import Storage
 
 /// Transactions and their authorization over HTTP. Tellers submit, request, resubmit and commit; supervisors and
@@ -69,7 +71,7 @@ struct AuthorizationController: Sendable {
             case payloadDigest = "payload_digest"
         }
 
-        init(_ submitted: AuthorizationDesk.Submitted, payloadDigest: ChainHash, rules: RuleSet) {
+        init(_ submitted: AuthorizationDesk.Submitted, payloadDigest: SHA256Hash, rules: RuleSet) {
             self.transaction = submitted.transactionID
             self.authorizationRequired = submitted.decision.required
             self.ruleSetVersion = submitted.decision.ruleSetVersion
@@ -121,7 +123,7 @@ struct AuthorizationController: Sendable {
         var draft: AuthorizationDesk.Draft {
             get throws {
                 guard accountType == nil, customerRisk == nil else {
-                    throw AppError.factsFromDirectory
+                    throw AuthorizationError.factsFromDirectory
                 }
                 let subject: DirectorySubject
                 switch (account, customer) {

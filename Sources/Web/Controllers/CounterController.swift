@@ -5,6 +5,8 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 import HummingbirdWebSocket
+import Kernel
+import Services
 import Storage
 
 /// The counter over HTTP (tellers: pair with the screen, key the draft, read its state; supervisors: enroll the
@@ -95,7 +97,7 @@ struct CounterController: Sendable {
         let user = try context.requireUser()
         let body = try await request.decode(as: BookBody.self, context: context)
         guard body.accountType == nil, body.customerRisk == nil else {
-            throw AppError.factsFromDirectory
+            throw AuthorizationError.factsFromDirectory
         }
         let booked = try await booking.submit(session: try Self.session(context), user: user, terminal: context.terminal)
         return EditedResponse(

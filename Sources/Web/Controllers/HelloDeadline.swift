@@ -1,4 +1,5 @@
 import HummingbirdWebSocket
+import Services
 
 /// A WebSocket that has not said who or what it is within the deadline is closed: an open socket costs memory and a
 /// file descriptor, and the push and screen channels take their identity from the first message.

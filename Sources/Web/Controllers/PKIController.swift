@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Services
 import Vouchers
 
 /// The development PKI's revocation data over HTTP, where its certificates point: `POST /pki/ocsp` (RFC 6960

@@ -3,6 +3,7 @@ import Forms
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Services
 
 /// The pages people open in a browser. Each is static HTML in the chosen language; its script talks to the API.
 struct PageController: Sendable {

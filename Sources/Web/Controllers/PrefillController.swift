@@ -3,6 +3,8 @@ import Audit
 import Forms
 import Foundation
 import Hummingbird
+import Kernel
+import Services
 
 /// The form catalogue and pre-filled forms over HTTP. Reading forms, checking values and creating a pre-fill need
 /// no login (customers on their phones) and are limited per client; picking one up is for tellers.
@@ -107,7 +109,7 @@ struct PrefillController: Sendable {
         try Self.bound(body.values)
         do {
             let created = try await counter.prefills.create(formID: body.form, values: body.values)
-            let expires = AuditTimestamp(microsecondsSinceEpoch: created.expiresAtUs).description
+            let expires = Timestamp(microsecondsSinceEpoch: created.expiresAtUs).description
             return try Self.json(.created, CreatedBody(code: created.code, form: created.formID, expiresAt: expires))
         } catch let problems as FormProblems {
             return try Self.invalid(problems, requestID: context.requestID)
@@ -120,7 +122,7 @@ struct PrefillController: Sendable {
         let picked = try await counter.prefills.pickUp(code: String(body.code.prefix(32)), user: user, terminal: context.terminal)
         return PickedUpBody(
             form: picked.form.id, formVersion: picked.form.version, values: picked.values,
-            createdAt: AuditTimestamp(microsecondsSinceEpoch: picked.createdAtUs).description)
+            createdAt: Timestamp(microsecondsSinceEpoch: picked.createdAtUs).description)
     }
 
     // MARK: Helpers

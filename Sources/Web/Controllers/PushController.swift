@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import Services
 import Storage
 
 /// The WebSocket push channel, `/api/v1/authz/stream`. Browsers cannot set an Authorization header on a

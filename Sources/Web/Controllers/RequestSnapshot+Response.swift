@@ -1,4 +1,5 @@
 public import Hummingbird
+import Services
 public import Storage
 
 /// Authorization requests go out as the database renders them (`authz_request_view`).

@@ -1,6 +1,8 @@
 import Accounts
 import Audit
 import Hummingbird
+import Kernel
+import Services
 import Storage
 
 /// Sign in and out. A login creates a session row and its audit event in one transaction.
@@ -38,7 +40,7 @@ struct SessionController: Sendable {
         let user = try await CredentialCheck(database: database, protection: signIn).verify(
             user: login.user, password: login.password, terminal: login.terminal, address: context.clientAddress)
         let token = SessionToken.generate()
-        let now = AuditTimestamp.now()
+        let now = Timestamp.now()
         try await database.transaction { tx in
             // A teller works at a registered terminal of their own branch: the customer screen enrolled there is the
             // one their transactions are confirmed and signed on.
@@ -57,7 +59,7 @@ struct SessionController: Sendable {
                     subject: "user:\(user.id)", payload: ["role": .string(user.role.rawValue)]),
                 in: tx)
         }
-        let expires = AuditTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + configuration.sessionLifetimeSeconds * 1_000_000)
+        let expires = Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + configuration.sessionLifetimeSeconds * 1_000_000)
         return EditedResponse(
             status: .created, response: SessionResponse(token: token.value, expiresAt: expires.description, user: user, terminal: login.terminal))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Services
 import Storage
 
 /// Start page, health, metrics, the OpenAPI document and static assets.
@@ -31,7 +32,7 @@ struct SystemController: Sendable {
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<HealthStatus> {
         do {
             // A load balancer needs an answer quickly; the pool would otherwise wait for its connect timeout.
-            try await Deadline.run(within: .seconds(2)) { [database] in try await database.read { try await $0.query("SELECT 1") } }
+            _ = try await Deadline.run(within: .seconds(2)) { [database] in try await database.read { try await $0.query("SELECT 1") } }
             return EditedResponse(status: .ok, response: HealthStatus(status: "ok", database: "ok", version: version))
         } catch {
             context.logger.warning("health check failed", metadata: ["error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Services
 import Vouchers
 
 /// The development time-stamp authority over HTTP (RFC 3161 §3.4), for other instances and tools pointed at it with

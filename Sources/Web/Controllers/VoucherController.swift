@@ -1,6 +1,8 @@
 import Accounts
 import Foundation
 import Hummingbird
+import Kernel
+import Services
 import Storage
 import Vouchers
 
@@ -39,7 +41,7 @@ struct VoucherController: Sendable {
             branch = record.branch
             teller = record.teller
             state = record.state
-            pdfSHA256 = SHA256Hex.hex(record.pdfSHA256)
+            pdfSHA256 = record.pdfSHA256.hexString
             seal = record.sealID
             pdf = "/api/v1/vouchers/\(record.id)/pdf"
         }

@@ -1,5 +1,6 @@
-import Accounts
+public import Accounts
 import Hummingbird
+import Services
 import Storage
 
 /// Resolves `Authorization: Bearer <token>` to the signed-in user. Routes decide whether a user is required.
@@ -23,5 +24,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
         context.terminal = terminal
         context.logger[metadataKey: "user"] = .string(user.id)
         return try await next(request, context)
+    }
+}
+
+extension AppRequestContext {
+    /// The signed-in user (this middleware put them there), or 401.
+    public func requireUser() throws -> UserIdentity {
+        guard let user else { throw AppError(.unauthorized, code: "auth.required", "sign in first: send Authorization: Bearer <token>") }
+        return user
     }
 }

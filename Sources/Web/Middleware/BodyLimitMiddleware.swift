@@ -1,5 +1,6 @@
 import Authorization
 import Hummingbird
+import Services
 
 /// Refuses bodies over the configured size before reading them (by Content-Length) and caps what handlers may
 /// collect (through `maxUploadSize`) for bodies sent without a length. An authorization request (or its

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Services
 
 /// Sets the request's client address: the socket's peer, or — when the peer is a trusted proxy — the client that
 /// proxy names in `X-Forwarded-For`. Every per-client limit reads the result.

@@ -2,6 +2,7 @@ import Forms
 import Foundation
 import Hummingbird
 import Logging
+import Services
 
 /// Turns every error into one shape: `{"error":{"code","message","text":{"zh","en"},"request_id"}}` for programs
 /// (`text` is what the code means, from ``ErrorCatalogue``; `message` adds the particulars), an HTML page for people

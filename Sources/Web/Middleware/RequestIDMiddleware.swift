@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Services
 
 /// Gives every request an id: the caller's `X-Request-Id` when it is sane, else Hummingbird's. The id goes into
 /// every log line of the request, into error bodies, and back in the `X-Request-Id` response header.
@@ -21,8 +22,4 @@ struct RequestIDMiddleware: RouterMiddleware {
         response.headers[Self.header] = context.requestID
         return response
     }
-}
-
-extension UInt8 {
-    var isASCIIAlphanumeric: Bool { (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self) }
 }

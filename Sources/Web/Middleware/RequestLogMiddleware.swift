@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Services
 
 /// One log line per request: method, path, status and duration, with the secrets a URI can carry taken out. A
 /// receipt link (`/r/<token>`) is thirty days of access to a PDF with the customer's ID and account numbers, and a

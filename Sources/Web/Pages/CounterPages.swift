@@ -1,3 +1,5 @@
+import Services
+
 /// The teller console (`/teller`) and the customer screen (`/screen/{terminal}`): static pages in one language;
 /// `teller.js` and `screen.js` do the rest through the API and the screen's WebSocket.
 enum CounterPages {

@@ -1,3 +1,5 @@
+import Services
+
 /// The teller console's and the customer screen's texts in both languages (field labels come with the forms).
 extension PageText {
     static let counter = PageText([

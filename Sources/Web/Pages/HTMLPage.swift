@@ -1,4 +1,5 @@
 import HTTPTypes
+import Services
 
 /// Server-rendered pages: a shared layout, escaped text, no client-side framework.
 enum HTMLPage {

@@ -1,6 +1,8 @@
 import Audit
 import Foundation
 import Hummingbird
+import Kernel
+import Services
 
 /// The two languages every page speaks. Chinese is the default at a Chinese bank counter; `?lang=en` switches.
 enum Language: String, Sendable {

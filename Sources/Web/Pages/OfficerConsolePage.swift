@@ -1,3 +1,5 @@
+import Services
+
 /// The officer console (`/officer`): the page is static apart from its language; `officer.js` signs in, keeps the
 /// WebSocket open, and fills the queue, the request under review and the statistics from the API.
 enum OfficerConsolePage {

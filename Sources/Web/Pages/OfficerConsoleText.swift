@@ -1,3 +1,5 @@
+import Services
+
 /// Every text on the officer console, in Chinese and English. The server renders the static ones; the script gets
 /// the whole table (one language) for what it builds at run time, so no label lives in two places.
 extension PageText {

@@ -1,5 +1,6 @@
 import Forms
 import Foundation
+import Services
 
 /// The customer's pages (no login, phone first): the list of forms, and one form rendered from its definition.
 /// Only the customer's fields appear; `prefill.js` asks the service to check as the customer types and submits.

@@ -1,3 +1,5 @@
+import Services
+
 /// The pre-fill pages' own texts in both languages (the forms bring their field labels with them).
 extension PageText {
     static let prefill = PageText([

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import Kernel
 import Storage
 
 struct AuditCommand: AsyncParsableCommand {
@@ -69,7 +70,7 @@ extension AuditCommand {
                 print("refusing to checkpoint a broken audit trail")
                 throw ExitCode(1)
             }
-            let now = AuditTimestamp.now()
+            let now = Timestamp.now()
             let checkpoint = try AuditCheckpoint.sign(
                 heads: report.chains.compactMap(\.head), database: settings.description, at: now, with: signingKey)
             let path = out ?? "\(options.dataDirectory)/checkpoints/audit-\(now.microsecondsSinceEpoch).json"

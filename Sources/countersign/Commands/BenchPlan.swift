@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Kernel
 import Storage
 
 /// The measurements of `bench audit`: for each writer count, plain then chained, each for a fixed duration.
@@ -97,7 +98,7 @@ struct BenchPlan: Sendable {
                         try await database.transaction { tx in
                             switch mode {
                             case .plain:
-                                try await Self.plainInsert(events[0], seq: AuditTimestamp.now().microsecondsSinceEpoch * 256 + Int64(writer), in: tx)
+                                try await Self.plainInsert(events[0], seq: Timestamp.now().microsecondsSinceEpoch * 256 + Int64(writer), in: tx)
                             case .batched: try await AuditLog.append(all: events, in: tx)
                             case .chained, .singleChain: try await AuditLog.append(events[0], in: tx)
                             }

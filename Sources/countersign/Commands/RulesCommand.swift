@@ -2,6 +2,8 @@ import ArgumentParser
 import Audit
 import Authorization
 import Foundation
+import Kernel
+import Services
 import Storage
 import Web
 

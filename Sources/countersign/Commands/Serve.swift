@@ -4,6 +4,7 @@ import Forms
 import Foundation
 import Hummingbird
 import Logging
+import Services
 import Storage
 import Vouchers
 import Web

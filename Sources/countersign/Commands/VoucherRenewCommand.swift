@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Services
 import Storage
 import Web
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PDFReader
+import Services
 import Storage
 import Vouchers
 import Web

@@ -2,6 +2,7 @@ import Accounts
 import Audit
 import Foundation
 import PostgresNIO
+import Services
 import Storage
 import Testing
 import Web
@@ -31,7 +32,7 @@ import Web
                             do {
                                 _ = try await h.services.officers.claim(request.id, user: officer, terminal: nil)
                                 return true
-                            } catch let error as AppError where error.status == .conflict {
+                            } catch let error as AuthorizationError where error.code == .alreadyClaimed || error.code == .notPending {
                                 return false
                             }
                         }

@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Services
 import Storage
 import Testing
 import Web

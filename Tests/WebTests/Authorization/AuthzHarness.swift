@@ -6,9 +6,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSClient
+import Kernel
 import Logging
 import NIOCore
 import PostgresNIO
+import Services
 import Storage
 import TestSupport
 import Testing
@@ -25,9 +27,9 @@ struct AuthzHarness: Sendable {
     let time: ManualTime
 
     /// 10:00 in Beijing on a weekday: inside business hours, so only the amount rules apply unless a test moves it.
-    static func businessMorning() -> AuditTimestamp {
-        let today = AuditTimestamp.now().microsecondsSinceEpoch / 86_400_000_000 * 86_400_000_000
-        return AuditTimestamp(microsecondsSinceEpoch: today + 2 * 3_600_000_000)
+    static func businessMorning() -> Timestamp {
+        let today = Timestamp.now().microsecondsSinceEpoch / 86_400_000_000 * 86_400_000_000
+        return Timestamp(microsecondsSinceEpoch: today + 2 * 3_600_000_000)
     }
 
     static let rules: RuleSet = {

@@ -1,8 +1,10 @@
 import Audit
 import Crypto
 import Foundation
+import Kernel
 import PDFReader
 import PostgresNIO
+import Services
 import Storage
 import TestSupport
 import Testing
@@ -125,7 +127,7 @@ import Web
             try Data(renewed.pdf).write(to: path)
             // pyHanko accepts the renewed file as of now. Validated after the short-lived TSA certificate has expired,
             // pyHanko 0.38 says INVALID although the second archive time-stamp covers the first with fresh CRLs — not
-            // yet understood (docs/design.md, "Archive renewal"); ours says valid (above).
+            // yet understood (docs/architecture/vouchers.md, "Archive renewal"); ours says valid (above).
             let (verdicts, output) = try await CounterReceiptTests.adesVerdicts(path.path, at: Date().addingTimeInterval(60))
             #expect(verdicts == ["CustomerSignature:VALID", "BankSeal:VALID"], "\(output)")
 
@@ -142,7 +144,7 @@ import Web
                             try await VoucherRenewals.record(
                                 VoucherRenewals.Current(voucher: one, branch: current.branch, generation: generation, pdf: current.pdf),
                                 renewed: pdf, sha256: Array(SHA256.hash(data: pdf)), previousSHA256: Array(SHA256.hash(data: current.pdf)),
-                                archiveExpiresAt: AuditTimestamp(Date().addingTimeInterval(86_400 * 5000)), by: "test", in: tx)
+                                archiveExpiresAt: Timestamp(Date().addingTimeInterval(86_400 * 5000)), by: "test", in: tx)
                         }
                     }
                 }

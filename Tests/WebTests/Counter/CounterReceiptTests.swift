@@ -4,9 +4,11 @@ import Forms
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Kernel
 import Logging
 import PDFReader
 import PostgresNIO
+import Services
 import Storage
 import Synchronization
 import TestSupport

@@ -5,7 +5,9 @@ import Forms
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Kernel
 import PostgresNIO
+import Services
 import Storage
 import Synchronization
 import TestSupport

@@ -1,0 +1,33 @@
+import Audit
+public import Authorization
+public import Kernel
+public import Logging
+public import Storage
+
+/// Everything the authorization feature runs on one instance: the teller and officer desks, the timeouts and the
+/// push hub, built from one database, rule set, data key and clock.
+public struct AuthorizationServices: Sendable {
+    public let tellers: AuthorizationDesk
+    public let officers: OfficerDesk
+    public let timeouts: AuthorizationTimeouts
+    public let hub: PushHub
+    /// Sweep timeouts in the background (off in tests, which drive ``AuthorizationTimeouts/sweep(batch:)`` themselves).
+    public let sweepsInBackground: Bool
+
+    /// How long an officer's console may be silent (no push connection on any instance) before the officer is set
+    /// offline. Consoles are seen every ``PushHub/heartbeatSeconds`` seconds, so this must be a few times that.
+    public static let defaultPresenceTimeoutSeconds = 30
+
+    public init(
+        database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), logger: Logger,
+        sweepsInBackground: Bool = true, presenceTimeoutSeconds: Int? = defaultPresenceTimeoutSeconds, signIn: SignInProtection? = nil,
+        directory: (any AccountDirectory)? = nil
+    ) {
+        self.tellers = AuthorizationDesk(
+            database: database, rules: rules, dataKey: dataKey, time: time, signIn: signIn ?? SignInProtection(time: time), directory: directory)
+        self.officers = OfficerDesk(database: database, dataKey: dataKey, time: time)
+        self.timeouts = AuthorizationTimeouts(database: database, time: time, presenceTimeoutSeconds: presenceTimeoutSeconds)
+        self.hub = PushHub(database: database, time: time, logger: logger)
+        self.sweepsInBackground = sweepsInBackground
+    }
+}

@@ -1,0 +1,160 @@
+import Audit
+public import Counter
+import Crypto
+import Foundation
+import Kernel
+import Storage
+
+/// The customer's answer and signature, from the screen connected here, for the view the database says it shows.
+extension CounterDesk {
+    /// Why the screen's message was not recorded: told to the screen as an error.
+    struct Refusal: Error {
+        let code: String
+        let message: String
+    }
+
+    /// The paired session and its draft, for the screen on connection `screenID`.
+    func pairedDraft(_ screenID: Int) async throws -> (ScreenDevice, DraftRecord) {
+        guard let device = connections.device(of: screenID),
+            let draft = try await database.read({ tx -> DraftRecord? in
+                guard let session = try await CounterStateStore.screen(device.id, in: tx)?.session else { return nil }
+                return try await CounterStateStore.draft(session, in: tx)
+            }), !draft.closed
+        else { throw Refusal(code: "counter.not_paired", message: "this screen is not paired with a teller") }
+        return (device, draft)
+    }
+
+    /// The screen answers for the view it shows, naming its version and digest; an answer to anything but the
+    /// current view is refused (`counter.stale_confirmation`; the screen has been sent the current one).
+    public func answer(screen screenID: Int, decision: String, version: Int, digest: String, statement: SignedStatement) async -> String {
+        guard ["confirm", "reject"].contains(decision) else { return Self.error("counter.bad_answer", "answer confirm or reject") }
+        let state = decision == "confirm" ? "confirmed" : "rejected"
+        do {
+            let (device, draft) = try await pairedDraft(screenID)
+            guard draft.version == version, draft.digest?.hexString == digest, version > 0, let digestBytes = draft.digest else {
+                throw Refusal(code: "counter.stale_confirmation", message: "the teller changed the transaction; please check it again")
+            }
+            guard draft.state == "editing" else { throw Refusal(code: "counter.already_answered", message: "this view was already answered") }
+            guard draft.complete || decision == "reject" else {
+                throw Refusal(code: "counter.incomplete", message: "the teller is still completing this form; please wait / 柜员仍在填写，请稍候")
+            }
+            let at = time.now()
+            let signed: ScreenStatement
+            do {
+                signed = try statement.check(
+                    device: device, session: draft.session, version: version, decision: decision == "confirm" ? .confirm : .reject,
+                    viewSHA256: digest, strokesSHA256: nil, now: at)
+            } catch {
+                return await refused(error, device: device, draft: draft)
+            }
+            guard let view = try open(draft)?.view else { throw Refusal(code: "counter.not_recorded", message: "the view is missing") }
+            let box = try dataKey.seal(Array(view.utf8), context: "counter:\(draft.session):\(version)")
+            try await database.transaction { tx in
+                try await self.stillShown(draft, state: "editing", in: tx)
+                _ = try await CounterStore.recordConfirmation(
+                    session: draft.session, version: version, decision: decision, digest: digestBytes, keyID: dataKey.id, viewCiphertext: box,
+                    statement: (signed.text, signed.signature), at: at, in: tx)
+                try await CounterStateStore.moveDraft(draft.session, version: version, to: state, in: tx)
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: "customer", branch: draft.branch, terminal: draft.terminal,
+                        action: decision == "confirm" ? "counter.confirmed" : "counter.rejected", subject: "counter:\(draft.session)",
+                        payload: [
+                            "teller": .string(draft.teller), "form": .string(draft.formID ?? ""), "draft_version": .integer(Int64(version)),
+                            "view_sha256": .string(digest), "screen": .integer(device.id),
+                        ]),
+                    in: tx)
+            }
+        } catch let refusal as Refusal {
+            return Self.error(refusal.code, refusal.message)
+        } catch {
+            return Self.error("counter.not_recorded", "the answer could not be recorded; please try again")
+        }
+        connections.answered(screenID, version: version, state: state)
+        return Self.message(["type": "recorded", "decision": decision, "version": version, "digest": digest])
+    }
+
+    /// Holds the draft row for the rest of the transaction and makes sure it is still the version read before (the
+    /// teller may have changed it meanwhile, through any instance).
+    func stillShown(_ draft: DraftRecord, state: String, in tx: Transaction) async throws {
+        guard let now = try await CounterStateStore.draft(draft.session, lock: true, in: tx), !now.closed, now.version == draft.version,
+            now.digest == draft.digest
+        else { throw Refusal(code: "counter.stale_confirmation", message: "the teller changed the transaction; please check it again") }
+        guard now.state == state else { throw Refusal(code: "counter.already_answered", message: "this view was already answered") }
+    }
+
+    // MARK: The signature
+
+    /// The customer's handwriting for the view they confirmed (its version and digest): checked for ink, kept
+    /// encrypted with its digest, audited; the teller sees the draft as signed. Nothing else can be signed.
+    public func sign(screen screenID: Int, version: Int, digest: String, strokes: [[SignatureInk.Point]], statement: SignedStatement) async
+        -> String
+    {
+        do {
+            let (device, draft) = try await pairedDraft(screenID)
+            guard draft.version == version, draft.digest?.hexString == digest, draft.state == "confirmed", let digestBytes = draft.digest else {
+                throw Refusal(code: "counter.not_confirmed", message: "only the transaction you confirmed, as it stands, can be signed")
+            }
+            do {
+                try SignatureInk.check(strokes)
+            } catch {
+                switch error {
+                case .tooLittleInk: throw Refusal(code: "counter.too_little_ink", message: "please sign with your full signature")
+                case .malformed(let reason): throw Refusal(code: "counter.bad_strokes", message: reason)
+                }
+            }
+            let canonical = SignatureInk.canonical(strokes)
+            let strokesDigest = Array(SHA256.hash(data: canonical))
+            let points = strokes.reduce(0) { $0 + $1.count }
+            let at = time.now()
+            let signed: ScreenStatement
+            do {
+                signed = try statement.check(
+                    device: device, session: draft.session, version: version, decision: .sign, viewSHA256: digest,
+                    strokesSHA256: strokesDigest.hexString, now: at)
+            } catch {
+                return await refused(error, device: device, draft: draft)
+            }
+            let box = try dataKey.seal(canonical, context: Self.strokesContext(session: draft.session, version: version))
+            try await database.transaction { tx in
+                try await self.stillShown(draft, state: "confirmed", in: tx)
+                try await CounterStore.recordSignature(
+                    session: draft.session, version: version, viewDigest: digestBytes, strokesSHA256: strokesDigest, points: points,
+                    keyID: dataKey.id, ciphertext: box, statement: (signed.text, signed.signature), at: at, in: tx)
+                try await CounterStateStore.moveDraft(draft.session, version: version, to: "signed", in: tx)
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: "customer", branch: draft.branch, terminal: draft.terminal, action: "counter.signature_captured",
+                        subject: "counter:\(draft.session)",
+                        payload: [
+                            "draft_version": .integer(Int64(version)), "view_sha256": .string(digest), "points": .integer(Int64(points)),
+                            "strokes": .integer(Int64(strokes.count)),
+                            "strokes_sha256": .string(strokesDigest.hexString), "screen": .integer(device.id),
+                        ]),
+                    in: tx)
+            }
+        } catch let refusal as Refusal {
+            return Self.error(refusal.code, refusal.message)
+        } catch {
+            return Self.error("counter.not_recorded", "the signature could not be recorded; please sign again")
+        }
+        connections.answered(screenID, version: version, state: "signed")
+        return Self.message(["type": "signed", "version": version])
+    }
+
+    /// A statement the enrolled screen sent that was not taken: audited (only a paired, enrolled screen gets this
+    /// far, so these are few, and each says something is wrong with the screen), and told to the screen.
+    func refused(_ refusal: SignedStatement.Refusal, device: ScreenDevice, draft: DraftRecord) async -> String {
+        _ = try? await database.transaction { tx in
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: "screen:\(device.id)", branch: draft.branch, terminal: draft.terminal, action: "counter.statement_refused",
+                    subject: "counter:\(draft.session)", payload: ["code": .string(refusal.code), "screen": .integer(device.id)]),
+                in: tx)
+        }
+        return Self.error(refusal.code, refusal.message)
+    }
+
+    /// What the captured strokes' encrypted box is bound to: it opens for this session's signed version only.
+    static func strokesContext(session: Int64, version: Int) -> String { "counter:\(session):\(version):strokes" }
+}

@@ -1,0 +1,76 @@
+import HTTPTypes
+import Services
+
+/// The HTTP status of every code the application layer answers with: the one table that turns a domain refusal
+/// into an HTTP answer. Exhaustive switches, so a new code does not compile until it has its status here.
+protocol HTTPStatusOfCode {
+    var status: HTTPResponse.Status { get }
+}
+
+extension AccessErrorCode: HTTPStatusOfCode {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .forbidden: .forbidden
+        case .invalidUser, .invalidPassword: .badRequest
+        case .invalidCredentials, .localCredentialsRefused: .unauthorized
+        case .locked, .slowDown: .tooManyRequests
+        }
+    }
+}
+
+extension AvailabilityErrorCode: HTTPStatusOfCode {
+    var status: HTTPResponse.Status { .serviceUnavailable }
+}
+
+extension AuthorizationErrorCode: HTTPStatusOfCode {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .notFound, .transactionNotFound, .materialNotFound: .notFound
+        case .alreadyClaimed, .notPending, .noClaim, .leaseExpired, .staleView, .withdrawn, .notRequired, .notReturned, .notApproved,
+            .tooManyVersions, .localTerminal, .alreadyCommitted, .cannotReplace, .finished, .notOpen, .payloadChanged:
+            .conflict
+        case .modeNotAllowed, .unknownAccount: .unprocessableContent
+        case .localOnly, .localCredentials, .badPresence, .badDigest, .badDecision, .badReason, .reasonRequired, .factsFromDirectory,
+            .noSubject, .withdrawReason:
+            .badRequest
+        }
+    }
+}
+
+extension CounterErrorCode: HTTPStatusOfCode {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .noSession, .unknownTerminal, .noScreenDevice, .badPairing, .pairingExpired, .prefillNotFound, .receiptNotFound: .notFound
+        case .noTerminal, .badScreenKey, .prefillBadCode: .badRequest
+        case .noScreen, .screenKeyUsed, .notSigned, .booked, .notBooked, .notCommitted, .prefillUsed, .prefillFormChanged: .conflict
+        case .noAmount, .noSubject: .unprocessableContent
+        case .pairingLocked: .tooManyRequests
+        case .prefillExpired, .receiptExpired: .gone
+        }
+    }
+}
+
+extension VerificationErrorCode: HTTPStatusOfCode {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .notSigned, .unreadable: .unprocessableContent
+        case .tooComplex: .contentTooLarge
+        case .noReceipt: .notFound
+        }
+    }
+}
+
+extension VoucherDeskErrorCode: HTTPStatusOfCode {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .notFound: .notFound
+        case .noBranch, .sealWrongBranch: .forbidden
+        case .wrongState, .changed, .noSeal, .noScreenStatement: .conflict
+        case .sourceMismatch: .internalServerError
+        }
+    }
+}
+
+extension Refusal where Code: HTTPStatusOfCode {
+    var answer: AppError { AppError(code.status, code: code.rawValue, message, retryAfterSeconds: retryAfterSeconds) }
+}
