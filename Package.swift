@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Audit", "Kernel", "Accounts",
+                "Audit", "Kernel", "Accounts", "Authorization", "Counter",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

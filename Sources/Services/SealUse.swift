@@ -38,7 +38,7 @@ public struct SealUse: Sendable {
         if let branch, seal.branch != branch {
             throw VoucherDeskError(.sealWrongBranch, "seal \(sealID) belongs to branch \(seal.branch), not \(branch)")
         }
-        guard seal.state == "active" else { throw VoucherError(.sealRevoked, "seal \(sealID) was revoked") }
+        guard seal.state == .active else { throw VoucherError(.sealRevoked, "seal \(sealID) was revoked") }
         let now = Timestamp(time)
         guard now >= seal.validFrom, now <= seal.validUntil else {
             throw VoucherError(.sealExpired, "seal \(sealID) may be used from \(seal.validFrom) until \(seal.validUntil)")

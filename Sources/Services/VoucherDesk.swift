@@ -125,7 +125,7 @@ public struct VoucherDesk: Sendable {
         }
         return VoucherRecord(
             id: serial, formID: form.id, formVersion: form.version, branch: source.branch, teller: source.teller, terminal: terminal,
-            state: "rendered", pdf: pdf, pdfSHA256: digest, sealID: nil)
+            state: .rendered, pdf: pdf, pdfSHA256: digest, sealID: nil)
     }
 
     /// The values the customer confirmed, as committed: the payload opens only with the digest it was committed
@@ -238,7 +238,7 @@ public struct VoucherDesk: Sendable {
     public func addCustomerSignature(_ voucher: VoucherRecord, source: VoucherSource, user: UserIdentity, terminal: String?) async throws
         -> VoucherRecord
     {
-        guard voucher.state == "rendered" else {
+        guard voucher.state == .rendered else {
             throw VoucherDeskError(.wrongState, "voucher \(voucher.id) is already signed / 凭证 \(voucher.id) 已有客户签名")
         }
         let id = voucher.id
@@ -261,7 +261,7 @@ public struct VoucherDesk: Sendable {
         try await database.transaction { tx in
             guard
                 try await VoucherStore.advance(
-                    id, from: "rendered", to: "customer_signed", expectedSHA256: voucher.pdfSHA256, pdf: signed, pdfSHA256: digest,
+                    id, from: .rendered, to: .customerSigned, expectedSHA256: voucher.pdfSHA256, pdf: signed, pdfSHA256: digest,
                     strokesCiphertext: box, strokesSHA256: strokesDigest, in: tx)
             else { throw VoucherDeskError(.changed, "voucher \(id) changed meanwhile; reload it") }
             try await AuditLog.append(
@@ -273,13 +273,13 @@ public struct VoucherDesk: Sendable {
                     ]),
                 in: tx)
         }
-        return voucher.advanced(to: "customer_signed", pdf: signed, pdfSHA256: digest)
+        return voucher.advanced(to: .customerSigned, pdf: signed, pdfSHA256: digest)
     }
 
     /// Stamps one of the voucher's branch's seals as the final signature.
     public func seal(_ id: String, sealID: String, user: UserIdentity, terminal: String?) async throws -> VoucherRecord {
         let voucher = try await voucher(id, for: user)
-        guard voucher.state == "customer_signed" else {
+        guard voucher.state == .customerSigned else {
             throw VoucherDeskError(.wrongState, "voucher \(id): the customer signs before the seal, once / 凭证 \(id) 须先由客户签名，且只用印一次")
         }
         let use = SealUse(
@@ -293,11 +293,11 @@ public struct VoucherDesk: Sendable {
         ) { sealed, archiveExpiry, tx in
             guard
                 try await VoucherStore.advance(
-                    id, from: "customer_signed", to: "sealed", expectedSHA256: voucher.pdfSHA256, pdf: sealed, pdfSHA256: Self.sha256(sealed),
+                    id, from: .customerSigned, to: .sealed, expectedSHA256: voucher.pdfSHA256, pdf: sealed, pdfSHA256: Self.sha256(sealed),
                     sealID: sealID, archiveExpiresAt: archiveExpiry.map(Timestamp.init), in: tx)
             else { throw VoucherDeskError(.changed, "voucher \(id) changed meanwhile; reload it") }
         }
-        return voucher.advanced(to: "sealed", pdf: sealed, pdfSHA256: Self.sha256(sealed), sealID: sealID)
+        return voucher.advanced(to: .sealed, pdf: sealed, pdfSHA256: Self.sha256(sealed), sealID: sealID)
     }
 
     /// The bank's civil date (Beijing), which date fields are checked against.

@@ -3,6 +3,14 @@ import Foundation
 public import Kernel
 import PostgresNIO
 
+/// Whether a registered seal may still stamp (`seals.state`): a revoked seal never comes back.
+public enum SealState: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// As the database and the API write it (also in messages that name the state).
+    public var description: String { rawValue }
+
+    case active, revoked
+}
+
 /// A registered e-seal as the database holds it.
 public struct SealRecord: Sendable, Equatable {
     public let id: String
@@ -14,7 +22,7 @@ public struct SealRecord: Sendable, Equatable {
     public let keyFile: String
     public let validFrom: Timestamp
     public let validUntil: Timestamp
-    public let state: String
+    public let state: SealState
     /// The forms this seal stamps at its branch; "*" for every form no other seal of the branch names.
     public let forms: [String]
     /// The certificate's issuer (RFC 2253) and serial (upper-case hex): what its revocation is published under.
@@ -24,7 +32,7 @@ public struct SealRecord: Sendable, Equatable {
 
     public init(
         id: String, nameZH: String, nameEN: String, branch: String, algorithm: String, certificateSubject: String, keyFile: String,
-        validFrom: Timestamp, validUntil: Timestamp, state: String = "active", forms: [String] = ["*"],
+        validFrom: Timestamp, validUntil: Timestamp, state: SealState = .active, forms: [String] = ["*"],
         certificateIssuer: String? = nil, certificateSerial: String? = nil
     ) {
         self.forms = forms
@@ -134,7 +142,7 @@ public enum SealStore {
                 SealRecord(
                     id: id, nameZH: zh, nameEN: en, branch: branch, algorithm: algorithm, certificateSubject: subject, keyFile: keyFile,
                     validFrom: Timestamp(microsecondsSinceEpoch: from), validUntil: Timestamp(microsecondsSinceEpoch: until),
-                    state: state, certificateIssuer: issuer, certificateSerial: serial))
+                    state: try .stored(state, column: "seals.state"), certificateIssuer: issuer, certificateSerial: serial))
         }
         return seals
     }

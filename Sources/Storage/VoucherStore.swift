@@ -4,6 +4,19 @@ public import Kernel
 import NIOCore
 import PostgresNIO
 
+/// Where a voucher stands (`vouchers.state`; migration 0004's guard allows only these moves, in this order).
+public enum VoucherState: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// As the database and the API write it (also in messages that name the state).
+    public var description: String { rawValue }
+
+    /// Rendered from the committed transaction; nothing signed yet.
+    case rendered
+    /// The customer's handwritten signature is on it.
+    case customerSigned = "customer_signed"
+    /// The bank's e-seal is on it: final (only archive renewals follow, as new generations).
+    case sealed
+}
+
 /// A voucher row; `dataCiphertext` and `strokesCiphertext` are sealed boxes the service decrypts, never the database.
 public struct VoucherRecord: Sendable {
     public let id: String
@@ -12,13 +25,13 @@ public struct VoucherRecord: Sendable {
     public let branch: String
     public let teller: String
     public let terminal: String?
-    public let state: String
+    public let state: VoucherState
     public let pdf: [UInt8]
     public let pdfSHA256: [UInt8]
     public let sealID: String?
 
     public init(
-        id: String, formID: String, formVersion: Int, branch: String, teller: String, terminal: String?, state: String, pdf: [UInt8],
+        id: String, formID: String, formVersion: Int, branch: String, teller: String, terminal: String?, state: VoucherState, pdf: [UInt8],
         pdfSHA256: [UInt8], sealID: String?
     ) {
         self.id = id
@@ -34,7 +47,7 @@ public struct VoucherRecord: Sendable {
     }
 
     /// This voucher after a step: new state and revision.
-    public func advanced(to state: String, pdf: [UInt8], pdfSHA256: [UInt8], sealID: String? = nil) -> VoucherRecord {
+    public func advanced(to state: VoucherState, pdf: [UInt8], pdfSHA256: [UInt8], sealID: String? = nil) -> VoucherRecord {
         VoucherRecord(
             id: id, formID: formID, formVersion: formVersion, branch: branch, teller: teller, terminal: terminal, state: state, pdf: pdf,
             pdfSHA256: pdfSHA256, sealID: sealID ?? self.sealID)
@@ -73,7 +86,8 @@ public enum VoucherStore {
             (String, String, Int, String, String, String?, String, ByteBuffer, ByteBuffer, String?).self)
         {
             return VoucherRecord(
-                id: id, formID: form, formVersion: version, branch: branch, teller: teller, terminal: terminal, state: state,
+                id: id, formID: form, formVersion: version, branch: branch, teller: teller, terminal: terminal,
+                state: try .stored(state, column: "vouchers.state"),
                 pdf: pdf.byteArray, pdfSHA256: digest.byteArray, sealID: seal)
         }
         return nil
@@ -82,17 +96,18 @@ public enum VoucherStore {
     /// Moves the voucher forward if it is still at `from` with the PDF the caller started from (no lost update).
     /// Returns false when another request got there first.
     public static func advance(
-        _ id: String, from: String, to: String, expectedSHA256: [UInt8], pdf: [UInt8], pdfSHA256: [UInt8], strokesCiphertext: [UInt8]? = nil,
+        _ id: String, from: VoucherState, to: VoucherState, expectedSHA256: [UInt8], pdf: [UInt8], pdfSHA256: [UInt8],
+        strokesCiphertext: [UInt8]? = nil,
         strokesSHA256: [UInt8]? = nil, sealID: String? = nil, archiveExpiresAt: Timestamp? = nil, in tx: Transaction
     ) async throws -> Bool {
         let rows = try await tx.query(
             """
-            UPDATE vouchers SET state = \(to), pdf = \(pdf.bytea), pdf_sha256 = \(pdfSHA256.bytea),
+            UPDATE vouchers SET state = \(to.rawValue), pdf = \(pdf.bytea), pdf_sha256 = \(pdfSHA256.bytea),
                 strokes_ciphertext = coalesce(\(strokesCiphertext?.bytea), strokes_ciphertext),
                 strokes_sha256 = coalesce(\(strokesSHA256?.bytea), strokes_sha256),
                 seal_id = coalesce(\(sealID), seal_id), updated_at = now(),
                 archive_expires_at = coalesce(us_to_ts(\(archiveExpiresAt?.microsecondsSinceEpoch)), archive_expires_at)
-            WHERE id = \(id) AND state = \(from) AND pdf_sha256 = \(expectedSHA256.bytea)
+            WHERE id = \(id) AND state = \(from.rawValue) AND pdf_sha256 = \(expectedSHA256.bytea)
             RETURNING id
             """)
         for try await _ in rows { return true }

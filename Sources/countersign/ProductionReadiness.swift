@@ -59,7 +59,7 @@ enum ProductionReadiness {
                     found.append("demo user \(user.id) still has its published password (countersign users set-password --user \(user.id))")
                 }
             }
-            for seal in try await SealStore.all(in: tx) where seal.state == "active" && seal.certificateSubject.contains("(DEV") {
+            for seal in try await SealStore.all(in: tx) where seal.state == .active && seal.certificateSubject.contains("(DEV") {
                 found.append("seal \(seal.id) is a development seal (\(seal.certificateSubject))")
             }
             return found

@@ -60,7 +60,7 @@ import Testing
     /// The teller console builds these from the rule set and the request: account types, risks, modes, material.
     @Test func everyWordTheTellerChoosesOrIsToldHasALabel() throws {
         let rules = try RuleSet.load(Repository.root.appendingPathComponent("Rules/authorization-rules.json"))
-        let states = ["pending", "claimed", "approved", "rejected", "returned", "expired", "committed"]
+        let states = RequestState.allCases.map(\.rawValue)
         let needed =
             rules.vocabulary.accountTypes.map { "acct.\($0)" } + rules.vocabulary.customerRisks.map { "risk.\($0)" }
             + AuthorizationMode.allCases.map { "mode.\($0.rawValue)" } + Set(rules.rules.flatMap(\.requirement.material)).map { "material.\($0)" }
@@ -74,10 +74,11 @@ import Testing
 
     @Test func everyTransactionCodeModeAndStateHasALabel() throws {
         let rules = try RuleSet.load(Repository.root.appendingPathComponent("Rules/authorization-rules.json"))
-        let states = ["pending", "claimed", "approved", "rejected", "returned", "expired", "committed"]
+        let states = RequestState.allCases.map(\.rawValue)
         let needed =
             rules.vocabulary.transactionCodes.map { "code.\($0)" } + AuthorizationMode.allCases.map { "mode.\($0.rawValue)" }
-            + states.map { "state.\($0)" } + OfficerDesk.decisions.map { "decided.\($0)" } + OfficerDesk.decisions.map { "decision.\($0)" }
+            + states.map { "state.\($0)" } + AuthorizationDecision.allCases.map { "decided.\($0.rawValue)" }
+            + AuthorizationDecision.allCases.map { "decision.\($0.rawValue)" }
         let missing = needed.filter { Self.table.entries[$0] == nil }
         #expect(missing.isEmpty, "missing texts: \(missing.sorted())")
     }

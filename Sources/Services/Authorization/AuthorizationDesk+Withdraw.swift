@@ -33,7 +33,7 @@ extension AuthorizationDesk {
         switch outcome {
         case .withdrawn(let request): return Withdrawn(transactionID: id, request: request)
         case .notFound: throw AuthorizationError(.transactionNotFound, "no transaction \(id) of yours")
-        case .finished(let state) where state == "committed":
+        case .finished(let state) where state == .committed:
             throw AuthorizationError(.alreadyCommitted, "transaction \(id) was already committed")
         case .finished:
             throw AuthorizationError(.finished, "transaction \(id) was rejected / 交易 \(id) 已被拒绝")

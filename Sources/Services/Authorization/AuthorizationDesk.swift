@@ -293,7 +293,7 @@ public struct AuthorizationDesk: Sendable {
         guard let previous = try await database.read({ try await AuthorizationStore.request(id, in: $0) }), previous.teller == user.id else {
             throw AuthorizationError(.notFound, "no authorization request \(id) of yours")
         }
-        guard previous.state == "returned" else {
+        guard previous.state == .returned else {
             throw AuthorizationError(.notReturned, "request \(id) is \(previous.state); only a returned request is resubmitted")
         }
         guard previous.version < 20 else { throw AuthorizationError(.tooManyVersions, "request \(id) was resubmitted 20 times") }
@@ -329,10 +329,10 @@ public struct AuthorizationDesk: Sendable {
         guard let (transaction, approved) = try await database.read({ try await AuthorizationStore.transactionToCommit(id, digest: digest, in: $0) }),
             transaction.teller == user.id
         else { throw AuthorizationError(.transactionNotFound, "no transaction \(id) of yours") }
-        guard transaction.state != "committed" else {
+        guard transaction.state != .committed else {
             throw AuthorizationError(.alreadyCommitted, "transaction \(id) was already committed")
         }
-        guard transaction.state != "abandoned" else {
+        guard transaction.state != .abandoned else {
             throw AuthorizationError(.finished, "transaction \(id) was rejected or withdrawn: it is not committed / 交易 \(id) 已被拒绝或已撤回，不能记账")
         }
         guard digest == transaction.payloadDigest else {
@@ -356,7 +356,7 @@ public struct AuthorizationDesk: Sendable {
         guard result.committed else {
             // Of several commits of one approval, one wins; the others must say so, not that nothing was approved.
             let now = try await database.read { try await AuthorizationStore.transactionToCommit(id, digest: digest, in: $0) }
-            if now?.0.state == "committed" {
+            if now?.0.state == .committed {
                 throw AuthorizationError(.alreadyCommitted, "transaction \(id) was already committed")
             }
             throw notApproved
@@ -410,14 +410,14 @@ public struct AuthorizationDesk: Sendable {
             let (record, candidate) = try await database.read({ try await AuthorizationStore.transactionToRequest(id, mode: mode.rawValue, in: $0) }),
             record.teller == user.id
         else { throw AuthorizationError(.transactionNotFound, "no transaction \(id) of yours") }
-        if record.state == "abandoned" {
+        if record.state == .abandoned {
             // A rejection is final: the same transaction is never asked for again, in any mode.
             throw AuthorizationError(
                 .finished,
                 "transaction \(id) was rejected (or abandoned): start a new transaction, with \"replaces\": \"\(id)\" to link it / 交易 \(id) 已被拒绝或已放弃，请另起新交易"
             )
         }
-        guard record.state == "needs_authorization" else {
+        guard record.state == .needsAuthorization else {
             throw AuthorizationError(.notOpen, "transaction \(id) is \(record.state)")
         }
         return (record, candidate)

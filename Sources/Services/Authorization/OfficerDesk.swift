@@ -18,8 +18,6 @@ public struct OfficerDesk: Sendable {
         self.time = time
     }
 
-    public static let decisions: Set<String> = ["approve", "reject", "return"]
-
     public func setPresence(_ status: String, user: UserIdentity, terminal: String?) async throws -> String {
         try Self.requireOfficer(user)
         guard ["online", "paused", "offline"].contains(status) else {
@@ -86,11 +84,11 @@ public struct OfficerDesk: Sendable {
             guard let seen = try await database.read({ try await AuthorizationStore.request(id, in: $0) }) else {
                 throw AuthorizationError(.notFound, "no authorization request \(id)")
             }
-            guard seen.state == "pending" else {
-                if seen.state == "claimed" {
+            guard seen.state == .pending else {
+                if seen.state == .claimed {
                     throw AuthorizationError(.alreadyClaimed, "request \(id) was claimed by another officer")
                 }
-                if seen.state == "withdrawn" { throw Self.withdrawn(id) }
+                if seen.state == .withdrawn { throw Self.withdrawn(id) }
                 throw AuthorizationError(.notPending, "request \(id) is \(seen.state)")
             }
             let event = try AuditLog.Append(Self.claimed(seen, by: user.id, at: now, terminal: terminal))
@@ -107,7 +105,7 @@ public struct OfficerDesk: Sendable {
         _ id: String, decision: String, reason: String?, payloadDigest: String, materialDigest: String, user: UserIdentity, terminal: String?
     ) async throws -> RequestSnapshot {
         try Self.requireOfficer(user)
-        try Self.checkDecision(decision, reason: reason)
+        let decision = try Self.checkDecision(decision, reason: reason)
         guard let payload = SHA256Hash(hex: payloadDigest), let material = SHA256Hash(hex: materialDigest) else {
             throw AuthorizationError(.badDigest, "payload_digest and material_digest are 64 hex digits, as the request shows them")
         }
@@ -115,8 +113,8 @@ public struct OfficerDesk: Sendable {
         guard let current = try await database.read({ try await AuthorizationStore.request(id, in: $0) }) else {
             throw AuthorizationError(.notFound, "no authorization request \(id)")
         }
-        if current.state == "withdrawn" { throw Self.withdrawn(id) }
-        guard current.state == "claimed", current.claimedBy == user.id else {
+        if current.state == .withdrawn { throw Self.withdrawn(id) }
+        guard current.state == .claimed, current.claimedBy == user.id else {
             throw AuthorizationError(.noClaim, "you hold no claim on request \(id); claim it first")
         }
         guard let lease = current.leaseUntilUs, now.microsecondsSinceEpoch < lease else {
@@ -138,7 +136,7 @@ public struct OfficerDesk: Sendable {
         _ request: RequestSnapshot, officer: String, decision: String, reason: String?, at now: Timestamp, terminal: String?,
         in tx: Transaction
     ) async throws -> RequestSnapshot {
-        try checkDecision(decision, reason: reason)
+        let decision = try checkDecision(decision, reason: reason)
         let claimEvent = try AuditLog.Append(claimed(request, by: officer, at: now, terminal: terminal))
         guard let held = try await AuthorizationStore.claim(request.id, officer: officer, at: now, scope: request.scope, event: claimEvent, in: tx)
         else { throw AuthorizationError(.notPending, "request \(request.id) is not pending") }
@@ -157,7 +155,7 @@ public struct OfficerDesk: Sendable {
             guard let request = try await AuthorizationStore.request(id, in: tx) else { return nil }
             // Offered officers see material only once they claim: the claim is what the audit trail records.
             var allowed = request.teller == user.id || user.role.canReadAudit || request.claimedBy == user.id
-            if !allowed, request.state != "pending" {
+            if !allowed, request.state != .pending {
                 allowed = try await AuthorizationStore.concerns(officer: user.id, request: id, in: tx)
             }
             guard allowed, let (type, _, box) = try await AuthorizationStore.material(requestID: id, kind: kind, in: tx) else { return nil }
@@ -185,31 +183,35 @@ public struct OfficerDesk: Sendable {
     }
 
     /// The decision on `held` (the request as read, claimed by `officer`), with the approvals it will have after.
-    static func decided(_ held: RequestSnapshot, decision: String, reason: String?, by officer: String, terminal: String?) -> AuditEvent {
-        let approvals = held.approvals + (decision == "approve" ? 1 : 0)
+    static func decided(
+        _ held: RequestSnapshot, decision: AuthorizationDecision, reason: String?, by officer: String, terminal: String?
+    ) -> AuditEvent {
+        let approvals = held.approvals + (decision == .approve ? 1 : 0)
         let action =
             switch decision {
-            case "approve": approvals >= held.officers ? "authz.approved" : "authz.first_approval"
-            case "reject": "authz.rejected"
-            default: "authz.returned"
+            case .approve: approvals >= held.officers ? "authz.approved" : "authz.first_approval"
+            case .reject: "authz.rejected"
+            case .return: "authz.returned"
             }
         return AuditEvent(
             actor: officer, branch: held.branch, terminal: terminal, action: action, subject: "authz:\(held.id)",
             payload: [
-                "decision": .string(decision), "reason": reason.map { .string($0) } ?? .null, "approvals": .integer(Int64(approvals)),
+                "decision": .string(decision.rawValue), "reason": reason.map { .string($0) } ?? .null, "approvals": .integer(Int64(approvals)),
                 "officers": .integer(Int64(held.officers)), "payload_digest": .string(held.payloadDigest),
                 "material_digest": .string(held.materialDigest),
             ])
     }
 
-    static func checkDecision(_ decision: String, reason: String?) throws {
-        guard decisions.contains(decision) else {
+    /// The decision as its type, once its reason is what the decision needs.
+    static func checkDecision(_ decision: String, reason: String?) throws -> AuthorizationDecision {
+        guard let decision = AuthorizationDecision(rawValue: decision) else {
             throw AuthorizationError(.badDecision, "decision is approve, reject or return")
         }
         if let reason, reason.count > 500 { throw AuthorizationError(.badReason, "the reason is at most 500 characters") }
-        if decision != "approve", (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if decision.needsReason, (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw AuthorizationError(.reasonRequired, "a rejection or return needs a reason the teller can act on")
         }
+        return decision
     }
 
     static func requireOfficer(_ user: UserIdentity) throws {

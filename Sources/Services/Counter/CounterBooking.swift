@@ -36,7 +36,7 @@ public struct CounterBooking: Sendable {
         try AuthorizationDesk.requireTeller(user)
         let draft = try await counter.ownDraft(session, user: user)
         guard draft.transaction == nil else { throw CounterDesk.booked(session, draft.transaction) }
-        guard draft.state == "signed", let content = try counter.open(draft), let formID = draft.formID, let digest = draft.digest else {
+        guard draft.state == .signed, let content = try counter.open(draft), let formID = draft.formID, let digest = draft.digest else {
             throw CounterError(.notSigned, "the customer has not confirmed and signed this transaction (\(draft.state))")
         }
         let form = try counter.catalogue.form(formID)
@@ -56,7 +56,7 @@ public struct CounterBooking: Sendable {
                 // The signed version is still the draft's (the teller did not change it meanwhile, on any instance),
                 // and it stays so: once booked, the database refuses any change of the draft.
                 guard let now = try await CounterStateStore.draft(session, lock: true, in: tx), !now.closed, now.version == draft.version,
-                    now.state == "signed"
+                    now.state == .signed
                 else {
                     throw CounterError(.notSigned, "the draft changed after the customer signed it; they must confirm and sign again")
                 }

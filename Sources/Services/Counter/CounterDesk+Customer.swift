@@ -27,22 +27,27 @@ extension CounterDesk {
     /// The screen answers for the view it shows, naming its version and digest; an answer to anything but the
     /// current view is refused (`counter.stale_confirmation`; the screen has been sent the current one).
     public func answer(screen screenID: Int, decision: String, version: Int, digest: String, statement: SignedStatement) async -> String {
-        guard ["confirm", "reject"].contains(decision) else { return Self.error("counter.bad_answer", "answer confirm or reject") }
-        let state = decision == "confirm" ? "confirmed" : "rejected"
+        guard let answer = ScreenStatement.Decision(rawValue: decision), answer != .sign else {
+            return Self.error("counter.bad_answer", "answer confirm or reject")
+        }
+        let state: DraftState
         do {
             let (device, draft) = try await pairedDraft(screenID)
             guard draft.version == version, draft.digest?.hexString == digest, version > 0, let digestBytes = draft.digest else {
                 throw Refusal(code: "counter.stale_confirmation", message: "the teller changed the transaction; please check it again")
             }
-            guard draft.state == "editing" else { throw Refusal(code: "counter.already_answered", message: "this view was already answered") }
-            guard draft.complete || decision == "reject" else {
+            guard let next = draft.state.answered(answer) else {
+                throw Refusal(code: "counter.already_answered", message: "this view was already answered")
+            }
+            state = next
+            guard draft.complete || answer == .reject else {
                 throw Refusal(code: "counter.incomplete", message: "the teller is still completing this form; please wait / 柜员仍在填写，请稍候")
             }
             let at = time.now()
             let signed: ScreenStatement
             do {
                 signed = try statement.check(
-                    device: device, session: draft.session, version: version, decision: decision == "confirm" ? .confirm : .reject,
+                    device: device, session: draft.session, version: version, decision: answer,
                     viewSHA256: digest, strokesSHA256: nil, now: at)
             } catch {
                 return await refused(error, device: device, draft: draft)
@@ -50,15 +55,15 @@ extension CounterDesk {
             guard let view = try open(draft)?.view else { throw Refusal(code: "counter.not_recorded", message: "the view is missing") }
             let box = try dataKey.seal(Array(view.utf8), context: "counter:\(draft.session):\(version)")
             try await database.transaction { tx in
-                try await self.stillShown(draft, state: "editing", in: tx)
+                try await self.stillShown(draft, state: .editing, in: tx)
                 _ = try await CounterStore.recordConfirmation(
-                    session: draft.session, version: version, decision: decision, digest: digestBytes, keyID: dataKey.id, viewCiphertext: box,
+                    session: draft.session, version: version, decision: answer, digest: digestBytes, keyID: dataKey.id, viewCiphertext: box,
                     statement: (signed.text, signed.signature), at: at, in: tx)
                 try await CounterStateStore.moveDraft(draft.session, version: version, to: state, in: tx)
                 try await AuditLog.append(
                     AuditEvent(
                         actor: "customer", branch: draft.branch, terminal: draft.terminal,
-                        action: decision == "confirm" ? "counter.confirmed" : "counter.rejected", subject: "counter:\(draft.session)",
+                        action: answer == .confirm ? "counter.confirmed" : "counter.rejected", subject: "counter:\(draft.session)",
                         payload: [
                             "teller": .string(draft.teller), "form": .string(draft.formID ?? ""), "draft_version": .integer(Int64(version)),
                             "view_sha256": .string(digest), "screen": .integer(device.id),
@@ -76,7 +81,7 @@ extension CounterDesk {
 
     /// Holds the draft row for the rest of the transaction and makes sure it is still the version read before (the
     /// teller may have changed it meanwhile, through any instance).
-    func stillShown(_ draft: DraftRecord, state: String, in tx: Transaction) async throws {
+    func stillShown(_ draft: DraftRecord, state: DraftState, in tx: Transaction) async throws {
         guard let now = try await CounterStateStore.draft(draft.session, lock: true, in: tx), !now.closed, now.version == draft.version,
             now.digest == draft.digest
         else { throw Refusal(code: "counter.stale_confirmation", message: "the teller changed the transaction; please check it again") }
@@ -92,7 +97,7 @@ extension CounterDesk {
     {
         do {
             let (device, draft) = try await pairedDraft(screenID)
-            guard draft.version == version, draft.digest?.hexString == digest, draft.state == "confirmed", let digestBytes = draft.digest else {
+            guard draft.version == version, draft.digest?.hexString == digest, let next = draft.state.signing, let digestBytes = draft.digest else {
                 throw Refusal(code: "counter.not_confirmed", message: "only the transaction you confirmed, as it stands, can be signed")
             }
             do {
@@ -117,11 +122,11 @@ extension CounterDesk {
             }
             let box = try dataKey.seal(canonical, context: Self.strokesContext(session: draft.session, version: version))
             try await database.transaction { tx in
-                try await self.stillShown(draft, state: "confirmed", in: tx)
+                try await self.stillShown(draft, state: .confirmed, in: tx)
                 try await CounterStore.recordSignature(
                     session: draft.session, version: version, viewDigest: digestBytes, strokesSHA256: strokesDigest, points: points,
                     keyID: dataKey.id, ciphertext: box, statement: (signed.text, signed.signature), at: at, in: tx)
-                try await CounterStateStore.moveDraft(draft.session, version: version, to: "signed", in: tx)
+                try await CounterStateStore.moveDraft(draft.session, version: version, to: next, in: tx)
                 try await AuditLog.append(
                     AuditEvent(
                         actor: "customer", branch: draft.branch, terminal: draft.terminal, action: "counter.signature_captured",
@@ -138,7 +143,7 @@ extension CounterDesk {
         } catch {
             return Self.error("counter.not_recorded", "the signature could not be recorded; please sign again")
         }
-        connections.answered(screenID, version: version, state: "signed")
+        connections.answered(screenID, version: version, state: .signed)
         return Self.message(["type": "signed", "version": version])
     }
 

@@ -12,7 +12,7 @@ extension CounterDesk {
     /// A change the teller keyed: the values are checked (missing fields are fine while typing), the view is
     /// rebuilt, and if it differs from what the screen shows, it is stored as the next version — the database
     /// announces it, the screen is sent it, and any earlier confirmation no longer counts.
-    public func updateDraft(_ session: Int64, form formID: String, values: [String: String], user: UserIdentity) async throws -> DraftState {
+    public func updateDraft(_ session: Int64, form formID: String, values: [String: String], user: UserIdentity) async throws -> DraftView {
         let form = try catalogue.form(formID)
         let today = VoucherDesk.chinaToday(time.now())
         let (valid, problems) = form.checkWhileTyping(values, filledBy: [.customer, .teller], today: today)
@@ -43,8 +43,8 @@ extension CounterDesk {
                     try await CounterStateStore.saveDraft(
                         session, version: version, complete: complete, formID: form.id, keyID: dataKey.id, ciphertext: box, digest: digest, in: tx)
                 else { throw Self.noSession(session) }
-                return DraftState(
-                    session: session, version: version, digest: digest.hexString, state: "editing", screenConnected: draft.screenConnected,
+                return DraftView(
+                    session: session, version: version, digest: digest.hexString, state: .editing, screenConnected: draft.screenConnected,
                     transaction: nil, complete: complete, problems: problems)
             }
         } catch let error as StorageError where error.constraint == "counter_draft_booked" {
@@ -55,7 +55,7 @@ extension CounterDesk {
     }
 
     /// The teller's session as it stands; `withDraft` adds the form and values (a console opened afresh).
-    public func state(_ session: Int64, user: UserIdentity, withDraft: Bool = false) async throws -> DraftState {
+    public func state(_ session: Int64, user: UserIdentity, withDraft: Bool = false) async throws -> DraftView {
         let draft = try await ownDraft(session, user: user)
         var state = Self.state(draft)
         if withDraft, let content = try open(draft), let form = draft.formID {
@@ -65,8 +65,8 @@ extension CounterDesk {
         return state
     }
 
-    static func state(_ draft: DraftRecord, problems: [FieldProblem] = []) -> DraftState {
-        DraftState(
+    static func state(_ draft: DraftRecord, problems: [FieldProblem] = []) -> DraftView {
+        DraftView(
             session: draft.session, version: draft.version, digest: draft.digest?.hexString ?? "", state: draft.state,
             screenConnected: draft.screenConnected, transaction: draft.transaction, complete: draft.complete, problems: problems)
     }
@@ -80,10 +80,10 @@ extension CounterDesk {
     }
 
     /// The teller's open sessions at `terminal` (a console opened afresh, on any instance, finds its work).
-    public func openSessions(user: UserIdentity, terminal: String?) async throws -> [DraftState] {
+    public func openSessions(user: UserIdentity, terminal: String?) async throws -> [DraftView] {
         guard let terminal else { return [] }
         return try await database.read { tx in
-            var states: [DraftState] = []
+            var states: [DraftView] = []
             for session in try await CounterStateStore.openSessions(teller: user.id, terminal: terminal, in: tx) {
                 if let draft = try await CounterStateStore.draft(session, in: tx) { states.append(Self.state(draft)) }
             }
@@ -116,7 +116,7 @@ extension CounterDesk {
                     AuditEvent(
                         actor: user.id, branch: draft.branch, terminal: draft.terminal, action: "counter.cancelled", subject: "counter:\(session)",
                         payload: [
-                            "draft_version": .integer(Int64(draft.version)), "state": .string(draft.state),
+                            "draft_version": .integer(Int64(draft.version)), "state": .string(draft.state.rawValue),
                             "transaction": draft.transaction.map { .string($0) } ?? .null,
                         ]), in: tx)
             }

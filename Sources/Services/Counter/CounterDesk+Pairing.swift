@@ -19,7 +19,7 @@ extension CounterDesk {
 
     /// The teller at `terminal` types the code their screen shows. Only the screen enrolled for that terminal of
     /// the teller's branch can be paired; wrong codes are audited and cut off after ``pairingGuesses``.
-    public func pair(code: String, user: UserIdentity, terminal: String?) async throws -> DraftState {
+    public func pair(code: String, user: UserIdentity, terminal: String?) async throws -> DraftView {
         guard user.role == .teller else { throw AccessError(.forbidden, "only tellers pair with a customer screen") }
         guard let terminal else { throw CounterError(.noTerminal, "sign in with your terminal to pair its screen") }
         let at = time.now()

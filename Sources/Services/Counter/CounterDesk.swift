@@ -1,7 +1,7 @@
 import Accounts
 import Audit
 import Authorization
-import Counter
+public import Counter
 import Crypto
 public import Forms
 import Foundation
@@ -29,12 +29,11 @@ public final class CounterDesk: Service, Sendable {
     static let heartbeatSeconds = 5
 
     /// What the teller sees after a change or when asking.
-    public struct DraftState: Sendable, Encodable {
+    public struct DraftView: Sendable, Encodable {
         public let session: Int64
         public let version: Int
         public let digest: String
-        /// editing, confirmed, rejected, signed
-        public let state: String
+        public let state: DraftState
         public let screenConnected: Bool
         /// The teller transaction the signed draft was booked as, once it is.
         public let transaction: String?

@@ -44,7 +44,7 @@ public struct ReceiptDesk: Sendable {
         guard let version = recorded else {
             // Not booked: say what is missing.
             let draft = try await counter.ownDraft(session, user: user)
-            guard draft.state == "signed" else {
+            guard draft.state == .signed else {
                 throw CounterError(.notSigned, "the customer has not confirmed and signed this transaction (\(draft.state))")
             }
             throw CounterError(.notCommitted, "book the signed transaction and commit it before the receipt / 请先提交记账并完成记账")
@@ -86,10 +86,10 @@ public struct ReceiptDesk: Sendable {
         } else {
             voucher = try await vouchers.render(source, user: user, terminal: terminal)
         }
-        if voucher.state == "rendered" {
+        if voucher.state == .rendered {
             voucher = try await vouchers.addCustomerSignature(voucher, source: source, user: user, terminal: terminal)
         }
-        if voucher.state == "customer_signed" {
+        if voucher.state == .customerSigned {
             voucher = try await vouchers.seal(voucher.id, sealID: sealID, user: user, terminal: terminal)
         }
         let sealed = voucher

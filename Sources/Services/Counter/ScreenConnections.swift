@@ -1,3 +1,4 @@
+import Counter
 import Storage
 import Synchronization
 
@@ -47,7 +48,7 @@ final class ScreenConnections: Sendable {
     }
 
     /// The connection's own answer moved the draft: it was told so in the reply, not again by the update.
-    func answered(_ id: Int, version: Int, state: String) {
+    func answered(_ id: Int, version: Int, state: DraftState) {
         all.withLock { all in
             if all[id]?.shown.version == version { all[id]?.shown.state = state }
         }

@@ -1,3 +1,4 @@
+import Counter
 import Kernel
 import Storage
 
@@ -13,7 +14,7 @@ enum ScreenUpdate {
         var session: Int64?
         var version = 0
         var digest: [UInt8]?
-        var state = "editing"
+        var state = DraftState.editing
     }
 
     /// The screen as the database has it, with what the messages need already opened.
@@ -48,10 +49,10 @@ enum ScreenUpdate {
                     CounterDesk.viewMessage(session: session, version: draft.version, digest: digest.hexString, complete: draft.complete, json: json))
                 next.version = draft.version
                 next.digest = digest
-                next.state = "editing"
+                next.state = .editing
             }
             if draft.version > 0, draft.state != next.state {
-                out.append(CounterDesk.message(["type": "state", "state": draft.state, "version": draft.version]))
+                out.append(CounterDesk.message(["type": "state", "state": draft.state.rawValue, "version": draft.version]))
                 next.state = draft.state
             }
         } else {
@@ -60,7 +61,7 @@ enum ScreenUpdate {
                 next.session = nil
                 next.version = 0
                 next.digest = nil
-                next.state = "editing"
+                next.state = .editing
             }
             if next.code != current.screen.code {
                 out.append(

@@ -1,4 +1,5 @@
 public import Audit
+public import Authorization
 import Foundation
 public import Kernel
 import PostgresNIO
@@ -64,7 +65,7 @@ public enum AuthorizationStore {
         public let payloadCiphertext: [UInt8]
         public let payloadDigest: SHA256Hash
         public let requirementJSON: String?
-        public let state: String
+        public let state: TransactionState
     }
 
     /// The id of transaction number `serial` (from `txn_serial`, reserved beforehand: its audit event names it).
@@ -83,7 +84,7 @@ public enum AuthorizationStore {
     @discardableResult
     public static func insertTransaction(_ t: NewTransaction, id: String, event: AuditLog.Append, in tx: Transaction) async throws -> AuditRecord {
         let at = t.at.microsecondsSinceEpoch
-        let state = t.requirementJSON == nil ? "ready" : "needs_authorization"
+        let state: TransactionState = t.requirementJSON == nil ? .ready : .needsAuthorization
         let rows = try await tx.query(
             """
             WITH t AS (
@@ -91,7 +92,7 @@ public enum AuthorizationStore {
                     payload_digest, rule_set_version, facts, matched_rules, requirement, state, submitted_at, replaces, subject_tag)
                 VALUES (\(id), \(t.branch), \(t.teller), \(t.terminal), \(t.code), \(t.amountMinor), \(t.currency), \(t.keyID),
                     \(t.payloadCiphertext.bytea), \(t.payloadDigest.bytes.bytea), \(t.ruleSetVersion), \(t.factsJSON)::jsonb, \(t.matchedRules),
-                    \(t.requirementJSON)::jsonb, \(state), us_to_ts(\(at)), \(t.replaces), \(t.subjectTag?.bytea))
+                    \(t.requirementJSON)::jsonb, \(state.rawValue), us_to_ts(\(at)), \(t.replaces), \(t.subjectTag?.bytea))
                 RETURNING id)
             SELECT a.seq, a.at_us, a.prev_hash, a.hash
             FROM t, LATERAL audit_append(\(auditArguments: event)) a
@@ -148,7 +149,8 @@ public enum AuthorizationStore {
         let c = try row.decode((String, String, String, String?, String, Int64, String, String, ByteBuffer, ByteBuffer, String?, String).self)
         return TransactionRecord(
             id: c.0, branch: c.1, teller: c.2, terminal: c.3, code: c.4, amountMinor: c.5, currency: c.6, keyID: c.7,
-            payloadCiphertext: c.8.byteArray, payloadDigest: SHA256Hash(bytes: c.9.byteArray) ?? .zero, requirementJSON: c.10, state: c.11)
+            payloadCiphertext: c.8.byteArray, payloadDigest: SHA256Hash(bytes: c.9.byteArray) ?? .zero, requirementJSON: c.10,
+            state: try .stored(c.11, column: "teller_transactions.state"))
     }
 
     public struct NewRequest: Sendable {
@@ -289,13 +291,13 @@ public enum AuthorizationStore {
     /// they are the request's own. `approvals` is the count the event was computed from; if the request no longer
     /// has it, nothing is written.
     public static func decide(
-        _ id: String, officer: String, decision: String, reason: String?, payloadDigest: SHA256Hash, materialDigest: SHA256Hash,
+        _ id: String, officer: String, decision: AuthorizationDecision, reason: String?, payloadDigest: SHA256Hash, materialDigest: SHA256Hash,
         approvals: Int, at: Timestamp, event: AuditLog.Append, in tx: Transaction
     ) async throws -> RequestSnapshot {
         let rows = try await tx.query(
             """
             SELECT request_view, seq, at_us, prev_hash, hash FROM authz_decide(
-                \(id), \(officer), \(decision), \(reason), \(payloadDigest.bytes.bytea), \(materialDigest.bytes.bytea), \(at.microsecondsSinceEpoch),
+                \(id), \(officer), \(decision.rawValue), \(reason), \(payloadDigest.bytes.bytea), \(materialDigest.bytes.bytea), \(at.microsecondsSinceEpoch),
                 \(Int32(approvals)), \(auditArguments: event))
             """, context: "decide")
         guard let snapshot = try await snapshotWithEvent(rows, event) else { throw StorageError(.queryFailed, "decide: no row") }

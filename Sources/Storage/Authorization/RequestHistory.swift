@@ -1,3 +1,4 @@
+public import Authorization
 import Foundation
 import PostgresNIO
 
@@ -7,7 +8,7 @@ import PostgresNIO
 public struct RequestHistory: Sendable, Codable {
     public struct Decision: Sendable, Codable {
         public let officer: String
-        public let decision: String
+        public let decision: AuthorizationDecision
         public let reason: String?
         public let decidedAtUs: Int64
 
@@ -22,7 +23,7 @@ public struct RequestHistory: Sendable, Codable {
         public let request: String
         public let version: Int
         public let mode: String
-        public let state: String
+        public let state: RequestState
         public let createdAtUs: Int64
         public let decisions: [Decision]
 
@@ -38,10 +39,9 @@ public struct RequestHistory: Sendable, Codable {
         public let amountMinor: Int64
         public let currency: String
         public let submittedAtUs: Int64
-        /// committed, abandoned, needs_authorization or ready.
-        public let state: String
+        public let state: TransactionState
         /// The state of its newest authorization request, if it had one; `withdrawn` when the teller withdrew it.
-        public let requestState: String?
+        public let requestState: RequestState?
         /// Why it did not go ahead: the last rejection or return reason, or the teller's withdrawal reason.
         public let reason: String?
 

@@ -1,3 +1,4 @@
+public import Authorization
 import Foundation
 
 /// An authorization request as `authz_request_view()` in the database renders it: what the API returns and what
@@ -30,7 +31,7 @@ public struct RequestSnapshot: Sendable, Codable, Equatable {
     public let mode: String
     public let scope: String
     public var assignedTo: String?
-    public let state: String
+    public let state: RequestState
     public let approvals: Int
     public var claimedBy: String?
     public let claimedAtUs: Int64?
@@ -74,7 +75,7 @@ public struct RequestSnapshot: Sendable, Codable, Equatable {
     }
 
     /// Open: still waiting for an officer or a decision.
-    public var isOpen: Bool { state == "pending" || state == "claimed" }
+    public var isOpen: Bool { state.isOpen }
 
     static let decoder = JSONDecoder()
 

@@ -1,4 +1,5 @@
 import Audit
+public import Authorization
 public import Kernel
 import PostgresNIO
 
@@ -10,7 +11,7 @@ extension AuthorizationStore {
         /// Not this teller's transaction, or no such transaction.
         case notFound
         /// The transaction had already finished: committed or abandoned.
-        case finished(state: String)
+        case finished(state: TransactionState)
     }
 
     /// Locks the transaction's requests and then the transaction — the order a commit and a rejection take them
@@ -32,7 +33,8 @@ extension AuthorizationStore {
         for try await row in locked.decode((String, String, Bool).self) { found = row }
         guard let (owner, state, withdrawn) = found, owner == teller else { return .notFound }
         if withdrawn { return .withdrawn(request: try await latestRequest(of: id, in: tx)) }
-        guard state == "needs_authorization" || state == "ready" else { return .finished(state: state) }
+        let current = try TransactionState.stored(state, column: "teller_transactions.state")
+        guard current.isOpen else { return .finished(state: current) }
         let rows = try await tx.query(
             """
             WITH w AS (

@@ -1,4 +1,5 @@
 import Audit
+public import Counter
 public import Kernel
 import NIOCore
 import PostgresNIO
@@ -34,8 +35,7 @@ public struct DraftRecord: Sendable {
     public let device: Int64?
     public let closed: Bool
     public let version: Int
-    /// editing, confirmed, rejected, signed
-    public let state: String
+    public let state: DraftState
     public let complete: Bool
     public let formID: String?
     public let keyID: String?
@@ -219,7 +219,8 @@ public enum CounterStateStore {
                 (Int64, String, String, String, String, Int64?, Bool, Int, String, Bool, String?, String?, ByteBuffer?, ByteBuffer?, String?, Bool)
                     .self)
             return DraftRecord(
-                session: c.0, teller: c.1, tellerName: c.2, branch: c.3, terminal: c.4, device: c.5, closed: c.6, version: c.7, state: c.8,
+                session: c.0, teller: c.1, tellerName: c.2, branch: c.3, terminal: c.4, device: c.5, closed: c.6, version: c.7,
+                state: try .stored(c.8, column: "counter_drafts.state"),
                 complete: c.9, formID: c.10, keyID: c.11, ciphertext: c.12?.byteArray, digest: c.13?.byteArray, transaction: c.14,
                 screenConnected: c.15)
         }
@@ -241,9 +242,9 @@ public enum CounterStateStore {
     }
 
     /// The customer's answer or signature moves the draft on (the database checks it against what was recorded).
-    public static func moveDraft(_ session: Int64, version: Int, to state: String, in tx: Transaction) async throws {
+    public static func moveDraft(_ session: Int64, version: Int, to state: DraftState, in tx: Transaction) async throws {
         try await tx.query(
-            "UPDATE counter_drafts SET state = \(state) WHERE session_id = \(session) AND version = \(version)", context: "counter drafts")
+            "UPDATE counter_drafts SET state = \(state.rawValue) WHERE session_id = \(session) AND version = \(version)", context: "counter drafts")
     }
 
     /// `teller`'s open sessions at `terminal`, oldest first.

@@ -1,4 +1,5 @@
 import Audit
+public import Counter
 public import Kernel
 import NIOCore
 import PostgresNIO
@@ -25,7 +26,7 @@ public enum CounterStore {
 
     /// One answer per draft version: a second answer to the same view is refused by the unique key.
     public static func recordConfirmation(
-        session: Int64, version: Int, decision: String, digest: [UInt8], keyID: String, viewCiphertext: [UInt8],
+        session: Int64, version: Int, decision: ScreenStatement.Decision, digest: [UInt8], keyID: String, viewCiphertext: [UInt8],
         statement: (text: String, signature: [UInt8]),
         at: Timestamp, in tx: Transaction
     ) async throws -> Int64 {
@@ -33,7 +34,7 @@ public enum CounterStore {
             """
             INSERT INTO counter_confirmations (session_id, draft_version, decision, view_digest, key_id, view_ciphertext, statement,
                                                statement_signature, at)
-            VALUES (\(session), \(version), \(decision), \(digest.bytea), \(keyID), \(viewCiphertext.bytea), \(statement.text),
+            VALUES (\(session), \(version), \(decision.rawValue), \(digest.bytea), \(keyID), \(viewCiphertext.bytea), \(statement.text),
                     \(statement.signature.bytea), us_to_ts(\(at.microsecondsSinceEpoch)))
             RETURNING id
             """, context: "counter")

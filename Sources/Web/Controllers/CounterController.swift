@@ -189,7 +189,7 @@ struct CounterController: Sendable {
         let values: [String: String]
     }
 
-    @Sendable func pair(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CounterDesk.DraftState> {
+    @Sendable func pair(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CounterDesk.DraftView> {
         let user = try context.requireUser()
         let body = try await request.decode(as: PairBody.self, context: context)
         let state = try await desk.pair(code: String(body.code.prefix(12)), user: user, terminal: context.terminal)
@@ -198,7 +198,7 @@ struct CounterController: Sendable {
 
     /// `?include=draft` adds the draft itself (form and values), which a reloaded console needs once; the
     /// once-a-second refresh goes without it.
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftState {
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftView {
         let include = request.uri.queryParameters.get("include")
         guard include == nil || include == "draft" else {
             throw AppError(.badRequest, code: "counter.bad_include", "include takes one value: draft")
@@ -216,7 +216,7 @@ struct CounterController: Sendable {
         return Response(status: .noContent)
     }
 
-    @Sendable func draft(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftState {
+    @Sendable func draft(_ request: Request, context: AppRequestContext) async throws -> CounterDesk.DraftView {
         let user = try context.requireUser()
         let body = try await request.decode(as: DraftBody.self, context: context)
         try PrefillController.bound(body.values)
@@ -345,7 +345,7 @@ struct CounterController: Sendable {
     }
 }
 
-extension CounterDesk.DraftState: ResponseEncodable {}
+extension CounterDesk.DraftView: ResponseEncodable {}
 
 extension ReceiptDesk.Issued: ResponseEncodable {}
 

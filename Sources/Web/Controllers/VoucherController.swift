@@ -29,7 +29,7 @@ struct VoucherController: Sendable {
         let formVersion: Int
         let branch: String
         let teller: String
-        let state: String
+        let state: VoucherState
         let pdfSHA256: String
         let seal: String?
         let pdf: String

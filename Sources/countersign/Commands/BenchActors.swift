@@ -1,3 +1,4 @@
+import Authorization
 import Foundation
 import HummingbirdWSClient
 import Logging
@@ -136,14 +137,14 @@ struct BenchTeller: Sendable {
             let (requested, requestBody) = try await http.call(
                 .POST, "/api/v1/transactions/\(transaction)/authorization", body: #"{"mode":"central","material":\#(Self.material)}"#)
             guard requested == 201, let request = Self.field(requestBody, "id") else { stats.fail(); continue }
-            var outcome: String?
+            var outcome: RequestState?
             while let push = await iterator.next() {
                 if push.id == request, !push.isOpen {
                     outcome = push.state
                     break
                 }
             }
-            guard outcome == "approved" else {
+            guard outcome == .approved else {
                 if outcome != nil { stats.fail() }
                 continue
             }
@@ -180,7 +181,7 @@ struct BenchOfficer: Sendable {
         defer { feed.cancel() }
         for await push in pushes {
             if Task.isCancelled { break }
-            guard push.state == "pending", push.assignedTo == user else { continue }
+            guard push.state == .pending, push.assignedTo == user else { continue }
             let (claimed, _) = try await http.call(.POST, "/api/v1/authz/requests/\(push.id)/claim")
             guard claimed == 200 else { continue }
             _ = try await http.call(

@@ -45,9 +45,9 @@ import Testing
             let transaction = try await h.submit(teller, submission)
             let request = try await h.requestAuthorization(
                 teller, transaction: transaction, mode: "cross-terminal", material: [AuthzHarness.idScan, AuthzHarness.voucherImage])
-            #expect(request.state == "pending" && request.level == 1 && request.scope == "cross-terminal")
+            #expect(request.state == .pending && request.level == 1 && request.scope == "cross-terminal")
 
-            let offer = try await officerFeed.next { $0.id == request.id && $0.state == "pending" }
+            let offer = try await officerFeed.next { $0.id == request.id && $0.state == .pending }
             #expect(offer.offeredTo?.contains("super1") == true)
             #expect(offer.amountMinor == 6_000_000)
 
@@ -61,7 +61,7 @@ import Testing
             #expect(scan.status == .ok && scan.body.base64EncodedString() == "iVBORw0KGgo=")
 
             #expect(try await h.decide(supervisor, request, "approve").status == .ok)
-            let approved = try await tellerFeed.next { $0.id == request.id && $0.state == "approved" }
+            let approved = try await tellerFeed.next { $0.id == request.id && $0.state == .approved }
             #expect(approved.approvals == 1)
 
             let committed = try await h.commit(teller, transaction: transaction, submission)
@@ -112,7 +112,7 @@ import Testing
             #expect(half.json["assigned_to"] as? String == second)
             // The first approver cannot take the second place.
             #expect(try await h.claim(tokens[first]!, request.id).status == .forbidden)
-            try await feeds[second]!.next { $0.id == request.id && $0.state == "pending" && $0.approvals == 1 }
+            try await feeds[second]!.next { $0.id == request.id && $0.state == .pending && $0.approvals == 1 }
             #expect(try await h.claim(tokens[second]!, request.id).status == .ok)
             #expect(try await h.decide(tokens[second]!, request, "approve").json["state"] as? String == "approved")
             #expect(try await h.commit(teller, transaction: transaction, submission).status == .ok)
@@ -260,7 +260,7 @@ import Testing
             #expect(missingReason.code == "authz.reason_required")
             #expect(try await h.decide(remote, first, "return", reason: "ID scan unreadable; rescan").status == .ok)
             // The teller is told why, in the pushed snapshot itself.
-            try await tellerFeed.next { $0.id == first.id && $0.state == "returned" && $0.reason == "ID scan unreadable; rescan" }
+            try await tellerFeed.next { $0.id == first.id && $0.state == .returned && $0.reason == "ID scan unreadable; rescan" }
             #expect(try await h.commit(teller, transaction: transaction, submission).code == "authz.not_approved")
 
             let resubmitted = try await h.call(

@@ -43,7 +43,7 @@ import Web
 
             h.time.advance(seconds: 60)  // 303 s after the request
             #expect(try await h.services.timeouts.sweep().tellerWaitsExpired == 1)
-            try await tellerFeed.next { $0.id == request.id && $0.state == "expired" }
+            try await tellerFeed.next { $0.id == request.id && $0.state == .expired }
             #expect(try await h.claim(officer, request.id).code == "authz.not_pending")
             #expect(
                 try await h.auditActions(subject: "authz:\(request.id)") == [

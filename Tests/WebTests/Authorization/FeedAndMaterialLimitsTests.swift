@@ -13,7 +13,7 @@ import Testing
             let scan = Data(repeating: 0x42, count: 500 * 1024).base64EncodedString()
             let material = ["id_scan", "voucher_image"].map { #"{"kind":"\#($0)","media_type":"image/png","data":"\#(scan)"}"# }
             let request = try await h.requestAuthorization(teller, transaction: transaction, mode: "cross-terminal", material: material)
-            #expect(request.state == "pending")
+            #expect(request.state == .pending)
             let elsewhere = try await h.call(.post, "/api/v1/transactions", token: teller, body: #"{"pad":"\#(scan + scan)"}"#)
             #expect(elsewhere.status == .contentTooLarge)
         }
@@ -31,7 +31,7 @@ import Testing
             let transaction = try await h.submit(teller, AuthzHarness.submission(amount: "60000.00"))
             let request = try await h.requestAuthorization(
                 teller, transaction: transaction, mode: "cross-terminal", material: [AuthzHarness.idScan, AuthzHarness.voucherImage])
-            try await feed.next { $0.id == request.id && $0.state == "pending" }
+            try await feed.next { $0.id == request.id && $0.state == .pending }
             try await h.db.with(h.db.owner) { db in
                 try await db.read { tx in
                     try await tx.query(

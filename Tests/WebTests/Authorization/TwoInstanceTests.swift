@@ -35,7 +35,7 @@ import Testing
             a, "POST", "/api/v1/transactions/\(transaction)/authorization", token: teller,
             body: #"{"mode":"cross-terminal","material":[\#(AuthzHarness.idScan),\#(AuthzHarness.voucherImage)]}"#)
         let id = try #require(request["id"] as? String, "\(request)")
-        let offer = try await officerFeed.next { $0.id == id && $0.state == "pending" }
+        let offer = try await officerFeed.next { $0.id == id && $0.state == .pending }
         // How fast pushes cross instances is measured by `bench authz`, not asserted here: a test that needs the
         // machine to be quick fails when CI is busy (issue #13).
         #expect(offer.offeredTo == ["super1"])
@@ -43,7 +43,7 @@ import Testing
         _ = try await call(b, "POST", "/api/v1/authz/requests/\(id)/claim", token: supervisor)
         let approve = #"{"decision":"approve","payload_digest":"\#(offer.payloadDigest)","material_digest":"\#(offer.materialDigest)"}"#
         _ = try await call(b, "POST", "/api/v1/authz/requests/\(id)/decision", token: supervisor, body: approve)
-        try await tellerFeed.next { $0.id == id && $0.state == "approved" }
+        try await tellerFeed.next { $0.id == id && $0.state == .approved }
         let committed = try await call(a, "POST", "/api/v1/transactions/\(transaction)/commit", token: teller, body: submission)
         #expect(committed["state"] as? String == "committed")
     }

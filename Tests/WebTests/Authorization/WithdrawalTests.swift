@@ -46,7 +46,7 @@ import Testing
             #expect(withdrawn.status == .ok, "\(withdrawn.code)")
             #expect((withdrawn.json["request"] as? [String: any Sendable])?["state"] as? String == "withdrawn")
             // The officer holding it is told through the feed, and can no longer decide it.
-            let told = try await officerFeed.next { $0.id == request.id && $0.state == "withdrawn" }
+            let told = try await officerFeed.next { $0.id == request.id && $0.state == .withdrawn }
             #expect(told.claimedBy == nil)
             let decided = try await h.decide(supervisor, request, "approve")
             #expect(decided.status == .conflict && decided.code == "authz.withdrawn", "\(decided.code)")
