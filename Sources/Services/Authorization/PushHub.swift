@@ -107,7 +107,7 @@ public final class PushHub: Service, Sendable {
             return 0
         }
         let ended = zip(current, found).filter { $0.1 == nil }.map(\.0.0)
-        let message = #"{"type":"error","code":"auth.session_ended","message":"the session has ended: sign in again"}"#
+        let message = ToConsole.error(code: "auth.session_ended", message: "the session has ended: sign in again").text
         for id in ended {
             guard let subscriber = subscribers.withLock({ $0.removeValue(forKey: id) }) else { continue }
             subscriber.continuation.yield(message)
@@ -153,14 +153,14 @@ public final class PushHub: Service, Sendable {
                 current = original
             }
         }
-        let text = json ?? (try? String(decoding: JSONEncoder().encode(snapshot), as: UTF8.self)) ?? "{}"
-        let message = #"{"type":"request","request":"# + text + "}"
+        let text = json ?? WireJSON.text(snapshot)
+        let message = ToConsole.request(snapshotJSON: text, replay: false).text
         // The teller hears of their request without the officers in it (背对背): encoded only when the teller listens.
         var tellerMessage: String?
         func forTeller() -> String {
             if let tellerMessage { return tellerMessage }
-            let text = (try? String(decoding: JSONEncoder().encode(snapshot.seenByItsTeller), as: UTF8.self)) ?? "{}"
-            let message = #"{"type":"request","request":"# + text + "}"
+            let text = WireJSON.text(snapshot.seenByItsTeller)
+            let message = ToConsole.request(snapshotJSON: text, replay: false).text
             tellerMessage = message
             return message
         }

@@ -26,10 +26,10 @@ extension CounterDesk {
 
     /// The screen answers for the view it shows, naming its version and digest; an answer to anything but the
     /// current view is refused (`counter.stale_confirmation`; the screen has been sent the current one).
-    public func answer(screen screenID: Int, decision: String, version: Int, digest: String, statement: SignedStatement) async -> String {
-        guard let answer = ScreenStatement.Decision(rawValue: decision), answer != .sign else {
-            return Self.error("counter.bad_answer", "answer confirm or reject")
-        }
+    public func answer(screen screenID: Int, decision answer: ScreenStatement.Decision, version: Int, digest: String, statement: SignedStatement)
+        async -> String
+    {
+        guard answer != .sign else { return ToScreen.error(code: "counter.bad_answer", message: "answer confirm or reject").text }
         let state: DraftState
         do {
             let (device, draft) = try await pairedDraft(screenID)
@@ -71,12 +71,12 @@ extension CounterDesk {
                     in: tx)
             }
         } catch let refusal as Refusal {
-            return Self.error(refusal.code, refusal.message)
+            return ToScreen.error(code: refusal.code, message: refusal.message).text
         } catch {
-            return Self.error("counter.not_recorded", "the answer could not be recorded; please try again")
+            return ToScreen.error(code: "counter.not_recorded", message: "the answer could not be recorded; please try again").text
         }
         connections.answered(screenID, version: version, state: state)
-        return Self.message(["type": "recorded", "decision": decision, "version": version, "digest": digest])
+        return ToScreen.recorded(decision: answer, version: version, digest: digest).text
     }
 
     /// Holds the draft row for the rest of the transaction and makes sure it is still the version read before (the
@@ -139,12 +139,12 @@ extension CounterDesk {
                     in: tx)
             }
         } catch let refusal as Refusal {
-            return Self.error(refusal.code, refusal.message)
+            return ToScreen.error(code: refusal.code, message: refusal.message).text
         } catch {
-            return Self.error("counter.not_recorded", "the signature could not be recorded; please sign again")
+            return ToScreen.error(code: "counter.not_recorded", message: "the signature could not be recorded; please sign again").text
         }
         connections.answered(screenID, version: version, state: .signed)
-        return Self.message(["type": "signed", "version": version])
+        return ToScreen.signed(version: version).text
     }
 
     /// A statement the enrolled screen sent that was not taken: audited (only a paired, enrolled screen gets this
@@ -157,7 +157,7 @@ extension CounterDesk {
                     subject: "counter:\(draft.session)", payload: ["code": .string(refusal.code), "screen": .integer(device.id)]),
                 in: tx)
         }
-        return Self.error(refusal.code, refusal.message)
+        return ToScreen.error(code: refusal.code, message: refusal.message).text
     }
 
     /// What the captured strokes' encrypted box is bound to: it opens for this session's signed version only.

@@ -46,7 +46,8 @@ extension CounterDesk {
     /// A removed screen is cut off at once: its connections here close (other instances hear of the removal from
     /// the database and do the same).
     func disconnectDevice(_ device: Int64) {
-        connections.cut(device, with: Self.error("counter.screen_not_enrolled", "this screen is no longer enrolled / 本屏已被注销登记"))
+        connections.cut(
+            device, with: ToScreen.error(code: "counter.screen_not_enrolled", message: "this screen is no longer enrolled / 本屏已被注销登记").text)
     }
 
     /// Brings the device's connections here up to date with the database.
@@ -108,13 +109,11 @@ extension CounterDesk {
     func ending(_ ended: ScreenState.Ended?) throws -> String? {
         guard let ended else { return nil }
         guard ended.how == "receipt", let box = ended.ciphertext else {
-            var fields: [String: any Sendable] = ["type": "cancelled", "session": Int(ended.session)]
-            if ended.how == "rejected" { fields["reason"] = "rejected" }
-            return Self.message(fields)
+            return ToScreen.cancelled(session: ended.session, rejected: ended.how == "rejected").text
         }
         let receipt = try JSONDecoder().decode(
             ScreenReceipt.self, from: Data(try dataKey.open(box, context: Self.receiptContext(session: ended.session))))
-        return Self.message(["type": "receipt", "path": receipt.path, "voucher": receipt.voucher])
+        return ToScreen.receipt(path: receipt.path, voucher: receipt.voucher).text
     }
 
     /// Where the customer's receipt is, sealed in the screen's row until the screen has shown it.

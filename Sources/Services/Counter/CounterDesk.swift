@@ -106,7 +106,7 @@ public final class CounterDesk: Service, Sendable {
     /// instance, as `{"type":"counter","session":…}`: the console reads its session again at once instead of
     /// waiting for its next poll. Every instance hears every announcement, so the console may be on any of them.
     public func forwardTellerChanges(to hub: PushHub) {
-        tellerConsoles.withLock { $0 = { teller, session in hub.tell(user: teller, #"{"type":"counter","session":\#(session)}"#) } }
+        tellerConsoles.withLock { $0 = { teller, session in hub.tell(user: teller, ToConsole.counter(session: session).text) } }
     }
 
     // MARK: Helpers
@@ -136,33 +136,10 @@ public final class CounterDesk: Service, Sendable {
 
     static func freshCode() -> String { String(format: "%06d", Int.random(in: 0..<1_000_000)) }
 
-    /// A view as the screen gets it. The view's JSON is the last member, byte for byte what its digest covers (the
-    /// screen hashes it itself); `complete` says whether it may be confirmed yet.
-    static func viewMessage(session: Int64, version: Int, digest: String, complete: Bool, json: String) -> String {
-        #"{"type":"view","session":\#(session),"version":\#(version),"digest":"\#(digest)","complete":\#(complete),"view":\#(json)}"#
-    }
-
-    /// The code a free screen shows for the teller to type.
-    static func pairingMessage(code: String, terminal: String, expiresIn: Int = pairingSeconds, screen: Int64? = nil) -> String {
-        var fields: [String: any Sendable] = ["type": "pairing", "code": code, "expires_in": expiresIn, "terminal": terminal]
-        if let screen { fields["screen"] = Int(screen) }
-        return message(fields)
-    }
-
     static func canonical(_ view: ConfirmationView) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(view), as: UTF8.self)
     }
 
-    public static func message(_ fields: [String: any Sendable]) -> String {
-        (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-
-    /// An error for the screen: the code, the particulars, and what the code means in both languages.
-    public static func error(_ code: String, _ text: String) -> String {
-        var fields: [String: any Sendable] = ["type": "error", "code": code, "message": text]
-        if let meaning = ErrorCatalogue.text(code) { fields["text"] = ["zh": meaning.zh, "en": meaning.en] }
-        return message(fields)
-    }
 }

@@ -35,9 +35,7 @@ enum ScreenUpdate {
         var next = shown
         if let session = current.screen.session, let draft = current.draft {
             if shown.session != session {
-                var paired: [String: any Sendable] = ["type": "paired", "session": Int(session), "teller": current.tellerName ?? ""]
-                if shown.fresh { paired["resumed"] = true }
-                out.append(CounterDesk.message(paired))
+                out.append(ToScreen.paired(session: session, teller: current.tellerName ?? "", resumed: shown.fresh).text)
                 next = Shown(fresh: false, code: nil, session: session)
             }
             // Only forward; the same version again only if its content differs (a draft commit lost in a database
@@ -46,13 +44,13 @@ enum ScreenUpdate {
                 draft.version > 0, let json = current.viewJSON, let digest = draft.digest
             {
                 out.append(
-                    CounterDesk.viewMessage(session: session, version: draft.version, digest: digest.hexString, complete: draft.complete, json: json))
+                    ToScreen.view(session: session, version: draft.version, digest: digest.hexString, complete: draft.complete, viewJSON: json).text)
                 next.version = draft.version
                 next.digest = digest
                 next.state = .editing
             }
             if draft.version > 0, draft.state != next.state {
-                out.append(CounterDesk.message(["type": "state", "state": draft.state.rawValue, "version": draft.version]))
+                out.append(ToScreen.state(draft.state, version: draft.version).text)
                 next.state = draft.state
             }
         } else {
@@ -65,8 +63,9 @@ enum ScreenUpdate {
             }
             if next.code != current.screen.code {
                 out.append(
-                    CounterDesk.pairingMessage(
-                        code: current.screen.code, terminal: current.terminal, expiresIn: current.expiresIn, screen: current.screen.device))
+                    ToScreen.pairing(
+                        code: current.screen.code, terminal: current.terminal, expiresIn: current.expiresIn, screen: current.screen.device
+                    ).text)
                 next.code = current.screen.code
             }
         }

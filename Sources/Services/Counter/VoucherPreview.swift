@@ -21,13 +21,11 @@ public struct VoucherPreview: Sendable {
                 throw CounterDesk.Refusal(code: "counter.incomplete", message: "the teller is still completing this form; please wait / 柜员仍在填写，请稍候")
             }
             let pdf = try await vouchers.specimen(formID: form, values: content.values, teller: draft.teller, branch: draft.branch, masked: true)
-            return CounterDesk.message([
-                "type": "preview", "version": version, "digest": digest, "pdf": Data(pdf).base64EncodedString(),
-            ])
+            return ToScreen.preview(version: version, digest: digest, pdf: Data(pdf).base64EncodedString()).text
         } catch let refusal as CounterDesk.Refusal {
-            return CounterDesk.error(refusal.code, refusal.message)
+            return ToScreen.error(code: refusal.code, message: refusal.message).text
         } catch {
-            return CounterDesk.error("counter.no_preview", "the voucher preview could not be made / 凭证预览生成失败")
+            return ToScreen.error(code: "counter.no_preview", message: "the voucher preview could not be made / 凭证预览生成失败").text
         }
     }
 }

@@ -18,6 +18,8 @@ public enum ErrorCatalogue {
         "auth.invalid_user": ("用户名格式不正确", "The user id is not valid"),
         "auth.locked": ("密码错误次数过多，已暂时锁定", "Too many wrong passwords: sign-in is locked for a while"),
         "auth.required": ("请先登录", "Sign in first"),
+        "auth.session_ended": ("登录已结束（已退出、过期或账户停用），请重新登录", "The session has ended (signed out, expired or deactivated); sign in again"),
+        "push.hello_required": ("推送连接须先发送 hello 消息", "The push connection must start with a hello message"),
         "auth.slow_down": ("密码错误，请稍候再试", "Wrong password; wait before the next try"),
         "auth.unregistered_terminal": ("柜员须在本网点登记的终端登录", "A teller signs in at a registered terminal of their branch"),
         "rate.limited": ("请求过于频繁，请稍后再试", "Too many requests; try again in a minute"),

@@ -230,23 +230,6 @@ struct CounterController: Sendable {
         return id
     }
 
-    struct ScreenMessage: Decodable {
-        let type: String
-        let device: Int64?
-        let version: Int?
-        let digest: String?
-        let strokes: [[StrokeJSON]]?
-        let statement: String?
-        let signature: String?
-    }
-
-    struct StrokeJSON: Decodable {
-        let x: Double
-        let y: Double
-        let t: Double
-        let pressure: Double
-    }
-
     /// The customer screen's channel. It needs no login, but it must be an enrolled screen: it names its device
     /// and signs a fresh challenge with the key its browser keeps; then it can only show what its paired teller
     /// keys and answer it, each answer signed by the same key.
@@ -290,26 +273,22 @@ struct CounterController: Sendable {
         preview: VoucherPreview?
     ) async throws {
         while let message = try await messages.next() {
-            guard case .text(let text) = message, let answer = StrictJSON.message(ScreenMessage.self, from: text),
-                let version = answer.version, let digest = answer.digest
-            else {
-                sender.yield(CounterDesk.error("counter.bad_answer", "answer with type, version and digest"))
+            guard case .text(let text) = message, let received = StrictJSON.message(FromScreen.self, from: text) else {
+                sender.yield(
+                    ToScreen.error(code: "counter.bad_answer", message: "answer confirm, reject, signature or preview, with version and digest").text)
                 continue
             }
-            let statement = SignedStatement(text: answer.statement, signature: answer.signature)
-            if answer.type == "preview" {
+            switch received {
+            case .preview(let version, let digest):
                 sender.yield(
                     await preview?.render(screen: id, version: version, digest: digest)
-                        ?? CounterDesk.error("counter.no_preview", "this instance cannot render vouchers / 本实例不能生成凭证预览"))
-            } else if answer.type == "signature" {
-                let strokes = (answer.strokes ?? []).map {
-                    $0.map { SignatureInk.Point(x: $0.x, y: $0.y, t: $0.t, pressure: $0.pressure) }
-                }
-                sender.yield(
-                    await desk.sign(screen: id, version: version, digest: digest, strokes: strokes, statement: statement))
-            } else {
-                sender.yield(
-                    await desk.answer(screen: id, decision: answer.type, version: version, digest: digest, statement: statement))
+                        ?? ToScreen.error(code: "counter.no_preview", message: "this instance cannot render vouchers / 本实例不能生成凭证预览").text)
+            case .signature(let version, let digest, let strokes, let statement):
+                sender.yield(await desk.sign(screen: id, version: version, digest: digest, strokes: strokes, statement: statement))
+            case .answer(let decision, let version, let digest, let statement):
+                sender.yield(await desk.answer(screen: id, decision: decision, version: version, digest: digest, statement: statement))
+            case .hello, .proof:
+                sender.yield(ToScreen.error(code: "counter.bad_answer", message: "this screen has already said hello").text)
             }
         }
     }
@@ -318,27 +297,26 @@ struct CounterController: Sendable {
     static func enrolledScreen(
         _ messages: inout WebSocketInboundMessageStream.AsyncIterator, sender: AsyncStream<String>.Continuation, desk: CounterDesk
     ) async throws -> ScreenDevice? {
-        guard case .text(let text)? = try await messages.next(), let hello = StrictJSON.message(ScreenMessage.self, from: text),
-            hello.type == "hello", let id = hello.device
-        else {
-            sender.yield(CounterDesk.error("counter.hello_required", #"send {"type":"hello","device":…} first"#))
+        guard case .text(let text)? = try await messages.next(), case .hello(let id)? = StrictJSON.message(FromScreen.self, from: text) else {
+            sender.yield(ToScreen.error(code: "counter.hello_required", message: #"send {"type":"hello","device":…} first"#).text)
             return nil
         }
         guard let device = try await desk.enrolledScreen(id) else {
             sender.yield(
-                CounterDesk.error(
-                    "counter.screen_not_enrolled", "this screen is not enrolled; a branch supervisor enrolls it / 本屏未登记，请网点主管登记"))
+                ToScreen.error(
+                    code: "counter.screen_not_enrolled", message: "this screen is not enrolled; a branch supervisor enrolls it / 本屏未登记，请网点主管登记"
+                ).text)
             return nil
         }
         let nonce = (0..<32).map { _ in UInt8.random(in: 0...255) }.hexString
-        sender.yield(CounterDesk.message(["type": "challenge", "nonce": nonce]))
-        guard case .text(let text)? = try await messages.next(), let proof = StrictJSON.message(ScreenMessage.self, from: text),
-            proof.type == "proof", let encoded = proof.signature, let signature = Data(base64Encoded: encoded),
+        sender.yield(ToScreen.challenge(nonce: nonce).text)
+        guard case .text(let text)? = try await messages.next(), case .proof(let encoded)? = StrictJSON.message(FromScreen.self, from: text),
+            let signature = Data(base64Encoded: encoded),
             (try? ScreenStatement.checkSignature(
                 Array(signature), over: Data(ScreenStatement.helloText(device: id, nonce: nonce).utf8), publicKey: device.publicKey)) != nil
         else {
             sender.yield(
-                CounterDesk.error("counter.screen_not_enrolled", "this screen does not hold the enrolled key / 本屏不持有登记的密钥"))
+                ToScreen.error(code: "counter.screen_not_enrolled", message: "this screen does not hold the enrolled key / 本屏不持有登记的密钥").text)
             return nil
         }
         return device

@@ -36,24 +36,22 @@ struct PushController: Sendable {
                     guard case .text(let text)? = first, let hello = StrictJSON.message(Hello.self, from: text),
                         hello.type == "hello", hello.token.utf8.count <= 200
                     else {
-                        sender.yield(#"{"type":"error","code":"push.hello_required","message":"send {\"type\":\"hello\",\"token\":…} first"}"#)
+                        sender.yield(ToConsole.error(code: "push.hello_required", message: #"send {"type":"hello","token":…} first"#).text)
                         return
                     }
                     let token = SessionToken(value: hello.token)
                     guard let (user, _) = try await database.read({ try await Directory.users(forTokens: [token], in: $0)[0] }) else {
-                        sender.yield(#"{"type":"error","code":"auth.invalid_token","message":"the session token is unknown, expired or signed out"}"#)
+                        sender.yield(ToConsole.error(code: "auth.invalid_token", message: "the session token is unknown, expired or signed out").text)
                         return
                     }
                     let id = hub.subscribe(user: user, token: token, sender: sender)
                     defer { hub.unsubscribe(id) }
                     let latest = try await database.read { try await AuthorizationStore.latestFeedID(in: $0) }
-                    sender.yield(#"{"type":"ready","user":"\#(user.id)","feed_id":\#(latest)}"#)
+                    sender.yield(ToConsole.ready(user: user.id, feedID: latest).text)
                     if let after = hello.after {
                         let missed = try await database.read { try await AuthorizationStore.feed(after: after, user: user.id, limit: 1000, in: $0) }
                         for snapshot in missed {
-                            sender.yield(
-                                #"{"type":"request","replay":true,"request":"# + String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
-                                    + "}")
+                            sender.yield(ToConsole.request(snapshotJSON: WireJSON.text(snapshot), replay: true).text)
                         }
                     }
                     // Nothing more is expected from the client; reading on notices when it goes away.

@@ -114,7 +114,7 @@ final class ScreenClient: Sendable {
 
     /// The view of draft `version` exactly as it arrived (the bytes its digest covers).
     func rawView(version: Int) -> String? {
-        guard let text = inbox.raw.withLock({ $0 }).first(where: { $0.hasPrefix(#"{"type":"view""#) && $0.contains(#""version":\#(version),"#) }),
+        guard let text = inbox.raw.withLock({ $0 }).first(where: { $0.contains(#""type":"view","#) && $0.contains(#""version":\#(version),"#) }),
             let start = text.range(of: #""view":"#)
         else { return nil }
         return String(text[start.upperBound...].dropLast())
