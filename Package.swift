@@ -12,13 +12,15 @@ let package = Package(
     name: "countersign",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "countersign", targets: ["countersign"])
+        .executable(name: "countersign", targets: ["countersign"]),
+        .executable(name: "countersign-bench", targets: ["countersign-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
@@ -31,13 +33,40 @@ let package = Package(
             name: "countersign",
             dependencies: [
                 "Web", "Services", "Storage", "Audit", "Kernel", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter",
+                "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The benchmarks, their HTTP and WebSocket clients and their documents: measured against the product, never
+        // shipped in it (issue #17, part 5). One statistics type (HdrHistogram); `--json` results feed docs/benchmarks.md.
+        .executableTarget(
+            name: "countersign-bench",
+            dependencies: [
+                "CommandSupport", "Storage", "Audit", "Kernel", "Accounts", "Vouchers", "Authorization", "Forms", "Counter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What both command-line tools share: the database and logging options, the progress bar.
+        .target(
+            name: "CommandSupport",
+            dependencies: [
+                "Storage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,6 +121,11 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto")
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["countersign-bench"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

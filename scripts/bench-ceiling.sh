@@ -8,7 +8,7 @@
 cd "$REPO_ROOT"
 PORT="${COUNTERSIGN_BENCH_PORT:-8091}"
 . scripts/bench-service.sh
-"$BIN" bench requests --port "$PORT" "$@"
-"$BIN" bench requests --port "$PORT" --without-token "$@"
-kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null
-"$BIN" bench audit --writers 8,32 --batch 10 --rounds 1 --seconds 6
+measure requests requests --port "$PORT" "$@"
+measure requests-without-token requests --port "$PORT" --without-token "$@"
+kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true
+"$BENCH" audit --writers 8,32 --batch 10 --rounds 1 --seconds 6 --json "$RESULTS/audit-batched.json"

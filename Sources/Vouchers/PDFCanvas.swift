@@ -2,11 +2,11 @@ import CPDF
 
 /// One page being drawn through the PoDoFo shim. Not shared: one canvas per render, as PoDoFo documents are not
 /// thread-safe (many canvases in parallel are fine).
-final class PDFCanvas {
+public final class PDFCanvas {
     private let handle: OpaquePointer
     private var error = [CChar](repeating: 0, count: 512)
 
-    init(width: Double, height: Double, fontPath: String) throws(VoucherError) {
+    public init(width: Double, height: Double, fontPath: String) throws(VoucherError) {
         var handle: OpaquePointer?
         guard cp_document_new(width, height, fontPath, &handle, &error, error.count) == 0, let handle else {
             throw VoucherError(.renderingFailed, CCryptoText.message(error))
@@ -16,7 +16,7 @@ final class PDFCanvas {
 
     deinit { cp_document_free(handle) }
 
-    func newPage() throws(VoucherError) {
+    public func newPage() throws(VoucherError) {
         try check(cp_new_page(handle, &error, error.count))
     }
 
@@ -24,7 +24,7 @@ final class PDFCanvas {
         try check(cp_set_color(handle, red, green, blue, &error, error.count))
     }
 
-    func text(_ text: String, x: Double, y: Double, size: Double) throws(VoucherError) {
+    public func text(_ text: String, x: Double, y: Double, size: Double) throws(VoucherError) {
         try check(cp_text(handle, x, y, size, text, &error, error.count))
     }
 
@@ -47,7 +47,7 @@ final class PDFCanvas {
         try check(cp_attach(handle, name, bytes, bytes.count, mime, description, &error, error.count))
     }
 
-    func write(title: String) throws(VoucherError) -> [UInt8] {
+    public func write(title: String) throws(VoucherError) -> [UInt8] {
         var bytes: UnsafeMutablePointer<UInt8>?
         var length = 0
         try check(cp_document_write(handle, title, &bytes, &length, &error, error.count))

@@ -9,6 +9,6 @@ struct Countersign: AsyncParsableCommand {
             Serve.self, Migrate.self, Seed.self, RulesCommand.self, DirectoryCommand.self, UsersCommand.self, AuditCommand.self, CertsCommand.self,
             SealsCommand.self,
             VoucherCommand.self,
-            Bench.self,
+
         ])
 }

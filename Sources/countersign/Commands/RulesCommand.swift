@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Authorization
+import CommandSupport
 import Foundation
 import Kernel
 import Services

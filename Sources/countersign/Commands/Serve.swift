@@ -1,5 +1,6 @@
 import ArgumentParser
 import Authorization
+import CommandSupport
 import Forms
 import Foundation
 import Hummingbird

@@ -1,9 +1,10 @@
 import Accounts
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Storage
 
-/// `countersign bench requests`: the cheapest authenticated request (`GET /api/v1/session`: the bearer token's
+/// `countersign-bench requests`: the cheapest authenticated request (`GET /api/v1/session`: the bearer token's
 /// session looked up, the identity answered) as fast as the service answers it, one in flight per connection.
 ///
 /// Every step of an authorization round trip is an authenticated request and does this much before its own work,
@@ -20,6 +21,7 @@ struct BenchRequests: AsyncParsableCommand {
     @Option(help: "Seconds to measure, after a 2-second warm-up.") var seconds = 10
     @Option(help: "Requests per round trip, for the ceiling line (an authorization round trip makes five).") var perRoundTrip = 5
     @Flag(help: "Send no token (each answer is 401): HTTP and the middleware without the session lookup.") var withoutToken = false
+    @OptionGroup var json: JSONOutput
 
     func validate() throws {
         guard (1...512).contains(connections), (1...600).contains(seconds), (1...50).contains(perRoundTrip) else {
@@ -38,7 +40,7 @@ struct BenchRequests: AsyncParsableCommand {
                 logger: logger
             ).tellers
         let expected = withoutToken ? 401 : 200
-        let stats = BenchStats()
+        let stats = LatencyRecorder()
         let start = ContinuousClock.now + .seconds(2)
         let deadline = start + .seconds(seconds)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -63,11 +65,16 @@ struct BenchRequests: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let rate = Double(stats.count) / Double(seconds)
+        let name = withoutToken ? "GET /api/v1/session, no token (401)" : "GET /api/v1/session, bearer token"
+        let run = BenchRun(
+            bench: withoutToken ? "requests-without-token" : "requests",
+            settings: ["connections": "\(connections)", "seconds measured": "\(seconds)", "requests per round trip": "\(perRoundTrip)"],
+            cases: [BenchCase(name, stats.latencies, seconds: Double(seconds), extra: ["ceiling round trips/s": rate / Double(perRoundTrip)])])
+        print("bench requests: \(name), \(connections) connections, \(seconds) s measured, \(run.cores) cores")
+        print(run.table)
         print(
-            """
-            bench requests: GET /api/v1/session (\(withoutToken ? "no token: 401" : "bearer token")), \(connections) connections, \(seconds) s measured, \(ProcessInfo.processInfo.activeProcessorCount) cores
-            \(stats.table(unit: "requests", seconds: seconds))
-            ceiling: \(String(format: "%.0f", rate / Double(perRoundTrip))) round trips/s of \(perRoundTrip) \(withoutToken ? "unauthenticated" : "authenticated") requests each, before any of them does its own work
-            """)
+            "ceiling: \(String(format: "%.0f", rate / Double(perRoundTrip))) round trips/s of \(perRoundTrip) \(withoutToken ? "unauthenticated" : "authenticated") requests each, before any of them does its own work"
+        )
+        try json.write(run)
     }
 }

@@ -1,7 +1,9 @@
-/// Inputs for `countersign bench seal` that are not vouchers: a long multi-page document.
-public enum BenchmarkDocuments {
+import Vouchers
+
+/// Inputs for `countersign-bench seal` that are not vouchers: a long multi-page document.
+enum BenchmarkDocuments {
     /// A `pages`-page A4 document of dense text, about `pages` × 50 KB, like a long contract attached to a voucher.
-    public static func longDocument(pages: Int, fontPath: String = VoucherRenderer.defaultFontPath) throws(VoucherError) -> [UInt8] {
+    static func longDocument(pages: Int, fontPath: String = VoucherRenderer.defaultFontPath) throws(VoucherError) -> [UInt8] {
         let canvas = try PDFCanvas(width: 595.28, height: 841.89, fontPath: fontPath)
         var generator = SplitMix64(seed: 2026)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")

@@ -2,7 +2,7 @@ import Foundation
 
 /// A progress bar on standard error for long batch commands: redrawn in place on a terminal; on anything else
 /// (a log file, CI) one line per tenth of the way, so the output stays readable.
-final class ProgressBar {
+public final class ProgressBar {
     let total: Int
     let label: String
     private var done = 0
@@ -10,13 +10,13 @@ final class ProgressBar {
     private let interactive = isatty(STDERR_FILENO) == 1
     private let started = Date()
 
-    init(total: Int, label: String) {
+    public init(total: Int, label: String) {
         self.total = max(total, 0)
         self.label = label
     }
 
     /// `note` is what the count so far means (e.g. "12 renewed").
-    func advance(by count: Int, note: String) {
+    public func advance(by count: Int, note: String) {
         done = min(total, done + count)
         let fraction = total == 0 ? 1 : Double(done) / Double(total)
         let elapsed = Date().timeIntervalSince(started)
@@ -31,7 +31,7 @@ final class ProgressBar {
         }
     }
 
-    func finish() {
+    public func finish() {
         if interactive { write("\n") }
     }
 

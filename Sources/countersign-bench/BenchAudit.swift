@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import CommandSupport
 import Foundation
 import Logging
 import Storage
@@ -18,6 +19,7 @@ struct BenchAudit: AsyncParsableCommand {
     @Option(help: "Chains the events are spread over (branches); 1 measures a naive single chain.") var chains = 64
     @Flag(help: "Also measure a single chain at each writer count.") var singleChain = false
     @Option(help: "Also measure chained appends of this many events per statement (1: skip).") var batch = 1
+    @OptionGroup var json: JSONOutput
 
     func run() async throws {
         let logger = try options.makeLogger()
@@ -39,8 +41,13 @@ struct BenchAudit: AsyncParsableCommand {
             let plan = BenchPlan(
                 writerCounts: writerCounts, duration: .milliseconds(Int64(seconds * 1000)), chains: chains, singleChain: singleChain, batch: batch,
                 rounds: rounds)
-            let report = try await Database.with(app, logger: logger) { try await plan.run(on: $0) }
-            print(report)
+            let (run, verified) = try await Database.with(app, logger: logger) { try await plan.run(on: $0) }
+            print(
+                "bench audit: \(rounds) × \(seconds) s per mode, events over \(chains) chains, fsync=\(run.settings["fsync"] ?? "?"), \(run.cores) cores"
+                    + (batch > 1 ? "; chained batch: \(batch) events per statement (latency per statement)" : ""))
+            print(run.table)
+            print(verified)
+            try json.write(run)
         } catch {
             try? await drop(scratch, admin: admin, logger: logger)
             throw error

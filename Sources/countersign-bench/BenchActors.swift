@@ -116,13 +116,15 @@ struct BenchTeller: Sendable {
     static let material =
         #"[{"kind":"id_scan","media_type":"image/png","data":"iVBORw0KGgo="},{"kind":"voucher_image","media_type":"image/png","data":"iVBORw0KGgoAAAA="}]"#
 
-    func run(until deadline: ContinuousClock.Instant, measuringFrom start: ContinuousClock.Instant, stats: BenchStats) async throws {
+    func run(until deadline: ContinuousClock.Instant, measuringFrom start: ContinuousClock.Instant, stats: LatencyRecorder) async throws {
         try await BenchHTTP.with(host: host, port: port) { http in
             try await loop(http, until: deadline, measuringFrom: start, stats: stats)
         }
     }
 
-    private func loop(_ http: BenchHTTP, until deadline: ContinuousClock.Instant, measuringFrom start: ContinuousClock.Instant, stats: BenchStats)
+    private func loop(
+        _ http: BenchHTTP, until deadline: ContinuousClock.Instant, measuringFrom start: ContinuousClock.Instant, stats: LatencyRecorder
+    )
         async throws
     {
         try await http.login(user, password: password)

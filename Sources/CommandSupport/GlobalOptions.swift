@@ -1,45 +1,47 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import Logging
-import Storage
+public import Logging
+public import Storage
 import Synchronization
 
 /// Settings every command shares. Each option falls back to an environment variable, then to the embedded
 /// cluster that `make run` starts under `.data/`.
-struct GlobalOptions: ParsableArguments {
+public struct GlobalOptions: ParsableArguments, Sendable {
+    public init() {}
+
     @Option(help: "Database URL the service connects as (the application role). Env: DATABASE_URL.")
-    var databaseURL: String?
+    public var databaseURL: String?
 
     @Option(help: "Database URL of the owner role, for migrate/seed/bench. Env: DATABASE_OWNER_URL.")
-    var ownerURL: String?
+    public var ownerURL: String?
 
     @Option(help: "Folder of the embedded PostgreSQL cluster. Env: COUNTERSIGN_DATA_DIR. Default: .data")
-    var dataDir: String?
+    public var dataDir: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error. Env: LOG_LEVEL. Default: info")
-    var logLevel: String?
+    public var logLevel: String?
 
     @Option(help: "Log format: text or json. Env: LOG_FORMAT. Default: text")
-    var logFormat: String?
+    public var logFormat: String?
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    var dataDirectory: String {
+    public var dataDirectory: String {
         let path = dataDir ?? environment["COUNTERSIGN_DATA_DIR"] ?? ".data"
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
-    func appDatabase() throws -> DatabaseSettings {
+    public func appDatabase() throws -> DatabaseSettings {
         if let url = databaseURL ?? environment["DATABASE_URL"] { return try DatabaseSettings(url: url) }
         return .embedded(dataDirectory: dataDirectory, username: "countersign_app")
     }
 
-    func ownerDatabase() throws -> DatabaseSettings {
+    public func ownerDatabase() throws -> DatabaseSettings {
         if let url = ownerURL ?? environment["DATABASE_OWNER_URL"] { return try DatabaseSettings(url: url) }
         return .embedded(dataDirectory: dataDirectory, username: "countersign_owner")
     }
 
-    func makeLogger(label: String = "countersign") throws -> Logger {
+    public func makeLogger(label: String = "countersign") throws -> Logger {
         let levelName = logLevel ?? environment["LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("unknown log level \(levelName)") }
         let format = logFormat ?? environment["LOG_FORMAT"] ?? "text"

@@ -16,13 +16,15 @@ struct BenchSeal: AsyncParsableCommand {
     @Option(help: "The pyHanko comparison script.") var pyhankoScript = "benchmarks/compare_pyhanko.py"
     @Flag(help: "Skip the pyHanko comparison.") var noPyhanko = false
 
+    @OptionGroup var json: JSONOutput
+
+    /// One measured case: its latencies and how long all of it took with one worker per core.
     struct Measurement {
         let name: String
         let documents: Int
         let seconds: Double
-        let latencies: [Double]
+        let latencies: Latencies
         var perSecond: Double { Double(documents) / seconds }
-        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000 }
     }
 
     func run() async throws {
@@ -35,44 +37,44 @@ struct BenchSeal: AsyncParsableCommand {
         print(
             "bench seal: \(cores) cores; 1-page voucher \(customerSigned.count / 1024) KB (already customer-signed), 20-page file \(long.count / 1024) KB"
         )
-        print("case                          docs   docs/s   per core   p50 ms   p99 ms")
         var results: [Measurement] = []
         for (name, input, stem, count) in [
-            ("1-page voucher, RSA-2048", customerSigned, "seal-rsa", documents),
-            ("1-page voucher, ECDSA P-256", customerSigned, "seal-ec", documents),
-            ("20-page 1 MB file, RSA-2048", long, "seal-rsa", max(documents / 4, 1)),
+            ("1-page voucher, RSA-2048, B-B", customerSigned, "seal-rsa", documents),
+            ("1-page voucher, ECDSA P-256, B-B", customerSigned, "seal-ec", documents),
+            ("20-page 1 MB file, RSA-2048, B-B", long, "seal-rsa", max(documents / 4, 1)),
         ] {
-            let result = try measure(name, input: input, seal: try signer(stem), documents: count, cores: cores)
-            results.append(result)
-            print(
-                String(
-                    format: "%@ %6d %8.0f %10.0f %8.2f %8.2f", name.padding(toLength: 29, withPad: " ", startingAt: 0) as NSString, count,
-                    result.perSecond, result.perSecond / Double(cores),
-                    result.percentile(0.5), result.percentile(0.99)))
+            results.append(try measure(name, input: input, seal: try signer(stem), documents: count, cores: cores))
         }
         // PAdES B-T: the same RSA seal with a signature time-stamp from the in-process development TSA.
-        let timeStamped = try await measureTimeStamped(
-            "1-page voucher, RSA-2048, B-T", input: customerSigned, seal: try signer("seal-rsa"), stamper: try timeStamper(), documents: documents,
-            cores: cores)
-        print(
-            String(
-                format: "%@ %6d %8.0f %10.0f %8.2f %8.2f", timeStamped.name.padding(toLength: 29, withPad: " ", startingAt: 0) as NSString,
-                documents, timeStamped.perSecond, timeStamped.perSecond / Double(cores), timeStamped.percentile(0.5), timeStamped.percentile(0.99)))
+        results.append(
+            try await measureTimeStamped(
+                "1-page voucher, RSA-2048, B-T", input: customerSigned, seal: try signer("seal-rsa"), stamper: try timeStamper(),
+                documents: documents, cores: cores))
         // PAdES B-LTA, as the service seals: the B-T seal, then each signature's certificate asked about (the
         // development PKI's OCSP responder in process), the DSS and the archive time-stamp.
-        let archived = try await measureTimeStamped(
-            "1-page, RSA-2048, B-LTA", input: customerSigned, seal: try signer("seal-rsa"), stamper: try timeStamper(),
-            revocation: try revocationCheck(), documents: documents, cores: cores)
-        print(
-            String(
-                format: "%@ %6d %8.0f %10.0f %8.2f %8.2f", archived.name.padding(toLength: 29, withPad: " ", startingAt: 0) as NSString,
-                documents, archived.perSecond, archived.perSecond / Double(cores), archived.percentile(0.5), archived.percentile(0.99)))
-        print(String(format: "peak RSS: %.0f MB", Self.peakResidentMegabytes()))
+        results.append(
+            try await measureTimeStamped(
+                "1-page voucher, RSA-2048, B-LTA", input: customerSigned, seal: try signer("seal-rsa"), stamper: try timeStamper(),
+                revocation: try revocationCheck(), documents: documents, cores: cores))
+        var pyHanko: [Int: Double] = [:]
         if !noPyhanko {
-            try comparePyHanko(input: customerSigned, ours: results[0], level: "B-B")
-            try comparePyHanko(input: customerSigned, ours: timeStamped, level: "B-T", tsa: ["\(certs)/tsa.pem", "\(certs)/tsa.key"])
-            try comparePyHanko(input: customerSigned, ours: archived, level: "B-LTA", tsa: ["\(certs)/tsa.pem", "\(certs)/tsa.key", certs])
+            pyHanko[0] = try comparePyHanko(input: customerSigned, level: "B-B")
+            pyHanko[3] = try comparePyHanko(input: customerSigned, level: "B-T", tsa: ["\(certs)/tsa.pem", "\(certs)/tsa.key"])
+            pyHanko[4] = try comparePyHanko(input: customerSigned, level: "B-LTA", tsa: ["\(certs)/tsa.pem", "\(certs)/tsa.key", certs])
         }
+        let run = BenchRun(
+            bench: "seal", settings: ["documents": "\(documents)", "pyHanko documents": noPyhanko ? "skipped" : "\(pyhankoDocuments)"],
+            cases: results.enumerated().map { index, result in
+                var extra = ["per core": result.perSecond / Double(cores)]
+                if let theirs = pyHanko[index] {
+                    extra["pyHanko per s"] = theirs
+                    extra["× pyHanko (per core)"] = result.perSecond / Double(cores) / theirs
+                }
+                return BenchCase(result.name, result.latencies, count: result.documents, seconds: result.seconds, extra: extra)
+            })
+        print(run.table)
+        print(String(format: "peak RSS: %.0f MB", Self.peakResidentMegabytes()))
+        try json.write(run)
     }
 
     /// The development TSA in process, as `serve` runs it, with its replies checked against its root.
@@ -108,7 +110,7 @@ struct BenchSeal: AsyncParsableCommand {
     private func measureTimeStamped(
         _ name: String, input: [UInt8], seal: Signer, stamper: TimeStamper, revocation: RevocationCheck? = nil, documents: Int, cores: Int
     ) async throws -> Measurement {
-        let latencies = LatencyBuffer(count: documents)
+        let latencies = LatencyRecorder()
         let face = SealFace(ring: "示例银行北京分行营业部", center: "业务专用章")
         let started = DispatchTime.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -119,7 +121,7 @@ struct BenchSeal: AsyncParsableCommand {
                         let begin = DispatchTime.now().uptimeNanoseconds
                         let sealed = try await BankSeal.stamp(input, with: seal, name: "业务专用章", face: face, at: Date(), timeStamper: stamper)
                         if let revocation { _ = try await LongTermEvidence.archive(sealed, revocation: revocation, timeStamper: stamper, at: Date()) }
-                        latencies.set(index, Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
+                        latencies.record(seconds: Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
                         index += cores
                     }
                 }
@@ -127,12 +129,11 @@ struct BenchSeal: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return Measurement(name: name, documents: documents, seconds: seconds, latencies: latencies.sorted())
+        return Measurement(name: name, documents: documents, seconds: seconds, latencies: latencies.latencies)
     }
 
     private func measure(_ name: String, input: [UInt8], seal: Signer, documents: Int, cores: Int) throws -> Measurement {
-        let latencies = LatencyBuffer(count: documents)
-        let failures = Counter()
+        let latencies = LatencyRecorder()
         // The seal as the service draws it: the bank's name along the arc, the seal's name across.
         let face = SealFace(ring: "示例银行北京分行营业部", center: "业务专用章")
         let started = DispatchTime.now().uptimeNanoseconds
@@ -143,19 +144,21 @@ struct BenchSeal: AsyncParsableCommand {
                 let begin = DispatchTime.now().uptimeNanoseconds
                 do {
                     _ = try BankSeal.stamp(input, with: seal, name: "业务专用章", face: face, at: Date())
+                    latencies.record(seconds: Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
                 } catch {
-                    failures.increment()
+                    latencies.fail()
                 }
-                latencies.set(index, Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
                 index += cores
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        guard failures.value == 0 else { throw ValidationError("\(failures.value) of \(documents) seals failed in \(name)") }
-        return Measurement(name: name, documents: documents, seconds: seconds, latencies: latencies.sorted())
+        let measured = latencies.latencies
+        guard measured.failures == 0 else { throw ValidationError("\(measured.failures) of \(documents) seals failed in \(name)") }
+        return Measurement(name: name, documents: documents, seconds: seconds, latencies: measured)
     }
 
-    private func comparePyHanko(input: [UInt8], ours: Measurement, level: String, tsa: [String] = []) throws {
+    /// pyHanko's seals per second at `level` on the same input, one process; nil when pyHanko cannot run here.
+    private func comparePyHanko(input: [UInt8], level: String, tsa: [String] = []) throws -> Double? {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-voucher-\(UUID().uuidString).pdf").path
         try Data(input).write(to: URL(fileURLWithPath: path))
         let process = Process()
@@ -173,15 +176,14 @@ struct BenchSeal: AsyncParsableCommand {
         guard process.terminationStatus == 0, let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last,
             let result = try? JSONDecoder().decode(PyHanko.self, from: Data(line.utf8))
         else {
-            print("pyHanko comparison: not available (install pyhanko, or pass --no-pyhanko)")
-            return
+            print("pyHanko comparison at \(level): not available (install pyhanko, or pass --no-pyhanko)")
+            return nil
         }
         print(
             String(
-                format:
-                    "pyHanko %@, same input, RSA-2048, visible stamp, 1 process: %.1f docs/s (p50 %.1f ms); ours per core: %.0f docs/s = %.0f× pyHanko",
-                level as NSString, result.per_second, result.p50_ms, ours.perSecond / Double(ProcessInfo.processInfo.activeProcessorCount),
-                ours.perSecond / Double(ProcessInfo.processInfo.activeProcessorCount) / result.per_second))
+                format: "pyHanko %@, same input, RSA-2048, visible stamp, 1 process: %.1f docs/s (p50 %.1f ms)", level as NSString, result.per_second,
+                result.p50_ms))
+        return result.per_second
     }
 
     private func loadExample() throws -> (FormDefinition, VoucherData) {
@@ -212,22 +214,4 @@ struct BenchSeal: AsyncParsableCommand {
         let kilobytes = Double(line.split(separator: " ").compactMap { Double($0) }.first ?? 0)
         return kilobytes / 1024
     }
-}
-
-/// Per-document latencies written by the benchmark's workers.
-final class LatencyBuffer: @unchecked Sendable {
-    // Safe: worker w writes only indices w, w + cores, …, so no two threads touch the same element, and the
-    // buffer is read only after the workers (concurrentPerform, or the task group) have finished.
-    private let storage: UnsafeMutableBufferPointer<Double>
-    init(count: Int) { storage = .allocate(capacity: count) }
-    deinit { storage.deallocate() }
-    func set(_ index: Int, _ value: Double) { storage[index] = value }
-    func sorted() -> [Double] { Array(storage).sorted() }
-}
-
-/// A failure count shared by the benchmark's workers.
-final class Counter: Sendable {
-    private let count = Atomic<Int>(0)
-    func increment() { count.add(1, ordering: .relaxed) }
-    var value: Int { count.load(ordering: .relaxed) }
 }

@@ -1,5 +1,6 @@
 import Accounts
 import ArgumentParser
+import CommandSupport
 import Foundation
 import HummingbirdWSClient
 import Logging
@@ -7,7 +8,7 @@ import NIOCore
 import Storage
 import Synchronization
 
-/// `countersign bench authz`: simulated tellers and centre officers drive full authorization round trips through a
+/// `countersign-bench authz`: simulated tellers and centre officers drive full authorization round trips through a
 /// running service over real HTTP and WebSocket: submit → request (central) → push to the assigned officer →
 /// claim → approve → push to the teller → commit. It creates its own branches, users and authority (as the owner
 /// role) with a random password, then measures.
@@ -22,6 +23,7 @@ struct BenchAuthz: AsyncParsableCommand {
     @Option(help: "Simulated centre officers.") var officers = 16
     @Option(help: "Branches the tellers are spread over (one audit chain each).") var branches = 32
     @Option(help: "Seconds to measure, after a 3-second warm-up.") var seconds = 20
+    @OptionGroup var json: JSONOutput
 
     func run() async throws {
         let logger = try options.makeLogger()
@@ -35,7 +37,7 @@ struct BenchAuthz: AsyncParsableCommand {
                     ("warning: \(cast.othersOnline.count) officer(s) already online (\(names)): they get a share of the bench's requests, "
                         + "which wait for the unclaimed timeout unless answered; set them offline for a clean measurement\n").utf8))
         }
-        let stats = BenchStats()
+        let stats = LatencyRecorder()
         let warmUpEnds = ContinuousClock.now + .seconds(3)
         let deadline = warmUpEnds + .seconds(seconds)
         // Officers work until every teller has finished its last round trip, so a run leaves no request open (an
@@ -73,7 +75,14 @@ struct BenchAuthz: AsyncParsableCommand {
                 _ = try await http.call(.PUT, "/api/v1/authz/presence", body: #"{"status":"offline"}"#)
             }
         }
-        print(stats.report(tellers: tellers, officers: officers, branches: branches, seconds: seconds))
+        let run = BenchRun(
+            bench: "authz",
+            settings: ["tellers": "\(tellers)", "officers": "\(officers)", "branches": "\(branches)", "seconds measured": "\(seconds)"],
+            cases: [BenchCase("authorization round trips (central)", stats.latencies, seconds: Double(seconds))])
+        print(
+            "bench authz: \(tellers) tellers over \(branches) branches, \(officers) centre officers, \(seconds) s measured, \(run.cores) cores")
+        print(run.table)
+        try json.write(run)
     }
 }
 
@@ -128,48 +137,4 @@ struct BenchCast: Sendable {
             return cast
         }
     }
-}
-
-/// Latencies of completed round trips inside the measured window.
-final class BenchStats: Sendable {
-    private let samples = Mutex<[Double]>([])
-    private let failures = Atomic<Int>(0)
-
-    func record(_ elapsed: Duration) {
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        samples.withLock { $0.append(milliseconds) }
-    }
-    func fail() { failures.add(1, ordering: .relaxed) }
-    var count: Int { samples.withLock { $0.count } }
-
-    func report(tellers: Int, officers: Int, branches: Int, seconds: Int) -> String {
-        """
-        bench authz: \(tellers) tellers over \(branches) branches, \(officers) centre officers, \(seconds) s measured, \(ProcessInfo.processInfo.activeProcessorCount) cores
-        \(table(unit: "round trips", seconds: seconds))
-        """
-    }
-
-    /// The count and the latency percentiles, without a rate (for one-at-a-time measurements).
-    func latencyTable(unit: String) -> String {
-        let sorted = samples.withLock { $0 }.sorted()
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        return """
-            \(unit.padding(toLength: 12, withPad: " ", startingAt: 0))  p50 ms   p99 ms   max ms   failures
-            \(String(sorted.count).padding(toLength: 12, withPad: " ", startingAt: 0))\(format(percentile(0.5)))  \(format(percentile(0.99)))  \(format(sorted.last ?? 0))  \(failures.load(ordering: .relaxed))
-            """
-    }
-
-    /// The count, the rate and the latency percentiles of what was recorded in `seconds`.
-    func table(unit: String, seconds: Int) -> String {
-        let sorted = samples.withLock { $0 }.sorted()
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        let header = unit.padding(toLength: 12, withPad: " ", startingAt: 0) + "  per s    p50 ms   p99 ms   max ms   failures"
-        let count = String(sorted.count).padding(toLength: 12, withPad: " ", startingAt: 0)
-        return """
-            \(header)
-            \(count)  \(format(Double(sorted.count) / Double(seconds)))  \(format(percentile(0.5)))  \(format(percentile(0.99)))  \(format(sorted.last ?? 0))  \(failures.load(ordering: .relaxed))
-            """
-    }
-
-    private func format(_ value: Double) -> String { String(format: "%7.1f", value) }
 }

@@ -1,5 +1,6 @@
 import Accounts
 import ArgumentParser
+import CommandSupport
 import Counter
 import Crypto
 import Foundation
@@ -7,7 +8,7 @@ import HummingbirdWSClient
 import Logging
 import Storage
 
-/// `countersign bench counter`: customers submitting pre-filled forms through the public HTTP API of a running
+/// `countersign-bench counter`: customers submitting pre-filled forms through the public HTTP API of a running
 /// service, each client on its own keep-alive connection with one request in flight. Every submission is a real
 /// one: checked against the form, encrypted, stored, audited, committed with fsync.
 struct BenchCounter: AsyncParsableCommand {
@@ -20,12 +21,13 @@ struct BenchCounter: AsyncParsableCommand {
     @Option(help: "Concurrent clients (connections), each with one submission in flight.") var clients = 32
     @Option(help: "Seconds to measure, after a 2-second warm-up.") var seconds = 10
     @Option(help: "Draft changes to echo to a paired customer screen, one at a time (0: skip).") var echoes = 2000
+    @OptionGroup var json: JSONOutput
 
     static let submission =
         #"{"form":"cash-withdrawal","values":{"account_name":"张三","account_number":"6222020200112233445","id_number":"11010519491231002X","mobile":"13800138000","amount":"50000.00","purpose":"living"}}"#
 
     func run() async throws {
-        let stats = BenchStats()
+        let stats = LatencyRecorder()
         let start = ContinuousClock.now + .seconds(2)
         let deadline = start + .seconds(seconds)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -54,18 +56,19 @@ struct BenchCounter: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        print(
-            """
-            bench counter: pre-fill submissions, \(clients) clients, \(seconds) s measured, \(ProcessInfo.processInfo.activeProcessorCount) cores
-            \(stats.table(unit: "submissions", seconds: seconds))
-            """)
-        if echoes > 0 { try await echo() }
-        statementCost()
+        var run = BenchRun(
+            bench: "counter", settings: ["clients": "\(clients)", "seconds measured": "\(seconds)", "echoes": "\(echoes)"],
+            cases: [BenchCase("pre-fill submissions", stats.latencies, seconds: Double(seconds))])
+        if echoes > 0 { run.cases.append(BenchCase("echo: teller's draft → screen's view", try await echo(), seconds: nil)) }
+        run.cases.append(statementCost())
+        print("bench counter: \(clients) clients, \(seconds) s measured, \(echoes) echoes one at a time, \(run.cores) cores")
+        print(run.table)
+        try json.write(run)
     }
 
     /// What the enrolled screen's signed statements cost the service: one ECDSA P-256 verification (and the parse)
     /// per answer and per signature, measured in-process on one core.
-    func statementCost() {
+    func statementCost() -> BenchCase {
         let key = P256.Signing.PrivateKey()
         let publicKey = Array(key.publicKey.derRepresentation)
         let digest = String(repeating: "ab", count: 32)
@@ -73,24 +76,25 @@ struct BenchCounter: AsyncParsableCommand {
             let text = ScreenStatement.write(device: 1, session: Int64(i), version: 1, decision: .confirm, viewSHA256: digest, at: Date())
             return (text, Array(try! key.signature(for: Data(text.utf8)).rawRepresentation))
         }
-        let rounds = 10
+        var latencies = Latencies()
         let started = ContinuousClock.now
-        for _ in 0..<rounds {
-            for (text, signature) in statements { _ = try? ScreenStatement.verified(text: text, signature: signature, publicKey: publicKey) }
+        for _ in 0..<20 {
+            for (text, signature) in statements {
+                let began = ContinuousClock.now
+                if (try? ScreenStatement.verified(text: text, signature: signature, publicKey: publicKey)) == nil { latencies.fail() }
+                latencies.record(ContinuousClock.now - began)
+            }
         }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let count = Double(rounds * statements.count)
-        print(
-            String(
-                format: "bench counter: screen statement check (ECDSA P-256 verify + parse), %.0f in-process, one core: %.1f µs each, %.0f/s",
-                count, seconds / count * 1e6, count / seconds))
+        return BenchCase(
+            "screen statement check (P-256, 1 core)", latencies,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     /// Echo latency: a teller (created for the run, audited, through the directory) pairs with a screen opened
     /// by the bench, then changes the amount `echoes` times; each change is timed from sending the draft to the
     /// screen's WebSocket receiving that version's view.
-    func echo() async throws {
+    func echo() async throws -> Latencies {
         let password = SessionToken.generate().value
         let cast = try await BenchCast.create(
             settings: try options.ownerDatabase(), tellers: 1, officers: 0, branches: 1, supervisors: true, password: password,
@@ -110,7 +114,7 @@ struct BenchCounter: AsyncParsableCommand {
         defer { screen.cancel() }
         var arrivals = views.makeAsyncIterator()
         guard case .pairing(let code)? = await arrivals.next() else { throw BenchError("the screen got no pairing code") }
-        let stats = BenchStats()
+        let stats = LatencyRecorder()
         try await BenchHTTP.with(host: host, port: port) { http in
             try await http.login(cast.tellers[0], password: password)
             let (paired, body) = try await http.call(.POST, "/api/v1/counter/sessions", body: #"{"code":"\#(code)"}"#)
@@ -131,11 +135,7 @@ struct BenchCounter: AsyncParsableCommand {
                 }
             }
         }
-        print(
-            """
-            bench counter: echo from a teller's draft change to the customer screen's WebSocket, \(echoes) changes one at a time
-            \(stats.latencyTable(unit: "echoes"))
-            """)
+        return stats.latencies
     }
 }
 

@@ -27,31 +27,30 @@ struct BenchPlan: Sendable {
         let writers: Int
         let operations: Int
         let seconds: Double
-        let latencies: [Double]
+        let latencies: Latencies
         var perSecond: Double { Double(operations) / seconds }
         static func combined(_ runs: [Result]) -> Result {
-            Result(
+            var latencies = Latencies()
+            for run in runs { latencies.add(run.latencies) }
+            return Result(
                 mode: runs[0].mode, writers: runs[0].writers, operations: runs.reduce(0) { $0 + $1.operations },
-                seconds: runs.reduce(0) { $0 + $1.seconds }, latencies: runs.flatMap(\.latencies))
-        }
-        func percentile(_ p: Double) -> Double {
-            guard !latencies.isEmpty else { return 0 }
-            let sorted = latencies.sorted()
-            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+                seconds: runs.reduce(0) { $0 + $1.seconds }, latencies: latencies)
         }
     }
 
-    func run(on database: Database) async throws -> String {
+    /// The run's cases, and the audit verifier's word on what they wrote.
+    func run(on database: Database) async throws -> (BenchRun, verified: String) {
         let fsync = try await database.read { tx in
             var value = "?"
             for try await (setting) in try await tx.query("SHOW fsync").decode(String.self) { value = setting }
             return value
         }
-        var lines = [
-            "bench audit: \(rounds) × \(duration) per mode, events spread over \(chains) chains, fsync=\(fsync), \(ProcessInfo.processInfo.activeProcessorCount) cores"
-                + (batch > 1 ? "; chained batch: \(batch) events per statement (p50/p99 per statement)" : "")
-        ]
-        lines.append("writers  mode            events/s   p50 ms   p99 ms   chained/plain")
+        var run = BenchRun(
+            bench: "audit",
+            settings: [
+                "rounds": "\(rounds)", "per mode": "\(duration)", "chains": "\(chains)", "fsync": fsync,
+                "events per chained batch": "\(batch)",
+            ])
         for writers in writerCounts {
             var plainRuns: [Result] = []
             var chainedRuns: [Result] = []
@@ -68,17 +67,16 @@ struct BenchPlan: Sendable {
             if singleChain { results.append(Result.combined(singleRuns)) }
             if batch > 1 { results.append(Result.combined(batchedRuns)) }
             for result in results {
-                let ratio = result.mode == .plain ? "" : String(format: "%.0f %%", 100 * result.perSecond / plain.perSecond)
-                lines.append(
-                    String(
-                        format: "%7d  %-14@ %9.0f %8.2f %8.2f   %@", writers, result.mode.rawValue as NSString, result.perSecond,
-                        result.percentile(0.5) * 1000, result.percentile(0.99) * 1000, ratio as NSString))
+                // Events per second (a batched statement carries several); latencies per statement.
+                run.cases.append(
+                    BenchCase(
+                        "\(writers) writers, \(result.mode.rawValue)", result.latencies, count: result.operations, seconds: result.seconds,
+                        extra: result.mode == .plain ? [:] : ["% of plain": 100 * result.perSecond / plain.perSecond]))
             }
         }
         let report = try await AuditVerification.verify(database)
         let events = report.chains.reduce(0) { $0 + $1.rows }
-        lines.append(report.isIntact ? "verify: \(report.chains.count) chains, \(events) chained events, intact" : "verify: BROKEN \(report.breaks)")
-        return lines.joined(separator: "\n")
+        return (run, report.isIntact ? "verify: \(report.chains.count) chains, \(events) chained events, intact" : "verify: BROKEN \(report.breaks)")
     }
 
     private func measure(_ mode: Mode, writers: Int, on database: Database) async throws -> Result {
@@ -87,10 +85,10 @@ struct BenchPlan: Sendable {
         let chains = self.chains
         let perStatement = mode == .batched ? batch : 1
         let started = clock.now
-        let perWriter = try await withThrowingTaskGroup(of: [Double].self) { group in
+        let perWriter = try await withThrowingTaskGroup(of: Latencies.self) { group in
             for writer in 0..<writers {
                 group.addTask {
-                    var latencies: [Double] = []
+                    var latencies = Latencies()
                     var index = 0
                     while clock.now < deadline {
                         let events = (0..<perStatement).map { Self.event(writer: writer, index: index + $0, mode: mode, chains: chains) }
@@ -103,19 +101,17 @@ struct BenchPlan: Sendable {
                             case .chained, .singleChain: try await AuditLog.append(events[0], in: tx)
                             }
                         }
-                        let elapsed = clock.now - begin
-                        latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                        latencies.record(clock.now - begin)
                         index += perStatement
                     }
                     return latencies
                 }
             }
-            return try await group.reduce(into: [[Double]]()) { $0.append($1) }
+            return try await group.reduce(into: Latencies()) { $0.add($1) }
         }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let latencies = perWriter.flatMap { $0 }
-        return Result(mode: mode, writers: writers, operations: latencies.count * perStatement, seconds: seconds, latencies: latencies)
+        return Result(mode: mode, writers: writers, operations: perWriter.count * perStatement, seconds: seconds, latencies: perWriter)
     }
 
     /// A realistic event: a branch, a terminal, a transaction subject and a small payload with CJK text.
