@@ -34,9 +34,9 @@ public struct CredentialCheck: Sendable {
 
     /// What a failure is recorded and answered as.
     public struct Failure: Sendable {
-        let action: String
-        let code: AccessErrorCode
-        let message: String
+        public let action: String
+        public let code: AccessErrorCode
+        public let message: String
 
         public static let login = Failure(action: "session.login_failed", code: .invalidCredentials, message: "unknown user or wrong password")
     }

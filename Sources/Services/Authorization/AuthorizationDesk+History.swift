@@ -13,9 +13,7 @@ extension AuthorizationDesk {
     /// why it needs authorization: the matched rules described by the rule set version that judged it — not by the
     /// rules in force now, which may have changed since.
     public func history(transaction: String) async throws -> (RequestHistory, [MatchedRule])? {
-        guard let history = try await database.read({ try await AuthorizationStore.history(transaction: transaction, in: $0) }) else {
-            return nil
-        }
+        guard let history = try await repository.history(transaction: transaction) else { return nil }
         let judgedBy = try await ruleSet(version: history.ruleSetVersion)
         let rules = history.matchedRules.map { MatchedRule(id: $0, description: judgedBy?.describe($0) ?? $0) }
         return (history, rules)
@@ -24,7 +22,7 @@ extension AuthorizationDesk {
     /// The rule set `version`: the one in force when it is that, otherwise as stored; nil when it cannot be read.
     func ruleSet(version: String) async throws -> RuleSet? {
         if rules.version == version { return rules }
-        guard let source = try await database.read({ try await RuleSetStore.source(version: version, in: $0) }) else { return nil }
+        guard let source = try await repository.ruleSetSource(version: version) else { return nil }
         return try? RuleSet.parse(Data(source.utf8), file: "rule set \(version) in the database")
     }
 }

@@ -26,10 +26,7 @@ extension AuthorizationDesk {
             AuditEvent(
                 actor: user.id, branch: user.branch, terminal: terminal, action: "txn.withdrawn", subject: "txn:\(id)",
                 payload: ["reason": .string(reason)]))
-        // Announced at commit like every request change: an officer holding the request hears of it at once.
-        let outcome = try await AuthorizationStore.transaction(on: database) { tx in
-            try await AuthorizationStore.withdraw(transaction: id, teller: user.id, reason: reason, at: now, event: event, in: tx)
-        }
+        let outcome = try await repository.withdraw(transaction: id, teller: user.id, reason: reason, at: now, event: event)
         switch outcome {
         case .withdrawn(let request): return Withdrawn(transactionID: id, request: request)
         case .notFound: throw AuthorizationError(.transactionNotFound, "no transaction \(id) of yours")

@@ -9,25 +9,27 @@ public import Storage
 /// authorization in a mode, resubmit after a return, commit what was approved. Every state change commits with its
 /// audit event in one database transaction; the push feed follows from the database's triggers.
 public struct AuthorizationDesk: Sendable {
-    let database: Database
+    let repository: any AuthorizationRepository
     let rulesInForce: RulesInForce
     let directory: any AccountDirectory
     let dataKey: DataKey
     /// Keyed digests of the account or customer a transaction is about: its history is found by them.
     let subjectTags: DataKey.Tagger
     let time: any TimeSource
-    let signIn: SignInProtection
-    /// Ids are taken beforehand, because the audit event written with the row names it.
-    let transactionIDs = IDReservoir()
-    let requestIDs = IDReservoir()
 
     public init(
         database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), signIn: SignInProtection = SignInProtection(),
         directory: (any AccountDirectory)? = nil
     ) {
-        self.signIn = signIn
-        self.directory = directory ?? DatabaseAccountDirectory(database: database, dataKey: dataKey)
-        self.database = database
+        self.init(
+            repository: DatabaseAuthorizationRepository(database: database, signIn: signIn), rules: rules, dataKey: dataKey, time: time,
+            directory: directory ?? DatabaseAccountDirectory(database: database, dataKey: dataKey))
+    }
+
+    /// The desk over any repository: the service's PostgreSQL, or a test's in-memory twin.
+    public init(repository: any AuthorizationRepository, rules: RuleSet, dataKey: DataKey, time: any TimeSource, directory: any AccountDirectory) {
+        self.repository = repository
+        self.directory = directory
         self.rulesInForce = RulesInForce(rules)
         self.dataKey = dataKey
         self.subjectTags = dataKey.tagger(purpose: "countersign transaction subject v1")
@@ -117,7 +119,7 @@ public struct AuthorizationDesk: Sendable {
             return try await submit(submission, judgedBy: rulesInForce.interceptor, user: user, terminal: terminal, alongside: alongside)
         } catch let error as StorageError where error.constraint == RulesInForce.staleConstraint {
             // The owner activated other rules since this instance read them: judge again by those in force.
-            guard try await rulesInForce.reload(from: database) else { throw error }
+            guard try await rulesInForce.reload(using: repository.rulesInForce) else { throw error }
             return try await submit(submission, judgedBy: rulesInForce.interceptor, user: user, terminal: terminal, alongside: alongside)
         }
     }
@@ -133,7 +135,7 @@ public struct AuthorizationDesk: Sendable {
         let decision = interceptor.decide(facts)
         let digest = submission.digest
         let box = try dataKey.seal(submission.canonical.canonicalBytes, context: Self.payloadContext(digest))
-        let id = AuthorizationStore.transactionID(try await transactionIDs.next(from: "txn_serial", on: database))
+        let id = try await repository.nextTransactionID()
         let record = AuthorizationStore.NewTransaction(
             branch: user.branch, teller: user.id, terminal: terminal, code: facts.code, amountMinor: facts.amountMinor,
             currency: facts.currency, keyID: dataKey.id, payloadCiphertext: box, payloadDigest: digest,
@@ -148,7 +150,7 @@ public struct AuthorizationDesk: Sendable {
                 actor: user.id, branch: user.branch, terminal: terminal, action: "authz.intercepted", subject: "txn:\(id)",
                 payload: .object(payload)))
         do {
-            try await store(record, id: id, event: event, alongside: alongside)
+            try await repository.insertTransaction(record, id: id, event: event, alongside: alongside)
         } catch let error as StorageError where error.constraint == "txn_replaces_finished" {
             throw AuthorizationError(
                 .cannotReplace,
@@ -157,19 +159,6 @@ public struct AuthorizationDesk: Sendable {
             throw AuthorizationError(.cannotReplace, "transaction \(submission.replaces ?? "") was already replaced / 该交易已被替代")
         }
         return Submitted(transactionID: id, decision: decision)
-    }
-
-    private func store(
-        _ record: AuthorizationStore.NewTransaction, id: String, event: AuditLog.Append, alongside: ((String, Transaction) async throws -> Void)?
-    ) async throws {
-        if let alongside {
-            try await database.transaction { tx in
-                try await AuthorizationStore.insertTransaction(record, id: id, event: event, in: tx)
-                try await alongside(id, tx)
-            }
-        } else {
-            try await database.statement { try await AuthorizationStore.insertTransaction(record, id: id, event: event, in: $0) }
-        }
     }
 
     /// One piece of material as the teller uploads it.
@@ -243,7 +232,7 @@ public struct AuthorizationDesk: Sendable {
                 sha256: item.sha256)
         }
         let materialDigest = MaterialList.digest(items)
-        let requestID = AuthorizationStore.requestID(try await requestIDs.next(from: "authz_request_serial", on: database))
+        let requestID = try await repository.nextRequestID()
         let new = AuthorizationStore.NewRequest(
             transaction: transaction, previousID: previous?.id, version: (previous?.version ?? 0) + 1, level: requirement.level,
             officers: requirement.officers, modes: requirement.modes.map(\.rawValue), mode: mode.rawValue, materialDigest: materialDigest,
@@ -266,19 +255,12 @@ public struct AuthorizationDesk: Sendable {
             let assigned = candidate
             do {
                 guard let supervisor, let local else {
-                    return try await AuthorizationStore.statement(on: database) { tx in
-                        try await AuthorizationStore.insertRequest(new, id: requestID, assignedTo: assigned, material: material, event: event, in: tx)
-                    }
+                    return try await repository.insertRequest(new, id: requestID, assignedTo: assigned, material: material, event: event)
                 }
                 // Decided at once, at the teller's terminal, by the supervisor who just proved who they are.
-                return try await AuthorizationStore.transaction(on: database) { tx in
-                    let snapshot = try await AuthorizationStore.insertRequest(
-                        new, id: requestID, assignedTo: assigned, material: material, event: event, in: tx)
-                    try await AuthorizationStore.recordLocalCredentials(
-                        requestID: snapshot.id, officer: supervisor, terminal: terminal ?? "", at: now, in: tx)
-                    return try await OfficerDesk.claimAndDecide(
-                        snapshot, officer: supervisor, decision: local.decision, reason: local.reason, at: now, terminal: terminal, in: tx)
-                }
+                return try await repository.insertRequestDecidedLocally(
+                    new, id: requestID, assignedTo: assigned, material: material, event: event, supervisor: supervisor, decision: local.decision,
+                    reason: local.reason, terminal: terminal, at: now)
             } catch let error as StorageError where error.constraint == "authz_assigned_available" && attempt < 3 {
                 candidate = try await openTransaction(id, for: user, mode: mode).1
             }
@@ -290,7 +272,7 @@ public struct AuthorizationDesk: Sendable {
     public func resubmit(request id: String, mode: AuthorizationMode?, material: [Upload], user: UserIdentity, terminal: String?)
         async throws -> RequestSnapshot
     {
-        guard let previous = try await database.read({ try await AuthorizationStore.request(id, in: $0) }), previous.teller == user.id else {
+        guard let previous = try await repository.request(id), previous.teller == user.id else {
             throw AuthorizationError(.notFound, "no authorization request \(id) of yours")
         }
         guard previous.state == .returned else {
@@ -304,11 +286,7 @@ public struct AuthorizationDesk: Sendable {
         // What the teller does not send again stays as it was: the officer asked for more, not for everything anew.
         var uploads = material
         for item in previous.material where !material.contains(where: { $0.kind == item.kind }) {
-            guard
-                let (type, _, box) = try await database.read({
-                    try await AuthorizationStore.material(requestID: previous.id, kind: item.kind, in: $0)
-                })
-            else { continue }
+            guard let (type, _, box) = try await repository.material(requestID: previous.id, kind: item.kind) else { continue }
             let bytes = try dataKey.open(box, context: Self.materialContext(transaction: previous.transaction, item.kind, item.sha256))
             uploads.append(Upload(kind: item.kind, mediaType: type, bytes: bytes))
         }
@@ -326,8 +304,7 @@ public struct AuthorizationDesk: Sendable {
     public func commit(transaction id: String, submission: TransactionSubmission, user: UserIdentity, terminal: String?) async throws -> Committed {
         try Self.requireTeller(user)
         let digest = submission.digest
-        guard let (transaction, approved) = try await database.read({ try await AuthorizationStore.transactionToCommit(id, digest: digest, in: $0) }),
-            transaction.teller == user.id
+        guard let (transaction, approved) = try await repository.transactionToCommit(id, digest: digest), transaction.teller == user.id
         else { throw AuthorizationError(.transactionNotFound, "no transaction \(id) of yours") }
         guard transaction.state != .committed else {
             throw AuthorizationError(.alreadyCommitted, "transaction \(id) was already committed")
@@ -349,13 +326,10 @@ public struct AuthorizationDesk: Sendable {
                     "payload_digest": .string(digest.hex), "authorization": approved.map { .string($0.id) } ?? .null,
                     "approved_by_versions": approved.map { .integer(Int64($0.version)) } ?? .null,
                 ]))
-        let result = try await AuthorizationStore.statement(on: database) { tx in
-            try await AuthorizationStore.commit(
-                transaction: id, digest: digest, request: approved?.id, at: now, event: event, in: tx)
-        }
+        let result = try await repository.commit(transaction: id, digest: digest, request: approved?.id, at: now, event: event)
         guard result.committed else {
             // Of several commits of one approval, one wins; the others must say so, not that nothing was approved.
-            let now = try await database.read { try await AuthorizationStore.transactionToCommit(id, digest: digest, in: $0) }
+            let now = try await repository.transactionToCommit(id, digest: digest)
             if now?.0.state == .committed {
                 throw AuthorizationError(.alreadyCommitted, "transaction \(id) was already committed")
             }
@@ -366,30 +340,25 @@ public struct AuthorizationDesk: Sendable {
 
     /// The request, if `user` may see it: its teller, an officer it concerns, an auditor.
     public func view(request id: String, user: UserIdentity) async throws -> (RequestSnapshot, TransactionSubmission?) {
-        let (snapshot, canSee, payload) = try await database.read { tx in
-            guard let snapshot = try await AuthorizationStore.request(id, in: tx) else {
-                throw AuthorizationError(.notFound, "no authorization request \(id)")
-            }
-            var canSee = snapshot.teller == user.id || user.role.canReadAudit
-            if !canSee, user.role == .supervisor || user.role == .officer {
-                canSee = try await AuthorizationStore.concerns(officer: user.id, request: id, in: tx)
-            }
-            // The business fields are for whoever decides (the claimant) and the teller who keyed them.
-            let showPayload = snapshot.teller == user.id || snapshot.claimedBy == user.id
-            let record = showPayload ? try await AuthorizationStore.transaction(snapshot.transaction, in: tx) : nil
-            return (snapshot, canSee, record)
+        guard let snapshot = try await repository.request(id) else { throw AuthorizationError(.notFound, "no authorization request \(id)") }
+        var canSee = snapshot.teller == user.id || user.role.canReadAudit
+        if !canSee, user.role == .supervisor || user.role == .officer {
+            canSee = try await repository.concerns(officer: user.id, request: id)
         }
         guard canSee else { throw AuthorizationError(.notFound, "no authorization request \(id)") }
-        return (snapshot, try payload.map { try decrypt($0) })
+        // The business fields are for whoever decides (the claimant) and the teller who keyed them.
+        let showPayload = snapshot.teller == user.id || snapshot.claimedBy == user.id
+        let record = showPayload ? try await repository.transaction(snapshot.transaction) : nil
+        return (snapshot, try record.map { try decrypt($0) })
     }
 
     public func statistics(officers: [String]?, branches: [String]?) async throws -> AuthorizationStatistics {
-        try await database.read { try await AuthorizationStatistics.read(officers: officers, branches: branches, in: $0) }
+        try await repository.statistics(officers: officers, branches: branches)
     }
 
     /// The submission the teller's transaction was made with, as stored: what its commit names, on any instance.
     public func submission(ofTransaction id: String, user: UserIdentity) async throws -> TransactionSubmission {
-        guard let record = try await database.read({ try await AuthorizationStore.transaction(id, in: $0) }), record.teller == user.id else {
+        guard let record = try await repository.transaction(id), record.teller == user.id else {
             throw AuthorizationError(.transactionNotFound, "no transaction \(id) of yours")
         }
         return try decrypt(record)
@@ -407,8 +376,7 @@ public struct AuthorizationDesk: Sendable {
         -> (AuthorizationStore.TransactionRecord, String?)
     {
         guard
-            let (record, candidate) = try await database.read({ try await AuthorizationStore.transactionToRequest(id, mode: mode.rawValue, in: $0) }),
-            record.teller == user.id
+            let (record, candidate) = try await repository.transactionToRequest(id, mode: mode), record.teller == user.id
         else { throw AuthorizationError(.transactionNotFound, "no transaction \(id) of yours") }
         if record.state == .abandoned {
             // A rejection is final: the same transaction is never asked for again, in any mode.
@@ -434,8 +402,7 @@ public struct AuthorizationDesk: Sendable {
         }
         let failure = CredentialCheck.Failure(
             action: "authz.local_credentials_failed", code: .localCredentialsRefused, message: "the supervisor's user or password is wrong")
-        let supervisor = try await CredentialCheck(database: database, protection: signIn).verify(
-            user: local.supervisor, password: local.password, terminal: terminal, address: local.clientAddress, failure: failure)
+        let supervisor = try await repository.verifySupervisor(local, terminal: terminal, failure: failure)
         // Only a supervisor authorizes at the counter; the eligibility check in the database covers branch and authority.
         guard supervisor.role == .supervisor else { throw AccessError(failure.code, failure.message) }
         return supervisor.id

@@ -16,7 +16,7 @@ extension AuthorizationDesk {
     /// The customer side of a booked counter transaction; nil for a transaction that did not come from the counter.
     /// A record that does not open or does not match its digest is an error, never shown.
     public func customerSide(transaction: String) async throws -> CustomerSide? {
-        guard let found = try await database.read({ try await CounterStore.customerSide(transaction: transaction, in: $0) }) else { return nil }
+        guard let found = try await repository.customerSide(transaction: transaction) else { return nil }
         let view = try dataKey.open(found.viewCiphertext, context: "counter:\(found.session):\(found.version)")
         let captured = try dataKey.open(
             found.strokesCiphertext, context: CounterDesk.strokesContext(session: found.session, version: found.version))

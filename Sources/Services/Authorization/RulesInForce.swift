@@ -23,10 +23,10 @@ public final class RulesInForce: Sendable {
         return try RuleSet.parse(Data(stored.source.utf8), file: "rule set \(stored.version) in the database")
     }
 
-    /// Replaces the rules with those in force now. Returns whether they changed.
+    /// Replaces the rules with those in force now (as `load` reads them). Returns whether they changed.
     @discardableResult
-    func reload(from database: Database) async throws -> Bool {
-        guard let fresh = try await Self.load(database) else { return false }
+    func reload(using load: () async throws -> RuleSet?) async throws -> Bool {
+        guard let fresh = try await load() else { return false }
         return current.withLock { interceptor in
             guard interceptor.rules != fresh else { return false }
             interceptor = Interceptor(rules: fresh)

@@ -66,6 +66,24 @@ public enum AuthorizationStore {
         public let payloadDigest: SHA256Hash
         public let requirementJSON: String?
         public let state: TransactionState
+
+        public init(
+            id: String, branch: String, teller: String, terminal: String?, code: String, amountMinor: Int64, currency: String, keyID: String,
+            payloadCiphertext: [UInt8], payloadDigest: SHA256Hash, requirementJSON: String?, state: TransactionState
+        ) {
+            self.id = id
+            self.branch = branch
+            self.teller = teller
+            self.terminal = terminal
+            self.code = code
+            self.amountMinor = amountMinor
+            self.currency = currency
+            self.keyID = keyID
+            self.payloadCiphertext = payloadCiphertext
+            self.payloadDigest = payloadDigest
+            self.requirementJSON = requirementJSON
+            self.state = state
+        }
     }
 
     /// The id of transaction number `serial` (from `txn_serial`, reserved beforehand: its audit event names it).
