@@ -17,16 +17,8 @@ public struct AuthorizationDesk: Sendable {
     let subjectTags: DataKey.Tagger
     let time: any TimeSource
 
-    public init(
-        database: Database, rules: RuleSet, dataKey: DataKey, time: any TimeSource = SystemTime(), signIn: SignInProtection = SignInProtection(),
-        directory: (any AccountDirectory)? = nil
-    ) {
-        self.init(
-            repository: DatabaseAuthorizationRepository(database: database, signIn: signIn), rules: rules, dataKey: dataKey, time: time,
-            directory: directory ?? DatabaseAccountDirectory(database: database, dataKey: dataKey))
-    }
-
-    /// The desk over any repository: the service's PostgreSQL, or a test's in-memory twin.
+    /// The desk over any repository: the service's PostgreSQL (``AuthorizationServices`` builds it), or a test's
+    /// in-memory twin.
     public init(repository: any AuthorizationRepository, rules: RuleSet, dataKey: DataKey, time: any TimeSource, directory: any AccountDirectory) {
         self.repository = repository
         self.directory = directory

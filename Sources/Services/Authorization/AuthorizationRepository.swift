@@ -3,10 +3,12 @@ public import Authorization
 public import Kernel
 public import Storage
 
-/// Everything the teller's authorization desk reads and writes, as one protocol (issue #17, part 1): PostgreSQL in
-/// the service (``DatabaseAuthorizationRepository``), an in-memory twin in the unit tests, so the desk's own rules —
+/// Everything the authorization desks (the teller's and the officer's) read and write, as one protocol (issue #17,
+/// part 1): PostgreSQL in
+/// the service (``DatabaseAuthorizationRepository``), an in-memory twin in the unit tests, so the desks' own rules —
 /// which modes a transaction may use, where local mode happens, how often a vanished officer is replaced, what may be
-/// committed and what a lost commit race answers — are tested in milliseconds. The invariants themselves stay in the
+/// committed and what a lost commit race answers, how a claim is retried, what a decision needs — are tested in
+/// milliseconds. The invariants themselves stay in the
 /// database; the twin only imitates the answers the desk reacts to.
 public protocol AuthorizationRepository: Sendable {
     typealias TransactionRecord = AuthorizationStore.TransactionRecord
@@ -54,6 +56,19 @@ public protocol AuthorizationRepository: Sendable {
         -> (committed: Bool, request: RequestSnapshot?)
     func withdraw(transaction id: String, teller: String, reason: String, at: Timestamp, event: AuditLog.Append) async throws
         -> AuthorizationStore.WithdrawalOutcome
+
+    // The officer's side (``OfficerDesk``).
+
+    /// Sets the officer's presence; requests assigned to an officer who stops being online go to someone else.
+    /// The change and each reassignment are audited with it.
+    func setPresence(officer: String, branch: String, to status: String, terminal: String?, at: Timestamp) async throws
+    func queue(officer: String) async throws -> (presence: String, requests: [RequestSnapshot])
+    /// The claim, if the request is still pending in `scope` (nil: taken, decided, expired or widened meanwhile).
+    func claim(_ id: String, officer: String, at: Timestamp, scope: String, event: AuditLog.Append) async throws -> RequestSnapshot?
+    func decide(
+        _ id: String, officer: String, decision: AuthorizationDecision, reason: String?, payloadDigest: SHA256Hash, materialDigest: SHA256Hash,
+        approvals: Int, at: Timestamp, event: AuditLog.Append
+    ) async throws -> RequestSnapshot
 
     func history(transaction: String) async throws -> RequestHistory?
     func statistics(officers: [String]?, branches: [String]?) async throws -> AuthorizationStatistics
@@ -166,6 +181,40 @@ public struct DatabaseAuthorizationRepository: AuthorizationRepository {
         // Announced at commit like every request change: an officer holding the request hears of it at once.
         try await AuthorizationStore.transaction(on: database) { tx in
             try await AuthorizationStore.withdraw(transaction: id, teller: teller, reason: reason, at: at, event: event, in: tx)
+        }
+    }
+
+    public func setPresence(officer: String, branch: String, to status: String, terminal: String?, at: Timestamp) async throws {
+        try await AuthorizationStore.transaction(on: database) { tx in
+            let events = try await OfficerDesk.changePresence(
+                officer: officer, branch: branch, to: status, terminal: terminal, actor: officer, action: "authz.presence", at: at, in: tx)
+            try await AuditLog.append(all: events, in: tx)
+        }
+    }
+
+    public func queue(officer: String) async throws -> (presence: String, requests: [RequestSnapshot]) {
+        try await database.read { tx in
+            (
+                try await AuthorizationStore.presence(officer: officer, in: tx),
+                try await AuthorizationStore.queue(officer: officer, limit: 200, in: tx)
+            )
+        }
+    }
+
+    public func claim(_ id: String, officer: String, at: Timestamp, scope: String, event: AuditLog.Append) async throws -> RequestSnapshot? {
+        try await AuthorizationStore.statement(on: database) { tx in
+            try await AuthorizationStore.claim(id, officer: officer, at: at, scope: scope, event: event, in: tx)
+        }
+    }
+
+    public func decide(
+        _ id: String, officer: String, decision: AuthorizationDecision, reason: String?, payloadDigest: SHA256Hash, materialDigest: SHA256Hash,
+        approvals: Int, at: Timestamp, event: AuditLog.Append
+    ) async throws -> RequestSnapshot {
+        try await AuthorizationStore.statement(on: database) { tx in
+            try await AuthorizationStore.decide(
+                id, officer: officer, decision: decision, reason: reason, payloadDigest: payloadDigest, materialDigest: materialDigest,
+                approvals: approvals, at: at, event: event, in: tx)
         }
     }
 

@@ -23,9 +23,11 @@ public struct AuthorizationServices: Sendable {
         sweepsInBackground: Bool = true, presenceTimeoutSeconds: Int? = defaultPresenceTimeoutSeconds, signIn: SignInProtection? = nil,
         directory: (any AccountDirectory)? = nil
     ) {
+        let repository = DatabaseAuthorizationRepository(database: database, signIn: signIn ?? SignInProtection(time: time))
         self.tellers = AuthorizationDesk(
-            database: database, rules: rules, dataKey: dataKey, time: time, signIn: signIn ?? SignInProtection(time: time), directory: directory)
-        self.officers = OfficerDesk(database: database, dataKey: dataKey, time: time)
+            repository: repository, rules: rules, dataKey: dataKey, time: time,
+            directory: directory ?? DatabaseAccountDirectory(database: database, dataKey: dataKey))
+        self.officers = OfficerDesk(repository: repository, dataKey: dataKey, time: time)
         self.timeouts = AuthorizationTimeouts(database: database, time: time, presenceTimeoutSeconds: presenceTimeoutSeconds)
         self.hub = PushHub(database: database, time: time, logger: logger)
         self.sweepsInBackground = sweepsInBackground

@@ -8,12 +8,12 @@ public import Storage
 /// The officer's side: presence, the queue, the claim (with its lease), the decision, the material. The database's
 /// guards have the last word on every step; the checks here exist to give clear errors first.
 public struct OfficerDesk: Sendable {
-    let database: Database
+    let repository: any AuthorizationRepository
     let dataKey: DataKey
     let time: any TimeSource
 
-    public init(database: Database, dataKey: DataKey, time: any TimeSource = SystemTime()) {
-        self.database = database
+    public init(repository: any AuthorizationRepository, dataKey: DataKey, time: any TimeSource = SystemTime()) {
+        self.repository = repository
         self.dataKey = dataKey
         self.time = time
     }
@@ -23,12 +23,7 @@ public struct OfficerDesk: Sendable {
         guard ["online", "paused", "offline"].contains(status) else {
             throw AuthorizationError(.badPresence, "presence is online, paused or offline")
         }
-        let now = time.now()
-        try await AuthorizationStore.transaction(on: database) { tx in
-            let events = try await Self.changePresence(
-                officer: user.id, branch: user.branch, to: status, terminal: terminal, actor: user.id, action: "authz.presence", at: now, in: tx)
-            try await AuditLog.append(all: events, in: tx)
-        }
+        try await repository.setPresence(officer: user.id, branch: user.branch, to: status, terminal: terminal, at: time.now())
         return status
     }
 
@@ -59,12 +54,8 @@ public struct OfficerDesk: Sendable {
 
     public func queue(user: UserIdentity) async throws -> (String, [RequestSnapshot]) {
         try Self.requireOfficer(user)
-        return try await database.read { tx in
-            (
-                try await AuthorizationStore.presence(officer: user.id, in: tx),
-                try await AuthorizationStore.queue(officer: user.id, limit: 200, in: tx)
-            )
-        }
+        let (presence, requests) = try await repository.queue(officer: user.id)
+        return (presence, requests)
     }
 
     /// Of any number of officers claiming at once, exactly one gets the request; the rest get 409. The claim and its
@@ -81,7 +72,7 @@ public struct OfficerDesk: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            guard let seen = try await database.read({ try await AuthorizationStore.request(id, in: $0) }) else {
+            guard let seen = try await repository.request(id) else {
                 throw AuthorizationError(.notFound, "no authorization request \(id)")
             }
             guard seen.state == .pending else {
@@ -92,11 +83,7 @@ public struct OfficerDesk: Sendable {
                 throw AuthorizationError(.notPending, "request \(id) is \(seen.state)")
             }
             let event = try AuditLog.Append(Self.claimed(seen, by: user.id, at: now, terminal: terminal))
-            if let snapshot = try await AuthorizationStore.statement(
-                on: database, { try await AuthorizationStore.claim(id, officer: user.id, at: now, scope: seen.scope, event: event, in: $0) })
-            {
-                return snapshot
-            }
+            if let snapshot = try await repository.claim(id, officer: user.id, at: now, scope: seen.scope, event: event) { return snapshot }
             if attempt == 3 { throw AuthorizationError(.alreadyClaimed, "request \(id) was claimed by another officer") }
         }
     }
@@ -110,7 +97,7 @@ public struct OfficerDesk: Sendable {
             throw AuthorizationError(.badDigest, "payload_digest and material_digest are 64 hex digits, as the request shows them")
         }
         let now = time.now()
-        guard let current = try await database.read({ try await AuthorizationStore.request(id, in: $0) }) else {
+        guard let current = try await repository.request(id) else {
             throw AuthorizationError(.notFound, "no authorization request \(id)")
         }
         if current.state == .withdrawn { throw Self.withdrawn(id) }
@@ -124,11 +111,9 @@ public struct OfficerDesk: Sendable {
             throw AuthorizationError(.staleView, "the request changed since you opened it; reload it before deciding")
         }
         let event = try AuditLog.Append(Self.decided(current, decision: decision, reason: reason, by: user.id, terminal: terminal))
-        return try await AuthorizationStore.statement(on: database) { tx in
-            try await AuthorizationStore.decide(
-                id, officer: user.id, decision: decision, reason: reason, payloadDigest: payload, materialDigest: material,
-                approvals: current.approvals, at: now, event: event, in: tx)
-        }
+        return try await repository.decide(
+            id, officer: user.id, decision: decision, reason: reason, payloadDigest: payload, materialDigest: material,
+            approvals: current.approvals, at: now, event: event)
     }
 
     /// Local mode: the supervisor at the teller's terminal claims and decides in the teller's transaction.
@@ -151,19 +136,16 @@ public struct OfficerDesk: Sendable {
 
     /// The material bytes, for the officer holding the claim, an officer who decided, the teller, or an auditor.
     public func material(_ id: String, kind: String, user: UserIdentity) async throws -> (String, [UInt8]) {
-        let found = try await database.read { tx -> (String, [UInt8], RequestSnapshot)? in
-            guard let request = try await AuthorizationStore.request(id, in: tx) else { return nil }
-            // Offered officers see material only once they claim: the claim is what the audit trail records.
-            var allowed = request.teller == user.id || user.role.canReadAudit || request.claimedBy == user.id
-            if !allowed, request.state != .pending {
-                allowed = try await AuthorizationStore.concerns(officer: user.id, request: id, in: tx)
-            }
-            guard allowed, let (type, _, box) = try await AuthorizationStore.material(requestID: id, kind: kind, in: tx) else { return nil }
-            return (type, box, request)
+        let missing = AuthorizationError(.materialNotFound, "no material '\(kind)' you may see on request \(id)")
+        guard let request = try await repository.request(id) else { throw missing }
+        // Offered officers see material only once they claim: the claim is what the audit trail records.
+        var allowed = request.teller == user.id || user.role.canReadAudit || request.claimedBy == user.id
+        if !allowed, request.state != .pending {
+            allowed = try await repository.concerns(officer: user.id, request: id)
         }
-        guard let (type, box, request) = found, let item = request.material.first(where: { $0.kind == kind }) else {
-            throw AuthorizationError(.materialNotFound, "no material '\(kind)' you may see on request \(id)")
-        }
+        guard allowed, let (type, _, box) = try await repository.material(requestID: id, kind: kind),
+            let item = request.material.first(where: { $0.kind == kind })
+        else { throw missing }
         let bytes = try dataKey.open(box, context: AuthorizationDesk.materialContext(transaction: request.transaction, kind, item.sha256))
         return (type, bytes)
     }

@@ -23,6 +23,10 @@ final class InMemoryAuthorizationRepository: AuthorizationRepository {
         var supervisors: [String: String] = [:]
         /// The next commit finds that another instance committed first.
         var loseNextCommitRace = false
+        /// The next claims find the request widened to another scope (by the timeout sweep) just before.
+        var widenBeforeNextClaims = 0
+        var claimsTried = 0
+        var presence: [String: String] = [:]
         var commitsTried = 0
     }
 
@@ -153,6 +157,56 @@ final class InMemoryAuthorizationRepository: AuthorizationRepository {
         }
     }
 
+    func setPresence(officer: String, branch: String, to status: String, terminal: String?, at: Timestamp) async throws {
+        state.withLock { $0.presence[officer] = status }
+    }
+
+    func queue(officer: String) async throws -> (presence: String, requests: [RequestSnapshot]) {
+        state.withLock { state in
+            (state.presence[officer] ?? "offline", state.requests.values.filter { $0.state == .pending || $0.claimedBy == officer })
+        }
+    }
+
+    func claim(_ id: String, officer: String, at: Timestamp, scope: String, event: AuditLog.Append) async throws -> RequestSnapshot? {
+        state.withLock { state in
+            state.claimsTried += 1
+            guard var request = state.requests[id] else { return nil }
+            if state.widenBeforeNextClaims > 0 {
+                state.widenBeforeNextClaims -= 1
+                request = Self.snapshot(request, changing: ["scope": "widened-\(state.claimsTried)"])
+                state.requests[id] = request
+            }
+            guard request.state == .pending, request.scope == scope else { return nil }
+            let lease = at.microsecondsSinceEpoch + Int64(request.leaseSeconds) * 1_000_000
+            let claimed = Self.snapshot(
+                request, changing: ["state": "claimed", "claimed_by": officer, "claimed_at_us": at.microsecondsSinceEpoch, "lease_until_us": lease])
+            state.requests[id] = claimed
+            state.events.append(event.event)
+            return claimed
+        }
+    }
+
+    func decide(
+        _ id: String, officer: String, decision: AuthorizationDecision, reason: String?, payloadDigest: SHA256Hash, materialDigest: SHA256Hash,
+        approvals: Int, at: Timestamp, event: AuditLog.Append
+    ) async throws -> RequestSnapshot {
+        try state.withLock { state in
+            guard let request = state.requests[id], request.state == .claimed, request.claimedBy == officer else {
+                throw StorageError(.refused, "decide: not claimed by \(officer)")
+            }
+            let next: RequestState =
+                switch decision {
+                case .approve: approvals + 1 >= request.officers ? .approved : .pending
+                case .reject: .rejected
+                case .return: .returned
+                }
+            let decided = Self.snapshot(request, changing: ["state": next.rawValue, "approvals": approvals + (decision == .approve ? 1 : 0)])
+            state.requests[id] = decided
+            state.events.append(event.event)
+            return decided
+        }
+    }
+
     func history(transaction: String) async throws -> RequestHistory? { nil }
     func statistics(officers: [String]?, branches: [String]?) async throws -> AuthorizationStatistics {
         throw StorageError(.queryFailed, "statistics are read from the database only")
@@ -192,9 +246,12 @@ final class InMemoryAuthorizationRepository: AuthorizationRepository {
     }
 
     static func snapshot(_ s: RequestSnapshot, state: RequestState) -> RequestSnapshot {
+        snapshot(s, changing: state == .approved ? ["state": state.rawValue, "approvals": s.officers] : ["state": state.rawValue])
+    }
+
+    static func snapshot(_ s: RequestSnapshot, changing fields: [String: Any]) -> RequestSnapshot {
         var object = try! JSONSerialization.jsonObject(with: JSONEncoder().encode(s)) as! [String: Any]
-        object["state"] = state.rawValue
-        if state == .approved { object["approvals"] = s.officers }
+        object.merge(fields) { _, new in new }
         return try! RequestSnapshot.decode(json: String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self))
     }
 }
