@@ -82,14 +82,3 @@ public enum CheckpointComparison {
         return nil
     }
 }
-
-extension Timestamp {
-    public init(from decoder: any Decoder) throws {
-        self.init(microsecondsSinceEpoch: try decoder.singleValueContainer().decode(Int64.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(microsecondsSinceEpoch)
-    }
-}

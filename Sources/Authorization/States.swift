@@ -39,3 +39,11 @@ public enum AuthorizationDecision: String, Sendable, Codable, CaseIterable, Cust
     /// A rejection or a return must say why, in words the teller can act on.
     public var needsReason: Bool { self != .approve }
 }
+
+/// Whether an officer takes requests (`officer_presence.status`): only an online officer is offered or assigned
+/// anything; a console that goes silent is set offline by the sweep.
+public enum OfficerPresence: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case online, paused, offline
+
+    public var description: String { rawValue }
+}

@@ -26,6 +26,17 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
     }
 
+    /// In JSON (checkpoint files, API answers) a timestamp is its integer count of microseconds. Declared here, with
+    /// the conformance: implementations in another module's extension would be ignored for the synthesized ones.
+    public init(from decoder: any Decoder) throws {
+        self.init(microsecondsSinceEpoch: try decoder.singleValueContainer().decode(Int64.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(microsecondsSinceEpoch)
+    }
+
     /// RFC 3339 with six fractional digits, in UTC: exact, unlike a formatter going through `Date`.
     /// RFC 3339 in UTC with microseconds, e.g. `2026-11-23T06:05:09.000123Z`. Written digit by digit: it is in
     /// every pre-fill answer, and `String(format:)` is a slow Foundation call on Linux.

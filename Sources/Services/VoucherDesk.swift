@@ -172,7 +172,7 @@ public struct VoucherDesk: Sendable {
             "decisions": .array(
                 decisions.map {
                     [
-                        "request": .string($0.request), "officer": .string($0.officer), "decision": .string($0.decision),
+                        "request": .string($0.request), "officer": .string($0.officer), "decision": .string($0.decision.rawValue),
                         "decided_at": time($0.decidedAtMicros), "payload_sha256": .string($0.payloadSHA256),
                         "material_sha256": .string($0.materialSHA256),
                     ]

@@ -1,3 +1,4 @@
+public import Authorization
 import NIOCore
 import PostgresNIO
 
@@ -124,7 +125,7 @@ extension VoucherStore {
 public struct EvidenceDecision: Sendable, Equatable {
     public let request: String
     public let officer: String
-    public let decision: String
+    public let decision: AuthorizationDecision
     public let decidedAtMicros: Int64
     public let payloadSHA256: String
     public let materialSHA256: String
@@ -150,7 +151,8 @@ extension VoucherStore {
         for try await (request, officer, decision, at, payload, material) in rows.decode((String, String, String, Int64, String, String).self) {
             decisions.append(
                 EvidenceDecision(
-                    request: request, officer: officer, decision: decision, decidedAtMicros: at, payloadSHA256: payload, materialSHA256: material))
+                    request: request, officer: officer, decision: try .stored(decision, column: "authz_decisions.decision"), decidedAtMicros: at,
+                    payloadSHA256: payload, materialSHA256: material))
         }
         return decisions
     }

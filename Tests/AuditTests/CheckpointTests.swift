@@ -17,6 +17,16 @@ import Testing
         try reread.verifySignature(trustedKey: key.publicKey)
     }
 
+    /// The file format of every checkpoint written so far: `createdAt` is the integer microseconds (a file from an
+    /// earlier build must still verify; the move of the timestamp type to Kernel once broke this unnoticed).
+    @Test func aCheckpointFileKeepsItsTimeAsIntegerMicroseconds() throws {
+        let key = CheckpointSigningKey.generate()
+        let checkpoint = try AuditCheckpoint.sign(
+            heads: heads, database: "test", at: Timestamp(microsecondsSinceEpoch: 1_764_800_000_000_005), with: key)
+        let object = try #require(try JSONSerialization.jsonObject(with: try checkpoint.encoded()) as? [String: Any])
+        #expect((object["createdAt"] as? NSNumber)?.int64Value == 1_764_800_000_000_005)
+    }
+
     @Test func anEditedCheckpointIsRefused() throws {
         let key = CheckpointSigningKey.generate()
         var checkpoint = try AuditCheckpoint.sign(heads: heads, database: "test", at: .now(), with: key)

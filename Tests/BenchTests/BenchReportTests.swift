@@ -42,7 +42,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: copy) }
         let committed = try String(contentsOf: root.appendingPathComponent("docs/benchmarks.md"), encoding: .utf8)
         try committed.write(to: copy, atomically: true, encoding: .utf8)
-        var report = try BenchReport.parse(["--results", root.appendingPathComponent("benchmarks/results").path, "--into", copy.path])
+        let report = try BenchReport.parse(["--results", root.appendingPathComponent("benchmarks/results").path, "--into", copy.path])
         try report.run()
         #expect(try String(contentsOf: copy, encoding: .utf8) == committed, "run `make bench-report` and commit docs/benchmarks.md")
     }

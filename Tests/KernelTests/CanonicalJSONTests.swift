@@ -1,3 +1,4 @@
+import Foundation
 import Kernel
 import Testing
 
@@ -19,5 +20,17 @@ import Testing
         for bad in ["0", "0g", "+f", " 0f", "0f ", "ｆｆ"] { #expect([UInt8](hex: bad) == nil, "\(bad)") }
         #expect(SHA256Hash(hex: String(repeating: "ab", count: 32))?.bytes == [UInt8](repeating: 0xAB, count: 32))
         #expect(SHA256Hash(hex: String(repeating: "ab", count: 31) + "zz") == nil)
+    }
+}
+
+/// A timestamp in JSON is its integer count of microseconds — the format of every checkpoint file written so far
+/// (a file from before the Kernel module must still read) and of the API's `*_us` fields.
+@Suite struct TimestampJSONTests {
+    @Test func aTimestampIsWrittenAndReadAsItsMicroseconds() throws {
+        struct Holder: Codable, Equatable { let at: Timestamp }
+        let written = String(decoding: try JSONEncoder().encode(Holder(at: Timestamp(microsecondsSinceEpoch: 1_764_800_000_123_456))), as: UTF8.self)
+        #expect(written == #"{"at":1764800000123456}"#)
+        let read = try JSONDecoder().decode(Holder.self, from: Data(#"{"at":1764800000000001}"#.utf8))
+        #expect(read.at.microsecondsSinceEpoch == 1_764_800_000_000_001)
     }
 }

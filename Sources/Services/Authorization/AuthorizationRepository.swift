@@ -61,8 +61,8 @@ public protocol AuthorizationRepository: Sendable {
 
     /// Sets the officer's presence; requests assigned to an officer who stops being online go to someone else.
     /// The change and each reassignment are audited with it.
-    func setPresence(officer: String, branch: String, to status: String, terminal: String?, at: Timestamp) async throws
-    func queue(officer: String) async throws -> (presence: String, requests: [RequestSnapshot])
+    func setPresence(officer: String, branch: String, to status: OfficerPresence, terminal: String?, at: Timestamp) async throws
+    func queue(officer: String) async throws -> (presence: OfficerPresence, requests: [RequestSnapshot])
     /// The claim, if the request is still pending in `scope` (nil: taken, decided, expired or widened meanwhile).
     func claim(_ id: String, officer: String, at: Timestamp, scope: String, event: AuditLog.Append) async throws -> RequestSnapshot?
     func decide(
@@ -184,7 +184,7 @@ public struct DatabaseAuthorizationRepository: AuthorizationRepository {
         }
     }
 
-    public func setPresence(officer: String, branch: String, to status: String, terminal: String?, at: Timestamp) async throws {
+    public func setPresence(officer: String, branch: String, to status: OfficerPresence, terminal: String?, at: Timestamp) async throws {
         try await AuthorizationStore.transaction(on: database) { tx in
             let events = try await OfficerDesk.changePresence(
                 officer: officer, branch: branch, to: status, terminal: terminal, actor: officer, action: "authz.presence", at: at, in: tx)
@@ -192,7 +192,7 @@ public struct DatabaseAuthorizationRepository: AuthorizationRepository {
         }
     }
 
-    public func queue(officer: String) async throws -> (presence: String, requests: [RequestSnapshot]) {
+    public func queue(officer: String) async throws -> (presence: OfficerPresence, requests: [RequestSnapshot]) {
         try await database.read { tx in
             (
                 try await AuthorizationStore.presence(officer: officer, in: tx),

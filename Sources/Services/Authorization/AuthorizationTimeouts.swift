@@ -75,7 +75,7 @@ public struct AuthorizationTimeouts: Sendable {
             var events: [AuditEvent] = []
             for officer in silent {
                 events += try await OfficerDesk.changePresence(
-                    officer: officer.officer, branch: officer.branch, to: "offline", terminal: nil, actor: "system:presence",
+                    officer: officer.officer, branch: officer.branch, to: .offline, terminal: nil, actor: "system:presence",
                     action: "authz.presence_lost", details: ["last_seen_us": .integer(officer.seenAtUs)], at: now, in: tx)
             }
             // All of them in one chain-ordered append (see OfficerDesk.changePresence).

@@ -1,6 +1,6 @@
 public import Accounts
 import Audit
-import Authorization
+public import Authorization
 import Foundation
 public import Kernel
 public import Storage
@@ -18,9 +18,9 @@ public struct OfficerDesk: Sendable {
         self.time = time
     }
 
-    public func setPresence(_ status: String, user: UserIdentity, terminal: String?) async throws -> String {
+    public func setPresence(_ requested: String, user: UserIdentity, terminal: String?) async throws -> OfficerPresence {
         try Self.requireOfficer(user)
-        guard ["online", "paused", "offline"].contains(status) else {
+        guard let status = OfficerPresence(rawValue: requested) else {
             throw AuthorizationError(.badPresence, "presence is online, paused or offline")
         }
         try await repository.setPresence(officer: user.id, branch: user.branch, to: status, terminal: terminal, at: time.now())
@@ -35,12 +35,12 @@ public struct OfficerDesk: Sendable {
     /// instances could deadlock. The officer's own choice and the sweep that finds a silent console both come
     /// through here.
     static func changePresence(
-        officer: String, branch: String, to status: String, terminal: String?, actor: String, action: String,
+        officer: String, branch: String, to status: OfficerPresence, terminal: String?, actor: String, action: String,
         details: [String: CanonicalJSON] = [:], at now: Timestamp, in tx: Transaction
     ) async throws -> [AuditEvent] {
         let released = try await AuthorizationStore.setPresence(officer: officer, status: status, terminal: terminal, at: now, in: tx)
         var payload = details
-        payload["status"] = .string(status)
+        payload["status"] = .string(status.rawValue)
         payload["reassigned"] = .array(released.map { .string($0.id) })
         let change = AuditEvent(
             actor: actor, branch: branch, terminal: terminal, action: action, subject: "user:\(officer)", payload: .object(payload))
@@ -52,7 +52,7 @@ public struct OfficerDesk: Sendable {
             }
     }
 
-    public func queue(user: UserIdentity) async throws -> (String, [RequestSnapshot]) {
+    public func queue(user: UserIdentity) async throws -> (OfficerPresence, [RequestSnapshot]) {
         try Self.requireOfficer(user)
         let (presence, requests) = try await repository.queue(officer: user.id)
         return (presence, requests)

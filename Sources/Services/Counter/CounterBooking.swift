@@ -36,7 +36,7 @@ public struct CounterBooking: Sendable {
         try AuthorizationDesk.requireTeller(user)
         let draft = try await counter.ownDraft(session, user: user)
         guard draft.transaction == nil else { throw CounterDesk.booked(session, draft.transaction) }
-        guard draft.state == .signed, let content = try counter.open(draft), let formID = draft.formID, let digest = draft.digest else {
+        guard draft.state.canBeBooked, let content = try counter.open(draft), let formID = draft.formID, let digest = draft.digest else {
             throw CounterError(.notSigned, "the customer has not confirmed and signed this transaction (\(draft.state))")
         }
         let form = try counter.catalogue.form(formID)

@@ -108,7 +108,7 @@ extension CounterDesk {
                 var rejected = false
                 if let transaction = draft.transaction {
                     let booked = try await CounterStore.bookedTransaction(session: session, version: draft.version, in: tx)
-                    guard booked?.state == "abandoned" else { throw Self.booked(session, transaction) }
+                    guard booked?.state == .abandoned else { throw Self.booked(session, transaction) }
                     rejected = try await !AuthorizationStore.wasWithdrawn(transaction, in: tx)
                 }
                 try await self.end(session, device: draft.device, receipt: nil, rejected: rejected, at: at, in: tx)
@@ -134,7 +134,7 @@ extension CounterDesk {
         if let device {
             let box = try receipt.map { try dataKey.seal(Array(try JSONEncoder().encode($0)), context: Self.receiptContext(session: session)) }
             try await CounterStateStore.release(
-                device, from: session, how: receipt != nil ? "receipt" : rejected ? "rejected" : "cancelled", keyID: box == nil ? nil : dataKey.id,
+                device, from: session, how: receipt != nil ? .receipt : rejected ? .rejected : .cancelled, keyID: box == nil ? nil : dataKey.id,
                 ciphertext: box,
                 code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), in: tx)
         }

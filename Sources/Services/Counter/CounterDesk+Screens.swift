@@ -108,8 +108,8 @@ extension CounterDesk {
     /// The message that tells the screen how its last session ended.
     func ending(_ ended: ScreenState.Ended?) throws -> String? {
         guard let ended else { return nil }
-        guard ended.how == "receipt", let box = ended.ciphertext else {
-            return ToScreen.cancelled(session: ended.session, rejected: ended.how == "rejected").text
+        guard ended.how == .receipt, let box = ended.ciphertext else {
+            return ToScreen.cancelled(session: ended.session, rejected: ended.how == .rejected).text
         }
         let receipt = try JSONDecoder().decode(
             ScreenReceipt.self, from: Data(try dataKey.open(box, context: Self.receiptContext(session: ended.session))))

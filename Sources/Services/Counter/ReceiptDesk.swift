@@ -51,7 +51,7 @@ public struct ReceiptDesk: Sendable {
         }
         // Only a booked and committed transaction gets a receipt; the database refuses the receipt otherwise too.
         let booked = try await database.read { try await CounterStore.bookedTransaction(session: session, version: version, in: $0) }
-        guard let booked, booked.state == "committed" else {
+        guard let booked, booked.state == .committed else {
             throw CounterError(
                 .notCommitted,
                 booked.map {

@@ -340,18 +340,18 @@ public enum AuthorizationStore {
     // MARK: Presence and queues
 
     /// Sets presence; a central officer who leaves gives back the requests assigned to them (reassigned at random).
-    public static func setPresence(officer: String, status: String, terminal: String?, at: Timestamp, in tx: Transaction)
+    public static func setPresence(officer: String, status: OfficerPresence, terminal: String?, at: Timestamp, in tx: Transaction)
         async throws -> [RequestSnapshot]
     {
         let now = at.microsecondsSinceEpoch
         try await tx.query(
             """
             INSERT INTO officer_presence (user_id, status, terminal, updated_at, seen_at)
-            VALUES (\(officer), \(status), \(terminal), us_to_ts(\(now)), us_to_ts(\(now)))
+            VALUES (\(officer), \(status.rawValue), \(terminal), us_to_ts(\(now)), us_to_ts(\(now)))
             ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, terminal = excluded.terminal, updated_at = excluded.updated_at,
                 seen_at = excluded.seen_at
             """, context: "presence")
-        guard status != "online" else { return [] }
+        guard status != .online else { return [] }
         return try await snapshots(
             tx.query(
                 """
@@ -387,10 +387,10 @@ public enum AuthorizationStore {
         return silent
     }
 
-    public static func presence(officer: String, in tx: Transaction) async throws -> String {
+    public static func presence(officer: String, in tx: Transaction) async throws -> OfficerPresence {
         let rows = try await tx.query("SELECT status FROM officer_presence WHERE user_id = \(officer)", context: "presence")
-        for try await status in rows.decode(String.self) { return status }
-        return "offline"
+        for try await status in rows.decode(String.self) { return try .stored(status, column: "officer_presence.status") }
+        return .offline
     }
 
     /// What an officer sees: open requests offered to them (eligible, and they are online) and the ones they hold.

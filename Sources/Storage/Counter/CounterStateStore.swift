@@ -4,6 +4,18 @@ public import Kernel
 import NIOCore
 import PostgresNIO
 
+/// How a counter session ended, as its screen is told (`counter_screens.ended_how`, migrations 0028 and 0030).
+public enum SessionEnding: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// Booked and sealed: the customer takes a receipt away.
+    case receipt
+    /// The teller cancelled it.
+    case cancelled
+    /// The customer refused the transaction on the screen.
+    case rejected
+
+    public var description: String { rawValue }
+}
+
 /// What an enrolled screen shows (migration 0028): its pairing code while it waits, or the session it is in, and how
 /// its last session ended.
 public struct ScreenState: Sendable, Equatable {
@@ -17,8 +29,7 @@ public struct ScreenState: Sendable, Equatable {
 
     public struct Ended: Sendable, Equatable {
         public let session: Int64
-        /// `receipt` or `cancelled`.
-        public let how: String
+        public let how: SessionEnding
         public let keyID: String?
         /// The receipt's link and voucher, sealed with the data key.
         public let ciphertext: [UInt8]?
@@ -98,9 +109,13 @@ public enum CounterStateStore {
 
     static func decodeScreen(_ row: PostgresRow) throws -> ScreenState {
         let c = try row.decode((Int64, String, Int64, Bool, Int64?, Int64?, String?, String?, ByteBuffer?).self)
+        var ended: ScreenState.Ended?
+        if let session = c.5, let how = c.6 {
+            ended = ScreenState.Ended(
+                session: session, how: try .stored(how, column: "counter_screens.ended_how"), keyID: c.7, ciphertext: c.8?.byteArray)
+        }
         return ScreenState(
-            device: c.0, code: c.1, codeExpires: Timestamp(microsecondsSinceEpoch: c.2), connected: c.3, session: c.4,
-            ended: c.5.flatMap { session in c.6.map { ScreenState.Ended(session: session, how: $0, keyID: c.7, ciphertext: c.8?.byteArray) } })
+            device: c.0, code: c.1, codeExpires: Timestamp(microsecondsSinceEpoch: c.2), connected: c.3, session: c.4, ended: ended)
     }
 
     /// The screen's row; `lock` holds it for the rest of the transaction (a pairing attempt).
@@ -150,13 +165,13 @@ public enum CounterStateStore {
     /// The screen's session is over: it shows `code` next, and how the session ended. Nothing happens if the screen
     /// has moved on.
     public static func release(
-        _ device: Int64, from session: Int64, how: String, keyID: String?, ciphertext: [UInt8]?, code: String, expires: Timestamp,
+        _ device: Int64, from session: Int64, how: SessionEnding, keyID: String?, ciphertext: [UInt8]?, code: String, expires: Timestamp,
         in tx: Transaction
     ) async throws {
         try await tx.query(
             """
             UPDATE counter_screens SET session_id = NULL, code = \(code), code_expires_at = us_to_ts(\(expires.microsecondsSinceEpoch)),
-                ended_session = \(session), ended_how = \(how), ended_key_id = \(keyID), ended_ciphertext = \(ciphertext?.bytea)
+                ended_session = \(session), ended_how = \(how.rawValue), ended_key_id = \(keyID), ended_ciphertext = \(ciphertext?.bytea)
             WHERE device_id = \(device) AND session_id = \(session)
             """, context: "counter screens")
     }

@@ -1,4 +1,5 @@
 import Audit
+public import Authorization
 public import Counter
 public import Kernel
 import NIOCore
@@ -84,13 +85,15 @@ extension CounterStore {
 
     /// The transaction a signed draft version was booked as, with its state (`needs_authorization`, `ready`,
     /// `committed`, `abandoned`); nil if it was never booked.
-    public static func bookedTransaction(session: Int64, version: Int, in tx: Transaction) async throws -> (id: String, state: String)? {
+    public static func bookedTransaction(session: Int64, version: Int, in tx: Transaction) async throws -> (id: String, state: TransactionState)? {
         let rows = try await tx.query(
             """
             SELECT t.id, t.state FROM counter_transactions c JOIN teller_transactions t ON t.id = c.transaction_id
             WHERE c.session_id = \(session) AND c.draft_version = \(version)
             """, context: "counter")
-        for try await (id, state) in rows.decode((String, String).self) { return (id, state) }
+        for try await (id, state) in rows.decode((String, String).self) {
+            return (id, try .stored(state, column: "teller_transactions.state"))
+        }
         return nil
     }
 }

@@ -184,23 +184,23 @@ struct AuthorizationController: Sendable {
 
     struct WithdrawView: ResponseEncodable {
         let transaction: String
-        let state: String
+        let state: TransactionState
         let request: RequestSnapshot?
     }
 
     struct QueueView: ResponseEncodable {
-        let presence: String
+        let presence: OfficerPresence
         let requests: [RequestSnapshot]
     }
 
     struct CommitView: ResponseEncodable {
         let transaction: String
-        let state: String
+        let state: TransactionState
         let authorization: RequestSnapshot?
 
         init(_ committed: AuthorizationDesk.Committed, seenBy user: UserIdentity) {
             self.transaction = committed.transactionID
-            self.state = "committed"
+            self.state = .committed
             self.authorization = committed.request?.seen(by: user)
         }
     }
@@ -298,7 +298,7 @@ struct AuthorizationController: Sendable {
         let body = try await request.decode(as: WithdrawBody.self, context: context)
         let withdrawn = try await tellers.withdraw(
             transaction: try context.parameters.require("id"), reason: body.reason, user: user, terminal: context.terminal)
-        return WithdrawView(transaction: withdrawn.transactionID, state: "abandoned", request: withdrawn.request?.seen(by: user))
+        return WithdrawView(transaction: withdrawn.transactionID, state: .abandoned, request: withdrawn.request?.seen(by: user))
     }
 
     // MARK: Officer
@@ -311,7 +311,7 @@ struct AuthorizationController: Sendable {
     @Sendable func presence(_ request: Request, context: AppRequestContext) async throws -> PresenceBody {
         let user = try context.requireUser()
         let body = try await request.decode(as: PresenceBody.self, context: context)
-        return PresenceBody(status: try await officers.setPresence(body.status, user: user, terminal: context.terminal))
+        return PresenceBody(status: try await officers.setPresence(body.status, user: user, terminal: context.terminal).rawValue)
     }
 
     @Sendable func claim(_ request: Request, context: AppRequestContext) async throws -> RequestSnapshot {

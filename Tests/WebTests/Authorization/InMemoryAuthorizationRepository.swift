@@ -26,7 +26,7 @@ final class InMemoryAuthorizationRepository: AuthorizationRepository {
         /// The next claims find the request widened to another scope (by the timeout sweep) just before.
         var widenBeforeNextClaims = 0
         var claimsTried = 0
-        var presence: [String: String] = [:]
+        var presence: [String: OfficerPresence] = [:]
         var commitsTried = 0
     }
 
@@ -157,13 +157,13 @@ final class InMemoryAuthorizationRepository: AuthorizationRepository {
         }
     }
 
-    func setPresence(officer: String, branch: String, to status: String, terminal: String?, at: Timestamp) async throws {
+    func setPresence(officer: String, branch: String, to status: OfficerPresence, terminal: String?, at: Timestamp) async throws {
         state.withLock { $0.presence[officer] = status }
     }
 
-    func queue(officer: String) async throws -> (presence: String, requests: [RequestSnapshot]) {
+    func queue(officer: String) async throws -> (presence: OfficerPresence, requests: [RequestSnapshot]) {
         state.withLock { state in
-            (state.presence[officer] ?? "offline", state.requests.values.filter { $0.state == .pending || $0.claimedBy == officer })
+            (state.presence[officer] ?? .offline, state.requests.values.filter { $0.state == .pending || $0.claimedBy == officer })
         }
     }
 
@@ -200,7 +200,9 @@ final class InMemoryAuthorizationRepository: AuthorizationRepository {
                 case .reject: .rejected
                 case .return: .returned
                 }
-            let decided = Self.snapshot(request, changing: ["state": next.rawValue, "approvals": approvals + (decision == .approve ? 1 : 0)])
+            var changes: [String: Any] = ["state": next.rawValue, "approvals": approvals + (decision == .approve ? 1 : 0)]
+            if decision != .approve, let reason { changes["reason"] = reason }
+            let decided = Self.snapshot(request, changing: changes)
             state.requests[id] = decided
             state.events.append(event.event)
             return decided

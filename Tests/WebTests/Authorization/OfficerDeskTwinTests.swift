@@ -84,7 +84,8 @@ import Testing
         let returned = try await desk.decide(
             request.id, decision: "return", reason: "身份证复印件不清晰", payloadDigest: request.payloadDigest, materialDigest: request.materialDigest,
             user: Self.officer, terminal: nil)
-        #expect(returned.state == .returned)
+        #expect(returned.state == .returned && returned.reason == "身份证复印件不清晰")
         #expect(repository.events.last?.action == "authz.returned")
+        #expect(repository.events.last?.payload.canonicalText.contains("身份证复印件不清晰") == true, "the audit event carries the reason")
     }
 }
