@@ -63,6 +63,10 @@ import Testing
             // Only the one code that means "our own records disagree" may be a 500.
             #expect(answer.status.code < 500 || code == "voucher.source_mismatch" || answer.status == .serviceUnavailable, "\(code)")
         }
+        // Refusals told over the WebSockets only (no HTTP status): their words are what the screen and consoles show.
+        for code in ScreenRefusalCode.allCases.map(\.rawValue) + PushRefusalCode.allCases.map(\.rawValue) {
+            #expect(ErrorCatalogue.text(code) != nil, "\(code)")
+        }
         #expect(AppError.from(InconsistencyError("a digest")).code == "internal")
         #expect(AppError.from(InconsistencyError("a digest")).message.contains("digest") == false)
     }

@@ -33,7 +33,7 @@ import Testing
             (.recorded(decision: .confirm, version: 2, digest: "ab"), "recorded"), (.signed(version: 2), "signed"),
             (.preview(version: 2, digest: "ab", pdf: "JVBERi0="), "preview"), (.receipt(path: "/r/abc", voucher: "V1"), "receipt"),
             (.cancelled(session: 1, rejected: true), "cancelled"), (.challenge(nonce: "n"), "challenge"),
-            (.error(code: "counter.bad_answer", message: "answer confirm or reject"), "error"),
+            (.error(code: .badAnswer, message: "answer confirm or reject"), "error"),
         ]
         for (message, type) in messages {
             let parsed = try Self.object(message.text)
@@ -48,10 +48,10 @@ import Testing
     }
 
     @Test func errorsCarryTheirMeaningInBothLanguages() throws {
-        let error = try Self.object(ToScreen.error(code: "counter.bad_answer", message: "answer confirm or reject").text)
+        let error = try Self.object(ToScreen.error(code: .badAnswer, message: "answer confirm or reject").text)
         let text = try #require(error["text"] as? [String: String])
         #expect(text["zh"]?.isEmpty == false && text["en"]?.isEmpty == false)
-        let pushed = try Self.object(ToConsole.error(code: "auth.session_ended", message: "signed out").text)
+        let pushed = try Self.object(ToConsole.error(code: .sessionEnded, message: "signed out").text)
         #expect(pushed["code"] as? String == "auth.session_ended" && (pushed["text"] as? [String: String])?["en"] != nil)
     }
 

@@ -67,20 +67,14 @@ public final class PushHub: Service, Sendable {
     }
 
     private func listenForever() async {
-        await AuthorizationFeed.follow(
-            database, logger: logger,
-            listening: {
-                self.listening.store(true, ordering: .releasing)
-                // Whatever was announced while this instance was not listening is read back from the feed table.
-                let since = self.lastFeedID.load(ordering: .acquiring)
-                guard since > 0 else { return }
-                for snapshot in try await self.database.read({ try await AuthorizationStore.feed(after: since, limit: 10_000, in: $0) }) {
-                    self.dispatch(snapshot)
-                }
-            },
-            lost: { self.listening.store(false, ordering: .releasing) }
-        ) { snapshot, json in
-            self.dispatch(snapshot, json: json)
+        // Whatever was announced while this instance was not listening is read back by the feed, after the newest
+        // row this instance has dispatched.
+        for await event in AuthorizationFeed.changes(database, logger: logger, after: { self.lastFeedID.load(ordering: .acquiring) }) {
+            switch event {
+            case .listening: listening.store(true, ordering: .releasing)
+            case .lost: listening.store(false, ordering: .releasing)
+            case .change(let snapshot, let json): dispatch(snapshot, json: json)
+            }
         }
     }
 
@@ -107,7 +101,7 @@ public final class PushHub: Service, Sendable {
             return 0
         }
         let ended = zip(current, found).filter { $0.1 == nil }.map(\.0.0)
-        let message = ToConsole.error(code: "auth.session_ended", message: "the session has ended: sign in again").text
+        let message = ToConsole.error(code: .sessionEnded, message: "the session has ended: sign in again").text
         for id in ended {
             guard let subscriber = subscribers.withLock({ $0.removeValue(forKey: id) }) else { continue }
             subscriber.continuation.yield(message)

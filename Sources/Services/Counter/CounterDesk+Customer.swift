@@ -7,12 +7,6 @@ import Storage
 
 /// The customer's answer and signature, from the screen connected here, for the view the database says it shows.
 extension CounterDesk {
-    /// Why the screen's message was not recorded: told to the screen as an error.
-    struct Refusal: Error {
-        let code: String
-        let message: String
-    }
-
     /// The paired session and its draft, for the screen on connection `screenID`.
     func pairedDraft(_ screenID: Int) async throws -> (ScreenDevice, DraftRecord) {
         guard let device = connections.device(of: screenID),
@@ -20,7 +14,7 @@ extension CounterDesk {
                 guard let session = try await CounterStateStore.screen(device.id, in: tx)?.session else { return nil }
                 return try await CounterStateStore.draft(session, in: tx)
             }), !draft.closed
-        else { throw Refusal(code: "counter.not_paired", message: "this screen is not paired with a teller") }
+        else { throw ScreenRefusal(.notPaired, "this screen is not paired with a teller") }
         return (device, draft)
     }
 
@@ -29,19 +23,19 @@ extension CounterDesk {
     public func answer(screen screenID: Int, decision answer: ScreenStatement.Decision, version: Int, digest: String, statement: SignedStatement)
         async -> String
     {
-        guard answer != .sign else { return ToScreen.error(code: "counter.bad_answer", message: "answer confirm or reject").text }
+        guard answer != .sign else { return ToScreen.error(code: .badAnswer, message: "answer confirm or reject").text }
         let state: DraftState
         do {
             let (device, draft) = try await pairedDraft(screenID)
             guard draft.version == version, draft.digest?.hexString == digest, version > 0, let digestBytes = draft.digest else {
-                throw Refusal(code: "counter.stale_confirmation", message: "the teller changed the transaction; please check it again")
+                throw ScreenRefusal(.staleConfirmation, "the teller changed the transaction; please check it again")
             }
             guard let next = draft.state.answered(answer) else {
-                throw Refusal(code: "counter.already_answered", message: "this view was already answered")
+                throw ScreenRefusal(.alreadyAnswered, "this view was already answered")
             }
             state = next
             guard draft.complete || answer == .reject else {
-                throw Refusal(code: "counter.incomplete", message: "the teller is still completing this form; please wait / 柜员仍在填写，请稍候")
+                throw ScreenRefusal(.incomplete, "the teller is still completing this form; please wait / 柜员仍在填写，请稍候")
             }
             let at = time.now()
             let signed: ScreenStatement
@@ -52,7 +46,7 @@ extension CounterDesk {
             } catch {
                 return await refused(error, device: device, draft: draft)
             }
-            guard let view = try open(draft)?.view else { throw Refusal(code: "counter.not_recorded", message: "the view is missing") }
+            guard let view = try open(draft)?.view else { throw ScreenRefusal(.notRecorded, "the view is missing") }
             let box = try dataKey.seal(Array(view.utf8), context: "counter:\(draft.session):\(version)")
             try await database.transaction { tx in
                 try await self.stillShown(draft, state: .editing, in: tx)
@@ -70,10 +64,10 @@ extension CounterDesk {
                         ]),
                     in: tx)
             }
-        } catch let refusal as Refusal {
+        } catch let refusal as ScreenRefusal {
             return ToScreen.error(code: refusal.code, message: refusal.message).text
         } catch {
-            return ToScreen.error(code: "counter.not_recorded", message: "the answer could not be recorded; please try again").text
+            return ToScreen.error(code: .notRecorded, message: "the answer could not be recorded; please try again").text
         }
         connections.answered(screenID, version: version, state: state)
         return ToScreen.recorded(decision: answer, version: version, digest: digest).text
@@ -84,8 +78,8 @@ extension CounterDesk {
     func stillShown(_ draft: DraftRecord, state: DraftState, in tx: Transaction) async throws {
         guard let now = try await CounterStateStore.draft(draft.session, lock: true, in: tx), !now.closed, now.version == draft.version,
             now.digest == draft.digest
-        else { throw Refusal(code: "counter.stale_confirmation", message: "the teller changed the transaction; please check it again") }
-        guard now.state == state else { throw Refusal(code: "counter.already_answered", message: "this view was already answered") }
+        else { throw ScreenRefusal(.staleConfirmation, "the teller changed the transaction; please check it again") }
+        guard now.state == state else { throw ScreenRefusal(.alreadyAnswered, "this view was already answered") }
     }
 
     // MARK: The signature
@@ -98,14 +92,14 @@ extension CounterDesk {
         do {
             let (device, draft) = try await pairedDraft(screenID)
             guard draft.version == version, draft.digest?.hexString == digest, let next = draft.state.signing, let digestBytes = draft.digest else {
-                throw Refusal(code: "counter.not_confirmed", message: "only the transaction you confirmed, as it stands, can be signed")
+                throw ScreenRefusal(.notConfirmed, "only the transaction you confirmed, as it stands, can be signed")
             }
             do {
                 try SignatureInk.check(strokes)
             } catch {
                 switch error {
-                case .tooLittleInk: throw Refusal(code: "counter.too_little_ink", message: "please sign with your full signature")
-                case .malformed(let reason): throw Refusal(code: "counter.bad_strokes", message: reason)
+                case .tooLittleInk: throw ScreenRefusal(.tooLittleInk, "please sign with your full signature")
+                case .malformed(let reason): throw ScreenRefusal(.badStrokes, reason)
                 }
             }
             let canonical = SignatureInk.canonical(strokes)
@@ -138,10 +132,10 @@ extension CounterDesk {
                         ]),
                     in: tx)
             }
-        } catch let refusal as Refusal {
+        } catch let refusal as ScreenRefusal {
             return ToScreen.error(code: refusal.code, message: refusal.message).text
         } catch {
-            return ToScreen.error(code: "counter.not_recorded", message: "the signature could not be recorded; please sign again").text
+            return ToScreen.error(code: .notRecorded, message: "the signature could not be recorded; please sign again").text
         }
         connections.answered(screenID, version: version, state: .signed)
         return ToScreen.signed(version: version).text
@@ -149,12 +143,12 @@ extension CounterDesk {
 
     /// A statement the enrolled screen sent that was not taken: audited (only a paired, enrolled screen gets this
     /// far, so these are few, and each says something is wrong with the screen), and told to the screen.
-    func refused(_ refusal: SignedStatement.Refusal, device: ScreenDevice, draft: DraftRecord) async -> String {
+    func refused(_ refusal: ScreenRefusal, device: ScreenDevice, draft: DraftRecord) async -> String {
         _ = try? await database.transaction { tx in
             try await AuditLog.append(
                 AuditEvent(
                     actor: "screen:\(device.id)", branch: draft.branch, terminal: draft.terminal, action: "counter.statement_refused",
-                    subject: "counter:\(draft.session)", payload: ["code": .string(refusal.code), "screen": .integer(device.id)]),
+                    subject: "counter:\(draft.session)", payload: ["code": .string(refusal.code.rawValue), "screen": .integer(device.id)]),
                 in: tx)
         }
         return ToScreen.error(code: refusal.code, message: refusal.message).text

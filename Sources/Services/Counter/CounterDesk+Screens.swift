@@ -47,7 +47,7 @@ extension CounterDesk {
     /// the database and do the same).
     func disconnectDevice(_ device: Int64) {
         connections.cut(
-            device, with: ToScreen.error(code: "counter.screen_not_enrolled", message: "this screen is no longer enrolled / 本屏已被注销登记").text)
+            device, with: ToScreen.error(code: .screenNotEnrolled, message: "this screen is no longer enrolled / 本屏已被注销登记").text)
     }
 
     /// Brings the device's connections here up to date with the database.

@@ -83,13 +83,18 @@ public final class CounterDesk: Service, Sendable {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    await CounterFeed.follow(self.database, logger: self.logger, listening: { await self.refreshAll() }) { change in
-                        if let teller = change.teller, let session = change.session {
-                            self.tellerConsoles.withLock { $0 }?(teller, session)
+                    for await event in CounterFeed.changes(self.database, logger: self.logger) {
+                        switch event {
+                        case .listening?: await self.refreshAll()
+                        case .change(let change)?:
+                            if let teller = change.teller, let session = change.session {
+                                self.tellerConsoles.withLock { $0 }?(teller, session)
+                            }
+                            guard let device = change.device, self.connections.holds(device) else { continue }
+                            // Each screen in its own task: one slow read does not hold up the other screens.
+                            Task { await self.refresh(device: device) }
+                        case nil: continue
                         }
-                        guard let device = change.device, self.connections.holds(device) else { return }
-                        // Each screen in its own task: one slow read does not hold up the other screens.
-                        Task { await self.refresh(device: device) }
                     }
                 }
                 group.addTask {

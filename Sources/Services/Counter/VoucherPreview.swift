@@ -15,17 +15,17 @@ public struct VoucherPreview: Sendable {
         do {
             let (_, draft) = try await counter.pairedDraft(screenID)
             guard draft.version == version, draft.digest?.hexString == digest, version > 0 else {
-                throw CounterDesk.Refusal(code: "counter.stale_confirmation", message: "the teller changed the transaction; please check it again")
+                throw ScreenRefusal(.staleConfirmation, "the teller changed the transaction; please check it again")
             }
             guard draft.complete, let content = try counter.open(draft), let form = draft.formID else {
-                throw CounterDesk.Refusal(code: "counter.incomplete", message: "the teller is still completing this form; please wait / 柜员仍在填写，请稍候")
+                throw ScreenRefusal(.incomplete, "the teller is still completing this form; please wait / 柜员仍在填写，请稍候")
             }
             let pdf = try await vouchers.specimen(formID: form, values: content.values, teller: draft.teller, branch: draft.branch, masked: true)
             return ToScreen.preview(version: version, digest: digest, pdf: Data(pdf).base64EncodedString()).text
-        } catch let refusal as CounterDesk.Refusal {
+        } catch let refusal as ScreenRefusal {
             return ToScreen.error(code: refusal.code, message: refusal.message).text
         } catch {
-            return ToScreen.error(code: "counter.no_preview", message: "the voucher preview could not be made / 凭证预览生成失败").text
+            return ToScreen.error(code: .noPreview, message: "the voucher preview could not be made / 凭证预览生成失败").text
         }
     }
 }

@@ -7,7 +7,7 @@ public enum ToConsole: Sendable, Equatable {
     case ready(user: String, feedID: Int64)
     /// The teller's counter session changed: read it again.
     case counter(session: Int64)
-    case error(code: String, message: String)
+    case error(code: PushRefusalCode, message: String)
 
     public var text: String {
         switch self {
@@ -18,8 +18,8 @@ public enum ToConsole: Sendable, Equatable {
         case .error(let code, let message):
             WireJSON.text(
                 Fields(
-                    type: "error", code: code, message: message,
-                    text: ErrorCatalogue.text(code).map { LocalizedWords(zh: $0.zh, en: $0.en) }))
+                    type: "error", code: code.rawValue, message: message,
+                    text: ErrorCatalogue.text(code.rawValue).map { LocalizedWords(zh: $0.zh, en: $0.en) }))
         }
     }
 

@@ -21,7 +21,7 @@ public enum ToScreen: Sendable, Equatable {
     case cancelled(session: Int64, rejected: Bool)
     /// Prove you hold the enrolled key: sign this.
     case challenge(nonce: String)
-    case error(code: String, message: String)
+    case error(code: ScreenRefusalCode, message: String)
 
     public var text: String {
         switch self {
@@ -112,9 +112,9 @@ public enum ToScreen: Sendable, Equatable {
                 self.nonce = nonce
             case .error(let code, let message):
                 type = "error"
-                self.code = code
+                self.code = code.rawValue
                 self.message = message
-                self.text = ErrorCatalogue.text(code).map { LocalizedWords(zh: $0.zh, en: $0.en) }
+                self.text = ErrorCatalogue.text(code.rawValue).map { LocalizedWords(zh: $0.zh, en: $0.en) }
             }
         }
     }

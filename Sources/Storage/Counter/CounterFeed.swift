@@ -13,18 +13,25 @@ public enum CounterFeed {
         public let teller: String?
     }
 
-    /// Follows the announcements until the task is cancelled, listening again after a lost connection.
-    /// `listening` runs each time LISTEN is in place, before any change is handed on: what was announced while
-    /// nobody listened must be read again then.
-    public static func follow(
-        _ database: Database, logger: Logger, listening: @Sendable () async -> Void, _ handle: @Sendable (Change) async -> Void
-    ) async {
-        await database.follow(channel: channel, logger: logger, listening: listening) { payload in
-            guard let change = try? JSONDecoder().decode(Change.self, from: Data(payload.utf8)) else {
-                logger.error("unreadable counter announcement")
-                return
+    public enum Event: Sendable {
+        /// LISTEN is in place: whatever was announced while nobody listened must be read again now.
+        case listening
+        case change(Change)
+    }
+
+    /// The announcements from now on, as an async sequence (listening again after a lost connection).
+    public static func changes(_ database: Database, logger: Logger) -> AsyncMapSequence<AsyncStream<Announcement>, Event?> {
+        database.announcements(on: channel, logger: logger).map { announcement -> Event? in
+            switch announcement {
+            case .listening: return .listening
+            case .lost: return nil
+            case .payload(let payload):
+                guard let change = try? JSONDecoder().decode(Change.self, from: Data(payload.utf8)) else {
+                    logger.error("unreadable counter announcement")
+                    return nil
+                }
+                return .change(change)
             }
-            await handle(change)
         }
     }
 }

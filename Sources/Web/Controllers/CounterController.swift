@@ -275,20 +275,20 @@ struct CounterController: Sendable {
         while let message = try await messages.next() {
             guard case .text(let text) = message, let received = StrictJSON.message(FromScreen.self, from: text) else {
                 sender.yield(
-                    ToScreen.error(code: "counter.bad_answer", message: "answer confirm, reject, signature or preview, with version and digest").text)
+                    ToScreen.error(code: .badAnswer, message: "answer confirm, reject, signature or preview, with version and digest").text)
                 continue
             }
             switch received {
             case .preview(let version, let digest):
                 sender.yield(
                     await preview?.render(screen: id, version: version, digest: digest)
-                        ?? ToScreen.error(code: "counter.no_preview", message: "this instance cannot render vouchers / 本实例不能生成凭证预览").text)
+                        ?? ToScreen.error(code: .noPreview, message: "this instance cannot render vouchers / 本实例不能生成凭证预览").text)
             case .signature(let version, let digest, let strokes, let statement):
                 sender.yield(await desk.sign(screen: id, version: version, digest: digest, strokes: strokes, statement: statement))
             case .answer(let decision, let version, let digest, let statement):
                 sender.yield(await desk.answer(screen: id, decision: decision, version: version, digest: digest, statement: statement))
             case .hello, .proof:
-                sender.yield(ToScreen.error(code: "counter.bad_answer", message: "this screen has already said hello").text)
+                sender.yield(ToScreen.error(code: .badAnswer, message: "this screen has already said hello").text)
             }
         }
     }
@@ -298,13 +298,13 @@ struct CounterController: Sendable {
         _ messages: inout WebSocketInboundMessageStream.AsyncIterator, sender: AsyncStream<String>.Continuation, desk: CounterDesk
     ) async throws -> ScreenDevice? {
         guard case .text(let text)? = try await messages.next(), case .hello(let id)? = StrictJSON.message(FromScreen.self, from: text) else {
-            sender.yield(ToScreen.error(code: "counter.hello_required", message: #"send {"type":"hello","device":…} first"#).text)
+            sender.yield(ToScreen.error(code: .helloRequired, message: #"send {"type":"hello","device":…} first"#).text)
             return nil
         }
         guard let device = try await desk.enrolledScreen(id) else {
             sender.yield(
                 ToScreen.error(
-                    code: "counter.screen_not_enrolled", message: "this screen is not enrolled; a branch supervisor enrolls it / 本屏未登记，请网点主管登记"
+                    code: .screenNotEnrolled, message: "this screen is not enrolled; a branch supervisor enrolls it / 本屏未登记，请网点主管登记"
                 ).text)
             return nil
         }
@@ -316,7 +316,7 @@ struct CounterController: Sendable {
                 Array(signature), over: Data(ScreenStatement.helloText(device: id, nonce: nonce).utf8), publicKey: device.publicKey)) != nil
         else {
             sender.yield(
-                ToScreen.error(code: "counter.screen_not_enrolled", message: "this screen does not hold the enrolled key / 本屏不持有登记的密钥").text)
+                ToScreen.error(code: .screenNotEnrolled, message: "this screen does not hold the enrolled key / 本屏不持有登记的密钥").text)
             return nil
         }
         return device

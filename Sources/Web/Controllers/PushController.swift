@@ -17,12 +17,6 @@ struct PushController: Sendable {
     /// How long a new connection may take to send its hello.
     let helloDeadline: Duration
 
-    struct Hello: Decodable {
-        let type: String
-        let token: String
-        let after: Int64?
-    }
-
     func register(on router: Router<PushRequestContext>) {
         router.ws("/api/v1/authz/stream") { inbound, outbound, context in
             let (queue, sender) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(4096))
@@ -33,22 +27,22 @@ struct PushController: Sendable {
                     let deadline = HelloDeadline(outbound, within: helloDeadline)
                     let first = try await messages.next()
                     deadline.met()
-                    guard case .text(let text)? = first, let hello = StrictJSON.message(Hello.self, from: text),
-                        hello.type == "hello", hello.token.utf8.count <= 200
+                    guard case .text(let text)? = first, case .hello(let offered, let after)? = StrictJSON.message(FromConsole.self, from: text),
+                        offered.utf8.count <= 200
                     else {
-                        sender.yield(ToConsole.error(code: "push.hello_required", message: #"send {"type":"hello","token":…} first"#).text)
+                        sender.yield(ToConsole.error(code: .helloRequired, message: #"send {"type":"hello","token":…} first"#).text)
                         return
                     }
-                    let token = SessionToken(value: hello.token)
+                    let token = SessionToken(value: offered)
                     guard let (user, _) = try await database.read({ try await Directory.users(forTokens: [token], in: $0)[0] }) else {
-                        sender.yield(ToConsole.error(code: "auth.invalid_token", message: "the session token is unknown, expired or signed out").text)
+                        sender.yield(ToConsole.error(code: .invalidToken, message: "the session token is unknown, expired or signed out").text)
                         return
                     }
                     let id = hub.subscribe(user: user, token: token, sender: sender)
                     defer { hub.unsubscribe(id) }
                     let latest = try await database.read { try await AuthorizationStore.latestFeedID(in: $0) }
                     sender.yield(ToConsole.ready(user: user.id, feedID: latest).text)
-                    if let after = hello.after {
+                    if let after {
                         let missed = try await database.read { try await AuthorizationStore.feed(after: after, user: user.id, limit: 1000, in: $0) }
                         for snapshot in missed {
                             sender.yield(ToConsole.request(snapshotJSON: WireJSON.text(snapshot), replay: true).text)
