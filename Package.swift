@@ -147,7 +147,7 @@ let package = Package(
         ),
         .target(
             name: "Counter",
-            dependencies: ["Forms", "Audit", "Kernel", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Forms", "Kernel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -162,7 +162,7 @@ let package = Package(
         ),
         .target(
             name: "Authorization",
-            dependencies: ["Audit", "Kernel", "Forms"],
+            dependencies: ["Kernel", "Forms"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -182,7 +182,7 @@ let package = Package(
         ),
         .target(
             name: "Vouchers",
-            dependencies: ["CCrypto", "CPDF", "PDFReader", "Audit", "Kernel", "Forms", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CCrypto", "CPDF", "PDFReader", "Kernel", "Forms", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,3 @@
-import Audit
 public import Kernel
 
 // What the interceptor saw and said, as canonical JSON: stored with the transaction and in its audit event.

@@ -1,4 +1,3 @@
-import Audit
 public import Kernel
 
 /// One piece of supporting material attached to a request (an ID scan, a voucher image). The bytes are stored

@@ -1,4 +1,3 @@
-import Audit
 import Forms
 public import Kernel
 

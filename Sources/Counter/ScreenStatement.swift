@@ -1,4 +1,3 @@
-import Audit
 import Crypto
 public import Foundation
 public import Kernel

@@ -1,4 +1,3 @@
-import Audit
 import CCrypto
 import Crypto
 public import Foundation
