@@ -1,8 +1,8 @@
+public import Kernel
+
 /// Where a teller's transaction stands (`teller_transactions.state`; the database's guards allow only the moves
 /// migrations 0005 and 0014 describe). Decoded once where rows are read, so no desk compares strings.
-public enum TransactionState: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    /// As the database and the API write it (also in messages that name the state).
-    public var description: String { rawValue }
+public enum TransactionState: String, Codable, StoredWord {
 
     /// Submitted; the rules require authorization before it may be committed.
     case needsAuthorization = "needs_authorization"
@@ -17,9 +17,7 @@ public enum TransactionState: String, Sendable, Codable, CaseIterable, CustomStr
 }
 
 /// Where an authorization request stands (`authz_requests.state`).
-public enum RequestState: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    /// As the database and the API write it (also in messages that name the state).
-    public var description: String { rawValue }
+public enum RequestState: String, Codable, StoredWord {
 
     case pending, claimed, approved, rejected, returned, expired, committed, withdrawn
 
@@ -28,9 +26,7 @@ public enum RequestState: String, Sendable, Codable, CaseIterable, CustomStringC
 }
 
 /// What an officer decides on a claimed request.
-public enum AuthorizationDecision: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    /// As the database and the API write it (also in messages that name the state).
-    public var description: String { rawValue }
+public enum AuthorizationDecision: String, Codable, StoredWord {
 
     case approve, reject
     /// Back to the teller for more (material, a correction); the teller resubmits a new version.
@@ -42,8 +38,6 @@ public enum AuthorizationDecision: String, Sendable, Codable, CaseIterable, Cust
 
 /// Whether an officer takes requests (`officer_presence.status`): only an online officer is offered or assigned
 /// anything; a console that goes silent is set offline by the sweep.
-public enum OfficerPresence: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+public enum OfficerPresence: String, Codable, StoredWord {
     case online, paused, offline
-
-    public var description: String { rawValue }
 }

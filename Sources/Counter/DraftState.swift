@@ -1,9 +1,9 @@
+public import Kernel
+
 /// Where the version of a counter draft that the customer's screen shows stands (`counter_drafts.state`, guarded by
 /// migration 0028's trigger with the same moves). The moves are pure functions, so the desk asks the state what may
 /// happen next instead of comparing strings, and the rule is tested without a database.
-public enum DraftState: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    /// As the database and the API write it (also in messages that name the state).
-    public var description: String { rawValue }
+public enum DraftState: String, Codable, StoredWord {
 
     /// Being keyed by the teller and shown to the customer; every change makes a new version in this state.
     case editing

@@ -4,9 +4,7 @@ public import Kernel
 import PostgresNIO
 
 /// Whether a registered seal may still stamp (`seals.state`): a revoked seal never comes back.
-public enum SealState: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    /// As the database and the API write it (also in messages that name the state).
-    public var description: String { rawValue }
+public enum SealState: String, Codable, StoredWord {
 
     case active, revoked
 }

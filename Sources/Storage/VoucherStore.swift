@@ -5,9 +5,7 @@ import NIOCore
 import PostgresNIO
 
 /// Where a voucher stands (`vouchers.state`; migration 0004's guard allows only these moves, in this order).
-public enum VoucherState: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    /// As the database and the API write it (also in messages that name the state).
-    public var description: String { rawValue }
+public enum VoucherState: String, Codable, StoredWord {
 
     /// Rendered from the committed transaction; nothing signed yet.
     case rendered

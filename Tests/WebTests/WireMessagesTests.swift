@@ -4,6 +4,8 @@ import Kernel
 import Services
 import Testing
 
+@testable import Web
+
 /// Issue #17, part 2: every WebSocket message comes from one encoder (`WireJSON`). What the clients rely on: a view's
 /// JSON arrives byte for byte as its digest was taken, as the last member (the screen hashes what follows `"view":`);
 /// a request snapshot is forwarded as the database wrote it; errors carry their zh/en meaning.
@@ -63,5 +65,53 @@ import Testing
         #expect(replayed["replay"] as? Bool == true && (replayed["request"] as? [String: Any])?["id"] as? String == "R1")
         #expect(ToConsole.ready(user: "officer1", feedID: 42).text == #"{"feed_id":42,"type":"ready","user":"officer1"}"#)
         #expect(ToConsole.counter(session: 9).text == #"{"session":9,"type":"counter"}"#)
+    }
+}
+
+/// What a screen or a console sends is decoded once at the socket; anything but a well-formed message of a known
+/// type — repeated keys, a wrong type, a missing field, nesting, garbage — decodes to nothing (the socket answers
+/// `counter.bad_answer` / `push.hello_required`), never to a half-filled message.
+@Suite struct InboundMessagesTests {
+    @Test func wellFormedMessagesDecodeToTheirCases() {
+        guard case .hello(let device)? = StrictJSON.message(FromScreen.self, from: #"{"type":"hello","device":7}"#) else {
+            Issue.record("hello")
+            return
+        }
+        #expect(device == 7)
+        guard
+            case .answer(let decision, let version, _, _)? = StrictJSON.message(
+                FromScreen.self, from: #"{"type":"reject","version":2,"digest":"ab","statement":"s","signature":"c2ln"}"#)
+        else {
+            Issue.record("answer")
+            return
+        }
+        #expect(decision == .reject && version == 2)
+        guard case .hello(let token, let after)? = StrictJSON.message(FromConsole.self, from: #"{"type":"hello","token":"t","after":5}"#) else {
+            Issue.record("console hello")
+            return
+        }
+        #expect(token == "t" && after == 5)
+    }
+
+    @Test(arguments: [
+        #"{"type":"confirm","version":1,"version":2,"digest":"ab"}"#,  // a repeated key
+        #"{"type":"sign","version":1,"digest":"ab"}"#,  // a signature's decision without its strokes
+        #"{"type":"signature","version":1,"digest":"ab"}"#,
+        #"{"type":"signature","version":1,"digest":"ab","strokes":[[{"x":"1","y":0,"t":0,"pressure":0}]]}"#,
+        #"{"type":"confirm","version":"1","digest":"ab"}"#, #"{"type":"confirm","digest":"ab"}"#, #"{"type":"hello"}"#,
+        #"{"type":"proof"}"#, #"{"type":"whatever","version":1,"digest":"ab"}"#, #"{"version":1,"digest":"ab"}"#,
+        #"[{"type":"hello","device":1}]"#, #"{"type":{"type":"hello"},"device":1}"#, "not json", "",
+        String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000),
+    ])
+    func hostileScreenMessagesDecodeToNothing(_ text: String) {
+        #expect(StrictJSON.message(FromScreen.self, from: text) == nil)
+    }
+
+    @Test(arguments: [
+        #"{"type":"hello","token":"a","token":"b"}"#, #"{"type":"bye","token":"a"}"#, #"{"type":"hello"}"#,
+        #"{"type":"hello","token":7}"#, #"{"type":"hello","token":"a","after":"x"}"#,
+    ])
+    func hostileConsoleMessagesDecodeToNothing(_ text: String) {
+        #expect(StrictJSON.message(FromConsole.self, from: text) == nil)
     }
 }

@@ -1,3 +1,5 @@
+import Forms
+
 /// What the service tells a teller's or officer's console over the push channel (`/api/v1/authz/stream`).
 public enum ToConsole: Sendable, Equatable {
     /// A request changed; `snapshotJSON` goes verbatim, as the database wrote it (`replay`: read back after a
@@ -19,7 +21,7 @@ public enum ToConsole: Sendable, Equatable {
             WireJSON.text(
                 Fields(
                     type: "error", code: code.rawValue, message: message,
-                    text: ErrorCatalogue.text(code.rawValue).map { LocalizedWords(zh: $0.zh, en: $0.en) }))
+                    text: ErrorCatalogue.text(code.rawValue)))
         }
     }
 
@@ -31,7 +33,7 @@ public enum ToConsole: Sendable, Equatable {
         var session: Int64?
         var code: String?
         var message: String?
-        var text: LocalizedWords?
+        var text: LocalizedText?
 
         enum CodingKeys: String, CodingKey {
             case type, replay, user, session, code, message, text

@@ -1,4 +1,5 @@
 public import Counter
+import Forms
 
 /// What the service tells a customer's screen (`/api/v1/counter/screen`, see openapi.yaml).
 public enum ToScreen: Sendable, Equatable {
@@ -60,7 +61,7 @@ public enum ToScreen: Sendable, Equatable {
         var reason: String?
         var nonce: String?
         var message: String?
-        var text: LocalizedWords?
+        var text: LocalizedText?
 
         enum CodingKeys: String, CodingKey {
             case type, code, terminal, screen, session, teller, resumed, state, version, decision, digest, pdf, path, voucher, reason,
@@ -114,14 +115,8 @@ public enum ToScreen: Sendable, Equatable {
                 type = "error"
                 self.code = code.rawValue
                 self.message = message
-                self.text = ErrorCatalogue.text(code.rawValue).map { LocalizedWords(zh: $0.zh, en: $0.en) }
+                self.text = ErrorCatalogue.text(code.rawValue)
             }
         }
     }
-}
-
-/// What an error code means, in both languages, as a message carries it.
-struct LocalizedWords: Encodable, Equatable {
-    let zh: String
-    let en: String
 }

@@ -5,15 +5,13 @@ import NIOCore
 import PostgresNIO
 
 /// How a counter session ended, as its screen is told (`counter_screens.ended_how`, migrations 0028 and 0030).
-public enum SessionEnding: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum SessionEnding: String, StoredWord {
     /// Booked and sealed: the customer takes a receipt away.
     case receipt
     /// The teller cancelled it.
     case cancelled
     /// The customer refused the transaction on the screen.
     case rejected
-
-    public var description: String { rawValue }
 }
 
 /// What an enrolled screen shows (migration 0028): its pairing code while it waits, or the session it is in, and how

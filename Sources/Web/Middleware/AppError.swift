@@ -29,12 +29,8 @@ public struct AppError: Error, Sendable {
         switch error {
         case let error as AppError:
             return error
-        case let error as AccessError: return error.answer
-        case let error as AvailabilityError: return error.answer
-        case let error as AuthorizationError: return error.answer
-        case let error as CounterError: return error.answer
-        case let error as VerificationError: return error.answer
-        case let error as VoucherDeskError: return error.answer
+        case let error as any HTTPAnswerable:
+            return error.answer
         case let error as AuditError:
             return AppError(.badRequest, code: error.code.rawValue, error.message)
         case let error as StorageError:

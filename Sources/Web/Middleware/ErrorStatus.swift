@@ -71,6 +71,12 @@ extension VoucherDeskErrorCode: HTTPStatusOfCode {
     }
 }
 
-extension Refusal where Code: HTTPStatusOfCode {
+/// A refusal whose code has its status here answers as that status, whatever its domain: `AppError.from` asks this
+/// once instead of naming every domain (a new domain needs only its table above).
+protocol HTTPAnswerable {
+    var answer: AppError { get }
+}
+
+extension Refusal: HTTPAnswerable where Code: HTTPStatusOfCode {
     var answer: AppError { AppError(code.status, code: code.rawValue, message, retryAfterSeconds: retryAfterSeconds) }
 }
