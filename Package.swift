@@ -187,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VouchersTests",
-            dependencies: ["Vouchers", "PDFReader", "Forms", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Vouchers", "PDFReader", "Forms", "Kernel", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // Pure Swift, no dependencies: the part of the service that reads PDFs anyone may upload, small enough

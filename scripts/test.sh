@@ -13,6 +13,9 @@ say "checking the OpenAPI document (openapi-spec-validator)"
 python3 -c "import yaml, sys; from openapi_spec_validator import validate; validate(yaml.safe_load(open(sys.argv[1])))" \
     Sources/Web/Resources/openapi.yaml || die "Sources/Web/Resources/openapi.yaml is not a valid OpenAPI document"
 
+say "checking that every target declares the modules it imports"
+python3 scripts/check-imports.py || die "a target imports one of our modules it does not declare (Package.swift)"
+
 say "building (debug, with tests)"
 swift build --build-tests 2>&1 | tee .build-test.log | grep -E "error|warning: .*Sources|Compiling|Build complete" | grep -v "^\[" || true
 grep -q "error:" .build-test.log && die "build failed (see .build-test.log)"
