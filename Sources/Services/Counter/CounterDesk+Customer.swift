@@ -10,9 +10,9 @@ extension CounterDesk {
     /// The paired session and its draft, for the screen on connection `screenID`.
     func pairedDraft(_ screenID: Int) async throws -> (ScreenDevice, DraftRecord) {
         guard let device = connections.device(of: screenID),
-            let draft = try await database.read({ tx -> DraftRecord? in
-                guard let session = try await CounterStateStore.screen(device.id, in: tx)?.session else { return nil }
-                return try await CounterStateStore.draft(session, in: tx)
+            let draft = try await repository.read({ tx -> DraftRecord? in
+                guard let session = try await tx.screen(device.id)?.session else { return nil }
+                return try await tx.draft(session)
             }), !draft.closed
         else { throw ScreenRefusal(.notPaired, "this screen is not paired with a teller") }
         return (device, draft)
@@ -48,21 +48,20 @@ extension CounterDesk {
             }
             guard let view = try open(draft)?.view else { throw ScreenRefusal(.notRecorded, "the view is missing") }
             let box = try dataKey.seal(Array(view.utf8), context: "counter:\(draft.session):\(version)")
-            try await database.transaction { tx in
+            try await repository.transaction { tx in
                 try await self.stillShown(draft, state: .editing, in: tx)
-                _ = try await CounterStore.recordConfirmation(
+                try await tx.recordConfirmation(
                     session: draft.session, version: version, decision: answer, digest: digestBytes, keyID: dataKey.id, viewCiphertext: box,
-                    statement: (signed.text, signed.signature), at: at, in: tx)
-                try await CounterStateStore.moveDraft(draft.session, version: version, to: state, in: tx)
-                try await AuditLog.append(
+                    statement: (signed.text, signed.signature), at: at)
+                try await tx.moveDraft(draft.session, version: version, to: state)
+                try await tx.audit(
                     AuditEvent(
                         actor: "customer", branch: draft.branch, terminal: draft.terminal,
                         action: answer == .confirm ? "counter.confirmed" : "counter.rejected", subject: "counter:\(draft.session)",
                         payload: [
                             "teller": .string(draft.teller), "form": .string(draft.formID ?? ""), "draft_version": .integer(Int64(version)),
                             "view_sha256": .string(digest), "screen": .integer(device.id),
-                        ]),
-                    in: tx)
+                        ]))
             }
         } catch let refusal as ScreenRefusal {
             return ToScreen.error(code: refusal.code, message: refusal.message).text
@@ -75,8 +74,8 @@ extension CounterDesk {
 
     /// Holds the draft row for the rest of the transaction and makes sure it is still the version read before (the
     /// teller may have changed it meanwhile, through any instance).
-    func stillShown(_ draft: DraftRecord, state: DraftState, in tx: Transaction) async throws {
-        guard let now = try await CounterStateStore.draft(draft.session, lock: true, in: tx), !now.closed, now.version == draft.version,
+    func stillShown(_ draft: DraftRecord, state: DraftState, in tx: any CounterWork) async throws {
+        guard let now = try await tx.draft(draft.session, lock: true), !now.closed, now.version == draft.version,
             now.digest == draft.digest
         else { throw ScreenRefusal(.staleConfirmation, "the teller changed the transaction; please check it again") }
         guard now.state == state else { throw ScreenRefusal(.alreadyAnswered, "this view was already answered") }
@@ -115,13 +114,13 @@ extension CounterDesk {
                 return await refused(error, device: device, draft: draft)
             }
             let box = try dataKey.seal(canonical, context: Self.strokesContext(session: draft.session, version: version))
-            try await database.transaction { tx in
+            try await repository.transaction { tx in
                 try await self.stillShown(draft, state: .confirmed, in: tx)
-                try await CounterStore.recordSignature(
+                try await tx.recordSignature(
                     session: draft.session, version: version, viewDigest: digestBytes, strokesSHA256: strokesDigest, points: points,
-                    keyID: dataKey.id, ciphertext: box, statement: (signed.text, signed.signature), at: at, in: tx)
-                try await CounterStateStore.moveDraft(draft.session, version: version, to: next, in: tx)
-                try await AuditLog.append(
+                    keyID: dataKey.id, ciphertext: box, statement: (signed.text, signed.signature), at: at)
+                try await tx.moveDraft(draft.session, version: version, to: next)
+                try await tx.audit(
                     AuditEvent(
                         actor: "customer", branch: draft.branch, terminal: draft.terminal, action: "counter.signature_captured",
                         subject: "counter:\(draft.session)",
@@ -129,8 +128,7 @@ extension CounterDesk {
                             "draft_version": .integer(Int64(version)), "view_sha256": .string(digest), "points": .integer(Int64(points)),
                             "strokes": .integer(Int64(strokes.count)),
                             "strokes_sha256": .string(strokesDigest.hexString), "screen": .integer(device.id),
-                        ]),
-                    in: tx)
+                        ]))
             }
         } catch let refusal as ScreenRefusal {
             return ToScreen.error(code: refusal.code, message: refusal.message).text
@@ -144,12 +142,11 @@ extension CounterDesk {
     /// A statement the enrolled screen sent that was not taken: audited (only a paired, enrolled screen gets this
     /// far, so these are few, and each says something is wrong with the screen), and told to the screen.
     func refused(_ refusal: ScreenRefusal, device: ScreenDevice, draft: DraftRecord) async -> String {
-        _ = try? await database.transaction { tx in
-            try await AuditLog.append(
+        _ = try? await repository.transaction { tx in
+            try await tx.audit(
                 AuditEvent(
                     actor: "screen:\(device.id)", branch: draft.branch, terminal: draft.terminal, action: "counter.statement_refused",
-                    subject: "counter:\(draft.session)", payload: ["code": .string(refusal.code.rawValue), "screen": .integer(device.id)]),
-                in: tx)
+                    subject: "counter:\(draft.session)", payload: ["code": .string(refusal.code.rawValue), "screen": .integer(device.id)]))
         }
         return ToScreen.error(code: refusal.code, message: refusal.message).text
     }

@@ -24,14 +24,11 @@ extension CounterDesk {
         let digest = Array(SHA256.hash(data: Data(json.utf8)))
         let content = try JSONEncoder().encode(DraftContent(values: valid, view: json))
         do {
-            return try await database.transaction { tx in
-                // A draft is working state, not evidence: its commit need not wait for the disk (half the echo's time).
-                // Nothing that depends on it is lost in a crash — the customer's answer names the version it saw and
-                // commits durably, which flushes every earlier commit with it.
-                try await tx.query("SET LOCAL synchronous_commit = off", context: "counter drafts")
+            // A draft is working state, not evidence: its commit need not wait for the disk (see the repository).
+            return try await repository.transaction(durable: false) { tx in
                 // The row stays locked until the commit: two changes racing (two tabs, two instances) are stored one
                 // after the other.
-                guard let draft = try await CounterStateStore.draft(session, lock: true, in: tx), draft.teller == user.id, !draft.closed else {
+                guard let draft = try await tx.draft(session, lock: true), draft.teller == user.id, !draft.closed else {
                     throw Self.noSession(session)
                 }
                 // Booked is booked: what the customer signed is what the approval and the commit bind to.
@@ -40,8 +37,8 @@ extension CounterDesk {
                 let version = draft.version + 1
                 let box = try dataKey.seal(Array(content), context: Self.draftContext(session: session, version: version))
                 guard
-                    try await CounterStateStore.saveDraft(
-                        session, version: version, complete: complete, formID: form.id, keyID: dataKey.id, ciphertext: box, digest: digest, in: tx)
+                    try await tx.saveDraft(
+                        session, version: version, complete: complete, formID: form.id, keyID: dataKey.id, ciphertext: box, digest: digest)
                 else { throw Self.noSession(session) }
                 return DraftView(
                     session: session, version: version, digest: digest.hexString, state: .editing, screenConnected: draft.screenConnected,
@@ -73,7 +70,7 @@ extension CounterDesk {
 
     /// The teller's own open session's draft (an ended session is no one's to see or change at the counter).
     func ownDraft(_ session: Int64, user: UserIdentity) async throws -> DraftRecord {
-        guard let draft = try await database.read({ try await CounterStateStore.draft(session, in: $0) }), draft.teller == user.id,
+        guard let draft = try await repository.read({ try await $0.draft(session) }), draft.teller == user.id,
             !draft.closed
         else { throw Self.noSession(session) }
         return draft
@@ -82,10 +79,10 @@ extension CounterDesk {
     /// The teller's open sessions at `terminal` (a console opened afresh, on any instance, finds its work).
     public func openSessions(user: UserIdentity, terminal: String?) async throws -> [DraftView] {
         guard let terminal else { return [] }
-        return try await database.read { tx in
+        return try await repository.read { tx in
             var states: [DraftView] = []
-            for session in try await CounterStateStore.openSessions(teller: user.id, terminal: terminal, in: tx) {
-                if let draft = try await CounterStateStore.draft(session, in: tx) { states.append(Self.state(draft)) }
+            for session in try await tx.openSessions(teller: user.id, terminal: terminal) {
+                if let draft = try await tx.draft(session) { states.append(Self.state(draft)) }
             }
             return states
         }
@@ -99,26 +96,26 @@ extension CounterDesk {
     public func cancel(_ session: Int64, user: UserIdentity) async throws {
         let at = time.now()
         do {
-            try await database.transaction { tx in
-                guard let draft = try await CounterStateStore.draft(session, lock: true, in: tx), draft.teller == user.id, !draft.closed else {
+            try await repository.transaction { tx in
+                guard let draft = try await tx.draft(session, lock: true), draft.teller == user.id, !draft.closed else {
                     throw Self.noSession(session)
                 }
                 // Booked: it goes on to its commit — unless the bank rejected it or the teller withdrew it, and then the
                 // session ends here too.
                 var rejected = false
                 if let transaction = draft.transaction {
-                    let booked = try await CounterStore.bookedTransaction(session: session, version: draft.version, in: tx)
+                    let booked = try await tx.bookedTransaction(session: session, version: draft.version)
                     guard booked?.state == .abandoned else { throw Self.booked(session, transaction) }
-                    rejected = try await !AuthorizationStore.wasWithdrawn(transaction, in: tx)
+                    rejected = try await !tx.wasWithdrawn(transaction)
                 }
                 try await self.end(session, device: draft.device, receipt: nil, rejected: rejected, at: at, in: tx)
-                try await AuditLog.append(
+                try await tx.audit(
                     AuditEvent(
                         actor: user.id, branch: draft.branch, terminal: draft.terminal, action: "counter.cancelled", subject: "counter:\(session)",
                         payload: [
                             "draft_version": .integer(Int64(draft.version)), "state": .string(draft.state.rawValue),
                             "transaction": draft.transaction.map { .string($0) } ?? .null,
-                        ]), in: tx)
+                        ]))
             }
         } catch let error as StorageError where error.constraint == "counter_session_booked" {
             // Booked by another tab or instance while this cancellation waited for the draft.
@@ -128,16 +125,16 @@ extension CounterDesk {
 
     /// The session is over (a receipt, a cancellation), in the caller's transaction: it is closed, and its screen
     /// is told how it ended and then shows a new pairing code for the next customer.
-    func end(_ session: Int64, device: Int64?, receipt: ScreenReceipt?, rejected: Bool = false, at: Timestamp, in tx: Transaction)
+    func end(_ session: Int64, device: Int64?, receipt: ScreenReceipt?, rejected: Bool = false, at: Timestamp, in tx: any CounterWork)
         async throws
     {
         if let device {
             let box = try receipt.map { try dataKey.seal(Array(try JSONEncoder().encode($0)), context: Self.receiptContext(session: session)) }
-            try await CounterStateStore.release(
+            try await tx.release(
                 device, from: session, how: receipt != nil ? .receipt : rejected ? .rejected : .cancelled, keyID: box == nil ? nil : dataKey.id,
                 ciphertext: box,
-                code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), in: tx)
+                code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds))
         }
-        try await CounterStore.closeSession(session, at: at, in: tx)
+        try await tx.closeSession(session, at: at)
     }
 }

@@ -23,7 +23,7 @@ extension CounterDesk {
         guard user.role == .teller else { throw AccessError(.forbidden, "only tellers pair with a customer screen") }
         guard let terminal else { throw CounterError(.noTerminal, "sign in with your terminal to pair its screen") }
         let at = time.now()
-        let outcome = try await database.transaction { tx in try await self.attempt(code: code, user: user, terminal: terminal, at: at, in: tx) }
+        let outcome = try await repository.transaction { tx in try await self.attempt(code: code, user: user, terminal: terminal, at: at, in: tx) }
         switch outcome {
         case .locked:
             throw CounterError(
@@ -43,47 +43,46 @@ extension CounterDesk {
         }
     }
 
-    func attempt(code: String, user: UserIdentity, terminal: String, at: Timestamp, in tx: Transaction) async throws -> Attempt {
+    func attempt(code: String, user: UserIdentity, terminal: String, at: Timestamp, in tx: any CounterWork) async throws -> Attempt {
         let place = "\(user.branch)/\(terminal)"
-        let guesses = try await CounterStateStore.guesses(
-            branch: user.branch, terminal: terminal, at: at, windowSeconds: Self.pairingWindowSeconds, in: tx)
+        let guesses = try await tx.guesses(
+            branch: user.branch, terminal: terminal, at: at, windowSeconds: Self.pairingWindowSeconds)
         if guesses.locked { return .locked }
-        guard let device = try await ScreenDeviceStore.active(branch: user.branch, terminal: terminal, in: tx),
-            let screen = try await CounterStateStore.screen(device.id, lock: true, in: tx), screen.session == nil, screen.connected
+        guard let device = try await tx.activeScreen(branch: user.branch, terminal: terminal),
+            let screen = try await tx.screen(device.id, lock: true), screen.session == nil, screen.connected
         else { return .noScreen }
         if ConstantTime.equal(Array(screen.code.utf8), Array(code.utf8)) {
             guard screen.codeExpires > at else {
-                try await CounterStateStore.renewCode(
-                    device.id, code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), in: tx)
+                try await tx.renewCode(
+                    device.id, code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds))
                 return .expired
             }
-            let session = try await CounterStore.openSession(
-                teller: user.id, branch: user.branch, terminal: terminal, device: device.id, at: at, in: tx)
-            try await CounterStateStore.openDraft(session, in: tx)
-            try await CounterStateStore.pair(device.id, session: session, in: tx)
-            try await CounterStateStore.saveGuesses(branch: user.branch, terminal: terminal, failures: 0, since: at, locked: false, in: tx)
-            try await AuditLog.append(
+            let session = try await tx.openSession(
+                teller: user.id, branch: user.branch, terminal: terminal, device: device.id, at: at)
+            try await tx.openDraft(session)
+            try await tx.pair(device.id, session: session)
+            try await tx.saveGuesses(branch: user.branch, terminal: terminal, failures: 0, since: at, locked: false)
+            try await tx.audit(
                 AuditEvent(
                     actor: user.id, branch: user.branch, terminal: terminal, action: "counter.paired", subject: "counter:\(session)",
-                    payload: ["screen": .integer(device.id)]), in: tx)
+                    payload: ["screen": .integer(device.id)]))
             return .paired(session)
         }
         let failures = guesses.failures + 1
         let lockedNow = failures >= Self.pairingGuesses
-        try await CounterStateStore.saveGuesses(
-            branch: user.branch, terminal: terminal, failures: failures, since: lockedNow ? at : guesses.since, locked: lockedNow, in: tx)
-        try await AuditLog.append(
+        try await tx.saveGuesses(
+            branch: user.branch, terminal: terminal, failures: failures, since: lockedNow ? at : guesses.since, locked: lockedNow)
+        try await tx.audit(
             AuditEvent(
                 actor: user.id, branch: user.branch, terminal: terminal, action: "counter.pairing_failed", subject: "terminal:\(place)",
-                payload: ["failures": .integer(Int64(failures))]), in: tx)
+                payload: ["failures": .integer(Int64(failures))]))
         if lockedNow {
             // Locked: the screen shows a new code, so the guesses made so far tell nothing about the next one.
-            try await CounterStateStore.renewCode(device.id, code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), in: tx)
-            try await AuditLog.append(
+            try await tx.renewCode(device.id, code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds))
+            try await tx.audit(
                 AuditEvent(
                     actor: user.id, branch: user.branch, terminal: terminal, action: "counter.pairing_locked", subject: "terminal:\(place)",
-                    payload: ["failures": .integer(Int64(failures)), "seconds": .integer(Int64(Self.pairingWindowSeconds))]),
-                in: tx)
+                    payload: ["failures": .integer(Int64(failures)), "seconds": .integer(Int64(Self.pairingWindowSeconds))]))
         }
         return .wrong
     }

@@ -12,9 +12,9 @@ extension CounterDesk {
         let id = connections.add(device, sender: sender)
         let at = time.now()
         do {
-            _ = try await database.transaction { tx in
-                try await CounterStateStore.screenConnected(
-                    device: device.id, freshCode: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), at: at, in: tx)
+            _ = try await repository.transaction { tx in
+                try await tx.screenConnected(
+                    device: device.id, freshCode: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), at: at)
             }
         } catch {
             _ = connections.remove(id)
@@ -29,7 +29,7 @@ extension CounterDesk {
     public func disconnectScreen(_ id: Int) async {
         guard let (device, last) = connections.remove(id), last else { return }
         do {
-            try await database.transaction { tx in try await CounterStateStore.screenDisconnected(device, in: tx) }
+            try await repository.transaction { tx in try await tx.screenDisconnected(device) }
         } catch {
             // At shutdown the lease simply runs out.
             if !(error is CancellationError) {
@@ -40,7 +40,7 @@ extension CounterDesk {
 
     /// The enrolled screen with this id, if it is still enrolled.
     public func enrolledScreen(_ id: Int64) async throws -> ScreenDevice? {
-        try await database.read { tx in try await ScreenDeviceStore.active(id, in: tx) }
+        try await repository.read { tx in try await tx.activeScreen(id) }
     }
 
     /// A removed screen is cut off at once: its connections here close (other instances hear of the removal from
@@ -82,10 +82,10 @@ extension CounterDesk {
 
     /// The screen as the database has it, ready for ``ScreenUpdate``.
     func current(_ device: Int64) async throws -> Found {
-        let found = try await database.read { tx -> (ScreenDevice, ScreenState?, DraftRecord?)? in
-            guard let enrolled = try await ScreenDeviceStore.active(device, in: tx) else { return nil }
-            let screen = try await CounterStateStore.screen(device, in: tx)
-            let draft = try await screen?.session.asyncMap { try await CounterStateStore.draft($0, in: tx) } ?? nil
+        let found = try await repository.read { tx -> (ScreenDevice, ScreenState?, DraftRecord?)? in
+            guard let enrolled = try await tx.activeScreen(device) else { return nil }
+            let screen = try await tx.screen(device)
+            let draft = try await screen?.session.asyncMap { try await tx.draft($0) } ?? nil
             return (enrolled, screen, draft)
         }
         guard let (enrolled, state, draft) = found else { return .removed }
@@ -130,11 +130,11 @@ extension CounterDesk {
         guard !devices.isEmpty else { return }
         let at = time.now()
         do {
-            try await database.transaction { tx in
-                try await CounterStateStore.renewConnections(devices, in: tx)
-                for device in try await CounterStateStore.expiredCodes(devices, at: at, in: tx) {
-                    try await CounterStateStore.renewCode(
-                        device, code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), expiredBy: at, in: tx)
+            try await repository.transaction { tx in
+                try await tx.renewConnections(devices)
+                for device in try await tx.expiredCodes(devices, at: at) {
+                    try await tx.renewCode(
+                        device, code: Self.freshCode(), expires: Self.later(at, seconds: Self.pairingSeconds), expiredBy: at)
                 }
             }
             // A refresh that failed, or an announcement lost, is made good within a heartbeat.

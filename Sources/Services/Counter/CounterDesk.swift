@@ -58,7 +58,7 @@ public final class CounterDesk: Service, Sendable {
         let view: String
     }
 
-    let database: Database
+    let repository: any CounterRepository
     let catalogue: FormCatalogue
     let dataKey: DataKey
     let time: any TimeSource
@@ -67,11 +67,18 @@ public final class CounterDesk: Service, Sendable {
     /// Where a change of a teller's session is passed on to their console (the push channel), once wired.
     let tellerConsoles = Mutex<(@Sendable (_ teller: String, _ session: Int64) -> Void)?>(nil)
 
-    public init(
+    public convenience init(
         database: Database, catalogue: FormCatalogue, dataKey: DataKey, time: any TimeSource = SystemTime(),
         logger: Logger = Logger(label: "countersign.counter")
     ) {
-        self.database = database
+        self.init(repository: DatabaseCounterRepository(database: database), catalogue: catalogue, dataKey: dataKey, time: time, logger: logger)
+    }
+
+    public init(
+        repository: any CounterRepository, catalogue: FormCatalogue, dataKey: DataKey, time: any TimeSource = SystemTime(),
+        logger: Logger = Logger(label: "countersign.counter")
+    ) {
+        self.repository = repository
         self.catalogue = catalogue
         self.dataKey = dataKey
         self.time = time
@@ -83,7 +90,7 @@ public final class CounterDesk: Service, Sendable {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    for await event in CounterFeed.changes(self.database, logger: self.logger) {
+                    for await event in self.repository.changes(logger: self.logger) {
                         switch event {
                         case .listening?: await self.refreshAll()
                         case .change(let change)?:

@@ -15,15 +15,16 @@ public struct CounterServices: Sendable {
     /// The customer's preview of the voucher they are about to sign (it needs the voucher renderer).
     public var preview: VoucherPreview? { receipts.map { VoucherPreview(counter: desk, vouchers: $0.vouchers) } }
     /// Enrolling and removing the customer screens of a branch.
-    public var screens: ScreenEnrollment { ScreenEnrollment(desk: desk) }
+    public let screens: ScreenEnrollment
 
     public init(
-        catalogue: FormCatalogue, prefills: PrefillDesk, desk: CounterDesk, receipts: ReceiptDesk? = nil,
+        catalogue: FormCatalogue, prefills: PrefillDesk, desk: CounterDesk, screens: ScreenEnrollment, receipts: ReceiptDesk? = nil,
         verifier: ReceiptVerifier? = nil, booking: CounterBooking? = nil
     ) {
         self.catalogue = catalogue
         self.prefills = prefills
         self.desk = desk
+        self.screens = screens
         self.receipts = receipts
         self.verifier = verifier
         self.booking = booking

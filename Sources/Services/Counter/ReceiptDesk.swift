@@ -107,7 +107,8 @@ public struct ReceiptDesk: Sendable {
                 in: tx)
             // The session is over: the screen shows the customer where their receipt is, then the next code.
             let device = try await CounterStateStore.draft(session, in: tx)?.device
-            try await counter.end(session, device: device, receipt: CounterDesk.ScreenReceipt(path: path, voucher: sealed.id), at: now, in: tx)
+            try await counter.end(
+                session, device: device, receipt: CounterDesk.ScreenReceipt(path: path, voucher: sealed.id), at: now, in: DatabaseCounterWork(tx))
         }
         let expires = Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(Self.lifetimeSeconds) * 1_000_000)
         return Issued(voucher: sealed.id, receipt: path, expiresAt: expires.description)

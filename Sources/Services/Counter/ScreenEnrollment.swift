@@ -3,15 +3,19 @@ import Audit
 import Counter
 import Foundation
 import Kernel
-import Storage
+public import Storage
 
 /// Enrolling and removing customer screens (issue #14): a supervisor of the branch, standing at the screen, has it
 /// make its key and registers the public half for one registered terminal of the branch. One screen per terminal:
 /// enrolling another replaces it. Both are audit events; a removed screen is cut off at once.
 public struct ScreenEnrollment: Sendable {
     let desk: CounterDesk
+    let database: Database
 
-    public init(desk: CounterDesk) { self.desk = desk }
+    public init(desk: CounterDesk, database: Database) {
+        self.desk = desk
+        self.database = database
+    }
 
     public struct Enrolled: Sendable, Encodable {
         public let id: Int64
@@ -61,7 +65,7 @@ public struct ScreenEnrollment: Sendable {
                 "public_key must be a P-256 public key, SubjectPublicKeyInfo in base64 / public_key 须为 base64 编码的 P-256 公钥")
         }
         let at = desk.time.now()
-        let (device, replaced) = try await desk.database.transaction { tx -> (ScreenDevice, Int64?) in
+        let (device, replaced) = try await database.transaction { tx -> (ScreenDevice, Int64?) in
             guard try await ScreenDeviceStore.isRegistered(terminal: terminal, branch: user.branch, in: tx) else {
                 throw Self.unknownTerminal(terminal, branch: user.branch)
             }
@@ -87,7 +91,7 @@ public struct ScreenEnrollment: Sendable {
     public func remove(_ id: Int64, user: UserIdentity) async throws {
         try Self.supervisor(user)
         let at = desk.time.now()
-        try await desk.database.transaction { tx in
+        try await database.transaction { tx in
             guard let device = try await ScreenDeviceStore.active(id, in: tx), device.branch == user.branch else {
                 throw CounterError(.noScreenDevice, "no enrolled screen \(id) at your branch / 本网点没有该已登记客户屏")
             }
@@ -100,7 +104,7 @@ public struct ScreenEnrollment: Sendable {
     /// The supervisor's branch: each registered terminal with the screen enrolled for it.
     public func terminals(user: UserIdentity) async throws -> [TerminalView] {
         try Self.supervisor(user)
-        return try await desk.database.read { tx in
+        return try await database.read { tx in
             try await ScreenDeviceStore.terminals(branch: user.branch, in: tx).map {
                 TerminalView(terminal: $0.terminal, screen: $0.screen.map { Enrolled($0) })
             }

@@ -25,18 +25,22 @@ import Storage
 struct CounterController: Sendable {
     let services: CounterServices?
 
-    var desk: CounterDesk {
+    var configured: CounterServices {
         get throws {
             guard let services else {
                 throw AppError(
                     .serviceUnavailable, code: "counter.not_configured", "the counter is not configured on this instance (data key missing)")
             }
-            return services.desk
+            return services
         }
     }
 
+    var desk: CounterDesk {
+        get throws { try configured.desk }
+    }
+
     var enrollment: ScreenEnrollment {
-        get throws { ScreenEnrollment(desk: try desk) }
+        get throws { try configured.screens }
     }
 
     func register(on router: Router<AppRequestContext>) {

@@ -161,7 +161,7 @@ struct Serve: AsyncParsableCommand {
         let desk = CounterDesk(database: database, catalogue: forms, dataKey: key)
         return CounterServices(
             catalogue: forms, prefills: PrefillDesk(database: database, catalogue: forms, dataKey: key, lifetimeSeconds: lifetime),
-            desk: desk,
+            desk: desk, screens: ScreenEnrollment(desk: desk, database: database),
             receipts: vouchers.map { ReceiptDesk(database: database, counter: desk, vouchers: $0) },
             verifier: (try? String(contentsOfFile: environment["COUNTERSIGN_TRUSTED_ROOTS"] ?? "Certs/root-ca.pem", encoding: .utf8)).map {
                 ReceiptVerifier(

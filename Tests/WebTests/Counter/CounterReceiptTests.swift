@@ -75,7 +75,7 @@ import Web
         let desk = CounterDesk(database: database, catalogue: catalogue, dataKey: key)
         let counter = CounterServices(
             catalogue: catalogue, prefills: PrefillDesk(database: database, catalogue: catalogue, dataKey: key),
-            desk: desk,
+            desk: desk, screens: ScreenEnrollment(desk: desk, database: database),
             receipts: ReceiptDesk(database: database, counter: desk, vouchers: vouchers),
             verifier: ReceiptVerifier(
                 database: database,

@@ -30,9 +30,10 @@ import Web
     static func services(database: Database) throws -> CounterServices {
         let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
         let key = DataKey(key: SymmetricKey(size: .bits256))
+        let desk = CounterDesk(database: database, catalogue: catalogue, dataKey: key)
         return CounterServices(
             catalogue: catalogue, prefills: PrefillDesk(database: database, catalogue: catalogue, dataKey: key),
-            desk: CounterDesk(database: database, catalogue: catalogue, dataKey: key))
+            desk: desk, screens: ScreenEnrollment(desk: desk, database: database))
     }
 
     /// A cash withdrawal with every required field, for `amount`.

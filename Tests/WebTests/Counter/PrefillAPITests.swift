@@ -37,9 +37,9 @@ import Web
         let catalogue = try FormCatalogue.load(Repository.root.appendingPathComponent("Forms"))
         let key = DataKey(key: SymmetricKey(size: .bits256))
         let desk = PrefillDesk(database: database, catalogue: catalogue, dataKey: key, time: time)
+        let counterDesk = CounterDesk(database: database, catalogue: catalogue, dataKey: key, time: time)
         let counter = CounterServices(
-            catalogue: catalogue, prefills: desk,
-            desk: CounterDesk(database: database, catalogue: catalogue, dataKey: key, time: time))
+            catalogue: catalogue, prefills: desk, desk: counterDesk, screens: ScreenEnrollment(desk: counterDesk, database: database))
         let app = CountersignApp.buildApplication(
             database: database,
             configuration: WebConfiguration(
