@@ -1,6 +1,8 @@
 /// What a user is allowed to do, coarsely. Tellers transact; supervisors and officers authorize; auditors read.
 public enum Role: String, Sendable, Codable, CaseIterable {
     case teller, supervisor, officer, auditor, admin
+    /// Changes users, under dual control (a second security administrator approves what one proposes).
+    case securityAdmin = "security_admin"
 
     /// Roles that may read the audit trail through the API.
     public var canReadAudit: Bool { self == .auditor || self == .admin }

@@ -28,6 +28,9 @@ public enum DemoSeed {
         DemoUser(id: "officer1", name: "陈授权员 Chen (officer)", branch: "AC01", role: .officer, password: "officer1-demo"),
         DemoUser(id: "officer2", name: "周授权员 Zhou (officer)", branch: "AC01", role: .officer, password: "officer2-demo"),
         DemoUser(id: "auditor1", name: "刘稽核 Liu (auditor)", branch: "HQ", role: .auditor, password: "auditor1-demo"),
+        // Two, because every change of users takes two (dual control, migration 0035).
+        DemoUser(id: "sec1", name: "孙安全管理员 Sun (security admin)", branch: "HQ", role: .securityAdmin, password: "sec1-demo"),
+        DemoUser(id: "sec2", name: "钱安全管理员 Qian (security admin)", branch: "HQ", role: .securityAdmin, password: "sec2-demo"),
     ]
 
     /// Limits in minor units per currency: supervisors up to CNY 1M or about the same in each foreign currency the

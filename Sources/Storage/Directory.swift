@@ -4,6 +4,13 @@ import Foundation
 public import Kernel
 import PostgresNIO
 
+/// A live session: who, at which terminal, and whether they must first replace a password an administrator gave them.
+public struct SignedIn: Sendable {
+    public let user: UserIdentity
+    public let terminal: String?
+    public let mustChangePassword: Bool
+}
+
 /// Branches, users and login sessions.
 public enum Directory {
     /// The user and their stored password hash, for checking a login.
@@ -32,16 +39,17 @@ public enum Directory {
             """)
     }
 
-    /// The users behind bearer tokens, in the order given: nil where the session is unknown, expired or revoked, or
-    /// the user inactive.
-    public static func users(forTokens tokens: [SessionToken], in tx: Transaction) async throws -> [(UserIdentity, String?)?] {
-        var found = [(UserIdentity, String?)?](repeating: nil, count: tokens.count)
+    /// The sessions behind bearer tokens, in the order given: nil where the session is unknown, expired or revoked,
+    /// or the user inactive.
+    public static func users(forTokens tokens: [SessionToken], in tx: Transaction) async throws -> [SignedIn?] {
+        var found = [SignedIn?](repeating: nil, count: tokens.count)
         do {
-            for try await (n, id, name, branch, role, terminal) in try await tx.connection.execute(
+            for try await (n, id, name, branch, role, terminal, mustChange) in try await tx.connection.execute(
                 SessionLookup(tokenHashes: tokens.map(\.digest.bytea)), logger: tx.logger)
             {
                 guard let role = Role(rawValue: role), n >= 1, n <= tokens.count else { continue }
-                found[Int(n) - 1] = (UserIdentity(id: id, displayName: name, branch: branch, role: role), terminal)
+                found[Int(n) - 1] = SignedIn(
+                    user: UserIdentity(id: id, displayName: name, branch: branch, role: role), terminal: terminal, mustChangePassword: mustChange)
             }
             return found
         } catch {
@@ -55,13 +63,13 @@ public enum Directory {
     /// statement (``SessionLookups``).
     struct SessionLookup: PostgresPreparedStatement {
         static let sql = """
-            SELECT t.n, u.id, u.display_name, u.branch_code, u.role, s.terminal
+            SELECT t.n, u.id, u.display_name, u.branch_code, u.role, s.terminal, u.must_change_password
             FROM unnest($1::bytea[]) WITH ORDINALITY AS t(token_hash, n)
             JOIN sessions s ON s.token_hash = t.token_hash
             JOIN users u ON u.id = s.user_id
             WHERE s.revoked_at IS NULL AND s.expires_at > now() AND u.active
             """
-        typealias Row = (Int64, String, String, String, String, String?)
+        typealias Row = (Int64, String, String, String, String, String?, Bool)
         let tokenHashes: [ByteBuffer]
 
         func makeBindings() throws -> PostgresBindings {
@@ -210,6 +218,29 @@ extension Directory {
         var hashes: [PasswordHash] = []
         for try await hash in rows.decode(String.self) { hashes.append(PasswordHash(encoded: hash)) }
         return hashes
+    }
+
+    /// Whether the user must replace a password an administrator gave them.
+    public static func mustChangePassword(_ userID: String, in tx: Transaction) async throws -> Bool {
+        let rows = try await tx.query("SELECT must_change_password FROM users WHERE id = \(userID)", context: "users")
+        return try await rows.collect().first.map { try $0.decode(Bool.self) } ?? false
+    }
+
+    /// The session's user's current password hash and the ones it replaced, newest first (migration 0035: the
+    /// service's role reads no one else's).
+    public static func ownRecentPasswordHashes(token: SessionToken, limit: Int, in tx: Transaction) async throws -> [PasswordHash] {
+        let rows = try await tx.query("SELECT user_recent_password_hashes(\(token.value), \(limit)::integer)", context: "password history")
+        return try await rows.collect().map { PasswordHash(encoded: try $0.decode(String.self)) }
+    }
+
+    /// Replaces the session's user's own password and ends their other sessions; nil when the session is not live.
+    public static func changeOwnPassword(token: SessionToken, hash: PasswordHash, in tx: Transaction) async throws -> String? {
+        let rows = try await tx.query("SELECT user_change_own_password(\(token.value), \(hash.encoded))", context: "password change")
+        do {
+            return try await rows.collect().first.map { try $0.decode(String.self) }
+        } catch let error as StorageError where error.constraint == "user_signed_in" {
+            return nil
+        }
     }
 
     /// Replaces the user's password, keeps the old hash in the history, ends the user's open sessions (whoever

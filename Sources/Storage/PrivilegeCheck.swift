@@ -37,16 +37,18 @@ public enum PrivilegeCheck {
             // Appends go through audit_append() only; any direct write privilege could forge or fork a chain.
             if granted { problems.append("it has \(privilege) on \(table)") }
         }
-        // What the guards judge by — the rules in force, the directory, the seal registry — is the owner's to write.
+        // What the guards judge by — the rules in force, the directory, the seal registry — is the owner's to write;
+        // users and their administrative changes only through the dual-control functions (migration 0035).
         let judged = try await tx.query(
             """
             SELECT t.name, p.privilege, has_table_privilege(current_user, t.name, p.privilege)
-            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals'), ('terminals'), ('certificate_revocations')) AS t(name)
+            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals'), ('terminals'), ('certificate_revocations'), ('users'),
+                         ('admin_changes')) AS t(name)
             CROSS JOIN (VALUES ('INSERT'), ('DELETE'), ('TRUNCATE')) AS p(privilege)
             WHERE to_regclass(t.name) IS NOT NULL
             UNION ALL
             SELECT t.name, 'UPDATE', has_table_privilege(current_user, t.name, 'UPDATE')
-            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('terminals'), ('certificate_revocations')) AS t(name)
+            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('terminals'), ('certificate_revocations'), ('users'), ('admin_changes')) AS t(name)
             WHERE to_regclass(t.name) IS NOT NULL
             """)
         for try await (table, privilege, granted) in judged.decode((String, String, Bool).self) where granted {
@@ -71,7 +73,7 @@ public enum PrivilegeCheck {
                          ('txn_withdrawals_guard'), ('txn_withdrawals_final'), ('txn_withdrawal_finishes_transaction'),
                          ('teller_transactions_abandon_guard'), ('seals_revocation_names_certificate'),
                          ('certificate_revocations_final'), ('seals_revoked_certificate_fixed'),
-                         ('voucher_renewals_append_only'), ('voucher_renewals_final')) AS expected(name)
+                         ('voucher_renewals_append_only'), ('voucher_renewals_final'), ('admin_changes_final')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)
         for try await (name, state) in triggers.decode((String, String).self) where state != "O" && state != "A" {

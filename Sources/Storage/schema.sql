@@ -25,6 +25,173 @@ SET row_security = off;
 ALTER SCHEMA public OWNER TO countersign_owner;
 
 --
+-- Name: admin_changes_final(); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_changes_final() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR OLD.state <> 'proposed' THEN
+        RAISE EXCEPTION 'administrative change %: decided changes are history', OLD.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_final';
+    END IF;
+    IF NEW.id <> OLD.id OR NEW.kind <> OLD.kind OR NEW.target <> OLD.target OR NEW.details <> OLD.details
+       OR NEW.proposed_by <> OLD.proposed_by OR NEW.proposed_at <> OLD.proposed_at THEN
+        RAISE EXCEPTION 'administrative change %: what was proposed cannot change', OLD.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_final';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+ALTER FUNCTION public.admin_changes_final() OWNER TO countersign_owner;
+
+--
+-- Name: admin_decide(text, bigint, boolean, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text) RETURNS TABLE(kind text, target text, proposed_by text, decided_by text, details jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_admin users := admin_signed_in(p_token);
+    v_change admin_changes;
+BEGIN
+    SELECT * INTO v_change FROM admin_changes c WHERE c.id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no administrative change %', p_id USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_change_unknown';
+    END IF;
+    IF v_change.state <> 'proposed' THEN
+        RAISE EXCEPTION 'administrative change % was already %', p_id, v_change.state
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_change_decided';
+    END IF;
+    IF p_approve AND v_change.proposed_by = v_admin.id THEN
+        RAISE EXCEPTION 'a second administrator approves what the first proposed'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_four_eyes';
+    END IF;
+    IF v_change.target = v_admin.id THEN
+        RAISE EXCEPTION 'an administrator does not decide changes of their own account'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_not_own_account';
+    END IF;
+    IF p_approve THEN
+        IF v_change.kind IN ('user.create', 'user.reset_password') AND coalesce(p_password_hash, '') = '' THEN
+            RAISE EXCEPTION 'a one-time password is needed' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_password_needed';
+        END IF;
+        CASE v_change.kind
+        WHEN 'user.create' THEN
+            INSERT INTO users (id, display_name, branch_code, role, password_hash, must_change_password)
+            VALUES (v_change.target, v_change.details->>'display_name', v_change.details->>'branch', v_change.details->>'role',
+                    p_password_hash, true);
+        WHEN 'user.deactivate' THEN
+            UPDATE users SET active = false WHERE id = v_change.target;
+            UPDATE sessions SET revoked_at = now() WHERE user_id = v_change.target AND revoked_at IS NULL;
+        WHEN 'user.reactivate' THEN
+            UPDATE users SET active = true WHERE id = v_change.target;
+        WHEN 'user.reset_password' THEN
+            INSERT INTO password_history (user_id, password_hash) SELECT id, password_hash FROM users WHERE id = v_change.target;
+            UPDATE users SET password_hash = p_password_hash, must_change_password = true WHERE id = v_change.target;
+            UPDATE sessions SET revoked_at = now() WHERE user_id = v_change.target AND revoked_at IS NULL;
+        END CASE;
+    END IF;
+    UPDATE admin_changes c SET state = CASE WHEN p_approve THEN 'approved' ELSE 'rejected' END, decided_by = v_admin.id,
+        decided_at = clock_timestamp(), reason = nullif(btrim(p_reason), '')
+    WHERE c.id = p_id;
+    RETURN QUERY SELECT v_change.kind, v_change.target, v_change.proposed_by, v_admin.id, v_change.details;
+END $$;
+
+
+ALTER FUNCTION public.admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text) OWNER TO countersign_owner;
+
+--
+-- Name: admin_propose(text, text, text, jsonb); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_propose(p_token text, p_kind text, p_target text, p_details jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_admin users := admin_signed_in(p_token);
+    v_id bigint;
+BEGIN
+    IF p_target = v_admin.id THEN
+        RAISE EXCEPTION 'an administrator does not change their own account' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_not_own_account';
+    END IF;
+    IF p_kind = 'user.create' THEN
+        IF EXISTS (SELECT 1 FROM users WHERE id = p_target) THEN
+            RAISE EXCEPTION 'user % exists', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_user_exists';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM branches WHERE code = p_details->>'branch') THEN
+            RAISE EXCEPTION 'no branch %', p_details->>'branch' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_branch';
+        END IF;
+        IF coalesce(p_details->>'role', '') NOT IN ('teller', 'supervisor', 'officer', 'auditor', 'admin', 'security_admin')
+           OR char_length(coalesce(p_details->>'display_name', '')) NOT BETWEEN 1 AND 100 THEN
+            RAISE EXCEPTION 'a new user needs a display name and a role' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+        END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM users WHERE id = p_target) THEN
+        RAISE EXCEPTION 'no user %', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_user';
+    END IF;
+    INSERT INTO admin_changes (kind, target, details, proposed_by) VALUES (p_kind, p_target, coalesce(p_details, '{}'), v_admin.id)
+    RETURNING id INTO v_id;
+    RETURN v_id;
+END $$;
+
+
+ALTER FUNCTION public.admin_propose(p_token text, p_kind text, p_target text, p_details jsonb) OWNER TO countersign_owner;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: users; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.users (
+    id text NOT NULL,
+    display_name text NOT NULL,
+    branch_code text NOT NULL,
+    role text NOT NULL,
+    password_hash text NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    must_change_password boolean DEFAULT false NOT NULL,
+    CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 100))),
+    CONSTRAINT users_id_check CHECK ((id ~ '^[a-z0-9_.-]{1,64}$'::text)),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['teller'::text, 'supervisor'::text, 'officer'::text, 'auditor'::text, 'admin'::text, 'security_admin'::text])))
+);
+
+
+ALTER TABLE public.users OWNER TO countersign_owner;
+
+--
+-- Name: admin_signed_in(text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_signed_in(p_token text) RETURNS public.users
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_admin users;
+BEGIN
+    SELECT u.* INTO v_admin FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now()
+      AND u.active AND u.role = 'security_admin';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'only a signed-in security administrator changes the directory'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_signed_in';
+    END IF;
+    RETURN v_admin;
+END $$;
+
+
+ALTER FUNCTION public.admin_signed_in(p_token text) OWNER TO countersign_owner;
+
+--
 -- Name: audit_append(text, text, text, text, text, text, text, bytea); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
@@ -308,10 +475,6 @@ END $$;
 
 
 ALTER FUNCTION public.authz_decisions_guard() OWNER TO countersign_owner;
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: authz_requests; Type: TABLE; Schema: public; Owner: countersign_owner
@@ -1467,6 +1630,56 @@ CREATE FUNCTION public.us_to_ts(bigint) RETURNS timestamp with time zone
 ALTER FUNCTION public.us_to_ts(bigint) OWNER TO countersign_owner;
 
 --
+-- Name: user_change_own_password(text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.user_change_own_password(p_token text, p_password_hash text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_hash bytea := sha256(convert_to(p_token, 'UTF8'));
+    v_user text;
+BEGIN
+    SELECT u.id INTO v_user FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = v_hash AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active
+    FOR UPDATE OF u;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'not a live session' USING ERRCODE = 'check_violation', CONSTRAINT = 'user_signed_in';
+    END IF;
+    IF coalesce(p_password_hash, '') = '' THEN
+        RAISE EXCEPTION 'a password hash is needed' USING ERRCODE = 'check_violation', CONSTRAINT = 'user_password_needed';
+    END IF;
+    INSERT INTO password_history (user_id, password_hash) SELECT id, password_hash FROM users WHERE id = v_user;
+    UPDATE users SET password_hash = p_password_hash, must_change_password = false WHERE id = v_user;
+    UPDATE sessions SET revoked_at = now() WHERE user_id = v_user AND revoked_at IS NULL AND token_hash <> v_hash;
+    RETURN v_user;
+END $$;
+
+
+ALTER FUNCTION public.user_change_own_password(p_token text, p_password_hash text) OWNER TO countersign_owner;
+
+--
+-- Name: user_recent_password_hashes(text, integer); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.user_recent_password_hashes(p_token text, p_limit integer) RETURNS SETOF text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT h.password_hash FROM (
+        SELECT u.password_hash, 'infinity'::timestamptz AS at FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active
+        UNION ALL
+        SELECT p.password_hash, p.replaced_at FROM sessions s JOIN password_history p ON p.user_id = s.user_id
+        WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now()) h
+    ORDER BY h.at DESC LIMIT least(p_limit, 24)
+$$;
+
+
+ALTER FUNCTION public.user_recent_password_hashes(p_token text, p_limit integer) OWNER TO countersign_owner;
+
+--
 -- Name: voucher_renewals_append_only(); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
@@ -1576,6 +1789,47 @@ END $$;
 
 
 ALTER FUNCTION public.vouchers_from_committed_transaction() OWNER TO countersign_owner;
+
+--
+-- Name: admin_changes; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.admin_changes (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    target text NOT NULL,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    proposed_by text NOT NULL,
+    proposed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    state text DEFAULT 'proposed'::text NOT NULL,
+    decided_by text,
+    decided_at timestamp with time zone,
+    reason text,
+    CONSTRAINT admin_changes_decided CHECK (((state = 'proposed'::text) = ((decided_by IS NULL) AND (decided_at IS NULL)))),
+    CONSTRAINT admin_changes_details_check CHECK (((jsonb_typeof(details) = 'object'::text) AND (octet_length((details)::text) <= 2048))),
+    CONSTRAINT admin_changes_four_eyes CHECK (((state <> 'approved'::text) OR (decided_by <> proposed_by))),
+    CONSTRAINT admin_changes_kind_check CHECK ((kind = ANY (ARRAY['user.create'::text, 'user.deactivate'::text, 'user.reactivate'::text, 'user.reset_password'::text]))),
+    CONSTRAINT admin_changes_reason_check CHECK ((char_length(reason) <= 200)),
+    CONSTRAINT admin_changes_state_check CHECK ((state = ANY (ARRAY['proposed'::text, 'approved'::text, 'rejected'::text]))),
+    CONSTRAINT admin_changes_target_check CHECK ((target ~ '^[a-z0-9_.-]{1,64}$'::text))
+);
+
+
+ALTER TABLE public.admin_changes OWNER TO countersign_owner;
+
+--
+-- Name: admin_changes_id_seq; Type: SEQUENCE; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE public.admin_changes ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.admin_changes_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 
 --
 -- Name: audit_chain_heads; Type: TABLE; Schema: public; Owner: countersign_owner
@@ -2364,26 +2618,6 @@ CREATE TABLE public.txn_withdrawals (
 ALTER TABLE public.txn_withdrawals OWNER TO countersign_owner;
 
 --
--- Name: users; Type: TABLE; Schema: public; Owner: countersign_owner
---
-
-CREATE TABLE public.users (
-    id text NOT NULL,
-    display_name text NOT NULL,
-    branch_code text NOT NULL,
-    role text NOT NULL,
-    password_hash text NOT NULL,
-    active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 100))),
-    CONSTRAINT users_id_check CHECK ((id ~ '^[a-z0-9_.-]{1,64}$'::text)),
-    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['teller'::text, 'supervisor'::text, 'officer'::text, 'auditor'::text, 'admin'::text])))
-);
-
-
-ALTER TABLE public.users OWNER TO countersign_owner;
-
---
 -- Name: voucher_renewals; Type: TABLE; Schema: public; Owner: countersign_owner
 --
 
@@ -2498,6 +2732,14 @@ ALTER TABLE ONLY public.receipts ALTER COLUMN id SET DEFAULT nextval('public.rec
 --
 
 ALTER TABLE ONLY public.screen_devices ALTER COLUMN id SET DEFAULT nextval('public.screen_devices_id_seq'::regclass);
+
+
+--
+-- Name: admin_changes admin_changes_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.admin_changes
+    ADD CONSTRAINT admin_changes_pkey PRIMARY KEY (id);
 
 
 --
@@ -2909,6 +3151,20 @@ ALTER TABLE ONLY public.vouchers
 
 
 --
+-- Name: admin_changes_by_state; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX admin_changes_by_state ON public.admin_changes USING btree (state, id);
+
+
+--
+-- Name: admin_changes_one_open; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE UNIQUE INDEX admin_changes_one_open ON public.admin_changes USING btree (kind, target) WHERE (state = 'proposed'::text);
+
+
+--
 -- Name: audit_events_subject; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 
@@ -3004,6 +3260,13 @@ CREATE INDEX teller_transactions_teller ON public.teller_transactions USING btre
 --
 
 CREATE INDEX vouchers_branch ON public.vouchers USING btree (branch_code, created_at);
+
+
+--
+-- Name: admin_changes admin_changes_final; Type: TRIGGER; Schema: public; Owner: countersign_owner
+--
+
+CREATE TRIGGER admin_changes_final BEFORE DELETE OR UPDATE ON public.admin_changes FOR EACH ROW EXECUTE FUNCTION public.admin_changes_final();
 
 
 --
@@ -3305,6 +3568,22 @@ CREATE TRIGGER vouchers_forward_only BEFORE UPDATE ON public.vouchers FOR EACH R
 --
 
 CREATE TRIGGER vouchers_from_committed_transaction BEFORE INSERT ON public.vouchers FOR EACH ROW EXECUTE FUNCTION public.vouchers_from_committed_transaction();
+
+
+--
+-- Name: admin_changes admin_changes_decided_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.admin_changes
+    ADD CONSTRAINT admin_changes_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES public.users(id);
+
+
+--
+-- Name: admin_changes admin_changes_proposed_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.admin_changes
+    ADD CONSTRAINT admin_changes_proposed_by_fkey FOREIGN KEY (proposed_by) REFERENCES public.users(id);
 
 
 --
@@ -3739,6 +4018,36 @@ GRANT USAGE ON SCHEMA public TO countersign_app;
 
 
 --
+-- Name: FUNCTION admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text) TO countersign_app;
+
+
+--
+-- Name: FUNCTION admin_propose(p_token text, p_kind text, p_target text, p_details jsonb); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_propose(p_token text, p_kind text, p_target text, p_details jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.admin_propose(p_token text, p_kind text, p_target text, p_details jsonb) TO countersign_app;
+
+
+--
+-- Name: TABLE users; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT ON TABLE public.users TO countersign_app;
+
+
+--
+-- Name: FUNCTION admin_signed_in(p_token text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_signed_in(p_token text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION audit_append(p_chain text, p_actor text, p_branch text, p_terminal text, p_action text, p_subject text, p_payload text, p_body_digest bytea, OUT seq bigint, OUT at_us bigint, OUT prev_hash bytea, OUT hash bytea); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
@@ -3896,6 +4205,29 @@ GRANT ALL ON FUNCTION public.authz_pick_candidate(t public.teller_transactions, 
 --
 
 GRANT ALL ON FUNCTION public.seal_for_form(p_branch text, p_form text) TO countersign_app;
+
+
+--
+-- Name: FUNCTION user_change_own_password(p_token text, p_password_hash text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.user_change_own_password(p_token text, p_password_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.user_change_own_password(p_token text, p_password_hash text) TO countersign_app;
+
+
+--
+-- Name: FUNCTION user_recent_password_hashes(p_token text, p_limit integer); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.user_recent_password_hashes(p_token text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.user_recent_password_hashes(p_token text, p_limit integer) TO countersign_app;
+
+
+--
+-- Name: TABLE admin_changes; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT ON TABLE public.admin_changes TO countersign_app;
 
 
 --
@@ -4281,13 +4613,6 @@ GRANT USAGE ON SEQUENCE public.txn_serial TO countersign_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.txn_withdrawals TO countersign_app;
-
-
---
--- Name: TABLE users; Type: ACL; Schema: public; Owner: countersign_owner
---
-
-GRANT SELECT ON TABLE public.users TO countersign_app;
 
 
 --

@@ -6,7 +6,8 @@ struct Countersign: AsyncParsableCommand {
         commandName: "countersign",
         abstract: "Paperless bank counter and centralized transaction authorization.",
         subcommands: [
-            Serve.self, Migrate.self, Seed.self, RulesCommand.self, DirectoryCommand.self, UsersCommand.self, AuditCommand.self, CertsCommand.self,
+            Serve.self, Migrate.self, Seed.self, RulesCommand.self, DirectoryCommand.self, UsersCommand.self, AdminCommand.self, AuditCommand.self,
+            CertsCommand.self,
             SealsCommand.self,
             VoucherCommand.self,
 

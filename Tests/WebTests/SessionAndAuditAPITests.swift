@@ -93,8 +93,8 @@ import Testing
             let found = try await db.with(db.app) { database in
                 try await database.read { try await Directory.users(forTokens: tokens, in: $0) }
             }
-            #expect(found.map { $0?.0.id } == [nil, "teller1", nil, "auditor1", "teller1", nil])
-            #expect(found[1]?.1 == "T01")
+            #expect(found.map { $0?.user.id } == [nil, "teller1", nil, "auditor1", "teller1", nil])
+            #expect(found[1]?.terminal == "T01")
             // Through the service, concurrently: every answer matches its own token.
             let expected = [teller: "teller1", auditor: "auditor1", signedOut: "", unknown: ""]
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -93,7 +93,7 @@ public final class PushHub: Service, Sendable {
     public func revalidate() async -> Int {
         let current = subscribers.withLock { $0.map { ($0.key, $0.value.token) } }
         guard !current.isEmpty else { return 0 }
-        let found: [(UserIdentity, String?)?]
+        let found: [SignedIn?]
         do {
             found = try await database.read { try await Directory.users(forTokens: current.map(\.1), in: $0) }
         } catch {

@@ -340,7 +340,8 @@ struct AuthorizationController: Sendable {
             case .auditor, .admin: (nil, nil)
             case .supervisor: ([user.id], [user.branch])
             case .officer: ([user.id], [])
-            case .teller: throw AppError(.forbidden, code: "auth.forbidden", "statistics are for officers, supervisors and auditors")
+            case .teller, .securityAdmin:
+                throw AppError(.forbidden, code: "auth.forbidden", "statistics are for officers, supervisors and auditors")
             }
         return try await tellers.statistics(officers: officers, branches: branches)
     }

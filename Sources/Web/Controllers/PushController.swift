@@ -34,10 +34,14 @@ struct PushController: Sendable {
                         return
                     }
                     let token = SessionToken(value: offered)
-                    guard let (user, _) = try await database.read({ try await Directory.users(forTokens: [token], in: $0)[0] }) else {
+                    // A user who must first replace a password an administrator gave them gets no feed until they do.
+                    guard let session = try await database.read({ try await Directory.users(forTokens: [token], in: $0)[0] }),
+                        !session.mustChangePassword
+                    else {
                         sender.yield(ToConsole.error(code: .invalidToken, message: "the session token is unknown, expired or signed out").text)
                         return
                     }
+                    let user = session.user
                     let id = hub.subscribe(user: user, token: token, sender: sender)
                     defer { hub.unsubscribe(id) }
                     let latest = try await database.read { try await AuthorizationStore.latestFeedID(in: $0) }

@@ -15,6 +15,12 @@ struct SessionController: Sendable {
         router.post("/api/v1/sessions", use: login)
         router.get("/api/v1/session", use: current)
         router.delete("/api/v1/session", use: logout)
+        router.post("/api/v1/session/password", use: changePassword)
+    }
+
+    struct PasswordChange: Decodable {
+        let current: String
+        let new: String
     }
 
     struct LoginRequest: Decodable {
@@ -28,9 +34,12 @@ struct SessionController: Sendable {
         let expiresAt: String?
         let user: UserIdentity
         let terminal: String?
+        /// The password is one an administrator gave (a new user, a reset): replace it before anything else.
+        let mustChangePassword: Bool
         enum CodingKeys: String, CodingKey {
             case token, user, terminal
             case expiresAt = "expires_at"
+            case mustChangePassword = "must_change_password"
         }
     }
 
@@ -41,7 +50,7 @@ struct SessionController: Sendable {
             user: login.user, password: login.password, terminal: login.terminal, address: context.clientAddress)
         let token = SessionToken.generate()
         let now = Timestamp.now()
-        try await database.transaction { tx in
+        let mustChange = try await database.transaction { tx in
             // A teller works at a registered terminal of their own branch: the customer screen enrolled there is the
             // one their transactions are confirmed and signed on.
             if user.role == .teller {
@@ -58,14 +67,19 @@ struct SessionController: Sendable {
                     actor: user.id, branch: user.branch, terminal: login.terminal, action: "session.login",
                     subject: "user:\(user.id)", payload: ["role": .string(user.role.rawValue)]),
                 in: tx)
+            return try await Directory.mustChangePassword(user.id, in: tx)
         }
         let expires = Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + configuration.sessionLifetimeSeconds * 1_000_000)
         return EditedResponse(
-            status: .created, response: SessionResponse(token: token.value, expiresAt: expires.description, user: user, terminal: login.terminal))
+            status: .created,
+            response: SessionResponse(
+                token: token.value, expiresAt: expires.description, user: user, terminal: login.terminal, mustChangePassword: mustChange))
     }
 
     @Sendable func current(_ request: Request, context: AppRequestContext) async throws -> SessionResponse {
-        SessionResponse(token: nil, expiresAt: nil, user: try context.requireUser(), terminal: context.terminal)
+        SessionResponse(
+            token: nil, expiresAt: nil, user: try context.requireUser(), terminal: context.terminal,
+            mustChangePassword: context.passwordChangeRequired)
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -76,6 +90,42 @@ struct SessionController: Sendable {
             guard try await Directory.revokeSession(token: token, in: tx) else { return }
             try await AuditLog.append(
                 AuditEvent(actor: user.id, branch: user.branch, terminal: context.terminal, action: "session.logout", subject: "user:\(user.id)"),
+                in: tx)
+        }
+        return Response(status: .noContent)
+    }
+
+    /// The signed-in user replaces their own password: the current one checked as a sign-in is (wrong guesses count
+    /// towards the lockout), the new one by the password rules and against their recent ones. Their other sessions
+    /// end; this one goes on, now free of the forced change.
+    @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let token = try context.requireToken()
+        let change = try await request.decode(as: PasswordChange.self, context: context)
+        try CredentialCheck.validate(user: user.id, password: change.current)
+        _ = try await CredentialCheck(database: database, protection: signIn).verify(
+            user: user.id, password: change.current, terminal: context.terminal, address: context.clientAddress)
+        let problems = PasswordPolicy.problems(change.new, user: user.id)
+        guard problems.isEmpty else {
+            throw AppError(
+                .unprocessableContent, code: "auth.weak_password", "the new password does not meet the rules: " + problems.joined(separator: "; "))
+        }
+        let recent = try await database.read { try await Directory.ownRecentPasswordHashes(token: token, limit: PasswordPolicy.historyDepth, in: $0) }
+        // Hashing is slow on purpose: on the gate's threads, as at sign-in, never on the cooperative pool.
+        let new = change.new
+        guard try await !signIn.hashing.run({ recent.contains { $0.matches(new) } }) else {
+            throw AppError(
+                .unprocessableContent, code: "auth.recent_password",
+                "the new password is one of your last \(PasswordPolicy.historyDepth) / 新密码不能与最近使用过的密码相同")
+        }
+        let hash = try await signIn.hashing.run { try PasswordHash.make(password: new) }
+        try await database.transaction { tx in
+            guard try await Directory.changeOwnPassword(token: token, hash: hash, in: tx) != nil else {
+                throw AppError(.unauthorized, code: "auth.invalid_token", "the session token is unknown, expired or signed out")
+            }
+            try await AuditLog.append(
+                AuditEvent(
+                    actor: user.id, branch: user.branch, terminal: context.terminal, action: "session.password_changed", subject: "user:\(user.id)"),
                 in: tx)
         }
         return Response(status: .noContent)

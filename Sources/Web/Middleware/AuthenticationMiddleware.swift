@@ -16,14 +16,33 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw AppError(.unauthorized, code: "auth.bad_header", "the Authorization header must be 'Bearer <token>'")
         }
         let token = SessionToken(value: String(header.dropFirst("Bearer ".count)))
-        guard let (user, terminal) = try await sessions.user(forToken: token) else {
+        guard let session = try await sessions.user(forToken: token) else {
             throw AppError(.unauthorized, code: "auth.invalid_token", "the session token is unknown, expired or signed out")
+        }
+        let (user, terminal) = (session.user, session.terminal)
+        // A password an administrator gave (a new user, a reset) is for replacing, nothing else.
+        if session.mustChangePassword, !Self.allowedBeforePasswordChange(request) {
+            throw AppError(
+                .forbidden, code: "auth.password_change_required",
+                "choose your own password first (POST /api/v1/session/password) / 请先修改管理员设置的初始密码")
         }
         var context = context
         context.user = user
         context.terminal = terminal
+        context.sessionToken = token
+        context.passwordChangeRequired = session.mustChangePassword
         context.logger[metadataKey: "user"] = .string(user.id)
         return try await next(request, context)
+    }
+}
+
+extension AuthenticationMiddleware {
+    /// What a user who must replace their password may still do: see their session, sign out, and replace it.
+    static func allowedBeforePasswordChange(_ request: Request) -> Bool {
+        switch (request.method, request.uri.path) {
+        case (.get, "/api/v1/session"), (.delete, "/api/v1/session"), (.post, "/api/v1/session/password"): true
+        default: false
+        }
     }
 }
 
@@ -32,5 +51,11 @@ extension AppRequestContext {
     public func requireUser() throws -> UserIdentity {
         guard let user else { throw AppError(.unauthorized, code: "auth.required", "sign in first: send Authorization: Bearer <token>") }
         return user
+    }
+
+    /// The signed-in user's token (with ``requireUser()``), or 401.
+    public func requireToken() throws -> SessionToken {
+        guard let sessionToken else { throw AppError(.unauthorized, code: "auth.required", "sign in first: send Authorization: Bearer <token>") }
+        return sessionToken
     }
 }

@@ -60,6 +60,17 @@ extension VerificationErrorCode: HTTPStatusOfCode {
     }
 }
 
+extension AdminErrorCode: HTTPStatusOfCode {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .notAdministrator, .fourEyes, .ownAccount: .forbidden
+        case .badChange, .unknownBranch: .unprocessableContent
+        case .userExists, .alreadyProposed, .alreadyDecided: .conflict
+        case .unknownUser, .unknownChange: .notFound
+        }
+    }
+}
+
 extension VoucherDeskErrorCode: HTTPStatusOfCode {
     var status: HTTPResponse.Status {
         switch self {

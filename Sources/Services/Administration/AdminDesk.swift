@@ -1,0 +1,192 @@
+public import Accounts
+import Audit
+import Foundation
+import Kernel
+public import Storage
+
+/// The security administrators' desk (issue #18, part 1): a change of the directory — a new user, a deactivation, a
+/// reactivation, a password reset — is proposed by one administrator and takes effect only when a second, different
+/// one approves it. The database holds that rule (migration 0035: the functions know the administrator only by their
+/// live session token); this desk checks what a proposal says before it is stored, and writes each step's audit event
+/// in the step's transaction.
+public struct AdminDesk: Sendable {
+    let database: Database
+    /// Where one-time passwords are hashed: the sign-in gate's threads, never the cooperative pool.
+    let hashing: BlockingWorkGate
+
+    public init(database: Database, hashing: BlockingWorkGate) {
+        self.database = database
+        self.hashing = hashing
+    }
+
+    /// A proposal as an administrator sends it. `details` is what a new user needs: `display_name`, `branch`, `role`.
+    public struct Proposal: Sendable, Decodable {
+        public let kind: AdminChange.Kind
+        public let target: String
+        public let details: [String: String]?
+    }
+
+    /// A change as the administrators' list shows it.
+    public struct ChangeView: Sendable, Encodable {
+        public let id: Int64
+        public let kind: AdminChange.Kind
+        public let target: String
+        public let details: [String: String]
+        public let proposedBy: String
+        public let proposedAt: String
+        public let state: AdminChange.State
+        public let decidedBy: String?
+        public let decidedAt: String?
+        public let reason: String?
+
+        init(_ change: AdminChange) {
+            id = change.id
+            kind = change.kind
+            target = change.target
+            details = (try? JSONDecoder().decode([String: String].self, from: Data(change.details.utf8))) ?? [:]
+            proposedBy = change.proposedBy
+            proposedAt = change.proposedAt.description
+            state = change.state
+            decidedBy = change.decidedBy
+            decidedAt = change.decidedAt?.description
+            reason = change.reason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, target, details, state, reason
+            case proposedBy = "proposed_by"
+            case proposedAt = "proposed_at"
+            case decidedBy = "decided_by"
+            case decidedAt = "decided_at"
+        }
+    }
+
+    /// An approval's answer: the change as it now stands, and for a new user or a reset the one-time password the
+    /// approver hands to the user (shown once, stored only as its hash; the user replaces it at their next sign-in).
+    public struct Decided: Sendable, Encodable {
+        public let change: ChangeView
+        public let oneTimePassword: String?
+
+        enum CodingKeys: String, CodingKey {
+            case change
+            case oneTimePassword = "one_time_password"
+        }
+    }
+
+    static let detailKeys: Set<String> = ["display_name", "branch", "role"]
+
+    public func propose(_ proposal: Proposal, user: UserIdentity, token: SessionToken) async throws -> ChangeView {
+        try Self.requireAdministrator(user)
+        guard proposal.target.utf8.count <= 64, proposal.target.range(of: #"^[a-z0-9_.-]{1,64}$"#, options: .regularExpression) != nil else {
+            throw AdminError(.badChange, "target must be a user id (a–z, 0–9, _ . -, at most 64) / 用户编号格式不正确")
+        }
+        let details = proposal.details ?? [:]
+        if proposal.kind == .createUser {
+            guard Set(details.keys) == Self.detailKeys, let role = details["role"], Role(rawValue: role) != nil,
+                let name = details["display_name"], (1...100).contains(name.count), let branch = details["branch"],
+                (1...64).contains(branch.utf8.count)
+            else {
+                throw AdminError(
+                    .badChange,
+                    "a new user needs display_name (1–100 characters), branch and role (\(Role.allCases.map(\.rawValue).joined(separator: ", "))) / 新用户须有姓名、网点和角色"
+                )
+            }
+        } else if !details.isEmpty {
+            throw AdminError(.badChange, "\(proposal.kind.rawValue) takes no details / 此类变更不带其他内容")
+        }
+        let text = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
+        return try await Self.refusals {
+            try await database.transaction { tx in
+                let id = try await AdminChanges.propose(token: token.value, kind: proposal.kind, target: proposal.target, details: text, in: tx)
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: user.id, branch: user.branch, action: "admin.proposed", subject: "admin_change:\(id)",
+                        payload: [
+                            "kind": .string(proposal.kind.rawValue), "target": .string(proposal.target),
+                            "details": .object(details.mapValues { .string($0) }),
+                        ]), in: tx)
+                guard let change = try await AdminChanges.change(id, in: tx) else { throw AdminError(.unknownChange, "change \(id) vanished") }
+                return ChangeView(change)
+            }
+        }
+    }
+
+    /// Approves (the change takes effect in the same transaction) or rejects change `id`.
+    public func decide(_ id: Int64, approve: Bool, reason: String?, user: UserIdentity, token: SessionToken) async throws -> Decided {
+        try Self.requireAdministrator(user)
+        if let reason, reason.count > 200 { throw AdminError(.badChange, "a reason has at most 200 characters / 理由最多 200 字") }
+        // Made before the transaction (hashing is slow on purpose); used only by a new user or a reset.
+        let password = approve ? Self.oneTimePassword() : nil
+        var hash: String?
+        if let password { hash = try await hashing.run { try PasswordHash.make(password: password).encoded } }
+        return try await Self.refusals {
+            try await database.transaction { tx in
+                let decided = try await AdminChanges.decide(token: token.value, id: id, approve: approve, reason: reason, passwordHash: hash, in: tx)
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: user.id, branch: user.branch, action: approve ? "admin.approved" : "admin.rejected", subject: "admin_change:\(id)",
+                        payload: [
+                            "kind": .string(decided.kind.rawValue), "target": .string(decided.target), "proposed_by": .string(decided.proposedBy),
+                            "reason": reason.map { .string($0) } ?? .null,
+                        ]), in: tx)
+                guard let change = try await AdminChanges.change(id, in: tx) else { throw AdminError(.unknownChange, "change \(id) vanished") }
+                let handsOver = approve && (decided.kind == .createUser || decided.kind == .resetPassword)
+                return Decided(change: ChangeView(change), oneTimePassword: handsOver ? password : nil)
+            }
+        }
+    }
+
+    public func changes(state: AdminChange.State?, before: Int64?, limit: Int, user: UserIdentity) async throws -> [ChangeView] {
+        try Self.requireAdministrator(user)
+        return try await database.read { tx in
+            try await AdminChanges.list(state: state, before: before, limit: max(1, min(limit, 200)), in: tx).map(ChangeView.init)
+        }
+    }
+
+    static func requireAdministrator(_ user: UserIdentity) throws {
+        guard user.role == .securityAdmin else {
+            throw AdminError(.notAdministrator, "only a security administrator changes users / 仅安全管理员可变更用户")
+        }
+    }
+
+    /// What the database refused, as the administrator's error.
+    static func refusals<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StorageError where error.constraint != nil {
+            switch error.constraint {
+            case "admin_signed_in": throw AdminError(.notAdministrator, "only a signed-in security administrator changes users / 仅已登录的安全管理员可变更用户")
+            case "admin_changes_four_eyes":
+                throw AdminError(.fourEyes, "a second administrator approves what the first proposed / 须由另一名管理员复核批准")
+            case "admin_not_own_account": throw AdminError(.ownAccount, "administrators do not change their own account / 管理员不能变更自己的账户")
+            case "admin_user_exists": throw AdminError(.userExists, "that user id is taken / 该用户编号已存在")
+            case "admin_unknown_user": throw AdminError(.unknownUser, "no such user / 没有该用户")
+            case "admin_unknown_branch": throw AdminError(.unknownBranch, "no such branch / 没有该网点")
+            case "admin_bad_details": throw AdminError(.badChange, "a new user needs a display name and a role / 新用户须有姓名和角色")
+            case "admin_changes_one_open":
+                throw AdminError(.alreadyProposed, "the same change is already waiting for approval / 相同变更已在等待复核")
+            case "admin_change_unknown": throw AdminError(.unknownChange, "no such change / 没有该变更")
+            case "admin_change_decided": throw AdminError(.alreadyDecided, "that change was already decided / 该变更已处理")
+            default: throw error
+            }
+        }
+    }
+
+    /// Sixteen characters from an alphabet without look-alikes (no 0/O, 1/l/I), meeting the password rules.
+    public static func oneTimePassword() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            let candidate = String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+            if PasswordPolicy.problems(candidate, user: "").isEmpty { return candidate }
+        }
+    }
+}
+
+extension JSONEncoder {
+    fileprivate static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

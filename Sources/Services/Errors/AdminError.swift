@@ -1,0 +1,19 @@
+/// Administration under dual control (issue #18): what a proposal or a decision is refused with.
+public typealias AdminError = Refusal<AdminErrorCode>
+
+public enum AdminErrorCode: String, CaseIterable, Sendable {
+    /// Only a signed-in security administrator proposes or decides (the database checks the session itself).
+    case notAdministrator = "admin.not_administrator"
+    /// The administrator who proposed a change does not approve it.
+    case fourEyes = "admin.four_eyes"
+    /// An administrator neither proposes nor decides changes of their own account.
+    case ownAccount = "admin.own_account"
+    case badChange = "admin.bad_change"
+    case userExists = "admin.user_exists"
+    case unknownUser = "admin.unknown_user"
+    case unknownBranch = "admin.unknown_branch"
+    /// The same kind of change for the same user is already waiting for its second administrator.
+    case alreadyProposed = "admin.already_proposed"
+    case unknownChange = "admin.unknown_change"
+    case alreadyDecided = "admin.already_decided"
+}

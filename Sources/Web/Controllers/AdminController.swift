@@ -1,0 +1,62 @@
+import Accounts
+import Hummingbird
+import Services
+import Storage
+
+/// Administration under dual control (issue #18): security administrators propose changes of the directory and a
+/// second one approves or rejects them. The session token is passed to the database with each step: it is how the
+/// database knows which administrator acts.
+struct AdminController: Sendable {
+    let desk: AdminDesk
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/v1/admin/changes", use: list)
+        router.post("/api/v1/admin/changes", use: propose)
+        router.post("/api/v1/admin/changes/{id}/approve", use: approve)
+        router.post("/api/v1/admin/changes/{id}/reject", use: reject)
+    }
+
+    struct Decision: Decodable {
+        let reason: String?
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let state = try request.uri.queryParameters.get("state").map { text in
+            guard let state = AdminChange.State(rawValue: text) else {
+                throw AppError(.badRequest, code: "admin.bad_change", "state is proposed, approved or rejected")
+            }
+            return state
+        }
+        let before = try request.uri.queryParameters.get("before").map { text in
+            guard let id = Int64(text), id > 0 else { throw AppError(.badRequest, code: "admin.bad_change", "before is a change id") }
+            return id
+        }
+        let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 50
+        return try PrefillController.json(.ok, try await desk.changes(state: state, before: before, limit: limit, user: user))
+    }
+
+    @Sendable func propose(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let proposal = try await request.decode(as: AdminDesk.Proposal.self, context: context)
+        return try PrefillController.json(.created, try await desk.propose(proposal, user: user, token: try context.requireToken()))
+    }
+
+    @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await decide(request, context: context, approve: true)
+    }
+
+    @Sendable func reject(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await decide(request, context: context, approve: false)
+    }
+
+    private func decide(_ request: Request, context: AppRequestContext, approve: Bool) async throws -> Response {
+        let user = try context.requireUser()
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }), id > 0 else {
+            throw AppError(.notFound, code: "admin.unknown_change", "no such change")
+        }
+        let body = try await request.decode(as: Decision.self, context: context)
+        let decided = try await desk.decide(id, approve: approve, reason: body.reason, user: user, token: try context.requireToken())
+        return try PrefillController.json(.ok, decided)
+    }
+}

@@ -1,0 +1,200 @@
+import Accounts
+import Foundation
+import PostgresNIO
+import Storage
+import TestSupport
+import Testing
+
+/// Issue #18, part 1: every change of the directory takes two security administrators — one proposes, a different one
+/// approves — through the API, and the application role cannot step around the second one in SQL either.
+@Suite struct AdminAPITests {
+    /// The harness's users plus two security administrators at head office.
+    static func withAdmins(_ body: @Sendable (TestAPI) async throws -> Void) async throws {
+        try await WebHarness.withService { client, db in
+            let hash = try PasswordHash.make(password: WebHarness.password, rounds: 1 << 10).encoded
+            try await db.with(db.owner) { database in
+                try await database.read { tx in
+                    try await tx.query(
+                        """
+                        INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES
+                        ('sec1', '安全管理员一', 'HQ', 'security_admin', \(hash)), ('sec2', '安全管理员二', 'HQ', 'security_admin', \(hash))
+                        """)
+                }
+            }
+            try await body(TestAPI(client: client, db: db))
+        }
+    }
+
+    static let newTeller = #"{"kind":"user.create","target":"teller3","details":{"display_name":"赵柜员","branch":"BR001","role":"teller"}}"#
+
+    static func signIn(_ api: TestAPI, _ user: String, password: String = WebHarness.password, terminal: String? = nil) async throws
+        -> TestAPI.Reply
+    {
+        let at = terminal.map { #","terminal":"\#($0)""# } ?? ""
+        return try await api.call(.post, "/api/v1/sessions", token: nil, body: #"{"user":"\#(user)","password":"\#(password)"\#(at)}"#)
+    }
+
+    /// Tellers sign in at a registered terminal of their branch; administrators at none.
+    static func token(_ api: TestAPI, _ user: String) async throws -> String {
+        let reply = try await signIn(api, user, terminal: user.hasPrefix("teller") ? "T01" : nil)
+        #expect(reply.status == .created, "\(String(decoding: reply.body, as: UTF8.self))")
+        return try #require(reply.json["token"] as? String)
+    }
+
+    static func changeID(_ reply: TestAPI.Reply) throws -> Int64 {
+        try #require((reply.json["id"] as? NSNumber)?.int64Value, "\(String(decoding: reply.body, as: UTF8.self))")
+    }
+
+    @Test func oneAdministratorAloneCannotAddATellerASecondOneCan() async throws {
+        try await Self.withAdmins { api in
+            let sec1 = try await Self.token(api, "sec1")
+            let sec2 = try await Self.token(api, "sec2")
+            let teller = try await Self.token(api, "teller1")
+            let proposed = try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: Self.newTeller)
+            #expect(proposed.status == .created)
+            #expect(proposed.json["state"] as? String == "proposed")
+            let id = try Self.changeID(proposed)
+
+            let byProposer = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec1, body: "{}")
+            #expect(byProposer.status == .forbidden && byProposer.code == "admin.four_eyes")
+            let byTeller = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: teller, body: "{}")
+            #expect(byTeller.status == .forbidden && byTeller.code == "admin.not_administrator")
+            #expect(try await Self.signIn(api, "teller3", terminal: "T01").status == .unauthorized)
+            let waiting = try await api.call(.get, "/api/v1/admin/changes?state=proposed", token: sec2)
+            #expect(String(decoding: waiting.body, as: UTF8.self).contains(#""target":"teller3""#))
+
+            let approved = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"reason":"新员工入职"}"#)
+            #expect(approved.status == .ok, "\(String(decoding: approved.body, as: UTF8.self))")
+            let change = try #require(approved.json["change"] as? [String: any Sendable])
+            #expect(
+                change["state"] as? String == "approved" && change["decided_by"] as? String == "sec2" && change["proposed_by"] as? String == "sec1")
+            let oneTime = try #require(approved.json["one_time_password"] as? String)
+            let first = try await Self.signIn(api, "teller3", password: oneTime, terminal: "T01")
+            #expect(first.status == .created && first.json["must_change_password"] as? Bool == true)
+            try await Self.replaceOneTimePassword(api, user: "teller3", oneTime: oneTime, token: try #require(first.json["token"] as? String))
+
+            let again = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: "{}")
+            #expect(again.status == .conflict && again.code == "admin.already_decided")
+            #expect(try await api.auditActions(subject: "admin_change:\(id)") == ["admin.proposed", "admin.approved"])
+            try await api.auditVerifies(chain: "HQ")
+        }
+    }
+
+    /// A password an administrator gave is good for one thing: choosing one's own. Until then every other call is
+    /// refused; the rules and the recent passwords apply; afterwards the one-time password is gone.
+    static func replaceOneTimePassword(_ api: TestAPI, user: String, oneTime: String, token: String) async throws {
+        // The audit trail is not a teller's to read: before the change the gate answers, after it the role check does.
+        let blocked = try await api.call(.get, "/api/v1/audit/chains", token: token)
+        #expect(blocked.status == .forbidden && blocked.code == "auth.password_change_required")
+        #expect(try await api.call(.get, "/api/v1/session", token: token).json["must_change_password"] as? Bool == true)
+        func change(_ current: String, _ new: String) async throws -> TestAPI.Reply {
+            try await api.call(.post, "/api/v1/session/password", token: token, body: #"{"current":"\#(current)","new":"\#(new)"}"#)
+        }
+        let weak = try await change(oneTime, "short")
+        #expect(weak.status == .unprocessableContent && weak.code == "auth.weak_password")
+        let same = try await change(oneTime, oneTime)
+        #expect(same.status == .unprocessableContent && same.code == "auth.recent_password", "\(String(decoding: same.body, as: UTF8.self))")
+        let wrong = try await change("not-the-password", "Counter-Day-2026")
+        #expect(wrong.status == .unauthorized && wrong.code == "auth.invalid_credentials")
+        #expect(try await change(oneTime, "Counter-Day-2026").status == .noContent)
+        #expect(try await api.call(.get, "/api/v1/audit/chains", token: token).code == "auth.forbidden")
+        #expect(try await Self.signIn(api, user, password: oneTime, terminal: "T01").status == .unauthorized)
+        let own = try await Self.signIn(api, user, password: "Counter-Day-2026", terminal: "T01")
+        #expect(own.status == .created && own.json["must_change_password"] as? Bool == false)
+        #expect(try await api.auditActions(subject: "user:\(user)").contains("session.password_changed"))
+    }
+
+    @Test func theApplicationRoleCannotStepAroundTheSecondAdministrator() async throws {
+        try await Self.withAdmins { api in
+            let sec1 = try await Self.token(api, "sec1")
+            let id = try Self.changeID(try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: Self.newTeller))
+            try await api.db.with(api.db.app) { db in
+                for sql: PostgresQuery in [
+                    "INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES ('teller9', 'x', 'BR001', 'teller', 'x')",
+                    "UPDATE users SET active = false WHERE id = 'teller1'",
+                    "UPDATE admin_changes SET state = 'approved', decided_by = 'sec2', decided_at = now() WHERE id = \(id)",
+                    "INSERT INTO admin_changes (kind, target, proposed_by) VALUES ('user.deactivate', 'teller1', 'sec1')",
+                    // Not a live session's token: the database does not know who that would be.
+                    "SELECT * FROM admin_decide('forged-token', \(id), true, NULL, 'hash')",
+                    // The proposer's own session: four eyes.
+                    "SELECT * FROM admin_decide(\(sec1), \(id), true, NULL, 'hash')",
+                ] {
+                    // Rows are read to the end: a function's error arrives with its rows.
+                    await #expect(throws: (any Error).self, "\(sql.sql)") { try await db.read { try await $0.query(sql).collect() } }
+                }
+            }
+            // Not even the owner can record an approval by the proposer.
+            try await api.db.with(api.db.owner) { db in
+                await #expect(throws: (any Error).self) {
+                    try await db.read {
+                        try await $0.query("UPDATE admin_changes SET state = 'approved', decided_by = 'sec1', decided_at = now() WHERE id = \(id)")
+                            .collect()
+                    }
+                }
+            }
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM users WHERE id IN ('teller3', 'teller9')", in: api.db) == 0)
+            #expect(try await WebHarness.count("SELECT count(*)::int FROM admin_changes WHERE state = 'proposed'", in: api.db) == 1)
+        }
+    }
+
+    @Test func aDeactivatedUserIsSignedOutAtOnceAndAResetGivesAOneTimePassword() async throws {
+        try await Self.withAdmins { api in
+            let sec1 = try await Self.token(api, "sec1")
+            let sec2 = try await Self.token(api, "sec2")
+            let teller = try await Self.token(api, "teller1")
+            let id = try Self.changeID(
+                try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: #"{"kind":"user.deactivate","target":"teller1"}"#))
+            #expect(try await api.call(.get, "/api/v1/session", token: teller).status == .ok)
+            #expect(try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: "{}").status == .ok)
+            #expect(try await api.call(.get, "/api/v1/session", token: teller).status == .unauthorized)
+            #expect(try await Self.signIn(api, "teller1", terminal: "T01").status == .unauthorized)
+
+            let back = try Self.changeID(
+                try await api.call(.post, "/api/v1/admin/changes", token: sec2, body: #"{"kind":"user.reactivate","target":"teller1"}"#))
+            #expect(try await api.call(.post, "/api/v1/admin/changes/\(back)/approve", token: sec1, body: "{}").status == .ok)
+            #expect(try await Self.signIn(api, "teller1", terminal: "T01").status == .created)
+
+            let reset = try Self.changeID(
+                try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: #"{"kind":"user.reset_password","target":"teller1"}"#))
+            let approved = try await api.call(.post, "/api/v1/admin/changes/\(reset)/approve", token: sec2, body: "{}")
+            let oneTime = try #require(approved.json["one_time_password"] as? String)
+            #expect(try await Self.signIn(api, "teller1", terminal: "T01").status == .unauthorized)
+            let first = try await Self.signIn(api, "teller1", password: oneTime, terminal: "T01")
+            try await Self.replaceOneTimePassword(api, user: "teller1", oneTime: oneTime, token: try #require(first.json["token"] as? String))
+        }
+    }
+
+    @Test func whatAProposalCannotBe() async throws {
+        try await Self.withAdmins { api in
+            let sec1 = try await Self.token(api, "sec1")
+            let sec2 = try await Self.token(api, "sec2")
+            func propose(_ body: String, _ token: String) async throws -> TestAPI.Reply {
+                try await api.call(.post, "/api/v1/admin/changes", token: token, body: body)
+            }
+            let own = try await propose(#"{"kind":"user.deactivate","target":"sec1"}"#, sec1)
+            #expect(own.status == .forbidden && own.code == "admin.own_account")
+            let exists = try await propose(
+                #"{"kind":"user.create","target":"teller1","details":{"display_name":"x","branch":"BR001","role":"teller"}}"#, sec1)
+            #expect(exists.status == .conflict && exists.code == "admin.user_exists")
+            let branch = try await propose(
+                #"{"kind":"user.create","target":"teller7","details":{"display_name":"x","branch":"BR999","role":"teller"}}"#, sec1)
+            #expect(branch.status == .unprocessableContent && branch.code == "admin.unknown_branch")
+            let role = try await propose(
+                #"{"kind":"user.create","target":"teller7","details":{"display_name":"x","branch":"BR001","role":"root"}}"#, sec1)
+            #expect(role.status == .unprocessableContent && role.code == "admin.bad_change")
+            let nobody = try await propose(#"{"kind":"user.deactivate","target":"nobody"}"#, sec1)
+            #expect(nobody.status == .notFound && nobody.code == "admin.unknown_user")
+            #expect(try await propose(#"{"kind":"user.deactivate","target":"teller2"}"#, sec1).status == .created)
+            let twice = try await propose(#"{"kind":"user.deactivate","target":"teller2"}"#, sec2)
+            #expect(twice.status == .conflict && twice.code == "admin.already_proposed")
+            // A reset of sec2's password is not sec2's to approve.
+            let reset = try Self.changeID(try await propose(#"{"kind":"user.reset_password","target":"sec2"}"#, sec1))
+            let self2 = try await api.call(.post, "/api/v1/admin/changes/\(reset)/approve", token: sec2, body: "{}")
+            #expect(self2.status == .forbidden && self2.code == "admin.own_account")
+            // The proposer withdraws it: a rejection by anyone, the proposer included, changes nothing.
+            let withdrawn = try await api.call(.post, "/api/v1/admin/changes/\(reset)/reject", token: sec1, body: #"{"reason":"mistake"}"#)
+            #expect(withdrawn.status == .ok && withdrawn.json["one_time_password"] == nil)
+            #expect(try await Self.signIn(api, "sec2").status == .created)
+        }
+    }
+}
