@@ -73,7 +73,8 @@ public enum PrivilegeCheck {
                          ('txn_withdrawals_guard'), ('txn_withdrawals_final'), ('txn_withdrawal_finishes_transaction'),
                          ('teller_transactions_abandon_guard'), ('seals_revocation_names_certificate'),
                          ('certificate_revocations_final'), ('seals_revoked_certificate_fixed'),
-                         ('voucher_renewals_append_only'), ('voucher_renewals_final'), ('admin_changes_final')) AS expected(name)
+                         ('voucher_renewals_append_only'), ('voucher_renewals_final'), ('admin_changes_final'),
+                         ('sessions_announce_ended')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)
         for try await (name, state) in triggers.decode((String, String).self) where state != "O" && state != "A" {

@@ -1430,6 +1430,22 @@ END $$;
 ALTER FUNCTION public.seals_revoked_certificate_fixed() OWNER TO countersign_owner;
 
 --
+-- Name: sessions_announce_ended(); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.sessions_announce_ended() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM pg_notify('countersign_sessions_ended', NEW.user_id);
+    RETURN NULL;
+END $$;
+
+
+ALTER FUNCTION public.sessions_announce_ended() OWNER TO countersign_owner;
+
+--
 -- Name: sessions_at_registered_terminal(); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
@@ -3491,6 +3507,13 @@ CREATE TRIGGER seals_revocation_names_certificate AFTER UPDATE ON public.seals F
 --
 
 CREATE TRIGGER seals_revoked_certificate_fixed BEFORE UPDATE ON public.seals FOR EACH ROW EXECUTE FUNCTION public.seals_revoked_certificate_fixed();
+
+
+--
+-- Name: sessions sessions_announce_ended; Type: TRIGGER; Schema: public; Owner: countersign_owner
+--
+
+CREATE TRIGGER sessions_announce_ended AFTER UPDATE OF revoked_at ON public.sessions FOR EACH ROW WHEN (((old.revoked_at IS NULL) AND (new.revoked_at IS NOT NULL))) EXECUTE FUNCTION public.sessions_announce_ended();
 
 
 --

@@ -1,6 +1,6 @@
 """Every page, checked by axe-core (from PyPI's axe-selenium-python) in headless Chromium at a phone, a tablet and
 a desktop size: no serious or critical violation. Pages behind a sign-in are checked signed in too (the teller
-console, the officer console), and the customer screen both before enrolment and showing its pairing code.
+console, the officer console, the administrators' page), and the customer screen both before enrolment and showing its pairing code.
 
 Prints one JSON line: the pages and sizes checked, and the violations of lesser impact (reported, not failed).
 """
@@ -82,9 +82,19 @@ def main():
                 wait.until(EC.invisibility_of_element_located((By.ID, "signin-form")))
                 audit(driver, source, path + " (signed in)", size, minor)
                 checked.append(f"{path}@{size}")
+            # The administrators' page signs in without a terminal.
+            driver.get(args.base + "/admin")
+            wait.until(EC.visibility_of_element_located((By.ID, "signin-form")))
+            audit(driver, source, "/admin (sign-in)", size, minor)
+            driver.find_element(By.ID, "signin-user").send_keys("sec1")
+            driver.find_element(By.ID, "signin-password").send_keys("sec1-demo" if args.demo else args.password)
+            driver.find_element(By.ID, "signin-submit").click()
+            wait.until(EC.visibility_of_element_located((By.ID, "console")))
+            audit(driver, source, "/admin (signed in)", size, minor)
+            checked.append(f"/admin@{size}")
         finally:
             driver.quit()
-    check(len(checked) == 8 * len(SIZES), f"every page checked at every size: {checked}")
+    check(len(checked) == 9 * len(SIZES), f"every page checked at every size: {checked}")
     print(json.dumps({"checked": len(checked), "minor": sorted(minor)}, ensure_ascii=False))
 
 

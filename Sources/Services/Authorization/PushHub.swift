@@ -13,6 +13,8 @@ import Synchronization
 public final class PushHub: Service, Sendable {
     /// How often this instance tells the database which officers' consoles it holds (see migration 0006).
     public static let heartbeatSeconds = 5
+    /// Where the database announces ended sessions (migration 0036).
+    static let sessionsEndedChannel = "countersign_sessions_ended"
 
     struct Subscriber {
         let user: String
@@ -32,11 +34,13 @@ public final class PushHub: Service, Sendable {
     private let nextID = Atomic<Int>(0)
     private let listening = Atomic<Bool>(false)
     private let lastFeedID = Atomic<Int64>(0)
+    private let heartbeatInterval: Duration
 
-    public init(database: Database, time: any TimeSource = SystemTime(), logger: Logger) {
+    public init(database: Database, time: any TimeSource = SystemTime(), logger: Logger, heartbeatSeconds: Int = PushHub.heartbeatSeconds) {
         self.database = database
         self.time = time
         self.logger = logger
+        self.heartbeatInterval = .seconds(heartbeatSeconds)
     }
 
     /// True once LISTEN is active (tests wait for it before expecting pushes).
@@ -53,9 +57,19 @@ public final class PushHub: Service, Sendable {
                     }
                 }
                 group.addTask { await self.listenForever() }
+                // A session ended anywhere (sign-out, deactivation, a new password) closes its sockets here at once;
+                // the heartbeat's check below remains for expiry and for an announcement lost with the connection.
+                group.addTask {
+                    for await announcement in self.database.announcements(on: Self.sessionsEndedChannel, logger: self.logger) {
+                        switch announcement {
+                        case .listening, .payload: await self.revalidate()
+                        case .lost: continue
+                        }
+                    }
+                }
                 group.addTask {
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(Self.heartbeatSeconds))
+                        try? await Task.sleep(for: self.heartbeatInterval)
                         // Ended sessions first, so that a signed-out or deactivated officer's console stops
                         // counting as presence in this very heartbeat.
                         await self.revalidate()

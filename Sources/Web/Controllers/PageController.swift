@@ -11,6 +11,7 @@ struct PageController: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/officer", use: officerConsole)
+        router.get("/admin", use: adminPage)
         router.get("/f", use: formIndex)
         router.get("/f/{id}", use: prefillForm)
         router.get("/f/{id}/poster", use: poster)
@@ -51,6 +52,10 @@ struct PageController: Sendable {
 
     @Sendable func prefillForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         Self.page(PrefillPage.form(try catalogue.form(try context.parameters.require("id")), Language(request)))
+    }
+
+    @Sendable func adminPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.page(AdminPage.render(Language(request)))
     }
 
     @Sendable func officerConsole(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -55,6 +55,7 @@ struct SystemController: Sendable {
         "site.css": "text/css; charset=utf-8",
         "console.js": "text/javascript; charset=utf-8",
         "officer.js": "text/javascript; charset=utf-8",
+        "admin.js": "text/javascript; charset=utf-8",
         "prefill.js": "text/javascript; charset=utf-8",
         "teller.js": "text/javascript; charset=utf-8",
         "screen.js": "text/javascript; charset=utf-8",

@@ -76,4 +76,57 @@ window.Countersign = {
             field.removeAttribute("aria-invalid");
         }
     },
+
+    // A password an administrator gave (a new user, a reset) is replaced before anything else: every console asks
+    // for the user's own one here, over the page, and goes on when the service took it. `current` is the password
+    // just typed at sign-in.
+    choosePassword(token, current) {
+        const zh = document.documentElement.lang.startsWith("zh");
+        const words = zh
+            ? { heading: "请设置您自己的密码", detail: "您使用的是管理员设置的一次性密码。新密码至少 12 个字符，不能包含用户名，不能与最近用过的密码相同。",
+                password: "新密码", again: "再次输入新密码", submit: "设置密码", error: "未能设置", differ: "两次输入的密码不一致" }
+            : { heading: "Choose your own password", detail: "You signed in with a one-time password from an administrator. The new one has at least 12 characters, does not contain your user id and is not one of your recent ones.",
+                password: "New password", again: "New password again", submit: "Set the password", error: "Not set", differ: "The two passwords differ" };
+        return new Promise((resolve) => {
+            const field = (name, label) => {
+                const input = document.createElement("input");
+                Object.assign(input, { type: "password", name, id: "choose-" + name, required: true, minLength: 12, maxLength: 256, autocomplete: "new-password" });
+                const wrapper = document.createElement("label");
+                wrapper.append(label + " ", input);
+                return wrapper;
+            };
+            const box = document.createElement("section");
+            box.id = "password-choice";
+            box.className = "card signin";
+            const heading = document.createElement("h1");
+            heading.textContent = words.heading;
+            const detail = document.createElement("p");
+            detail.className = "detail";
+            detail.textContent = words.detail;
+            const form = document.createElement("form");
+            form.id = "password-choice-form";
+            const button = document.createElement("button");
+            Object.assign(button, { type: "submit", id: "choose-submit", className: "primary", textContent: words.submit });
+            form.append(field("password", words.password), field("again", words.again), button);
+            box.append(heading, detail, form);
+            (document.querySelector("main") || document.body).prepend(box);
+            form.password.focus();
+            form.addEventListener("submit", async (event) => {
+                event.preventDefault();
+                if (form.password.value !== form.again.value) {
+                    this.showError(words.error, new Error(words.differ), form);
+                    return;
+                }
+                button.disabled = true;
+                try {
+                    await this.api("POST", "/api/v1/session/password", { current, new: form.password.value }, { token });
+                    box.remove();
+                    resolve();
+                } catch (error) {
+                    button.disabled = false;
+                    this.showError(words.error, error, form);
+                }
+            });
+        });
+    },
 };

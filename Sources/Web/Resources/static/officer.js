@@ -85,6 +85,10 @@
                 session = null;
                 throw new Error(t("signin.wrong_role"));
             }
+            if (reply.must_change_password) {
+                $("signin").hidden = true;
+                await Countersign.choosePassword(session.token, form.password.value);
+            }
             sessionStorage.setItem(STORE, JSON.stringify(session));
             localStorage.setItem(STORE + ".terminal", session.terminal || "");
             form.password.value = "";

@@ -44,6 +44,10 @@
                 session = null;
                 throw new Error(T["teller.only"]);
             }
+            if (reply.must_change_password) {
+                $("signin").hidden = true;
+                await Countersign.choosePassword(session.token, f.password.value);
+            }
             sessionStorage.setItem(STORE, JSON.stringify(session));
             f.password.value = "";
             cleared("signin-form");

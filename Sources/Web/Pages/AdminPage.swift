@@ -1,0 +1,72 @@
+import Accounts
+import Services
+
+/// The security administrators' page (`/admin`, issue #18): propose a change of a user, and approve or reject what
+/// another administrator proposed. Static apart from its language; `admin.js` signs in and talks to the API.
+enum AdminPage {
+    static func render(_ language: Language) -> String {
+        let text = PageText.admin
+        func t(_ key: String) -> String { HTMLPage.escape(text[key, in: language]) }
+        let kinds = ["user.create", "user.deactivate", "user.reactivate", "user.reset_password"]
+            .map { "<option value=\"\($0)\">\(t("kind.\($0)"))</option>" }.joined()
+        let roles = Role.allCases.map { "<option value=\"\($0.rawValue)\">\(t("role.\($0.rawValue)"))</option>" }.joined()
+        let columns = ["id", "kind", "target", "details", "proposed", "state", "decided", "action"]
+            .map { "<th scope=\"col\">\(t("col.\($0)"))</th>" }.joined()
+        return HTMLPage.layout(
+            title: text["title", in: language], language: language, path: "/admin", wide: true,
+            body: """
+                <section id="signin" class="card signin" hidden>
+                <h1>\(t("signin.heading"))</h1>
+                <form id="signin-form" autocomplete="off">
+                <label>\(t("signin.user")) <input name="user" id="signin-user" required maxlength="64" autocapitalize="none"></label>
+                <label>\(t("signin.password")) <input name="password" id="signin-password" type="password" required maxlength="256"></label>
+                <button type="submit" id="signin-submit" class="primary">\(t("signin.submit"))</button>
+                </form>
+                </section>
+                <section id="console" hidden>
+                <div class="toolbar">
+                <h1>\(t("title"))</h1>
+                <span id="whoami" class="who"></span>
+                <button type="button" id="refresh">\(t("refresh"))</button>
+                <button type="button" id="signout">\(t("signout"))</button>
+                </div>
+                <p class="detail">\(t("rule"))</p>
+                <section class="card" aria-labelledby="propose-heading">
+                <h2 id="propose-heading">\(t("propose"))</h2>
+                <form id="propose-form" autocomplete="off">
+                <label>\(t("field.kind")) <select name="kind" id="propose-kind">\(kinds)</select></label>
+                <label>\(t("field.target")) <input name="target" id="propose-target" required maxlength="64" pattern="[a-z0-9_.\\-]+"
+                autocapitalize="none"></label>
+                <fieldset id="new-user">
+                <legend>\(t("field.new_user"))</legend>
+                <label>\(t("field.display_name")) <input name="display_name" id="propose-name" maxlength="100"></label>
+                <label>\(t("field.branch")) <input name="branch" id="propose-branch" maxlength="64"></label>
+                <label>\(t("field.role")) <select name="role" id="propose-role">\(roles)</select></label>
+                </fieldset>
+                <button type="submit" id="propose-submit" class="primary">\(t("propose.submit"))</button>
+                </form>
+                <p id="propose-status" class="detail" role="status"></p>
+                </section>
+                <section class="card" id="handover" hidden aria-live="polite">
+                <h2>\(t("handover"))</h2>
+                <p>\(t("handover.detail"))</p>
+                <p class="one-time"><span id="handover-user"></span> · <code id="handover-password"></code></p>
+                <button type="button" id="handover-done">\(t("handover.done"))</button>
+                </section>
+                <section class="card" aria-labelledby="waiting-heading">
+                <h2 id="waiting-heading">\(t("waiting")) <span id="waiting-count" class="count">0</span></h2>
+                <div class="scroll"><table id="waiting"><thead><tr>\(columns)</tr></thead><tbody></tbody></table></div>
+                <p id="waiting-empty" class="detail">\(t("waiting.empty"))</p>
+                </section>
+                <section class="card" aria-labelledby="decided-heading">
+                <h2 id="decided-heading">\(t("decided"))</h2>
+                <div class="scroll"><table id="decided"><thead><tr>\(columns)</tr></thead><tbody></tbody></table></div>
+                </section>
+                </section>
+                <div id="alert" class="alert" role="alert" hidden></div>
+                <script type="application/json" id="texts">\(text.json(in: language))</script>
+                <script src="/static/console.js"></script>
+                <script src="/static/admin.js"></script>
+                """)
+    }
+}

@@ -1,0 +1,207 @@
+// The security administrators' page: sign in, propose a change of a user, approve or reject another
+// administrator's proposal. Everything shown is built with textContent, never innerHTML. The service and the
+// database decide who may approve; the page only hides the buttons that would be refused anyway.
+"use strict";
+(function () {
+    const T = JSON.parse(document.getElementById("texts").textContent);
+    const STORE = "countersign.admin";
+    const $ = (id) => document.getElementById(id);
+    const t = (key) => T[key] || key;
+    let session = null;          // {token, user}
+    let poll = null;
+
+    const showError = (error, anchor) => Countersign.showError(t("error"), error, anchor ? $(anchor) : null);
+    const cleared = (anchor) => Countersign.clearError($(anchor));
+    const api = (method, path, body) => Countersign.api(method, path, body, {
+        token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
+    });
+
+    function el(tag, attributes, ...children) {
+        const node = document.createElement(tag);
+        for (const [name, value] of Object.entries(attributes || {})) {
+            if (name === "text") node.textContent = value;
+            else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+            else if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? "" : value);
+        }
+        for (const child of children) if (child) node.append(child);
+        return node;
+    }
+
+    // MARK: sign-in
+
+    function signedOut() {
+        session = null;
+        sessionStorage.removeItem(STORE);
+        clearInterval(poll);
+        $("console").hidden = true;
+        $("signin").hidden = false;
+        $("signin-user").focus();
+    }
+
+    async function signIn(event) {
+        event.preventDefault();
+        const form = event.target;
+        $("signin-submit").disabled = true;
+        try {
+            const reply = await api("POST", "/api/v1/sessions", { user: form.user.value.trim(), password: form.password.value });
+            session = { token: reply.token, user: reply.user };
+            if (session.user.role !== "security_admin") {
+                await api("DELETE", "/api/v1/session").catch(() => {});
+                session = null;
+                throw new Error(t("signin.wrong_role"));
+            }
+            cleared("signin-form");
+            if (reply.must_change_password) {
+                $("signin").hidden = true;
+                await Countersign.choosePassword(session.token, form.password.value);
+            }
+            form.password.value = "";
+            sessionStorage.setItem(STORE, JSON.stringify(session));
+            showConsole();
+        } catch (error) {
+            showError(error, "signin-form");
+        } finally {
+            $("signin-submit").disabled = false;
+        }
+    }
+
+    function showConsole() {
+        $("signin").hidden = true;
+        $("console").hidden = false;
+        $("whoami").textContent = session.user.display_name + " · " + session.user.id;
+        showKind();
+        load();
+        clearInterval(poll);
+        // Another administrator's proposal appears within a quarter of a minute without a reload.
+        poll = setInterval(load, 15000);
+    }
+
+    async function signOut() {
+        await api("DELETE", "/api/v1/session").catch(() => {});
+        signedOut();
+    }
+
+    // MARK: proposing
+
+    // The new user's fields are asked for only when adding a user.
+    function showKind() {
+        const adding = $("propose-kind").value === "user.create";
+        $("new-user").hidden = !adding;
+        for (const id of ["propose-name", "propose-branch"]) $(id).required = adding;
+    }
+
+    async function propose(event) {
+        event.preventDefault();
+        const form = event.target;
+        const body = { kind: form.kind.value, target: form.target.value.trim() };
+        if (body.kind === "user.create") {
+            body.details = { display_name: form.display_name.value.trim(), branch: form.branch.value.trim(), role: form.role.value };
+        }
+        $("propose-submit").disabled = true;
+        $("propose-status").textContent = "";
+        try {
+            await api("POST", "/api/v1/admin/changes", body);
+            cleared("propose-form");
+            form.reset();
+            showKind();
+            $("propose-status").textContent = t("propose.done");
+            await load();
+        } catch (error) {
+            showError(error, "propose-form");
+        } finally {
+            $("propose-submit").disabled = false;
+        }
+    }
+
+    // MARK: the lists
+
+    function describe(change) {
+        const details = change.details || {};
+        if (change.kind !== "user.create") return "";
+        return [details.display_name, details.branch, t("role." + details.role)].filter(Boolean).join(" · ");
+    }
+
+    function row(change, withActions) {
+        const actions = el("td");
+        if (withActions) {
+            if (change.proposed_by === session.user.id) {
+                actions.append(el("span", { class: "detail", text: t("own") }), " ",
+                    el("button", { type: "button", id: "reject-" + change.id, text: t("withdraw"), onclick: () => decide(change, false) }));
+            } else {
+                actions.append(
+                    el("button", { type: "button", class: "primary", id: "approve-" + change.id, text: t("approve"), onclick: () => decide(change, true) }), " ",
+                    el("button", { type: "button", id: "reject-" + change.id, text: t("reject"), onclick: () => decide(change, false) }));
+            }
+        }
+        const when = (at) => at ? new Date(at).toLocaleString(document.documentElement.lang) : "";
+        return el("tr", { "data-change": change.id },
+            el("td", { text: String(change.id) }),
+            el("td", { text: t("kind." + change.kind) }),
+            el("td", { text: change.target }),
+            el("td", { text: describe(change) }),
+            el("td", { text: change.proposed_by + " " + when(change.proposed_at) }),
+            el("td", { text: t("state." + change.state) + (change.reason ? " — " + change.reason : "") }),
+            el("td", { text: change.decided_by ? change.decided_by + " " + when(change.decided_at) : "" }),
+            actions);
+    }
+
+    async function load() {
+        if (!session) return;
+        try {
+            const [waiting, recent] = await Promise.all([
+                api("GET", "/api/v1/admin/changes?state=proposed&limit=200"),
+                api("GET", "/api/v1/admin/changes?limit=20"),
+            ]);
+            $("waiting").tBodies[0].replaceChildren(...waiting.map((change) => row(change, true)));
+            $("waiting-count").textContent = String(waiting.length);
+            $("waiting-empty").hidden = waiting.length > 0;
+            $("decided").tBodies[0].replaceChildren(...recent.filter((c) => c.state !== "proposed").map((change) => row(change, false)));
+            cleared("refresh");
+        } catch (error) {
+            showError(error, "refresh");
+        }
+    }
+
+    async function decide(change, approve) {
+        const button = $((approve ? "approve-" : "reject-") + change.id);
+        let reason;
+        if (!approve) {
+            reason = window.prompt(t("reason"), "");
+            if (reason === null) return;
+        }
+        button.disabled = true;
+        try {
+            const decided = await api("POST", "/api/v1/admin/changes/" + change.id + (approve ? "/approve" : "/reject"),
+                reason ? { reason: reason.trim() } : {});
+            if (decided.one_time_password) {
+                $("handover-user").textContent = decided.change.target;
+                $("handover-password").textContent = decided.one_time_password;
+                $("handover").hidden = false;
+                $("handover-done").focus();
+            }
+            await load();
+        } catch (error) {
+            button.disabled = false;
+            showError(error, button.id);
+        }
+    }
+
+    function hideHandover() {
+        $("handover-password").textContent = "";
+        $("handover").hidden = true;
+    }
+
+    $("signin-form").addEventListener("submit", signIn);
+    $("signout").addEventListener("click", signOut);
+    $("refresh").addEventListener("click", load);
+    $("propose-form").addEventListener("submit", propose);
+    $("propose-kind").addEventListener("change", showKind);
+    $("handover-done").addEventListener("click", hideHandover);
+    const kept = sessionStorage.getItem(STORE);
+    if (kept) {
+        session = JSON.parse(kept);
+        showConsole();
+    } else {
+        signedOut();
+    }
+})();

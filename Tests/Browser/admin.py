@@ -1,0 +1,112 @@
+"""Dual control in a real headless Chromium (issue #18): one security administrator proposes a new teller at a
+desktop; the page offers them no approval of their own proposal; a second administrator, on a tablet, approves it and
+is shown the one-time password once; the new teller signs in on a phone-sized console with it, is asked for a
+password of their own before anything else, and then reaches the console — also after a reload.
+
+Prints one JSON line: the change and the new teller.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+sys.path.insert(0, os.path.dirname(__file__))
+from browser import check, chromium  # noqa: E402
+
+NEW_PASSWORD = "Counter-Morning-2026"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--artifacts", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    driver = chromium(1280, 900)
+    wait = WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,))
+
+    def shot(name):
+        driver.save_screenshot(os.path.join(args.artifacts, name + ".png"))
+
+    def visible(selector):
+        return wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, selector)))
+
+    def sign_in(user, password):
+        visible("#signin-user").send_keys(user)
+        driver.find_element(By.ID, "signin-password").send_keys(password)
+        driver.find_element(By.ID, "signin-submit").click()
+        visible("#console")
+
+    try:
+        # The first administrator, at a desktop, proposes a new teller.
+        driver.get(args.base + "/admin")
+        sign_in("sec1", args.password)
+        Select(driver.find_element(By.ID, "propose-kind")).select_by_value("user.create")
+        driver.find_element(By.ID, "propose-target").send_keys("teller3")
+        driver.find_element(By.ID, "propose-name").send_keys("赵柜员")
+        driver.find_element(By.ID, "propose-branch").send_keys("BR001")
+        Select(driver.find_element(By.ID, "propose-role")).select_by_value("teller")
+        driver.find_element(By.ID, "propose-submit").click()
+        row = visible("#waiting tbody tr")
+        change = row.get_attribute("data-change")
+        check("teller3" in row.text, f"the proposal is listed: {row.text}")
+        check(not driver.find_elements(By.ID, "approve-" + change), "the proposer is offered no approval of their own")
+        shot("1-proposed-desktop")
+        driver.find_element(By.ID, "signout").click()
+
+        # The second administrator, on a tablet, approves it and is shown the one-time password.
+        driver.set_window_size(820, 1180)
+        driver.get(args.base + "/admin")
+        sign_in("sec2", args.password)
+        visible("#approve-" + change).click()
+        one_time = visible("#handover-password").text
+        check(len(one_time) == 16, f"a one-time password is shown: {one_time!r}")
+        shot("2-approved-tablet")
+        driver.find_element(By.ID, "handover-done").click()
+        wait.until(lambda d: not d.find_element(By.ID, "handover").is_displayed())
+        wait.until(lambda d: d.find_element(By.ID, "handover-password").text == "")
+        decided = visible("#decided tbody tr")
+        check("teller3" in decided.text, f"the approval is listed as decided: {decided.text}")
+        driver.find_element(By.ID, "signout").click()
+
+        # The new teller, on a phone-sized console, signs in with it and must first choose their own password.
+        driver.set_window_size(390, 844)
+        driver.get(args.base + "/teller")
+        visible("#signin-user").send_keys("teller3")
+        driver.find_element(By.ID, "signin-password").send_keys(one_time)
+        terminal = driver.find_element(By.ID, "signin-terminal")
+        terminal.clear()
+        terminal.send_keys("T01")
+        driver.find_element(By.ID, "signin-submit").click()
+        visible("#password-choice")
+        check(not driver.find_element(By.ID, "console").is_displayed(), "nothing else before the new password")
+        driver.find_element(By.ID, "choose-password").send_keys("teller3-password")
+        driver.find_element(By.ID, "choose-again").send_keys("teller3-password")
+        driver.find_element(By.ID, "choose-submit").click()
+        refused = visible("#password-choice-form-error")
+        check("auth.weak_password" in refused.text, f"a weak password is refused beside the form: {refused.text}")
+        for field in ("choose-password", "choose-again"):
+            element = driver.find_element(By.ID, field)
+            element.clear()
+            element.send_keys(NEW_PASSWORD)
+        shot("3-choose-password-phone")
+        driver.find_element(By.ID, "choose-submit").click()
+        who = visible("#whoami")
+        check("赵柜员" in who.text, f"the console shows the new teller: {who.text}")
+        driver.refresh()
+        check("赵柜员" in visible("#whoami").text, "the console survives a reload")
+        shot("4-teller-console-phone")
+        print(json.dumps({"change": int(change), "teller": "teller3"}))
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
