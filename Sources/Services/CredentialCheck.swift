@@ -39,6 +39,9 @@ public struct CredentialCheck: Sendable {
         public let message: String
 
         public static let login = Failure(action: "session.login_failed", code: .invalidCredentials, message: "unknown user or wrong password")
+        /// A signed-in user confirming a step with their password (an administrative change).
+        public static let confirmation = Failure(
+            action: "session.confirmation_failed", code: .passwordNotConfirmed, message: "that is not your password / 密码不正确")
     }
 
     /// The shape of a user id and a password, before anything is looked up or hashed.

@@ -32,22 +32,27 @@ public struct AdminChange: Sendable, Equatable {
 /// (migration 0035). Both functions identify the administrator by their session token; the four-eyes rule, the checks
 /// and the change itself happen in the database.
 public enum AdminChanges {
-    /// Proposes a change as the administrator signed in with `token`; returns its id.
-    public static func propose(token: String, kind: AdminChange.Kind, target: String, details: String, in tx: Transaction) async throws -> Int64 {
+    /// Proposes a change as the administrator signed in with `token`, confirmed by their `password` (migration 0037);
+    /// returns its id.
+    public static func propose(
+        token: String, password: String, kind: AdminChange.Kind, target: String, details: String, in tx: Transaction
+    ) async throws -> Int64 {
         let rows = try await tx.query(
-            "SELECT admin_propose(\(token), \(kind.rawValue), \(target), \(details)::jsonb)", context: "administrative change")
+            "SELECT admin_propose(\(token), \(password), \(kind.rawValue), \(target), \(details)::jsonb)", context: "administrative change")
         for try await id in rows.decode(Int64.self) { return id }
         throw StorageError(.queryFailed, "the proposal was not stored")
     }
 
-    /// Approves (and applies) or rejects change `id` as the administrator signed in with `token`. A new user and a
-    /// reset password take `passwordHash` (a one-time password's).
+    /// Approves (and applies) or rejects change `id` as the administrator signed in with `token`, confirmed by their
+    /// `password`. A new user and a reset password take a one-time password and its scrypt hash.
     public static func decide(
-        token: String, id: Int64, approve: Bool, reason: String?, passwordHash: String?, in tx: Transaction
+        token: String, password: String, id: Int64, approve: Bool, reason: String?, oneTime: (password: String, hash: String)?,
+        in tx: Transaction
     ) async throws -> (kind: AdminChange.Kind, target: String, proposedBy: String, decidedBy: String) {
         let rows = try await tx.query(
             """
-            SELECT kind, target, proposed_by, decided_by FROM admin_decide(\(token), \(id), \(approve), \(reason), \(passwordHash))
+            SELECT kind, target, proposed_by, decided_by
+            FROM admin_decide(\(token), \(password), \(id), \(approve), \(reason), \(oneTime?.password), \(oneTime?.hash))
             """, context: "administrative change")
         for try await (kind, target, proposedBy, decidedBy) in rows.decode((String, String, String, String).self) {
             return (try .stored(kind, column: "admin_changes.kind"), target, proposedBy, decidedBy)

@@ -71,9 +71,13 @@ public enum DemoSeed {
         for user in users {
             let hash = try PasswordHash.make(password: user.password)
             added += try await database.transaction { tx in
-                try await Directory.addUser(
-                    id: user.id, name: user.name, branch: user.branch, role: user.role, hash: hash, actor: "system:seed", in: tx)
-                    ? 1 : 0
+                guard
+                    try await Directory.addUser(
+                        id: user.id, name: user.name, branch: user.branch, role: user.role, hash: hash, actor: "system:seed", in: tx)
+                else { return 0 }
+                // The database's own copy for confirming who acts (migration 0037).
+                try await Directory.setVerifier(userID: user.id, password: user.password, in: tx)
+                return 1
             }
         }
         for grant in authority {

@@ -220,6 +220,15 @@ extension Directory {
         return hashes
     }
 
+    /// Keeps a bcrypt verifier of the user's password for the database's own checks (migration 0037). Owner role only.
+    public static func setVerifier(userID: String, password: String, in tx: Transaction) async throws {
+        try await tx.query(
+            """
+            INSERT INTO password_verifiers (user_id, verifier) VALUES (\(userID), crypt(\(password), gen_salt('bf', 10)))
+            ON CONFLICT (user_id) DO UPDATE SET verifier = EXCLUDED.verifier, set_at = clock_timestamp()
+            """, context: "password verifier")
+    }
+
     /// Whether the user must replace a password an administrator gave them.
     public static func mustChangePassword(_ userID: String, in tx: Transaction) async throws -> Bool {
         let rows = try await tx.query("SELECT must_change_password FROM users WHERE id = \(userID)", context: "users")
@@ -228,14 +237,21 @@ extension Directory {
 
     /// The session's user's current password hash and the ones it replaced, newest first (migration 0035: the
     /// service's role reads no one else's).
-    public static func ownRecentPasswordHashes(token: SessionToken, limit: Int, in tx: Transaction) async throws -> [PasswordHash] {
-        let rows = try await tx.query("SELECT user_recent_password_hashes(\(token.value), \(limit)::integer)", context: "password history")
+    public static func ownRecentPasswordHashes(token: SessionToken, current: String, limit: Int, in tx: Transaction) async throws
+        -> [PasswordHash]
+    {
+        let rows = try await tx.query(
+            "SELECT user_recent_password_hashes(\(token.value), \(current), \(limit)::integer)", context: "password history")
         return try await rows.collect().map { PasswordHash(encoded: try $0.decode(String.self)) }
     }
 
-    /// Replaces the session's user's own password and ends their other sessions; nil when the session is not live.
-    public static func changeOwnPassword(token: SessionToken, hash: PasswordHash, in tx: Transaction) async throws -> String? {
-        let rows = try await tx.query("SELECT user_change_own_password(\(token.value), \(hash.encoded))", context: "password change")
+    /// Replaces the session's user's own password (confirmed by the current one, migration 0037) and ends their other
+    /// sessions; nil when the session is not live.
+    public static func changeOwnPassword(token: SessionToken, current: String, new: String, hash: PasswordHash, in tx: Transaction)
+        async throws -> String?
+    {
+        let rows = try await tx.query(
+            "SELECT user_change_own_password(\(token.value), \(current), \(new), \(hash.encoded))", context: "password change")
         do {
             return try await rows.collect().first.map { try $0.decode(String.self) }
         } catch let error as StorageError where error.constraint == "user_signed_in" {

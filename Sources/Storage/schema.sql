@@ -25,122 +25,18 @@ SET row_security = off;
 ALTER SCHEMA public OWNER TO countersign_owner;
 
 --
--- Name: admin_changes_final(); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: pgcrypto; Type: EXTENSION; Schema: -; Owner: -
 --
 
-CREATE FUNCTION public.admin_changes_final() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-BEGIN
-    IF TG_OP = 'DELETE' OR OLD.state <> 'proposed' THEN
-        RAISE EXCEPTION 'administrative change %: decided changes are history', OLD.id
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_final';
-    END IF;
-    IF NEW.id <> OLD.id OR NEW.kind <> OLD.kind OR NEW.target <> OLD.target OR NEW.details <> OLD.details
-       OR NEW.proposed_by <> OLD.proposed_by OR NEW.proposed_at <> OLD.proposed_at THEN
-        RAISE EXCEPTION 'administrative change %: what was proposed cannot change', OLD.id
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_final';
-    END IF;
-    RETURN NEW;
-END $$;
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 
-
-ALTER FUNCTION public.admin_changes_final() OWNER TO countersign_owner;
 
 --
--- Name: admin_decide(text, bigint, boolean, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: EXTENSION pgcrypto; Type: COMMENT; Schema: -; Owner: 
 --
 
-CREATE FUNCTION public.admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text) RETURNS TABLE(kind text, target text, proposed_by text, decided_by text, details jsonb)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-DECLARE
-    v_admin users := admin_signed_in(p_token);
-    v_change admin_changes;
-BEGIN
-    SELECT * INTO v_change FROM admin_changes c WHERE c.id = p_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'no administrative change %', p_id USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_change_unknown';
-    END IF;
-    IF v_change.state <> 'proposed' THEN
-        RAISE EXCEPTION 'administrative change % was already %', p_id, v_change.state
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_change_decided';
-    END IF;
-    IF p_approve AND v_change.proposed_by = v_admin.id THEN
-        RAISE EXCEPTION 'a second administrator approves what the first proposed'
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_four_eyes';
-    END IF;
-    IF v_change.target = v_admin.id THEN
-        RAISE EXCEPTION 'an administrator does not decide changes of their own account'
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_not_own_account';
-    END IF;
-    IF p_approve THEN
-        IF v_change.kind IN ('user.create', 'user.reset_password') AND coalesce(p_password_hash, '') = '' THEN
-            RAISE EXCEPTION 'a one-time password is needed' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_password_needed';
-        END IF;
-        CASE v_change.kind
-        WHEN 'user.create' THEN
-            INSERT INTO users (id, display_name, branch_code, role, password_hash, must_change_password)
-            VALUES (v_change.target, v_change.details->>'display_name', v_change.details->>'branch', v_change.details->>'role',
-                    p_password_hash, true);
-        WHEN 'user.deactivate' THEN
-            UPDATE users SET active = false WHERE id = v_change.target;
-            UPDATE sessions SET revoked_at = now() WHERE user_id = v_change.target AND revoked_at IS NULL;
-        WHEN 'user.reactivate' THEN
-            UPDATE users SET active = true WHERE id = v_change.target;
-        WHEN 'user.reset_password' THEN
-            INSERT INTO password_history (user_id, password_hash) SELECT id, password_hash FROM users WHERE id = v_change.target;
-            UPDATE users SET password_hash = p_password_hash, must_change_password = true WHERE id = v_change.target;
-            UPDATE sessions SET revoked_at = now() WHERE user_id = v_change.target AND revoked_at IS NULL;
-        END CASE;
-    END IF;
-    UPDATE admin_changes c SET state = CASE WHEN p_approve THEN 'approved' ELSE 'rejected' END, decided_by = v_admin.id,
-        decided_at = clock_timestamp(), reason = nullif(btrim(p_reason), '')
-    WHERE c.id = p_id;
-    RETURN QUERY SELECT v_change.kind, v_change.target, v_change.proposed_by, v_admin.id, v_change.details;
-END $$;
+COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
 
-
-ALTER FUNCTION public.admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text) OWNER TO countersign_owner;
-
---
--- Name: admin_propose(text, text, text, jsonb); Type: FUNCTION; Schema: public; Owner: countersign_owner
---
-
-CREATE FUNCTION public.admin_propose(p_token text, p_kind text, p_target text, p_details jsonb) RETURNS bigint
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-DECLARE
-    v_admin users := admin_signed_in(p_token);
-    v_id bigint;
-BEGIN
-    IF p_target = v_admin.id THEN
-        RAISE EXCEPTION 'an administrator does not change their own account' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_not_own_account';
-    END IF;
-    IF p_kind = 'user.create' THEN
-        IF EXISTS (SELECT 1 FROM users WHERE id = p_target) THEN
-            RAISE EXCEPTION 'user % exists', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_user_exists';
-        END IF;
-        IF NOT EXISTS (SELECT 1 FROM branches WHERE code = p_details->>'branch') THEN
-            RAISE EXCEPTION 'no branch %', p_details->>'branch' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_branch';
-        END IF;
-        IF coalesce(p_details->>'role', '') NOT IN ('teller', 'supervisor', 'officer', 'auditor', 'admin', 'security_admin')
-           OR char_length(coalesce(p_details->>'display_name', '')) NOT BETWEEN 1 AND 100 THEN
-            RAISE EXCEPTION 'a new user needs a display name and a role' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
-        END IF;
-    ELSIF NOT EXISTS (SELECT 1 FROM users WHERE id = p_target) THEN
-        RAISE EXCEPTION 'no user %', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_user';
-    END IF;
-    INSERT INTO admin_changes (kind, target, details, proposed_by) VALUES (p_kind, p_target, coalesce(p_details, '{}'), v_admin.id)
-    RETURNING id INTO v_id;
-    RETURN v_id;
-END $$;
-
-
-ALTER FUNCTION public.admin_propose(p_token text, p_kind text, p_target text, p_details jsonb) OWNER TO countersign_owner;
 
 SET default_tablespace = '';
 
@@ -168,20 +64,17 @@ CREATE TABLE public.users (
 ALTER TABLE public.users OWNER TO countersign_owner;
 
 --
--- Name: admin_signed_in(text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: admin_acting(text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.admin_signed_in(p_token text) RETURNS public.users
+CREATE FUNCTION public.admin_acting(p_token text, p_password text) RETURNS public.users
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    v_admin users;
+    v_admin users := user_acting(p_token, p_password);
 BEGIN
-    SELECT u.* INTO v_admin FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now()
-      AND u.active AND u.role = 'security_admin';
-    IF NOT FOUND THEN
+    IF v_admin.role <> 'security_admin' OR v_admin.must_change_password THEN
         RAISE EXCEPTION 'only a signed-in security administrator changes the directory'
             USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_signed_in';
     END IF;
@@ -189,7 +82,138 @@ BEGIN
 END $$;
 
 
-ALTER FUNCTION public.admin_signed_in(p_token text) OWNER TO countersign_owner;
+ALTER FUNCTION public.admin_acting(p_token text, p_password text) OWNER TO countersign_owner;
+
+--
+-- Name: admin_changes_final(); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_changes_final() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR OLD.state <> 'proposed' THEN
+        RAISE EXCEPTION 'administrative change %: decided changes are history', OLD.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_final';
+    END IF;
+    IF NEW.id <> OLD.id OR NEW.kind <> OLD.kind OR NEW.target <> OLD.target OR NEW.details <> OLD.details
+       OR NEW.proposed_by <> OLD.proposed_by OR NEW.proposed_at <> OLD.proposed_at THEN
+        RAISE EXCEPTION 'administrative change %: what was proposed cannot change', OLD.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_final';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+ALTER FUNCTION public.admin_changes_final() OWNER TO countersign_owner;
+
+--
+-- Name: admin_decide(text, text, bigint, boolean, text, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_decide(p_token text, p_password text, p_id bigint, p_approve boolean, p_reason text, p_one_time text, p_password_hash text) RETURNS TABLE(kind text, target text, proposed_by text, decided_by text, details jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_admin users := admin_acting(p_token, p_password);
+    v_change admin_changes;
+BEGIN
+    SELECT * INTO v_change FROM admin_changes c WHERE c.id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no administrative change %', p_id USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_change_unknown';
+    END IF;
+    IF v_change.state <> 'proposed' THEN
+        RAISE EXCEPTION 'administrative change % was already %', p_id, v_change.state
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_change_decided';
+    END IF;
+    IF p_approve AND v_change.proposed_by = v_admin.id THEN
+        RAISE EXCEPTION 'a second administrator approves what the first proposed'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_four_eyes';
+    END IF;
+    IF v_change.target = v_admin.id THEN
+        RAISE EXCEPTION 'an administrator does not decide changes of their own account'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_not_own_account';
+    END IF;
+    IF p_approve AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = v_change.proposed_by AND u.active AND u.role = 'security_admin') THEN
+        RAISE EXCEPTION 'the proposer is no longer an active security administrator'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_proposer_gone';
+    END IF;
+    IF p_approve THEN
+        IF v_change.kind IN ('user.create', 'user.reset_password') AND (coalesce(p_password_hash, '') = '' OR coalesce(p_one_time, '') = '') THEN
+            RAISE EXCEPTION 'a one-time password is needed' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_password_needed';
+        END IF;
+        CASE v_change.kind
+        WHEN 'user.create' THEN
+            INSERT INTO users (id, display_name, branch_code, role, password_hash, must_change_password)
+            VALUES (v_change.target, v_change.details->>'display_name', v_change.details->>'branch', v_change.details->>'role',
+                    p_password_hash, true);
+        WHEN 'user.deactivate' THEN
+            UPDATE users SET active = false WHERE id = v_change.target;
+            UPDATE sessions SET revoked_at = now() WHERE user_id = v_change.target AND revoked_at IS NULL;
+        WHEN 'user.reactivate' THEN
+            UPDATE users SET active = true WHERE id = v_change.target;
+        WHEN 'user.reset_password' THEN
+            INSERT INTO password_history (user_id, password_hash) SELECT id, password_hash FROM users WHERE id = v_change.target;
+            UPDATE users SET password_hash = p_password_hash, must_change_password = true WHERE id = v_change.target;
+            UPDATE sessions SET revoked_at = now() WHERE user_id = v_change.target AND revoked_at IS NULL;
+        END CASE;
+        IF v_change.kind IN ('user.create', 'user.reset_password') THEN
+            INSERT INTO password_verifiers (user_id, verifier) VALUES (v_change.target, crypt(p_one_time, gen_salt('bf', 10)))
+            ON CONFLICT (user_id) DO UPDATE SET verifier = EXCLUDED.verifier, set_at = clock_timestamp();
+        END IF;
+    END IF;
+    UPDATE admin_changes c SET state = CASE WHEN p_approve THEN 'approved' ELSE 'rejected' END, decided_by = v_admin.id,
+        decided_at = clock_timestamp(), reason = nullif(btrim(p_reason), '')
+    WHERE c.id = p_id;
+    RETURN QUERY SELECT v_change.kind, v_change.target, v_change.proposed_by, v_admin.id, v_change.details;
+END $$;
+
+
+ALTER FUNCTION public.admin_decide(p_token text, p_password text, p_id bigint, p_approve boolean, p_reason text, p_one_time text, p_password_hash text) OWNER TO countersign_owner;
+
+--
+-- Name: admin_propose(text, text, text, text, jsonb); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_admin users := admin_acting(p_token, p_password);
+    v_target users;
+    v_id bigint;
+BEGIN
+    IF p_target = v_admin.id THEN
+        RAISE EXCEPTION 'an administrator does not change their own account' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_not_own_account';
+    END IF;
+    SELECT * INTO v_target FROM users WHERE id = p_target;
+    IF p_kind = 'user.create' THEN
+        IF FOUND THEN
+            RAISE EXCEPTION 'user % exists', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_user_exists';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM branches WHERE code = p_details->>'branch') THEN
+            RAISE EXCEPTION 'no branch %', p_details->>'branch' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_branch';
+        END IF;
+        IF coalesce(p_details->>'role', '') NOT IN ('teller', 'supervisor', 'officer', 'auditor', 'admin', 'security_admin')
+           OR char_length(coalesce(p_details->>'display_name', '')) NOT BETWEEN 1 AND 100 THEN
+            RAISE EXCEPTION 'a new user needs a display name and a role' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+        END IF;
+    ELSIF NOT FOUND THEN
+        RAISE EXCEPTION 'no user %', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_user';
+    ELSIF (p_kind = 'user.deactivate' AND NOT v_target.active) OR (p_kind = 'user.reactivate' AND v_target.active) THEN
+        RAISE EXCEPTION 'user % is already %', p_target, CASE WHEN v_target.active THEN 'active' ELSE 'inactive' END
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_no_change';
+    END IF;
+    INSERT INTO admin_changes (kind, target, details, proposed_by) VALUES (p_kind, p_target, coalesce(p_details, '{}'), v_admin.id)
+    RETURNING id INTO v_id;
+    RETURN v_id;
+END $$;
+
+
+ALTER FUNCTION public.admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb) OWNER TO countersign_owner;
 
 --
 -- Name: audit_append(text, text, text, text, text, text, text, bytea); Type: FUNCTION; Schema: public; Owner: countersign_owner
@@ -1469,6 +1493,24 @@ END $$;
 ALTER FUNCTION public.sessions_at_registered_terminal() OWNER TO countersign_owner;
 
 --
+-- Name: sessions_revocation_final(); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.sessions_revocation_final() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF OLD.revoked_at IS NOT NULL AND NEW.revoked_at IS DISTINCT FROM OLD.revoked_at THEN
+        RAISE EXCEPTION 'a revoked session stays revoked' USING ERRCODE = 'check_violation', CONSTRAINT = 'sessions_revocation_final';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+ALTER FUNCTION public.sessions_revocation_final() OWNER TO countersign_owner;
+
+--
 -- Name: teller_transactions_abandon_guard(); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
@@ -1646,54 +1688,78 @@ CREATE FUNCTION public.us_to_ts(bigint) RETURNS timestamp with time zone
 ALTER FUNCTION public.us_to_ts(bigint) OWNER TO countersign_owner;
 
 --
--- Name: user_change_own_password(text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: user_acting(text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.user_change_own_password(p_token text, p_password_hash text) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER
+CREATE FUNCTION public.user_acting(p_token text, p_password text) RETURNS public.users
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    v_hash bytea := sha256(convert_to(p_token, 'UTF8'));
-    v_user text;
+    v_user users;
+    v_verifier text;
 BEGIN
-    SELECT u.id INTO v_user FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = v_hash AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active
-    FOR UPDATE OF u;
+    SELECT u.* INTO v_user FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'not a live session' USING ERRCODE = 'check_violation', CONSTRAINT = 'user_signed_in';
     END IF;
-    IF coalesce(p_password_hash, '') = '' THEN
-        RAISE EXCEPTION 'a password hash is needed' USING ERRCODE = 'check_violation', CONSTRAINT = 'user_password_needed';
+    SELECT v.verifier INTO v_verifier FROM password_verifiers v WHERE v.user_id = v_user.id;
+    IF v_verifier IS NULL OR crypt(coalesce(p_password, ''), v_verifier) <> v_verifier THEN
+        RAISE EXCEPTION 'the database cannot confirm this user''s password' USING ERRCODE = 'check_violation', CONSTRAINT = 'user_password_confirms';
     END IF;
-    INSERT INTO password_history (user_id, password_hash) SELECT id, password_hash FROM users WHERE id = v_user;
-    UPDATE users SET password_hash = p_password_hash, must_change_password = false WHERE id = v_user;
-    UPDATE sessions SET revoked_at = now() WHERE user_id = v_user AND revoked_at IS NULL AND token_hash <> v_hash;
     RETURN v_user;
 END $$;
 
 
-ALTER FUNCTION public.user_change_own_password(p_token text, p_password_hash text) OWNER TO countersign_owner;
+ALTER FUNCTION public.user_acting(p_token text, p_password text) OWNER TO countersign_owner;
 
 --
--- Name: user_recent_password_hashes(text, integer); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: user_change_own_password(text, text, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.user_recent_password_hashes(p_token text, p_limit integer) RETURNS SETOF text
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION public.user_change_own_password(p_token text, p_current text, p_new text, p_new_hash text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT h.password_hash FROM (
-        SELECT u.password_hash, 'infinity'::timestamptz AS at FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active
+DECLARE
+    v_user users := user_acting(p_token, p_current);
+BEGIN
+    IF coalesce(p_new_hash, '') = '' OR coalesce(p_new, '') = '' THEN
+        RAISE EXCEPTION 'a new password is needed' USING ERRCODE = 'check_violation', CONSTRAINT = 'user_password_needed';
+    END IF;
+    PERFORM 1 FROM users WHERE id = v_user.id FOR UPDATE;
+    INSERT INTO password_history (user_id, password_hash) VALUES (v_user.id, v_user.password_hash);
+    UPDATE users SET password_hash = p_new_hash, must_change_password = false WHERE id = v_user.id;
+    UPDATE password_verifiers SET verifier = crypt(p_new, gen_salt('bf', 10)), set_at = clock_timestamp() WHERE user_id = v_user.id;
+    UPDATE sessions SET revoked_at = now()
+    WHERE user_id = v_user.id AND revoked_at IS NULL AND token_hash <> sha256(convert_to(p_token, 'UTF8'));
+    RETURN v_user.id;
+END $$;
+
+
+ALTER FUNCTION public.user_change_own_password(p_token text, p_current text, p_new text, p_new_hash text) OWNER TO countersign_owner;
+
+--
+-- Name: user_recent_password_hashes(text, text, integer); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.user_recent_password_hashes(p_token text, p_current text, p_limit integer) RETURNS SETOF text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_user users := user_acting(p_token, p_current);
+BEGIN
+    RETURN QUERY SELECT h.password_hash FROM (
+        SELECT v_user.password_hash, 'infinity'::timestamptz AS at
         UNION ALL
-        SELECT p.password_hash, p.replaced_at FROM sessions s JOIN password_history p ON p.user_id = s.user_id
-        WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now()) h
-    ORDER BY h.at DESC LIMIT least(p_limit, 24)
-$$;
+        SELECT p.password_hash, p.replaced_at FROM password_history p WHERE p.user_id = v_user.id) h
+    ORDER BY h.at DESC LIMIT least(p_limit, 24);
+END $$;
 
 
-ALTER FUNCTION public.user_recent_password_hashes(p_token text, p_limit integer) OWNER TO countersign_owner;
+ALTER FUNCTION public.user_recent_password_hashes(p_token text, p_current text, p_limit integer) OWNER TO countersign_owner;
 
 --
 -- Name: voucher_renewals_append_only(); Type: FUNCTION; Schema: public; Owner: countersign_owner
@@ -2386,6 +2452,20 @@ CREATE TABLE public.password_history (
 ALTER TABLE public.password_history OWNER TO countersign_owner;
 
 --
+-- Name: password_verifiers; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.password_verifiers (
+    user_id text NOT NULL,
+    verifier text NOT NULL,
+    set_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT password_verifiers_verifier_check CHECK ((verifier ~~ '$2a$%'::text))
+);
+
+
+ALTER TABLE public.password_verifiers OWNER TO countersign_owner;
+
+--
 -- Name: prefills; Type: TABLE; Schema: public; Owner: countersign_owner
 --
 
@@ -3023,6 +3103,14 @@ ALTER TABLE ONLY public.password_history
 
 
 --
+-- Name: password_verifiers password_verifiers_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.password_verifiers
+    ADD CONSTRAINT password_verifiers_pkey PRIMARY KEY (user_id);
+
+
+--
 -- Name: prefills prefills_code_tag_key; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
 --
 
@@ -3524,6 +3612,13 @@ CREATE TRIGGER sessions_at_registered_terminal BEFORE INSERT ON public.sessions 
 
 
 --
+-- Name: sessions sessions_revocation_final; Type: TRIGGER; Schema: public; Owner: countersign_owner
+--
+
+CREATE TRIGGER sessions_revocation_final BEFORE UPDATE OF revoked_at ON public.sessions FOR EACH ROW EXECUTE FUNCTION public.sessions_revocation_final();
+
+
+--
 -- Name: teller_transactions teller_transactions_abandon_guard; Type: TRIGGER; Schema: public; Owner: countersign_owner
 --
 
@@ -3866,6 +3961,14 @@ ALTER TABLE ONLY public.password_history
 
 
 --
+-- Name: password_verifiers password_verifiers_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.password_verifiers
+    ADD CONSTRAINT password_verifiers_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+
+--
 -- Name: prefills prefills_used_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
 --
 
@@ -4041,22 +4144,6 @@ GRANT USAGE ON SCHEMA public TO countersign_app;
 
 
 --
--- Name: FUNCTION admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text); Type: ACL; Schema: public; Owner: countersign_owner
---
-
-REVOKE ALL ON FUNCTION public.admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.admin_decide(p_token text, p_id bigint, p_approve boolean, p_reason text, p_password_hash text) TO countersign_app;
-
-
---
--- Name: FUNCTION admin_propose(p_token text, p_kind text, p_target text, p_details jsonb); Type: ACL; Schema: public; Owner: countersign_owner
---
-
-REVOKE ALL ON FUNCTION public.admin_propose(p_token text, p_kind text, p_target text, p_details jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.admin_propose(p_token text, p_kind text, p_target text, p_details jsonb) TO countersign_app;
-
-
---
 -- Name: TABLE users; Type: ACL; Schema: public; Owner: countersign_owner
 --
 
@@ -4064,10 +4151,26 @@ GRANT SELECT ON TABLE public.users TO countersign_app;
 
 
 --
--- Name: FUNCTION admin_signed_in(p_token text); Type: ACL; Schema: public; Owner: countersign_owner
+-- Name: FUNCTION admin_acting(p_token text, p_password text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
-REVOKE ALL ON FUNCTION public.admin_signed_in(p_token text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.admin_acting(p_token text, p_password text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION admin_decide(p_token text, p_password text, p_id bigint, p_approve boolean, p_reason text, p_one_time text, p_password_hash text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_decide(p_token text, p_password text, p_id bigint, p_approve boolean, p_reason text, p_one_time text, p_password_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.admin_decide(p_token text, p_password text, p_id bigint, p_approve boolean, p_reason text, p_one_time text, p_password_hash text) TO countersign_app;
+
+
+--
+-- Name: FUNCTION admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb) TO countersign_app;
 
 
 --
@@ -4231,19 +4334,26 @@ GRANT ALL ON FUNCTION public.seal_for_form(p_branch text, p_form text) TO counte
 
 
 --
--- Name: FUNCTION user_change_own_password(p_token text, p_password_hash text); Type: ACL; Schema: public; Owner: countersign_owner
+-- Name: FUNCTION user_acting(p_token text, p_password text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
-REVOKE ALL ON FUNCTION public.user_change_own_password(p_token text, p_password_hash text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.user_change_own_password(p_token text, p_password_hash text) TO countersign_app;
+REVOKE ALL ON FUNCTION public.user_acting(p_token text, p_password text) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION user_recent_password_hashes(p_token text, p_limit integer); Type: ACL; Schema: public; Owner: countersign_owner
+-- Name: FUNCTION user_change_own_password(p_token text, p_current text, p_new text, p_new_hash text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
-REVOKE ALL ON FUNCTION public.user_recent_password_hashes(p_token text, p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.user_recent_password_hashes(p_token text, p_limit integer) TO countersign_app;
+REVOKE ALL ON FUNCTION public.user_change_own_password(p_token text, p_current text, p_new text, p_new_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.user_change_own_password(p_token text, p_current text, p_new text, p_new_hash text) TO countersign_app;
+
+
+--
+-- Name: FUNCTION user_recent_password_hashes(p_token text, p_current text, p_limit integer); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.user_recent_password_hashes(p_token text, p_current text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.user_recent_password_hashes(p_token text, p_current text, p_limit integer) TO countersign_app;
 
 
 --

@@ -30,7 +30,7 @@ public enum CountersignApp {
         PageController(counter: counter).register(on: router)
         SessionController(database: database, configuration: configuration, signIn: configuration.signIn).register(on: router)
         AuditController(database: database).register(on: router)
-        AdminController(desk: AdminDesk(database: database, hashing: configuration.signIn.hashing)).register(on: router)
+        AdminController(desk: AdminDesk(database: database, signIn: configuration.signIn)).register(on: router)
         VoucherController(desk: vouchers).register(on: router)
         TimeStampController(authority: vouchers?.settings.timeStamping.local).register(on: router)
         PKIController(publication: pki).register(on: router)

@@ -48,6 +48,7 @@ def main():
         # The first administrator, at a desktop, proposes a new teller.
         driver.get(args.base + "/admin")
         sign_in("sec1", args.password)
+        driver.find_element(By.ID, "confirm-password").send_keys(args.password)
         Select(driver.find_element(By.ID, "propose-kind")).select_by_value("user.create")
         driver.find_element(By.ID, "propose-target").send_keys("teller3")
         driver.find_element(By.ID, "propose-name").send_keys("赵柜员")
@@ -65,7 +66,12 @@ def main():
         driver.set_window_size(820, 1180)
         driver.get(args.base + "/admin")
         sign_in("sec2", args.password)
+        # Without the password typed again, the approval is not even sent.
         visible("#approve-" + change).click()
+        missing = visible("#approve-" + change + "-error")
+        check("“" in missing.text or "Confirm" in missing.text or "确认身份" in missing.text, f"asked for the password: {missing.text}")
+        driver.find_element(By.ID, "confirm-password").send_keys(args.password)
+        driver.find_element(By.ID, "approve-" + change).click()
         one_time = visible("#handover-password").text
         check(len(one_time) == 16, f"a one-time password is shown: {one_time!r}")
         shot("2-approved-tablet")
@@ -98,7 +104,9 @@ def main():
             element.send_keys(NEW_PASSWORD)
         shot("3-choose-password-phone")
         driver.find_element(By.ID, "choose-submit").click()
-        who = visible("#whoami")
+        # Several password hashes on both sides (scrypt in the service, bcrypt in the database): slow on purpose,
+        # slower still under the whole suite's load.
+        who = WebDriverWait(driver, 60).until(EC.visibility_of_element_located((By.ID, "whoami")))
         check("赵柜员" in who.text, f"the console shows the new teller: {who.text}")
         driver.refresh()
         check("赵柜员" in visible("#whoami").text, "the console survives a reload")

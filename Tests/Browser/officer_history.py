@@ -17,7 +17,7 @@ import json
 import os
 import sys
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -45,6 +45,18 @@ def main():
 
     def visible(selector):
         return wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, selector)))
+
+    def click(selector):
+        """The queue is re-rendered on every push: a button found a moment ago may have been replaced. Found again
+        and clicked until the click lands (a stale element under the full suite's load once failed this walk)."""
+        def attempt(d):
+            try:
+                d.find_element(By.CSS_SELECTOR, selector).click()
+                return True
+            except (StaleElementReferenceException, NoSuchElementException):
+                return False
+        visible(selector)
+        wait.until(attempt)
 
     def in_view(element):
         return driver.execute_script(
@@ -95,7 +107,7 @@ def main():
         wait.until(lambda d: d.find_element(By.ID, "link-state").get_attribute("data-state") == "live")
 
         returned = ask(second)
-        visible(f'tr[data-request="{returned}"] button[data-action="claim"]').click()
+        click(f'tr[data-request="{returned}"] button[data-action="claim"]')
         visible("#detail-amount")
         rules = visible("#detail-rules").text
         check("转账汇款 50万元以上" in rules and "Transfers" not in rules, f"the rule in the console's language: {rules!r}")
@@ -123,7 +135,7 @@ def main():
         status, resubmitted = api.call("POST", f"/api/v1/authz/requests/{returned}/resubmit", teller, {})
         check(status == 201, f"resubmit: {status} {resubmitted}")
         current = resubmitted["id"]
-        visible(f'tr[data-request="{current}"] button[data-action="claim"]').click()
+        click(f'tr[data-request="{current}"] button[data-action="claim"]')
         versions = visible("#detail-versions").text
         check("请补充收款人授权书" in versions and "已退回" in versions, f"the return in the history: {versions!r}")
         driver.execute_script("window.__stillTheSamePage = true")

@@ -72,6 +72,19 @@ enum WebHarness {
         }
     }
 
+    /// Two security administrators at head office (dual control needs two), with the database's verifiers of their
+    /// password (migration 0037; bcrypt at its lowest cost, for speed).
+    static func seedAdmins(_ tx: Transaction, hash: String) async throws {
+        try await tx.query(
+            """
+            INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES
+            ('sec1', '安全管理员一', 'HQ', 'security_admin', \(hash)), ('sec2', '安全管理员二', 'HQ', 'security_admin', \(hash))
+            """)
+        try await tx.query(
+            "INSERT INTO password_verifiers (user_id, verifier) SELECT id, crypt(\(password), gen_salt('bf', 4)) FROM users WHERE id IN ('sec1', 'sec2')"
+        )
+    }
+
     /// The demo branches' counter terminals (a teller signs in only at a registered terminal of their branch).
     static func registerTerminals(_ tx: Transaction) async throws {
         for (branch, terminal) in DemoSeed.terminals {

@@ -6,17 +6,33 @@ public import Storage
 
 /// The security administrators' desk (issue #18, part 1): a change of the directory — a new user, a deactivation, a
 /// reactivation, a password reset — is proposed by one administrator and takes effect only when a second, different
-/// one approves it. The database holds that rule (migration 0035: the functions know the administrator only by their
-/// live session token); this desk checks what a proposal says before it is stored, and writes each step's audit event
+/// one approves it. The database holds that rule (migrations 0035 and 0037: its functions know the administrator by
+/// a live session and by their password, checked against a verifier the service's role cannot read); this desk checks
+/// what a proposal says before it is stored, checks the password as a sign-in is, and writes each step's audit event
 /// in the step's transaction.
 public struct AdminDesk: Sendable {
     let database: Database
-    /// Where one-time passwords are hashed: the sign-in gate's threads, never the cooperative pool.
-    let hashing: BlockingWorkGate
+    /// The sign-in protection: an administrator's password confirming a step is throttled and audited as a sign-in is,
+    /// and one-time passwords are hashed on its gate's threads, never on the cooperative pool.
+    let signIn: SignInProtection
 
-    public init(database: Database, hashing: BlockingWorkGate) {
+    public init(database: Database, signIn: SignInProtection) {
         self.database = database
-        self.hashing = hashing
+        self.signIn = signIn
+    }
+
+    /// Who asks, as the desk needs them: the user, their session token, and their password typed again to confirm the
+    /// step (the database checks it too, migration 0037), with where they are for the sign-in throttle.
+    public struct Acting: Sendable {
+        public let user: UserIdentity
+        public let token: SessionToken
+        public let password: String
+        public let terminal: String?
+        public let address: String
+
+        public init(user: UserIdentity, token: SessionToken, password: String, terminal: String?, address: String) {
+            (self.user, self.token, self.password, self.terminal, self.address) = (user, token, password, terminal, address)
+        }
     }
 
     /// A proposal as an administrator sends it. `details` is what a new user needs: `display_name`, `branch`, `role`.
@@ -24,6 +40,10 @@ public struct AdminDesk: Sendable {
         public let kind: AdminChange.Kind
         public let target: String
         public let details: [String: String]?
+
+        public init(kind: AdminChange.Kind, target: String, details: [String: String]?) {
+            (self.kind, self.target, self.details) = (kind, target, details)
+        }
     }
 
     /// A change as the administrators' list shows it.
@@ -75,7 +95,8 @@ public struct AdminDesk: Sendable {
 
     static let detailKeys: Set<String> = ["display_name", "branch", "role"]
 
-    public func propose(_ proposal: Proposal, user: UserIdentity, token: SessionToken) async throws -> ChangeView {
+    public func propose(_ proposal: Proposal, by acting: Acting) async throws -> ChangeView {
+        let user = acting.user
         try Self.requireAdministrator(user)
         guard proposal.target.utf8.count <= 64, proposal.target.range(of: #"^[a-z0-9_.-]{1,64}$"#, options: .regularExpression) != nil else {
             throw AdminError(.badChange, "target must be a user id (a–z, 0–9, _ . -, at most 64) / 用户编号格式不正确")
@@ -83,7 +104,7 @@ public struct AdminDesk: Sendable {
         let details = proposal.details ?? [:]
         if proposal.kind == .createUser {
             guard Set(details.keys) == Self.detailKeys, let role = details["role"], Role(rawValue: role) != nil,
-                let name = details["display_name"], (1...100).contains(name.count), let branch = details["branch"],
+                let name = details["display_name"], (1...100).contains(name.unicodeScalars.count), let branch = details["branch"],
                 (1...64).contains(branch.utf8.count)
             else {
                 throw AdminError(
@@ -95,9 +116,11 @@ public struct AdminDesk: Sendable {
             throw AdminError(.badChange, "\(proposal.kind.rawValue) takes no details / 此类变更不带其他内容")
         }
         let text = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
+        try await confirm(acting)
         return try await Self.refusals {
             try await database.transaction { tx in
-                let id = try await AdminChanges.propose(token: token.value, kind: proposal.kind, target: proposal.target, details: text, in: tx)
+                let id = try await AdminChanges.propose(
+                    token: acting.token.value, password: acting.password, kind: proposal.kind, target: proposal.target, details: text, in: tx)
                 try await AuditLog.append(
                     AuditEvent(
                         actor: user.id, branch: user.branch, action: "admin.proposed", subject: "admin_change:\(id)",
@@ -112,16 +135,20 @@ public struct AdminDesk: Sendable {
     }
 
     /// Approves (the change takes effect in the same transaction) or rejects change `id`.
-    public func decide(_ id: Int64, approve: Bool, reason: String?, user: UserIdentity, token: SessionToken) async throws -> Decided {
+    public func decide(_ id: Int64, approve: Bool, reason: String?, by acting: Acting) async throws -> Decided {
+        let user = acting.user
         try Self.requireAdministrator(user)
-        if let reason, reason.count > 200 { throw AdminError(.badChange, "a reason has at most 200 characters / 理由最多 200 字") }
+        // Counted as PostgreSQL counts (code points), so what passes here passes its CHECK too.
+        if let reason, reason.unicodeScalars.count > 200 { throw AdminError(.badChange, "a reason has at most 200 characters / 理由最多 200 字") }
         // Made before the transaction (hashing is slow on purpose); used only by a new user or a reset.
+        try await confirm(acting)
         let password = approve ? Self.oneTimePassword() : nil
-        var hash: String?
-        if let password { hash = try await hashing.run { try PasswordHash.make(password: password).encoded } }
+        var oneTime: (password: String, hash: String)?
+        if let password { oneTime = (password, try await signIn.hashing.run { try PasswordHash.make(password: password).encoded }) }
         return try await Self.refusals {
             try await database.transaction { tx in
-                let decided = try await AdminChanges.decide(token: token.value, id: id, approve: approve, reason: reason, passwordHash: hash, in: tx)
+                let decided = try await AdminChanges.decide(
+                    token: acting.token.value, password: acting.password, id: id, approve: approve, reason: reason, oneTime: oneTime, in: tx)
                 try await AuditLog.append(
                     AuditEvent(
                         actor: user.id, branch: user.branch, action: approve ? "admin.approved" : "admin.rejected", subject: "admin_change:\(id)",
@@ -143,6 +170,13 @@ public struct AdminDesk: Sendable {
         }
     }
 
+    /// The administrator's password, typed again for this step: checked as a sign-in is (throttled; a wrong one is
+    /// audited and counts towards the lockout).
+    func confirm(_ acting: Acting) async throws {
+        _ = try await CredentialCheck(database: database, protection: signIn).verify(
+            user: acting.user.id, password: acting.password, terminal: acting.terminal, address: acting.address, failure: .confirmation)
+    }
+
     static func requireAdministrator(_ user: UserIdentity) throws {
         guard user.role == .securityAdmin else {
             throw AdminError(.notAdministrator, "only a security administrator changes users / 仅安全管理员可变更用户")
@@ -155,11 +189,19 @@ public struct AdminDesk: Sendable {
             return try await body()
         } catch let error as StorageError where error.constraint != nil {
             switch error.constraint {
+            case "user_password_confirms":
+                throw AccessError(
+                    .passwordNotConfirmed,
+                    "the database cannot confirm your password: have it set again (countersign users set-password) / 数据库无法确认您的密码，请重新设置")
+            case "admin_proposer_gone":
+                throw AdminError(.proposerGone, "the proposer is no longer an active security administrator / 提出人已不是在职安全管理员")
+            case "admin_no_change": throw AdminError(.noChange, "that would change nothing / 该变更不会产生任何变化")
             case "admin_signed_in": throw AdminError(.notAdministrator, "only a signed-in security administrator changes users / 仅已登录的安全管理员可变更用户")
             case "admin_changes_four_eyes":
                 throw AdminError(.fourEyes, "a second administrator approves what the first proposed / 须由另一名管理员复核批准")
             case "admin_not_own_account": throw AdminError(.ownAccount, "administrators do not change their own account / 管理员不能变更自己的账户")
-            case "admin_user_exists": throw AdminError(.userExists, "that user id is taken / 该用户编号已存在")
+            // Also a user added (by the owner's bootstrap) between the proposal and its approval.
+            case "admin_user_exists", "users_pkey": throw AdminError(.userExists, "that user id is taken / 该用户编号已存在")
             case "admin_unknown_user": throw AdminError(.unknownUser, "no such user / 没有该用户")
             case "admin_unknown_branch": throw AdminError(.unknownBranch, "no such branch / 没有该网点")
             case "admin_bad_details": throw AdminError(.badChange, "a new user needs a display name and a role / 新用户须有姓名和角色")

@@ -15,5 +15,9 @@ public enum AdminErrorCode: String, CaseIterable, Sendable {
     /// The same kind of change for the same user is already waiting for its second administrator.
     case alreadyProposed = "admin.already_proposed"
     case unknownChange = "admin.unknown_change"
+    /// The administrator who proposed the change was deactivated (or lost the role) before it was approved.
+    case proposerGone = "admin.proposer_gone"
+    /// Deactivating an inactive user, reactivating an active one.
+    case noChange = "admin.no_change"
     case alreadyDecided = "admin.already_decided"
 }

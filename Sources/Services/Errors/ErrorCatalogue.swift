@@ -19,6 +19,7 @@ public enum ErrorCatalogue {
         "auth.password_change_required": ("请先修改管理员设置的初始密码", "Choose your own password first: this one was set by an administrator"),
         "auth.weak_password": ("新密码不符合密码规则", "The new password does not meet the password rules"),
         "auth.recent_password": ("新密码不能与最近使用过的密码相同", "The new password is one of your recent ones"),
+        "auth.password_not_confirmed": ("密码不正确，未能确认本次操作", "That password did not confirm this step"),
         "auth.locked": ("密码错误次数过多，已暂时锁定", "Too many wrong passwords: sign-in is locked for a while"),
         "auth.required": ("请先登录", "Sign in first"),
         "auth.session_ended": ("登录已结束（已退出、过期或账户停用），请重新登录", "The session has ended (signed out, expired or deactivated); sign in again"),
@@ -177,6 +178,8 @@ public enum ErrorCatalogue {
         "admin.unknown_user": ("没有该用户", "There is no such user"),
         "admin.unknown_branch": ("没有该网点", "There is no such branch"),
         "admin.already_proposed": ("相同变更已在等待复核", "The same change is already waiting for approval"),
+        "admin.proposer_gone": ("提出人已不是在职安全管理员，此变更不能批准", "The proposer is no longer an active security administrator"),
+        "admin.no_change": ("该变更不会产生任何变化", "That change would change nothing"),
         "admin.unknown_change": ("没有该变更", "There is no such change"),
         "admin.already_decided": ("该变更已处理", "That change was already decided"),
         // Vouchers, seals, receipts, verification

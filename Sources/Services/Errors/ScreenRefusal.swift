@@ -28,4 +28,6 @@ public enum PushRefusalCode: String, CaseIterable, Sendable {
     case helloRequired = "push.hello_required"
     case invalidToken = "auth.invalid_token"
     case sessionEnded = "auth.session_ended"
+    /// The user signed in with a password an administrator gave and has not replaced it yet: no feed until then.
+    case passwordChangeRequired = "auth.password_change_required"
 }

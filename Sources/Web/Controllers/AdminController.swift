@@ -16,20 +16,35 @@ struct AdminController: Sendable {
         router.post("/api/v1/admin/changes/{id}/reject", use: reject)
     }
 
+    /// Every step is confirmed with the administrator's own password, typed again.
+    struct ProposalBody: Decodable {
+        let kind: AdminChange.Kind
+        let target: String
+        let details: [String: String]?
+        let password: String
+    }
+
     struct Decision: Decodable {
         let reason: String?
+        let password: String
+    }
+
+    static func acting(_ context: AppRequestContext, password: String) throws -> AdminDesk.Acting {
+        AdminDesk.Acting(
+            user: try context.requireUser(), token: try context.requireToken(), password: password, terminal: context.terminal,
+            address: context.clientAddress)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let state = try request.uri.queryParameters.get("state").map { text in
             guard let state = AdminChange.State(rawValue: text) else {
-                throw AppError(.badRequest, code: "admin.bad_change", "state is proposed, approved or rejected")
+                throw AppError(.unprocessableContent, code: "admin.bad_change", "state is proposed, approved or rejected")
             }
             return state
         }
         let before = try request.uri.queryParameters.get("before").map { text in
-            guard let id = Int64(text), id > 0 else { throw AppError(.badRequest, code: "admin.bad_change", "before is a change id") }
+            guard let id = Int64(text), id > 0 else { throw AppError(.unprocessableContent, code: "admin.bad_change", "before is a change id") }
             return id
         }
         let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 50
@@ -37,9 +52,10 @@ struct AdminController: Sendable {
     }
 
     @Sendable func propose(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try context.requireUser()
-        let proposal = try await request.decode(as: AdminDesk.Proposal.self, context: context)
-        return try PrefillController.json(.created, try await desk.propose(proposal, user: user, token: try context.requireToken()))
+        _ = try context.requireUser()
+        let body = try await request.decode(as: ProposalBody.self, context: context)
+        let proposal = AdminDesk.Proposal(kind: body.kind, target: body.target, details: body.details)
+        return try PrefillController.json(.created, try await desk.propose(proposal, by: try Self.acting(context, password: body.password)))
     }
 
     @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -51,12 +67,15 @@ struct AdminController: Sendable {
     }
 
     private func decide(_ request: Request, context: AppRequestContext, approve: Bool) async throws -> Response {
-        let user = try context.requireUser()
+        _ = try context.requireUser()
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }), id > 0 else {
             throw AppError(.notFound, code: "admin.unknown_change", "no such change")
         }
         let body = try await request.decode(as: Decision.self, context: context)
-        let decided = try await desk.decide(id, approve: approve, reason: body.reason, user: user, token: try context.requireToken())
-        return try PrefillController.json(.ok, decided)
+        let decided = try await desk.decide(id, approve: approve, reason: body.reason, by: try Self.acting(context, password: body.password))
+        // The answer may carry a one-time password: no cache keeps it.
+        var response = try PrefillController.json(.ok, decided)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 }

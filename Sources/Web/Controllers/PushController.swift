@@ -35,10 +35,14 @@ struct PushController: Sendable {
                     }
                     let token = SessionToken(value: offered)
                     // A user who must first replace a password an administrator gave them gets no feed until they do.
-                    guard let session = try await database.read({ try await Directory.users(forTokens: [token], in: $0)[0] }),
-                        !session.mustChangePassword
-                    else {
+                    guard let session = try await database.read({ try await Directory.users(forTokens: [token], in: $0)[0] }) else {
                         sender.yield(ToConsole.error(code: .invalidToken, message: "the session token is unknown, expired or signed out").text)
+                        return
+                    }
+                    guard !session.mustChangePassword else {
+                        sender.yield(
+                            ToConsole.error(code: .passwordChangeRequired, message: "choose your own password first (POST /api/v1/session/password)")
+                                .text)
                         return
                     }
                     let user = session.user

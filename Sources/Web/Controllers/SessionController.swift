@@ -95,6 +95,20 @@ struct SessionController: Sendable {
         return Response(status: .noContent)
     }
 
+    /// The database confirms the current password itself (migration 0037); a user whose password it holds no
+    /// verifier of (set before it kept them) has it set again by an administrator.
+    static func confirmed<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StorageError where error.constraint == "user_password_confirms" {
+            throw AppError(
+                .forbidden, code: "auth.password_not_confirmed",
+                "the database cannot confirm your password: ask an administrator to reset it / 数据库无法确认您的密码，请联系管理员重置")
+        } catch let error as StorageError where error.constraint == "user_signed_in" {
+            throw AppError(.unauthorized, code: "auth.invalid_token", "the session token is unknown, expired or signed out")
+        }
+    }
+
     /// The signed-in user replaces their own password: the current one checked as a sign-in is (wrong guesses count
     /// towards the lockout), the new one by the password rules and against their recent ones. Their other sessions
     /// end; this one goes on, now free of the forced change.
@@ -110,7 +124,11 @@ struct SessionController: Sendable {
             throw AppError(
                 .unprocessableContent, code: "auth.weak_password", "the new password does not meet the rules: " + problems.joined(separator: "; "))
         }
-        let recent = try await database.read { try await Directory.ownRecentPasswordHashes(token: token, limit: PasswordPolicy.historyDepth, in: $0) }
+        let recent = try await Self.confirmed {
+            try await database.read {
+                try await Directory.ownRecentPasswordHashes(token: token, current: change.current, limit: PasswordPolicy.historyDepth, in: $0)
+            }
+        }
         // Hashing is slow on purpose: on the gate's threads, as at sign-in, never on the cooperative pool.
         let new = change.new
         guard try await !signIn.hashing.run({ recent.contains { $0.matches(new) } }) else {
@@ -119,14 +137,17 @@ struct SessionController: Sendable {
                 "the new password is one of your last \(PasswordPolicy.historyDepth) / 新密码不能与最近使用过的密码相同")
         }
         let hash = try await signIn.hashing.run { try PasswordHash.make(password: new) }
-        try await database.transaction { tx in
-            guard try await Directory.changeOwnPassword(token: token, hash: hash, in: tx) != nil else {
-                throw AppError(.unauthorized, code: "auth.invalid_token", "the session token is unknown, expired or signed out")
+        try await Self.confirmed {
+            try await database.transaction { tx in
+                guard try await Directory.changeOwnPassword(token: token, current: change.current, new: new, hash: hash, in: tx) != nil else {
+                    throw AppError(.unauthorized, code: "auth.invalid_token", "the session token is unknown, expired or signed out")
+                }
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: user.id, branch: user.branch, terminal: context.terminal, action: "session.password_changed",
+                        subject: "user:\(user.id)"),
+                    in: tx)
             }
-            try await AuditLog.append(
-                AuditEvent(
-                    actor: user.id, branch: user.branch, terminal: context.terminal, action: "session.password_changed", subject: "user:\(user.id)"),
-                in: tx)
         }
         return Response(status: .noContent)
     }

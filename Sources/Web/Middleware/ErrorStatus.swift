@@ -10,7 +10,7 @@ protocol HTTPStatusOfCode {
 extension AccessErrorCode: HTTPStatusOfCode {
     var status: HTTPResponse.Status {
         switch self {
-        case .forbidden: .forbidden
+        case .forbidden, .passwordNotConfirmed: .forbidden
         case .invalidUser, .invalidPassword: .badRequest
         case .invalidCredentials, .localCredentialsRefused: .unauthorized
         case .locked, .slowDown: .tooManyRequests
@@ -65,7 +65,7 @@ extension AdminErrorCode: HTTPStatusOfCode {
         switch self {
         case .notAdministrator, .fourEyes, .ownAccount: .forbidden
         case .badChange, .unknownBranch: .unprocessableContent
-        case .userExists, .alreadyProposed, .alreadyDecided: .conflict
+        case .userExists, .alreadyProposed, .alreadyDecided, .proposerGone, .noChange: .conflict
         case .unknownUser, .unknownChange: .notFound
         }
     }

@@ -31,6 +31,11 @@ enum AdminPage {
                 <button type="button" id="signout">\(t("signout"))</button>
                 </div>
                 <p class="detail">\(t("rule"))</p>
+                <section class="card" aria-labelledby="confirm-heading">
+                <h2 id="confirm-heading">\(t("confirm"))</h2>
+                <label>\(t("confirm.password")) <input type="password" id="confirm-password" maxlength="256" autocomplete="current-password"></label>
+                <p class="detail">\(t("confirm.detail"))</p>
+                </section>
                 <section class="card" aria-labelledby="propose-heading">
                 <h2 id="propose-heading">\(t("propose"))</h2>
                 <form id="propose-form" autocomplete="off">

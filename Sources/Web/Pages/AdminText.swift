@@ -59,6 +59,13 @@ extension PageText {
             "请当面交给该用户；仅显示这一次，用户首次登录时须改为自己的密码。",
             "Hand it to the user in person: it is shown only this once, and the user must choose their own at the first sign-in."
         ),
+        "confirm": ("确认身份", "Confirm it is you"),
+        "confirm.password": ("您的密码", "Your password"),
+        "confirm.detail": (
+            "每次提出、批准或拒绝变更都须输入您自己的密码，数据库会再次核对；操作完成后自动清空。",
+            "Every proposal, approval or rejection needs your own password, which the database checks again; it is cleared after each step."
+        ),
+        "confirm.missing": ("请先在“确认身份”中输入您的密码", "Type your password under “Confirm it is you” first"),
         "handover.done": ("已交付，隐藏", "Handed over: hide it"),
     ])
 }

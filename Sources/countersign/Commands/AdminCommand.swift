@@ -27,7 +27,7 @@ struct AdminCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try options.makeLogger()
             try CredentialCheck.validate(user: user, password: "x")
-            guard (1...100).contains(name.count) else { throw ValidationError("--name has 1–100 characters") }
+            guard (1...100).contains(name.unicodeScalars.count) else { throw ValidationError("--name has 1–100 characters") }
             let password = AdminDesk.oneTimePassword()
             let hash = try PasswordHash.make(password: password)
             try await Database.with(try options.ownerDatabase(), logger: logger) { database in
@@ -46,6 +46,7 @@ struct AdminCommand: AsyncParsableCommand {
                             id: user, name: name, branch: branch, role: .securityAdmin, hash: hash, actor: "system:cli", in: tx)
                     else { throw ValidationError("user \(user) exists") }
                     try await tx.query("UPDATE users SET must_change_password = true WHERE id = \(user)", context: "bootstrap")
+                    try await Directory.setVerifier(userID: user, password: password, in: tx)
                 }
             }
             print("security administrator \(user) added; one-time password (shown once, replaced at the first sign-in): \(password)")

@@ -14,7 +14,9 @@ struct UsersCommand: AsyncParsableCommand {
     struct SetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-password",
-            abstract: "Set a user's password (from COUNTERSIGN_NEW_PASSWORD or standard input); ends the user's sessions.")
+            abstract:
+                "Set a user's password (from COUNTERSIGN_NEW_PASSWORD or standard input); ends the user's sessions, who replace it at their next sign-in."
+        )
 
         @OptionGroup var options: GlobalOptions
         @Option(help: "The user id.") var user: String
@@ -32,11 +34,16 @@ struct UsersCommand: AsyncParsableCommand {
                     guard !recent.contains(where: { $0.matches(password) }) else {
                         throw ValidationError("the password is one of the user's last \(PasswordPolicy.historyDepth): choose another")
                     }
-                    return try await Directory.setPassword(userID: user, hash: hash, actor: "system:cli", in: tx)
+                    guard try await Directory.setPassword(userID: user, hash: hash, actor: "system:cli", in: tx) else { return false }
+                    // Someone else chose it: the user replaces it at their next sign-in. The database keeps its own
+                    // verifier (migration 0037), so that the user can.
+                    try await Directory.setVerifier(userID: user, password: password, in: tx)
+                    try await tx.query("UPDATE users SET must_change_password = true WHERE id = \(user)", context: "set password")
+                    return true
                 }
             }
             guard changed else { throw ValidationError("no user \(user)") }
-            print("password of \(user) changed; their sessions have ended")
+            print("password of \(user) changed; their sessions have ended, and they choose their own at the next sign-in")
         }
     }
 }

@@ -14,18 +14,15 @@ import Testing
             let hash = try PasswordHash.make(password: WebHarness.password, rounds: 1 << 10).encoded
             try await db.with(db.owner) { database in
                 try await database.read { tx in
-                    try await tx.query(
-                        """
-                        INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES
-                        ('sec1', '安全管理员一', 'HQ', 'security_admin', \(hash)), ('sec2', '安全管理员二', 'HQ', 'security_admin', \(hash))
-                        """)
+                    try await WebHarness.seedAdmins(tx, hash: hash)
                 }
             }
             try await body(TestAPI(client: client, db: db))
         }
     }
 
-    static let newTeller = #"{"kind":"user.create","target":"teller3","details":{"display_name":"赵柜员","branch":"BR001","role":"teller"}}"#
+    static let newTeller =
+        #"{"password":"correct horse","kind":"user.create","target":"teller3","details":{"display_name":"赵柜员","branch":"BR001","role":"teller"}}"#
 
     static func signIn(_ api: TestAPI, _ user: String, password: String = WebHarness.password, terminal: String? = nil) async throws
         -> TestAPI.Reply
@@ -55,15 +52,16 @@ import Testing
             #expect(proposed.json["state"] as? String == "proposed")
             let id = try Self.changeID(proposed)
 
-            let byProposer = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec1, body: "{}")
+            let byProposer = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec1, body: #"{"password":"correct horse"}"#)
             #expect(byProposer.status == .forbidden && byProposer.code == "admin.four_eyes")
-            let byTeller = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: teller, body: "{}")
+            let byTeller = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: teller, body: #"{"password":"correct horse"}"#)
             #expect(byTeller.status == .forbidden && byTeller.code == "admin.not_administrator")
             #expect(try await Self.signIn(api, "teller3", terminal: "T01").status == .unauthorized)
             let waiting = try await api.call(.get, "/api/v1/admin/changes?state=proposed", token: sec2)
             #expect(String(decoding: waiting.body, as: UTF8.self).contains(#""target":"teller3""#))
 
-            let approved = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"reason":"新员工入职"}"#)
+            let approved = try await api.call(
+                .post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"password":"correct horse","reason":"新员工入职"}"#)
             #expect(approved.status == .ok, "\(String(decoding: approved.body, as: UTF8.self))")
             let change = try #require(approved.json["change"] as? [String: any Sendable])
             #expect(
@@ -73,7 +71,7 @@ import Testing
             #expect(first.status == .created && first.json["must_change_password"] as? Bool == true)
             try await Self.replaceOneTimePassword(api, user: "teller3", oneTime: oneTime, token: try #require(first.json["token"] as? String))
 
-            let again = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: "{}")
+            let again = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"password":"correct horse"}"#)
             #expect(again.status == .conflict && again.code == "admin.already_decided")
             #expect(try await api.auditActions(subject: "admin_change:\(id)") == ["admin.proposed", "admin.approved"])
             try await api.auditVerifies(chain: "HQ")
@@ -104,24 +102,53 @@ import Testing
         #expect(try await api.auditActions(subject: "user:\(user)").contains("session.password_changed"))
     }
 
+    /// With direct SQL the service's role can open sessions (it signs users in), so a session alone proves nothing:
+    /// every administrative step also needs the administrator's own password, which the database checks against a
+    /// verifier that role cannot read (migration 0037). Each refusal is asserted by what refused it.
     @Test func theApplicationRoleCannotStepAroundTheSecondAdministrator() async throws {
         try await Self.withAdmins { api in
             let sec1 = try await Self.token(api, "sec1")
             let id = try Self.changeID(try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: Self.newTeller))
             try await api.db.with(api.db.app) { db in
-                for sql: PostgresQuery in [
-                    "INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES ('teller9', 'x', 'BR001', 'teller', 'x')",
-                    "UPDATE users SET active = false WHERE id = 'teller1'",
-                    "UPDATE admin_changes SET state = 'approved', decided_by = 'sec2', decided_at = now() WHERE id = \(id)",
-                    "INSERT INTO admin_changes (kind, target, proposed_by) VALUES ('user.deactivate', 'teller1', 'sec1')",
-                    // Not a live session's token: the database does not know who that would be.
-                    "SELECT * FROM admin_decide('forged-token', \(id), true, NULL, 'hash')",
-                    // The proposer's own session: four eyes.
-                    "SELECT * FROM admin_decide(\(sec1), \(id), true, NULL, 'hash')",
-                ] {
-                    // Rows are read to the end: a function's error arrives with its rows.
-                    await #expect(throws: (any Error).self, "\(sql.sql)") { try await db.read { try await $0.query(sql).collect() } }
+                func refused(_ sql: PostgresQuery, by reason: String) async {
+                    do {
+                        // Rows are read to the end: a function's error arrives with its rows.
+                        _ = try await db.read { try await $0.query(sql).collect() }
+                        Issue.record("not refused: \(sql.sql)")
+                    } catch {
+                        #expect("\(error)".contains(reason), "\(sql.sql): \(error)")
+                    }
                 }
+                await refused(
+                    "INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES ('teller9', 'x', 'BR001', 'teller', 'x')",
+                    by: "permission denied")
+                await refused("UPDATE users SET active = false WHERE id = 'teller1'", by: "permission denied")
+                await refused(
+                    "UPDATE admin_changes SET state = 'approved', decided_by = 'sec2', decided_at = now() WHERE id = \(id)", by: "permission denied")
+                await refused(
+                    "INSERT INTO admin_changes (kind, target, proposed_by) VALUES ('user.deactivate', 'teller1', 'sec1')", by: "permission denied")
+                await refused("SELECT verifier FROM password_verifiers", by: "permission denied")
+                // Not a live session's token: the database does not know who that would be.
+                await refused(
+                    "SELECT * FROM admin_decide('no-such-token', 'correct horse', \(id), true, NULL, 'x', 'hash')", by: "not a live session")
+                // A session the role opens itself for the second administrator: without sec2's password it is nobody.
+                _ = try await db.read {
+                    try await $0.query(
+                        """
+                        INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+                        VALUES (sha256(convert_to('forged', 'UTF8')), 'sec2', now(), now() + interval '1 hour')
+                        """)
+                }
+                await refused(
+                    "SELECT * FROM admin_decide('forged', 'a guess', \(id), true, NULL, 'x', 'hash')", by: "cannot confirm this user's password")
+                await refused(
+                    "SELECT user_change_own_password('forged', 'a guess', 'Taken-Over-2026', 'hash')", by: "cannot confirm this user's password")
+                // The proposer's own session and password: four eyes.
+                await refused(
+                    "SELECT * FROM admin_decide(\(sec1), 'correct horse', \(id), true, NULL, 'x', 'hash')", by: "a second administrator approves")
+                // A revoked session stays revoked.
+                _ = try await db.read { try await $0.query("UPDATE sessions SET revoked_at = now() WHERE user_id = 'sec2'") }
+                await refused("UPDATE sessions SET revoked_at = NULL WHERE user_id = 'sec2'", by: "a revoked session stays revoked")
             }
             // Not even the owner can record an approval by the proposer.
             try await api.db.with(api.db.owner) { db in
@@ -143,20 +170,26 @@ import Testing
             let sec2 = try await Self.token(api, "sec2")
             let teller = try await Self.token(api, "teller1")
             let id = try Self.changeID(
-                try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: #"{"kind":"user.deactivate","target":"teller1"}"#))
+                try await api.call(
+                    .post, "/api/v1/admin/changes", token: sec1, body: #"{"password":"correct horse","kind":"user.deactivate","target":"teller1"}"#))
             #expect(try await api.call(.get, "/api/v1/session", token: teller).status == .ok)
-            #expect(try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: "{}").status == .ok)
+            #expect(
+                try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"password":"correct horse"}"#).status == .ok)
             #expect(try await api.call(.get, "/api/v1/session", token: teller).status == .unauthorized)
             #expect(try await Self.signIn(api, "teller1", terminal: "T01").status == .unauthorized)
 
             let back = try Self.changeID(
-                try await api.call(.post, "/api/v1/admin/changes", token: sec2, body: #"{"kind":"user.reactivate","target":"teller1"}"#))
-            #expect(try await api.call(.post, "/api/v1/admin/changes/\(back)/approve", token: sec1, body: "{}").status == .ok)
+                try await api.call(
+                    .post, "/api/v1/admin/changes", token: sec2, body: #"{"password":"correct horse","kind":"user.reactivate","target":"teller1"}"#))
+            #expect(
+                try await api.call(.post, "/api/v1/admin/changes/\(back)/approve", token: sec1, body: #"{"password":"correct horse"}"#).status == .ok)
             #expect(try await Self.signIn(api, "teller1", terminal: "T01").status == .created)
 
             let reset = try Self.changeID(
-                try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: #"{"kind":"user.reset_password","target":"teller1"}"#))
-            let approved = try await api.call(.post, "/api/v1/admin/changes/\(reset)/approve", token: sec2, body: "{}")
+                try await api.call(
+                    .post, "/api/v1/admin/changes", token: sec1,
+                    body: #"{"password":"correct horse","kind":"user.reset_password","target":"teller1"}"#))
+            let approved = try await api.call(.post, "/api/v1/admin/changes/\(reset)/approve", token: sec2, body: #"{"password":"correct horse"}"#)
             let oneTime = try #require(approved.json["one_time_password"] as? String)
             #expect(try await Self.signIn(api, "teller1", terminal: "T01").status == .unauthorized)
             let first = try await Self.signIn(api, "teller1", password: oneTime, terminal: "T01")
@@ -171,28 +204,32 @@ import Testing
             func propose(_ body: String, _ token: String) async throws -> TestAPI.Reply {
                 try await api.call(.post, "/api/v1/admin/changes", token: token, body: body)
             }
-            let own = try await propose(#"{"kind":"user.deactivate","target":"sec1"}"#, sec1)
+            let own = try await propose(#"{"password":"correct horse","kind":"user.deactivate","target":"sec1"}"#, sec1)
             #expect(own.status == .forbidden && own.code == "admin.own_account")
             let exists = try await propose(
-                #"{"kind":"user.create","target":"teller1","details":{"display_name":"x","branch":"BR001","role":"teller"}}"#, sec1)
+                #"{"password":"correct horse","kind":"user.create","target":"teller1","details":{"display_name":"x","branch":"BR001","role":"teller"}}"#,
+                sec1)
             #expect(exists.status == .conflict && exists.code == "admin.user_exists")
             let branch = try await propose(
-                #"{"kind":"user.create","target":"teller7","details":{"display_name":"x","branch":"BR999","role":"teller"}}"#, sec1)
+                #"{"password":"correct horse","kind":"user.create","target":"teller7","details":{"display_name":"x","branch":"BR999","role":"teller"}}"#,
+                sec1)
             #expect(branch.status == .unprocessableContent && branch.code == "admin.unknown_branch")
             let role = try await propose(
-                #"{"kind":"user.create","target":"teller7","details":{"display_name":"x","branch":"BR001","role":"root"}}"#, sec1)
+                #"{"password":"correct horse","kind":"user.create","target":"teller7","details":{"display_name":"x","branch":"BR001","role":"root"}}"#,
+                sec1)
             #expect(role.status == .unprocessableContent && role.code == "admin.bad_change")
-            let nobody = try await propose(#"{"kind":"user.deactivate","target":"nobody"}"#, sec1)
+            let nobody = try await propose(#"{"password":"correct horse","kind":"user.deactivate","target":"nobody"}"#, sec1)
             #expect(nobody.status == .notFound && nobody.code == "admin.unknown_user")
-            #expect(try await propose(#"{"kind":"user.deactivate","target":"teller2"}"#, sec1).status == .created)
-            let twice = try await propose(#"{"kind":"user.deactivate","target":"teller2"}"#, sec2)
+            #expect(try await propose(#"{"password":"correct horse","kind":"user.deactivate","target":"teller2"}"#, sec1).status == .created)
+            let twice = try await propose(#"{"password":"correct horse","kind":"user.deactivate","target":"teller2"}"#, sec2)
             #expect(twice.status == .conflict && twice.code == "admin.already_proposed")
             // A reset of sec2's password is not sec2's to approve.
-            let reset = try Self.changeID(try await propose(#"{"kind":"user.reset_password","target":"sec2"}"#, sec1))
-            let self2 = try await api.call(.post, "/api/v1/admin/changes/\(reset)/approve", token: sec2, body: "{}")
+            let reset = try Self.changeID(try await propose(#"{"password":"correct horse","kind":"user.reset_password","target":"sec2"}"#, sec1))
+            let self2 = try await api.call(.post, "/api/v1/admin/changes/\(reset)/approve", token: sec2, body: #"{"password":"correct horse"}"#)
             #expect(self2.status == .forbidden && self2.code == "admin.own_account")
             // The proposer withdraws it: a rejection by anyone, the proposer included, changes nothing.
-            let withdrawn = try await api.call(.post, "/api/v1/admin/changes/\(reset)/reject", token: sec1, body: #"{"reason":"mistake"}"#)
+            let withdrawn = try await api.call(
+                .post, "/api/v1/admin/changes/\(reset)/reject", token: sec1, body: #"{"password":"correct horse","reason":"mistake"}"#)
             #expect(withdrawn.status == .ok && withdrawn.json["one_time_password"] == nil)
             #expect(try await Self.signIn(api, "sec2").status == .created)
         }

@@ -14,19 +14,7 @@ import Testing
             let teller: String
         }
         let run = try await BrowserCheck.run(
-            "admin.py", arguments: ["--password", WebHarness.password, "--artifacts", Repository.artifacts("admin")],
-            prepare: { db in
-                let hash = try PasswordHash.make(password: WebHarness.password, rounds: 1 << 10).encoded
-                try await db.with(db.owner) { database in
-                    try await database.read { tx in
-                        try await tx.query(
-                            """
-                            INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES
-                            ('sec1', '安全管理员一', 'HQ', 'security_admin', \(hash)), ('sec2', '安全管理员二', 'HQ', 'security_admin', \(hash))
-                            """)
-                    }
-                }
-            })
+            "admin.py", arguments: ["--password", WebHarness.password, "--artifacts", Repository.artifacts("admin")])
         let outcome = try JSONDecoder().decode(Outcome.self, from: Data(run.lastLine.utf8))
         let db = run.db
         #expect(

@@ -35,13 +35,14 @@ import Testing
                 try await waitUntil { other.isListening }
 
                 let proposed = try await h.call(
-                    .post, "/api/v1/admin/changes", token: sec1, body: #"{"kind":"user.deactivate","target":"officer2"}"#)
+                    .post, "/api/v1/admin/changes", token: sec1, body: #"{"password":"correct horse","kind":"user.deactivate","target":"officer2"}"#)
                 let id = try #require((proposed.json["id"] as? NSNumber)?.int64Value, "\(String(decoding: proposed.body, as: UTF8.self))")
                 // Proposed is not done: the officer is still signed in.
                 #expect(try await h.call(.get, "/api/v1/session", token: officer).status == .ok)
                 #expect(ended.withLock { $0 } == nil && !feed.isClosed)
 
-                #expect(try await h.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: "{}").status == .ok)
+                #expect(
+                    try await h.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"password":"correct horse"}"#).status == .ok)
                 #expect(try await h.call(.get, "/api/v1/session", token: officer).status == .unauthorized)
                 try await waitUntil { ended.withLock { $0 } != nil }
                 #expect(ended.withLock { $0 }?.contains { $0.contains("auth.session_ended") } == true)

@@ -96,14 +96,14 @@ struct AuthzHarness: Sendable {
                 var users: [(String, String, String)] = [
                     ("teller1", "BR001", "teller"), ("teller2", "BR002", "teller"), ("super1", "BR001", "supervisor"),
                     ("super2", "BR002", "supervisor"), ("super3", "BR001", "supervisor"), ("officer1", "AC01", "officer"),
-                    ("officer2", "AC01", "officer"), ("auditor1", "HQ", "auditor"), ("sec1", "HQ", "security_admin"),
-                    ("sec2", "HQ", "security_admin"),
+                    ("officer2", "AC01", "officer"), ("auditor1", "HQ", "auditor"),
                 ]
                 users += (0..<extraOfficers).map { ("pool\($0)", "AC01", "officer") }
                 for (id, branch, role) in users {
                     try await tx.query(
                         "INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES (\(id), \(id), \(branch), \(role), \(hash))")
                 }
+                try await WebHarness.seedAdmins(tx, hash: hash)
                 var grants = [
                     Authority(user: "super1", level: 2, codes: ["*"], branchesServed: ["BR002"], limits: ["CNY": 100_000_000]),
                     Authority(user: "super2", level: 2, codes: ["*"], branchesServed: ["BR001"], limits: ["CNY": 100_000_000]),

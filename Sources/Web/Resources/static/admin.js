@@ -29,7 +29,18 @@
 
     // MARK: sign-in
 
+    // The administrator's password, typed again for each step (the database checks it too); cleared after each.
+    function confirmation() {
+        const field = $("confirm-password");
+        if (!field.value) {
+            field.focus();
+            throw new Error(t("confirm.missing"));
+        }
+        return field.value;
+    }
+
     function signedOut() {
+        $("confirm-password").value = "";
         session = null;
         sessionStorage.removeItem(STORE);
         clearInterval(poll);
@@ -100,7 +111,9 @@
         $("propose-submit").disabled = true;
         $("propose-status").textContent = "";
         try {
+            body.password = confirmation();
             await api("POST", "/api/v1/admin/changes", body);
+            $("confirm-password").value = "";
             cleared("propose-form");
             form.reset();
             showKind();
@@ -171,8 +184,10 @@
         }
         button.disabled = true;
         try {
-            const decided = await api("POST", "/api/v1/admin/changes/" + change.id + (approve ? "/approve" : "/reject"),
-                reason ? { reason: reason.trim() } : {});
+            const body = { password: confirmation() };
+            if (reason) body.reason = reason.trim();
+            const decided = await api("POST", "/api/v1/admin/changes/" + change.id + (approve ? "/approve" : "/reject"), body);
+            $("confirm-password").value = "";
             if (decided.one_time_password) {
                 $("handover-user").textContent = decided.change.target;
                 $("handover-password").textContent = decided.one_time_password;

@@ -119,7 +119,9 @@ window.Countersign = {
                 }
                 button.disabled = true;
                 try {
-                    await this.api("POST", "/api/v1/session/password", { current, new: form.password.value }, { token });
+                    // A session that ended meanwhile has nothing to change: the page starts again at its sign-in.
+                    await this.api("POST", "/api/v1/session/password", { current, new: form.password.value },
+                        { token, onUnauthorized: () => location.reload() });
                     box.remove();
                     resolve();
                 } catch (error) {
