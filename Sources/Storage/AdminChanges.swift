@@ -9,6 +9,12 @@ public struct AdminChange: Sendable, Equatable {
         case deactivateUser = "user.deactivate"
         case reactivateUser = "user.reactivate"
         case resetPassword = "user.reset_password"
+        case changeRole = "user.change_role"
+        case createBranch = "branch.create"
+        /// Target `BRANCH/TERMINAL`.
+        case registerTerminal = "terminal.register"
+        case setAuthority = "authority.set"
+        case revokeAuthority = "authority.revoke"
     }
 
     public enum State: String, StoredWord, Codable {

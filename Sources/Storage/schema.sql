@@ -85,6 +85,71 @@ END $$;
 ALTER FUNCTION public.admin_acting(p_token text, p_password text) OWNER TO countersign_owner;
 
 --
+-- Name: admin_changes; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.admin_changes (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    target text NOT NULL,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    proposed_by text NOT NULL,
+    proposed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    state text DEFAULT 'proposed'::text NOT NULL,
+    decided_by text,
+    decided_at timestamp with time zone,
+    reason text,
+    CONSTRAINT admin_changes_decided CHECK (((state = 'proposed'::text) = ((decided_by IS NULL) AND (decided_at IS NULL)))),
+    CONSTRAINT admin_changes_details_check CHECK (((jsonb_typeof(details) = 'object'::text) AND (octet_length((details)::text) <= 2048))),
+    CONSTRAINT admin_changes_four_eyes CHECK (((state <> 'approved'::text) OR (decided_by <> proposed_by))),
+    CONSTRAINT admin_changes_kind_check CHECK ((kind = ANY (ARRAY['user.create'::text, 'user.deactivate'::text, 'user.reactivate'::text, 'user.reset_password'::text, 'user.change_role'::text, 'branch.create'::text, 'terminal.register'::text, 'authority.set'::text, 'authority.revoke'::text]))),
+    CONSTRAINT admin_changes_reason_check CHECK ((char_length(reason) <= 200)),
+    CONSTRAINT admin_changes_state_check CHECK ((state = ANY (ARRAY['proposed'::text, 'approved'::text, 'rejected'::text]))),
+    CONSTRAINT admin_changes_target_check CHECK ((target ~ '^[A-Za-z0-9_.-]{1,64}(/[A-Za-z0-9_.-]{1,64})?$'::text))
+);
+
+
+ALTER TABLE public.admin_changes OWNER TO countersign_owner;
+
+--
+-- Name: admin_apply_change(public.admin_changes); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_apply_change(p_change public.admin_changes) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM admin_check_proposal(p_change.kind, p_change.target, p_change.details);
+    CASE p_change.kind
+    WHEN 'user.change_role' THEN
+        UPDATE users SET role = p_change.details->>'role', branch_code = p_change.details->>'branch' WHERE id = p_change.target;
+        -- What the user may do changed: they sign in again.
+        UPDATE sessions SET revoked_at = now() WHERE user_id = p_change.target AND revoked_at IS NULL;
+    WHEN 'branch.create' THEN
+        INSERT INTO branches (code, name_zh, name_en, kind)
+        VALUES (p_change.target, p_change.details->>'name_zh', p_change.details->>'name_en', p_change.details->>'kind');
+    WHEN 'terminal.register' THEN
+        INSERT INTO terminals (branch_code, id) VALUES (split_part(p_change.target, '/', 1), split_part(p_change.target, '/', 2));
+    WHEN 'authority.set' THEN
+        INSERT INTO officer_authority (user_id, level, codes, branches_served)
+        VALUES (p_change.target, (p_change.details->>'level')::smallint,
+                ARRAY(SELECT jsonb_array_elements_text(p_change.details->'codes')),
+                ARRAY(SELECT jsonb_array_elements_text(coalesce(p_change.details->'branches_served', '[]'))))
+        ON CONFLICT (user_id) DO UPDATE SET level = EXCLUDED.level, codes = EXCLUDED.codes, branches_served = EXCLUDED.branches_served;
+        DELETE FROM officer_limits WHERE user_id = p_change.target;
+        INSERT INTO officer_limits (user_id, currency, limit_minor)
+        SELECT p_change.target, l.key, (l.value #>> '{}')::bigint FROM jsonb_each(p_change.details->'limits') l;
+    WHEN 'authority.revoke' THEN
+        DELETE FROM officer_limits WHERE user_id = p_change.target;
+        DELETE FROM officer_authority WHERE user_id = p_change.target;
+    END CASE;
+END $$;
+
+
+ALTER FUNCTION public.admin_apply_change(p_change public.admin_changes) OWNER TO countersign_owner;
+
+--
 -- Name: admin_changes_final(); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
@@ -107,6 +172,74 @@ END $$;
 
 
 ALTER FUNCTION public.admin_changes_final() OWNER TO countersign_owner;
+
+--
+-- Name: admin_check_proposal(text, text, jsonb); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_check_proposal(p_kind text, p_target text, p_details jsonb) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    v_user users;
+    v_key text;
+BEGIN
+    IF p_kind IN ('user.change_role', 'authority.set', 'authority.revoke') THEN
+        SELECT * INTO v_user FROM users WHERE id = p_target;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no user %', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_user';
+        END IF;
+    END IF;
+    IF p_kind = 'user.change_role' THEN
+        IF coalesce(p_details->>'role', '') NOT IN ('teller', 'supervisor', 'officer', 'auditor', 'admin', 'security_admin') THEN
+            RAISE EXCEPTION 'a role change names the role' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM branches WHERE code = p_details->>'branch') THEN
+            RAISE EXCEPTION 'no branch %', p_details->>'branch' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_branch';
+        END IF;
+        IF v_user.role = p_details->>'role' AND v_user.branch_code = p_details->>'branch' THEN
+            RAISE EXCEPTION 'user % already has that role at that branch', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_no_change';
+        END IF;
+    ELSIF p_kind = 'branch.create' THEN
+        IF EXISTS (SELECT 1 FROM branches WHERE code = p_target) THEN
+            RAISE EXCEPTION 'branch % exists', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_branch_exists';
+        END IF;
+        IF char_length(coalesce(p_details->>'name_zh', '')) NOT BETWEEN 1 AND 100 OR char_length(coalesce(p_details->>'name_en', '')) NOT BETWEEN 1 AND 100
+           OR coalesce(p_details->>'kind', '') NOT IN ('branch', 'centre', 'head_office') THEN
+            RAISE EXCEPTION 'a branch needs its names and kind' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+        END IF;
+    ELSIF p_kind = 'terminal.register' THEN
+        IF position('/' IN p_target) = 0 OR NOT EXISTS (SELECT 1 FROM branches WHERE code = split_part(p_target, '/', 1)) THEN
+            RAISE EXCEPTION 'a terminal is named BRANCH/TERMINAL of an existing branch' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_branch';
+        END IF;
+        IF EXISTS (SELECT 1 FROM terminals WHERE branch_code = split_part(p_target, '/', 1) AND id = split_part(p_target, '/', 2)) THEN
+            RAISE EXCEPTION 'terminal % is registered', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_no_change';
+        END IF;
+    ELSIF p_kind = 'authority.set' THEN
+        IF v_user.role NOT IN ('supervisor', 'officer') THEN
+            RAISE EXCEPTION 'authority is for supervisors and officers' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+        END IF;
+        IF jsonb_typeof(p_details->'level') IS DISTINCT FROM 'number' OR (p_details->>'level')::numeric NOT BETWEEN 1 AND 5
+           OR jsonb_typeof(p_details->'codes') IS DISTINCT FROM 'array' OR jsonb_array_length(p_details->'codes') NOT BETWEEN 1 AND 100
+           OR jsonb_typeof(coalesce(p_details->'branches_served', '[]')) <> 'array'
+           OR jsonb_typeof(p_details->'limits') IS DISTINCT FROM 'object' THEN
+            RAISE EXCEPTION 'authority needs a level 1–5, codes, branches served and limits' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+        END IF;
+        FOR v_key IN SELECT jsonb_object_keys(p_details->'limits') LOOP
+            IF v_key !~ '^[A-Z]{3}$' OR jsonb_typeof(p_details->'limits'->v_key) <> 'number' OR (p_details->'limits'->>v_key)::numeric < 0 THEN
+                RAISE EXCEPTION 'a limit is a currency code and an amount in minor units' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+            END IF;
+        END LOOP;
+    ELSIF p_kind = 'authority.revoke' THEN
+        IF NOT EXISTS (SELECT 1 FROM officer_authority WHERE user_id = p_target) THEN
+            RAISE EXCEPTION 'user % holds no authority', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_no_change';
+        END IF;
+    END IF;
+END $_$;
+
+
+ALTER FUNCTION public.admin_check_proposal(p_kind text, p_target text, p_details jsonb) OWNER TO countersign_owner;
 
 --
 -- Name: admin_decide(text, text, bigint, boolean, text, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
@@ -158,6 +291,8 @@ BEGIN
             INSERT INTO password_history (user_id, password_hash) SELECT id, password_hash FROM users WHERE id = v_change.target;
             UPDATE users SET password_hash = p_password_hash, must_change_password = true WHERE id = v_change.target;
             UPDATE sessions SET revoked_at = now() WHERE user_id = v_change.target AND revoked_at IS NULL;
+        ELSE
+            PERFORM admin_apply_change(v_change);
         END CASE;
         IF v_change.kind IN ('user.create', 'user.reset_password') THEN
             INSERT INTO password_verifiers (user_id, verifier) VALUES (v_change.target, crypt(p_one_time, gen_salt('bf', 10)))
@@ -190,7 +325,9 @@ BEGIN
         RAISE EXCEPTION 'an administrator does not change their own account' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_not_own_account';
     END IF;
     SELECT * INTO v_target FROM users WHERE id = p_target;
-    IF p_kind = 'user.create' THEN
+    IF p_kind IN ('user.change_role', 'branch.create', 'terminal.register', 'authority.set', 'authority.revoke') THEN
+        PERFORM admin_check_proposal(p_kind, p_target, p_details);
+    ELSIF p_kind = 'user.create' THEN
         IF FOUND THEN
             RAISE EXCEPTION 'user % exists', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_user_exists';
         END IF;
@@ -1871,33 +2008,6 @@ END $$;
 
 
 ALTER FUNCTION public.vouchers_from_committed_transaction() OWNER TO countersign_owner;
-
---
--- Name: admin_changes; Type: TABLE; Schema: public; Owner: countersign_owner
---
-
-CREATE TABLE public.admin_changes (
-    id bigint NOT NULL,
-    kind text NOT NULL,
-    target text NOT NULL,
-    details jsonb DEFAULT '{}'::jsonb NOT NULL,
-    proposed_by text NOT NULL,
-    proposed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    state text DEFAULT 'proposed'::text NOT NULL,
-    decided_by text,
-    decided_at timestamp with time zone,
-    reason text,
-    CONSTRAINT admin_changes_decided CHECK (((state = 'proposed'::text) = ((decided_by IS NULL) AND (decided_at IS NULL)))),
-    CONSTRAINT admin_changes_details_check CHECK (((jsonb_typeof(details) = 'object'::text) AND (octet_length((details)::text) <= 2048))),
-    CONSTRAINT admin_changes_four_eyes CHECK (((state <> 'approved'::text) OR (decided_by <> proposed_by))),
-    CONSTRAINT admin_changes_kind_check CHECK ((kind = ANY (ARRAY['user.create'::text, 'user.deactivate'::text, 'user.reactivate'::text, 'user.reset_password'::text]))),
-    CONSTRAINT admin_changes_reason_check CHECK ((char_length(reason) <= 200)),
-    CONSTRAINT admin_changes_state_check CHECK ((state = ANY (ARRAY['proposed'::text, 'approved'::text, 'rejected'::text]))),
-    CONSTRAINT admin_changes_target_check CHECK ((target ~ '^[a-z0-9_.-]{1,64}$'::text))
-);
-
-
-ALTER TABLE public.admin_changes OWNER TO countersign_owner;
 
 --
 -- Name: admin_changes_id_seq; Type: SEQUENCE; Schema: public; Owner: countersign_owner
@@ -4158,6 +4268,27 @@ REVOKE ALL ON FUNCTION public.admin_acting(p_token text, p_password text) FROM P
 
 
 --
+-- Name: TABLE admin_changes; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT ON TABLE public.admin_changes TO countersign_app;
+
+
+--
+-- Name: FUNCTION admin_apply_change(p_change public.admin_changes); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_apply_change(p_change public.admin_changes) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION admin_check_proposal(p_kind text, p_target text, p_details jsonb); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_check_proposal(p_kind text, p_target text, p_details jsonb) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION admin_decide(p_token text, p_password text, p_id bigint, p_approve boolean, p_reason text, p_one_time text, p_password_hash text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
@@ -4354,13 +4485,6 @@ GRANT ALL ON FUNCTION public.user_change_own_password(p_token text, p_current te
 
 REVOKE ALL ON FUNCTION public.user_recent_password_hashes(p_token text, p_current text, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.user_recent_password_hashes(p_token text, p_current text, p_limit integer) TO countersign_app;
-
-
---
--- Name: TABLE admin_changes; Type: ACL; Schema: public; Owner: countersign_owner
---
-
-GRANT SELECT ON TABLE public.admin_changes TO countersign_app;
 
 
 --

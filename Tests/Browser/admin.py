@@ -60,6 +60,20 @@ def main():
         check("teller3" in row.text, f"the proposal is listed: {row.text}")
         check(not driver.find_elements(By.ID, "approve-" + change), "the proposer is offered no approval of their own")
         shot("1-proposed-desktop")
+        # An officer's authority, with limits written as a person writes amounts.
+        driver.find_element(By.ID, "confirm-password").send_keys(args.password)
+        Select(driver.find_element(By.ID, "propose-kind")).select_by_value("authority.set")
+        check(not driver.find_element(By.ID, "propose-name").is_displayed(), "a new user's name is not asked for authority")
+        driver.find_element(By.ID, "propose-target").send_keys("super1")
+        level = driver.find_element(By.ID, "propose-level")
+        level.clear()
+        level.send_keys("2")
+        driver.find_element(By.ID, "propose-served").send_keys("BR002")
+        driver.find_element(By.ID, "propose-limits").send_keys("CNY 1000000.00; USD 200000.5")
+        driver.find_element(By.ID, "propose-submit").click()
+        authority = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#waiting tbody tr") if "super1" in r.text), None))
+        check("CNY 1000000.00" in authority.text and "USD 200000.50" in authority.text and "BR002" in authority.text,
+              f"the authority as proposed: {authority.text}")
         driver.find_element(By.ID, "signout").click()
 
         # The second administrator, on a tablet, approves it and is shown the one-time password.

@@ -35,13 +35,14 @@ public struct AdminDesk: Sendable {
         }
     }
 
-    /// A proposal as an administrator sends it. `details` is what a new user needs: `display_name`, `branch`, `role`.
+    /// A proposal as an administrator sends it: its kind, what it is about (a user id, a branch code, `BRANCH/TERMINAL`),
+    /// and what it says (``AdminProposalShape``).
     public struct Proposal: Sendable, Decodable {
         public let kind: AdminChange.Kind
         public let target: String
-        public let details: [String: String]?
+        public let details: [String: AdminDetail]?
 
-        public init(kind: AdminChange.Kind, target: String, details: [String: String]?) {
+        public init(kind: AdminChange.Kind, target: String, details: [String: AdminDetail]?) {
             (self.kind, self.target, self.details) = (kind, target, details)
         }
     }
@@ -51,7 +52,7 @@ public struct AdminDesk: Sendable {
         public let id: Int64
         public let kind: AdminChange.Kind
         public let target: String
-        public let details: [String: String]
+        public let details: [String: AdminDetail]
         public let proposedBy: String
         public let proposedAt: String
         public let state: AdminChange.State
@@ -63,7 +64,7 @@ public struct AdminDesk: Sendable {
             id = change.id
             kind = change.kind
             target = change.target
-            details = (try? JSONDecoder().decode([String: String].self, from: Data(change.details.utf8))) ?? [:]
+            details = (try? JSONDecoder().decode([String: AdminDetail].self, from: Data(change.details.utf8))) ?? [:]
             proposedBy = change.proposedBy
             proposedAt = change.proposedAt.description
             state = change.state
@@ -93,28 +94,11 @@ public struct AdminDesk: Sendable {
         }
     }
 
-    static let detailKeys: Set<String> = ["display_name", "branch", "role"]
-
     public func propose(_ proposal: Proposal, by acting: Acting) async throws -> ChangeView {
         let user = acting.user
         try Self.requireAdministrator(user)
-        guard proposal.target.utf8.count <= 64, proposal.target.range(of: #"^[a-z0-9_.-]{1,64}$"#, options: .regularExpression) != nil else {
-            throw AdminError(.badChange, "target must be a user id (a–z, 0–9, _ . -, at most 64) / 用户编号格式不正确")
-        }
         let details = proposal.details ?? [:]
-        if proposal.kind == .createUser {
-            guard Set(details.keys) == Self.detailKeys, let role = details["role"], Role(rawValue: role) != nil,
-                let name = details["display_name"], (1...100).contains(name.unicodeScalars.count), let branch = details["branch"],
-                (1...64).contains(branch.utf8.count)
-            else {
-                throw AdminError(
-                    .badChange,
-                    "a new user needs display_name (1–100 characters), branch and role (\(Role.allCases.map(\.rawValue).joined(separator: ", "))) / 新用户须有姓名、网点和角色"
-                )
-            }
-        } else if !details.isEmpty {
-            throw AdminError(.badChange, "\(proposal.kind.rawValue) takes no details / 此类变更不带其他内容")
-        }
+        try AdminProposalShape.check(proposal.kind, target: proposal.target, details: details)
         let text = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
         try await confirm(acting)
         return try await Self.refusals {
@@ -126,7 +110,7 @@ public struct AdminDesk: Sendable {
                         actor: user.id, branch: user.branch, action: "admin.proposed", subject: "admin_change:\(id)",
                         payload: [
                             "kind": .string(proposal.kind.rawValue), "target": .string(proposal.target),
-                            "details": .object(details.mapValues { .string($0) }),
+                            "details": .object(details.mapValues(\.canonical)),
                         ]), in: tx)
                 guard let change = try await AdminChanges.change(id, in: tx) else { throw AdminError(.unknownChange, "change \(id) vanished") }
                 return ChangeView(change)
@@ -201,10 +185,11 @@ public struct AdminDesk: Sendable {
                 throw AdminError(.fourEyes, "a second administrator approves what the first proposed / 须由另一名管理员复核批准")
             case "admin_not_own_account": throw AdminError(.ownAccount, "administrators do not change their own account / 管理员不能变更自己的账户")
             // Also a user added (by the owner's bootstrap) between the proposal and its approval.
+            case "admin_branch_exists", "branches_pkey": throw AdminError(.branchExists, "that branch code is taken / 该网点代码已存在")
             case "admin_user_exists", "users_pkey": throw AdminError(.userExists, "that user id is taken / 该用户编号已存在")
             case "admin_unknown_user": throw AdminError(.unknownUser, "no such user / 没有该用户")
             case "admin_unknown_branch": throw AdminError(.unknownBranch, "no such branch / 没有该网点")
-            case "admin_bad_details": throw AdminError(.badChange, "a new user needs a display name and a role / 新用户须有姓名和角色")
+            case "admin_bad_details": throw AdminError(.badChange, "the change's details do not fit its kind / 变更内容与类型不符")
             case "admin_changes_one_open":
                 throw AdminError(.alreadyProposed, "the same change is already waiting for approval / 相同变更已在等待复核")
             case "admin_change_unknown": throw AdminError(.unknownChange, "no such change / 没有该变更")

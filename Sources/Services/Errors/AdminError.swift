@@ -10,6 +10,7 @@ public enum AdminErrorCode: String, CaseIterable, Sendable {
     case ownAccount = "admin.own_account"
     case badChange = "admin.bad_change"
     case userExists = "admin.user_exists"
+    case branchExists = "admin.branch_exists"
     case unknownUser = "admin.unknown_user"
     case unknownBranch = "admin.unknown_branch"
     /// The same kind of change for the same user is already waiting for its second administrator.

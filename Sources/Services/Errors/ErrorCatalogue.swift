@@ -175,6 +175,7 @@ public enum ErrorCatalogue {
         "admin.own_account": ("管理员不能提议或批准自己账户的变更", "Administrators neither propose nor approve changes of their own account"),
         "admin.bad_change": ("变更内容不正确", "The change is not well formed"),
         "admin.user_exists": ("该用户编号已存在", "That user id is taken"),
+        "admin.branch_exists": ("该网点代码已存在", "That branch code is taken"),
         "admin.unknown_user": ("没有该用户", "There is no such user"),
         "admin.unknown_branch": ("没有该网点", "There is no such branch"),
         "admin.already_proposed": ("相同变更已在等待复核", "The same change is already waiting for approval"),

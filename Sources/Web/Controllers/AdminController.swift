@@ -20,7 +20,7 @@ struct AdminController: Sendable {
     struct ProposalBody: Decodable {
         let kind: AdminChange.Kind
         let target: String
-        let details: [String: String]?
+        let details: [String: AdminDetail]?
         let password: String
     }
 
@@ -39,12 +39,12 @@ struct AdminController: Sendable {
         let user = try context.requireUser()
         let state = try request.uri.queryParameters.get("state").map { text in
             guard let state = AdminChange.State(rawValue: text) else {
-                throw AppError(.unprocessableContent, code: "admin.bad_change", "state is proposed, approved or rejected")
+                throw AppError(.badRequest, code: "admin.bad_change", "state is proposed, approved or rejected")
             }
             return state
         }
         let before = try request.uri.queryParameters.get("before").map { text in
-            guard let id = Int64(text), id > 0 else { throw AppError(.unprocessableContent, code: "admin.bad_change", "before is a change id") }
+            guard let id = Int64(text), id > 0 else { throw AppError(.badRequest, code: "admin.bad_change", "before is a change id") }
             return id
         }
         let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 50

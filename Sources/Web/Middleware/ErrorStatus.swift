@@ -65,7 +65,7 @@ extension AdminErrorCode: HTTPStatusOfCode {
         switch self {
         case .notAdministrator, .fourEyes, .ownAccount: .forbidden
         case .badChange, .unknownBranch: .unprocessableContent
-        case .userExists, .alreadyProposed, .alreadyDecided, .proposerGone, .noChange: .conflict
+        case .userExists, .branchExists, .alreadyProposed, .alreadyDecided, .proposerGone, .noChange: .conflict
         case .unknownUser, .unknownChange: .notFound
         }
     }

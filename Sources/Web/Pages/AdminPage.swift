@@ -7,8 +7,12 @@ enum AdminPage {
     static func render(_ language: Language) -> String {
         let text = PageText.admin
         func t(_ key: String) -> String { HTMLPage.escape(text[key, in: language]) }
-        let kinds = ["user.create", "user.deactivate", "user.reactivate", "user.reset_password"]
-            .map { "<option value=\"\($0)\">\(t("kind.\($0)"))</option>" }.joined()
+        let kinds = [
+            "user.create", "user.deactivate", "user.reactivate", "user.reset_password", "user.change_role", "branch.create",
+            "terminal.register", "authority.set", "authority.revoke",
+        ]
+        .map { "<option value=\"\($0)\">\(t("kind.\($0)"))</option>" }.joined()
+        let branchKinds = ["branch", "centre", "head_office"].map { "<option value=\"\($0)\">\(t("branch_kind.\($0)"))</option>" }.joined()
         let roles = Role.allCases.map { "<option value=\"\($0.rawValue)\">\(t("role.\($0.rawValue)"))</option>" }.joined()
         let columns = ["id", "kind", "target", "details", "proposed", "state", "decided", "action"]
             .map { "<th scope=\"col\">\(t("col.\($0)"))</th>" }.joined()
@@ -40,13 +44,26 @@ enum AdminPage {
                 <h2 id="propose-heading">\(t("propose"))</h2>
                 <form id="propose-form" autocomplete="off">
                 <label>\(t("field.kind")) <select name="kind" id="propose-kind">\(kinds)</select></label>
-                <label>\(t("field.target")) <input name="target" id="propose-target" required maxlength="64" pattern="[a-z0-9_.\\-]+"
+                <label>\(t("field.target")) <input name="target" id="propose-target" required maxlength="129" pattern="[A-Za-z0-9_.\\-]+(/[A-Za-z0-9_.\\-]+)?"
                 autocapitalize="none"></label>
-                <fieldset id="new-user">
+                <fieldset id="new-user" data-kinds="user.create user.change_role">
                 <legend>\(t("field.new_user"))</legend>
-                <label>\(t("field.display_name")) <input name="display_name" id="propose-name" maxlength="100"></label>
+                <label data-kinds="user.create">\(t("field.display_name")) <input name="display_name" id="propose-name" maxlength="100"></label>
                 <label>\(t("field.branch")) <input name="branch" id="propose-branch" maxlength="64"></label>
                 <label>\(t("field.role")) <select name="role" id="propose-role">\(roles)</select></label>
+                </fieldset>
+                <fieldset id="new-branch" data-kinds="branch.create">
+                <legend>\(t("field.new_branch"))</legend>
+                <label>\(t("field.name_zh")) <input name="name_zh" id="propose-name-zh" maxlength="100"></label>
+                <label>\(t("field.name_en")) <input name="name_en" id="propose-name-en" maxlength="100"></label>
+                <label>\(t("field.branch_kind")) <select name="branch_kind" id="propose-branch-kind">\(branchKinds)</select></label>
+                </fieldset>
+                <fieldset id="authority" data-kinds="authority.set">
+                <legend>\(t("field.authority"))</legend>
+                <label>\(t("field.level")) <input name="level" id="propose-level" type="number" min="1" max="5" value="1"></label>
+                <label>\(t("field.codes")) <input name="codes" id="propose-codes" maxlength="2000" value="*"></label>
+                <label>\(t("field.served")) <input name="served" id="propose-served" maxlength="2000"></label>
+                <label>\(t("field.limits")) <input name="limits" id="propose-limits" maxlength="500" placeholder="CNY 1000000.00; USD 200000.00"></label>
                 </fieldset>
                 <button type="submit" id="propose-submit" class="primary">\(t("propose.submit"))</button>
                 </form>

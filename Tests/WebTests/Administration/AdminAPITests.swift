@@ -234,4 +234,62 @@ import Testing
             #expect(try await Self.signIn(api, "sec2").status == .created)
         }
     }
+
+    /// Roles and branches, terminals and an officer's authority take the same two administrators (migration 0038).
+    @Test func rolesBranchesTerminalsAndAuthorityTakeTwoAdministrators() async throws {
+        try await Self.withAdmins { api in
+            let sec1 = try await Self.token(api, "sec1")
+            let sec2 = try await Self.token(api, "sec2")
+            func propose(_ body: String) async throws -> TestAPI.Reply {
+                try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: body)
+            }
+            func approve(_ reply: TestAPI.Reply) async throws {
+                let id = try Self.changeID(reply)
+                let approved = try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"password":"correct horse"}"#)
+                #expect(approved.status == .ok, "\(String(decoding: approved.body, as: UTF8.self))")
+                #expect(try await api.auditActions(subject: "admin_change:\(id)") == ["admin.proposed", "admin.approved"])
+            }
+            func count(_ sql: String) async throws -> Int { try await WebHarness.count(sql, in: api.db) }
+
+            // A teller becomes a supervisor: signed out, and signs in again with the new role.
+            let teller = try await Self.token(api, "teller1")
+            let promotion = try await propose(
+                #"{"password":"correct horse","kind":"user.change_role","target":"teller1","details":{"role":"supervisor","branch":"BR001"}}"#)
+            #expect(try await api.call(.get, "/api/v1/session", token: teller).status == .ok)
+            try await approve(promotion)
+            #expect(try await api.call(.get, "/api/v1/session", token: teller).status == .unauthorized)
+            let again = try await Self.signIn(api, "teller1", terminal: "T01")
+            #expect((again.json["user"] as? [String: any Sendable])?["role"] as? String == "supervisor")
+
+            // A terminal of a branch that does not exist yet is refused; once the branch is approved, it is not.
+            let early = try await propose(#"{"password":"correct horse","kind":"terminal.register","target":"BR003/T01"}"#)
+            #expect(early.status == .unprocessableContent && early.code == "admin.unknown_branch")
+            try await approve(
+                try await propose(
+                    #"{"password":"correct horse","kind":"branch.create","target":"BR003","details":{"name_zh":"广州分行营业部","name_en":"Guangzhou Branch","kind":"branch"}}"#
+                ))
+            try await approve(try await propose(#"{"password":"correct horse","kind":"terminal.register","target":"BR003/T01"}"#))
+            #expect(try await count("SELECT count(*)::int FROM terminals WHERE branch_code = 'BR003' AND id = 'T01'") == 1)
+            let twice = try await propose(
+                #"{"password":"correct horse","kind":"branch.create","target":"BR003","details":{"name_zh":"x","name_en":"x","kind":"branch"}}"#)
+            #expect(twice.status == .conflict && twice.code == "admin.branch_exists")
+
+            // The new supervisor's authority: level, codes, branches served and limits, then withdrawn.
+            let badLevel = try await propose(
+                #"{"password":"correct horse","kind":"authority.set","target":"teller1","details":{"level":9,"codes":["*"],"limits":{"CNY":1}}}"#)
+            #expect(badLevel.status == .unprocessableContent && badLevel.code == "admin.bad_change")
+            try await approve(
+                try await propose(
+                    #"{"password":"correct horse","kind":"authority.set","target":"teller1","details":{"level":2,"codes":["*"],"branches_served":["BR002"],"limits":{"CNY":5000000,"USD":700000}}}"#
+                ))
+            #expect(
+                try await count("SELECT count(*)::int FROM officer_authority WHERE user_id = 'teller1' AND level = 2 AND branches_served = '{BR002}'")
+                    == 1)
+            #expect(try await count("SELECT count(*)::int FROM officer_limits WHERE user_id = 'teller1'") == 2)
+            try await approve(try await propose(#"{"password":"correct horse","kind":"authority.revoke","target":"teller1"}"#))
+            #expect(try await count("SELECT count(*)::int FROM officer_authority WHERE user_id = 'teller1'") == 0)
+            let nothing = try await propose(#"{"password":"correct horse","kind":"authority.revoke","target":"teller1"}"#)
+            #expect(nothing.status == .conflict && nothing.code == "admin.no_change")
+        }
+    }
 }

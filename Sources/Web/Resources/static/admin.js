@@ -94,23 +94,54 @@
 
     // MARK: proposing
 
-    // The new user's fields are asked for only when adding a user.
+    // Each kind asks only for what it needs: the elements marked with the kinds they belong to are shown for those.
     function showKind() {
-        const adding = $("propose-kind").value === "user.create";
-        $("new-user").hidden = !adding;
-        for (const id of ["propose-name", "propose-branch"]) $(id).required = adding;
+        const kind = $("propose-kind").value;
+        for (const node of document.querySelectorAll("#propose-form [data-kinds]")) {
+            const shown = node.dataset.kinds.split(" ").includes(kind);
+            node.hidden = !shown;
+            for (const field of node.querySelectorAll("input")) field.required = shown && field.name !== "served";
+        }
+    }
+
+    const words = (text) => text.split(",").map((word) => word.trim()).filter(Boolean);
+
+    // "CNY 1000000.00; USD 200000.00" → {CNY: 100000000, USD: 20000000} (minor units, two decimals).
+    function limits(text) {
+        const out = {};
+        for (const part of text.split(";").map((p) => p.trim()).filter(Boolean)) {
+            const match = /^([A-Za-z]{3})\s+(\d{1,15})(?:\.(\d{1,2}))?$/.exec(part);
+            if (!match) throw new Error(t("limits.bad"));
+            out[match[1].toUpperCase()] = Number(match[2]) * 100 + Number((match[3] || "0").padEnd(2, "0"));
+        }
+        return out;
+    }
+
+    function details(form) {
+        switch (form.kind.value) {
+        case "user.create":
+            return { display_name: form.display_name.value.trim(), branch: form.branch.value.trim(), role: form.role.value };
+        case "user.change_role":
+            return { branch: form.branch.value.trim(), role: form.role.value };
+        case "branch.create":
+            return { name_zh: form.name_zh.value.trim(), name_en: form.name_en.value.trim(), kind: form.branch_kind.value };
+        case "authority.set":
+            return { level: Number(form.level.value), codes: words(form.codes.value), branches_served: words(form.served.value),
+                limits: limits(form.limits.value) };
+        default:
+            return undefined;
+        }
     }
 
     async function propose(event) {
         event.preventDefault();
         const form = event.target;
         const body = { kind: form.kind.value, target: form.target.value.trim() };
-        if (body.kind === "user.create") {
-            body.details = { display_name: form.display_name.value.trim(), branch: form.branch.value.trim(), role: form.role.value };
-        }
         $("propose-submit").disabled = true;
         $("propose-status").textContent = "";
         try {
+            const said = details(form);
+            if (said) body.details = said;
             body.password = confirmation();
             await api("POST", "/api/v1/admin/changes", body);
             $("confirm-password").value = "";
@@ -129,9 +160,16 @@
     // MARK: the lists
 
     function describe(change) {
-        const details = change.details || {};
-        if (change.kind !== "user.create") return "";
-        return [details.display_name, details.branch, t("role." + details.role)].filter(Boolean).join(" · ");
+        const d = change.details || {};
+        switch (change.kind) {
+        case "user.create": return [d.display_name, d.branch, t("role." + d.role)].filter(Boolean).join(" · ");
+        case "user.change_role": return [d.branch, t("role." + d.role)].join(" · ");
+        case "branch.create": return [d.name_zh, d.name_en, t("branch_kind." + d.kind)].join(" · ");
+        case "authority.set":
+            return [t("field.level") + " " + d.level, (d.codes || []).join(","), (d.branches_served || []).join(","),
+                Object.entries(d.limits || {}).map(([c, v]) => c + " " + (v / 100).toFixed(2)).join("; ")].filter(Boolean).join(" · ");
+        default: return "";
+        }
     }
 
     function row(change, withActions) {
