@@ -15,6 +15,10 @@ public struct AdminChange: Sendable, Equatable {
         case registerTerminal = "terminal.register"
         case setAuthority = "authority.set"
         case revokeAuthority = "authority.revoke"
+        /// Target the rule set's version; details its source and SHA-256.
+        case activateRules = "rules.activate"
+        /// Target the seal id; details the forms it stamps.
+        case mapSeal = "seal.map"
     }
 
     public enum State: String, StoredWord, Codable {

@@ -100,9 +100,13 @@ CREATE TABLE public.admin_changes (
     decided_at timestamp with time zone,
     reason text,
     CONSTRAINT admin_changes_decided CHECK (((state = 'proposed'::text) = ((decided_by IS NULL) AND (decided_at IS NULL)))),
-    CONSTRAINT admin_changes_details_check CHECK (((jsonb_typeof(details) = 'object'::text) AND (octet_length((details)::text) <= 2048))),
+    CONSTRAINT admin_changes_details_check CHECK (((jsonb_typeof(details) = 'object'::text) AND (octet_length((details)::text) <=
+CASE
+    WHEN (kind = 'rules.activate'::text) THEN 1100000
+    ELSE 4096
+END))),
     CONSTRAINT admin_changes_four_eyes CHECK (((state <> 'approved'::text) OR (decided_by <> proposed_by))),
-    CONSTRAINT admin_changes_kind_check CHECK ((kind = ANY (ARRAY['user.create'::text, 'user.deactivate'::text, 'user.reactivate'::text, 'user.reset_password'::text, 'user.change_role'::text, 'branch.create'::text, 'terminal.register'::text, 'authority.set'::text, 'authority.revoke'::text]))),
+    CONSTRAINT admin_changes_kind_check CHECK ((kind = ANY (ARRAY['user.create'::text, 'user.deactivate'::text, 'user.reactivate'::text, 'user.reset_password'::text, 'user.change_role'::text, 'branch.create'::text, 'terminal.register'::text, 'authority.set'::text, 'authority.revoke'::text, 'rules.activate'::text, 'seal.map'::text]))),
     CONSTRAINT admin_changes_reason_check CHECK ((char_length(reason) <= 200)),
     CONSTRAINT admin_changes_state_check CHECK ((state = ANY (ARRAY['proposed'::text, 'approved'::text, 'rejected'::text]))),
     CONSTRAINT admin_changes_target_check CHECK ((target ~ '^[A-Za-z0-9_.-]{1,64}(/[A-Za-z0-9_.-]{1,64})?$'::text))
@@ -140,6 +144,13 @@ BEGIN
         DELETE FROM officer_limits WHERE user_id = p_change.target;
         INSERT INTO officer_limits (user_id, currency, limit_minor)
         SELECT p_change.target, l.key, (l.value #>> '{}')::bigint FROM jsonb_each(p_change.details->'limits') l;
+    WHEN 'rules.activate' THEN
+        UPDATE authz_rule_sets SET active = false WHERE active;
+        INSERT INTO authz_rule_sets (version, source, sha256, activated_at, active)
+        VALUES (p_change.target, p_change.details->>'source', decode(p_change.details->>'sha256', 'hex'), now(), true)
+        ON CONFLICT (version) DO UPDATE SET active = true, activated_at = EXCLUDED.activated_at;
+    WHEN 'seal.map' THEN
+        UPDATE seals SET forms = ARRAY(SELECT jsonb_array_elements_text(p_change.details->'forms')) WHERE id = p_change.target;
     WHEN 'authority.revoke' THEN
         DELETE FROM officer_limits WHERE user_id = p_change.target;
         DELETE FROM officer_authority WHERE user_id = p_change.target;
@@ -231,6 +242,34 @@ BEGIN
                 RAISE EXCEPTION 'a limit is a currency code and an amount in minor units' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
             END IF;
         END LOOP;
+    ELSIF p_kind = 'rules.activate' THEN
+        IF coalesce(p_details->>'source', '') = '' OR ((p_details->>'source')::jsonb)->>'version' IS DISTINCT FROM p_target
+           OR p_details->>'sha256' IS DISTINCT FROM encode(sha256(convert_to(p_details->>'source', 'UTF8')), 'hex') THEN
+            RAISE EXCEPTION 'a rule set is proposed with its source, its version as the target, and its SHA-256'
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+        END IF;
+        IF EXISTS (SELECT 1 FROM authz_rule_sets WHERE version = p_target AND encode(sha256, 'hex') <> p_details->>'sha256') THEN
+            RAISE EXCEPTION 'rule set % was in force before with other content: give the changed rules a new version', p_target
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_rules_version_used';
+        END IF;
+        IF EXISTS (SELECT 1 FROM authz_rule_sets WHERE version = p_target AND active) THEN
+            RAISE EXCEPTION 'rule set % is in force', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_no_change';
+        END IF;
+    ELSIF p_kind = 'seal.map' THEN
+        IF NOT EXISTS (SELECT 1 FROM seals WHERE id = p_target AND state = 'active') THEN
+            RAISE EXCEPTION 'no active seal %', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_seal';
+        END IF;
+        IF jsonb_typeof(p_details->'forms') IS DISTINCT FROM 'array' OR jsonb_array_length(p_details->'forms') > 100 THEN
+            RAISE EXCEPTION 'a seal is mapped to a list of forms' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+        END IF;
+        -- Two active seals of one branch for one form would leave the form with none (seal_for_form refuses to guess).
+        IF EXISTS (
+            SELECT 1 FROM seals s, seals mine
+            WHERE mine.id = p_target AND s.branch_code = mine.branch_code AND s.id <> mine.id AND s.state = 'active'
+              AND s.forms && ARRAY(SELECT jsonb_array_elements_text(p_details->'forms'))) THEN
+            RAISE EXCEPTION 'another active seal of the branch is mapped to one of these forms'
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_seal_overlap';
+        END IF;
     ELSIF p_kind = 'authority.revoke' THEN
         IF NOT EXISTS (SELECT 1 FROM officer_authority WHERE user_id = p_target) THEN
             RAISE EXCEPTION 'user % holds no authority', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_no_change';
@@ -325,7 +364,8 @@ BEGIN
         RAISE EXCEPTION 'an administrator does not change their own account' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_not_own_account';
     END IF;
     SELECT * INTO v_target FROM users WHERE id = p_target;
-    IF p_kind IN ('user.change_role', 'branch.create', 'terminal.register', 'authority.set', 'authority.revoke') THEN
+    IF p_kind IN ('user.change_role', 'branch.create', 'terminal.register', 'authority.set', 'authority.revoke', 'rules.activate',
+                  'seal.map') THEN
         PERFORM admin_check_proposal(p_kind, p_target, p_details);
     ELSIF p_kind = 'user.create' THEN
         IF FOUND THEN

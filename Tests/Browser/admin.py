@@ -74,6 +74,19 @@ def main():
         authority = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#waiting tbody tr") if "super1" in r.text), None))
         check("CNY 1000000.00" in authority.text and "USD 200000.50" in authority.text and "BR002" in authority.text,
               f"the authority as proposed: {authority.text}")
+        # A rule file, chosen from the disk as an administrator would; listed by its digest, not its text.
+        rules = json.load(open(os.path.join(os.path.dirname(__file__), "..", "..", "Rules", "authorization-rules.json"), encoding="utf-8"))
+        rules["version"] = "2099-02-01.1"
+        path = os.path.join(args.artifacts, "rules-2099-02-01.1.json")
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(rules, out, ensure_ascii=False)
+        driver.find_element(By.ID, "confirm-password").send_keys(args.password)
+        Select(driver.find_element(By.ID, "propose-kind")).select_by_value("rules.activate")
+        driver.find_element(By.ID, "propose-target").send_keys("2099-02-01.1")
+        driver.find_element(By.ID, "propose-rules").send_keys(os.path.abspath(path))
+        driver.find_element(By.ID, "propose-submit").click()
+        proposed = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#waiting tbody tr") if "2099-02-01.1" in r.text), None))
+        check("SHA-256" in proposed.text, f"the rule set as proposed: {proposed.text}")
         driver.find_element(By.ID, "signout").click()
 
         # The second administrator, on a tablet, approves it and is shown the one-time password.

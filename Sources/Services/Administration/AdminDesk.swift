@@ -1,5 +1,6 @@
 public import Accounts
 import Audit
+import Authorization
 import Foundation
 import Kernel
 public import Storage
@@ -15,10 +16,13 @@ public struct AdminDesk: Sendable {
     /// The sign-in protection: an administrator's password confirming a step is throttled and audited as a sign-in is,
     /// and one-time passwords are hashed on its gate's threads, never on the cooperative pool.
     let signIn: SignInProtection
+    /// The form catalogue's ids, when this instance has one: a seal is mapped only to forms that exist.
+    let forms: Set<String>?
 
-    public init(database: Database, signIn: SignInProtection) {
+    public init(database: Database, signIn: SignInProtection, forms: Set<String>? = nil) {
         self.database = database
         self.signIn = signIn
+        self.forms = forms
     }
 
     /// Who asks, as the desk needs them: the user, their session token, and their password typed again to confirm the
@@ -64,7 +68,10 @@ public struct AdminDesk: Sendable {
             id = change.id
             kind = change.kind
             target = change.target
-            details = (try? JSONDecoder().decode([String: AdminDetail].self, from: Data(change.details.utf8))) ?? [:]
+            var said = (try? JSONDecoder().decode([String: AdminDetail].self, from: Data(change.details.utf8))) ?? [:]
+            // A rule set's source is its own document (the rules API shows it): the list names it by digest and size.
+            if case .text(let source)? = said.removeValue(forKey: "source") { said["source_bytes"] = .number(Int64(source.utf8.count)) }
+            details = said
             proposedBy = change.proposedBy
             proposedAt = change.proposedAt.description
             state = change.state
@@ -97,8 +104,16 @@ public struct AdminDesk: Sendable {
     public func propose(_ proposal: Proposal, by acting: Acting) async throws -> ChangeView {
         let user = acting.user
         try Self.requireAdministrator(user)
-        let details = proposal.details ?? [:]
+        var details = proposal.details ?? [:]
         try AdminProposalShape.check(proposal.kind, target: proposal.target, details: details)
+        if proposal.kind == .activateRules, case .text(let source)? = details["source"] {
+            details["sha256"] = .text(try Self.checkedRules(source, version: proposal.target))
+        }
+        if proposal.kind == .mapSeal, let forms, case .list(let named)? = details["forms"],
+            let unknown = named.first(where: { $0 != "*" && !forms.contains($0) })
+        {
+            throw AdminError(.unknownForm, "no form \(unknown) in the catalogue / 凭证目录中没有 \(unknown)")
+        }
         let text = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
         try await confirm(acting)
         return try await Self.refusals {
@@ -110,7 +125,7 @@ public struct AdminDesk: Sendable {
                         actor: user.id, branch: user.branch, action: "admin.proposed", subject: "admin_change:\(id)",
                         payload: [
                             "kind": .string(proposal.kind.rawValue), "target": .string(proposal.target),
-                            "details": .object(details.mapValues(\.canonical)),
+                            "details": .object(details.filter { $0.key != "source" }.mapValues(\.canonical)),
                         ]), in: tx)
                 guard let change = try await AdminChanges.change(id, in: tx) else { throw AdminError(.unknownChange, "change \(id) vanished") }
                 return ChangeView(change)
@@ -140,6 +155,13 @@ public struct AdminDesk: Sendable {
                             "kind": .string(decided.kind.rawValue), "target": .string(decided.target), "proposed_by": .string(decided.proposedBy),
                             "reason": reason.map { .string($0) } ?? .null,
                         ]), in: tx)
+                if approve, decided.kind == .activateRules {
+                    // The rules' own history names every activation, whichever way it came.
+                    try await AuditLog.append(
+                        AuditEvent(
+                            actor: user.id, action: "rules.activated", subject: "rules:\(decided.target)",
+                            payload: ["admin_change": .integer(id), "proposed_by": .string(decided.proposedBy)]), in: tx)
+                }
                 guard let change = try await AdminChanges.change(id, in: tx) else { throw AdminError(.unknownChange, "change \(id) vanished") }
                 let handsOver = approve && (decided.kind == .createUser || decided.kind == .resetPassword)
                 return Decided(change: ChangeView(change), oneTimePassword: handsOver ? password : nil)
@@ -152,6 +174,21 @@ public struct AdminDesk: Sendable {
         return try await database.read { tx in
             try await AdminChanges.list(state: state, before: before, limit: max(1, min(limit, 200)), in: tx).map(ChangeView.init)
         }
+    }
+
+    /// A proposed rule set must load as the service loads rules, with the loader's words for what is wrong, and carry
+    /// the target as its version. Returns its SHA-256 (hex), which the database checks too.
+    static func checkedRules(_ source: String, version: String) throws(AdminError) -> String {
+        let rules: RuleSet
+        do {
+            rules = try RuleSet.parse(Data(source.utf8), file: "the proposed rule set")
+        } catch {
+            throw AdminError(.badRules, error.description)
+        }
+        guard rules.version == version else {
+            throw AdminError(.badRules, "the rule set says version \(rules.version), the proposal \(version) / 规则版本与提议不符")
+        }
+        return SHA256Hash.sha256(of: Array(source.utf8)).hex
     }
 
     /// The administrator's password, typed again for this step: checked as a sign-in is (throttled; a wrong one is
@@ -185,6 +222,11 @@ public struct AdminDesk: Sendable {
                 throw AdminError(.fourEyes, "a second administrator approves what the first proposed / 须由另一名管理员复核批准")
             case "admin_not_own_account": throw AdminError(.ownAccount, "administrators do not change their own account / 管理员不能变更自己的账户")
             // Also a user added (by the owner's bootstrap) between the proposal and its approval.
+            case "admin_rules_version_used":
+                throw AdminError(.rulesVersionUsed, "that version was in force with other content: give the changed rules a new version / 请使用新版本号")
+            case "admin_unknown_seal": throw AdminError(.unknownSeal, "no active seal by that id / 没有该有效印章")
+            case "admin_seal_overlap":
+                throw AdminError(.sealOverlap, "another active seal of the branch already stamps one of these forms / 本网点已有其他印章用于这些凭证")
             case "admin_branch_exists", "branches_pkey": throw AdminError(.branchExists, "that branch code is taken / 该网点代码已存在")
             case "admin_user_exists", "users_pkey": throw AdminError(.userExists, "that user id is taken / 该用户编号已存在")
             case "admin_unknown_user": throw AdminError(.unknownUser, "no such user / 没有该用户")

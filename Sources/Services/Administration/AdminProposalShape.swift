@@ -53,12 +53,17 @@ enum AdminProposalShape {
     static let userID = #"^[a-z0-9_.-]{1,64}$"#
     static let code = #"^[A-Za-z0-9_.-]{1,64}$"#
     static let terminal = #"^[A-Za-z0-9_.-]{1,64}/[A-Za-z0-9_.-]{1,64}$"#
+    static let version = #"^[A-Za-z0-9_.-]{1,40}$"#
+    static let sealID = #"^[A-Z0-9][A-Z0-9-]{1,63}$"#
+    static let formID = #"^(\*|[a-z0-9][a-z0-9-]{0,63})$"#
     static let roles = Role.allCases.map(\.rawValue).joined(separator: ", ")
 
     static func check(_ kind: AdminChange.Kind, target: String, details: [String: AdminDetail]) throws(AdminError) {
         switch kind {
         case .createBranch: try name(target, code, "a branch code (A–Z, a–z, 0–9, _ . -) / 网点代码格式不正确")
         case .registerTerminal: try name(target, terminal, "BRANCH/TERMINAL, e.g. BR001/T09 / 终端须写作 网点/终端号")
+        case .activateRules: try name(target, version, "the rule set's version (1–40 of A–Z, a–z, 0–9, _ . -) / 规则版本格式不正确")
+        case .mapSeal: try name(target, sealID, "a seal id (A–Z, 0–9, -) / 印章编号格式不正确")
         default: try name(target, userID, "a user id (a–z, 0–9, _ . -, at most 64) / 用户编号格式不正确")
         }
         switch kind {
@@ -80,6 +85,14 @@ enum AdminProposalShape {
             }
         case .setAuthority:
             try authority(details)
+        case .activateRules:
+            try keys(details, ["source"])
+            try text(details, "source", 2...1_000_000)
+        case .mapSeal:
+            try keys(details, ["forms"])
+            guard case .list(let forms)? = details["forms"], forms.count <= 100,
+                forms.allSatisfy({ $0.range(of: formID, options: .regularExpression) != nil })
+            else { throw AdminError(.badChange, "forms is a list of form ids, \"*\" for every form / 凭证类型须为表单编号列表") }
         case .deactivateUser, .reactivateUser, .resetPassword, .registerTerminal, .revokeAuthority:
             guard details.isEmpty else { throw AdminError(.badChange, "\(kind.rawValue) takes no details / 此类变更不带其他内容") }
         }

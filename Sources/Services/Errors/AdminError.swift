@@ -11,6 +11,14 @@ public enum AdminErrorCode: String, CaseIterable, Sendable {
     case badChange = "admin.bad_change"
     case userExists = "admin.user_exists"
     case branchExists = "admin.branch_exists"
+    /// The proposed rule set does not load (the loader's message says where), or its version is not the target.
+    case badRules = "admin.bad_rules"
+    /// That rule-set version was in force before with other content: changed rules take a new version.
+    case rulesVersionUsed = "admin.rules_version_used"
+    case unknownSeal = "admin.unknown_seal"
+    /// Another active seal of the branch already stamps one of these forms.
+    case sealOverlap = "admin.seal_overlap"
+    case unknownForm = "admin.unknown_form"
     case unknownUser = "admin.unknown_user"
     case unknownBranch = "admin.unknown_branch"
     /// The same kind of change for the same user is already waiting for its second administrator.

@@ -64,9 +64,9 @@ extension AdminErrorCode: HTTPStatusOfCode {
     var status: HTTPResponse.Status {
         switch self {
         case .notAdministrator, .fourEyes, .ownAccount: .forbidden
-        case .badChange, .unknownBranch: .unprocessableContent
-        case .userExists, .branchExists, .alreadyProposed, .alreadyDecided, .proposerGone, .noChange: .conflict
-        case .unknownUser, .unknownChange: .notFound
+        case .badChange, .unknownBranch, .badRules, .unknownForm: .unprocessableContent
+        case .userExists, .branchExists, .rulesVersionUsed, .sealOverlap, .alreadyProposed, .alreadyDecided, .proposerGone, .noChange: .conflict
+        case .unknownUser, .unknownChange, .unknownSeal: .notFound
         }
     }
 }

@@ -9,7 +9,7 @@ enum AdminPage {
         func t(_ key: String) -> String { HTMLPage.escape(text[key, in: language]) }
         let kinds = [
             "user.create", "user.deactivate", "user.reactivate", "user.reset_password", "user.change_role", "branch.create",
-            "terminal.register", "authority.set", "authority.revoke",
+            "terminal.register", "authority.set", "authority.revoke", "rules.activate", "seal.map",
         ]
         .map { "<option value=\"\($0)\">\(t("kind.\($0)"))</option>" }.joined()
         let branchKinds = ["branch", "centre", "head_office"].map { "<option value=\"\($0)\">\(t("branch_kind.\($0)"))</option>" }.joined()
@@ -65,6 +65,8 @@ enum AdminPage {
                 <label>\(t("field.served")) <input name="served" id="propose-served" maxlength="2000"></label>
                 <label>\(t("field.limits")) <input name="limits" id="propose-limits" maxlength="500" placeholder="CNY 1000000.00; USD 200000.00"></label>
                 </fieldset>
+                <label data-kinds="rules.activate">\(t("field.rules")) <input type="file" name="rules" id="propose-rules" accept="application/json,.json"></label>
+                <label data-kinds="seal.map">\(t("field.forms")) <input name="forms" id="propose-forms" maxlength="2000" placeholder="cash-deposit, cash-withdrawal"></label>
                 <button type="submit" id="propose-submit" class="primary">\(t("propose.submit"))</button>
                 </form>
                 <p id="propose-status" class="detail" role="status"></p>

@@ -9,8 +9,8 @@ import Testing
 /// approves — through the API, and the application role cannot step around the second one in SQL either.
 @Suite struct AdminAPITests {
     /// The harness's users plus two security administrators at head office.
-    static func withAdmins(_ body: @Sendable (TestAPI) async throws -> Void) async throws {
-        try await WebHarness.withService { client, db in
+    static func withAdmins(vouchers: Bool = false, _ body: @Sendable (TestAPI) async throws -> Void) async throws {
+        try await WebHarness.withService(vouchers: vouchers) { client, db in
             let hash = try PasswordHash.make(password: WebHarness.password, rounds: 1 << 10).encoded
             try await db.with(db.owner) { database in
                 try await database.read { tx in
@@ -290,6 +290,38 @@ import Testing
             #expect(try await count("SELECT count(*)::int FROM officer_authority WHERE user_id = 'teller1'") == 0)
             let nothing = try await propose(#"{"password":"correct horse","kind":"authority.revoke","target":"teller1"}"#)
             #expect(nothing.status == .conflict && nothing.code == "admin.no_change")
+        }
+    }
+
+    /// The seal registry's form mapping under dual control: two seals of one branch never stamp the same form.
+    @Test func aSealIsMappedToItsFormsByTwoAdministrators() async throws {
+        try await Self.withAdmins(vouchers: true) { api in
+            let sec1 = try await Self.token(api, "sec1")
+            let sec2 = try await Self.token(api, "sec2")
+            func propose(_ body: String) async throws -> TestAPI.Reply {
+                try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: body)
+            }
+            func sealFor(_ form: String) async throws -> String? {
+                try await api.db.with(api.db.app) { db in
+                    try await db.read { try await SealStore.seal(forForm: form, branch: "BR001", in: $0) }
+                }
+            }
+            #expect(try await sealFor("cash-deposit") == "BR001-CASH-RECEIVED")
+            let overlap = try await propose(
+                #"{"password":"correct horse","kind":"seal.map","target":"BR001-BUSINESS","details":{"forms":["cash-deposit"]}}"#)
+            #expect(overlap.status == .conflict && overlap.code == "admin.seal_overlap")
+            let unknown = try await propose(#"{"password":"correct horse","kind":"seal.map","target":"BR009-NONE","details":{"forms":["*"]}}"#)
+            #expect(unknown.status == .notFound && unknown.code == "admin.unknown_seal")
+            let narrowed = try await propose(
+                #"{"password":"correct horse","kind":"seal.map","target":"BR001-CASH-RECEIVED","details":{"forms":["cash-withdrawal"]}}"#)
+            #expect(narrowed.status == .created)
+            // Proposed is not done.
+            #expect(try await sealFor("cash-deposit") == "BR001-CASH-RECEIVED")
+            let id = try Self.changeID(narrowed)
+            #expect(
+                try await api.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"password":"correct horse"}"#).status == .ok)
+            #expect(try await sealFor("cash-deposit") == "BR001-BUSINESS")
+            #expect(try await sealFor("cash-withdrawal") == "BR001-CASH-RECEIVED")
         }
     }
 }

@@ -100,7 +100,8 @@
         for (const node of document.querySelectorAll("#propose-form [data-kinds]")) {
             const shown = node.dataset.kinds.split(" ").includes(kind);
             node.hidden = !shown;
-            for (const field of node.querySelectorAll("input")) field.required = shown && field.name !== "served";
+            const fields = node.matches("input") ? [node] : [...node.querySelectorAll("input")];
+            for (const field of fields) field.required = shown && field.name !== "served";
         }
     }
 
@@ -117,8 +118,12 @@
         return out;
     }
 
-    function details(form) {
+    async function details(form) {
         switch (form.kind.value) {
+        case "rules.activate":
+            return { source: await form.rules.files[0].text() };
+        case "seal.map":
+            return { forms: words(form.forms.value) };
         case "user.create":
             return { display_name: form.display_name.value.trim(), branch: form.branch.value.trim(), role: form.role.value };
         case "user.change_role":
@@ -140,7 +145,7 @@
         $("propose-submit").disabled = true;
         $("propose-status").textContent = "";
         try {
-            const said = details(form);
+            const said = await details(form);
             if (said) body.details = said;
             body.password = confirmation();
             await api("POST", "/api/v1/admin/changes", body);
@@ -165,6 +170,8 @@
         case "user.create": return [d.display_name, d.branch, t("role." + d.role)].filter(Boolean).join(" · ");
         case "user.change_role": return [d.branch, t("role." + d.role)].join(" · ");
         case "branch.create": return [d.name_zh, d.name_en, t("branch_kind." + d.kind)].join(" · ");
+        case "rules.activate": return "SHA-256 " + String(d.sha256 || "").slice(0, 16) + "… · " + d.source_bytes + " B";
+        case "seal.map": return (d.forms || []).join(", ");
         case "authority.set":
             return [t("field.level") + " " + d.level, (d.codes || []).join(","), (d.branches_served || []).join(","),
                 Object.entries(d.limits || {}).map(([c, v]) => c + " " + (v / 100).toFixed(2)).join("; ")].filter(Boolean).join(" · ");
