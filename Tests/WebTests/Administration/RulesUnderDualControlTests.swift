@@ -3,10 +3,6 @@ import Storage
 import TestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Issue #18: a new rule set is proposed by one security administrator (checked by the rule loader, with its words
 /// for what is wrong), approved by a second, and used by both running instances for their next submission.
 @Suite struct RulesUnderDualControlTests {
@@ -21,13 +17,13 @@ import Testing
         defer { b.stop() }
 
         let shipped = AuthzHarness.rules.version
-        let tellerA = try await Self.login(a, "teller1", terminal: "T01")
-        let tellerB = try await Self.login(b, "teller2", terminal: "T01")
+        let tellerA = try await a.login("teller1", terminal: "T01")
+        let tellerB = try await b.login("teller2", terminal: "T01")
         let submission = AuthzHarness.submission(amount: "45000.00")
         #expect(
-            try await Self.call(a, "POST", "/api/v1/transactions", token: tellerA, body: submission).json["rule_set_version"] as? String == shipped)
+            try await a.call("POST", "/api/v1/transactions", token: tellerA, body: submission).json["rule_set_version"] as? String == shipped)
         #expect(
-            try await Self.call(b, "POST", "/api/v1/transactions", token: tellerB, body: submission).json["rule_set_version"] as? String == shipped)
+            try await b.call("POST", "/api/v1/transactions", token: tellerB, body: submission).json["rule_set_version"] as? String == shipped)
 
         let source = try String(contentsOf: Repository.root.appendingPathComponent("Rules/authorization-rules.json"), encoding: .utf8)
         let next = source.replacingOccurrences(of: shipped, with: "2099-01-01.1")
@@ -35,57 +31,32 @@ import Testing
             let body: [String: Any] = ["password": WebHarness.password, "kind": "rules.activate", "target": version, "details": ["source": rules]]
             return String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         }
-        let sec1 = try await Self.login(a, "sec1")
-        let sec2 = try await Self.login(b, "sec2")
+        let sec1 = try await a.login("sec1", terminal: nil)
+        let sec2 = try await b.login("sec2", terminal: nil)
         // What the loader refuses never becomes a proposal.
-        let broken = try await Self.call(
-            a, "POST", "/api/v1/admin/changes", token: sec1,
+        let broken = try await a.call(
+            "POST", "/api/v1/admin/changes", token: sec1,
             body: try proposal(next.replacingOccurrences(of: #""modes": ["central"]"#, with: #""modes": ["telepathy"]"#), version: "2099-01-01.1"))
         #expect(broken.status == 422 && broken.code == "admin.bad_rules" && broken.message.contains("unknown mode"), "\(broken.json)")
-        let mismatch = try await Self.call(a, "POST", "/api/v1/admin/changes", token: sec1, body: try proposal(next, version: "2099-01-01.2"))
+        let mismatch = try await a.call("POST", "/api/v1/admin/changes", token: sec1, body: try proposal(next, version: "2099-01-01.2"))
         #expect(mismatch.status == 422 && mismatch.code == "admin.bad_rules")
 
-        let proposed = try await Self.call(a, "POST", "/api/v1/admin/changes", token: sec1, body: try proposal(next, version: "2099-01-01.1"))
+        let proposed = try await a.call("POST", "/api/v1/admin/changes", token: sec1, body: try proposal(next, version: "2099-01-01.1"))
         #expect(proposed.status == 201, "\(proposed.json)")
         let id = try #require((proposed.json["id"] as? NSNumber)?.int64Value)
         #expect((proposed.json["details"] as? [String: Any])?["source"] == nil, "the list names the source by digest and size")
         // Proposed is not in force.
         #expect(
-            try await Self.call(b, "POST", "/api/v1/transactions", token: tellerB, body: submission).json["rule_set_version"] as? String == shipped)
-        let approved = try await Self.call(b, "POST", "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"password":"correct horse"}"#)
+            try await b.call("POST", "/api/v1/transactions", token: tellerB, body: submission).json["rule_set_version"] as? String == shipped)
+        let approved = try await b.call("POST", "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"password":"correct horse"}"#)
         #expect(approved.status == 200, "\(approved.json)")
 
         for (service, teller) in [(a, tellerA), (b, tellerB)] {
-            let after = try await Self.call(service, "POST", "/api/v1/transactions", token: teller, body: submission)
+            let after = try await service.call("POST", "/api/v1/transactions", token: teller, body: submission)
             #expect(after.status == 201 && after.json["rule_set_version"] as? String == "2099-01-01.1", "\(after.json)")
         }
         #expect(
             try await WebHarness.count(
                 "SELECT count(*)::int FROM audit_events WHERE action = 'rules.activated' AND subject = 'rules:2099-01-01.1'", in: db) == 1)
-    }
-
-    struct Reply {
-        let status: Int
-        let json: [String: Any]
-        var code: String { ((json["error"] as? [String: Any])?["code"] as? String) ?? "" }
-        var message: String { ((json["error"] as? [String: Any])?["message"] as? String) ?? "" }
-    }
-
-    static func login(_ service: ServiceProcess, _ user: String, terminal: String? = nil) async throws -> String {
-        let at = terminal.map { #","terminal":"\#($0)""# } ?? ""
-        let reply = try await call(
-            service, "POST", "/api/v1/sessions", token: nil, body: #"{"user":"\#(user)","password":"\#(WebHarness.password)"\#(at)}"#)
-        return try #require(reply.json["token"] as? String, "\(reply.json)")
-    }
-
-    static func call(_ service: ServiceProcess, _ method: String, _ path: String, token: String?, body: String? = nil) async throws -> Reply {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(service.port)\(path)")!)
-        request.httpMethod = method
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        request.httpBody = body.map { Data($0.utf8) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return Reply(
-            status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any]) ?? [:])
     }
 }

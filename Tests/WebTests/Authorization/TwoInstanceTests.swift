@@ -4,10 +4,6 @@ import Storage
 import TestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Two `countersign serve` processes on one database: the push feed crosses between them through PostgreSQL.
 @Suite struct TwoInstanceTests {
     @Test func anOfficerOnBHearsOfARequestMadeOnAAndTheTellerOnAHearsBsDecision() async throws {
@@ -20,49 +16,31 @@ import Testing
         let b = try await ServiceProcess.start(databaseURL: db.url(db.app), environment: environment)
         defer { b.stop() }
 
-        let teller = try await login(a, "teller1")
-        let supervisor = try await login(b, "super1")
-        _ = try await call(b, "PUT", "/api/v1/authz/presence", token: supervisor, body: #"{"status":"online"}"#)
+        let teller = try await a.login("teller1")
+        let supervisor = try await b.login("super1")
+        _ = try await b.call("PUT", "/api/v1/authz/presence", token: supervisor, body: #"{"status":"online"}"#)
         let officerFeed = try await FeedListener.connect(port: b.port, token: supervisor)
         let tellerFeed = try await FeedListener.connect(port: a.port, token: teller)
         defer { officerFeed.close(); tellerFeed.close() }
 
         // The real clock here, so keep the amount band away from the after-hours rule's modes: cross-branch is in both.
         let submission = AuthzHarness.submission(amount: "60000.00")
-        let submitted = try await call(a, "POST", "/api/v1/transactions", token: teller, body: submission)
-        let transaction = try #require(submitted["transaction"] as? String)
-        let request = try await call(
-            a, "POST", "/api/v1/transactions/\(transaction)/authorization", token: teller,
+        let submitted = try await a.call("POST", "/api/v1/transactions", token: teller, body: submission)
+        let transaction = try #require(submitted.json["transaction"] as? String)
+        let request = try await a.call(
+            "POST", "/api/v1/transactions/\(transaction)/authorization", token: teller,
             body: #"{"mode":"cross-terminal","material":[\#(AuthzHarness.idScan),\#(AuthzHarness.voucherImage)]}"#)
-        let id = try #require(request["id"] as? String, "\(request)")
+        let id = try #require(request.json["id"] as? String, "\(request.json)")
         let offer = try await officerFeed.next { $0.id == id && $0.state == .pending }
         // How fast pushes cross instances is measured by `bench authz`, not asserted here: a test that needs the
         // machine to be quick fails when CI is busy (issue #13).
         #expect(offer.offeredTo == ["super1"])
 
-        _ = try await call(b, "POST", "/api/v1/authz/requests/\(id)/claim", token: supervisor)
+        _ = try await b.call("POST", "/api/v1/authz/requests/\(id)/claim", token: supervisor)
         let approve = #"{"decision":"approve","payload_digest":"\#(offer.payloadDigest)","material_digest":"\#(offer.materialDigest)"}"#
-        _ = try await call(b, "POST", "/api/v1/authz/requests/\(id)/decision", token: supervisor, body: approve)
+        _ = try await b.call("POST", "/api/v1/authz/requests/\(id)/decision", token: supervisor, body: approve)
         try await tellerFeed.next { $0.id == id && $0.state == .approved }
-        let committed = try await call(a, "POST", "/api/v1/transactions/\(transaction)/commit", token: teller, body: submission)
-        #expect(committed["state"] as? String == "committed")
-    }
-
-    private func login(_ service: ServiceProcess, _ user: String) async throws -> String {
-        let reply = try await call(
-            service, "POST", "/api/v1/sessions", token: nil, body: #"{"user":"\#(user)","password":"\#(WebHarness.password)","terminal":"T01"}"#)
-        return try #require(reply["token"] as? String, "\(reply)")
-    }
-
-    private func call(_ service: ServiceProcess, _ method: String, _ path: String, token: String?, body: String? = nil) async throws
-        -> [String: any Sendable]
-    {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(service.port)\(path)")!)
-        request.httpMethod = method
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        request.httpBody = body.map { Data($0.utf8) }
-        let (data, _) = try await URLSession.shared.data(for: request)
-        return ((try? JSONSerialization.jsonObject(with: data)) as? [String: any Sendable]) ?? [:]
+        let committed = try await a.call("POST", "/api/v1/transactions/\(transaction)/commit", token: teller, body: submission)
+        #expect(committed.json["state"] as? String == "committed")
     }
 }

@@ -16,16 +16,7 @@
         token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
     });
 
-    function el(tag, attributes, ...children) {
-        const node = document.createElement(tag);
-        for (const [name, value] of Object.entries(attributes || {})) {
-            if (name === "text") node.textContent = value;
-            else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-            else if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? "" : value);
-        }
-        for (const child of children) if (child) node.append(child);
-        return node;
-    }
+    const el = Countersign.el;
 
     // MARK: sign-in
 

@@ -2,6 +2,19 @@
 // error beside what caused it. Loaded before each console's own script.
 "use strict";
 window.Countersign = {
+    // An element with its attributes (`text` sets textContent, `on…` adds a listener) and children: pages build
+    // what they show with this, never with innerHTML, so nothing the API returns can inject markup.
+    el(tag, attributes, ...children) {
+        const node = document.createElement(tag);
+        for (const [name, value] of Object.entries(attributes || {})) {
+            if (name === "text") node.textContent = value;
+            else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+            else if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? "" : value);
+        }
+        for (const child of children) if (child) node.append(child);
+        return node;
+    },
+
     // JSON for JSON answers, a Blob for anything else (material), null for 204. An error answer throws an Error
     // carrying the service's code and the status; 401 also calls `options.onUnauthorized` when given.
     async api(method, path, body, options) {

@@ -20,16 +20,7 @@
 
     // MARK: helpers
 
-    function el(tag, attributes, ...children) {
-        const node = document.createElement(tag);
-        for (const [name, value] of Object.entries(attributes || {})) {
-            if (name === "text") node.textContent = value;
-            else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-            else if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? "" : value);
-        }
-        for (const child of children) if (child) node.append(child);
-        return node;
-    }
+    const el = Countersign.el;
 
     // An error is shown beside the form, field or button of the step that failed, and cleared when it succeeds.
     const showError = (error, anchor) => Countersign.showError(t("error"), error, anchor ? $(anchor) : null);
