@@ -2,6 +2,7 @@ public import Accounts
 import Audit
 public import Kernel
 public import Storage
+public import Synchronization
 
 /// What guards every typed password of one instance: the throttle that slows and locks out guessing, and the gate
 /// that bounds how much CPU password hashing may take. Shared by sign-in and local-mode authorization, so a
@@ -9,6 +10,8 @@ public import Storage
 public final class SignInProtection: Sendable {
     public let throttle: SignInThrottle
     public let hashing: BlockingWorkGate
+    /// True while this instance hears administrators' unlocks (``SignInUnlocks``; tests wait for it).
+    public let followingUnlocks = Atomic<Bool>(false)
 
     public init(throttle: SignInThrottle = SignInThrottle(), hashing: BlockingWorkGate = .passwordHashing()) {
         self.throttle = throttle

@@ -112,6 +112,9 @@ public final class SignInThrottle: Sendable {
         _ = records.withLock { $0.removeValue(forKey: "user:\(user)") }
     }
 
+    /// An administrator unlocked the user (issue #18): their count starts again, as after the right password.
+    public func unlock(user: String) { succeeded(user: user) }
+
     private func keys(user: String, address: String) -> [(String, Policy)] {
         [("user:\(user)", userPolicy), ("address:\(address)", addressPolicy)]
     }

@@ -10,6 +10,8 @@ public struct AdminChange: Sendable, Equatable {
         case reactivateUser = "user.reactivate"
         case resetPassword = "user.reset_password"
         case changeRole = "user.change_role"
+        /// Clears a sign-in lockout on every instance.
+        case unlockUser = "user.unlock"
         case createBranch = "branch.create"
         /// Target `BRANCH/TERMINAL`.
         case registerTerminal = "terminal.register"

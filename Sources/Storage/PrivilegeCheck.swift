@@ -43,12 +43,13 @@ public enum PrivilegeCheck {
             """
             SELECT t.name, p.privilege, has_table_privilege(current_user, t.name, p.privilege)
             FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals'), ('terminals'), ('certificate_revocations'), ('users'),
-                         ('admin_changes')) AS t(name)
+                         ('admin_changes'), ('branches'), ('officer_authority'), ('officer_limits')) AS t(name)
             CROSS JOIN (VALUES ('INSERT'), ('DELETE'), ('TRUNCATE')) AS p(privilege)
             WHERE to_regclass(t.name) IS NOT NULL
             UNION ALL
             SELECT t.name, 'UPDATE', has_table_privilege(current_user, t.name, 'UPDATE')
-            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('terminals'), ('certificate_revocations'), ('users'), ('admin_changes')) AS t(name)
+            FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('terminals'), ('certificate_revocations'), ('users'), ('admin_changes'),
+                         ('branches'), ('officer_authority'), ('officer_limits')) AS t(name)
             WHERE to_regclass(t.name) IS NOT NULL
             """)
         for try await (table, privilege, granted) in judged.decode((String, String, Bool).self) where granted {

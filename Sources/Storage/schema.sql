@@ -103,10 +103,10 @@ CREATE TABLE public.admin_changes (
     CONSTRAINT admin_changes_details_check CHECK (((jsonb_typeof(details) = 'object'::text) AND (octet_length((details)::text) <=
 CASE
     WHEN (kind = 'rules.activate'::text) THEN 1100000
-    ELSE 4096
+    ELSE 65536
 END))),
     CONSTRAINT admin_changes_four_eyes CHECK (((state <> 'approved'::text) OR (decided_by <> proposed_by))),
-    CONSTRAINT admin_changes_kind_check CHECK ((kind = ANY (ARRAY['user.create'::text, 'user.deactivate'::text, 'user.reactivate'::text, 'user.reset_password'::text, 'user.change_role'::text, 'branch.create'::text, 'terminal.register'::text, 'authority.set'::text, 'authority.revoke'::text, 'rules.activate'::text, 'seal.map'::text]))),
+    CONSTRAINT admin_changes_kind_check CHECK ((kind = ANY (ARRAY['user.create'::text, 'user.deactivate'::text, 'user.reactivate'::text, 'user.reset_password'::text, 'user.change_role'::text, 'user.unlock'::text, 'branch.create'::text, 'terminal.register'::text, 'authority.set'::text, 'authority.revoke'::text, 'rules.activate'::text, 'seal.map'::text]))),
     CONSTRAINT admin_changes_reason_check CHECK ((char_length(reason) <= 200)),
     CONSTRAINT admin_changes_state_check CHECK ((state = ANY (ARRAY['proposed'::text, 'approved'::text, 'rejected'::text]))),
     CONSTRAINT admin_changes_target_check CHECK ((target ~ '^[A-Za-z0-9_.-]{1,64}(/[A-Za-z0-9_.-]{1,64})?$'::text))
@@ -128,6 +128,11 @@ BEGIN
     CASE p_change.kind
     WHEN 'user.change_role' THEN
         UPDATE users SET role = p_change.details->>'role', branch_code = p_change.details->>'branch' WHERE id = p_change.target;
+        -- Authority belongs to supervisors and officers: a user who stops being one loses it (a later promotion
+        -- grants it afresh, under review, rather than bringing the old grant back).
+        IF p_change.details->>'role' NOT IN ('supervisor', 'officer') THEN
+            PERFORM admin_drop_authority(p_change.target);
+        END IF;
         -- What the user may do changed: they sign in again.
         UPDATE sessions SET revoked_at = now() WHERE user_id = p_change.target AND revoked_at IS NULL;
     WHEN 'branch.create' THEN
@@ -151,9 +156,11 @@ BEGIN
         ON CONFLICT (version) DO UPDATE SET active = true, activated_at = EXCLUDED.activated_at;
     WHEN 'seal.map' THEN
         UPDATE seals SET forms = ARRAY(SELECT jsonb_array_elements_text(p_change.details->'forms')) WHERE id = p_change.target;
+    WHEN 'user.unlock' THEN
+        -- The lockout is each instance's (in memory): the announcement, at commit, clears it on every one.
+        PERFORM pg_notify('countersign_sign_in_unlocked', p_change.target);
     WHEN 'authority.revoke' THEN
-        DELETE FROM officer_limits WHERE user_id = p_change.target;
-        DELETE FROM officer_authority WHERE user_id = p_change.target;
+        PERFORM admin_drop_authority(p_change.target);
     END CASE;
 END $$;
 
@@ -189,18 +196,22 @@ ALTER FUNCTION public.admin_changes_final() OWNER TO countersign_owner;
 --
 
 CREATE FUNCTION public.admin_check_proposal(p_kind text, p_target text, p_details jsonb) RETURNS void
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
 DECLARE
     v_user users;
     v_key text;
 BEGIN
-    IF p_kind IN ('user.change_role', 'authority.set', 'authority.revoke') THEN
+    IF p_kind IN ('user.change_role', 'authority.set', 'authority.revoke', 'user.unlock') THEN
         SELECT * INTO v_user FROM users WHERE id = p_target;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'no user %', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_user';
         END IF;
+    END IF;
+    IF p_kind IN ('user.change_role', 'authority.revoke') AND admin_user_busy(p_target) THEN
+        RAISE EXCEPTION 'user % is at work (online, paused, or in an open counter session): change them when they are not', p_target
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_user_busy';
     END IF;
     IF p_kind = 'user.change_role' THEN
         IF coalesce(p_details->>'role', '') NOT IN ('teller', 'supervisor', 'officer', 'auditor', 'admin', 'security_admin') THEN
@@ -231,18 +242,27 @@ BEGIN
         IF v_user.role NOT IN ('supervisor', 'officer') THEN
             RAISE EXCEPTION 'authority is for supervisors and officers' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
         END IF;
-        IF jsonb_typeof(p_details->'level') IS DISTINCT FROM 'number' OR (p_details->>'level')::numeric NOT BETWEEN 1 AND 5
-           OR jsonb_typeof(p_details->'codes') IS DISTINCT FROM 'array' OR jsonb_array_length(p_details->'codes') NOT BETWEEN 1 AND 100
-           OR jsonb_typeof(coalesce(p_details->'branches_served', '[]')) <> 'array'
+        IF jsonb_typeof(p_details->'level') IS DISTINCT FROM 'number' OR (p_details->>'level') !~ '^[1-5]$'
+           OR NOT admin_strings(p_details->'codes') OR jsonb_array_length(p_details->'codes') NOT BETWEEN 1 AND 100
+           OR NOT admin_strings(coalesce(p_details->'branches_served', '[]')) OR jsonb_array_length(coalesce(p_details->'branches_served', '[]')) > 500
            OR jsonb_typeof(p_details->'limits') IS DISTINCT FROM 'object' THEN
             RAISE EXCEPTION 'authority needs a level 1–5, codes, branches served and limits' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
         END IF;
         FOR v_key IN SELECT jsonb_object_keys(p_details->'limits') LOOP
-            IF v_key !~ '^[A-Z]{3}$' OR jsonb_typeof(p_details->'limits'->v_key) <> 'number' OR (p_details->'limits'->>v_key)::numeric < 0 THEN
+            IF v_key !~ '^[A-Z]{3}$' OR jsonb_typeof(p_details->'limits'->v_key) <> 'number' OR (p_details->'limits'->>v_key) !~ '^[0-9]{1,18}$' THEN
                 RAISE EXCEPTION 'a limit is a currency code and an amount in minor units' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
             END IF;
         END LOOP;
+        IF EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(p_details->'branches_served', '[]')) b(code)
+                   WHERE NOT EXISTS (SELECT 1 FROM branches WHERE branches.code = b.code)) THEN
+            RAISE EXCEPTION 'a branch served does not exist' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_branch';
+        END IF;
     ELSIF p_kind = 'rules.activate' THEN
+        BEGIN
+            PERFORM (p_details->>'source')::jsonb;
+        EXCEPTION WHEN invalid_text_representation THEN
+            RAISE EXCEPTION 'a rule set is JSON' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+        END;
         IF coalesce(p_details->>'source', '') = '' OR ((p_details->>'source')::jsonb)->>'version' IS DISTINCT FROM p_target
            OR p_details->>'sha256' IS DISTINCT FROM encode(sha256(convert_to(p_details->>'source', 'UTF8')), 'hex') THEN
             RAISE EXCEPTION 'a rule set is proposed with its source, its version as the target, and its SHA-256'
@@ -259,7 +279,10 @@ BEGIN
         IF NOT EXISTS (SELECT 1 FROM seals WHERE id = p_target AND state = 'active') THEN
             RAISE EXCEPTION 'no active seal %', p_target USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_unknown_seal';
         END IF;
-        IF jsonb_typeof(p_details->'forms') IS DISTINCT FROM 'array' OR jsonb_array_length(p_details->'forms') > 100 THEN
+        -- Checked against the branch's other seals, held until the transaction ends (two mappings at once are one
+        -- after the other).
+        PERFORM 1 FROM seals s WHERE s.branch_code = (SELECT branch_code FROM seals WHERE id = p_target) FOR UPDATE;
+        IF NOT admin_strings(p_details->'forms') OR jsonb_array_length(p_details->'forms') > 100 THEN
             RAISE EXCEPTION 'a seal is mapped to a list of forms' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
         END IF;
         -- Two active seals of one branch for one form would leave the form with none (seal_for_form refuses to guess).
@@ -269,6 +292,10 @@ BEGIN
               AND s.forms && ARRAY(SELECT jsonb_array_elements_text(p_details->'forms'))) THEN
             RAISE EXCEPTION 'another active seal of the branch is mapped to one of these forms'
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_seal_overlap';
+        END IF;
+    ELSIF p_kind = 'user.unlock' THEN
+        IF p_details <> '{}'::jsonb THEN
+            RAISE EXCEPTION 'an unlock says nothing more' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
         END IF;
     ELSIF p_kind = 'authority.revoke' THEN
         IF NOT EXISTS (SELECT 1 FROM officer_authority WHERE user_id = p_target) THEN
@@ -348,13 +375,29 @@ END $$;
 ALTER FUNCTION public.admin_decide(p_token text, p_password text, p_id bigint, p_approve boolean, p_reason text, p_one_time text, p_password_hash text) OWNER TO countersign_owner;
 
 --
+-- Name: admin_drop_authority(text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_drop_authority(p_user text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    DELETE FROM officer_presence WHERE user_id = p_user;
+    DELETE FROM officer_limits WHERE user_id = p_user;
+    DELETE FROM officer_authority WHERE user_id = p_user;
+$$;
+
+
+ALTER FUNCTION public.admin_drop_authority(p_user text) OWNER TO countersign_owner;
+
+--
 -- Name: admin_propose(text, text, text, text, jsonb); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
 CREATE FUNCTION public.admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
     v_admin users := admin_acting(p_token, p_password);
     v_target users;
@@ -363,9 +406,11 @@ BEGIN
     IF p_target = v_admin.id THEN
         RAISE EXCEPTION 'an administrator does not change their own account' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_not_own_account';
     END IF;
+    IF (p_kind LIKE 'user.%' OR p_kind LIKE 'authority.%') AND p_target !~ '^[a-z0-9_.-]{1,64}$' THEN
+        RAISE EXCEPTION 'a user id is 1–64 of a–z, 0–9, _ . -' USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_bad_details';
+    END IF;
     SELECT * INTO v_target FROM users WHERE id = p_target;
-    IF p_kind IN ('user.change_role', 'branch.create', 'terminal.register', 'authority.set', 'authority.revoke', 'rules.activate',
-                  'seal.map') THEN
+    IF p_kind NOT IN ('user.create', 'user.deactivate', 'user.reactivate', 'user.reset_password') THEN
         PERFORM admin_check_proposal(p_kind, p_target, p_details);
     ELSIF p_kind = 'user.create' THEN
         IF FOUND THEN
@@ -387,10 +432,39 @@ BEGIN
     INSERT INTO admin_changes (kind, target, details, proposed_by) VALUES (p_kind, p_target, coalesce(p_details, '{}'), v_admin.id)
     RETURNING id INTO v_id;
     RETURN v_id;
-END $$;
+END $_$;
 
 
 ALTER FUNCTION public.admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb) OWNER TO countersign_owner;
+
+--
+-- Name: admin_strings(jsonb); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_strings(p_list jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT jsonb_typeof(p_list) = 'array' AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_list) e WHERE jsonb_typeof(e) <> 'string')
+$$;
+
+
+ALTER FUNCTION public.admin_strings(p_list jsonb) OWNER TO countersign_owner;
+
+--
+-- Name: admin_user_busy(text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.admin_user_busy(p_user text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT EXISTS (SELECT 1 FROM officer_presence WHERE user_id = p_user AND status IN ('online', 'paused'))
+        OR EXISTS (SELECT 1 FROM counter_sessions WHERE teller_id = p_user AND closed_at IS NULL)
+$$;
+
+
+ALTER FUNCTION public.admin_user_busy(p_user text) OWNER TO countersign_owner;
 
 --
 -- Name: audit_append(text, text, text, text, text, text, text, bytea); Type: FUNCTION; Schema: public; Owner: countersign_owner
@@ -4337,11 +4411,32 @@ GRANT ALL ON FUNCTION public.admin_decide(p_token text, p_password text, p_id bi
 
 
 --
+-- Name: FUNCTION admin_drop_authority(p_user text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_drop_authority(p_user text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
 REVOKE ALL ON FUNCTION public.admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.admin_propose(p_token text, p_password text, p_kind text, p_target text, p_details jsonb) TO countersign_app;
+
+
+--
+-- Name: FUNCTION admin_strings(p_list jsonb); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_strings(p_list jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION admin_user_busy(p_user text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.admin_user_busy(p_user text) FROM PUBLIC;
 
 
 --

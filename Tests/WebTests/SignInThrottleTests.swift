@@ -81,6 +81,32 @@ import Web
         }
     }
 
+    /// Issue #18: a user locked out by wrong passwords is unlocked by two administrators (a proposal and an approval),
+    /// on every instance at once: the right password works again without waiting out the lockout.
+    @Test func twoAdministratorsUnlockALockedOutUser() async throws {
+        try await AuthzHarness.run { h in
+            for attempt in 0..<12 {
+                _ = try await h.call(.post, "/api/v1/sessions", token: nil, body: #"{"user":"super1","password":"guess"}"#)
+                h.time.advance(seconds: attempt < 10 ? 61 : 1)
+            }
+            let right = #"{"user":"super1","password":"\#(WebHarness.password)"}"#
+            let locked = try await h.call(.post, "/api/v1/sessions", token: nil, body: right)
+            #expect(locked.status == .tooManyRequests && locked.code == "auth.locked")
+            try await waitUntil { h.signIn.followingUnlocks.load(ordering: .acquiring) }
+            let sec1 = try await h.login("sec1")
+            let sec2 = try await h.login("sec2")
+            let proposed = try await h.call(
+                .post, "/api/v1/admin/changes", token: sec1, body: #"{"password":"correct horse","kind":"user.unlock","target":"super1"}"#)
+            let id = try #require((proposed.json["id"] as? NSNumber)?.int64Value, "\(String(decoding: proposed.body, as: UTF8.self))")
+            // Proposed is not unlocked.
+            #expect(try await h.call(.post, "/api/v1/sessions", token: nil, body: right).status == .tooManyRequests)
+            #expect(try await h.call(.post, "/api/v1/admin/changes/\(id)/approve", token: sec2, body: #"{"password":"correct horse"}"#).status == .ok)
+            // The announcement reaches the instance at commit; no clock moves meanwhile.
+            try await waitUntil { try await h.call(.post, "/api/v1/sessions", token: nil, body: right).status == .created }
+            #expect(try await h.auditActions(subject: "admin_change:\(id)") == ["admin.proposed", "admin.approved"])
+        }
+    }
+
     /// A teller typing guesses for the supervisor's password in local mode meets the same throttle.
     @Test func guessingThroughLocalModeMeetsTheSameThrottle() async throws {
         try await AuthzHarness.run { h in

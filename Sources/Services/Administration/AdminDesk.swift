@@ -141,11 +141,23 @@ public struct AdminDesk: Sendable {
         if let reason, reason.unicodeScalars.count > 200 { throw AdminError(.badChange, "a reason has at most 200 characters / 理由最多 200 字") }
         // Made before the transaction (hashing is slow on purpose); used only by a new user or a reset.
         try await confirm(acting)
-        let password = approve ? Self.oneTimePassword() : nil
+        guard let proposed = try await database.read({ try await AdminChanges.change(id, in: $0) }) else {
+            throw AdminError(.unknownChange, "no such change / 没有该变更")
+        }
+        // A rule set is loaded again before it is put in force: one the loader refuses would stop every instance.
+        if approve, proposed.kind == .activateRules, let source = Self.ruleSource(proposed) {
+            _ = try Self.checkedRules(source, version: proposed.target)
+        }
+        // Only a new user and a reset get a one-time password (hashing is slow on purpose).
         var oneTime: (password: String, hash: String)?
-        if let password { oneTime = (password, try await signIn.hashing.run { try PasswordHash.make(password: password).encoded }) }
+        if approve, proposed.kind == .createUser || proposed.kind == .resetPassword {
+            let password = Self.oneTimePassword()
+            oneTime = (password, try await signIn.hashing.run { try PasswordHash.make(password: password).encoded })
+        }
+        let password = oneTime?.password
         return try await Self.refusals {
             try await database.transaction { tx in
+                let previous = proposed.kind == .activateRules ? try await RuleSetStore.active(in: tx)?.version : nil
                 let decided = try await AdminChanges.decide(
                     token: acting.token.value, password: acting.password, id: id, approve: approve, reason: reason, oneTime: oneTime, in: tx)
                 try await AuditLog.append(
@@ -160,7 +172,10 @@ public struct AdminDesk: Sendable {
                     try await AuditLog.append(
                         AuditEvent(
                             actor: user.id, action: "rules.activated", subject: "rules:\(decided.target)",
-                            payload: ["admin_change": .integer(id), "proposed_by": .string(decided.proposedBy)]), in: tx)
+                            payload: [
+                                "sha256": Self.ruleDigest(proposed).map { .string($0) } ?? .null, "previous": previous.map { .string($0) } ?? .null,
+                                "admin_change": .integer(id), "proposed_by": .string(decided.proposedBy),
+                            ]), in: tx)
                 }
                 guard let change = try await AdminChanges.change(id, in: tx) else { throw AdminError(.unknownChange, "change \(id) vanished") }
                 let handsOver = approve && (decided.kind == .createUser || decided.kind == .resetPassword)
@@ -189,6 +204,30 @@ public struct AdminDesk: Sendable {
             throw AdminError(.badRules, "the rule set says version \(rules.version), the proposal \(version) / 规则版本与提议不符")
         }
         return SHA256Hash.sha256(of: Array(source.utf8)).hex
+    }
+
+    /// The rule text a `rules.activate` change proposes, and its digest, as stored.
+    static func ruleSource(_ change: AdminChange) -> String? {
+        guard let details = try? JSONDecoder().decode([String: AdminDetail].self, from: Data(change.details.utf8)),
+            case .text(let source)? = details["source"]
+        else { return nil }
+        return source
+    }
+
+    static func ruleDigest(_ change: AdminChange) -> String? {
+        guard let details = try? JSONDecoder().decode([String: AdminDetail].self, from: Data(change.details.utf8)),
+            case .text(let digest)? = details["sha256"]
+        else { return nil }
+        return digest
+    }
+
+    /// The rule text of a proposed `rules.activate` change, for the second administrator to read before approving.
+    public func ruleSource(_ id: Int64, user: UserIdentity) async throws -> String {
+        try Self.requireAdministrator(user)
+        guard let change = try await database.read({ try await AdminChanges.change(id, in: $0) }), change.kind == .activateRules,
+            let source = Self.ruleSource(change)
+        else { throw AdminError(.unknownChange, "no proposed rule set with that id / 没有该规则提议") }
+        return source
     }
 
     /// The administrator's password, typed again for this step: checked as a sign-in is (throttled; a wrong one is
@@ -225,6 +264,8 @@ public struct AdminDesk: Sendable {
             case "admin_rules_version_used":
                 throw AdminError(.rulesVersionUsed, "that version was in force with other content: give the changed rules a new version / 请使用新版本号")
             case "admin_unknown_seal": throw AdminError(.unknownSeal, "no active seal by that id / 没有该有效印章")
+            case "admin_user_busy":
+                throw AdminError(.userBusy, "the user is at work (online, paused, or in an open counter session): change them later / 该用户正在工作，请稍后变更")
             case "admin_seal_overlap":
                 throw AdminError(.sealOverlap, "another active seal of the branch already stamps one of these forms / 本网点已有其他印章用于这些凭证")
             case "admin_branch_exists", "branches_pkey": throw AdminError(.branchExists, "that branch code is taken / 该网点代码已存在")

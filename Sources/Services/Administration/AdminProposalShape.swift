@@ -93,7 +93,7 @@ enum AdminProposalShape {
             guard case .list(let forms)? = details["forms"], forms.count <= 100,
                 forms.allSatisfy({ $0.range(of: formID, options: .regularExpression) != nil })
             else { throw AdminError(.badChange, "forms is a list of form ids, \"*\" for every form / 凭证类型须为表单编号列表") }
-        case .deactivateUser, .reactivateUser, .resetPassword, .registerTerminal, .revokeAuthority:
+        case .deactivateUser, .reactivateUser, .resetPassword, .unlockUser, .registerTerminal, .revokeAuthority:
             guard details.isEmpty else { throw AdminError(.badChange, "\(kind.rawValue) takes no details / 此类变更不带其他内容") }
         }
     }

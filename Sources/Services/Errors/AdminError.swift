@@ -19,6 +19,8 @@ public enum AdminErrorCode: String, CaseIterable, Sendable {
     /// Another active seal of the branch already stamps one of these forms.
     case sealOverlap = "admin.seal_overlap"
     case unknownForm = "admin.unknown_form"
+    /// The user is at work (an officer online or paused, a teller in an open counter session): change them later.
+    case userBusy = "admin.user_busy"
     case unknownUser = "admin.unknown_user"
     case unknownBranch = "admin.unknown_branch"
     /// The same kind of change for the same user is already waiting for its second administrator.

@@ -180,6 +180,9 @@ public enum ErrorCatalogue {
         "admin.rules_version_used": ("该规则版本曾以不同内容生效，请使用新版本号", "That rule-set version was in force with other content: use a new version"),
         "admin.unknown_seal": ("没有该有效印章", "There is no such active seal"),
         "admin.seal_overlap": ("本网点已有其他有效印章用于其中的凭证类型", "Another active seal of the branch already stamps one of these forms"),
+        "admin.user_busy": (
+            "该用户正在工作（在线、暂停或有未结束的柜面会话），请稍后变更", "The user is at work (online, paused or in an open counter session): change them later"
+        ),
         "admin.unknown_form": ("没有该凭证类型", "There is no such form"),
         "admin.unknown_user": ("没有该用户", "There is no such user"),
         "admin.unknown_branch": ("没有该网点", "There is no such branch"),

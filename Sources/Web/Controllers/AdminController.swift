@@ -14,6 +14,7 @@ struct AdminController: Sendable {
         router.post("/api/v1/admin/changes", use: propose)
         router.post("/api/v1/admin/changes/{id}/approve", use: approve)
         router.post("/api/v1/admin/changes/{id}/reject", use: reject)
+        router.get("/api/v1/admin/changes/{id}/source", use: source)
     }
 
     /// Every step is confirmed with the administrator's own password, typed again.
@@ -56,6 +57,18 @@ struct AdminController: Sendable {
         let body = try await request.decode(as: ProposalBody.self, context: context)
         let proposal = AdminDesk.Proposal(kind: body.kind, target: body.target, details: body.details)
         return try PrefillController.json(.created, try await desk.propose(proposal, by: try Self.acting(context, password: body.password)))
+    }
+
+    /// A proposed rule set's text, exactly as proposed, for the second administrator to read before approving.
+    @Sendable func source(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }), id > 0 else {
+            throw AppError(.notFound, code: "admin.unknown_change", "no such change")
+        }
+        let text = try await desk.ruleSource(id, user: user)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Response {

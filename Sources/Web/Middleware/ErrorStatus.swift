@@ -65,7 +65,8 @@ extension AdminErrorCode: HTTPStatusOfCode {
         switch self {
         case .notAdministrator, .fourEyes, .ownAccount: .forbidden
         case .badChange, .unknownBranch, .badRules, .unknownForm: .unprocessableContent
-        case .userExists, .branchExists, .rulesVersionUsed, .sealOverlap, .alreadyProposed, .alreadyDecided, .proposerGone, .noChange: .conflict
+        case .userExists, .branchExists, .rulesVersionUsed, .sealOverlap, .userBusy, .alreadyProposed, .alreadyDecided, .proposerGone, .noChange:
+            .conflict
         case .unknownUser, .unknownChange, .unknownSeal: .notFound
         }
     }

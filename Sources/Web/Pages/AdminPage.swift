@@ -8,7 +8,7 @@ enum AdminPage {
         let text = PageText.admin
         func t(_ key: String) -> String { HTMLPage.escape(text[key, in: language]) }
         let kinds = [
-            "user.create", "user.deactivate", "user.reactivate", "user.reset_password", "user.change_role", "branch.create",
+            "user.create", "user.deactivate", "user.reactivate", "user.reset_password", "user.unlock", "user.change_role", "branch.create",
             "terminal.register", "authority.set", "authority.revoke", "rules.activate", "seal.map",
         ]
         .map { "<option value=\"\($0)\">\(t("kind.\($0)"))</option>" }.joined()
@@ -86,6 +86,11 @@ enum AdminPage {
                 <h2 id="decided-heading">\(t("decided"))</h2>
                 <div class="scroll"><table id="decided"><thead><tr>\(columns)</tr></thead><tbody></tbody></table></div>
                 </section>
+                </section>
+                <section class="card" id="source-viewer" hidden aria-labelledby="source-title">
+                <h2 id="source-title"></h2>
+                <pre id="source-text" class="source"></pre>
+                <button type="button" id="source-close">\(t("source.close"))</button>
                 </section>
                 <div id="alert" class="alert" role="alert" hidden></div>
                 <script type="application/json" id="texts">\(text.json(in: language))</script>

@@ -45,6 +45,10 @@ import Testing
         #expect(proposed.status == 201, "\(proposed.json)")
         let id = try #require((proposed.json["id"] as? NSNumber)?.int64Value)
         #expect((proposed.json["details"] as? [String: Any])?["source"] == nil, "the list names the source by digest and size")
+        // The second administrator reads exactly what was proposed; nobody else may.
+        let shown = try await b.call("GET", "/api/v1/admin/changes/\(id)/source", token: sec2)
+        #expect(shown.status == 200 && shown.json["version"] as? String == "2099-01-01.1")
+        #expect(try await b.call("GET", "/api/v1/admin/changes/\(id)/source", token: tellerB).status == 403)
         // Proposed is not in force.
         #expect(
             try await b.call("POST", "/api/v1/transactions", token: tellerB, body: submission).json["rule_set_version"] as? String == shipped)

@@ -25,6 +25,8 @@ struct AuthzHarness: Sendable {
     let database: Database
     let services: AuthorizationServices
     let time: ManualTime
+    /// The sign-in throttle and hashing gate the service uses, on the test's clock.
+    let signIn: SignInProtection
 
     /// 10:00 in Beijing on a weekday: inside business hours, so only the amount rules apply unless a test moves it.
     static func businessMorning() -> Timestamp {
@@ -60,7 +62,7 @@ struct AuthzHarness: Sendable {
             authorization: services)
         try await app.test(.live) { client in
             try await waitUntil { services.hub.isListening }
-            try await body(AuthzHarness(client: client, db: db, database: database, services: services, time: time))
+            try await body(AuthzHarness(client: client, db: db, database: database, services: services, time: time, signIn: signIn))
         }
     }
 

@@ -112,7 +112,8 @@
     async function details(form) {
         switch (form.kind.value) {
         case "rules.activate":
-            return { source: await form.rules.files[0].text() };
+            // The file's bytes as they are (a byte-order mark kept), so the digest is the file's own (sha256sum).
+            return { source: new TextDecoder("utf-8", { ignoreBOM: true }).decode(await form.rules.files[0].arrayBuffer()) };
         case "seal.map":
             return { forms: words(form.forms.value) };
         case "user.create":
@@ -161,7 +162,7 @@
         case "user.create": return [d.display_name, d.branch, t("role." + d.role)].filter(Boolean).join(" · ");
         case "user.change_role": return [d.branch, t("role." + d.role)].join(" · ");
         case "branch.create": return [d.name_zh, d.name_en, t("branch_kind." + d.kind)].join(" · ");
-        case "rules.activate": return "SHA-256 " + String(d.sha256 || "").slice(0, 16) + "… · " + d.source_bytes + " B";
+        case "rules.activate": return "SHA-256 " + (d.sha256 || "") + " · " + d.source_bytes + " B";
         case "seal.map": return (d.forms || []).join(", ");
         case "authority.set":
             return [t("field.level") + " " + d.level, (d.codes || []).join(","), (d.branches_served || []).join(","),
@@ -172,6 +173,9 @@
 
     function row(change, withActions) {
         const actions = el("td");
+        if (change.kind === "rules.activate") {
+            actions.append(el("button", { type: "button", id: "source-" + change.id, text: t("source"), onclick: () => showSource(change) }), " ");
+        }
         if (withActions) {
             if (change.proposed_by === session.user.id) {
                 actions.append(el("span", { class: "detail", text: t("own") }), " ",
@@ -237,6 +241,20 @@
         }
     }
 
+    // The proposed rules, exactly as proposed: the second administrator reads them before approving.
+    async function showSource(change) {
+        try {
+            const response = await fetch("/api/v1/admin/changes/" + change.id + "/source", { headers: { Authorization: "Bearer " + session.token } });
+            if (!response.ok) throw new Error(String(response.status));
+            $("source-title").textContent = change.target + " · SHA-256 " + (change.details.sha256 || "");
+            $("source-text").textContent = await response.text();
+            $("source-viewer").hidden = false;
+            $("source-close").focus();
+        } catch (error) {
+            showError(error, "source-" + change.id);
+        }
+    }
+
     function hideHandover() {
         $("handover-password").textContent = "";
         $("handover").hidden = true;
@@ -248,6 +266,7 @@
     $("propose-form").addEventListener("submit", propose);
     $("propose-kind").addEventListener("change", showKind);
     $("handover-done").addEventListener("click", hideHandover);
+    $("source-close").addEventListener("click", () => { $("source-viewer").hidden = true; });
     const kept = sessionStorage.getItem(STORE);
     if (kept) {
         session = JSON.parse(kept);
