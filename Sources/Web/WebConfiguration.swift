@@ -1,3 +1,4 @@
+public import Accounts
 public import Services
 
 /// Settings of the HTTP service (see docs/configuration.md).
@@ -6,8 +7,11 @@ public struct WebConfiguration: Sendable {
     public var port: Int
     /// Largest request body accepted, in bytes; larger ones get 413 `request.too_large`.
     public var maximumBodyBytes: Int
-    /// How long a login session lasts.
+    /// How long a login session lasts (tellers, officers, supervisors, auditors: a working day).
     public var sessionLifetimeSeconds: Int64
+    /// How long a session of someone who changes the directory lasts (security administrators, administrators): an
+    /// hour, so an unattended administrator's browser is not a standing key to every account.
+    public var privilegedSessionLifetimeSeconds: Int64 = 3600
     /// Throttling and hashing limits of sign-in; pass the same object to ``AuthorizationServices`` so that local-mode
     /// passwords share them.
     public var signIn: SignInProtection
@@ -30,5 +34,13 @@ public struct WebConfiguration: Sendable {
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes
         self.sessionLifetimeSeconds = sessionLifetimeSeconds
+    }
+
+    /// The absolute lifetime of a session of `role`.
+    public func sessionLifetime(for role: Role) -> Int64 {
+        switch role {
+        case .securityAdmin, .admin: privilegedSessionLifetimeSeconds
+        case .teller, .supervisor, .officer, .auditor: sessionLifetimeSeconds
+        }
     }
 }

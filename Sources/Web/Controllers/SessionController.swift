@@ -61,7 +61,7 @@ struct SessionController: Sendable {
                 }
             }
             try await Directory.createSession(
-                for: user, token: token, terminal: login.terminal, at: now, lifetimeSeconds: configuration.sessionLifetimeSeconds, in: tx)
+                for: user, token: token, terminal: login.terminal, at: now, lifetimeSeconds: configuration.sessionLifetime(for: user.role), in: tx)
             try await AuditLog.append(
                 AuditEvent(
                     actor: user.id, branch: user.branch, terminal: login.terminal, action: "session.login",
@@ -69,7 +69,7 @@ struct SessionController: Sendable {
                 in: tx)
             return try await Directory.mustChangePassword(user.id, in: tx)
         }
-        let expires = Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + configuration.sessionLifetimeSeconds * 1_000_000)
+        let expires = Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + configuration.sessionLifetime(for: user.role) * 1_000_000)
         return EditedResponse(
             status: .created,
             response: SessionResponse(

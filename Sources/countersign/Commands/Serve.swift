@@ -35,6 +35,12 @@ struct Serve: AsyncParsableCommand {
         configuration.connections.maximumPerAddress =
             try environment["COUNTERSIGN_MAX_CONNECTIONS_PER_ADDRESS"].map { try Self.integer($0, "COUNTERSIGN_MAX_CONNECTIONS_PER_ADDRESS") }
             ?? configuration.connections.maximumPerAddress
+        configuration.sessionLifetimeSeconds =
+            try environment["COUNTERSIGN_SESSION_MINUTES"].map { Int64(try Self.integer($0, "COUNTERSIGN_SESSION_MINUTES")) * 60 }
+            ?? configuration.sessionLifetimeSeconds
+        configuration.privilegedSessionLifetimeSeconds =
+            try environment["COUNTERSIGN_ADMIN_SESSION_MINUTES"].map { Int64(try Self.integer($0, "COUNTERSIGN_ADMIN_SESSION_MINUTES")) * 60 }
+            ?? configuration.privilegedSessionLifetimeSeconds
         configuration.connections.idleTimeout = try seconds("COUNTERSIGN_IDLE_SECONDS", configuration.connections.idleTimeout)
         configuration.connections.headerDeadline = try seconds("COUNTERSIGN_HEADER_SECONDS", configuration.connections.headerDeadline)
         configuration.connections.helloDeadline = try seconds("COUNTERSIGN_HELLO_SECONDS", configuration.connections.helloDeadline)

@@ -324,4 +324,20 @@ import Testing
             #expect(try await sealFor("cash-withdrawal") == "BR001-CASH-RECEIVED")
         }
     }
+
+    /// A session that can change the directory lasts an hour; a teller's, a working day.
+    @Test func anAdministratorsSessionIsShorterThanATellers() async throws {
+        try await Self.withAdmins { api in
+            func lifetime(_ reply: TestAPI.Reply) throws -> Double {
+                let formatter = ISO8601DateFormatter()
+                formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+                let expires = try #require((reply.json["expires_at"] as? String).flatMap { formatter.date(from: $0) }, "\(reply.json)")
+                return expires.timeIntervalSinceNow
+            }
+            let admin = try lifetime(try await Self.signIn(api, "sec1"))
+            let teller = try lifetime(try await Self.signIn(api, "teller1", terminal: "T01"))
+            #expect(admin > 3500 && admin <= 3600)
+            #expect(teller > 8 * 3600 - 100 && teller <= 8 * 3600)
+        }
+    }
 }
