@@ -229,6 +229,11 @@ extension Directory {
             """, context: "password verifier")
     }
 
+    /// A branch's kind (`branch`, `centre`, `head_office`), nil for no such branch.
+    public static func branchKind(_ code: String, in tx: Transaction) async throws -> String? {
+        try await tx.query("SELECT kind FROM branches WHERE code = \(code)", context: "branches").collect().first.map { try $0.decode(String.self) }
+    }
+
     /// Whether the user must replace a password an administrator gave them.
     public static func mustChangePassword(_ userID: String, in tx: Transaction) async throws -> Bool {
         let rows = try await tx.query("SELECT must_change_password FROM users WHERE id = \(userID)", context: "users")

@@ -11,6 +11,8 @@ public struct AuthorizationServices: Sendable {
     public let officers: OfficerDesk
     public let timeouts: AuthorizationTimeouts
     public let hub: PushHub
+    /// The centre's dashboard.
+    public let centre: AuthorizationCentre
     /// Sweep timeouts in the background (off in tests, which drive ``AuthorizationTimeouts/sweep(batch:)`` themselves).
     public let sweepsInBackground: Bool
 
@@ -30,6 +32,7 @@ public struct AuthorizationServices: Sendable {
         self.officers = OfficerDesk(repository: repository, dataKey: dataKey, time: time)
         self.timeouts = AuthorizationTimeouts(database: database, time: time, presenceTimeoutSeconds: presenceTimeoutSeconds)
         self.hub = PushHub(database: database, time: time, logger: logger)
+        self.centre = AuthorizationCentre(database: database, time: time)
         self.sweepsInBackground = sweepsInBackground
     }
 }

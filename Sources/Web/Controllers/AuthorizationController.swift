@@ -43,6 +43,7 @@ struct AuthorizationController: Sendable {
         router.get("/api/v1/authz/queue", use: queue)
         router.put("/api/v1/authz/presence", use: presence)
         router.get("/api/v1/authz/statistics", use: statistics)
+        router.get("/api/v1/authz/dashboard", use: dashboard)
     }
 
     // MARK: Bodies
@@ -330,6 +331,15 @@ struct AuthorizationController: Sendable {
         let (type, bytes) = try await officers.material(
             try context.parameters.require("id"), kind: try context.parameters.require("kind"), user: try context.requireUser())
         return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The centre's picture of now: its supervisors and auditors.
+    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let services else { throw Self.notConfigured }
+        let dashboard = try await services.centre.dashboard(user: try context.requireUser())
+        var response = try PrefillController.json(.ok, dashboard)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// Officers see their own figures; supervisors also their branch's; auditors everyone's.
