@@ -27,6 +27,7 @@ public enum DemoSeed {
         DemoUser(id: "super2", name: "赵主管 Zhao (supervisor)", branch: "BR002", role: .supervisor, password: "super2-demo"),
         DemoUser(id: "officer1", name: "陈授权员 Chen (officer)", branch: "AC01", role: .officer, password: "officer1-demo"),
         DemoUser(id: "officer2", name: "周授权员 Zhou (officer)", branch: "AC01", role: .officer, password: "officer2-demo"),
+        DemoUser(id: "centre1", name: "吴中心主管 Wu (centre supervisor)", branch: "AC01", role: .supervisor, password: "centre1-demo"),
         DemoUser(id: "auditor1", name: "刘稽核 Liu (auditor)", branch: "HQ", role: .auditor, password: "auditor1-demo"),
         // Two, because every change of users takes two (dual control, migration 0035).
         DemoUser(id: "sec1", name: "孙安全管理员 Sun (security admin)", branch: "HQ", role: .securityAdmin, password: "sec1-demo"),

@@ -82,7 +82,16 @@ def main():
                 wait.until(EC.invisibility_of_element_located((By.ID, "signin-form")))
                 audit(driver, source, path + " (signed in)", size, minor)
                 checked.append(f"{path}@{size}")
-            # The administrators' page signs in without a terminal.
+            # The centre's dashboard and the administrators' page sign in without a terminal.
+            driver.get(args.base + "/centre")
+            wait.until(EC.visibility_of_element_located((By.ID, "signin-form")))
+            audit(driver, source, "/centre (sign-in)", size, minor)
+            driver.find_element(By.ID, "signin-user").send_keys("centre1")
+            driver.find_element(By.ID, "signin-password").send_keys("centre1-demo" if args.demo else args.password)
+            driver.find_element(By.ID, "signin-submit").click()
+            wait.until(EC.visibility_of_element_located((By.ID, "console")))
+            audit(driver, source, "/centre (signed in)", size, minor)
+            checked.append(f"/centre@{size}")
             driver.get(args.base + "/admin")
             wait.until(EC.visibility_of_element_located((By.ID, "signin-form")))
             audit(driver, source, "/admin (sign-in)", size, minor)
@@ -94,7 +103,7 @@ def main():
             checked.append(f"/admin@{size}")
         finally:
             driver.quit()
-    check(len(checked) == 9 * len(SIZES), f"every page checked at every size: {checked}")
+    check(len(checked) == 10 * len(SIZES), f"every page checked at every size: {checked}")
     print(json.dumps({"checked": len(checked), "minor": sorted(minor)}, ensure_ascii=False))
 
 

@@ -38,6 +38,16 @@ def main():
     def visible(selector):
         return wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, selector)))
 
+    def row_text(needle):
+        """The text of the waiting row that mentions `needle`, read in one step: the list is re-rendered on every
+        refresh, so an element found a moment ago may be gone (a stale element once failed this walk under load)."""
+        def find(d):
+            try:
+                return next((r.text for r in d.find_elements(By.CSS_SELECTOR, "#waiting tbody tr") if needle in r.text), None)
+            except StaleElementReferenceException:
+                return None
+        return wait.until(find)
+
     def sign_in(user, password):
         visible("#signin-user").send_keys(user)
         driver.find_element(By.ID, "signin-password").send_keys(password)
@@ -55,9 +65,16 @@ def main():
         driver.find_element(By.ID, "propose-branch").send_keys("BR001")
         Select(driver.find_element(By.ID, "propose-role")).select_by_value("teller")
         driver.find_element(By.ID, "propose-submit").click()
-        row = visible("#waiting tbody tr")
-        change = row.get_attribute("data-change")
-        check("teller3" in row.text, f"the proposal is listed: {row.text}")
+        visible("#waiting tbody tr")
+
+        def first_change(d):
+            try:
+                row = d.find_element(By.CSS_SELECTOR, "#waiting tbody tr")
+                return (row.get_attribute("data-change"), row.text)
+            except StaleElementReferenceException:
+                return None
+        change, listed = wait.until(first_change)
+        check("teller3" in listed, f"the proposal is listed: {listed}")
         check(not driver.find_elements(By.ID, "approve-" + change), "the proposer is offered no approval of their own")
         shot("1-proposed-desktop")
         # An officer's authority, with limits written as a person writes amounts.
@@ -71,9 +88,9 @@ def main():
         driver.find_element(By.ID, "propose-served").send_keys("BR002")
         driver.find_element(By.ID, "propose-limits").send_keys("CNY 1000000.00; USD 200000.5")
         driver.find_element(By.ID, "propose-submit").click()
-        authority = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#waiting tbody tr") if "super1" in r.text), None))
-        check("CNY 1000000.00" in authority.text and "USD 200000.50" in authority.text and "BR002" in authority.text,
-              f"the authority as proposed: {authority.text}")
+        authority = row_text("super1")
+        check("CNY 1000000.00" in authority and "USD 200000.50" in authority and "BR002" in authority,
+              f"the authority as proposed: {authority}")
         # A rule file, chosen from the disk as an administrator would; listed by its digest, not its text.
         rules = json.load(open(os.path.join(os.path.dirname(__file__), "..", "..", "Rules", "authorization-rules.json"), encoding="utf-8"))
         rules["version"] = "2099-02-01.1"
@@ -85,8 +102,8 @@ def main():
         driver.find_element(By.ID, "propose-target").send_keys("2099-02-01.1")
         driver.find_element(By.ID, "propose-rules").send_keys(os.path.abspath(path))
         driver.find_element(By.ID, "propose-submit").click()
-        proposed = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#waiting tbody tr") if "2099-02-01.1" in r.text), None))
-        check("SHA-256" in proposed.text, f"the rule set as proposed: {proposed.text}")
+        proposed = row_text("2099-02-01.1")
+        check("SHA-256" in proposed, f"the rule set as proposed: {proposed}")
         driver.find_element(By.ID, "signout").click()
 
         # The second administrator, on a tablet, approves it and is shown the one-time password.
@@ -105,8 +122,9 @@ def main():
         driver.find_element(By.ID, "handover-done").click()
         wait.until(lambda d: not d.find_element(By.ID, "handover").is_displayed())
         wait.until(lambda d: d.find_element(By.ID, "handover-password").text == "")
-        decided = visible("#decided tbody tr")
-        check("teller3" in decided.text, f"the approval is listed as decided: {decided.text}")
+        decided = wait.until(lambda d: next(
+            (r.text for r in d.find_elements(By.CSS_SELECTOR, "#decided tbody tr") if "teller3" in r.text), None))
+        check("teller3" in decided, f"the approval is listed as decided: {decided}")
         driver.find_element(By.ID, "signout").click()
 
         # The new teller, on a phone-sized console, signs in with it and must first choose their own password.

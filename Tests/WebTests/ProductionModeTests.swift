@@ -9,7 +9,7 @@ import Vouchers
 @Suite struct ProductionModeTests {
     @Test func productionRefusesDemoUsersDevelopmentSealsTheDevelopmentRootAndReadableCAKeys() async throws {
         let db = try await TestDatabase.fresh()
-        // The demo users through the CLI, as `make run` seeds them: seven real scrypt hashes in a child process,
+        // The demo users through the CLI, as `make run` seeds them: ten real scrypt hashes in a child process,
         // not on the test runner's cooperative threads (two here, shared by every test running beside this one).
         let seeded = try await ChildProcess.run(
             CountersignBinary.path, ["seed", "--owner-url", db.url(db.owner), "--log-level", "error"], timeout: .seconds(120))

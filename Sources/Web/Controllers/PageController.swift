@@ -12,6 +12,7 @@ struct PageController: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get("/officer", use: officerConsole)
         router.get("/admin", use: adminPage)
+        router.get("/centre", use: centrePage)
         router.get("/f", use: formIndex)
         router.get("/f/{id}", use: prefillForm)
         router.get("/f/{id}/poster", use: poster)
@@ -52,6 +53,10 @@ struct PageController: Sendable {
 
     @Sendable func prefillForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         Self.page(PrefillPage.form(try catalogue.form(try context.parameters.require("id")), Language(request)))
+    }
+
+    @Sendable func centrePage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.page(CentrePage.render(Language(request)))
     }
 
     @Sendable func adminPage(_ request: Request, context: AppRequestContext) async throws -> Response {

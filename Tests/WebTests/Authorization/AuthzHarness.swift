@@ -98,7 +98,7 @@ struct AuthzHarness: Sendable {
                 var users: [(String, String, String)] = [
                     ("teller1", "BR001", "teller"), ("teller2", "BR002", "teller"), ("super1", "BR001", "supervisor"),
                     ("super2", "BR002", "supervisor"), ("super3", "BR001", "supervisor"), ("officer1", "AC01", "officer"),
-                    ("officer2", "AC01", "officer"), ("auditor1", "HQ", "auditor"),
+                    ("officer2", "AC01", "officer"), ("auditor1", "HQ", "auditor"), ("centre1", "AC01", "supervisor"),
                 ]
                 users += (0..<extraOfficers).map { ("pool\($0)", "AC01", "officer") }
                 for (id, branch, role) in users {

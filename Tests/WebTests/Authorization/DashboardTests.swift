@@ -10,14 +10,6 @@ import Testing
 @Suite struct DashboardTests {
     @Test func theCentresSupervisorSeesTheQueueTheOfficersAndTodaysLatencies() async throws {
         try await AuthzHarness.run { h in
-            let hash = try PasswordHash.make(password: WebHarness.password, rounds: 1 << 10).encoded
-            try await h.db.with(h.db.owner) { db in
-                try await db.read { tx in
-                    try await tx.query(
-                        "INSERT INTO users (id, display_name, branch_code, role, password_hash) VALUES ('centre1', '中心主管', 'AC01', 'supervisor', \(hash))"
-                    )
-                }
-            }
             let teller = try await h.login("teller1")
             let officer = try await h.login("officer1", terminal: "C01")
             try await h.presence(officer, "online")

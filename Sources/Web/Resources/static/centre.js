@@ -1,0 +1,117 @@
+// The authorization centre's dashboard: sign in, then the figures from GET /api/v1/authz/dashboard, refreshed every
+// five seconds. Everything shown is built with textContent (Countersign.el), never innerHTML.
+"use strict";
+(function () {
+    const T = JSON.parse(document.getElementById("texts").textContent);
+    const STORE = "countersign.centre";
+    const $ = (id) => document.getElementById(id);
+    const t = (key) => T[key] || key;
+    const el = Countersign.el;
+    const locale = document.documentElement.lang;
+    let session = null;
+    let timer = null;
+
+    const api = (method, path, body) => Countersign.api(method, path, body, {
+        token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
+    });
+
+    function duration(ms) {
+        if (ms === null || ms === undefined) return "–";
+        const seconds = Math.max(0, Math.round(ms / 1000));
+        const zh = locale.startsWith("zh");
+        if (seconds < 60) return seconds + (zh ? " 秒" : " s");
+        return Math.floor(seconds / 60) + (zh ? " 分 " : " min ") + (seconds % 60) + (zh ? " 秒" : " s");
+    }
+
+    function pair(latency) {
+        return latency ? duration(latency.p50_ms) + " / " + duration(latency.p95_ms) : "–";
+    }
+
+    function terms(list, entries) {
+        list.replaceChildren(...entries.flatMap(([key, value, alarm]) => [
+            el("dt", { text: t(key) }), el("dd", { text: String(value), class: alarm ? "alarm" : null }),
+        ]));
+    }
+
+    function signedOut() {
+        session = null;
+        sessionStorage.removeItem(STORE);
+        clearInterval(timer);
+        $("console").hidden = true;
+        $("signin").hidden = false;
+        $("signin-user").focus();
+    }
+
+    async function signIn(event) {
+        event.preventDefault();
+        const form = event.target;
+        $("signin-submit").disabled = true;
+        try {
+            const reply = await api("POST", "/api/v1/sessions", { user: form.user.value.trim(), password: form.password.value });
+            session = { token: reply.token, user: reply.user };
+            if (reply.must_change_password) {
+                $("signin").hidden = true;
+                await Countersign.choosePassword(session.token, form.password.value);
+            }
+            form.password.value = "";
+            await refresh();
+            Countersign.clearError($("signin-form"));
+            sessionStorage.setItem(STORE, JSON.stringify(session));
+            show();
+        } catch (error) {
+            if (error.status === 403 && session) {
+                await api("DELETE", "/api/v1/session").catch(() => {});
+                session = null;
+                error = new Error(t("signin.wrong_role"));
+            }
+            $("signin").hidden = false;
+            Countersign.showError(t("error"), error, $("signin-form"));
+        } finally {
+            $("signin-submit").disabled = false;
+        }
+    }
+
+    function show() {
+        $("signin").hidden = true;
+        $("console").hidden = false;
+        $("whoami").textContent = session.user.display_name + " · " + session.user.branch;
+        clearInterval(timer);
+        timer = setInterval(() => refresh().catch((error) => Countersign.showError(t("error"), error, null)), 5000);
+    }
+
+    async function refresh() {
+        const d = await api("GET", "/api/v1/authz/dashboard");
+        terms($("waiting"), [
+            ["waiting.oldest", d.oldest_waiting_ms === undefined ? t("waiting.none") : duration(d.oldest_waiting_ms)],
+            ["waiting.unclaimed", d.past_unclaimed_timeout, d.past_unclaimed_timeout > 0],
+            ["waiting.lease", d.past_lease, d.past_lease > 0],
+            ["waiting.deadline", d.past_teller_deadline, d.past_teller_deadline > 0],
+        ]);
+        $("queue").tBodies[0].replaceChildren(...d.queue.map((q) => el("tr", {},
+            el("td", { text: String(q.level) }), el("td", { text: t("mode." + q.mode) }), el("td", { text: t("state." + q.state) }),
+            el("td", { text: String(q.count) }))));
+        $("queue-count").textContent = String(d.queue.reduce((sum, q) => sum + q.count, 0));
+        $("officers").tBodies[0].replaceChildren(...d.officers.map((o) => el("tr", { "data-officer": o.officer },
+            el("td", { text: o.officer }), el("td", { text: o.branch }), el("td", { text: t("status." + o.status) }),
+            el("td", { text: String(o.holding) }), el("td", { text: String(o.decided_today) }))));
+        terms($("today"), [
+            ["today.requests", d.requests_today], ["today.decisions", d.decisions_today], ["today.committed", d.committed_today],
+            ["today.claim", pair(d.claim_latency)], ["today.decision", pair(d.decision_latency)],
+        ]);
+        $("updated").textContent = t("updated") + " " + new Date(d.at).toLocaleTimeString(locale);
+    }
+
+    $("signin-form").addEventListener("submit", signIn);
+    $("signout").addEventListener("click", async () => {
+        await api("DELETE", "/api/v1/session").catch(() => {});
+        signedOut();
+    });
+    const kept = sessionStorage.getItem(STORE);
+    if (kept) {
+        session = JSON.parse(kept);
+        show();
+        refresh().catch(() => signedOut());
+    } else {
+        signedOut();
+    }
+})();

@@ -1,0 +1,83 @@
+"""The authorization centre's dashboard in a real headless Chromium on a phone (issue #18): a branch supervisor is
+refused it with a clear word; the centre's supervisor sees an officer come online and a central request wait, each
+within a refresh, and the page survives a reload.
+
+Prints one JSON line: the request seen waiting.
+"""
+
+import argparse
+import base64
+import json
+import os
+import sys
+
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.dirname(__file__))
+from browser import check, chromium  # noqa: E402
+from officer_console import API, png  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--artifacts", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    api = API(args.base)
+    driver = chromium(390, 844)
+    wait = WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
+
+    def visible(selector):
+        return wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, selector)))
+
+    def sign_in(user):
+        field = visible("#signin-user")
+        field.clear()
+        field.send_keys(user)
+        password = driver.find_element(By.ID, "signin-password")
+        password.clear()
+        password.send_keys(args.password)
+        driver.find_element(By.ID, "signin-submit").click()
+
+    try:
+        driver.get(args.base + "/centre")
+        sign_in("super1")
+        refused = visible("#signin-form-error")
+        check("auth.forbidden" in refused.text or "授权中心" in refused.text, f"a branch supervisor is refused: {refused.text}")
+
+        sign_in("centre1")
+        visible("#console")
+        officer = api.login("officer1", args.password, "C01")
+        api.call("PUT", "/api/v1/authz/presence", officer, {"status": "online"})
+        row = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#officers tbody tr") if "officer1" in r.text), None))
+        check("在线" in row.text, f"officer1 shown online: {row.text}")
+
+        teller = api.login("teller1", args.password, "T01")
+        status, submitted = api.call("POST", "/api/v1/transactions", teller, {
+            "code": "cash-withdrawal", "amount": "1500000.00", "currency": "CNY", "account": "6222020200112233445",
+            "channel": "counter", "fields": {"account": "6222020200112233445", "name": "张三"},
+        })
+        check(status == 201, f"submit: {status} {submitted}")
+        material = [{"kind": kind, "media_type": "image/png", "data": base64.b64encode(png(40, 30, (90, 90, 90))).decode()}
+                    for kind in ("id_scan", "voucher_image", "teller_screen")]
+        status, request = api.call("POST", f"/api/v1/transactions/{submitted['transaction']}/authorization", teller,
+                                   {"mode": "central", "material": material})
+        check(status == 201, f"request: {status} {request}")
+        queued = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#queue tbody tr") if "集中授权" in r.text), None))
+        check("3" in queued.text, f"the central request at level 3 waits: {queued.text}")
+        driver.save_screenshot(os.path.join(args.artifacts, "centre-phone.png"))
+        driver.refresh()
+        visible("#console")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#queue tbody tr"))
+        print(json.dumps({"request": request["id"]}))
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
