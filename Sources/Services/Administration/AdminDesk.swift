@@ -68,7 +68,7 @@ public struct AdminDesk: Sendable {
             id = change.id
             kind = change.kind
             target = change.target
-            var said = (try? JSONDecoder().decode([String: AdminDetail].self, from: Data(change.details.utf8))) ?? [:]
+            var said = change.storedDetails
             // A rule set's source is its own document (the rules API shows it): the list names it by digest and size.
             if case .text(let source)? = said.removeValue(forKey: "source") { said["source_bytes"] = .number(Int64(source.utf8.count)) }
             details = said
@@ -206,20 +206,14 @@ public struct AdminDesk: Sendable {
         return SHA256Hash.sha256(of: Array(source.utf8)).hex
     }
 
-    /// The rule text a `rules.activate` change proposes, and its digest, as stored.
-    static func ruleSource(_ change: AdminChange) -> String? {
-        guard let details = try? JSONDecoder().decode([String: AdminDetail].self, from: Data(change.details.utf8)),
-            case .text(let source)? = details["source"]
-        else { return nil }
-        return source
+    /// One text detail of a change as stored (a rule set's `source` or `sha256`).
+    static func text(_ key: String, of change: AdminChange) -> String? {
+        guard case .text(let value)? = change.storedDetails[key] else { return nil }
+        return value
     }
 
-    static func ruleDigest(_ change: AdminChange) -> String? {
-        guard let details = try? JSONDecoder().decode([String: AdminDetail].self, from: Data(change.details.utf8)),
-            case .text(let digest)? = details["sha256"]
-        else { return nil }
-        return digest
-    }
+    static func ruleSource(_ change: AdminChange) -> String? { text("source", of: change) }
+    static func ruleDigest(_ change: AdminChange) -> String? { text("sha256", of: change) }
 
     /// The rule text of a proposed `rules.activate` change, for the second administrator to read before approving.
     public func ruleSource(_ id: Int64, user: UserIdentity) async throws -> String {
@@ -290,6 +284,13 @@ public struct AdminDesk: Sendable {
             let candidate = String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
             if PasswordPolicy.problems(candidate, user: "").isEmpty { return candidate }
         }
+    }
+}
+
+extension AdminChange {
+    /// The details as stored (the database made them from what ``AdminDetail`` encodes, so they decode back).
+    var storedDetails: [String: AdminDetail] {
+        (try? JSONDecoder().decode([String: AdminDetail].self, from: Data(details.utf8))) ?? [:]
     }
 }
 

@@ -30,6 +30,14 @@ struct AdminController: Sendable {
         let password: String
     }
 
+    /// The `{id}` of the path: a positive change number, or 404 as for a change that does not exist.
+    static func changeID(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }), id > 0 else {
+            throw AppError(.notFound, code: "admin.unknown_change", "no such change")
+        }
+        return id
+    }
+
     static func acting(_ context: AppRequestContext, password: String) throws -> AdminDesk.Acting {
         AdminDesk.Acting(
             user: try context.requireUser(), token: try context.requireToken(), password: password, terminal: context.terminal,
@@ -62,9 +70,7 @@ struct AdminController: Sendable {
     /// A proposed rule set's text, exactly as proposed, for the second administrator to read before approving.
     @Sendable func source(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }), id > 0 else {
-            throw AppError(.notFound, code: "admin.unknown_change", "no such change")
-        }
+        let id = try Self.changeID(context)
         let text = try await desk.ruleSource(id, user: user)
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
@@ -81,9 +87,7 @@ struct AdminController: Sendable {
 
     private func decide(_ request: Request, context: AppRequestContext, approve: Bool) async throws -> Response {
         _ = try context.requireUser()
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }), id > 0 else {
-            throw AppError(.notFound, code: "admin.unknown_change", "no such change")
-        }
+        let id = try Self.changeID(context)
         let body = try await request.decode(as: Decision.self, context: context)
         let decided = try await desk.decide(id, approve: approve, reason: body.reason, by: try Self.acting(context, password: body.password))
         // The answer may carry a one-time password: no cache keeps it.

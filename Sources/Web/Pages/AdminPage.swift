@@ -19,14 +19,7 @@ enum AdminPage {
         return HTMLPage.layout(
             title: text["title", in: language], language: language, path: "/admin", wide: true,
             body: """
-                <section id="signin" class="card signin" hidden>
-                <h1>\(t("signin.heading"))</h1>
-                <form id="signin-form" autocomplete="off">
-                <label>\(t("signin.user")) <input name="user" id="signin-user" required maxlength="64" autocapitalize="none"></label>
-                <label>\(t("signin.password")) <input name="password" id="signin-password" type="password" required maxlength="256"></label>
-                <button type="submit" id="signin-submit" class="primary">\(t("signin.submit"))</button>
-                </form>
-                </section>
+                \(HTMLPage.signInForm(heading: text["signin.heading", in: language], text: text, language, terminal: false))
                 <section id="console" hidden>
                 <div class="toolbar">
                 <h1>\(t("title"))</h1>

@@ -47,18 +47,21 @@ enum HTMLPage {
             """
     }
 
-    /// The consoles' sign-in form (user, password, terminal); the script behind it posts to /api/v1/sessions.
-    /// `text` holds the heading and the "signin.*" labels of the page's own text table.
-    static func signInForm(heading: String, text: PageText, _ language: Language) -> String {
+    /// The consoles' sign-in form (user, password, and the terminal where one is signed in at one); the script behind
+    /// it posts to /api/v1/sessions. `text` holds the heading and the "signin.*" labels of the page's own text table.
+    static func signInForm(heading: String, text: PageText, _ language: Language, terminal: Bool = true) -> String {
         func t(_ key: String) -> String { escape(text[key, in: language]) }
+        let terminalField =
+            terminal
+            ? #"<label>\#(t("signin.terminal")) <input name="terminal" id="signin-terminal" required maxlength="64" pattern="[A-Za-z0-9._\-]+"></label>"#
+                + "\n" : ""
         return """
             <section id="signin" class="card signin" hidden>
             <h1>\(escape(heading))</h1>
             <form id="signin-form" autocomplete="off">
             <label>\(t("signin.user")) <input name="user" id="signin-user" required maxlength="64" autocapitalize="none"></label>
             <label>\(t("signin.password")) <input name="password" id="signin-password" type="password" required maxlength="256"></label>
-            <label>\(t("signin.terminal")) <input name="terminal" id="signin-terminal" required maxlength="64" pattern="[A-Za-z0-9._\\-]+"></label>
-            <button type="submit" id="signin-submit" class="primary">\(t("signin.submit"))</button>
+            \(terminalField)<button type="submit" id="signin-submit" class="primary">\(t("signin.submit"))</button>
             </form>
             </section>
             """
