@@ -38,18 +38,21 @@ public enum PrivilegeCheck {
             if granted { problems.append("it has \(privilege) on \(table)") }
         }
         // What the guards judge by — the rules in force, the directory, the seal registry — is the owner's to write;
-        // users and their administrative changes only through the dual-control functions (migration 0035).
+        // users and their administrative changes only through the dual-control functions (migration 0035); findings and
+        // samples only through their functions (migration 0041).
         let judged = try await tx.query(
             """
             SELECT t.name, p.privilege, has_table_privilege(current_user, t.name, p.privilege)
             FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals'), ('terminals'), ('certificate_revocations'), ('users'),
-                         ('admin_changes'), ('branches'), ('officer_authority'), ('officer_limits')) AS t(name)
+                         ('admin_changes'), ('branches'), ('officer_authority'), ('officer_limits'), ('audit_findings'),
+                         ('audit_samples'), ('audit_sample_items')) AS t(name)
             CROSS JOIN (VALUES ('INSERT'), ('DELETE'), ('TRUNCATE')) AS p(privilege)
             WHERE to_regclass(t.name) IS NOT NULL
             UNION ALL
             SELECT t.name, 'UPDATE', has_table_privilege(current_user, t.name, 'UPDATE')
             FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('terminals'), ('certificate_revocations'), ('users'), ('admin_changes'),
-                         ('branches'), ('officer_authority'), ('officer_limits')) AS t(name)
+                         ('branches'), ('officer_authority'), ('officer_limits'), ('audit_findings'), ('audit_samples'),
+                         ('audit_sample_items')) AS t(name)
             WHERE to_regclass(t.name) IS NOT NULL
             """)
         for try await (table, privilege, granted) in judged.decode((String, String, Bool).self) where granted {
@@ -86,7 +89,7 @@ public enum PrivilegeCheck {
                          ('teller_transactions_abandon_guard'), ('seals_revocation_names_certificate'),
                          ('certificate_revocations_final'), ('seals_revoked_certificate_fixed'),
                          ('voucher_renewals_append_only'), ('voucher_renewals_final'), ('admin_changes_final'),
-                         ('sessions_announce_ended'),
+                         ('sessions_announce_ended'), ('audit_findings_steps'), ('audit_samples_final'), ('audit_sample_items_final'),
                          ('sessions_revocation_final')) AS expected(name)
             LEFT JOIN pg_trigger tg ON tg.tgname = expected.name
             """)

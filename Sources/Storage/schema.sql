@@ -515,6 +515,133 @@ END $$;
 ALTER FUNCTION public.audit_append(p_chain text, p_actor text, p_branch text, p_terminal text, p_action text, p_subject text, p_payload text, p_body_digest bytea, OUT seq bigint, OUT at_us bigint, OUT prev_hash bytea, OUT hash bytea) OWNER TO countersign_owner;
 
 --
+-- Name: audit_finding_answer(text, bigint, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.audit_finding_answer(p_token text, p_id bigint, p_answer text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_supervisor users := supervision_actor(p_token, 'supervisor');
+    v_finding audit_findings;
+BEGIN
+    SELECT * INTO v_finding FROM audit_findings WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND OR v_finding.branch_code <> v_supervisor.branch_code THEN
+        RAISE EXCEPTION 'finding % is not one of branch %''s', p_id, v_supervisor.branch_code
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_finding_branch';
+    END IF;
+    IF v_finding.state <> 'raised' THEN
+        RAISE EXCEPTION 'finding % is %, not waiting for an answer', p_id, v_finding.state
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_finding_state';
+    END IF;
+    UPDATE audit_findings SET state = 'answered', answer = p_answer, answered_by = v_supervisor.id, answered_at = clock_timestamp(),
+        history = history || audit_finding_entry('answered', v_supervisor, p_answer)
+    WHERE id = p_id;
+END $$;
+
+
+ALTER FUNCTION public.audit_finding_answer(p_token text, p_id bigint, p_answer text) OWNER TO countersign_owner;
+
+--
+-- Name: audit_finding_conclude(text, bigint, boolean, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_auditor users := supervision_actor(p_token, 'auditor');
+    v_finding audit_findings;
+BEGIN
+    SELECT * INTO v_finding FROM audit_findings WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'there is no finding %', p_id USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_finding_branch';
+    END IF;
+    IF v_finding.state <> 'answered' THEN
+        RAISE EXCEPTION 'finding % is %: only an answered finding is closed or returned', p_id, v_finding.state
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_finding_state';
+    END IF;
+    IF p_close THEN
+        UPDATE audit_findings SET state = 'closed', closing_note = p_note, closed_by = v_auditor.id, closed_at = clock_timestamp(),
+            history = history || audit_finding_entry('closed', v_auditor, p_note)
+        WHERE id = p_id;
+    ELSE
+        UPDATE audit_findings SET state = 'raised', answer = NULL, answered_by = NULL, answered_at = NULL,
+            history = history || audit_finding_entry('returned', v_auditor, p_note)
+        WHERE id = p_id;
+    END IF;
+END $$;
+
+
+ALTER FUNCTION public.audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text) OWNER TO countersign_owner;
+
+--
+-- Name: audit_finding_entry(text, public.users, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.audit_finding_entry(p_step text, p_user public.users, p_text text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT jsonb_build_array(jsonb_build_object('step', p_step, 'by', p_user.id, 'at', clock_timestamp(), 'text', p_text))
+$$;
+
+
+ALTER FUNCTION public.audit_finding_entry(p_step text, p_user public.users, p_text text) OWNER TO countersign_owner;
+
+--
+-- Name: audit_finding_raise(text, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.audit_finding_raise(p_token text, p_transaction text, p_description text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_auditor users := supervision_actor(p_token, 'auditor');
+    v_id bigint;
+BEGIN
+    INSERT INTO audit_findings (transaction_id, branch_code, state, description, raised_by, raised_at, history)
+    SELECT t.id, t.branch_code, 'raised', p_description, v_auditor.id, clock_timestamp(), audit_finding_entry('raised', v_auditor, p_description)
+    FROM teller_transactions t WHERE t.id = p_transaction
+    RETURNING id INTO v_id;
+    IF v_id IS NULL THEN
+        RAISE EXCEPTION 'there is no transaction %', p_transaction USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_finding_transaction';
+    END IF;
+    RETURN v_id;
+END $$;
+
+
+ALTER FUNCTION public.audit_finding_raise(p_token text, p_transaction text, p_description text) OWNER TO countersign_owner;
+
+--
+-- Name: audit_findings_steps(); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.audit_findings_steps() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR OLD.state = 'closed' THEN
+        RAISE EXCEPTION 'finding %: a closed finding is history', OLD.id USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_findings_steps';
+    END IF;
+    IF NEW.transaction_id <> OLD.transaction_id OR NEW.branch_code <> OLD.branch_code OR NEW.description <> OLD.description
+       OR NEW.raised_by <> OLD.raised_by OR NEW.raised_at <> OLD.raised_at
+       OR NOT (NEW.history @> OLD.history AND jsonb_array_length(NEW.history) = jsonb_array_length(OLD.history) + 1)
+       OR NOT ((OLD.state = 'raised' AND NEW.state = 'answered') OR (OLD.state = 'answered' AND NEW.state IN ('raised', 'closed'))) THEN
+        RAISE EXCEPTION 'finding %: % → % is not a step', OLD.id, OLD.state, NEW.state
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_findings_steps';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+ALTER FUNCTION public.audit_findings_steps() OWNER TO countersign_owner;
+
+--
 -- Name: audit_refuse_change(); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
@@ -529,6 +656,88 @@ END $$;
 
 
 ALTER FUNCTION public.audit_refuse_change() OWNER TO countersign_owner;
+
+--
+-- Name: audit_sample_draw(text, date, text, integer); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_auditor users := supervision_actor(p_token, 'auditor');
+    -- Beijing has no daylight saving: its day starts at 16:00 UTC the day before.
+    v_start timestamptz := (p_day::timestamp - interval '8 hours') AT TIME ZONE 'UTC';
+    v_id bigint;
+BEGIN
+    INSERT INTO audit_samples (day, branch_code, requested, drawn_by) VALUES (p_day, p_branch, p_size, v_auditor.id) RETURNING id INTO v_id;
+    INSERT INTO audit_sample_items (sample_id, transaction_id)
+    SELECT v_id, t.id FROM teller_transactions t
+    WHERE t.state = 'committed' AND t.committed_at >= v_start AND t.committed_at < v_start + interval '1 day'
+      AND (p_branch IS NULL OR t.branch_code = p_branch)
+    ORDER BY random() LIMIT p_size;
+    RETURN v_id;
+END $$;
+
+
+ALTER FUNCTION public.audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer) OWNER TO countersign_owner;
+
+--
+-- Name: audit_sample_items_final(); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.audit_sample_items_final() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR OLD.reviewed_at IS NOT NULL OR NEW.sample_id <> OLD.sample_id OR NEW.transaction_id <> OLD.transaction_id THEN
+        RAISE EXCEPTION 'sample %: what was drawn and reviewed stays', OLD.sample_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_sample_items_final';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+ALTER FUNCTION public.audit_sample_items_final() OWNER TO countersign_owner;
+
+--
+-- Name: audit_sample_review(text, bigint, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.audit_sample_review(p_token text, p_sample bigint, p_transaction text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_auditor users := supervision_actor(p_token, 'auditor');
+BEGIN
+    UPDATE audit_sample_items SET reviewed_by = v_auditor.id, reviewed_at = clock_timestamp()
+    WHERE sample_id = p_sample AND transaction_id = p_transaction AND reviewed_at IS NULL;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'sample %: % was not drawn, or is reviewed already', p_sample, p_transaction
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_sample_item_open';
+    END IF;
+END $$;
+
+
+ALTER FUNCTION public.audit_sample_review(p_token text, p_sample bigint, p_transaction text) OWNER TO countersign_owner;
+
+--
+-- Name: audit_samples_final(); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.audit_samples_final() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'sample %: a drawn sample stays as drawn', OLD.id USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_samples_final';
+END $$;
+
+
+ALTER FUNCTION public.audit_samples_final() OWNER TO countersign_owner;
 
 --
 -- Name: authz_announce(); Type: FUNCTION; Schema: public; Owner: countersign_owner
@@ -1762,6 +1971,31 @@ END $$;
 ALTER FUNCTION public.sessions_revocation_final() OWNER TO countersign_owner;
 
 --
+-- Name: supervision_actor(text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.supervision_actor(p_token text, p_role text) RETURNS public.users
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_user users;
+BEGIN
+    SELECT u.* INTO v_user FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'not a live session' USING ERRCODE = 'check_violation', CONSTRAINT = 'user_signed_in';
+    END IF;
+    IF p_role IS NOT NULL AND v_user.role <> p_role THEN
+        RAISE EXCEPTION 'user % is not a %', v_user.id, p_role USING ERRCODE = 'check_violation', CONSTRAINT = 'supervision_role';
+    END IF;
+    RETURN v_user;
+END $$;
+
+
+ALTER FUNCTION public.supervision_actor(p_token text, p_role text) OWNER TO countersign_owner;
+
+--
 -- Name: teller_transactions_abandon_guard(); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
@@ -2191,6 +2425,98 @@ ALTER TABLE public.audit_events OWNER TO countersign_owner;
 
 ALTER TABLE public.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.audit_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: audit_findings; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.audit_findings (
+    id bigint NOT NULL,
+    transaction_id text NOT NULL,
+    branch_code text NOT NULL,
+    state text NOT NULL,
+    description text NOT NULL,
+    raised_by text NOT NULL,
+    raised_at timestamp with time zone NOT NULL,
+    answer text,
+    answered_by text,
+    answered_at timestamp with time zone,
+    closing_note text,
+    closed_by text,
+    closed_at timestamp with time zone,
+    history jsonb DEFAULT '[]'::jsonb NOT NULL,
+    CONSTRAINT audit_findings_answer_check CHECK (((length(answer) >= 1) AND (length(answer) <= 2000))),
+    CONSTRAINT audit_findings_check CHECK (((state = 'raised'::text) = (answer IS NULL))),
+    CONSTRAINT audit_findings_check1 CHECK ((((answer IS NULL) = (answered_by IS NULL)) AND ((answered_by IS NULL) = (answered_at IS NULL)))),
+    CONSTRAINT audit_findings_check2 CHECK ((((state = 'closed'::text) = (closed_by IS NOT NULL)) AND ((closed_by IS NULL) = (closed_at IS NULL)) AND ((closed_by IS NULL) = (closing_note IS NULL)))),
+    CONSTRAINT audit_findings_closing_note_check CHECK (((length(closing_note) >= 1) AND (length(closing_note) <= 2000))),
+    CONSTRAINT audit_findings_description_check CHECK (((length(description) >= 1) AND (length(description) <= 2000))),
+    CONSTRAINT audit_findings_history_check CHECK ((jsonb_typeof(history) = 'array'::text)),
+    CONSTRAINT audit_findings_state_check CHECK ((state = ANY (ARRAY['raised'::text, 'answered'::text, 'closed'::text])))
+);
+
+
+ALTER TABLE public.audit_findings OWNER TO countersign_owner;
+
+--
+-- Name: audit_findings_id_seq; Type: SEQUENCE; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE public.audit_findings ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.audit_findings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: audit_sample_items; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.audit_sample_items (
+    sample_id bigint NOT NULL,
+    transaction_id text NOT NULL,
+    reviewed_by text,
+    reviewed_at timestamp with time zone,
+    CONSTRAINT audit_sample_items_check CHECK (((reviewed_by IS NULL) = (reviewed_at IS NULL)))
+);
+
+
+ALTER TABLE public.audit_sample_items OWNER TO countersign_owner;
+
+--
+-- Name: audit_samples; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.audit_samples (
+    id bigint NOT NULL,
+    day date NOT NULL,
+    branch_code text,
+    requested smallint NOT NULL,
+    drawn_by text NOT NULL,
+    drawn_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT audit_samples_requested_check CHECK (((requested >= 1) AND (requested <= 200)))
+);
+
+
+ALTER TABLE public.audit_samples OWNER TO countersign_owner;
+
+--
+-- Name: audit_samples_id_seq; Type: SEQUENCE; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE public.audit_samples ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.audit_samples_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -3087,6 +3413,30 @@ ALTER TABLE ONLY public.audit_events
 
 
 --
+-- Name: audit_findings audit_findings_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_findings
+    ADD CONSTRAINT audit_findings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: audit_sample_items audit_sample_items_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_sample_items
+    ADD CONSTRAINT audit_sample_items_pkey PRIMARY KEY (sample_id, transaction_id);
+
+
+--
+-- Name: audit_samples audit_samples_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_samples
+    ADD CONSTRAINT audit_samples_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: authz_decisions authz_decisions_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
 --
 
@@ -3500,6 +3850,41 @@ CREATE INDEX audit_events_subject ON public.audit_events USING btree (subject);
 
 
 --
+-- Name: audit_findings_by_branch; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX audit_findings_by_branch ON public.audit_findings USING btree (branch_code, state, id);
+
+
+--
+-- Name: audit_findings_by_state; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX audit_findings_by_state ON public.audit_findings USING btree (state, id);
+
+
+--
+-- Name: audit_findings_transaction; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX audit_findings_transaction ON public.audit_findings USING btree (transaction_id);
+
+
+--
+-- Name: audit_samples_recent; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX audit_samples_recent ON public.audit_samples USING btree (drawn_at DESC);
+
+
+--
+-- Name: authz_decisions_officer; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX authz_decisions_officer ON public.authz_decisions USING btree (officer_id, decided_at);
+
+
+--
 -- Name: authz_feed_unannounced; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 
@@ -3570,10 +3955,38 @@ CREATE INDEX sessions_user ON public.sessions USING btree (user_id);
 
 
 --
+-- Name: teller_transactions_branch_submitted; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX teller_transactions_branch_submitted ON public.teller_transactions USING btree (branch_code, submitted_at, id);
+
+
+--
+-- Name: teller_transactions_code_submitted; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX teller_transactions_code_submitted ON public.teller_transactions USING btree (code, submitted_at, id);
+
+
+--
+-- Name: teller_transactions_committed_day; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX teller_transactions_committed_day ON public.teller_transactions USING btree (committed_at) WHERE (state = 'committed'::text);
+
+
+--
 -- Name: teller_transactions_subject; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 
 CREATE INDEX teller_transactions_subject ON public.teller_transactions USING btree (subject_tag, submitted_at DESC) WHERE (subject_tag IS NOT NULL);
+
+
+--
+-- Name: teller_transactions_submitted; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX teller_transactions_submitted ON public.teller_transactions USING btree (submitted_at, id);
 
 
 --
@@ -3623,6 +4036,27 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events F
 --
 
 CREATE TRIGGER audit_events_no_update BEFORE DELETE OR UPDATE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION public.audit_refuse_change();
+
+
+--
+-- Name: audit_findings audit_findings_steps; Type: TRIGGER; Schema: public; Owner: countersign_owner
+--
+
+CREATE TRIGGER audit_findings_steps BEFORE DELETE OR UPDATE ON public.audit_findings FOR EACH ROW EXECUTE FUNCTION public.audit_findings_steps();
+
+
+--
+-- Name: audit_sample_items audit_sample_items_final; Type: TRIGGER; Schema: public; Owner: countersign_owner
+--
+
+CREATE TRIGGER audit_sample_items_final BEFORE DELETE OR UPDATE ON public.audit_sample_items FOR EACH ROW EXECUTE FUNCTION public.audit_sample_items_final();
+
+
+--
+-- Name: audit_samples audit_samples_final; Type: TRIGGER; Schema: public; Owner: countersign_owner
+--
+
+CREATE TRIGGER audit_samples_final BEFORE DELETE OR UPDATE ON public.audit_samples FOR EACH ROW EXECUTE FUNCTION public.audit_samples_final();
 
 
 --
@@ -3926,6 +4360,86 @@ ALTER TABLE ONLY public.admin_changes
 
 ALTER TABLE ONLY public.admin_changes
     ADD CONSTRAINT admin_changes_proposed_by_fkey FOREIGN KEY (proposed_by) REFERENCES public.users(id);
+
+
+--
+-- Name: audit_findings audit_findings_answered_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_findings
+    ADD CONSTRAINT audit_findings_answered_by_fkey FOREIGN KEY (answered_by) REFERENCES public.users(id);
+
+
+--
+-- Name: audit_findings audit_findings_branch_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_findings
+    ADD CONSTRAINT audit_findings_branch_code_fkey FOREIGN KEY (branch_code) REFERENCES public.branches(code);
+
+
+--
+-- Name: audit_findings audit_findings_closed_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_findings
+    ADD CONSTRAINT audit_findings_closed_by_fkey FOREIGN KEY (closed_by) REFERENCES public.users(id);
+
+
+--
+-- Name: audit_findings audit_findings_raised_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_findings
+    ADD CONSTRAINT audit_findings_raised_by_fkey FOREIGN KEY (raised_by) REFERENCES public.users(id);
+
+
+--
+-- Name: audit_findings audit_findings_transaction_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_findings
+    ADD CONSTRAINT audit_findings_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES public.teller_transactions(id);
+
+
+--
+-- Name: audit_sample_items audit_sample_items_reviewed_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_sample_items
+    ADD CONSTRAINT audit_sample_items_reviewed_by_fkey FOREIGN KEY (reviewed_by) REFERENCES public.users(id);
+
+
+--
+-- Name: audit_sample_items audit_sample_items_sample_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_sample_items
+    ADD CONSTRAINT audit_sample_items_sample_id_fkey FOREIGN KEY (sample_id) REFERENCES public.audit_samples(id);
+
+
+--
+-- Name: audit_sample_items audit_sample_items_transaction_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_sample_items
+    ADD CONSTRAINT audit_sample_items_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES public.teller_transactions(id);
+
+
+--
+-- Name: audit_samples audit_samples_branch_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_samples
+    ADD CONSTRAINT audit_samples_branch_code_fkey FOREIGN KEY (branch_code) REFERENCES public.branches(code);
+
+
+--
+-- Name: audit_samples audit_samples_drawn_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.audit_samples
+    ADD CONSTRAINT audit_samples_drawn_by_fkey FOREIGN KEY (drawn_by) REFERENCES public.users(id);
 
 
 --
@@ -4448,6 +4962,53 @@ GRANT ALL ON FUNCTION public.audit_append(p_chain text, p_actor text, p_branch t
 
 
 --
+-- Name: FUNCTION audit_finding_answer(p_token text, p_id bigint, p_answer text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.audit_finding_answer(p_token text, p_id bigint, p_answer text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_finding_answer(p_token text, p_id bigint, p_answer text) TO countersign_app;
+
+
+--
+-- Name: FUNCTION audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text) TO countersign_app;
+
+
+--
+-- Name: FUNCTION audit_finding_entry(p_step text, p_user public.users, p_text text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.audit_finding_entry(p_step text, p_user public.users, p_text text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION audit_finding_raise(p_token text, p_transaction text, p_description text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.audit_finding_raise(p_token text, p_transaction text, p_description text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_finding_raise(p_token text, p_transaction text, p_description text) TO countersign_app;
+
+
+--
+-- Name: FUNCTION audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer) TO countersign_app;
+
+
+--
+-- Name: FUNCTION audit_sample_review(p_token text, p_sample bigint, p_transaction text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.audit_sample_review(p_token text, p_sample bigint, p_transaction text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_sample_review(p_token text, p_sample bigint, p_transaction text) TO countersign_app;
+
+
+--
 -- Name: FUNCTION authz_announce(); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
@@ -4600,6 +5161,13 @@ GRANT ALL ON FUNCTION public.seal_for_form(p_branch text, p_form text) TO counte
 
 
 --
+-- Name: FUNCTION supervision_actor(p_token text, p_role text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.supervision_actor(p_token text, p_role text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION user_acting(p_token text, p_password text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
@@ -4634,6 +5202,27 @@ GRANT SELECT ON TABLE public.audit_chain_heads TO countersign_app;
 --
 
 GRANT SELECT ON TABLE public.audit_events TO countersign_app;
+
+
+--
+-- Name: TABLE audit_findings; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT ON TABLE public.audit_findings TO countersign_app;
+
+
+--
+-- Name: TABLE audit_sample_items; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT ON TABLE public.audit_sample_items TO countersign_app;
+
+
+--
+-- Name: TABLE audit_samples; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT ON TABLE public.audit_samples TO countersign_app;
 
 
 --

@@ -36,6 +36,7 @@ public enum CountersignApp {
         TimeStampController(authority: vouchers?.settings.timeStamping.local).register(on: router)
         PKIController(publication: pki).register(on: router)
         AuthorizationController(services: authorization).register(on: router)
+        SupervisionController(desk: authorization?.supervision).register(on: router)
         PrefillController(services: counter).register(on: router)
         CounterController(services: counter).register(on: router)
         return router

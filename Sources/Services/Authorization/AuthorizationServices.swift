@@ -13,6 +13,8 @@ public struct AuthorizationServices: Sendable {
     public let hub: PushHub
     /// The centre's dashboard.
     public let centre: AuthorizationCentre
+    /// Post-transaction supervision: the auditors' search, evidence pages, samples and findings.
+    public let supervision: SupervisionDesk
     /// Sweep timeouts in the background (off in tests, which drive ``AuthorizationTimeouts/sweep(batch:)`` themselves).
     public let sweepsInBackground: Bool
 
@@ -33,6 +35,7 @@ public struct AuthorizationServices: Sendable {
         self.timeouts = AuthorizationTimeouts(database: database, time: time, presenceTimeoutSeconds: presenceTimeoutSeconds)
         self.hub = PushHub(database: database, time: time, logger: logger)
         self.centre = AuthorizationCentre(database: database, time: time)
+        self.supervision = SupervisionDesk(database: database, dataKey: dataKey, time: time, authorization: tellers)
         self.sweepsInBackground = sweepsInBackground
     }
 }

@@ -17,14 +17,23 @@ extension AuthorizationDesk {
     /// A record that does not open or does not match its digest is an error, never shown.
     public func customerSide(transaction: String) async throws -> CustomerSide? {
         guard let found = try await repository.customerSide(transaction: transaction) else { return nil }
+        let (view, strokes) = try CustomerSide.open(found, transaction: transaction, dataKey: dataKey)
+        return CustomerSide(view: view, strokes: strokes.map { stroke in stroke.map { [$0.x, $0.y] } })
+    }
+}
+
+extension CustomerSide {
+    /// The confirmed view and the strokes (with their times and pressures) opened from their seals; the strokes must
+    /// match the digest recorded with them.
+    static func open(_ found: CounterStore.CustomerSide, transaction: String, dataKey: DataKey) throws
+        -> (ConfirmationView, [[SignatureInk.Point]])
+    {
         let view = try dataKey.open(found.viewCiphertext, context: "counter:\(found.session):\(found.version)")
         let captured = try dataKey.open(
             found.strokesCiphertext, context: CounterDesk.strokesContext(session: found.session, version: found.version))
         guard Array(SHA256.hash(data: captured)) == found.strokesSHA256, let strokes = SignatureInk.parse(canonical: captured) else {
             throw InconsistencyError("the customer's signature of transaction \(transaction) does not match its digest")
         }
-        return CustomerSide(
-            view: try JSONDecoder().decode(ConfirmationView.self, from: Data(view)),
-            strokes: strokes.map { stroke in stroke.map { [$0.x, $0.y] } })
+        return (try JSONDecoder().decode(ConfirmationView.self, from: Data(view)), strokes)
     }
 }

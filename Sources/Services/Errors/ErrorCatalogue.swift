@@ -191,6 +191,16 @@ public enum ErrorCatalogue {
         "admin.no_change": ("该变更不会产生任何变化", "That change would change nothing"),
         "admin.unknown_change": ("没有该变更", "There is no such change"),
         "admin.already_decided": ("该变更已处理", "That change was already decided"),
+        // Post-transaction supervision
+        "supervision.forbidden": (
+            "无权执行此操作：事后监督限稽核人员，差错由所属网点主管答复", "Not yours to do: supervision is the auditors', a finding is answered by its branch's supervisor"
+        ),
+        "supervision.bad_query": ("查询条件或内容格式不正确", "A filter or text is not well formed"),
+        "supervision.transaction_not_found": ("没有该交易", "There is no such transaction"),
+        "supervision.finding_not_found": ("没有该差错记录", "There is no such finding"),
+        "supervision.sample_not_found": ("没有该抽样", "There is no such sample"),
+        "supervision.finding_state": ("该差错不在此处理环节", "The finding is not at that step"),
+        "supervision.sample_item": ("该交易不在此抽样中或已复核", "That transaction was not drawn in the sample, or is reviewed already"),
         // Vouchers, seals, receipts, verification
         "voucher.changed": ("凭证已变化，请刷新", "The voucher changed meanwhile; reload it"),
         "voucher.no_branch": ("没有这个网点", "There is no such branch"),

@@ -13,6 +13,7 @@ struct PageController: Sendable {
         router.get("/officer", use: officerConsole)
         router.get("/admin", use: adminPage)
         router.get("/centre", use: centrePage)
+        router.get("/audit", use: auditPage)
         router.get("/f", use: formIndex)
         router.get("/f/{id}", use: prefillForm)
         router.get("/f/{id}/poster", use: poster)
@@ -57,6 +58,10 @@ struct PageController: Sendable {
 
     @Sendable func centrePage(_ request: Request, context: AppRequestContext) async throws -> Response {
         Self.page(CentrePage.render(Language(request)))
+    }
+
+    @Sendable func auditPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.page(AuditPage.render(Language(request)))
     }
 
     @Sendable func adminPage(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -57,6 +57,7 @@ struct SystemController: Sendable {
         "officer.js": "text/javascript; charset=utf-8",
         "admin.js": "text/javascript; charset=utf-8",
         "centre.js": "text/javascript; charset=utf-8",
+        "audit.js": "text/javascript; charset=utf-8",
         "prefill.js": "text/javascript; charset=utf-8",
         "teller.js": "text/javascript; charset=utf-8",
         "screen.js": "text/javascript; charset=utf-8",

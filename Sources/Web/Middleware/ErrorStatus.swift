@@ -72,6 +72,17 @@ extension AdminErrorCode: HTTPStatusOfCode {
     }
 }
 
+extension SupervisionErrorCode: HTTPStatusOfCode {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .forbidden: .forbidden
+        case .badQuery: .badRequest
+        case .transactionNotFound, .findingNotFound, .sampleNotFound: .notFound
+        case .findingState, .sampleItem: .conflict
+        }
+    }
+}
+
 extension VoucherDeskErrorCode: HTTPStatusOfCode {
     var status: HTTPResponse.Status {
         switch self {

@@ -60,6 +60,9 @@ import Vouchers
         ) { db in
             let registry = try SealRegistryTests.registry()
             try await db.with(db.owner) { _ = try await registry.importSeals(into: $0, password: DevelopmentPKI.password, actor: "test") }
+        } whileServing: { service, run in
+            // Issue #18, part 4: the auditor finds this customer's transaction and reads its evidence.
+            try await AuditorBrowserTests.walk(service, run)
         }
         let db = run.db
 
@@ -105,7 +108,10 @@ import Vouchers
             }
         }
         #expect(booked.count == 1 && booked.first! == ("committed", "cross-terminal", "committed", "super1"), "\(booked)")
-        #expect(steps.first == "authz.intercepted" && steps.last == "txn.committed" && steps.contains("authz.approved"), "\(steps)")
+        // After the commit only the auditor's readings of it (AuditorBrowserTests).
+        let story = steps.filter { $0 != "evidence.viewed" }
+        #expect(story.first == "authz.intercepted" && story.last == "txn.committed" && story.contains("authz.approved"), "\(steps)")
+        #expect(steps.drop { $0 != "txn.committed" }.dropFirst().allSatisfy { $0 == "evidence.viewed" }, "\(steps)")
     }
 
     /// Issue #15: three customers in a row at one counter (Tests/Browser/counter_day.py), the screen and the teller's
