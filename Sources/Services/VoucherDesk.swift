@@ -229,6 +229,21 @@ public struct VoucherDesk: Sendable {
         return voucher
     }
 
+    /// A voucher's PDF for `user`. An auditor reads any branch's (the customer's name, account and ID on its face):
+    /// each such reading is an audit event, committed before the file is handed out.
+    public func pdf(_ id: String, for user: UserIdentity, terminal: String?) async throws -> VoucherRecord {
+        let record = try await voucher(id, for: user)
+        if user.role == .auditor {
+            try await database.transaction { tx in
+                try await AuditLog.append(
+                    AuditEvent(
+                        actor: user.id, branch: user.branch, terminal: terminal, action: "voucher.read", subject: "voucher:\(record.id)",
+                        payload: ["pdf_sha256": .string(record.pdfSHA256.hexString)]), in: tx)
+            }
+        }
+        return record
+    }
+
     /// The pad's size in the voucher's stroke units: the screen captures fractions of its pad.
     static let pad = (width: 600.0, height: 220.0)
 

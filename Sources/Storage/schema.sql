@@ -515,15 +515,15 @@ END $$;
 ALTER FUNCTION public.audit_append(p_chain text, p_actor text, p_branch text, p_terminal text, p_action text, p_subject text, p_payload text, p_body_digest bytea, OUT seq bigint, OUT at_us bigint, OUT prev_hash bytea, OUT hash bytea) OWNER TO countersign_owner;
 
 --
--- Name: audit_finding_answer(text, bigint, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: audit_finding_answer(text, text, bigint, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.audit_finding_answer(p_token text, p_id bigint, p_answer text) RETURNS void
+CREATE FUNCTION public.audit_finding_answer(p_token text, p_password text, p_id bigint, p_answer text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    v_supervisor users := supervision_actor(p_token, 'supervisor');
+    v_supervisor users := supervision_actor(p_token, p_password, 'supervisor');
     v_finding audit_findings;
 BEGIN
     SELECT * INTO v_finding FROM audit_findings WHERE id = p_id FOR UPDATE;
@@ -535,76 +535,84 @@ BEGIN
         RAISE EXCEPTION 'finding % is %, not waiting for an answer', p_id, v_finding.state
             USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_finding_state';
     END IF;
+    IF EXISTS (SELECT 1 FROM authz_decisions d JOIN authz_requests r ON r.id = d.request_id
+               WHERE r.transaction_id = v_finding.transaction_id AND d.officer_id = v_supervisor.id) THEN
+        RAISE EXCEPTION 'finding %: % decided on that transaction and does not answer for it', p_id, v_supervisor.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_finding_own_decision';
+    END IF;
     UPDATE audit_findings SET state = 'answered', answer = p_answer, answered_by = v_supervisor.id, answered_at = clock_timestamp(),
-        history = history || audit_finding_entry('answered', v_supervisor, p_answer)
+        history = history || audit_finding_entry('answered', v_supervisor.id, p_answer)
     WHERE id = p_id;
 END $$;
 
 
-ALTER FUNCTION public.audit_finding_answer(p_token text, p_id bigint, p_answer text) OWNER TO countersign_owner;
+ALTER FUNCTION public.audit_finding_answer(p_token text, p_password text, p_id bigint, p_answer text) OWNER TO countersign_owner;
 
 --
--- Name: audit_finding_conclude(text, bigint, boolean, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: audit_finding_conclude(text, text, bigint, boolean, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text) RETURNS void
+CREATE FUNCTION public.audit_finding_conclude(p_token text, p_password text, p_id bigint, p_close boolean, p_note text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    v_auditor users := supervision_actor(p_token, 'auditor');
+    v_auditor users := supervision_actor(p_token, p_password, 'auditor');
     v_finding audit_findings;
+    v_step text;
 BEGIN
     SELECT * INTO v_finding FROM audit_findings WHERE id = p_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'there is no finding %', p_id USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_finding_branch';
     END IF;
-    IF v_finding.state <> 'answered' THEN
-        RAISE EXCEPTION 'finding % is %: only an answered finding is closed or returned', p_id, v_finding.state
+    IF v_finding.state = 'closed' OR (NOT p_close AND v_finding.state <> 'answered') THEN
+        RAISE EXCEPTION 'finding % is %: an open finding is closed, an answered one returned', p_id, v_finding.state
             USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_finding_state';
     END IF;
+    v_step := CASE WHEN NOT p_close THEN 'returned' WHEN v_finding.state = 'raised' THEN 'withdrawn' ELSE 'closed' END;
     IF p_close THEN
         UPDATE audit_findings SET state = 'closed', closing_note = p_note, closed_by = v_auditor.id, closed_at = clock_timestamp(),
-            history = history || audit_finding_entry('closed', v_auditor, p_note)
+            history = history || audit_finding_entry(v_step, v_auditor.id, p_note)
         WHERE id = p_id;
     ELSE
         UPDATE audit_findings SET state = 'raised', answer = NULL, answered_by = NULL, answered_at = NULL,
-            history = history || audit_finding_entry('returned', v_auditor, p_note)
+            history = history || audit_finding_entry(v_step, v_auditor.id, p_note)
         WHERE id = p_id;
     END IF;
+    RETURN v_step;
 END $$;
 
 
-ALTER FUNCTION public.audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text) OWNER TO countersign_owner;
+ALTER FUNCTION public.audit_finding_conclude(p_token text, p_password text, p_id bigint, p_close boolean, p_note text) OWNER TO countersign_owner;
 
 --
--- Name: audit_finding_entry(text, public.users, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: audit_finding_entry(text, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.audit_finding_entry(p_step text, p_user public.users, p_text text) RETURNS jsonb
-    LANGUAGE sql STABLE
+CREATE FUNCTION public.audit_finding_entry(p_step text, p_user text, p_text text) RETURNS jsonb
+    LANGUAGE sql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT jsonb_build_array(jsonb_build_object('step', p_step, 'by', p_user.id, 'at', clock_timestamp(), 'text', p_text))
+    SELECT jsonb_build_array(jsonb_build_object('step', p_step, 'by', p_user, 'at', clock_timestamp(), 'text', p_text))
 $$;
 
 
-ALTER FUNCTION public.audit_finding_entry(p_step text, p_user public.users, p_text text) OWNER TO countersign_owner;
+ALTER FUNCTION public.audit_finding_entry(p_step text, p_user text, p_text text) OWNER TO countersign_owner;
 
 --
--- Name: audit_finding_raise(text, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: audit_finding_raise(text, text, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.audit_finding_raise(p_token text, p_transaction text, p_description text) RETURNS bigint
+CREATE FUNCTION public.audit_finding_raise(p_token text, p_password text, p_transaction text, p_description text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    v_auditor users := supervision_actor(p_token, 'auditor');
+    v_auditor users := supervision_actor(p_token, p_password, 'auditor');
     v_id bigint;
 BEGIN
     INSERT INTO audit_findings (transaction_id, branch_code, state, description, raised_by, raised_at, history)
-    SELECT t.id, t.branch_code, 'raised', p_description, v_auditor.id, clock_timestamp(), audit_finding_entry('raised', v_auditor, p_description)
+    SELECT t.id, t.branch_code, 'raised', p_description, v_auditor.id, clock_timestamp(), audit_finding_entry('raised', v_auditor.id, p_description)
     FROM teller_transactions t WHERE t.id = p_transaction
     RETURNING id INTO v_id;
     IF v_id IS NULL THEN
@@ -614,7 +622,7 @@ BEGIN
 END $$;
 
 
-ALTER FUNCTION public.audit_finding_raise(p_token text, p_transaction text, p_description text) OWNER TO countersign_owner;
+ALTER FUNCTION public.audit_finding_raise(p_token text, p_password text, p_transaction text, p_description text) OWNER TO countersign_owner;
 
 --
 -- Name: audit_findings_steps(); Type: FUNCTION; Schema: public; Owner: countersign_owner
@@ -630,8 +638,10 @@ BEGIN
     END IF;
     IF NEW.transaction_id <> OLD.transaction_id OR NEW.branch_code <> OLD.branch_code OR NEW.description <> OLD.description
        OR NEW.raised_by <> OLD.raised_by OR NEW.raised_at <> OLD.raised_at
-       OR NOT (NEW.history @> OLD.history AND jsonb_array_length(NEW.history) = jsonb_array_length(OLD.history) + 1)
-       OR NOT ((OLD.state = 'raised' AND NEW.state = 'answered') OR (OLD.state = 'answered' AND NEW.state IN ('raised', 'closed'))) THEN
+       OR jsonb_array_length(NEW.history) <> jsonb_array_length(OLD.history) + 1
+       OR NEW.history <> OLD.history || jsonb_build_array(NEW.history -> -1)
+       OR NOT ((OLD.state = 'raised' AND NEW.state IN ('answered', 'closed'))
+               OR (OLD.state = 'answered' AND NEW.state IN ('raised', 'closed'))) THEN
         RAISE EXCEPTION 'finding %: % → % is not a step', OLD.id, OLD.state, NEW.state
             USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_findings_steps';
     END IF;
@@ -658,15 +668,15 @@ END $$;
 ALTER FUNCTION public.audit_refuse_change() OWNER TO countersign_owner;
 
 --
--- Name: audit_sample_draw(text, date, text, integer); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: audit_sample_draw(text, text, date, text, integer); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer) RETURNS bigint
+CREATE FUNCTION public.audit_sample_draw(p_token text, p_password text, p_day date, p_branch text, p_size integer) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    v_auditor users := supervision_actor(p_token, 'auditor');
+    v_auditor users := supervision_actor(p_token, p_password, 'auditor');
     -- Beijing has no daylight saving: its day starts at 16:00 UTC the day before.
     v_start timestamptz := (p_day::timestamp - interval '8 hours') AT TIME ZONE 'UTC';
     v_id bigint;
@@ -676,12 +686,12 @@ BEGIN
     SELECT v_id, t.id FROM teller_transactions t
     WHERE t.state = 'committed' AND t.committed_at >= v_start AND t.committed_at < v_start + interval '1 day'
       AND (p_branch IS NULL OR t.branch_code = p_branch)
-    ORDER BY random() LIMIT p_size;
+    ORDER BY gen_random_uuid() LIMIT p_size;
     RETURN v_id;
 END $$;
 
 
-ALTER FUNCTION public.audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer) OWNER TO countersign_owner;
+ALTER FUNCTION public.audit_sample_draw(p_token text, p_password text, p_day date, p_branch text, p_size integer) OWNER TO countersign_owner;
 
 --
 -- Name: audit_sample_items_final(); Type: FUNCTION; Schema: public; Owner: countersign_owner
@@ -703,15 +713,15 @@ END $$;
 ALTER FUNCTION public.audit_sample_items_final() OWNER TO countersign_owner;
 
 --
--- Name: audit_sample_review(text, bigint, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: audit_sample_review(text, text, bigint, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.audit_sample_review(p_token text, p_sample bigint, p_transaction text) RETURNS void
+CREATE FUNCTION public.audit_sample_review(p_token text, p_password text, p_sample bigint, p_transaction text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    v_auditor users := supervision_actor(p_token, 'auditor');
+    v_auditor users := supervision_actor(p_token, p_password, 'auditor');
 BEGIN
     UPDATE audit_sample_items SET reviewed_by = v_auditor.id, reviewed_at = clock_timestamp()
     WHERE sample_id = p_sample AND transaction_id = p_transaction AND reviewed_at IS NULL;
@@ -722,7 +732,7 @@ BEGIN
 END $$;
 
 
-ALTER FUNCTION public.audit_sample_review(p_token text, p_sample bigint, p_transaction text) OWNER TO countersign_owner;
+ALTER FUNCTION public.audit_sample_review(p_token text, p_password text, p_sample bigint, p_transaction text) OWNER TO countersign_owner;
 
 --
 -- Name: audit_samples_final(); Type: FUNCTION; Schema: public; Owner: countersign_owner
@@ -1971,29 +1981,28 @@ END $$;
 ALTER FUNCTION public.sessions_revocation_final() OWNER TO countersign_owner;
 
 --
--- Name: supervision_actor(text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
+-- Name: supervision_actor(text, text, text); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
-CREATE FUNCTION public.supervision_actor(p_token text, p_role text) RETURNS public.users
+CREATE FUNCTION public.supervision_actor(p_token text, p_password text, p_role text) RETURNS public.users
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    v_user users;
+    v_user users := user_acting(p_token, p_password);
 BEGIN
-    SELECT u.* INTO v_user FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'not a live session' USING ERRCODE = 'check_violation', CONSTRAINT = 'user_signed_in';
+    IF v_user.must_change_password THEN
+        RAISE EXCEPTION 'user % must choose their own password first', v_user.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'user_password_change_required';
     END IF;
-    IF p_role IS NOT NULL AND v_user.role <> p_role THEN
+    IF v_user.role <> p_role THEN
         RAISE EXCEPTION 'user % is not a %', v_user.id, p_role USING ERRCODE = 'check_violation', CONSTRAINT = 'supervision_role';
     END IF;
     RETURN v_user;
 END $$;
 
 
-ALTER FUNCTION public.supervision_actor(p_token text, p_role text) OWNER TO countersign_owner;
+ALTER FUNCTION public.supervision_actor(p_token text, p_password text, p_role text) OWNER TO countersign_owner;
 
 --
 -- Name: teller_transactions_abandon_guard(); Type: FUNCTION; Schema: public; Owner: countersign_owner
@@ -2452,8 +2461,13 @@ CREATE TABLE public.audit_findings (
     closed_by text,
     closed_at timestamp with time zone,
     history jsonb DEFAULT '[]'::jsonb NOT NULL,
+    CONSTRAINT audit_findings_answer_by_state CHECK (
+CASE state
+    WHEN 'raised'::text THEN (answer IS NULL)
+    WHEN 'answered'::text THEN (answer IS NOT NULL)
+    ELSE true
+END),
     CONSTRAINT audit_findings_answer_check CHECK (((length(answer) >= 1) AND (length(answer) <= 2000))),
-    CONSTRAINT audit_findings_check CHECK (((state = 'raised'::text) = (answer IS NULL))),
     CONSTRAINT audit_findings_check1 CHECK ((((answer IS NULL) = (answered_by IS NULL)) AND ((answered_by IS NULL) = (answered_at IS NULL)))),
     CONSTRAINT audit_findings_check2 CHECK ((((state = 'closed'::text) = (closed_by IS NOT NULL)) AND ((closed_by IS NULL) = (closed_at IS NULL)) AND ((closed_by IS NULL) = (closing_note IS NULL)))),
     CONSTRAINT audit_findings_closing_note_check CHECK (((length(closing_note) >= 1) AND (length(closing_note) <= 2000))),
@@ -3941,6 +3955,13 @@ CREATE INDEX prefills_waiting_expiry ON public.prefills USING btree (expires_at)
 
 
 --
+-- Name: receipts_transaction; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX receipts_transaction ON public.receipts USING btree (transaction_id);
+
+
+--
 -- Name: screen_devices_one_per_terminal; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 
@@ -3990,10 +4011,10 @@ CREATE INDEX teller_transactions_submitted ON public.teller_transactions USING b
 
 
 --
--- Name: teller_transactions_teller; Type: INDEX; Schema: public; Owner: countersign_owner
+-- Name: teller_transactions_teller_submitted; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 
-CREATE INDEX teller_transactions_teller ON public.teller_transactions USING btree (teller_id, submitted_at);
+CREATE INDEX teller_transactions_teller_submitted ON public.teller_transactions USING btree (teller_id, submitted_at, id);
 
 
 --
@@ -4962,50 +4983,50 @@ GRANT ALL ON FUNCTION public.audit_append(p_chain text, p_actor text, p_branch t
 
 
 --
--- Name: FUNCTION audit_finding_answer(p_token text, p_id bigint, p_answer text); Type: ACL; Schema: public; Owner: countersign_owner
+-- Name: FUNCTION audit_finding_answer(p_token text, p_password text, p_id bigint, p_answer text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
-REVOKE ALL ON FUNCTION public.audit_finding_answer(p_token text, p_id bigint, p_answer text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.audit_finding_answer(p_token text, p_id bigint, p_answer text) TO countersign_app;
-
-
---
--- Name: FUNCTION audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text); Type: ACL; Schema: public; Owner: countersign_owner
---
-
-REVOKE ALL ON FUNCTION public.audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.audit_finding_conclude(p_token text, p_id bigint, p_close boolean, p_note text) TO countersign_app;
+REVOKE ALL ON FUNCTION public.audit_finding_answer(p_token text, p_password text, p_id bigint, p_answer text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_finding_answer(p_token text, p_password text, p_id bigint, p_answer text) TO countersign_app;
 
 
 --
--- Name: FUNCTION audit_finding_entry(p_step text, p_user public.users, p_text text); Type: ACL; Schema: public; Owner: countersign_owner
+-- Name: FUNCTION audit_finding_conclude(p_token text, p_password text, p_id bigint, p_close boolean, p_note text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
-REVOKE ALL ON FUNCTION public.audit_finding_entry(p_step text, p_user public.users, p_text text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION audit_finding_raise(p_token text, p_transaction text, p_description text); Type: ACL; Schema: public; Owner: countersign_owner
---
-
-REVOKE ALL ON FUNCTION public.audit_finding_raise(p_token text, p_transaction text, p_description text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.audit_finding_raise(p_token text, p_transaction text, p_description text) TO countersign_app;
+REVOKE ALL ON FUNCTION public.audit_finding_conclude(p_token text, p_password text, p_id bigint, p_close boolean, p_note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_finding_conclude(p_token text, p_password text, p_id bigint, p_close boolean, p_note text) TO countersign_app;
 
 
 --
--- Name: FUNCTION audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer); Type: ACL; Schema: public; Owner: countersign_owner
+-- Name: FUNCTION audit_finding_entry(p_step text, p_user text, p_text text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
-REVOKE ALL ON FUNCTION public.audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.audit_sample_draw(p_token text, p_day date, p_branch text, p_size integer) TO countersign_app;
+REVOKE ALL ON FUNCTION public.audit_finding_entry(p_step text, p_user text, p_text text) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION audit_sample_review(p_token text, p_sample bigint, p_transaction text); Type: ACL; Schema: public; Owner: countersign_owner
+-- Name: FUNCTION audit_finding_raise(p_token text, p_password text, p_transaction text, p_description text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
-REVOKE ALL ON FUNCTION public.audit_sample_review(p_token text, p_sample bigint, p_transaction text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.audit_sample_review(p_token text, p_sample bigint, p_transaction text) TO countersign_app;
+REVOKE ALL ON FUNCTION public.audit_finding_raise(p_token text, p_password text, p_transaction text, p_description text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_finding_raise(p_token text, p_password text, p_transaction text, p_description text) TO countersign_app;
+
+
+--
+-- Name: FUNCTION audit_sample_draw(p_token text, p_password text, p_day date, p_branch text, p_size integer); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.audit_sample_draw(p_token text, p_password text, p_day date, p_branch text, p_size integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_sample_draw(p_token text, p_password text, p_day date, p_branch text, p_size integer) TO countersign_app;
+
+
+--
+-- Name: FUNCTION audit_sample_review(p_token text, p_password text, p_sample bigint, p_transaction text); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.audit_sample_review(p_token text, p_password text, p_sample bigint, p_transaction text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_sample_review(p_token text, p_password text, p_sample bigint, p_transaction text) TO countersign_app;
 
 
 --
@@ -5161,10 +5182,10 @@ GRANT ALL ON FUNCTION public.seal_for_form(p_branch text, p_form text) TO counte
 
 
 --
--- Name: FUNCTION supervision_actor(p_token text, p_role text); Type: ACL; Schema: public; Owner: countersign_owner
+-- Name: FUNCTION supervision_actor(p_token text, p_password text, p_role text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
-REVOKE ALL ON FUNCTION public.supervision_actor(p_token text, p_role text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.supervision_actor(p_token text, p_password text, p_role text) FROM PUBLIC;
 
 
 --

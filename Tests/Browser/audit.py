@@ -2,8 +2,8 @@
 served a customer to a sealed voucher: a security administrator is refused the console; the auditor (desktop) finds the committed
 transaction by teller and state, opens its evidence (the customer's view, the signature replayed from its strokes,
 the voucher's PDF, the authorization timeline, every audit event verified), reloads and stays there, raises a
-finding; on a tablet draws a sample of the day and marks the transaction reviewed; the branch's supervisor (phone)
-answers the finding, reloads, and the auditor closes it.
+finding; on a tablet draws a sample of the day and marks the transaction reviewed; on a phone the supervisor who
+approved it may not answer the finding, another of the branch's supervisors does, reloads, and the auditor closes it.
 
 Prints one JSON line: the finding and the sample.
 """
@@ -105,6 +105,7 @@ def main():
         mark = evidence_ready()
         check(transaction in driver.find_element(By.ID, "evidence-heading").text, "a reload comes back to the same evidence")
         visible("#raise-text").send_keys("凭证影像缺少客户签名页 · voucher image lacks the signature page")
+        driver.find_element(By.ID, "raise-password").send_keys(args.password)
         driver.find_element(By.ID, "raise-submit").click()
         raised = visible("#evidence-finding-list article[data-state=raised]")
         finding = raised.get_attribute("data-finding")
@@ -117,6 +118,7 @@ def main():
         size = visible("#sample-size")
         size.clear()
         size.send_keys("5")
+        driver.find_element(By.ID, "sample-password").send_keys(args.password)
         driver.find_element(By.ID, "sample-submit").click()
         item = visible(f'#samples article tr[data-transaction="{transaction}"]')
         sample = driver.find_element(By.CSS_SELECTOR, "#samples article").get_attribute("data-sample")
@@ -128,14 +130,23 @@ def main():
         visible(f'#sample-{sample}')
         sign_out()
 
-        # The branch's supervisor, on a phone: only the findings, and answers this one.
+        # The branch's supervisors, on a phone: only the findings. super1 approved this transaction and may not answer
+        # for it; super3 does.
         driver.set_window_size(390, 844)
-        sign_in("super1")
-        visible("#findings-panel")
-        check(not driver.find_element(By.ID, "nav-search").is_displayed(), "a supervisor has no search")
-        text = visible(f"#finding-{finding}-text")
-        text.send_keys("已补扫签名页 · signature page scanned again")
-        driver.find_element(By.CSS_SELECTOR, f'#finding-{finding}-form button[data-step=answer]').click()
+
+        def answer(user):
+            sign_in(user)
+            visible("#findings-panel")
+            check(not driver.find_element(By.ID, "nav-search").is_displayed(), "a supervisor has no search")
+            visible(f"#finding-{finding}-text").send_keys("已补扫签名页 · signature page scanned again")
+            driver.find_element(By.ID, f"finding-{finding}-password").send_keys(args.password)
+            driver.find_element(By.CSS_SELECTOR, f'#finding-{finding}-form button[data-step=answer]').click()
+
+        answer("super1")
+        refused = visible(f"#finding-{finding}-form-error")
+        check("supervision.own_decision" in refused.text, f"the approver does not answer for it: {refused.text}")
+        sign_out()
+        answer("super3")
         visible(f'#findings article[data-finding="{finding}"][data-state=answered]')
         driver.save_screenshot(os.path.join(args.artifacts, "findings-phone.png"))
         driver.refresh()
@@ -148,6 +159,7 @@ def main():
         driver.get(args.base + "/audit#findings")
         text = visible(f"#finding-{finding}-text")
         text.send_keys("已核实 · checked")
+        driver.find_element(By.ID, f"finding-{finding}-password").send_keys(args.password)
         driver.find_element(By.CSS_SELECTOR, f'#finding-{finding}-form button[data-step=close]').click()
         visible(f'#findings article[data-finding="{finding}"][data-state=closed]')
         print(json.dumps({"finding": int(finding), "sample": int(sample)}))

@@ -72,8 +72,9 @@ enum WebHarness {
         }
     }
 
-    /// Two security administrators at head office (dual control needs two), with the database's verifiers of their
-    /// password (migration 0037; bcrypt at its lowest cost, for speed).
+    /// Two security administrators at head office (dual control needs two), and the database's verifiers of the
+    /// password of every user seeded so far (migration 0037; bcrypt at its lowest cost, for speed): the steps the
+    /// database records as a user's (administration, findings, samples) are confirmed with it.
     static func seedAdmins(_ tx: Transaction, hash: String) async throws {
         try await tx.query(
             """
@@ -81,7 +82,10 @@ enum WebHarness {
             ('sec1', '安全管理员一', 'HQ', 'security_admin', \(hash)), ('sec2', '安全管理员二', 'HQ', 'security_admin', \(hash))
             """)
         try await tx.query(
-            "INSERT INTO password_verifiers (user_id, verifier) SELECT id, crypt(\(password), gen_salt('bf', 4)) FROM users WHERE id IN ('sec1', 'sec2')"
+            """
+            INSERT INTO password_verifiers (user_id, verifier) SELECT id, crypt(\(password), gen_salt('bf', 4)) FROM users
+            WHERE id NOT IN (SELECT user_id FROM password_verifiers)
+            """
         )
     }
 

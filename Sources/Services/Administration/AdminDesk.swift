@@ -25,19 +25,7 @@ public struct AdminDesk: Sendable {
         self.forms = forms
     }
 
-    /// Who asks, as the desk needs them: the user, their session token, and their password typed again to confirm the
-    /// step (the database checks it too, migration 0037), with where they are for the sign-in throttle.
-    public struct Acting: Sendable {
-        public let user: UserIdentity
-        public let token: SessionToken
-        public let password: String
-        public let terminal: String?
-        public let address: String
-
-        public init(user: UserIdentity, token: SessionToken, password: String, terminal: String?, address: String) {
-            (self.user, self.token, self.password, self.terminal, self.address) = (user, token, password, terminal, address)
-        }
-    }
+    public typealias Acting = ActingUser
 
     /// A proposal as an administrator sends it: its kind, what it is about (a user id, a branch code, `BRANCH/TERMINAL`),
     /// and what it says (``AdminProposalShape``).
@@ -226,10 +214,7 @@ public struct AdminDesk: Sendable {
 
     /// The administrator's password, typed again for this step: checked as a sign-in is (throttled; a wrong one is
     /// audited and counts towards the lockout).
-    func confirm(_ acting: Acting) async throws {
-        _ = try await CredentialCheck(database: database, protection: signIn).verify(
-            user: acting.user.id, password: acting.password, terminal: acting.terminal, address: acting.address, failure: .confirmation)
-    }
+    func confirm(_ acting: Acting) async throws { try await acting.confirm(database, protection: signIn) }
 
     static func requireAdministrator(_ user: UserIdentity) throws {
         guard user.role == .securityAdmin else {

@@ -27,7 +27,8 @@ public struct AuthorizationServices: Sendable {
         sweepsInBackground: Bool = true, presenceTimeoutSeconds: Int? = defaultPresenceTimeoutSeconds, signIn: SignInProtection? = nil,
         directory: (any AccountDirectory)? = nil
     ) {
-        let repository = DatabaseAuthorizationRepository(database: database, signIn: signIn ?? SignInProtection(time: time))
+        let protection = signIn ?? SignInProtection(time: time)
+        let repository = DatabaseAuthorizationRepository(database: database, signIn: protection)
         self.tellers = AuthorizationDesk(
             repository: repository, rules: rules, dataKey: dataKey, time: time,
             directory: directory ?? DatabaseAccountDirectory(database: database, dataKey: dataKey))
@@ -35,7 +36,8 @@ public struct AuthorizationServices: Sendable {
         self.timeouts = AuthorizationTimeouts(database: database, time: time, presenceTimeoutSeconds: presenceTimeoutSeconds)
         self.hub = PushHub(database: database, time: time, logger: logger)
         self.centre = AuthorizationCentre(database: database, time: time)
-        self.supervision = SupervisionDesk(database: database, dataKey: dataKey, time: time, authorization: tellers)
+        self.supervision = SupervisionDesk(
+            database: database, dataKey: dataKey, time: time, authorization: tellers, signIn: protection)
         self.sweepsInBackground = sweepsInBackground
     }
 }

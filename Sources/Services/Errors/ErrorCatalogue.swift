@@ -200,6 +200,7 @@ public enum ErrorCatalogue {
         "supervision.finding_not_found": ("没有该差错记录", "There is no such finding"),
         "supervision.sample_not_found": ("没有该抽样", "There is no such sample"),
         "supervision.finding_state": ("该差错不在此处理环节", "The finding is not at that step"),
+        "supervision.own_decision": ("您曾授权该交易，须由其他主管答复", "You decided on that transaction: another supervisor answers"),
         "supervision.sample_item": ("该交易不在此抽样中或已复核", "That transaction was not drawn in the sample, or is reviewed already"),
         // Vouchers, seals, receipts, verification
         "voucher.changed": ("凭证已变化，请刷新", "The voucher changed meanwhile; reload it"),

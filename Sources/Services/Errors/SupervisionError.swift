@@ -12,6 +12,8 @@ public enum SupervisionErrorCode: String, CaseIterable, Sendable {
     case sampleNotFound = "supervision.sample_not_found"
     /// The finding is not at the step asked for (answering an answered one, closing one not answered, …).
     case findingState = "supervision.finding_state"
+    /// The supervisor decided on the transaction the finding is about: another one answers (segregation of duties).
+    case ownDecision = "supervision.own_decision"
     /// The transaction was not drawn in that sample, or is reviewed already.
     case sampleItem = "supervision.sample_item"
 }

@@ -16,6 +16,8 @@ public struct SearchQuery: Sendable {
     public var state: String?
     public var after: String?
     public var limit: String?
+    /// A transaction (T…), voucher (V…) or authorization request (R…) id, looked up whatever its date.
+    public var id: String?
 
     public init() {}
 
@@ -58,8 +60,17 @@ public struct SearchQuery: Sendable {
         }
         filter.minimumMinor = try minimumMinor.map { try Self.minor($0, name: "min_minor") }
         filter.maximumMinor = try maximumMinor.map { try Self.minor($0, name: "max_minor") }
+        if let id {
+            guard id.utf8.count == 17, "TVR".utf8.contains(id.utf8.first!), id.utf8.dropFirst().allSatisfy({ (0x30...0x39).contains($0) }) else {
+                throw SupervisionError(.badQuery, "id is a transaction, voucher or request id (T…, V…, R…) / 编号格式不正确")
+            }
+            filter.lookup = id
+        }
         if let after {
-            guard let cursor = TransactionCursor(after), Self.isTransactionID(cursor.id) else {
+            // Inside the range searched: a cursor from anywhere else is not this search's.
+            guard let cursor = TransactionCursor(after), Self.isTransactionID(cursor.id),
+                filter.lookup != nil || (start...end).contains(cursor.submittedMicros)
+            else {
                 throw SupervisionError(.badQuery, "after is the next value of the previous page / 翻页参数不正确")
             }
             filter.before = cursor

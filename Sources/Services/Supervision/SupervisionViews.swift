@@ -129,16 +129,22 @@ public struct TransactionEvidence: Sendable, Encodable {
     let voucher: Voucher?
     let authorization: [Request]
     let events: [Event]
-    /// Every event's hash recomputed and linked to its neighbours (or its chain's head).
+    /// Every event's hash recomputed and linked to its neighbours (or its chain's head), every event the records call
+    /// for present, and nothing in `problems`.
     let chainVerified: Bool
+    /// What does not hold: an event the records call for that the trail lacks, a record that does not match its digest.
+    let problems: [String]
     let findings: [FindingView]
 
     enum CodingKeys: String, CodingKey {
-        case transaction, customer, voucher, authorization, events, findings
+        case transaction, customer, voucher, authorization, events, findings, problems
         case chainVerified = "chain_verified"
     }
 
-    init(_ r: EvidenceRecords, rules: [AuthorizationDesk.MatchedRule], customer: Customer?, findings: [FindingView]) {
+    init(
+        _ r: EvidenceRecords, rules: [AuthorizationDesk.MatchedRule], customer: Customer?, counterSession: Bool, problems: [String],
+        findings: [FindingView]
+    ) {
         let f = r.facts
         transaction = Facts(
             id: f.id, branch: f.branch, teller: f.teller, code: f.code, currency: f.currency, state: f.state,
@@ -174,8 +180,39 @@ public struct TransactionEvidence: Sendable, Encodable {
                     hash: e.hash.hex, seq: e.seq, branch: e.branch, terminal: e.terminal, verified: problem == nil,
                     problem: problem?.description)
             }
-        chainVerified = events.allSatisfy(\.verified)
+        let missing = Self.missingEvents(r, counterSession: counterSession)
+        self.problems = problems + missing.map { "the trail lacks \($0)" }
+        chainVerified = !events.isEmpty && events.allSatisfy(\.verified) && self.problems.isEmpty
         self.findings = findings
+    }
+}
+
+extension TransactionEvidence {
+    /// The events the records call for that the trail does not hold: each link checked where it stands cannot see a
+    /// row deleted and the chain linked again around it, but the records still say the row must be there.
+    static func missingEvents(_ r: EvidenceRecords, counterSession: Bool) -> [String] {
+        func count(_ subject: String, _ actions: Set<String>) -> Int {
+            r.events.filter { $0.subject == subject && actions.contains($0.action) }.count
+        }
+        var missing: [String] = []
+        let transaction = "txn:\(r.facts.id)"
+        if r.facts.state == "committed", count(transaction, ["txn.committed"]) == 0 { missing.append("txn.committed of \(r.facts.id)") }
+        for request in r.requests {
+            let decided = count("authz:\(request.id)", ["authz.approved", "authz.first_approval", "authz.rejected", "authz.returned"])
+            if decided < request.decisions.count {
+                missing.append("\(request.decisions.count - decided) decision event(s) of \(request.id)")
+            }
+        }
+        if let voucher = r.voucher {
+            let subject = "voucher:\(voucher.id)"
+            if count(subject, ["voucher.rendered"]) == 0 { missing.append("voucher.rendered of \(voucher.id)") }
+            if voucher.state == "sealed", count(subject, ["seal.used"]) == 0 { missing.append("seal.used of \(voucher.id)") }
+        }
+        if counterSession {
+            let actions = Set(r.events.filter { $0.subject.hasPrefix("counter:") }.map(\.action))
+            for action in ["counter.confirmed", "counter.signature_captured"] where !actions.contains(action) { missing.append(action) }
+        }
+        return missing
     }
 }
 

@@ -22,19 +22,28 @@ public struct Finding: Sendable, Equatable {
 /// Findings are written only by the database's functions, which take the acting user from the session token and
 /// check their role and branch (migration 0041).
 public enum Findings {
-    public static func raise(token: String, transaction: String, description: String, in tx: Transaction) async throws -> Int64 {
-        let rows = try await tx.query("SELECT audit_finding_raise(\(token), \(transaction), \(description))", context: "finding")
+    public static func raise(token: String, password: String, transaction: String, description: String, in tx: Transaction) async throws
+        -> Int64
+    {
+        let rows = try await tx.query(
+            "SELECT audit_finding_raise(\(token), \(password), \(transaction), \(description))", context: "finding")
         for try await id in rows.decode(Int64.self) { return id }
         throw StorageError(.queryFailed, "the finding was not stored")
     }
 
-    public static func answer(token: String, id: Int64, answer: String, in tx: Transaction) async throws {
-        try await tx.query("SELECT audit_finding_answer(\(token), \(id), \(answer))", context: "finding").collect()
+    public static func answer(token: String, password: String, id: Int64, answer: String, in tx: Transaction) async throws {
+        try await tx.query("SELECT audit_finding_answer(\(token), \(password), \(id), \(answer))", context: "finding").collect()
     }
 
-    /// Closes the answered finding `id`, or returns it to the branch.
-    public static func conclude(token: String, id: Int64, close: Bool, note: String, in tx: Transaction) async throws {
-        try await tx.query("SELECT audit_finding_conclude(\(token), \(id), \(close), \(note))", context: "finding").collect()
+    /// Closes finding `id` (an answered one; an open one is withdrawn), or returns its answer to the branch; the step
+    /// taken (closed, withdrawn, returned).
+    public static func conclude(token: String, password: String, id: Int64, close: Bool, note: String, in tx: Transaction) async throws
+        -> String
+    {
+        let rows = try await tx.query(
+            "SELECT audit_finding_conclude(\(token), \(password), \(id), \(close), \(note))", context: "finding")
+        for try await step in rows.decode(String.self) { return step }
+        throw StorageError(.queryFailed, "the step was not stored")
     }
 
     static let columns = "id, transaction_id, branch_code, state, description, raised_by, ts_to_us(raised_at), history::text"
@@ -94,14 +103,17 @@ public struct AuditSample: Sendable, Equatable {
 
 public enum AuditSamples {
     /// Draws up to `size` of `day`'s ("YYYY-MM-DD", the bank's day) committed transactions of `branch` (all when nil).
-    public static func draw(token: String, day: String, branch: String?, size: Int, in tx: Transaction) async throws -> Int64 {
-        let rows = try await tx.query("SELECT audit_sample_draw(\(token), \(day)::date, \(branch)::text, \(size)::int4)", context: "sample")
+    public static func draw(token: String, password: String, day: String, branch: String?, size: Int, in tx: Transaction) async throws
+        -> Int64
+    {
+        let rows = try await tx.query(
+            "SELECT audit_sample_draw(\(token), \(password), \(day)::date, \(branch)::text, \(size)::int4)", context: "sample")
         for try await id in rows.decode(Int64.self) { return id }
         throw StorageError(.queryFailed, "the sample was not stored")
     }
 
-    public static func review(token: String, sample: Int64, transaction: String, in tx: Transaction) async throws {
-        try await tx.query("SELECT audit_sample_review(\(token), \(sample), \(transaction))", context: "sample").collect()
+    public static func review(token: String, password: String, sample: Int64, transaction: String, in tx: Transaction) async throws {
+        try await tx.query("SELECT audit_sample_review(\(token), \(password), \(sample), \(transaction))", context: "sample").collect()
     }
 
     public static func sample(_ id: Int64, in tx: Transaction) async throws -> AuditSample? {

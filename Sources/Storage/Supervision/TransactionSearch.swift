@@ -15,6 +15,8 @@ public struct TransactionFilter: Sendable, Equatable {
     public var maximumMinor: Int64?
     public var currency: String?
     public var state: String?
+    /// A transaction, voucher or authorization request id: the transaction it is or belongs to, whatever its date.
+    public var lookup: String?
     /// Keyset pagination: only transactions older than this one (its submission time and id), newest first.
     public var before: TransactionCursor?
     public var limit: Int
@@ -70,7 +72,17 @@ public enum TransactionSearch {
             try binds.append(value)
             return "$\(binds.count)"
         }
-        clauses.append("t.submitted_at >= us_to_ts(\(try bind(filter.fromMicros))) AND t.submitted_at < us_to_ts(\(try bind(filter.untilMicros)))")
+        let (from, until) = (try bind(filter.fromMicros), try bind(filter.untilMicros))
+        if let lookup = filter.lookup {
+            let id = try bind(lookup)
+            clauses.append(
+                """
+                t.id = coalesce((SELECT v.transaction_id FROM vouchers v WHERE v.id = \(id)),
+                                (SELECT r.transaction_id FROM authz_requests r WHERE r.id = \(id)), \(id))
+                """)
+        } else {
+            clauses.append("t.submitted_at >= us_to_ts(\(from)) AND t.submitted_at < us_to_ts(\(until))")
+        }
         if let branch = filter.branch { clauses.append("t.branch_code = \(try bind(branch))") }
         if let teller = filter.teller { clauses.append("t.teller_id = \(try bind(teller))") }
         if let code = filter.code { clauses.append("t.code = \(try bind(code))") }

@@ -20,20 +20,35 @@ struct SupervisionController: Sendable {
         router.post("/api/v1/audit/findings/{id}/return", use: giveBack)
     }
 
+    /// Every step the database records as the user's is confirmed with their own password, typed again.
     struct DrawBody: Decodable {
         let day: String
         let branch: String?
         let size: Int
+        let password: String
     }
 
-    struct ReviewedBody: Decodable { let transaction: String }
+    struct ReviewedBody: Decodable {
+        let transaction: String
+        let password: String
+    }
 
     struct RaiseBody: Decodable {
         let transaction: String
         let description: String
+        let password: String
     }
 
-    struct TextBody: Decodable { let text: String }
+    struct TextBody: Decodable {
+        let text: String
+        let password: String
+    }
+
+    static func acting(_ context: AppRequestContext, password: String) throws -> ActingUser {
+        ActingUser(
+            user: try context.requireUser(), token: try context.requireToken(), password: password, terminal: context.terminal,
+            address: context.clientAddress)
+    }
 
     private func requireDesk() throws -> SupervisionDesk {
         guard let desk else {
@@ -72,6 +87,7 @@ struct SupervisionController: Sendable {
         query.state = q["state"].map(String.init)
         query.after = q["after"].map(String.init)
         query.limit = q["limit"].map(String.init)
+        query.id = q["id"].map(String.init)
         return try Self.private_(try await desk.search(query, user: try context.requireUser()))
     }
 
@@ -86,21 +102,20 @@ struct SupervisionController: Sendable {
 
     @Sendable func draw(_ request: Request, context: AppRequestContext) async throws -> Response {
         let desk = try requireDesk()
-        let user = try context.requireUser()
+        _ = try context.requireUser()
         let body = try await request.decode(as: DrawBody.self, context: context)
         let sample = try await desk.drawSample(
-            day: body.day, branch: body.branch, size: body.size, user: user, token: try context.requireToken(), terminal: context.terminal)
+            day: body.day, branch: body.branch, size: body.size, by: try Self.acting(context, password: body.password))
         return try Self.private_(sample, status: .created)
     }
 
     @Sendable func reviewed(_ request: Request, context: AppRequestContext) async throws -> Response {
         let desk = try requireDesk()
-        let user = try context.requireUser()
+        _ = try context.requireUser()
         let id = try Self.number(context, code: .sampleNotFound)
         let body = try await request.decode(as: ReviewedBody.self, context: context)
         return try Self.private_(
-            try await desk.reviewed(
-                sample: id, transaction: body.transaction, user: user, token: try context.requireToken(), terminal: context.terminal))
+            try await desk.reviewed(sample: id, transaction: body.transaction, by: try Self.acting(context, password: body.password)))
     }
 
     @Sendable func findings(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -121,20 +136,19 @@ struct SupervisionController: Sendable {
 
     @Sendable func raise(_ request: Request, context: AppRequestContext) async throws -> Response {
         let desk = try requireDesk()
-        let user = try context.requireUser()
+        _ = try context.requireUser()
         let body = try await request.decode(as: RaiseBody.self, context: context)
         let finding = try await desk.raise(
-            transaction: body.transaction, description: body.description, user: user, token: try context.requireToken(), terminal: context.terminal)
+            transaction: body.transaction, description: body.description, by: try Self.acting(context, password: body.password))
         return try Self.private_(finding, status: .created)
     }
 
     @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> Response {
         let desk = try requireDesk()
-        let user = try context.requireUser()
+        _ = try context.requireUser()
         let id = try Self.number(context, code: .findingNotFound)
         let body = try await request.decode(as: TextBody.self, context: context)
-        return try Self.private_(
-            try await desk.answer(finding: id, answer: body.text, user: user, token: try context.requireToken(), terminal: context.terminal))
+        return try Self.private_(try await desk.answer(finding: id, answer: body.text, by: try Self.acting(context, password: body.password)))
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -147,11 +161,10 @@ struct SupervisionController: Sendable {
 
     private func conclude(_ request: Request, context: AppRequestContext, close: Bool) async throws -> Response {
         let desk = try requireDesk()
-        let user = try context.requireUser()
+        _ = try context.requireUser()
         let id = try Self.number(context, code: .findingNotFound)
         let body = try await request.decode(as: TextBody.self, context: context)
         return try Self.private_(
-            try await desk.conclude(
-                finding: id, close: close, note: body.text, user: user, token: try context.requireToken(), terminal: context.terminal))
+            try await desk.conclude(finding: id, close: close, note: body.text, by: try Self.acting(context, password: body.password)))
     }
 }

@@ -84,7 +84,7 @@ struct VoucherController: Sendable {
     }
 
     @Sendable func pdf(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let record = try await requireDesk().voucher(try context.parameters.require("id"), for: try context.requireUser())
+        let record = try await requireDesk().pdf(try context.parameters.require("id"), for: try context.requireUser(), terminal: context.terminal)
         return Response(
             status: .ok,
             headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(record.id).pdf\""],

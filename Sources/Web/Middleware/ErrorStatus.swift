@@ -75,7 +75,7 @@ extension AdminErrorCode: HTTPStatusOfCode {
 extension SupervisionErrorCode: HTTPStatusOfCode {
     var status: HTTPResponse.Status {
         switch self {
-        case .forbidden: .forbidden
+        case .forbidden, .ownDecision: .forbidden
         case .badQuery: .badRequest
         case .transactionNotFound, .findingNotFound, .sampleNotFound: .notFound
         case .findingState, .sampleItem: .conflict

@@ -35,6 +35,7 @@ enum AuditPage {
                 \(field("min", "min", #"inputmode="decimal" maxlength="20" pattern="[0-9]+(\.[0-9]{1,2})?""#))
                 \(field("max", "max", #"inputmode="decimal" maxlength="20" pattern="[0-9]+(\.[0-9]{1,2})?""#))
                 \(field("currency", "currency", #"maxlength="3" pattern="[A-Z]{3}" autocapitalize="characters""#))
+                \(field("id", "id", #"maxlength="17" pattern="[TVR][0-9]{16}""#))
                 <label>\(t("search.state")) <select name="state" id="search-state"><option value="">\(t("search.any"))</option>\(states.joined())</select></label>
                 <button type="submit" id="search-submit" class="primary">\(t("search.submit"))</button>
                 </form>
@@ -52,6 +53,7 @@ enum AuditPage {
                 <label>\(t("samples.day")) <input type="date" name="day" id="sample-day" required></label>
                 <label>\(t("samples.branch")) <input name="branch" id="sample-branch" maxlength="64"></label>
                 <label>\(t("samples.size")) <input type="number" name="size" id="sample-size" min="1" max="200" value="10" required></label>
+                <label>\(t("confirm.password")) <input type="password" name="password" id="sample-password" maxlength="256" required autocomplete="current-password"></label>
                 <button type="submit" id="sample-submit" class="primary">\(t("samples.draw"))</button>
                 </form>
                 <div id="samples"></div>

@@ -100,5 +100,11 @@ extension PageText {
         "finding.answer": ("答复", "Answer"),
         "finding.close": ("关闭", "Close"),
         "finding.return": ("退回网点", "Return to the branch"),
+        "finding.withdraw": ("撤销", "Withdraw"),
+        "finding.withdrawn": ("已撤销", "Withdrawn"),
+        "confirm.password": ("您的密码（确认）", "Your password (to confirm)"),
+        "samples.password_first": ("请先在上方输入您的密码", "Type your password above first"),
+        "search.id": ("编号（交易/凭证/授权）", "Id (transaction, voucher, request)"),
+        "evidence.problems": ("未通过的核对", "What does not hold"),
     ])
 }

@@ -81,8 +81,10 @@ import Vouchers
         #expect(verdicts.allSatisfy { $0["valid"] as? Bool == true && $0["intact"] as? Bool == true && $0["trusted"] as? Bool == true })
         let actions = try await db.with(db.owner) { database in
             try await database.read { tx in
-                try await tx.query("SELECT action FROM audit_events WHERE action LIKE 'receipt.%' OR action LIKE 'voucher.%' ORDER BY at, seq")
-                    .collect().map { try $0.decode(String.self) }
+                try await tx.query(
+                    "SELECT action FROM audit_events WHERE (action LIKE 'receipt.%' OR action LIKE 'voucher.%') AND action <> 'voucher.read' ORDER BY at, seq"
+                )
+                .collect().map { try $0.decode(String.self) }
             }
         }
         #expect(actions == ["voucher.rendered", "voucher.customer_signed", "receipt.issued", "receipt.downloaded"], "\(actions)")

@@ -32,6 +32,9 @@ enum AuditorBrowserTests {
             try await WebHarness.count(
                 "SELECT count(*)::int FROM audit_sample_items WHERE sample_id = \(outcome.sample) AND transaction_id = '\(transaction)' AND reviewed_by = 'auditor1'",
                 in: db) == 1)
+        // The voucher's PDF opened on the evidence page is in the trail.
+        #expect(
+            try await WebHarness.count("SELECT count(*)::int FROM audit_events WHERE action = 'voucher.read' AND actor = 'auditor1'", in: db) == 1)
         // Each opening of the evidence (and the reload) is in the trail.
         #expect(
             try await WebHarness.count(

@@ -96,6 +96,11 @@ import Testing
             #expect(voucher["state"] as? String == "sealed")
             let pdf = try await api.call(.get, try #require(voucher["pdf"] as? String), token: auditor)
             #expect(pdf.status == .ok && pdf.body.starts(with: Data("%PDF".utf8)))
+            // An auditor's reading of a voucher (another branch's customer's data) is in the trail.
+            let voucherID = try #require(voucher["id"] as? String)
+            #expect(try await api.auditActions(subject: "voucher:\(voucherID)").contains("voucher.read"))
+            // Looked up by its voucher's or its request's id, whatever the dates searched.
+            #expect(Self.ids(try await search("id=\(voucherID)&from=2020-01-01")) == [approved])
             let request = try #require((page.json["authorization"] as? [[String: Any]])?.first)
             #expect(request["mode"] as? String == "local" && request["state"] as? String == "committed")
             let decision = try #require((request["decisions"] as? [[String: Any]])?.first)
@@ -116,6 +121,12 @@ import Testing
                 try await api.call(.get, "/api/v1/audit/transactions/T0000000000000099", token: auditor).code == "supervision.transaction_not_found")
             #expect(try await api.call(.get, "/api/v1/audit/transactions/x", token: auditor).code == "supervision.transaction_not_found")
 
+            let requestID = try #require((page.json["authorization"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(Self.ids(try await search("id=\(requestID)")) == [approved])
+            #expect(try await search("id=X123").code == "supervision.bad_query")
+            // A cursor from outside the range searched is not this search's (it would overflow the database's time).
+            #expect(try await search("after=9223372036854775807-T0000000000000001").code == "supervision.bad_query")
+
             // Someone with the owner's role rewrites one of its events: the page says which one no longer holds.
             let committedSeq = try #require(events.first { $0["action"] as? String == "txn.committed" }?["seq"] as? Int)
             let chain = try #require(events.first { $0["action"] as? String == "txn.committed" }?["chain"] as? String)
@@ -132,48 +143,78 @@ import Testing
             let broken = (tampered.json["events"] as? [[String: Any]] ?? []).filter { $0["verified"] as? Bool == false }
             #expect(broken.compactMap { $0["action"] as? String } == ["txn.committed"], "\(broken)")
 
+            // The same with a decision's event deleted: the records say it must be there.
+            let approvedEvent = try #require(events.first { $0["action"] as? String == "authz.approved" })
+            let (approvedChain, approvedSeq) = (try #require(approvedEvent["chain"] as? String), try #require(approvedEvent["seq"] as? Int))
+            try await db.with(db.owner) { database in
+                try await database.transaction { tx in
+                    try await tx.execute(sql: "ALTER TABLE audit_events DISABLE TRIGGER USER")
+                    try await tx.execute(
+                        sql: "DELETE FROM audit_events WHERE chain_id = '\(approvedChain)' AND seq = \(approvedSeq)")
+                    try await tx.execute(sql: "ALTER TABLE audit_events ENABLE TRIGGER USER")
+                }
+            }
+            let deleted = try await api.call(.get, "/api/v1/audit/transactions/\(approved)", token: auditor)
+            #expect(deleted.json["chain_verified"] as? Bool == false)
+            #expect((deleted.json["problems"] as? [String])?.contains { $0.contains("decision event") } == true, "\(deleted.json["problems"] ?? "")")
+
             // Samples of the day: as many as asked (or the day has), kept as drawn; each reviewed once.
             func draw(_ body: String) async throws -> TestAPI.Reply { try await api.call(.post, "/api/v1/audit/samples", token: auditor, body: body) }
-            let two = try await draw(#"{"day":"\#(today)","size":2}"#)
+            let two = try await draw(#"{"day":"\#(today)","size":2,"password":"\#(WebHarness.password)"}"#)
             #expect(two.status == .created, "\(two.code)")
             let drawn = try #require(two.json["items"] as? [[String: Any]]).compactMap { $0["transaction"] as? String }
             #expect(drawn.count == 2 && Set(drawn).isSubset(of: made))
-            #expect((try await draw(#"{"day":"\#(today)","size":10}"#).json["items"] as? [Any])?.count == 3)
-            #expect((try await draw(#"{"day":"\#(today)","size":5,"branch":"BR002"}"#).json["items"] as? [Any])?.count == 0)
-            #expect(try await draw(#"{"day":"\#(today)","size":0}"#).code == "supervision.bad_query")
-            #expect(try await draw(#"{"day":"yesterday","size":3}"#).code == "supervision.bad_query")
-            #expect(try await draw(#"{"day":"\#(today)","size":3,"branch":"NOPE"}"#).code == "supervision.bad_query")
+            #expect((try await draw(#"{"day":"\#(today)","size":10,"password":"\#(WebHarness.password)"}"#).json["items"] as? [Any])?.count == 3)
             #expect(
-                try await api.call(.post, "/api/v1/audit/samples", token: teller, body: #"{"day":"\#(today)","size":3}"#).code
+                (try await draw(#"{"day":"\#(today)","size":5,"branch":"BR002","password":"\#(WebHarness.password)"}"#).json["items"] as? [Any])?
+                    .count == 0)
+            #expect(try await draw(#"{"day":"\#(today)","size":0,"password":"\#(WebHarness.password)"}"#).code == "supervision.bad_query")
+            #expect(try await draw(#"{"day":"yesterday","size":3,"password":"\#(WebHarness.password)"}"#).code == "supervision.bad_query")
+            #expect(
+                try await draw(#"{"day":"\#(today)","size":3,"branch":"NOPE","password":"\#(WebHarness.password)"}"#).code == "supervision.bad_query")
+            #expect(
+                try await api.call(
+                    .post, "/api/v1/audit/samples", token: teller, body: #"{"day":"\#(today)","size":3,"password":"\#(WebHarness.password)"}"#
+                ).code
                     == "supervision.forbidden")
             let sample = try #require(two.json["id"] as? Int)
             let review = try await api.call(
-                .post, "/api/v1/audit/samples/\(sample)/reviewed", token: auditor, body: #"{"transaction":"\#(drawn[0])"}"#)
+                .post, "/api/v1/audit/samples/\(sample)/reviewed", token: auditor,
+                body: #"{"transaction":"\#(drawn[0])","password":"\#(WebHarness.password)"}"#)
             #expect(
                 (review.json["items"] as? [[String: Any]])?.first { $0["transaction"] as? String == drawn[0] }?["reviewed_by"] as? String
                     == "auditor1")
             #expect(
-                try await api.call(.post, "/api/v1/audit/samples/\(sample)/reviewed", token: auditor, body: #"{"transaction":"\#(drawn[0])"}"#)
-                    .code == "supervision.sample_item")
+                try await api.call(
+                    .post, "/api/v1/audit/samples/\(sample)/reviewed", token: auditor,
+                    body: #"{"transaction":"\#(drawn[0])","password":"\#(WebHarness.password)"}"#
+                )
+                .code == "supervision.sample_item")
             let notDrawn = try #require(made.first { !drawn.contains($0) })
             #expect(
-                try await api.call(.post, "/api/v1/audit/samples/\(sample)/reviewed", token: auditor, body: #"{"transaction":"\#(notDrawn)"}"#)
-                    .code == "supervision.sample_item")
+                try await api.call(
+                    .post, "/api/v1/audit/samples/\(sample)/reviewed", token: auditor,
+                    body: #"{"transaction":"\#(notDrawn)","password":"\#(WebHarness.password)"}"#
+                )
+                .code == "supervision.sample_item")
             let listed = try #require(try await api.call(.get, "/api/v1/audit/samples", token: auditor).json["samples"] as? [[String: Any]])
             #expect(listed.count == 3 && listed.last?["id"] as? Int == sample)
 
             // A finding: raised by the auditor, answered by the branch's supervisor (not another branch's), returned,
             // answered again, closed; a closed finding takes no more steps.
             let raised = try await api.call(
-                .post, "/api/v1/audit/findings", token: auditor, body: #"{"transaction":"\#(middle)","description":"凭证影像缺少客户签名页"}"#)
+                .post, "/api/v1/audit/findings", token: auditor,
+                body: #"{"transaction":"\#(middle)","description":"凭证影像缺少客户签名页","password":"\#(WebHarness.password)"}"#)
             #expect(raised.status == .created && raised.json["state"] as? String == "raised" && raised.json["branch"] as? String == "BR001")
             let finding = try #require(raised.json["id"] as? Int)
             let (super1, super2) = (try await api.login("super1"), try await api.login("super2"))
             func step(_ path: String, _ token: String, _ text: String) async throws -> TestAPI.Reply {
-                try await api.call(.post, "/api/v1/audit/findings/\(finding)/\(path)", token: token, body: #"{"text":"\#(text)"}"#)
+                try await api.call(
+                    .post, "/api/v1/audit/findings/\(finding)/\(path)", token: token,
+                    body: #"{"text":"\#(text)","password":"\#(WebHarness.password)"}"#)
             }
             #expect(try await step("answer", super2, "not ours").code == "supervision.finding_not_found")
-            #expect(try await step("close", auditor, "too early").code == "supervision.finding_state")
+            #expect(try await step("return", auditor, "too early").code == "supervision.finding_state")
             #expect(try await step("answer", auditor, "I answer myself").code == "supervision.forbidden")
             #expect(try await step("answer", super1, "已补扫签名页").json["state"] as? String == "answered")
             #expect(try await step("answer", super1, "again").code == "supervision.finding_state")
@@ -188,11 +229,17 @@ import Testing
             #expect(try await step("return", auditor, "reopen").code == "supervision.finding_state")
             #expect(try await step("answer", super1, "   ").code == "supervision.bad_query")
             #expect(
-                try await api.call(.post, "/api/v1/audit/findings", token: teller, body: #"{"transaction":"\#(middle)","description":"x"}"#).code
+                try await api.call(
+                    .post, "/api/v1/audit/findings", token: teller,
+                    body: #"{"transaction":"\#(middle)","description":"x","password":"\#(WebHarness.password)"}"#
+                ).code
                     == "supervision.forbidden")
             #expect(
-                try await api.call(.post, "/api/v1/audit/findings", token: auditor, body: #"{"transaction":"T0000000000000099","description":"x"}"#)
-                    .code == "supervision.transaction_not_found")
+                try await api.call(
+                    .post, "/api/v1/audit/findings", token: auditor,
+                    body: #"{"transaction":"T0000000000000099","description":"x","password":"\#(WebHarness.password)"}"#
+                )
+                .code == "supervision.transaction_not_found")
             func findings(_ token: String) async throws -> [Int] {
                 ((try await api.call(.get, "/api/v1/audit/findings", token: token).json["findings"] as? [[String: Any]]) ?? []).compactMap {
                     $0["id"] as? Int
@@ -208,6 +255,38 @@ import Testing
             // The finding is on its transaction's evidence page too.
             let withFinding = try await api.call(.get, "/api/v1/audit/transactions/\(middle)", token: auditor)
             #expect((withFinding.json["findings"] as? [[String: Any]])?.first?["id"] as? Int == finding)
+
+            // A wrong password does not raise a finding (nor sign the auditor out); the supervisor who approved the
+            // transaction does not answer for it; an auditor withdraws a finding not yet answered.
+            let mistyped = try await api.call(
+                .post, "/api/v1/audit/findings", token: auditor,
+                body: #"{"transaction":"\#(approved)","description":"x","password":"wrong-password"}"#)
+            #expect(mistyped.status == .forbidden && mistyped.code == "auth.password_not_confirmed", "\(mistyped.status) \(mistyped.code)")
+            let onApproved = try await api.call(
+                .post, "/api/v1/audit/findings", token: auditor,
+                body: #"{"transaction":"\#(approved)","description":"授权材料不清晰","password":"\#(WebHarness.password)"}"#)
+            let withdrawable = try #require(onApproved.json["id"] as? Int)
+            let super3 = try await api.login("super3")
+            let own = try await api.call(
+                .post, "/api/v1/audit/findings/\(withdrawable)/answer", token: super3, body: #"{"text":"ok","password":"\#(WebHarness.password)"}"#)
+            #expect(own.code == "supervision.own_decision")
+            let withdrawn = try await api.call(
+                .post, "/api/v1/audit/findings/\(withdrawable)/close", token: auditor, body: #"{"text":"登记有误","password":"\#(WebHarness.password)"}"#)
+            #expect(withdrawn.json["state"] as? String == "closed")
+            #expect((withdrawn.json["history"] as? [[String: Any]])?.last?["step"] as? String == "withdrawn")
+
+            // A session row the service's role inserts itself does not act for anyone: the database wants the password.
+            await #expect(throws: StorageError.self) {
+                try await db.with(db.app) { database in
+                    try await database.transaction { tx in
+                        try await tx.execute(
+                            sql:
+                                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (sha256('forged'), 'auditor1', now(), now() + interval '1 hour')"
+                        )
+                        try await tx.query("SELECT audit_finding_raise('forged', 'a guess', '\(approved)', 'forged')").collect()
+                    }
+                }
+            }
 
             // Only the functions write samples and findings: the service's own role cannot, directly.
             for statement in [

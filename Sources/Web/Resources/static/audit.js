@@ -149,7 +149,7 @@
 
     function query(form) {
         const q = new URLSearchParams();
-        for (const name of ["from", "to", "branch", "teller", "officer", "code", "currency", "state"]) {
+        for (const name of ["from", "to", "branch", "teller", "officer", "code", "currency", "state", "id"]) {
             const value = form[name].value.trim();
             if (value) q.set(name, value);
         }
@@ -213,6 +213,9 @@
             mark.dataset.verified = String(e.chain_verified);
             mark.dataset.decision = e.chain_verified ? "approve" : "reject";
             mark.textContent = e.chain_verified ? "✓ " + t("evidence.verified") : "✗ " + t("evidence.broken");
+            if (e.problems && e.problems.length) {
+                box.append(card("evidence-problems", "evidence.problems", el("ul", {}, ...e.problems.map((p) => el("li", { class: "alarm", text: p })))));
+            }
             box.append(facts(e.transaction), customer(e.customer), voucher(e.voucher), timeline(e.authorization),
                 events(e.events), findingsCard(e.findings, id));
             $("evidence-heading").focus();
@@ -324,17 +327,20 @@
     function findingsCard(list, transaction) {
         const box = el("div", { id: "evidence-finding-list" }, ...list.map(finding));
         const text = el("textarea", { id: "raise-text", name: "description", maxlength: "2000", required: true, rows: "3" });
+        const password = el("input", { type: "password", id: "raise-password", maxlength: "256", required: true, autocomplete: "current-password" });
         const form = el("form", { id: "raise-form", onsubmit: async (event) => {
             event.preventDefault();
             try {
-                const raised = await api("POST", "/api/v1/audit/findings", { transaction, description: text.value });
+                const raised = await api("POST", "/api/v1/audit/findings", { transaction, description: text.value, password: password.value });
                 Countersign.clearError(form);
                 text.value = "";
+                password.value = "";
                 box.append(finding(raised));
             } catch (error) {
                 Countersign.showError(t("error"), error, form);
             }
-        } }, el("label", {}, t("raise.label") + " ", text), el("button", { type: "submit", id: "raise-submit", text: t("raise.submit") }));
+        } }, el("label", {}, t("raise.label") + " ", text), el("label", {}, t("confirm.password") + " ", password),
+            el("button", { type: "submit", id: "raise-submit", text: t("raise.submit") }));
         return card("evidence-findings", "evidence.findings", box, form);
     }
 
@@ -349,16 +355,19 @@
         if (auditor() && location.hash.slice(1) !== f.transaction) {
             item.append(el("button", { type: "button", class: "open", text: t("open"), onclick: () => go(f.transaction) }));
         }
-        const steps = auditor() ? (f.state === "answered" ? [["close", "finding.close"], ["return", "finding.return"]] : [])
+        const steps = auditor()
+            ? (f.state === "answered" ? [["close", "finding.close"], ["return", "finding.return"]] : f.state === "raised" ? [["close", "finding.withdraw"]] : [])
             : (f.state === "raised" ? [["answer", "finding.answer"]] : []);
         if (steps.length) {
             const note = el("textarea", { id: "finding-" + f.id + "-text", maxlength: "2000", rows: "2", required: true });
+            const password = el("input", { type: "password", id: "finding-" + f.id + "-password", maxlength: "256", required: true,
+                autocomplete: "current-password" });
             const form = el("form", { id: "finding-" + f.id + "-form", onsubmit: (event) => event.preventDefault() },
-                el("label", {}, t("finding.text") + " ", note));
+                el("label", {}, t("finding.text") + " ", note), el("label", {}, t("confirm.password") + " ", password));
             for (const [path, key] of steps) {
                 form.append(el("button", { type: "button", "data-step": path, text: t(key), onclick: async () => {
                     try {
-                        const now = await api("POST", "/api/v1/audit/findings/" + f.id + "/" + path, { text: note.value });
+                        const now = await api("POST", "/api/v1/audit/findings/" + f.id + "/" + path, { text: note.value, password: password.value });
                         item.replaceWith(finding(now));
                     } catch (error) {
                         Countersign.showError(t("error"), error, form);
@@ -387,7 +396,9 @@
             el("td", {}, i.reviewed_at ? el("span", { text: t("samples.reviewed") + " · " + i.reviewed_by + " · " + when(i.reviewed_at) })
                 : el("button", { type: "button", class: "review", text: t("samples.review"), onclick: async (event) => {
                     try {
-                        const now = await api("POST", "/api/v1/audit/samples/" + s.id + "/reviewed", { transaction: i.transaction });
+                        const password = $("sample-password").value;
+                        if (!password) throw new Error(t("samples.password_first"));
+                        const now = await api("POST", "/api/v1/audit/samples/" + s.id + "/reviewed", { transaction: i.transaction, password });
                         $("sample-" + s.id).replaceWith(sample(now));
                     } catch (error) {
                         Countersign.showError(t("error"), error, event.target);
@@ -409,7 +420,7 @@
         const form = event.target;
         $("sample-submit").disabled = true;
         try {
-            const body = { day: form.day.value, size: Number(form.size.value) };
+            const body = { day: form.day.value, size: Number(form.size.value), password: form.password.value };
             if (form.branch.value.trim()) body.branch = form.branch.value.trim();
             const drawn = await api("POST", "/api/v1/audit/samples", body);
             Countersign.clearError(form);

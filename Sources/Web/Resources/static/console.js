@@ -26,7 +26,8 @@ window.Countersign = {
         if (!response.ok) {
             let detail = { message: String(response.status), code: "" };
             if (type.includes("json")) detail = (await response.json()).error || detail;
-            if (response.status === 401 && options && options.onUnauthorized) options.onUnauthorized();
+            // A wrong password typed to confirm a step is the user's mistake, not the end of their session.
+            if (response.status === 401 && detail.code !== "auth.invalid_credentials" && options && options.onUnauthorized) options.onUnauthorized();
             // What the code means, in the page's language (the service's error catalogue); the particulars stay
             // on the error for a tooltip.
             const zh = document.documentElement.lang.startsWith("zh");
