@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Services",
             dependencies: [
-                "Storage", "Audit", "Kernel", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter",
+                "Storage", "Audit", "Kernel", "Accounts", "Vouchers", "PDFReader", "Authorization", "Forms", "Counter", "CXLSX",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -173,6 +173,11 @@ let package = Package(
         .target(
             name: "CCrypto",
             linkerSettings: [.linkedLibrary("crypto")]
+        ),
+        // libxlsxwriter (Debian's libxlsxwriter-dev) writes the reports' XLSX downloads.
+        .target(
+            name: "CXLSX",
+            linkerSettings: [.linkedLibrary("xlsxwriter")]
         ),
         .target(
             name: "CPDF",

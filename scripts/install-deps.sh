@@ -6,9 +6,10 @@
 # zbarimg (zbar-tools) is the independent decoder our QR codes are checked with; libjs-pdf is pdf.js, which the
 # service serves to the customer screen to draw the voucher preview; libcurl4 carries Foundation's HTTP client,
 # which asks an external time-stamp authority. postgresql-15-pgtap (pgTAP, for Debian 12's PostgreSQL 15) tests the
-# guard triggers and rule functions inside the database.
+# guard triggers and rule functions inside the database. libxlsxwriter-dev writes the reports' XLSX downloads,
+# libjs-chart.js draws their charts (served by the service), and python3-openpyxl reads the XLSX back in the tests.
 PACKAGES="postgresql postgresql-contrib libssl-dev pkg-config openssl libpodofo-dev fonts-arphic-gbsn00lp poppler-utils qpdf libnss3-tools zbar-tools
-    chromium chromium-driver python3-selenium libjs-pdf libcurl4 postgresql-15-pgtap"
+    chromium chromium-driver python3-selenium libjs-pdf libcurl4 postgresql-15-pgtap libxlsxwriter-dev libjs-chart.js python3-openpyxl"
 
 missing=""
 for pkg in $PACKAGES; do

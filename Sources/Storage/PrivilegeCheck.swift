@@ -39,20 +39,20 @@ public enum PrivilegeCheck {
         }
         // What the guards judge by — the rules in force, the directory, the seal registry — is the owner's to write;
         // users and their administrative changes only through the dual-control functions (migration 0035); findings and
-        // samples only through their functions (migration 0041).
+        // samples only through their functions (migration 0041), the reports' figures only by report_roll (0043).
         let judged = try await tx.query(
             """
             SELECT t.name, p.privilege, has_table_privilege(current_user, t.name, p.privilege)
             FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('seals'), ('terminals'), ('certificate_revocations'), ('users'),
                          ('admin_changes'), ('branches'), ('officer_authority'), ('officer_limits'), ('audit_findings'),
-                         ('audit_samples'), ('audit_sample_items')) AS t(name)
+                         ('audit_samples'), ('audit_sample_items'), ('report_figures'), ('report_latency'), ('report_rolls')) AS t(name)
             CROSS JOIN (VALUES ('INSERT'), ('DELETE'), ('TRUNCATE')) AS p(privilege)
             WHERE to_regclass(t.name) IS NOT NULL
             UNION ALL
             SELECT t.name, 'UPDATE', has_table_privilege(current_user, t.name, 'UPDATE')
             FROM (VALUES ('authz_rule_sets'), ('directory_entries'), ('terminals'), ('certificate_revocations'), ('users'), ('admin_changes'),
                          ('branches'), ('officer_authority'), ('officer_limits'), ('audit_findings'), ('audit_samples'),
-                         ('audit_sample_items')) AS t(name)
+                         ('audit_sample_items'), ('report_figures'), ('report_latency'), ('report_rolls')) AS t(name)
             WHERE to_regclass(t.name) IS NOT NULL
             """)
         for try await (table, privilege, granted) in judged.decode((String, String, Bool).self) where granted {

@@ -1811,6 +1811,129 @@ END $$;
 ALTER FUNCTION public.receipts_require_committed() OWNER TO countersign_owner;
 
 --
+-- Name: report_bucket(bigint); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.report_bucket(p_ms bigint) RETURNS smallint
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT (width_bucket(greatest(p_ms, 0), report_latency_bounds()) + 1)::smallint
+$$;
+
+
+ALTER FUNCTION public.report_bucket(p_ms bigint) OWNER TO countersign_owner;
+
+--
+-- Name: report_latency_bounds(); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.report_latency_bounds() RETURNS bigint[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT ARRAY[1000, 2000, 3000, 5000, 8000, 13000, 20000, 30000, 45000, 60000, 90000, 120000, 180000, 300000, 450000,
+                 600000, 900000, 1200000, 1800000, 3600000]::bigint[]
+$$;
+
+
+ALTER FUNCTION public.report_latency_bounds() OWNER TO countersign_owner;
+
+--
+-- Name: report_roll(date); Type: FUNCTION; Schema: public; Owner: countersign_owner
+--
+
+CREATE FUNCTION public.report_roll(p_day date) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    -- Beijing has no daylight saving: its day starts at 16:00 UTC the day before.
+    v_start timestamptz := (p_day::timestamp - interval '8 hours') AT TIME ZONE 'UTC';
+    v_end timestamptz := v_start + interval '1 day';
+    v_kind text;
+    v_below text;
+    v_from date;
+    v_to date;
+BEGIN
+    -- One roll at a time, whichever instance or command starts it.
+    PERFORM pg_advisory_xact_lock(hashtext('countersign report_roll'));
+    DELETE FROM report_figures WHERE period = 'day' AND period_start = p_day;
+    DELETE FROM report_latency WHERE period = 'day' AND period_start = p_day;
+
+    INSERT INTO report_figures
+    SELECT 'day', p_day, CASE WHEN grouping(teller_id) = 1 THEN 'branch' ELSE 'teller' END,
+           CASE WHEN grouping(teller_id) = 1 THEN branch_code ELSE teller_id END, branch_code, code, currency,
+           sum(transactions), sum(committed), sum(amount), sum(authorized), sum(decisions), sum(approvals), sum(returns), sum(rejects),
+           sum(timeouts)
+    FROM (
+        SELECT t.branch_code, t.teller_id, t.code, t.currency, 1 AS transactions, (t.state = 'committed')::int AS committed,
+               CASE WHEN t.state = 'committed' THEN t.amount_minor ELSE 0 END AS amount, (t.requirement IS NOT NULL)::int AS authorized,
+               0 AS decisions, 0 AS approvals, 0 AS returns, 0 AS rejects, 0 AS timeouts
+        FROM teller_transactions t WHERE t.submitted_at >= v_start AND t.submitted_at < v_end
+        UNION ALL
+        SELECT r.branch_code, r.teller_id, r.code, r.currency, 0, 0, 0, 0, 1, (d.decision = 'approve')::int, (d.decision = 'return')::int,
+               (d.decision = 'reject')::int, 0
+        FROM authz_decisions d JOIN authz_requests r ON r.id = d.request_id WHERE d.decided_at >= v_start AND d.decided_at < v_end
+        UNION ALL
+        SELECT r.branch_code, r.teller_id, r.code, r.currency, 0, 0, 0, 0, 0, 0, 0, 0, 1
+        FROM authz_requests r WHERE r.state = 'expired' AND r.created_at >= v_start AND r.created_at < v_end
+    ) f
+    GROUP BY GROUPING SETS ((branch_code, code, currency), (branch_code, teller_id, code, currency));
+
+    INSERT INTO report_figures
+    SELECT 'day', p_day, 'officer', officer_id, u.branch_code, code, currency, sum(transactions), sum(committed), sum(amount),
+           sum(transactions), sum(transactions), sum(approvals), sum(returns), sum(rejects), sum(timeouts)
+    FROM (
+        SELECT d.officer_id, r.code, r.currency, 1 AS transactions, (r.state = 'committed')::int AS committed,
+               CASE WHEN r.state = 'committed' AND d.decision = 'approve' THEN r.amount_minor ELSE 0 END AS amount,
+               (d.decision = 'approve')::int AS approvals, (d.decision = 'return')::int AS returns, (d.decision = 'reject')::int AS rejects,
+               0 AS timeouts
+        FROM authz_decisions d JOIN authz_requests r ON r.id = d.request_id WHERE d.decided_at >= v_start AND d.decided_at < v_end
+        UNION ALL
+        SELECT e.officer_id, r.code, r.currency, 0, 0, 0, 0, 0, 0, 1
+        FROM authz_lease_expiries e JOIN authz_requests r ON r.id = e.request_id WHERE e.expired_at >= v_start AND e.expired_at < v_end
+    ) f JOIN users u ON u.id = f.officer_id
+    GROUP BY officer_id, u.branch_code, code, currency;
+
+    INSERT INTO report_latency
+    SELECT 'day', p_day, CASE WHEN grouping(teller_id) = 1 THEN 'branch' ELSE 'teller' END,
+           CASE WHEN grouping(teller_id) = 1 THEN branch_code ELSE teller_id END, branch_code, bucket, count(*)
+    FROM (SELECT r.branch_code, r.teller_id, report_bucket((ts_to_us(r.decided_at) - ts_to_us(r.created_at)) / 1000) AS bucket
+          FROM authz_requests r WHERE r.decided_at >= v_start AND r.decided_at < v_end) x
+    GROUP BY GROUPING SETS ((branch_code, bucket), (branch_code, teller_id, bucket));
+
+    INSERT INTO report_latency
+    SELECT 'day', p_day, 'officer', officer_id, branch_code, bucket, count(*)
+    FROM (SELECT d.officer_id, u.branch_code, report_bucket((ts_to_us(d.decided_at) - ts_to_us(d.claimed_at)) / 1000) AS bucket
+          FROM authz_decisions d JOIN users u ON u.id = d.officer_id WHERE d.decided_at >= v_start AND d.decided_at < v_end) x
+    GROUP BY officer_id, branch_code, bucket;
+
+    -- The month from its days, the quarter from its months, the year from its quarters.
+    FOREACH v_kind IN ARRAY ARRAY['month', 'quarter', 'year'] LOOP
+        v_below := CASE v_kind WHEN 'month' THEN 'day' WHEN 'quarter' THEN 'month' ELSE 'quarter' END;
+        v_from := date_trunc(v_kind, p_day)::date;
+        v_to := (v_from + CASE v_kind WHEN 'month' THEN interval '1 month' WHEN 'quarter' THEN interval '3 months'
+                                      ELSE interval '1 year' END)::date;
+        DELETE FROM report_figures WHERE period = v_kind AND period_start = v_from;
+        DELETE FROM report_latency WHERE period = v_kind AND period_start = v_from;
+        INSERT INTO report_figures
+        SELECT v_kind, v_from, dimension, key, branch_code, code, currency, sum(transactions), sum(committed), sum(amount_minor),
+               sum(authorized), sum(decisions), sum(approvals), sum(returns), sum(rejects), sum(timeouts)
+        FROM report_figures WHERE period = v_below AND period_start >= v_from AND period_start < v_to
+        GROUP BY dimension, key, branch_code, code, currency;
+        INSERT INTO report_latency
+        SELECT v_kind, v_from, dimension, key, branch_code, bucket, sum(n)
+        FROM report_latency WHERE period = v_below AND period_start >= v_from AND period_start < v_to
+        GROUP BY dimension, key, branch_code, bucket;
+    END LOOP;
+    INSERT INTO report_rolls VALUES (p_day, clock_timestamp()) ON CONFLICT (day) DO UPDATE SET rolled_at = excluded.rolled_at;
+END $$;
+
+
+ALTER FUNCTION public.report_roll(p_day date) OWNER TO countersign_owner;
+
+--
 -- Name: screen_devices_guard(); Type: FUNCTION; Schema: public; Owner: countersign_owner
 --
 
@@ -3121,6 +3244,64 @@ ALTER SEQUENCE public.receipts_id_seq OWNED BY public.receipts.id;
 
 
 --
+-- Name: report_figures; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.report_figures (
+    period text NOT NULL,
+    period_start date NOT NULL,
+    dimension text NOT NULL,
+    key text NOT NULL,
+    branch_code text NOT NULL,
+    code text NOT NULL,
+    currency text NOT NULL,
+    transactions integer NOT NULL,
+    committed integer NOT NULL,
+    amount_minor bigint NOT NULL,
+    authorized integer NOT NULL,
+    decisions integer NOT NULL,
+    approvals integer NOT NULL,
+    returns integer NOT NULL,
+    rejects integer NOT NULL,
+    timeouts integer NOT NULL,
+    CONSTRAINT report_figures_dimension_check CHECK ((dimension = ANY (ARRAY['branch'::text, 'teller'::text, 'officer'::text]))),
+    CONSTRAINT report_figures_period_check CHECK ((period = ANY (ARRAY['day'::text, 'month'::text, 'quarter'::text, 'year'::text])))
+);
+
+
+ALTER TABLE public.report_figures OWNER TO countersign_owner;
+
+--
+-- Name: report_latency; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.report_latency (
+    period text NOT NULL,
+    period_start date NOT NULL,
+    dimension text NOT NULL,
+    key text NOT NULL,
+    branch_code text NOT NULL,
+    bucket smallint NOT NULL,
+    n integer NOT NULL,
+    CONSTRAINT report_latency_bucket_check CHECK (((bucket >= 1) AND (bucket <= 21)))
+);
+
+
+ALTER TABLE public.report_latency OWNER TO countersign_owner;
+
+--
+-- Name: report_rolls; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.report_rolls (
+    day date NOT NULL,
+    rolled_at timestamp with time zone NOT NULL
+);
+
+
+ALTER TABLE public.report_rolls OWNER TO countersign_owner;
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: countersign_owner
 --
 
@@ -3731,6 +3912,30 @@ ALTER TABLE ONLY public.receipts
 
 
 --
+-- Name: report_figures report_figures_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.report_figures
+    ADD CONSTRAINT report_figures_pkey PRIMARY KEY (period, period_start, dimension, key, code, currency);
+
+
+--
+-- Name: report_latency report_latency_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.report_latency
+    ADD CONSTRAINT report_latency_pkey PRIMARY KEY (period, period_start, dimension, key, bucket);
+
+
+--
+-- Name: report_rolls report_rolls_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.report_rolls
+    ADD CONSTRAINT report_rolls_pkey PRIMARY KEY (day);
+
+
+--
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
 --
 
@@ -3892,6 +4097,13 @@ CREATE INDEX audit_samples_recent ON public.audit_samples USING btree (drawn_at 
 
 
 --
+-- Name: authz_decisions_decided; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX authz_decisions_decided ON public.authz_decisions USING btree (decided_at);
+
+
+--
 -- Name: authz_decisions_officer; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 
@@ -3906,10 +4118,31 @@ CREATE INDEX authz_feed_unannounced ON public.authz_feed USING btree (id) WHERE 
 
 
 --
+-- Name: authz_lease_expiries_expired; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX authz_lease_expiries_expired ON public.authz_lease_expiries USING btree (expired_at);
+
+
+--
 -- Name: authz_lease_expiries_officer; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 
 CREATE INDEX authz_lease_expiries_officer ON public.authz_lease_expiries USING btree (officer_id);
+
+
+--
+-- Name: authz_requests_decided; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX authz_requests_decided ON public.authz_requests USING btree (decided_at) WHERE (decided_at IS NOT NULL);
+
+
+--
+-- Name: authz_requests_expired; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX authz_requests_expired ON public.authz_requests USING btree (created_at) WHERE (state = 'expired'::text);
 
 
 --
@@ -5175,6 +5408,14 @@ GRANT ALL ON FUNCTION public.authz_pick_candidate(t public.teller_transactions, 
 
 
 --
+-- Name: FUNCTION report_roll(p_day date); Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+REVOKE ALL ON FUNCTION public.report_roll(p_day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.report_roll(p_day date) TO countersign_app;
+
+
+--
 -- Name: FUNCTION seal_for_form(p_branch text, p_form text); Type: ACL; Schema: public; Owner: countersign_owner
 --
 
@@ -5517,6 +5758,27 @@ GRANT UPDATE(downloads) ON TABLE public.receipts TO countersign_app;
 --
 
 GRANT USAGE ON SEQUENCE public.receipts_id_seq TO countersign_app;
+
+
+--
+-- Name: TABLE report_figures; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT ON TABLE public.report_figures TO countersign_app;
+
+
+--
+-- Name: TABLE report_latency; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT ON TABLE public.report_latency TO countersign_app;
+
+
+--
+-- Name: TABLE report_rolls; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT ON TABLE public.report_rolls TO countersign_app;
 
 
 --

@@ -37,6 +37,7 @@ public enum CountersignApp {
         PKIController(publication: pki).register(on: router)
         AuthorizationController(services: authorization).register(on: router)
         SupervisionController(desk: authorization?.supervision).register(on: router)
+        ReportController(desk: authorization?.reports).register(on: router)
         PrefillController(services: counter).register(on: router)
         CounterController(services: counter).register(on: router)
         return router
@@ -59,6 +60,7 @@ public enum CountersignApp {
             services.append(authorization.hub)
             if authorization.sweepsInBackground {
                 services.append(AuthorizationTimeoutService(timeouts: authorization.timeouts, logger: logger))
+                services.append(ReportRollService(desk: authorization.reports, logger: logger, interval: configuration.reportRollInterval))
             }
         }
         if let counter {

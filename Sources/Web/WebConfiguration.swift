@@ -21,6 +21,8 @@ public struct WebConfiguration: Sendable {
     public var publicLimiter: ClientRateLimiter
     /// Caps, deadlines and timeouts of connections.
     public var connections = ConnectionLimits()
+    /// How often the reports' figures of today are rolled up (how old a report of today may be).
+    public var reportRollInterval: Duration = .seconds(300)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 1 << 20, sessionLifetimeSeconds: Int64 = 8 * 3600,

@@ -9,7 +9,7 @@ struct Countersign: AsyncParsableCommand {
             Serve.self, Migrate.self, Seed.self, RulesCommand.self, DirectoryCommand.self, UsersCommand.self, AdminCommand.self, AuditCommand.self,
             CertsCommand.self,
             SealsCommand.self,
-            VoucherCommand.self,
+            VoucherCommand.self, ReportCommand.self,
 
         ])
 }

@@ -117,9 +117,20 @@ def main():
             driver.find_element(By.ID, "signout").click()
             wait.until(EC.visibility_of_element_located((By.ID, "signin-form")))
             checked.append(f"/audit@{size}")
+            driver.get(args.base + "/reports")
+            wait.until(EC.visibility_of_element_located((By.ID, "signin-form")))
+            audit(driver, source, "/reports (sign-in)", size, minor)
+            driver.find_element(By.ID, "signin-user").send_keys("auditor1")
+            driver.find_element(By.ID, "signin-password").send_keys("auditor1-demo" if args.demo else args.password)
+            driver.find_element(By.ID, "signin-submit").click()
+            wait.until(EC.visibility_of_element_located((By.ID, "report-form")))
+            audit(driver, source, "/reports (signed in)", size, minor)
+            driver.find_element(By.ID, "signout").click()
+            wait.until(EC.visibility_of_element_located((By.ID, "signin-form")))
+            checked.append(f"/reports@{size}")
         finally:
             driver.quit()
-    check(len(checked) == 11 * len(SIZES), f"every page checked at every size: {checked}")
+    check(len(checked) == 12 * len(SIZES), f"every page checked at every size: {checked}")
     print(json.dumps({"checked": len(checked), "minor": sorted(minor)}, ensure_ascii=False))
 
 

@@ -162,6 +162,27 @@ def main():
         driver.find_element(By.ID, f"finding-{finding}-password").send_keys(args.password)
         driver.find_element(By.CSS_SELECTOR, f'#finding-{finding}-form button[data-step=close]').click()
         visible(f'#findings article[data-finding="{finding}"][data-state=closed]')
+
+        # The day's report by branch (rolled every two seconds in this test), its chart, and its CSV.
+        driver.set_window_size(1280, 900)
+        driver.get(args.base + "/reports?period=day&by=branch")
+        sign_in("auditor1")
+        visible("#report-form")
+
+        def report_row(d):
+            rows = d.find_elements(By.CSS_SELECTOR, '#report-table tr[data-key="BR001"]')
+            if rows:
+                return rows[0]
+            d.find_element(By.ID, "report-submit").click()
+            return None
+
+        branch = wait.until(report_row)
+        check(args.amount + " CNY" in branch.text, f"the day's committed amount at BR001: {branch.text}")
+        check(int(driver.find_element(By.ID, "report-chart").get_attribute("data-keys")) >= 1, "the chart has the branch")
+        driver.find_element(By.ID, "download-csv").click()
+        wait.until(lambda d: d.find_element(By.ID, "download-csv").is_enabled())
+        check(not driver.find_elements(By.ID, "download-csv-error"), "the CSV downloads")
+        driver.save_screenshot(os.path.join(args.artifacts, "report-desktop.png"))
         print(json.dumps({"finding": int(finding), "sample": int(sample)}))
     finally:
         driver.quit()

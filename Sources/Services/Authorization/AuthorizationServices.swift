@@ -15,6 +15,8 @@ public struct AuthorizationServices: Sendable {
     public let centre: AuthorizationCentre
     /// Post-transaction supervision: the auditors' search, evidence pages, samples and findings.
     public let supervision: SupervisionDesk
+    /// Reports, and the rolling up of their figures.
+    public let reports: ReportDesk
     /// Sweep timeouts in the background (off in tests, which drive ``AuthorizationTimeouts/sweep(batch:)`` themselves).
     public let sweepsInBackground: Bool
 
@@ -38,6 +40,7 @@ public struct AuthorizationServices: Sendable {
         self.centre = AuthorizationCentre(database: database, time: time)
         self.supervision = SupervisionDesk(
             database: database, dataKey: dataKey, time: time, authorization: tellers, signIn: protection)
+        self.reports = ReportDesk(database: database, time: time)
         self.sweepsInBackground = sweepsInBackground
     }
 }

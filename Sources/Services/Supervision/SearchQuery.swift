@@ -82,15 +82,7 @@ public struct SearchQuery: Sendable {
 
     /// Midnight in Beijing (UTC+8, no daylight saving) of `day`, in microseconds since the epoch.
     static func dayStartMicros(_ day: CivilDate) -> Int64 {
-        // Days from 1970-01-01 to the date in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
-        let y = Int64(day.month <= 2 ? day.year - 1 : day.year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(day.month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day.day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return days * dayMicros - 8 * 3_600_000_000
+        Int64(day.daysSince1970) * dayMicros - 8 * 3_600_000_000
     }
 
     static func day(_ text: String, name: String) throws -> CivilDate {

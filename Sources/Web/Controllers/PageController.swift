@@ -14,6 +14,7 @@ struct PageController: Sendable {
         router.get("/admin", use: adminPage)
         router.get("/centre", use: centrePage)
         router.get("/audit", use: auditPage)
+        router.get("/reports", use: reportsPage)
         router.get("/f", use: formIndex)
         router.get("/f/{id}", use: prefillForm)
         router.get("/f/{id}/poster", use: poster)
@@ -62,6 +63,10 @@ struct PageController: Sendable {
 
     @Sendable func auditPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         Self.page(AuditPage.render(Language(request)))
+    }
+
+    @Sendable func reportsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.page(ReportsPage.render(Language(request)))
     }
 
     @Sendable func adminPage(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -58,6 +58,7 @@ struct SystemController: Sendable {
         "admin.js": "text/javascript; charset=utf-8",
         "centre.js": "text/javascript; charset=utf-8",
         "audit.js": "text/javascript; charset=utf-8",
+        "reports.js": "text/javascript; charset=utf-8",
         "prefill.js": "text/javascript; charset=utf-8",
         "teller.js": "text/javascript; charset=utf-8",
         "screen.js": "text/javascript; charset=utf-8",
@@ -73,17 +74,19 @@ struct SystemController: Sendable {
     }
 
     /// Browser libraries from Debian's packages, served from where the package put them (never copied into the
-    /// repository): pdf.js (`libjs-pdf`) draws the voucher preview on the customer screen.
+    /// repository): pdf.js (`libjs-pdf`) draws the voucher preview on the customer screen; Chart.js
+    /// (`libjs-chart.js`) the reports' charts.
     static let vendorFiles: [String: String] = [
         "pdf.js": "/usr/share/javascript/pdf/build/pdf.js",
         "pdf.worker.js": "/usr/share/javascript/pdf/build/pdf.worker.js",
+        "chart.js": "/usr/share/javascript/chart.js/chart.min.js",
     ]
 
     @Sendable func vendor(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
         guard let path = Self.vendorFiles[name] else { throw AppError(.notFound, code: "not_found", "no library \(name.prefix(64))") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw AppError(.notFound, code: "not_found", "\(name) is not installed here (Debian's libjs-pdf)")
+            throw AppError(.notFound, code: "not_found", "\(name) is not installed here (Debian's libjs-pdf, libjs-chart.js)")
         }
         return Response(
             status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=86400"],

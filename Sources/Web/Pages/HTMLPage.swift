@@ -93,6 +93,7 @@ enum HTMLPage {
                 <li><a href="/officer">/officer</a> — 授权工作台 authorization console (officers, supervisors)</li>
                 <li><a href="/centre">/centre</a> — 授权中心看板 the authorization centre's dashboard (its supervisors, auditors)</li>
                 <li><a href="/audit">/audit</a> — 事后监督 post-transaction supervision (auditors; branch supervisors answer findings)</li>
+                <li><a href="/reports">/reports</a> — 业务报表 reports by day, month, quarter, year (auditors, branch supervisors)</li>
                 <li><a href="/admin">/admin</a> — 用户管理（双人复核） user administration under dual control (security administrators)</li>
                 <li><a href="/health">/health</a> — 服务与数据库状态 service and database status</li>
                 <li><a href="/metrics">/metrics</a> — Prometheus 指标 metrics</li>

@@ -50,6 +50,8 @@ import Vouchers
         let run = try await BrowserCheck.run(
             "counter.py", arguments: ["--password", WebHarness.password, "--artifacts", artifacts, "--receipt"],
             environment: [
+                // The auditor's walk reads today's report: rolled every two seconds here.
+                "COUNTERSIGN_REPORT_ROLL_SECONDS": "2",
                 "COUNTERSIGN_WITNESS_P12": SealRegistryTests.pki.appendingPathComponent("witness.p12").path,
                 "COUNTERSIGN_TSA_P12": SealRegistryTests.pki.appendingPathComponent("tsa.p12").path,
                 "COUNTERSIGN_PKI_DIR": SealRegistryTests.pki.path,
