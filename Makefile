@@ -37,6 +37,9 @@ bench-ceiling: release  ## authenticated requests/s over HTTP and audited writes
 bench-counter: release  ## pre-fill submissions/s over HTTP against a release service on .data (fsync on)
 	@sh scripts/bench-counter.sh
 
+bench-supervision: release  ## auditors' searches, evidence and reports on a synthetic year in .data (seeded once, minutes)
+	@sh scripts/bench-supervision.sh
+
 bench-report:   ## the figures in docs/benchmarks.md, from the JSON the benches wrote to benchmarks/results/
 	swift run countersign-bench report
 

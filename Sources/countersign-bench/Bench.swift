@@ -7,5 +7,7 @@ struct CountersignBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "countersign-bench",
         abstract: "Measure throughput and latency against a real PostgreSQL (results go in docs/benchmarks.md).",
-        subcommands: [BenchAudit.self, BenchSeal.self, BenchAuthz.self, BenchCounter.self, BenchRequests.self, BenchReport.self])
+        subcommands: [
+            BenchAudit.self, BenchSeal.self, BenchAuthz.self, BenchCounter.self, BenchRequests.self, BenchSupervision.self, BenchReport.self,
+        ])
 }

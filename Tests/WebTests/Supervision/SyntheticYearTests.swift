@@ -1,0 +1,58 @@
+import Foundation
+import Storage
+import TestSupport
+import Testing
+
+/// Issue #18, part 6, in small: `countersign seed --synthetic` makes branches, tellers, officers, transactions with
+/// their requests, decisions and audit events — chains that `audit verify` finds intact — and rolls the days up, so
+/// the auditor's search and the reports find them (the year-sized run and its figures: docs/benchmarks.md).
+@Suite struct SyntheticYearTests {
+    @Test func aSmallSyntheticYearIsConsistentSearchableAndReported() async throws {
+        let db = try await TestDatabase.fresh()
+        try await AuthzHarness.seed(db, extraOfficers: 0)
+        let environment = ["DATABASE_OWNER_URL": db.url(db.owner), "DATABASE_URL": db.url(db.app), "COUNTERSIGN_ENV": "development"]
+        let seeded = try await CountersignBinary.run(
+            [
+                "seed", "--synthetic", "--branches", "3", "--tellers", "6", "--officers", "2", "--transactions", "3000", "--days", "10",
+                "--last-day", "2026-11-30", "--batch", "1000",
+            ], environment: environment)
+        #expect(seeded.status == 0, "\(seeded.output)")
+        #expect(seeded.output.contains("3000 transactions at 3 branches"), "\(seeded.output)")
+        func count(_ sql: String) async throws -> Int { try await WebHarness.count(sql, in: db) }
+        #expect(try await count("SELECT count(*)::int FROM teller_transactions WHERE id LIKE 'T8%'") == 3000)
+        // A tenth needs authorization, each decided once; one in ten of those rejected, and then abandoned.
+        #expect(try await count("SELECT count(*)::int FROM authz_requests WHERE id LIKE 'R8%'") == 300)
+        #expect(try await count("SELECT count(*)::int FROM authz_decisions WHERE request_id LIKE 'R8%'") == 300)
+        #expect(try await count("SELECT count(*)::int FROM authz_decisions WHERE decision = 'reject' AND request_id LIKE 'R8%'") == 30)
+        // Inside the ten days' business hours, Beijing time.
+        #expect(
+            try await count(
+                """
+                SELECT count(*)::int FROM teller_transactions WHERE id LIKE 'T8%'
+                AND ((submitted_at AT TIME ZONE 'UTC') + interval '8 hours')::date NOT BETWEEN '2026-11-21' AND '2026-11-30'
+                """) == 0)
+        // Every commit and every decision is an event in its branch's chain, and the chains verify.
+        let committed = try await count("SELECT count(*)::int FROM teller_transactions WHERE id LIKE 'T8%' AND state = 'committed'")
+        #expect(try await count("SELECT count(*)::int FROM audit_events WHERE chain_id LIKE 'SB%'") == committed + 300)
+        let verified = try await CountersignBinary.run(["audit", "verify"], environment: environment)
+        #expect(verified.status == 0, "\(verified.output)")
+        // The days are rolled up: the year's report by branch adds up to what was seeded.
+        #expect(
+            try await count(
+                "SELECT sum(transactions)::int FROM report_figures WHERE period = 'year' AND period_start = '2026-01-01' AND dimension = 'branch' AND key LIKE 'SB%'"
+            ) == 3000)
+        #expect(
+            try await count(
+                "SELECT sum(decisions)::int FROM report_figures WHERE period = 'month' AND period_start = '2026-11-01' AND dimension = 'officer' AND key LIKE 'so%'"
+            ) == 300)
+        // Seeding again adds another year's worth beside it? No: the ids are taken — it fails and changes nothing.
+        let again = try await CountersignBinary.run(
+            [
+                "seed", "--synthetic", "--branches", "3", "--tellers", "6", "--officers", "2", "--transactions", "10", "--days", "10", "--last-day",
+                "2026-11-30",
+            ],
+            environment: environment)
+        #expect(again.status != 0)
+        #expect(try await count("SELECT count(*)::int FROM teller_transactions WHERE id LIKE 'T8%'") == 3000)
+    }
+}
