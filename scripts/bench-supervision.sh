@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make bench-supervision`: the auditors' searches, evidence pages and reports on a synthetic year in the .data
 # cluster (issue #18, part 6). The year is seeded once (`countersign seed --synthetic`, minutes: 5 million
-# transactions with their audit events, then every day rolled up) and reused by later runs; `make clean-data` drops it.
+# transactions with their audit events, then every day rolled up), resumed if stopped, and reused by later runs;
+# `make clean-data` drops it.
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 PORT="${COUNTERSIGN_BENCH_PORT:-8093}"
@@ -10,12 +11,8 @@ TRANSACTIONS="${SYNTHETIC_TRANSACTIONS:-5000000}"
 sh scripts/db.sh start .data >/dev/null
 .build/release/countersign migrate --log-level warning
 .build/release/countersign seed --log-level warning >/dev/null
-seeded=$(psql -h "$REPO_ROOT/.data/run" -U countersign_owner -d countersign -Atc \
-    "SELECT count(*) FROM teller_transactions WHERE id LIKE 'T8%'" 2>/dev/null || echo 0)
-if [ "${seeded:-0}" -lt "$TRANSACTIONS" ]; then
-    [ "${seeded:-0}" = 0 ] || die "the .data cluster holds part of a synthetic year ($seeded transactions): make clean-data, then run again"
-    say "seeding a synthetic year: $TRANSACTIONS transactions to $LAST_DAY (once; minutes)"
-    .build/release/countersign seed --synthetic --transactions "$TRANSACTIONS" --last-day "$LAST_DAY" --log-level warning
-fi
+# Resumable: a seeding stopped halfway goes on; a finished one only checks what it holds.
+say "the synthetic year: $TRANSACTIONS transactions to $LAST_DAY (seeded once, minutes; then reused)"
+.build/release/countersign seed --synthetic --transactions "$TRANSACTIONS" --last-day "$LAST_DAY" --log-level warning
 . scripts/bench-service.sh
 measure supervision supervision --port "$PORT" --last-day "$LAST_DAY" --transactions "$TRANSACTIONS" "$@"

@@ -125,9 +125,21 @@ public enum SyntheticYear {
         }
     }
 
+    /// How many synthetic transactions are there already: a seeding stopped halfway goes on from the next one.
+    public static func seeded(in tx: Transaction) async throws -> Int {
+        let rows = try await tx.query(
+            "SELECT coalesce(max(substr(id, 3)::bigint), 0) FROM teller_transactions WHERE id LIKE 'T8%'", context: "synthetic seeded")
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
     /// The audit events of `branch`'s synthetic transactions — each decision and each commit — hashed into the
-    /// branch's chain in time order, after what the chain holds; returns how many.
+    /// branch's chain in time order, after what the chain holds; returns how many (none when the chain has them already:
+    /// each branch's chain is written in one transaction).
     public static func auditChain(branch: String, batch: Int = 20_000, in tx: Transaction) async throws -> Int {
+        let done = try await tx.query(
+            "SELECT count(*) FROM audit_events WHERE chain_id = \(branch) AND subject LIKE 'txn:T8%'", context: "synthetic chain done")
+        for try await count in done.decode(Int64.self) where count > 0 { return 0 }
         var head: ChainHead?
         for try await (seq, hash) in try await tx.query(
             "SELECT last_seq, last_hash FROM audit_chain_heads WHERE chain_id = \(branch)", context: "synthetic head"
@@ -146,6 +158,9 @@ public enum SyntheticYear {
             WHERE t.branch_code = \(branch) AND t.id LIKE 'T8%' AND t.state = 'committed'
             ORDER BY 1, 4
             """, context: "synthetic events")
+        // Read whole before writing: the connection carries one statement at a time.
+        var events: [(Int64, String, String, String, Int64, String)] = []
+        for try await row in rows.decode((Int64, String, String, String, Int64, String).self) { events.append(row) }
         var records: [AuditRecord] = []
         var written = 0
         var last = head
@@ -155,7 +170,7 @@ public enum SyntheticYear {
             written += records.count
             records.removeAll(keepingCapacity: true)
         }
-        for try await (micros, actor, action, subject, amount, currency) in rows.decode((Int64, String, String, String, Int64, String).self) {
+        for (micros, actor, action, subject, amount, currency) in events {
             let event = AuditEvent(
                 actor: actor, branch: branch, action: action, subject: subject,
                 payload: ["amount_minor": .integer(amount), "currency": .string(currency), "synthetic": .bool(true)])

@@ -97,6 +97,15 @@ public enum ReportStore {
         return latencies
     }
 
+    /// The days from `first` to `last` (inclusive) rolled at least once, as "YYYY-MM-DD".
+    public static func rolledDays(first: String, last: String, in tx: Transaction) async throws -> Set<String> {
+        let rows = try await tx.query(
+            "SELECT day::text FROM report_rolls WHERE day BETWEEN \(first)::date AND \(last)::date", context: "report rolls")
+        var days: Set<String> = []
+        for try await day in rows.decode(String.self) { days.insert(day) }
+        return days
+    }
+
     /// The latest day from `first` to `last` (inclusive) that was rolled, and when: the report's figures go through it.
     public static func rolledThrough(first: String, last: String, in tx: Transaction) async throws -> (day: String, atMicros: Int64)? {
         let rows = try await tx.query(

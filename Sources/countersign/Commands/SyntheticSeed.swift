@@ -18,8 +18,9 @@ struct SyntheticSeed {
         // Nobody signs in as a synthetic user: one hash of a password nobody keeps.
         let hash = try PasswordHash.make(password: UUID().uuidString + UUID().uuidString).encoded
         try await database.transaction { try await SyntheticYear.directory(plan, passwordHash: hash, in: $0) }
-        let transactions = ProgressBar(total: plan.transactions, label: "transactions")
-        var first = 1
+        // A seeding stopped halfway goes on from where it stopped.
+        var first = try await database.read { try await SyntheticYear.seeded(in: $0) } + 1
+        let transactions = ProgressBar(total: max(0, plan.transactions - first + 1), label: "transactions")
         while first <= plan.transactions {
             let count = min(batch, plan.transactions - first + 1)
             try await database.transaction { try await SyntheticYear.transactions(plan, first: first, count: count, in: $0) }
@@ -36,10 +37,17 @@ struct SyntheticSeed {
         }
         chains.finish()
         guard let last = CivilDate(iso: plan.lastDay) else { throw ValidationError("--last-day is YYYY-MM-DD") }
+        let firstDay = last.adding(days: -(plan.days - 1))
+        // Days rolled since they were seeded need no second roll (a resumed seeding).
+        let rolled = try await database.read {
+            try await ReportStore.rolledDays(first: firstDay.description, last: last.description, in: $0)
+        }
         let rolls = ProgressBar(total: plan.days, label: "report days")
         for offset in stride(from: plan.days - 1, through: 0, by: -1) {
             let day = last.adding(days: -offset)
-            try await database.transaction { try await ReportStore.roll(day: day.description, in: $0) }
+            if !rolled.contains(day.description) {
+                try await database.transaction { try await ReportStore.roll(day: day.description, in: $0) }
+            }
             rolls.advance(by: 1, note: day.description)
         }
         rolls.finish()

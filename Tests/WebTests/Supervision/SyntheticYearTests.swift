@@ -45,14 +45,14 @@ import Testing
             try await count(
                 "SELECT sum(decisions)::int FROM report_figures WHERE period = 'month' AND period_start = '2026-11-01' AND dimension = 'officer' AND key LIKE 'so%'"
             ) == 300)
-        // Seeding again adds another year's worth beside it? No: the ids are taken — it fails and changes nothing.
+        // Seeding again goes on from where the last one stopped: with nothing left to add, it adds nothing.
         let again = try await CountersignBinary.run(
             [
                 "seed", "--synthetic", "--branches", "3", "--tellers", "6", "--officers", "2", "--transactions", "10", "--days", "10", "--last-day",
                 "2026-11-30",
             ],
             environment: environment)
-        #expect(again.status != 0)
+        #expect(again.status == 0, "\(again.output)")
         #expect(try await count("SELECT count(*)::int FROM teller_transactions WHERE id LIKE 'T8%'") == 3000)
     }
 }
