@@ -138,7 +138,8 @@ public enum SyntheticYear {
     /// each branch's chain is written in one transaction).
     public static func auditChain(branch: String, batch: Int = 20_000, in tx: Transaction) async throws -> Int {
         let done = try await tx.query(
-            "SELECT count(*) FROM audit_events WHERE chain_id = \(branch) AND subject LIKE 'txn:T8%'", context: "synthetic chain done")
+            "SELECT count(*) FROM audit_events WHERE chain_id = \(branch) AND (subject LIKE 'txn:T8%' OR subject LIKE 'authz:R8%')",
+            context: "synthetic chain done")
         for try await count in done.decode(Int64.self) where count > 0 { return 0 }
         var head: ChainHead?
         for try await (seq, hash) in try await tx.query(

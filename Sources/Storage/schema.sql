@@ -4212,14 +4212,14 @@ CREATE INDEX sessions_user ON public.sessions USING btree (user_id);
 -- Name: teller_transactions_branch_submitted; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 
-CREATE INDEX teller_transactions_branch_submitted ON public.teller_transactions USING btree (branch_code, submitted_at, id);
+CREATE INDEX teller_transactions_branch_submitted ON public.teller_transactions USING btree (branch_code, submitted_at, id) INCLUDE (teller_id, code, currency, amount_minor, state);
 
 
 --
 -- Name: teller_transactions_code_submitted; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 
-CREATE INDEX teller_transactions_code_submitted ON public.teller_transactions USING btree (code, submitted_at, id);
+CREATE INDEX teller_transactions_code_submitted ON public.teller_transactions USING btree (code, submitted_at, id) INCLUDE (branch_code, teller_id, currency, amount_minor, state);
 
 
 --
@@ -4227,6 +4227,13 @@ CREATE INDEX teller_transactions_code_submitted ON public.teller_transactions US
 --
 
 CREATE INDEX teller_transactions_committed_day ON public.teller_transactions USING btree (committed_at) WHERE (state = 'committed'::text);
+
+
+--
+-- Name: teller_transactions_currency_submitted; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX teller_transactions_currency_submitted ON public.teller_transactions USING btree (currency, submitted_at, id) INCLUDE (branch_code, teller_id, code, amount_minor, state);
 
 
 --
