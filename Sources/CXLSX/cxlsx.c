@@ -9,8 +9,8 @@ int cxlsx_write_table(const char *path, const char *sheet, int columns, const ch
     if (workbook == NULL) return LXW_ERROR_CREATING_XLSX_FILE;
     lxw_worksheet *worksheet = workbook_add_worksheet(workbook, sheet);
     lxw_format *bold = workbook_add_format(workbook);
-    format_set_bold(bold);
-    int error = worksheet == NULL ? LXW_ERROR_MEMORY_MALLOC_FAILED : LXW_NO_ERROR;
+    if (bold != NULL) format_set_bold(bold);
+    int error = worksheet == NULL || bold == NULL ? LXW_ERROR_MEMORY_MALLOC_FAILED : LXW_NO_ERROR;
     for (int c = 0; c < columns && error == LXW_NO_ERROR; c++) {
         error = worksheet_write_string(worksheet, 0, (lxw_col_t)c, headers[c], bold);
     }

@@ -1872,9 +1872,11 @@ BEGIN
                0 AS decisions, 0 AS approvals, 0 AS returns, 0 AS rejects, 0 AS timeouts
         FROM teller_transactions t WHERE t.submitted_at >= v_start AND t.submitted_at < v_end
         UNION ALL
-        SELECT r.branch_code, r.teller_id, r.code, r.currency, 0, 0, 0, 0, 1, (d.decision = 'approve')::int, (d.decision = 'return')::int,
-               (d.decision = 'reject')::int, 0
-        FROM authz_decisions d JOIN authz_requests r ON r.id = d.request_id WHERE d.decided_at >= v_start AND d.decided_at < v_end
+        -- A request's outcome, once (two officers' approvals are one approved request).
+        SELECT r.branch_code, r.teller_id, r.code, r.currency, 0, 0, 0, 0, 1, (r.state IN ('approved', 'committed'))::int,
+               (r.state = 'returned')::int, (r.state = 'rejected')::int, 0
+        FROM authz_requests r
+        WHERE r.decided_at >= v_start AND r.decided_at < v_end AND r.state IN ('approved', 'committed', 'returned', 'rejected')
         UNION ALL
         SELECT r.branch_code, r.teller_id, r.code, r.currency, 0, 0, 0, 0, 0, 0, 0, 0, 1
         FROM authz_requests r WHERE r.state = 'expired' AND r.created_at >= v_start AND r.created_at < v_end
@@ -1900,7 +1902,8 @@ BEGIN
     SELECT 'day', p_day, CASE WHEN grouping(teller_id) = 1 THEN 'branch' ELSE 'teller' END,
            CASE WHEN grouping(teller_id) = 1 THEN branch_code ELSE teller_id END, branch_code, bucket, count(*)
     FROM (SELECT r.branch_code, r.teller_id, report_bucket((ts_to_us(r.decided_at) - ts_to_us(r.created_at)) / 1000) AS bucket
-          FROM authz_requests r WHERE r.decided_at >= v_start AND r.decided_at < v_end) x
+          FROM authz_requests r
+          WHERE r.decided_at >= v_start AND r.decided_at < v_end AND r.state IN ('approved', 'committed', 'returned', 'rejected')) x
     GROUP BY GROUPING SETS ((branch_code, bucket), (branch_code, teller_id, bucket));
 
     INSERT INTO report_latency
@@ -3916,7 +3919,7 @@ ALTER TABLE ONLY public.receipts
 --
 
 ALTER TABLE ONLY public.report_figures
-    ADD CONSTRAINT report_figures_pkey PRIMARY KEY (period, period_start, dimension, key, code, currency);
+    ADD CONSTRAINT report_figures_pkey PRIMARY KEY (period, period_start, dimension, key, branch_code, code, currency);
 
 
 --
@@ -3924,7 +3927,7 @@ ALTER TABLE ONLY public.report_figures
 --
 
 ALTER TABLE ONLY public.report_latency
-    ADD CONSTRAINT report_latency_pkey PRIMARY KEY (period, period_start, dimension, key, bucket);
+    ADD CONSTRAINT report_latency_pkey PRIMARY KEY (period, period_start, dimension, key, branch_code, bucket);
 
 
 --

@@ -78,7 +78,11 @@ struct BenchSupervision: AsyncParsableCommand {
                             {
                                 let paged = ContinuousClock.now
                                 (status, body) = try await http.call(.GET, path + "&after=\(next)")
-                                if paged >= start, status == 200 { recorders[kind]!.record(ContinuousClock.now - paged) }
+                                if status != 200 {
+                                    recorders[kind]!.fail()
+                                } else if paged >= start {
+                                    recorders[kind]!.record(ContinuousClock.now - paged)
+                                }
                                 continue
                             }
                             let ended = ContinuousClock.now

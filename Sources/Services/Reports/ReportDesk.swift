@@ -28,12 +28,21 @@ public struct ReportDesk: Sendable {
         }
         let (period, first, last, dimension) = try query.checked(today: VoucherDesk.chinaToday(time.now()))
         if let branch { try SearchQuery.checkCode(branch, name: "branch") }
+        // One snapshot: a roll committing meanwhile changes all three or none.
         let (figures, latency, through) = try await database.read { tx in
-            (
-                try await ReportStore.figures(period: period, start: first.description, dimension: dimension, branch: branch, in: tx),
-                try await ReportStore.latency(period: period, start: first.description, dimension: dimension, branch: branch, in: tx),
-                try await ReportStore.rolledThrough(first: first.description, last: last.description, in: tx)
-            )
+            try await tx.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let read = (
+                    try await ReportStore.figures(period: period, start: first.description, dimension: dimension, branch: branch, in: tx),
+                    try await ReportStore.latency(period: period, start: first.description, dimension: dimension, branch: branch, in: tx),
+                    try await ReportStore.rolledThrough(first: first.description, last: last.description, in: tx)
+                )
+                try await tx.query("COMMIT")
+                return read
+            } catch {
+                _ = try? await tx.query("ROLLBACK")
+                throw error
+            }
         }
         return Report(
             period: period, start: first.description, last: last.description, by: dimension, branch: branch, through: through?.day,
@@ -46,11 +55,19 @@ public struct ReportDesk: Sendable {
         try await database.transaction { try await ReportStore.roll(day: day.description, in: $0) }
     }
 
-    /// Today so far, and yesterday once more (its last minutes came after the previous roll).
-    public func rollRecent() async throws {
+    /// The days since the last one rolled (at most a month back: older gaps are `countersign report roll`'s), the
+    /// last one again (its last minutes came after its roll), and today so far; each on its own, so one failing day
+    /// does not keep the others from being rolled. Returns the days that failed, with why.
+    public func rollRecent() async -> [(day: CivilDate, error: any Error)] {
         let today = VoucherDesk.chinaToday(time.now())
-        try await roll(day: today.adding(days: -1))
-        try await roll(day: today)
+        let lastRolled = (try? await database.read { try await ReportStore.lastRolled(in: $0) }).flatMap { $0 }.flatMap(CivilDate.init(iso:))
+        var day = min(max(lastRolled ?? today, today.adding(days: -31)), today)
+        var failed: [(day: CivilDate, error: any Error)] = []
+        while day <= today {
+            do { try await roll(day: day) } catch { failed.append((day, error)) }
+            day = day.adding(days: 1)
+        }
+        return failed
     }
 }
 

@@ -14,10 +14,8 @@ public struct ReportRollService: Service {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await desk.rollRecent()
-            } catch {
-                logger.error("report roll failed", metadata: ["error": "\(error)"])
+            for (day, error) in await desk.rollRecent() {
+                logger.error("report roll failed", metadata: ["day": "\(day)", "error": "\(error)"])
             }
             // Minutes between rolls: the wait ends at once when the service shuts down.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }

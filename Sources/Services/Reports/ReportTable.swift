@@ -15,11 +15,11 @@ public struct ReportTable: Sendable {
     public let rows: [[String]]
 
     public init(_ report: Report) {
-        let latency = Dictionary(report.latency.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let latency = Dictionary(report.latency.map { ($0.key + "/" + $0.branch, $0) }, uniquingKeysWith: { first, _ in first })
         func rate(_ part: Int, _ whole: Int) -> String { whole == 0 ? "" : String(format: "%.4f", Double(part) / Double(whole)) }
         func seconds(_ ms: Int64?) -> String { ms.map { String(format: "%.0f", Double($0) / 1000) } ?? "" }
         rows = report.rows.map { row in
-            let l = latency[row.key]
+            let l = latency[row.key + "/" + row.branch]
             return [
                 report.period.rawValue, report.start, report.last, report.by.rawValue, row.key, row.branch, row.code, row.currency,
                 String(row.transactions), String(row.committed), Self.major(row.amountMinor, currency: row.currency), String(row.authorized),
@@ -41,14 +41,14 @@ public struct ReportTable: Sendable {
 
     /// RFC 4180 (CRLF, quotes doubled), UTF-8 with a byte-order mark so that spreadsheet programs read Chinese right.
     public func csv() -> [UInt8] {
-        func field(_ text: String) -> String {
-            // A cell a spreadsheet would take for a formula is kept as text.
-            let safe = text.first.map { "=+-@".contains($0) } == true && Double(text) == nil ? "'" + text : text
+        func field(_ text: String, numeric: Bool) -> String {
+            // A text cell a spreadsheet would take for a formula (or a number) is kept as text.
+            let safe = !numeric && text.first.map { "=+-@\t\r".contains($0) } == true ? "'" + text : text
             return safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" })
                 ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
         }
         var text = Self.columns.map(\.name).joined(separator: ",") + "\r\n"
-        for row in rows { text += row.map(field).joined(separator: ",") + "\r\n" }
+        for row in rows { text += zip(row, Self.columns).map { field($0, numeric: $1.numeric) }.joined(separator: ",") + "\r\n" }
         return [0xEF, 0xBB, 0xBF] + Array(text.utf8)
     }
 

@@ -82,12 +82,13 @@ public enum ReportStore {
             SELECT key, branch_code, bucket, n FROM report_latency
             WHERE period = \(period.rawValue) AND period_start = \(start)::date AND dimension = \(dimension.rawValue)
               AND (\(branch)::text IS NULL OR branch_code = \(branch))
-            ORDER BY key, bucket
+            ORDER BY key, branch_code, bucket
             """, context: "report latency")
         var latencies: [ReportLatency] = []
         var current: (key: String, branch: String, buckets: [Int])?
         for try await (key, branch, bucket, n) in rows.decode((String, String, Int16, Int).self) {
-            if current?.key != key {
+            // A key has a row per branch it was at in the period (a teller who moved).
+            if current?.key != key || current?.branch != branch {
                 if let done = current { latencies.append(ReportLatency(key: done.key, branch: done.branch, buckets: done.buckets)) }
                 current = (key, branch, Array(repeating: 0, count: 21))
             }
@@ -104,6 +105,14 @@ public enum ReportStore {
         var days: Set<String> = []
         for try await day in rows.decode(String.self) { days.insert(day) }
         return days
+    }
+
+    /// The last day rolled, if any.
+    public static func lastRolled(in tx: Transaction) async throws -> String? {
+        for try await day in try await tx.query("SELECT max(day)::text FROM report_rolls", context: "report rolls").decode(String?.self) {
+            return day
+        }
+        return nil
     }
 
     /// The latest day from `first` to `last` (inclusive) that was rolled, and when: the report's figures go through it.

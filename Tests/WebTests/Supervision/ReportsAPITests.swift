@@ -100,6 +100,9 @@ import Testing
                 // From request to decision: 145 s each, under the 180 s bound.
                 let latency = (byBranch.json["latency"] as? [[String: Any]])?.first { $0["key"] as? String == "BR001" }
                 #expect(latency?["decided"] as? Int == 2 && latency?["p50_ms"] as? Int == 180_000 && latency?["p95_ms"] as? Int == 180_000)
+                // BR002's expired request was never decided: only its rejection counts.
+                let br002Latency = (byBranch.json["latency"] as? [[String: Any]])?.first { $0["key"] as? String == "BR002" }
+                #expect(br002Latency?["decided"] as? Int == 1, "\(period): \(br002Latency ?? [:])")
 
                 let tellers = rows(try await report("period=\(period)&by=teller"))
                 #expect(tellers["teller1"]?["transactions"] as? Int == 5 && tellers["teller2"]?["transactions"] as? Int == 3)
@@ -139,6 +142,22 @@ import Testing
             // Another day's report is its own: empty until rolled.
             let tomorrow = try await h.call(.get, "/api/v1/reports?period=day&date=2099-01-01", token: auditor)
             #expect((tomorrow.json["rows"] as? [Any])?.isEmpty == true)
+            // A teller moves to the other branch and works there the same day: the period has a row for each branch
+            // they were at, and rolling goes on (one transfer once made every later roll of the year fail).
+            try await h.db.with(h.db.owner) { database in
+                try await database.transaction { try await $0.execute(sql: "UPDATE users SET branch_code = 'BR002' WHERE id = 'teller1'") }
+            }
+            let moved = try await h.login("teller1")
+            let there = AuthzHarness.submission(amount: "900.00")
+            let thereID = try await h.submit(moved, there, required: false)
+            #expect(try await h.commit(moved, transaction: thereID, there).status == .ok)
+            try await h.database.transaction { try await ReportStore.roll(day: day, in: $0) }
+            for period in ["day", "year"] {
+                let byTeller = try await report("period=\(period)&by=teller")
+                let teller1 = ((byTeller.json["rows"] as? [[String: Any]]) ?? []).filter { $0["key"] as? String == "teller1" }
+                #expect(Set(teller1.compactMap { $0["branch"] as? String }) == ["BR001", "BR002"], "\(period): \(teller1)")
+            }
+
             // Only the function writes the figures.
             await #expect(throws: StorageError.self) {
                 try await h.database.transaction { try await $0.execute(sql: "DELETE FROM report_figures") }

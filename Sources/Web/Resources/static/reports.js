@@ -96,9 +96,9 @@
         history.replaceState(null, "", "?" + q.toString());
         $("report-through").textContent = r.through ? t("through") + " " + r.through + " (" + new Date(r.rolled_at).toLocaleString(locale) + ")"
             : t("not_rolled");
-        const latency = Object.fromEntries(r.latency.map((l) => [l.key, l]));
+        const latency = Object.fromEntries(r.latency.map((l) => [l.key + "/" + l.branch, l]));
         $("report-table").tBodies[0].replaceChildren(...r.rows.map((row) => {
-            const l = latency[row.key];
+            const l = latency[row.key + "/" + row.branch];
             return el("tr", { "data-key": row.key, "data-code": row.code },
                 el("td", { text: row.key }), el("td", { text: row.code }), el("td", { text: row.currency }),
                 el("td", { text: String(row.transactions) }), el("td", { text: String(row.committed) }),
