@@ -86,11 +86,18 @@ import Testing
             return
         }
         #expect(decision == .reject && version == 2)
-        guard case .hello(let token, let after)? = StrictJSON.message(FromConsole.self, from: #"{"type":"hello","token":"t","after":5}"#) else {
+        guard case .hello(let token, let after, let watches)? = StrictJSON.message(FromConsole.self, from: #"{"type":"hello","token":"t","after":5}"#)
+        else {
             Issue.record("console hello")
             return
         }
-        #expect(token == "t" && after == 5)
+        #expect(token == "t" && after == 5 && !watches)
+        // The centre's dashboard watches the queue, and nothing else can be watched.
+        guard case .hello(_, _, let dashboard)? = StrictJSON.message(FromConsole.self, from: #"{"type":"hello","token":"t","watch":"queue"}"#) else {
+            Issue.record("dashboard hello")
+            return
+        }
+        #expect(dashboard && ToConsole.queueChanged.text == #"{"type":"queue"}"#)
     }
 
     @Test(arguments: [
@@ -109,7 +116,8 @@ import Testing
 
     @Test(arguments: [
         #"{"type":"hello","token":"a","token":"b"}"#, #"{"type":"bye","token":"a"}"#, #"{"type":"hello"}"#,
-        #"{"type":"hello","token":7}"#, #"{"type":"hello","token":"a","after":"x"}"#,
+        #"{"type":"hello","token":7}"#, #"{"type":"hello","token":"a","after":"x"}"#, #"{"type":"hello","token":"a","watch":"everything"}"#,
+        #"{"type":"hello","token":"a","watch":1}"#,
     ])
     func hostileConsoleMessagesDecodeToNothing(_ text: String) {
         #expect(StrictJSON.message(FromConsole.self, from: text) == nil)

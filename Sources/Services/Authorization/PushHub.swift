@@ -25,6 +25,8 @@ public final class PushHub: Service, Sendable {
         let continuation: AsyncStream<String>.Continuation
         /// Requests this client was told about, so it also hears when someone else claims or decides them.
         var seen: Set<String>
+        /// The centre's dashboard: pinged on every change of any request (no content), to read the dashboard again.
+        var watchesQueue = false
     }
 
     private let database: Database
@@ -93,10 +95,14 @@ public final class PushHub: Service, Sendable {
     }
 
     /// Registers a client; messages for it go to `sender` (its connection's outbound queue) until ``unsubscribe(_:)``.
-    public func subscribe(user: UserIdentity, token: SessionToken, sender: AsyncStream<String>.Continuation) -> Int {
+    /// `watchesQueue`: a dashboard, which keeps no one's presence and hears of every change, without its content.
+    public func subscribe(user: UserIdentity, token: SessionToken, sender: AsyncStream<String>.Continuation, watchesQueue: Bool = false) -> Int {
         let id = nextID.add(1, ordering: .relaxed).newValue
-        let keepsPresence = user.role == .officer || user.role == .supervisor
-        subscribers.withLock { $0[id] = Subscriber(user: user.id, token: token, keepsPresence: keepsPresence, continuation: sender, seen: []) }
+        let keepsPresence = !watchesQueue && (user.role == .officer || user.role == .supervisor)
+        subscribers.withLock {
+            $0[id] = Subscriber(
+                user: user.id, token: token, keepsPresence: keepsPresence, continuation: sender, seen: [], watchesQueue: watchesQueue)
+        }
         return id
     }
 
@@ -174,8 +180,13 @@ public final class PushHub: Service, Sendable {
         }
         let offered = Set(snapshot.offeredTo ?? [])
         let open = snapshot.isOpen
+        let ping = ToConsole.queueChanged.text
         subscribers.withLock { all in
             for (id, var subscriber) in all {
+                if subscriber.watchesQueue {
+                    subscriber.continuation.yield(ping)
+                    continue
+                }
                 let user = subscriber.user
                 let concerned =
                     snapshot.teller == user || offered.contains(user) || snapshot.claimedBy == user || subscriber.seen.contains(snapshot.id)

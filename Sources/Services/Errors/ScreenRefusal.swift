@@ -30,4 +30,6 @@ public enum PushRefusalCode: String, CaseIterable, Sendable {
     case sessionEnded = "auth.session_ended"
     /// The user signed in with a password an administrator gave and has not replaced it yet: no feed until then.
     case passwordChangeRequired = "auth.password_change_required"
+    /// Only the centre's supervisors and auditors watch the queue.
+    case forbidden = "auth.forbidden"
 }

@@ -9,6 +9,8 @@ public enum ToConsole: Sendable, Equatable {
     case ready(user: String, feedID: Int64)
     /// The teller's counter session changed: read it again.
     case counter(session: Int64)
+    /// Some request changed (to a dashboard watching the queue): read the dashboard again. Carries nothing else.
+    case queueChanged
     case error(code: PushRefusalCode, message: String)
 
     public var text: String {
@@ -17,6 +19,7 @@ public enum ToConsole: Sendable, Equatable {
             WireJSON.text(Fields(type: "request", replay: replay ? true : nil), then: "request", verbatim: snapshotJSON)
         case .ready(let user, let feedID): WireJSON.text(Fields(type: "ready", user: user, feedID: feedID))
         case .counter(let session): WireJSON.text(Fields(type: "counter", session: session))
+        case .queueChanged: WireJSON.text(Fields(type: "queue"))
         case .error(let code, let message):
             WireJSON.text(
                 Fields(

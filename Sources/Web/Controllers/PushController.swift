@@ -11,6 +11,8 @@ import Storage
 ///   → {"type":"hello","token":"…","after":123}      (after: the last feed_id seen, to catch up; optional)
 ///   ← {"type":"ready","user":"…","feed_id":456}
 ///   ← {"type":"request","request":{…snapshot…, "feed_id":…}}   for every change that concerns the user
+/// The centre's dashboard says `{"type":"hello","token":"…","watch":"queue"}` instead and gets `{"type":"queue"}` on
+/// every change of any request (no content: it reads GET /api/v1/authz/dashboard again).
 struct PushController: Sendable {
     let database: Database
     let hub: PushHub
@@ -27,7 +29,8 @@ struct PushController: Sendable {
                     let deadline = HelloDeadline(outbound, within: helloDeadline)
                     let first = try await messages.next()
                     deadline.met()
-                    guard case .text(let text)? = first, case .hello(let offered, let after)? = StrictJSON.message(FromConsole.self, from: text),
+                    guard case .text(let text)? = first,
+                        case .hello(let offered, let after, let watchesQueue)? = StrictJSON.message(FromConsole.self, from: text),
                         offered.utf8.count <= 200
                     else {
                         sender.yield(ToConsole.error(code: .helloRequired, message: #"send {"type":"hello","token":…} first"#).text)
@@ -46,7 +49,16 @@ struct PushController: Sendable {
                         return
                     }
                     let user = session.user
-                    let id = hub.subscribe(user: user, token: token, sender: sender)
+                    // The queue is the centre's: its supervisors and auditors watch it (as they read its dashboard).
+                    if watchesQueue {
+                        let centre = try await database.read { try await Directory.branchKind(user.branch, in: $0) } == "centre"
+                        guard user.role == .auditor || (user.role == .supervisor && centre) else {
+                            sender.yield(
+                                ToConsole.error(code: .forbidden, message: "the queue is watched by the centre's supervisors and auditors").text)
+                            return
+                        }
+                    }
+                    let id = hub.subscribe(user: user, token: token, sender: sender, watchesQueue: watchesQueue)
                     defer { hub.unsubscribe(id) }
                     let latest = try await database.read { try await AuthorizationStore.latestFeedID(in: $0) }
                     sender.yield(ToConsole.ready(user: user.id, feedID: latest).text)

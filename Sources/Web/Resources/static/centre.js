@@ -1,5 +1,6 @@
-// The authorization centre's dashboard: sign in, then the figures from GET /api/v1/authz/dashboard, refreshed every
-// five seconds. Everything shown is built with textContent (Countersign.el), never innerHTML.
+// The authorization centre's dashboard: sign in, then the figures from GET /api/v1/authz/dashboard, read again on
+// every change of any request (the push channel pings it: {"type":"queue"}) and every thirty seconds besides (the
+// ages and timeouts grow without any change). Everything shown is built with textContent (Countersign.el).
 "use strict";
 (function () {
     const T = JSON.parse(document.getElementById("texts").textContent);
@@ -10,6 +11,9 @@
     const locale = document.documentElement.lang;
     let session = null;
     let timer = null;
+    let socket = null;
+    let pending = null;
+    let reconnectDelay = 500;
 
     const api = (method, path, body) => Countersign.api(method, path, body, {
         token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
@@ -37,6 +41,8 @@
         session = null;
         sessionStorage.removeItem(STORE);
         clearInterval(timer);
+        if (socket) socket.close();
+        socket = null;
         $("console").hidden = true;
         $("signin").hidden = false;
         $("signin-user").focus();
@@ -76,7 +82,42 @@
         $("console").hidden = false;
         $("whoami").textContent = session.user.display_name + " · " + session.user.branch;
         clearInterval(timer);
-        timer = setInterval(() => refresh().catch((error) => Countersign.showError(t("error"), error, null)), 5000);
+        timer = setInterval(() => refresh().catch((error) => Countersign.showError(t("error"), error, null)), 30000);
+        connect();
+    }
+
+    // Many changes in a burst make one read.
+    function soon() {
+        if (pending) return;
+        pending = setTimeout(() => {
+            pending = null;
+            refresh().catch((error) => Countersign.showError(t("error"), error, null));
+        }, 300);
+    }
+
+    function connect() {
+        if (!session) return;
+        const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/authz/stream");
+        socket = ws;
+        ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token: session.token, watch: "queue" }));
+        ws.onmessage = (event) => {
+            const message = JSON.parse(event.data);
+            if (message.type === "ready") {
+                reconnectDelay = 500;
+                $("console").dataset.live = "true";
+                soon();
+            } else if (message.type === "queue") {
+                soon();
+            } else if (message.type === "error" && message.code === "auth.invalid_token") {
+                signedOut();
+            }
+        };
+        ws.onclose = () => {
+            $("console").dataset.live = "false";
+            if (socket !== ws || !session) return;
+            setTimeout(connect, reconnectDelay);
+            reconnectDelay = Math.min(reconnectDelay * 2, 5000);
+        };
     }
 
     async function refresh() {
