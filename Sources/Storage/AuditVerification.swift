@@ -20,18 +20,8 @@ public struct AuditVerificationReport: Sendable {
 /// Recomputes every hash in Swift from the stored columns — the database is trusted for nothing but the bytes.
 public enum AuditVerification {
     public static func verify(_ database: Database, checkpoint: AuditCheckpoint? = nil) async throws -> AuditVerificationReport {
-        try await database.read { tx in
-            // One snapshot for heads and events, so concurrent appends cannot look like a mismatch.
-            try await tx.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                let report = try await verifySnapshot(tx, checkpoint: checkpoint)
-                try await tx.query("COMMIT")
-                return report
-            } catch {
-                _ = try? await tx.query("ROLLBACK")
-                throw error
-            }
-        }
+        // One snapshot for heads and events, so concurrent appends cannot look like a mismatch.
+        try await database.snapshot { try await verifySnapshot($0, checkpoint: checkpoint) }
     }
 
     private static func verifySnapshot(_ tx: Transaction, checkpoint: AuditCheckpoint?) async throws -> AuditVerificationReport {

@@ -54,6 +54,22 @@ public final class Database: Service, Sendable {
         }
     }
 
+    /// Runs read-only work in one REPEATABLE READ snapshot: every query in `body` sees the database as of its first
+    /// (a report's figures and its date of roll, an evidence page's events and their chains' heads, a verification).
+    public func snapshot<Result: Sendable>(_ body: (Transaction) async throws -> Result) async throws -> Result {
+        try await read { tx in
+            try await tx.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let result = try await body(tx)
+                try await tx.query("COMMIT")
+                return result
+            } catch {
+                _ = try? await tx.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
     /// Starts the pool for the duration of `body` (for CLI commands and tests, which have no service group).
     @discardableResult
     public static func with<Result: Sendable>(

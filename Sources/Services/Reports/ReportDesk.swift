@@ -29,20 +29,12 @@ public struct ReportDesk: Sendable {
         let (period, first, last, dimension) = try query.checked(today: VoucherDesk.chinaToday(time.now()))
         if let branch { try SearchQuery.checkCode(branch, name: "branch") }
         // One snapshot: a roll committing meanwhile changes all three or none.
-        let (figures, latency, through) = try await database.read { tx in
-            try await tx.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                let read = (
-                    try await ReportStore.figures(period: period, start: first.description, dimension: dimension, branch: branch, in: tx),
-                    try await ReportStore.latency(period: period, start: first.description, dimension: dimension, branch: branch, in: tx),
-                    try await ReportStore.rolledThrough(first: first.description, last: last.description, in: tx)
-                )
-                try await tx.query("COMMIT")
-                return read
-            } catch {
-                _ = try? await tx.query("ROLLBACK")
-                throw error
-            }
+        let (figures, latency, through) = try await database.snapshot { tx in
+            (
+                try await ReportStore.figures(period: period, start: first.description, dimension: dimension, branch: branch, in: tx),
+                try await ReportStore.latency(period: period, start: first.description, dimension: dimension, branch: branch, in: tx),
+                try await ReportStore.rolledThrough(first: first.description, last: last.description, in: tx)
+            )
         }
         return Report(
             period: period, start: first.description, last: last.description, by: dimension, branch: branch, through: through?.day,

@@ -47,20 +47,14 @@ public struct SupervisionDesk: Sendable {
     public func evidence(_ id: String, user: UserIdentity, terminal: String?) async throws -> TransactionEvidence {
         try Self.requireAuditor(user)
         guard SearchQuery.isTransactionID(id) else { throw SupervisionError(.transactionNotFound, "there is no transaction \(id) / 没有该交易") }
-        let (records, customer, findings) = try await database.read { tx in
-            try await tx.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                guard let records = try await EvidenceStore.read(transaction: id, in: tx) else {
-                    throw SupervisionError(.transactionNotFound, "there is no transaction \(id) / 没有该交易")
-                }
-                let customer = try await CounterStore.customerSide(transaction: id, in: tx)
-                let findings = try await Findings.list(state: nil, branch: nil, transaction: id, before: nil, limit: 100, in: tx)
-                try await tx.query("COMMIT")
-                return (records, customer, findings)
-            } catch {
-                _ = try? await tx.query("ROLLBACK")
-                throw error
+        let (records, customer, findings) = try await database.snapshot { tx in
+            guard let records = try await EvidenceStore.read(transaction: id, in: tx) else {
+                throw SupervisionError(.transactionNotFound, "there is no transaction \(id) / 没有该交易")
             }
+            return (
+                records, try await CounterStore.customerSide(transaction: id, in: tx),
+                try await Findings.list(state: nil, branch: nil, transaction: id, before: nil, limit: 100, in: tx)
+            )
         }
         try await database.transaction { tx in
             try await AuditLog.append(

@@ -38,12 +38,6 @@ struct AdminController: Sendable {
         return id
     }
 
-    static func acting(_ context: AppRequestContext, password: String) throws -> AdminDesk.Acting {
-        AdminDesk.Acting(
-            user: try context.requireUser(), token: try context.requireToken(), password: password, terminal: context.terminal,
-            address: context.clientAddress)
-    }
-
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let state = try request.uri.queryParameters.get("state").map { text in
@@ -64,7 +58,7 @@ struct AdminController: Sendable {
         _ = try context.requireUser()
         let body = try await request.decode(as: ProposalBody.self, context: context)
         let proposal = AdminDesk.Proposal(kind: body.kind, target: body.target, details: body.details)
-        return try PrefillController.json(.created, try await desk.propose(proposal, by: try Self.acting(context, password: body.password)))
+        return try PrefillController.json(.created, try await desk.propose(proposal, by: try context.acting(password: body.password)))
     }
 
     /// A proposed rule set's text, exactly as proposed, for the second administrator to read before approving.
@@ -89,10 +83,8 @@ struct AdminController: Sendable {
         _ = try context.requireUser()
         let id = try Self.changeID(context)
         let body = try await request.decode(as: Decision.self, context: context)
-        let decided = try await desk.decide(id, approve: approve, reason: body.reason, by: try Self.acting(context, password: body.password))
+        let decided = try await desk.decide(id, approve: approve, reason: body.reason, by: try context.acting(password: body.password))
         // The answer may carry a one-time password: no cache keeps it.
-        var response = try PrefillController.json(.ok, decided)
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return try PrefillController.json(.ok, decided, noStore: true)
     }
 }

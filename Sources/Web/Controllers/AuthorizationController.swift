@@ -337,9 +337,7 @@ struct AuthorizationController: Sendable {
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let services else { throw Self.notConfigured }
         let dashboard = try await services.centre.dashboard(user: try context.requireUser())
-        var response = try PrefillController.json(.ok, dashboard)
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return try PrefillController.json(.ok, dashboard, noStore: true)
     }
 
     /// Officers see their own figures; supervisors also their branch's; auditors everyone's.

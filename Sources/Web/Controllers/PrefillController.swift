@@ -148,11 +148,14 @@ struct PrefillController: Sendable {
                 problems: problems.problems.map(Problem.init)))
     }
 
-    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+    /// `noStore`: an answer no cache may keep (personal data, a one-time password, a picture of now).
+    static func json(_ status: HTTPResponse.Status, _ value: some Encodable, noStore: Bool = false) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
+        var response = Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        if noStore { response.headers[.cacheControl] = "no-store" }
+        return response
     }
 }

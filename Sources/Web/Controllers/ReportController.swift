@@ -25,7 +25,7 @@ struct ReportController: Sendable {
             throw SupervisionError(.badQuery, "format is json, csv or xlsx / 格式为 json、csv 或 xlsx")
         }
         let report = try await desk.report(query, user: try context.requireUser())
-        guard format != "json" else { return try SupervisionController.private_(report) }
+        guard format != "json" else { return try PrefillController.json(.ok, report, noStore: true) }
         let table = ReportTable(report)
         let name = "countersign-\(report.periodName)-\(report.by.rawValue)"
         let (bytes, type) =

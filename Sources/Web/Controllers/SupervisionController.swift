@@ -44,23 +44,11 @@ struct SupervisionController: Sendable {
         let password: String
     }
 
-    static func acting(_ context: AppRequestContext, password: String) throws -> ActingUser {
-        ActingUser(
-            user: try context.requireUser(), token: try context.requireToken(), password: password, terminal: context.terminal,
-            address: context.clientAddress)
-    }
-
     private func requireDesk() throws -> SupervisionDesk {
         guard let desk else {
             throw AppError(.serviceUnavailable, code: "authz.not_configured", "authorization is not configured on this instance")
         }
         return desk
-    }
-
-    static func private_(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        var response = try PrefillController.json(status, value)
-        response.headers[.cacheControl] = "no-store"
-        return response
     }
 
     /// A positive number in the path, or 404 as for one that does not exist.
@@ -88,16 +76,17 @@ struct SupervisionController: Sendable {
         query.after = q["after"].map(String.init)
         query.limit = q["limit"].map(String.init)
         query.id = q["id"].map(String.init)
-        return try Self.private_(try await desk.search(query, user: try context.requireUser()))
+        return try PrefillController.json(.ok, try await desk.search(query, user: try context.requireUser()), noStore: true)
     }
 
     @Sendable func evidence(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        return try Self.private_(try await requireDesk().evidence(id, user: try context.requireUser(), terminal: context.terminal))
+        return try PrefillController.json(
+            .ok, try await requireDesk().evidence(id, user: try context.requireUser(), terminal: context.terminal), noStore: true)
     }
 
     @Sendable func samples(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try Self.private_(["samples": try await requireDesk().samples(user: try context.requireUser())])
+        try PrefillController.json(.ok, ["samples": try await requireDesk().samples(user: try context.requireUser())], noStore: true)
     }
 
     @Sendable func draw(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -105,8 +94,8 @@ struct SupervisionController: Sendable {
         _ = try context.requireUser()
         let body = try await request.decode(as: DrawBody.self, context: context)
         let sample = try await desk.drawSample(
-            day: body.day, branch: body.branch, size: body.size, by: try Self.acting(context, password: body.password))
-        return try Self.private_(sample, status: .created)
+            day: body.day, branch: body.branch, size: body.size, by: try context.acting(password: body.password))
+        return try PrefillController.json(.created, sample, noStore: true)
     }
 
     @Sendable func reviewed(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -114,8 +103,9 @@ struct SupervisionController: Sendable {
         _ = try context.requireUser()
         let id = try Self.number(context, code: .sampleNotFound)
         let body = try await request.decode(as: ReviewedBody.self, context: context)
-        return try Self.private_(
-            try await desk.reviewed(sample: id, transaction: body.transaction, by: try Self.acting(context, password: body.password)))
+        return try PrefillController.json(
+            .ok, try await desk.reviewed(sample: id, transaction: body.transaction, by: try context.acting(password: body.password)),
+            noStore: true)
     }
 
     @Sendable func findings(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -131,7 +121,7 @@ struct SupervisionController: Sendable {
             guard let id = Int64(text), id > 0 else { throw SupervisionError(.badQuery, "before is a finding id / before 为差错编号") }
             return id
         }
-        return try Self.private_(["findings": try await desk.findings(state: state, before: before, user: user)])
+        return try PrefillController.json(.ok, ["findings": try await desk.findings(state: state, before: before, user: user)], noStore: true)
     }
 
     @Sendable func raise(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -139,8 +129,8 @@ struct SupervisionController: Sendable {
         _ = try context.requireUser()
         let body = try await request.decode(as: RaiseBody.self, context: context)
         let finding = try await desk.raise(
-            transaction: body.transaction, description: body.description, by: try Self.acting(context, password: body.password))
-        return try Self.private_(finding, status: .created)
+            transaction: body.transaction, description: body.description, by: try context.acting(password: body.password))
+        return try PrefillController.json(.created, finding, noStore: true)
     }
 
     @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -148,7 +138,8 @@ struct SupervisionController: Sendable {
         _ = try context.requireUser()
         let id = try Self.number(context, code: .findingNotFound)
         let body = try await request.decode(as: TextBody.self, context: context)
-        return try Self.private_(try await desk.answer(finding: id, answer: body.text, by: try Self.acting(context, password: body.password)))
+        return try PrefillController.json(
+            .ok, try await desk.answer(finding: id, answer: body.text, by: try context.acting(password: body.password)), noStore: true)
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -164,7 +155,8 @@ struct SupervisionController: Sendable {
         _ = try context.requireUser()
         let id = try Self.number(context, code: .findingNotFound)
         let body = try await request.decode(as: TextBody.self, context: context)
-        return try Self.private_(
-            try await desk.conclude(finding: id, close: close, note: body.text, by: try Self.acting(context, password: body.password)))
+        return try PrefillController.json(
+            .ok,
+            try await desk.conclude(finding: id, close: close, note: body.text, by: try context.acting(password: body.password)), noStore: true)
     }
 }

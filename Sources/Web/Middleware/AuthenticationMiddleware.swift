@@ -58,4 +58,9 @@ extension AppRequestContext {
         guard let sessionToken else { throw AppError(.unauthorized, code: "auth.required", "sign in first: send Authorization: Bearer <token>") }
         return sessionToken
     }
+
+    /// The signed-in user confirming a step with their `password` (an administrative change, a finding, a sample).
+    func acting(password: String) throws -> ActingUser {
+        ActingUser(user: try requireUser(), token: try requireToken(), password: password, terminal: terminal, address: clientAddress)
+    }
 }

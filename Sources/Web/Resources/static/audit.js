@@ -21,21 +21,13 @@
         token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
     });
 
-    // The bank's day (Beijing, UTC+8) as YYYY-MM-DD.
-    function today() {
-        return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-    }
+    const today = () => Countersign.bankToday();
 
     function when(text) {
         return text ? new Date(text).toLocaleString(locale, { hour12: false }) : "–";
     }
 
-    function money(minor, currency) {
-        const sign = minor < 0 ? "-" : "";
-        const digits = String(Math.abs(minor)).padStart(3, "0");
-        const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-        return sign + whole + "." + digits.slice(-2) + " " + currency;
-    }
+    const money = Countersign.money;
 
     // "1234.5" → "123450": the search takes minor units; nothing goes through a float.
     function minor(text) {
@@ -70,34 +62,16 @@
         $("signin-user").focus();
     }
 
-    async function signIn(event) {
-        event.preventDefault();
-        const form = event.target;
-        $("signin-submit").disabled = true;
-        try {
-            const reply = await api("POST", "/api/v1/sessions", { user: form.user.value.trim(), password: form.password.value });
-            session = { token: reply.token, user: reply.user };
-            if (reply.must_change_password) {
-                $("signin").hidden = true;
-                await Countersign.choosePassword(session.token, form.password.value);
-            }
-            form.password.value = "";
-            // Auditors and supervisors may read findings; anyone else is told this page is not theirs.
-            await api("GET", "/api/v1/audit/findings");
-            Countersign.clearError($("signin-form"));
-            sessionStorage.setItem(STORE, JSON.stringify(session));
-            start();
-        } catch (error) {
-            if (error.status === 403 && session) {
-                await api("DELETE", "/api/v1/session").catch(() => {});
-                session = null;
-                error = new Error(t("signin.wrong_role"));
-            }
-            $("signin").hidden = false;
-            Countersign.showError(t("error"), error, $("signin-form"));
-        } finally {
-            $("signin-submit").disabled = false;
-        }
+    function signIn(event) {
+        return Countersign.signIn(event, {
+            store: STORE, wrongRole: t("signin.wrong_role"), errorLabel: t("error"),
+            signedIn: (signedIn) => { session = signedIn; },
+            enter: async () => {
+                // Auditors and supervisors may read findings; anyone else is told this page is not theirs.
+                await api("GET", "/api/v1/audit/findings");
+            },
+            entered: start,
+        });
     }
 
     const auditor = () => session && session.user.role === "auditor";

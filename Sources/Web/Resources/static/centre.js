@@ -48,33 +48,13 @@
         $("signin-user").focus();
     }
 
-    async function signIn(event) {
-        event.preventDefault();
-        const form = event.target;
-        $("signin-submit").disabled = true;
-        try {
-            const reply = await api("POST", "/api/v1/sessions", { user: form.user.value.trim(), password: form.password.value });
-            session = { token: reply.token, user: reply.user };
-            if (reply.must_change_password) {
-                $("signin").hidden = true;
-                await Countersign.choosePassword(session.token, form.password.value);
-            }
-            form.password.value = "";
-            await refresh();
-            Countersign.clearError($("signin-form"));
-            sessionStorage.setItem(STORE, JSON.stringify(session));
-            show();
-        } catch (error) {
-            if (error.status === 403 && session) {
-                await api("DELETE", "/api/v1/session").catch(() => {});
-                session = null;
-                error = new Error(t("signin.wrong_role"));
-            }
-            $("signin").hidden = false;
-            Countersign.showError(t("error"), error, $("signin-form"));
-        } finally {
-            $("signin-submit").disabled = false;
-        }
+    function signIn(event) {
+        return Countersign.signIn(event, {
+            store: STORE, wrongRole: t("signin.wrong_role"), errorLabel: t("error"),
+            signedIn: (signedIn) => { session = signedIn; },
+            enter: refresh,
+            entered: show,
+        });
     }
 
     function show() {

@@ -91,6 +91,56 @@ window.Countersign = {
         }
     },
 
+    // The bank's day (Beijing, UTC+8, no daylight saving) as YYYY-MM-DD.
+    bankToday() {
+        return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    },
+
+    // Minor units (fen, cents) as "1,234.56 CNY", exactly: nothing goes through a float.
+    money(minor, currency) {
+        const sign = minor < 0 ? "-" : "";
+        const digits = String(Math.abs(minor)).padStart(3, "0");
+        return sign + digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + digits.slice(-2) + " " + currency;
+    },
+
+    // The sign-in of the pages used without a terminal (the centre's dashboard, the auditors', the reports): the user
+    // and password of #signin-form, a one-time password replaced first, then `options.enter()` — the page's first
+    // call, which answers 403 to a role the page is not for: that session is ended at once and the user told
+    // `options.wrongRole`. Once in, the session goes to sessionStorage under `options.store` (a reload keeps it) and
+    // `options.entered()` runs. `options.signedIn(session)` hands the page its session (null when refused) before
+    // anything is called with it.
+    async signIn(event, options) {
+        event.preventDefault();
+        const form = event.target;
+        const submit = document.getElementById("signin-submit");
+        submit.disabled = true;
+        let session = null;
+        try {
+            const reply = await this.api("POST", "/api/v1/sessions", { user: form.user.value.trim(), password: form.password.value });
+            session = { token: reply.token, user: reply.user };
+            options.signedIn(session);
+            if (reply.must_change_password) {
+                document.getElementById("signin").hidden = true;
+                await this.choosePassword(session.token, form.password.value);
+            }
+            form.password.value = "";
+            await options.enter();
+            this.clearError(form);
+            sessionStorage.setItem(options.store, JSON.stringify(session));
+            if (options.entered) options.entered();
+        } catch (error) {
+            if (error.status === 403 && session) {
+                await this.api("DELETE", "/api/v1/session", undefined, { token: session.token }).catch(() => {});
+                options.signedIn(null);
+                error = new Error(options.wrongRole);
+            }
+            document.getElementById("signin").hidden = false;
+            this.showError(options.errorLabel, error, form);
+        } finally {
+            submit.disabled = false;
+        }
+    },
+
     // A password an administrator gave (a new user, a reset) is replaced before anything else: every console asks
     // for the user's own one here, over the page, and goes on when the service took it. `current` is the password
     // just typed at sign-in.

@@ -16,14 +16,8 @@
         token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
     });
 
-    function today() {
-        return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-    }
-
-    function money(minor, currency) {
-        const digits = String(minor).padStart(3, "0");
-        return digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + digits.slice(-2) + " " + currency;
-    }
+    const today = () => Countersign.bankToday();
+    const money = Countersign.money;
 
     const percent = (part, whole) => whole ? (100 * part / whole).toFixed(1) + " %" : "–";
 
@@ -40,32 +34,12 @@
         $("signin-user").focus();
     }
 
-    async function signIn(event) {
-        event.preventDefault();
-        const form = event.target;
-        $("signin-submit").disabled = true;
-        try {
-            const reply = await api("POST", "/api/v1/sessions", { user: form.user.value.trim(), password: form.password.value });
-            session = { token: reply.token, user: reply.user };
-            if (reply.must_change_password) {
-                $("signin").hidden = true;
-                await Countersign.choosePassword(session.token, form.password.value);
-            }
-            form.password.value = "";
-            await show();
-            Countersign.clearError($("signin-form"));
-            sessionStorage.setItem(STORE, JSON.stringify(session));
-        } catch (error) {
-            if (error.status === 403 && session) {
-                await api("DELETE", "/api/v1/session").catch(() => {});
-                session = null;
-                error = new Error(t("signin.wrong_role"));
-            }
-            $("signin").hidden = false;
-            Countersign.showError(t("error"), error, $("signin-form"));
-        } finally {
-            $("signin-submit").disabled = false;
-        }
+    function signIn(event) {
+        return Countersign.signIn(event, {
+            store: STORE, wrongRole: t("signin.wrong_role"), errorLabel: t("error"),
+            signedIn: (signedIn) => { session = signedIn; },
+            enter: show,
+        });
     }
 
     function query(format) {
