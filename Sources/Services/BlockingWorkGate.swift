@@ -24,6 +24,9 @@ public final class BlockingWorkGate: Sendable {
     public let maximumWaiting: Int
     public let deadline: Duration?
     let refusals: Refusals
+    /// Waits out a deadline: `Task.sleep` but in tests, which pass a timer they fire themselves, so that no test
+    /// depends on how fast the machine runs the work. Cancelled when the work ends first.
+    let timer: @Sendable (Duration) async throws -> Void
 
     private struct State {
         var running = 0
@@ -31,11 +34,15 @@ public final class BlockingWorkGate: Sendable {
     }
     private let state = Mutex(State())
 
-    public init(permits: Int, maximumWaiting: Int = 0, deadline: Duration? = nil, refusals: Refusals) {
+    public init(
+        permits: Int, maximumWaiting: Int = 0, deadline: Duration? = nil, refusals: Refusals,
+        timer: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
         self.permits = max(1, permits)
         self.maximumWaiting = max(0, maximumWaiting)
         self.deadline = deadline
         self.refusals = refusals
+        self.timer = timer
     }
 
     /// Work running now (for tests and metrics).
@@ -48,9 +55,9 @@ public final class BlockingWorkGate: Sendable {
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let waiting = Mutex<CheckedContinuation<T, any Error>?>(continuation)
             let answer: @Sendable (Result<T, any Error>) -> Void = { result in waiting.withLock { $0.take() }?.resume(with: result) }
-            let timer = deadline.map { deadline in
-                Task {
-                    try await Task.sleep(for: deadline)
+            let countdown = deadline.map { deadline in
+                Task { [timer] in
+                    try await timer(deadline)
                     answer(.failure(refusals.timeout))
                 }
             }
@@ -61,7 +68,7 @@ public final class BlockingWorkGate: Sendable {
                     return
                 }
                 let result = Result { try work() }
-                timer?.cancel()
+                countdown?.cancel()
                 answer(result)
             }
         }
@@ -126,14 +133,18 @@ extension BlockingWorkGate {
     }
 
     /// Checks of uploaded PDFs: as many as cores, none waiting, each answered within ten seconds.
-    public static func verification(permits: Int = 2, deadline: Duration = .seconds(10)) -> BlockingWorkGate {
+    public static func verification(
+        permits: Int = 2, deadline: Duration = .seconds(10),
+        timer: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) -> BlockingWorkGate {
         BlockingWorkGate(
             permits: permits, deadline: deadline,
             refusals: Refusals(
                 busy: AvailabilityError(
                     .verificationBusy,
                     "too many files are being checked right now; try again in a few seconds / 正在检查的文件过多，请稍后再试"),
-                timeout: AvailabilityError(.verificationTimeout, "checking this file took too long; it was not checked / 检查超时，文件未被检查")))
+                timeout: AvailabilityError(.verificationTimeout, "checking this file took too long; it was not checked / 检查超时，文件未被检查")),
+            timer: timer)
     }
 
     /// Password hashes (scrypt, ~50–100 ms of one core each): one at a time, so guessing can take at most one of the

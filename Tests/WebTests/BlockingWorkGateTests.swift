@@ -3,6 +3,7 @@ import Forms
 import Foundation
 import Services
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 import Vouchers
@@ -13,9 +14,9 @@ import Vouchers
 /// The work in these tests is held until the test releases it, so nothing depends on how fast the machine is.
 @Suite struct BlockingWorkGateTests {
     @Test func aCheckPastItsDeadlineIsAnsweredButKeepsItsPermitUntilItEnds() async throws {
-        // The held work passes any deadline; two seconds leave the last, trivial check room to run under the whole
-        // suite's load on two cores (50 ms did not: it was answered "verify.timeout" once).
-        let gate = BlockingWorkGate.verification(permits: 1, deadline: .seconds(2))
+        // The deadline is the test's own timer: it fires for the held work, and never for the last, trivial check.
+        let fired = TestTimer()
+        let gate = BlockingWorkGate.verification(permits: 1) { _ in try await fired.fires() }
         let held = DispatchSemaphore(value: 0)
         await #expect(throws: AvailabilityError.self) {
             do {
@@ -29,6 +30,7 @@ import Vouchers
                 throw error
             }
         }
+        fired.stop()
         #expect(gate.inFlight == 1)
         await #expect(throws: AvailabilityError.self) {
             do { _ = try await gate.run { 2 } } catch let error as AvailabilityError {
@@ -74,6 +76,17 @@ import Vouchers
     static func waitUntil(_ condition: () -> Bool) async throws {
         for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
         #expect(condition())
+    }
+}
+
+/// A deadline timer the test sets: it fires at once until stopped, then never (until its wait is cancelled).
+private final class TestTimer: Sendable {
+    private let firing = Atomic<Bool>(true)
+
+    func stop() { firing.store(false, ordering: .releasing) }
+
+    func fires() async throws {
+        while !firing.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
     }
 }
 

@@ -14,6 +14,8 @@
     let socket = null;
     let pending = null;
     let reconnectDelay = 500;
+    // Reads may cross on a slow network: only the newest one started is shown.
+    let reads = 0;
 
     const api = (method, path, body) => Countersign.api(method, path, body, {
         token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
@@ -87,6 +89,8 @@
                 $("console").dataset.live = "true";
                 soon();
             } else if (message.type === "queue") {
+                // Counted where the browser tests can see that a change was pushed, not found by the timer.
+                $("console").dataset.pushed = String(Number($("console").dataset.pushed || 0) + 1);
                 soon();
             } else if (message.type === "error" && message.code === "auth.invalid_token") {
                 signedOut();
@@ -101,7 +105,9 @@
     }
 
     async function refresh() {
+        const read = ++reads;
         const d = await api("GET", "/api/v1/authz/dashboard");
+        if (read !== reads) return;
         terms($("waiting"), [
             ["waiting.oldest", d.oldest_waiting_ms === undefined ? t("waiting.none") : duration(d.oldest_waiting_ms)],
             ["waiting.unclaimed", d.past_unclaimed_timeout, d.past_unclaimed_timeout > 0],
