@@ -2,16 +2,13 @@ public import Accounts
 import Audit
 public import Kernel
 public import Storage
-public import Synchronization
 
-/// What guards every typed password of one instance: the throttle that slows and locks out guessing, and the gate
-/// that bounds how much CPU password hashing may take. Shared by sign-in and local-mode authorization, so a
-/// supervisor's password is protected the same way wherever it is typed.
+/// What guards every typed password: the throttle that slows and locks out guessing (its counts shared by every
+/// instance), and the gate that bounds how much of this instance's CPU password hashing may take. Shared by sign-in
+/// and local-mode authorization, so a supervisor's password is protected the same way wherever it is typed.
 public final class SignInProtection: Sendable {
     public let throttle: SignInThrottle
     public let hashing: BlockingWorkGate
-    /// True while this instance hears administrators' unlocks (``SignInUnlocks``; tests wait for it).
-    public let followingUnlocks = Atomic<Bool>(false)
 
     public init(throttle: SignInThrottle = SignInThrottle(), hashing: BlockingWorkGate = .passwordHashing()) {
         self.throttle = throttle
@@ -63,32 +60,36 @@ public struct CredentialCheck: Sendable {
     public func verify(user id: String, password: String, terminal: String?, address: String, failure: Failure = .login) async throws -> UserIdentity
     {
         try Self.validate(user: id, password: password)
-        if case .refused(let seconds, let locked) = protection.throttle.check(user: id, address: address) {
-            throw locked
-                ? AccessError(
-                    .locked, "too many wrong passwords: sign-in is locked for \(seconds) s / 密码错误次数过多，已锁定 \(seconds) 秒",
-                    retryAfterSeconds: seconds)
-                : AccessError(
-                    .slowDown, "wrong password; wait \(seconds) s before the next try / 密码错误，请 \(seconds) 秒后再试",
-                    retryAfterSeconds: seconds)
+        let candidate = try await database.read { tx -> (UserIdentity, PasswordHash)? in
+            if case .refused(let seconds, let locked) = try await protection.throttle.check(user: id, address: address, in: tx) {
+                throw locked
+                    ? AccessError(
+                        .locked, "too many wrong passwords: sign-in is locked for \(seconds) s / 密码错误次数过多，已锁定 \(seconds) 秒",
+                        retryAfterSeconds: seconds)
+                    : AccessError(
+                        .slowDown, "wrong password; wait \(seconds) s before the next try / 密码错误，请 \(seconds) 秒后再试",
+                        retryAfterSeconds: seconds)
+            }
+            return try await Directory.loginCandidate(userID: id, in: tx)
         }
-        let candidate = try await database.read { try await Directory.loginCandidate(userID: id, in: $0) }
         let stored = candidate?.1 ?? Self.decoyHash
         let matches = try await protection.hashing.run { stored.matches(password) }
         guard let (user, _) = candidate, matches else {
-            let lockouts = protection.throttle.failed(user: id, address: address)
-            let failed = AuditEvent(
-                actor: "anonymous", branch: candidate?.0.branch, terminal: terminal, action: failure.action, subject: "user:\(id)")
-            let locked = lockouts.compactMap { lockout -> AuditEvent? in
-                guard case .started(let key, let seconds) = lockout else { return nil }
-                return AuditEvent(
-                    actor: "system", branch: candidate?.0.branch, terminal: terminal, action: "session.locked_out", subject: key,
-                    payload: ["seconds": .integer(seconds), "after": .string(failure.action)])
+            try await database.transaction { tx in
+                let lockouts = try await protection.throttle.failed(user: id, address: address, in: tx)
+                let failed = AuditEvent(
+                    actor: "anonymous", branch: candidate?.0.branch, terminal: terminal, action: failure.action, subject: "user:\(id)")
+                let locked = lockouts.compactMap { lockout -> AuditEvent? in
+                    guard case .started(let key, let seconds) = lockout else { return nil }
+                    return AuditEvent(
+                        actor: "system", branch: candidate?.0.branch, terminal: terminal, action: "session.locked_out", subject: key,
+                        payload: ["seconds": .integer(seconds), "after": .string(failure.action)])
+                }
+                try await AuditLog.append(all: [failed] + locked, in: tx)
             }
-            try await database.transaction { tx in try await AuditLog.append(all: [failed] + locked, in: tx) }
             throw AccessError(failure.code, failure.message)
         }
-        protection.throttle.succeeded(user: id)
+        try await database.transaction { try await protection.throttle.succeeded(user: id, in: $0) }
         return user
     }
 

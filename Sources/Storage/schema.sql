@@ -157,8 +157,8 @@ BEGIN
     WHEN 'seal.map' THEN
         UPDATE seals SET forms = ARRAY(SELECT jsonb_array_elements_text(p_change.details->'forms')) WHERE id = p_change.target;
     WHEN 'user.unlock' THEN
-        -- The lockout is each instance's (in memory): the announcement, at commit, clears it on every one.
-        PERFORM pg_notify('countersign_sign_in_unlocked', p_change.target);
+        -- The user's count, shared by every instance, starts again (the address's stays: it may be guessing others).
+        DELETE FROM sign_in_failures WHERE key = 'user:' || p_change.target;
     WHEN 'authority.revoke' THEN
         PERFORM admin_drop_authority(p_change.target);
     END CASE;
@@ -3419,6 +3419,22 @@ CREATE TABLE public.sessions (
 ALTER TABLE public.sessions OWNER TO countersign_owner;
 
 --
+-- Name: sign_in_failures; Type: TABLE; Schema: public; Owner: countersign_owner
+--
+
+CREATE TABLE public.sign_in_failures (
+    key text NOT NULL,
+    failures integer NOT NULL,
+    last_failure timestamp with time zone NOT NULL,
+    next_attempt timestamp with time zone NOT NULL,
+    CONSTRAINT sign_in_failures_failures_check CHECK ((failures >= 0)),
+    CONSTRAINT sign_in_failures_key_check CHECK (((key ~ '^(user|address):'::text) AND (octet_length(key) <= 200)))
+);
+
+
+ALTER TABLE public.sign_in_failures OWNER TO countersign_owner;
+
+--
 -- Name: terminals; Type: TABLE; Schema: public; Owner: countersign_owner
 --
 
@@ -3979,6 +3995,14 @@ ALTER TABLE ONLY public.sessions
 
 
 --
+-- Name: sign_in_failures sign_in_failures_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
+--
+
+ALTER TABLE ONLY public.sign_in_failures
+    ADD CONSTRAINT sign_in_failures_pkey PRIMARY KEY (key);
+
+
+--
 -- Name: teller_transactions teller_transactions_pkey; Type: CONSTRAINT; Schema: public; Owner: countersign_owner
 --
 
@@ -4209,6 +4233,13 @@ CREATE UNIQUE INDEX screen_devices_one_per_terminal ON public.screen_devices USI
 --
 
 CREATE INDEX sessions_user ON public.sessions USING btree (user_id);
+
+
+--
+-- Name: sign_in_failures_quiet; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX sign_in_failures_quiet ON public.sign_in_failures USING btree (last_failure);
 
 
 --
@@ -5866,6 +5897,13 @@ GRANT SELECT,INSERT ON TABLE public.sessions TO countersign_app;
 --
 
 GRANT UPDATE(revoked_at) ON TABLE public.sessions TO countersign_app;
+
+
+--
+-- Name: TABLE sign_in_failures; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.sign_in_failures TO countersign_app;
 
 
 --

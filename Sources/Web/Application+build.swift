@@ -53,7 +53,7 @@ public enum CountersignApp {
         let router = buildRouter(
             database: database, configuration: configuration, vouchers: vouchers, authorization: authorization, counter: counter, pki: pki)
         let pushRouter = Router(context: PushRequestContext.self)
-        var services: [any Service] = [database, SignInUnlocks(database: database, protection: configuration.signIn, logger: logger)]
+        var services: [any Service] = [database]
         if let authorization {
             PushController(database: database, hub: authorization.hub, helloDeadline: configuration.connections.helloDeadline).register(
                 on: pushRouter)
