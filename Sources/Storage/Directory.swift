@@ -11,6 +11,19 @@ public struct SignedIn: Sendable {
     public let mustChangePassword: Bool
 }
 
+/// What a bearer token stands for now.
+public enum SessionStatus: Sendable {
+    case live(SignedIn)
+    /// Left unused longer than its role's idle limit: ended (the user signs in again).
+    case idle
+    /// Unknown, past its absolute end, signed out, or its user deactivated.
+    case ended
+
+    public var signedIn: SignedIn? {
+        if case .live(let signedIn) = self { signedIn } else { nil }
+    }
+}
+
 /// Branches, users and login sessions.
 public enum Directory {
     /// The user and their stored password hash, for checking a login.
@@ -26,30 +39,41 @@ public enum Directory {
 
     public static func createSession(
         for user: UserIdentity, token: SessionToken, terminal: String?, at time: Timestamp, lifetimeSeconds: Int64,
-        in tx: Transaction
+        idleSeconds: Int64? = nil, in tx: Transaction
     ) async throws {
         let created = time.microsecondsSinceEpoch
         let expires = created + lifetimeSeconds * 1_000_000
         try await tx.query(
             """
-            INSERT INTO sessions (token_hash, user_id, terminal, created_at, expires_at)
+            INSERT INTO sessions (token_hash, user_id, terminal, created_at, expires_at, idle_seconds)
             VALUES (\(token.digest.bytea), \(user.id), \(terminal),
                     timestamptz 'epoch' + \(created) * interval '1 microsecond',
-                    timestamptz 'epoch' + \(expires) * interval '1 microsecond')
+                    timestamptz 'epoch' + \(expires) * interval '1 microsecond', \(idleSeconds))
             """)
     }
 
-    /// The sessions behind bearer tokens, in the order given: nil where the session is unknown, expired or revoked,
-    /// or the user inactive.
+    /// The sessions behind bearer tokens, in the order given: nil where the session is unknown, expired, revoked or
+    /// idle past its limit, or the user inactive. Looks only: no session counts as used (see ``sessions(_:in:)``).
     public static func users(forTokens tokens: [SessionToken], in tx: Transaction) async throws -> [SignedIn?] {
-        var found = [SignedIn?](repeating: nil, count: tokens.count)
+        try await sessions(tokens.map { ($0, false) }, in: tx).map(\.signedIn)
+    }
+
+    /// The sessions behind bearer tokens, in the order given. A token marked `used` is the user at work: its session's
+    /// idle time starts again (written at most once a minute per session, in this same statement).
+    public static func sessions(_ tokens: [(token: SessionToken, used: Bool)], in tx: Transaction) async throws -> [SessionStatus] {
+        var found = [SessionStatus](repeating: .ended, count: tokens.count)
         do {
-            for try await (n, id, name, branch, role, terminal, mustChange) in try await tx.connection.execute(
-                SessionLookup(tokenHashes: tokens.map(\.digest.bytea)), logger: tx.logger)
+            for try await (n, id, name, branch, role, terminal, mustChange, idle) in try await tx.connection.execute(
+                SessionLookup(tokenHashes: tokens.map(\.token.digest.bytea), used: tokens.map(\.used)), logger: tx.logger)
             {
                 guard let role = Role(rawValue: role), n >= 1, n <= tokens.count else { continue }
-                found[Int(n) - 1] = SignedIn(
-                    user: UserIdentity(id: id, displayName: name, branch: branch, role: role), terminal: terminal, mustChangePassword: mustChange)
+                found[Int(n) - 1] =
+                    idle
+                    ? .idle
+                    : .live(
+                        SignedIn(
+                            user: UserIdentity(id: id, displayName: name, branch: branch, role: role), terminal: terminal,
+                            mustChangePassword: mustChange))
             }
             return found
         } catch {
@@ -60,21 +84,33 @@ public enum Directory {
     /// Every authenticated HTTP request looks its session up, so this one statement is prepared once per connection:
     /// PostgreSQL then plans it once instead of on every request (under `bench authz` its planning cost more than
     /// its execution). It takes many tokens, because the lookups of requests that arrive together go in one
-    /// statement (``SessionLookups``).
+    /// statement (``SessionLookups``). The data-modifying part moves `last_seen_at` of the live sessions used by their
+    /// user, when it is a minute old or more: a busy session writes once a minute, not once a request.
     struct SessionLookup: PostgresPreparedStatement {
         static let sql = """
-            SELECT t.n, u.id, u.display_name, u.branch_code, u.role, s.terminal, u.must_change_password
-            FROM unnest($1::bytea[]) WITH ORDINALITY AS t(token_hash, n)
-            JOIN sessions s ON s.token_hash = t.token_hash
-            JOIN users u ON u.id = s.user_id
-            WHERE s.revoked_at IS NULL AND s.expires_at > now() AND u.active
+            WITH found AS (
+                SELECT t.n, t.used, s.token_hash, s.last_seen_at, u.id, u.display_name, u.branch_code, u.role, s.terminal,
+                       u.must_change_password,
+                       s.idle_seconds IS NOT NULL AND s.last_seen_at + s.idle_seconds * interval '1 second' <= now() AS idle
+                FROM unnest($1::bytea[], $2::bool[]) WITH ORDINALITY AS t(token_hash, used, n)
+                JOIN sessions s ON s.token_hash = t.token_hash
+                JOIN users u ON u.id = s.user_id
+                WHERE s.revoked_at IS NULL AND s.expires_at > now() AND u.active
+            ), seen AS (
+                UPDATE sessions s SET last_seen_at = now()
+                FROM found f
+                WHERE s.token_hash = f.token_hash AND f.used AND NOT f.idle AND f.last_seen_at <= now() - interval '1 minute'
+            )
+            SELECT n, id, display_name, branch_code, role, terminal, must_change_password, idle FROM found
             """
-        typealias Row = (Int64, String, String, String, String, String?, Bool)
+        typealias Row = (Int64, String, String, String, String, String?, Bool, Bool)
         let tokenHashes: [ByteBuffer]
+        let used: [Bool]
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
             bindings.append(tokenHashes)
+            bindings.append(used)
             return bindings
         }
 

@@ -2320,7 +2320,8 @@ DECLARE
     v_verifier text;
 BEGIN
     SELECT u.* INTO v_user FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active;
+    WHERE s.token_hash = sha256(convert_to(p_token, 'UTF8')) AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active
+      AND (s.idle_seconds IS NULL OR s.last_seen_at + s.idle_seconds * interval '1 second' > now());
     IF NOT FOUND THEN
         RAISE EXCEPTION 'not a live session' USING ERRCODE = 'check_violation', CONSTRAINT = 'user_signed_in';
     END IF;
@@ -3410,7 +3411,10 @@ CREATE TABLE public.sessions (
     created_at timestamp with time zone NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     revoked_at timestamp with time zone,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    idle_seconds integer,
     CONSTRAINT sessions_check CHECK ((expires_at > created_at)),
+    CONSTRAINT sessions_idle_seconds_check CHECK ((idle_seconds >= 60)),
     CONSTRAINT sessions_terminal_check CHECK ((terminal ~ '^[A-Za-z0-9_.-]{1,64}$'::text)),
     CONSTRAINT sessions_token_hash_check CHECK ((octet_length(token_hash) = 32))
 );
@@ -5897,6 +5901,13 @@ GRANT SELECT,INSERT ON TABLE public.sessions TO countersign_app;
 --
 
 GRANT UPDATE(revoked_at) ON TABLE public.sessions TO countersign_app;
+
+
+--
+-- Name: COLUMN sessions.last_seen_at; Type: ACL; Schema: public; Owner: countersign_owner
+--
+
+GRANT UPDATE(last_seen_at) ON TABLE public.sessions TO countersign_app;
 
 
 --

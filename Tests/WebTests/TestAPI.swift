@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -31,9 +32,11 @@ struct TestAPI: Sendable {
     }
 
     @discardableResult
-    func call(_ method: HTTPRequest.Method, _ uri: String, token: String?, body: String? = nil) async throws -> Reply {
+    /// `background`: sent as a console's own reads are (not the user's activity).
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String?, body: String? = nil, background: Bool = false) async throws -> Reply {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
+        if background { headers[HTTPField.Name("Countersign-Background")!] = "1" }
         return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
             Reply(status: response.status, body: Data(buffer: response.body), headers: response.headers)
         }

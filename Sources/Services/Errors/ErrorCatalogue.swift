@@ -22,6 +22,7 @@ public enum ErrorCatalogue {
         "auth.password_not_confirmed": ("密码不正确，未能确认本次操作", "That password did not confirm this step"),
         "auth.locked": ("密码错误次数过多，已暂时锁定", "Too many wrong passwords: sign-in is locked for a while"),
         "auth.required": ("请先登录", "Sign in first"),
+        "auth.session_idle": ("长时间未操作，已自动退出，请重新登录", "Signed out after a while without activity; sign in again"),
         "auth.session_ended": ("登录已结束（已退出、过期或账户停用），请重新登录", "The session has ended (signed out, expired or deactivated); sign in again"),
         "push.hello_required": ("推送连接须先发送 hello 消息", "The push connection must start with a hello message"),
         "auth.slow_down": ("密码错误，请稍候再试", "Wrong password; wait before the next try"),

@@ -61,7 +61,8 @@ struct SessionController: Sendable {
                 }
             }
             try await Directory.createSession(
-                for: user, token: token, terminal: login.terminal, at: now, lifetimeSeconds: configuration.sessionLifetime(for: user.role), in: tx)
+                for: user, token: token, terminal: login.terminal, at: now, lifetimeSeconds: configuration.sessionLifetime(for: user.role),
+                idleSeconds: configuration.sessionIdle(for: user.role), in: tx)
             try await AuditLog.append(
                 AuditEvent(
                     actor: user.id, branch: user.branch, terminal: login.terminal, action: "session.login",

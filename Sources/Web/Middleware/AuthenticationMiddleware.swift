@@ -1,4 +1,5 @@
 public import Accounts
+import HTTPTypes
 import Hummingbird
 import Services
 import Storage
@@ -16,7 +17,17 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw AppError(.unauthorized, code: "auth.bad_header", "the Authorization header must be 'Bearer <token>'")
         }
         let token = SessionToken(value: String(header.dropFirst("Bearer ".count)))
-        guard let session = try await sessions.user(forToken: token) else {
+        // A console reading on its own (a poll, a push's follow-up) says so: only what the user does keeps the
+        // session from its idle limit.
+        let used = request.headers[Self.background] == nil
+        let session: SignedIn
+        switch try await sessions.session(forToken: token, used: used) {
+        case .live(let live): session = live
+        case .idle:
+            throw AppError(
+                .unauthorized, code: "auth.session_idle",
+                "signed out after a while without activity: sign in again / 长时间未操作，已自动退出，请重新登录")
+        case .ended:
             throw AppError(.unauthorized, code: "auth.invalid_token", "the session token is unknown, expired or signed out")
         }
         let (user, terminal) = (session.user, session.terminal)
@@ -37,6 +48,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
 }
 
 extension AuthenticationMiddleware {
+    /// Sent (with any value) by a console's own reads, which do not count as the user's activity.
+    static let background = HTTPField.Name("Countersign-Background")!
+
     /// What a user who must replace their password may still do: see their session, sign out, and replace it.
     static func allowedBeforePasswordChange(_ request: Request) -> Bool {
         switch (request.method, request.uri.path) {

@@ -41,6 +41,12 @@ struct Serve: AsyncParsableCommand {
         configuration.privilegedSessionLifetimeSeconds =
             try environment["COUNTERSIGN_ADMIN_SESSION_MINUTES"].map { Int64(try Self.integer($0, "COUNTERSIGN_ADMIN_SESSION_MINUTES")) * 60 }
             ?? configuration.privilegedSessionLifetimeSeconds
+        if let idle = environment["COUNTERSIGN_SESSION_IDLE_MINUTES"] {
+            guard let limits = WebConfiguration.sessionIdleSeconds(parsing: idle, over: configuration.sessionIdleSeconds) else {
+                throw ValidationError(WebConfiguration.sessionIdleProblem)
+            }
+            configuration.sessionIdleSeconds = limits
+        }
         configuration.reportRollInterval = try seconds("COUNTERSIGN_REPORT_ROLL_SECONDS", configuration.reportRollInterval)
         configuration.connections.idleTimeout = try seconds("COUNTERSIGN_IDLE_SECONDS", configuration.connections.idleTimeout)
         configuration.connections.headerDeadline = try seconds("COUNTERSIGN_HEADER_SECONDS", configuration.connections.headerDeadline)

@@ -145,8 +145,8 @@ struct AuthzHarness: Sendable {
     func login(_ user: String, terminal: String = "T01") async throws -> String { try await api.login(user, terminal: terminal) }
 
     @discardableResult
-    func call(_ method: HTTPRequest.Method, _ uri: String, token: String?, body: String? = nil) async throws -> Reply {
-        try await api.call(method, uri, token: token, body: body)
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String?, body: String? = nil, background: Bool = false) async throws -> Reply {
+        try await api.call(method, uri, token: token, body: body, background: background)
     }
 
     /// A submission on the demo account of a customer with `risk` (the directory decides the risk), or on `account`.

@@ -12,8 +12,9 @@
 
     const showError = (error, anchor) => Countersign.showError(t("error"), error, anchor ? $(anchor) : null);
     const cleared = (anchor) => Countersign.clearError($(anchor));
-    const api = (method, path, body) => Countersign.api(method, path, body, {
-        token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
+    // `background`: the page reading on its own, which does not keep the session from its idle limit.
+    const api = (method, path, body, background) => Countersign.api(method, path, body, {
+        token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null, background,
     });
 
     const el = Countersign.el;
@@ -202,8 +203,8 @@
         if (!session) return;
         try {
             const [waiting, recent] = await Promise.all([
-                api("GET", "/api/v1/admin/changes?state=proposed&limit=200"),
-                api("GET", "/api/v1/admin/changes?limit=20"),
+                api("GET", "/api/v1/admin/changes?state=proposed&limit=200", undefined, true),
+                api("GET", "/api/v1/admin/changes?limit=20", undefined, true),
             ]);
             $("waiting").tBodies[0].replaceChildren(...waiting.map((change) => row(change, true)));
             $("waiting-count").textContent = String(waiting.length);

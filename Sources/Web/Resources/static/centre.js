@@ -17,8 +17,9 @@
     // Reads may cross on a slow network: only the newest one started is shown.
     let reads = 0;
 
-    const api = (method, path, body) => Countersign.api(method, path, body, {
-        token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
+    // `background`: the page reading on its own, which does not keep the session from its idle limit.
+    const api = (method, path, body, background) => Countersign.api(method, path, body, {
+        token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null, background,
     });
 
     function duration(ms) {
@@ -106,7 +107,7 @@
 
     async function refresh() {
         const read = ++reads;
-        const d = await api("GET", "/api/v1/authz/dashboard");
+        const d = await api("GET", "/api/v1/authz/dashboard", undefined, true);
         if (read !== reads) return;
         terms($("waiting"), [
             ["waiting.oldest", d.oldest_waiting_ms === undefined ? t("waiting.none") : duration(d.oldest_waiting_ms)],

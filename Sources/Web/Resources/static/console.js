@@ -17,10 +17,14 @@ window.Countersign = {
 
     // JSON for JSON answers, a Blob for anything else (material), null for 204. An error answer throws an Error
     // carrying the service's code and the status; 401 also calls `options.onUnauthorized` when given.
+    // `options.background`: a read the page makes on its own (see below).
     async api(method, path, body, options) {
         const headers = { "Accept": "application/json" };
         if (body !== undefined) headers["Content-Type"] = "application/json";
         if (options && options.token) headers["Authorization"] = "Bearer " + options.token;
+        // The console reading on its own (a timer, a push): not the user's activity, which keeps a session from its
+        // idle limit.
+        if (options && options.background) headers["Countersign-Background"] = "1";
         const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
         const type = response.headers.get("Content-Type") || "";
         if (!response.ok) {

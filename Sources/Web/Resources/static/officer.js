@@ -27,8 +27,9 @@
     const cleared = (anchor) => Countersign.clearError($(anchor));
 
     // A 401 outside sign-in means the session ended: back to the sign-in form.
-    const api = (method, path, body) => Countersign.api(method, path, body, {
-        token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null,
+    // `background`: the page reading on its own, which does not keep the session from its idle limit.
+    const api = (method, path, body, background) => Countersign.api(method, path, body, {
+        token: session && session.token, onUnauthorized: session && path !== "/api/v1/sessions" ? signedOut : null, background,
     });
 
     function money(minor, currency) {
@@ -209,7 +210,7 @@
     async function loadQueue() {
         if (!session) return;
         try {
-            const reply = await api("GET", "/api/v1/authz/queue");
+            const reply = await api("GET", "/api/v1/authz/queue", undefined, true);
             showPresence(reply.presence);
             renderQueue(reply.requests);
         } catch (error) { showError(error); }
@@ -506,7 +507,7 @@
     async function loadStatistics() {
         if (!session) return;
         try {
-            const reply = await api("GET", "/api/v1/authz/statistics");
+            const reply = await api("GET", "/api/v1/authz/statistics", undefined, true);
             const mine = reply.officers.find((row) => row.officer === session.user.id);
             const list = $("stats");
             if (!mine) { list.className = ""; list.replaceChildren(el("dt", { class: "detail", text: t("stats.none") }), el("dd", { text: "—" })); return; }

@@ -29,7 +29,8 @@
     const shortID = (id) => String(id).replace(/^([A-Z])0+(?=\d)/, "$1");
     const showError = (error, anchor) => Countersign.showError(T["error"], error, anchor ? $(anchor) : null);
     const cleared = (anchor) => Countersign.clearError($(anchor));
-    const api = (method, path, body) => Countersign.api(method, path, body, { token: session && session.token });
+    // `background`: the console reading on its own, which does not keep the session from its idle limit.
+    const api = (method, path, body, background) => Countersign.api(method, path, body, { token: session && session.token, background });
 
     // MARK: sign-in
 
@@ -219,7 +220,7 @@
 
     async function refreshState() {
         if (!counter) return;
-        try { showState(await api("GET", "/api/v1/counter/sessions/" + counter)); } catch (error) { /* shown on the next change */ }
+        try { showState(await api("GET", "/api/v1/counter/sessions/" + counter, undefined, true)); } catch (error) { /* shown on the next change */ }
     }
 
     async function finish(event) {
@@ -479,7 +480,7 @@
                 // Anything that happened while the connection was down.
                 scheduleRefresh();
                 if (booking && booking.request && !booking.committed) {
-                    try { showRequest((await api("GET", "/api/v1/authz/requests/" + booking.request.id)).request); } catch (error) { showError(error); }
+                    try { showRequest((await api("GET", "/api/v1/authz/requests/" + booking.request.id, undefined, true)).request); } catch (error) { showError(error); }
                 }
             }
         };
