@@ -81,6 +81,9 @@ def main():
                             "the central request never shown")
         check("3" in queued.text, f"the central request at level 3 waits: {queued.text}")
         check(pushed() > before, f"the request was shown without a push ({before} pings before, {pushed()} after)")
+        # Today by the hour: the hour of this request has it counted.
+        hour = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#hours tbody tr")), None), "no hour listed")
+        check(int(hour.find_elements(By.TAG_NAME, "td")[1].text) >= 1, f"the latest hour counts the request: {hour.text}")
         driver.save_screenshot(os.path.join(args.artifacts, "centre-phone.png"))
         driver.refresh()
         visible("#console")

@@ -34,6 +34,9 @@ enum CentrePage {
                 <section class="card" aria-labelledby="today-heading">
                 <h2 id="today-heading">\(t("today"))</h2>
                 <dl id="today"></dl>
+                <h3 id="hours-heading">\(t("hours"))</h3>
+                <div class="scroll"><table id="hours" aria-labelledby="hours-heading"><thead><tr>\(head(["hour", "requests", "decisions", "committed"]))</tr></thead><tbody></tbody></table></div>
+                <p id="hours-empty" class="detail">\(t("hours.none"))</p>
                 </section>
                 </div>
                 </section>

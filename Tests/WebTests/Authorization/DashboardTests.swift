@@ -35,10 +35,22 @@ import Testing
             #expect(
                 dashboard.claimLatency.p50Ms == 120_000 && dashboard.decisionLatency.p50Ms == 30_000,
                 "\(dashboard.claimLatency) \(dashboard.decisionLatency)")
+            // By the hour: the morning's clock stands at 10:02:30 in Beijing; the hours before are there, as zeros.
+            #expect(dashboard.byHour.map(\.hour) == Array(0...10))
+            #expect(dashboard.byHour.last == AuthorizationDashboard.Hour(hour: 10, requests: 2, decisions: 1, committed: 0))
+            #expect(dashboard.byHour.dropLast().allSatisfy { $0.requests + $0.decisions + $0.committed == 0 })
             let officer1 = try #require(dashboard.officers.first { $0.officer == "officer1" })
             #expect(officer1.status == "online" && officer1.holding == 0 && officer1.decidedToday == 1)
 
             #expect(try await h.call(.get, "/api/v1/authz/dashboard", token: try await h.login("auditor1")).status == .ok)
+            // An hour on, a request counts in its own hour, and the hours add up to the day.
+            h.time.advance(seconds: 3600)
+            let later = try await h.submit(teller, AuthzHarness.submission(amount: "250000.00"))
+            _ = try await h.requestAuthorization(
+                teller, transaction: later, mode: "cross-terminal", material: [AuthzHarness.idScan, AuthzHarness.voucherImage])
+            let hourOn = try JSONDecoder().decode(
+                AuthorizationDashboard.self, from: try await h.call(.get, "/api/v1/authz/dashboard", token: supervisor).body)
+            #expect(hourOn.byHour.suffix(2).map(\.requests) == [2, 1] && hourOn.byHour.map(\.requests).reduce(0, +) == hourOn.requestsToday)
             // A branch's supervisor is not the centre's; an officer or a teller neither.
             for user in ["super1", "officer2", "teller1"] {
                 let refused = try await h.call(

@@ -126,6 +126,13 @@
             ["today.requests", d.requests_today], ["today.decisions", d.decisions_today], ["today.committed", d.committed_today],
             ["today.claim", pair(d.claim_latency)], ["today.decision", pair(d.decision_latency)],
         ]);
+        // The hours with anything in them, the latest first: on a phone the morning's busy hours stay in view.
+        const hours = d.by_hour.filter((h) => h.requests || h.decisions || h.committed).reverse();
+        const pad = (n) => String(n).padStart(2, "0");
+        $("hours").tBodies[0].replaceChildren(...hours.map((h) => el("tr", { "data-hour": String(h.hour) },
+            el("td", { text: pad(h.hour) + ":00–" + pad(h.hour + 1) + ":00" }), el("td", { text: String(h.requests) }),
+            el("td", { text: String(h.decisions) }), el("td", { text: String(h.committed) }))));
+        $("hours-empty").hidden = hours.length > 0;
         $("updated").textContent = t("updated") + " " + new Date(d.at).toLocaleTimeString(locale);
     }
 
