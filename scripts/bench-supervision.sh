@@ -15,6 +15,6 @@ sh scripts/db.sh start .data >/dev/null
 say "the synthetic year: $TRANSACTIONS transactions to $LAST_DAY (seeded once, minutes; then reused)"
 .build/release/countersign seed --synthetic --transactions "$TRANSACTIONS" --last-day "$LAST_DAY" --log-level warning
 # As autovacuum would have by now on a bank's year: the visibility map lets the searches read their indexes alone.
-psql -h "$REPO_ROOT/.data/run" -U countersign_owner -d countersign -qc "VACUUM (ANALYZE) teller_transactions"
+psql -h "$REPO_ROOT/.data/run" -U countersign_owner -d countersign -qc "VACUUM (ANALYZE) teller_transactions" -qc "VACUUM (ANALYZE) audit_events"
 . scripts/bench-service.sh
 measure supervision supervision --port "$PORT" --last-day "$LAST_DAY" --transactions "$TRANSACTIONS" "$@"

@@ -4093,6 +4093,27 @@ CREATE UNIQUE INDEX admin_changes_one_open ON public.admin_changes USING btree (
 
 
 --
+-- Name: audit_events_action_at; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX audit_events_action_at ON public.audit_events USING btree (action, at, id);
+
+
+--
+-- Name: audit_events_actor_at; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX audit_events_actor_at ON public.audit_events USING btree (actor, at, id);
+
+
+--
+-- Name: audit_events_at; Type: INDEX; Schema: public; Owner: countersign_owner
+--
+
+CREATE INDEX audit_events_at ON public.audit_events USING btree (at, id);
+
+
+--
 -- Name: audit_events_subject; Type: INDEX; Schema: public; Owner: countersign_owner
 --
 

@@ -37,6 +37,8 @@ struct BenchSupervision: AsyncParsableCommand {
         "search: 7 days, one officer", "search: the year, state abandoned", "search: the year, code card-loss, USD",
         "search: the next page", "search: by voucher or request id", "evidence page", "report: day by branch",
         "report: month by teller", "report: quarter by officer", "report: year by branch", "report: year by teller, CSV",
+        "trail: a day, one branch", "trail: 30 days, one teller", "trail: the year, one officer's rejections",
+        "trail: the year, one transaction's events", "trail: the year, lockouts",
     ]
 
     func run() async throws {
@@ -138,6 +140,15 @@ struct BenchSupervision: AsyncParsableCommand {
             return "/api/v1/audit/transactions?from=\(first)&to=\(plan.last)&code=card-loss&currency=USD"
         case "search: the next page": return "/api/v1/audit/transactions?from=\(day())&branch=\(branch)&limit=20"
         case "search: by voucher or request id": return "/api/v1/audit/transactions?id=R8\(String(format: "%015d", (n / 10 + 1) * 10))"
+        case "trail: a day, one branch": return "/api/v1/audit/events?from=\(day())&branch=\(branch)"
+        case "trail: 30 days, one teller":
+            let from = day(30)
+            return "/api/v1/audit/events?from=\(from)&to=\(CivilDate(iso: from)!.adding(days: 30))&actor=\(teller)"
+        case "trail: the year, one officer's rejections":
+            return "/api/v1/audit/events?from=\(first)&to=\(plan.last)&actor=\(officer)&action=authz.rejected"
+        case "trail: the year, one transaction's events":
+            return "/api/v1/audit/events?from=\(first)&to=\(plan.last)&subject=txn:T8\(String(format: "%015d", n))"
+        case "trail: the year, lockouts": return "/api/v1/audit/events?from=\(first)&to=\(plan.last)&action=session.locked_out"
         case "evidence page": return "/api/v1/audit/transactions/T8\(String(format: "%015d", n))"
         case "report: day by branch": return "/api/v1/reports?period=day&by=branch&date=\(day())"
         case "report: month by teller": return "/api/v1/reports?period=month&by=teller&date=\(day())"

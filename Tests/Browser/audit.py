@@ -112,6 +112,20 @@ def main():
         driver.find_element(By.ID, "evidence-back").click()
         visible(f'#results tr[data-transaction="{transaction}"]')
 
+        # The trail across its chains: this transaction's events, the auditor's own reading among them, each checked.
+        driver.find_element(By.ID, "nav-trail").click()
+        visible("#trail-subject").send_keys(f"txn:{transaction}")
+        driver.find_element(By.ID, "trail-submit").click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#trail tbody tr"))
+        rows = driver.find_elements(By.CSS_SELECTOR, "#trail tbody tr")
+        check(all(r.get_attribute("data-verified") == "true" for r in rows), "every event of the transaction is checked in its chain")
+        check(any("evidence.viewed" in r.text and "auditor1" in r.text for r in rows), "the auditor's own reading is in the trail")
+        driver.save_screenshot(os.path.join(args.artifacts, "trail-desktop.png"))
+        driver.refresh()
+        visible("#trail-form")
+        driver.find_element(By.ID, "nav-search").click()
+        visible("#search-form")
+
         # On a tablet: a sample of the day, the transaction marked reviewed.
         driver.set_window_size(820, 1180)
         driver.find_element(By.ID, "nav-samples").click()

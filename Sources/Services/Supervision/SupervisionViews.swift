@@ -122,6 +122,22 @@ public struct TransactionEvidence: Sendable, Encodable {
         let branch, terminal: String?
         let verified: Bool
         let problem: String?
+
+        /// Each of `records`, in the order given, checked where it stands in its chain: `around` holds the rows just
+        /// before and after each, `heads` its chain's head.
+        static func checked(_ records: [AuditRecord], around: [AuditRecord], heads: [ChainHead]) -> [Event] {
+            var rows: [String: AuditRecord] = [:]
+            for record in records + around { rows["\(record.chain)/\(record.seq)"] = record }
+            let heads = Dictionary(heads.map { ($0.chain, $0) }, uniquingKeysWith: { first, _ in first })
+            return records.map { e in
+                let problem = LinkCheck.check(
+                    e, previous: rows["\(e.chain)/\(e.seq - 1)"], next: rows["\(e.chain)/\(e.seq + 1)"], head: heads[e.chain])
+                return Event(
+                    chain: e.chain, time: e.time.description, actor: e.actor, action: e.action, subject: e.subject, payload: e.payload,
+                    hash: e.hash.hex, seq: e.seq, branch: e.branch, terminal: e.terminal, verified: problem == nil,
+                    problem: problem?.description)
+            }
+        }
     }
 
     let transaction: Facts
@@ -168,18 +184,9 @@ public struct TransactionEvidence: Sendable, Encodable {
                 },
                 material: q.material.map { Material(kind: $0.kind, mediaType: $0.mediaType, sha256: $0.sha256) })
         }
-        var rows: [String: AuditRecord] = [:]
-        for record in r.events + r.neighbours { rows["\(record.chain)/\(record.seq)"] = record }
-        let heads = Dictionary(r.heads.map { ($0.chain, $0) }, uniquingKeysWith: { first, _ in first })
-        events = r.events.sorted { ($0.time.microsecondsSinceEpoch, $0.chain, $0.seq) < ($1.time.microsecondsSinceEpoch, $1.chain, $1.seq) }
-            .map { e in
-                let problem = LinkCheck.check(
-                    e, previous: rows["\(e.chain)/\(e.seq - 1)"], next: rows["\(e.chain)/\(e.seq + 1)"], head: heads[e.chain])
-                return Event(
-                    chain: e.chain, time: e.time.description, actor: e.actor, action: e.action, subject: e.subject, payload: e.payload,
-                    hash: e.hash.hex, seq: e.seq, branch: e.branch, terminal: e.terminal, verified: problem == nil,
-                    problem: problem?.description)
-            }
+        events = Event.checked(
+            r.events.sorted { ($0.time.microsecondsSinceEpoch, $0.chain, $0.seq) < ($1.time.microsecondsSinceEpoch, $1.chain, $1.seq) },
+            around: r.neighbours, heads: r.heads)
         let missing = Self.missingEvents(r, counterSession: counterSession)
         self.problems = problems + missing.map { "the trail lacks \($0)" }
         chainVerified = !events.isEmpty && events.allSatisfy(\.verified) && self.problems.isEmpty

@@ -10,6 +10,7 @@ struct SupervisionController: Sendable {
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/v1/audit/transactions", use: search)
         router.get("/api/v1/audit/transactions/{id}", use: evidence)
+        router.get("/api/v1/audit/events", use: trail)
         router.get("/api/v1/audit/samples", use: samples)
         router.post("/api/v1/audit/samples", use: draw)
         router.post("/api/v1/audit/samples/{id}/reviewed", use: reviewed)
@@ -77,6 +78,21 @@ struct SupervisionController: Sendable {
         query.limit = q["limit"].map(String.init)
         query.id = q["id"].map(String.init)
         return try PrefillController.json(.ok, try await desk.search(query, user: try context.requireUser()), noStore: true)
+    }
+
+    @Sendable func trail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let desk = try requireDesk()
+        let q = request.uri.queryParameters
+        var query = AuditTrailQuery()
+        query.from = q["from"].map(String.init)
+        query.to = q["to"].map(String.init)
+        query.actor = q["actor"].map(String.init)
+        query.action = q["action"].map(String.init)
+        query.branch = q["branch"].map(String.init)
+        query.subject = q["subject"].map(String.init)
+        query.after = q["after"].map(String.init)
+        query.limit = q["limit"].map(String.init)
+        return try PrefillController.json(.ok, try await desk.searchTrail(query, user: try context.requireUser()), noStore: true)
     }
 
     @Sendable func evidence(_ request: Request, context: AppRequestContext) async throws -> Response {

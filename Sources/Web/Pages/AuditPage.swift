@@ -22,6 +22,7 @@ enum AuditPage {
                 <span id="whoami" class="who"></span>
                 <span class="group" role="group">
                 <button type="button" id="nav-search" data-panel="search-panel">\(t("nav.search"))</button>
+                <button type="button" id="nav-trail" data-panel="trail-panel">\(t("nav.trail"))</button>
                 <button type="button" id="nav-samples" data-panel="samples-panel">\(t("nav.samples"))</button>
                 <button type="button" id="nav-findings" data-panel="findings-panel">\(t("nav.findings"))</button>
                 </span>
@@ -47,6 +48,20 @@ enum AuditPage {
                 <div class="toolbar"><h2 id="evidence-heading" tabindex="-1">\(t("evidence.title"))</h2><span id="evidence-mark" class="outcome" role="status"></span>
                 <button type="button" id="evidence-back">\(t("evidence.back"))</button></div>
                 <div id="evidence" class="console-grid"></div>
+                </section>
+                <section id="trail-panel" class="card" aria-labelledby="nav-trail" hidden>
+                <form id="trail-form" class="inline">
+                <label>\(t("search.from")) <input type="date" name="from" id="trail-from" required></label>
+                <label>\(t("search.to")) <input type="date" name="to" id="trail-to"></label>
+                <label>\(t("trail.actor")) <input name="actor" id="trail-actor" maxlength="64"></label>
+                <label>\(t("trail.action")) <input name="action" id="trail-action" maxlength="64" pattern="[a-z][a-z0-9_]*([.][a-z][a-z0-9_]*)+"></label>
+                <label>\(t("search.branch")) <input name="branch" id="trail-branch" maxlength="64"></label>
+                <label>\(t("trail.subject")) <input name="subject" id="trail-subject" maxlength="128"></label>
+                <button type="submit" id="trail-submit" class="primary">\(t("search.submit"))</button>
+                </form>
+                <div class="scroll"><table id="trail"><thead><tr>\(head(["at", "actor", "branch", "action", "subject", "chain", "checked"]))</tr></thead><tbody></tbody></table></div>
+                <p id="trail-none" class="detail" hidden>\(t("trail.none"))</p>
+                <button type="button" id="trail-more" hidden>\(t("search.more"))</button>
                 </section>
                 <section id="samples-panel" class="card" aria-labelledby="nav-samples" hidden>
                 <form id="sample-form" class="inline">

@@ -80,14 +80,15 @@
         $("signin").hidden = true;
         $("console").hidden = false;
         $("whoami").textContent = session.user.display_name + " · " + session.user.branch;
-        for (const id of ["nav-search", "nav-samples"]) $(id).hidden = !auditor();
+        for (const id of ["nav-search", "nav-trail", "nav-samples"]) $(id).hidden = !auditor();
         if (!$("search-from").value) $("search-from").value = today();
+        if (!$("trail-from").value) $("trail-from").value = today();
         if (!$("sample-day").value) $("sample-day").value = today();
         route();
     }
 
     function show(panel) {
-        for (const id of ["search-panel", "evidence-panel", "samples-panel", "findings-panel"]) $(id).hidden = id !== panel;
+        for (const id of ["search-panel", "evidence-panel", "trail-panel", "samples-panel", "findings-panel"]) $(id).hidden = id !== panel;
         for (const button of document.querySelectorAll("[data-panel]")) {
             button.setAttribute("aria-pressed", String(button.dataset.panel === panel || (panel === "evidence-panel" && button.id === "nav-search")));
         }
@@ -104,6 +105,8 @@
         } else if (place === "samples") {
             show("samples-panel");
             loadSamples().catch((error) => Countersign.showError(t("error"), error, null));
+        } else if (place === "trail") {
+            show("trail-panel");
         } else if (place === "findings") {
             show("findings-panel");
             loadFindings().catch((error) => Countersign.showError(t("error"), error, null));
@@ -170,6 +173,41 @@
             Countersign.showError(t("error"), error, form);
         } finally {
             $("search-submit").disabled = false;
+        }
+    }
+
+    // MARK: The audit trail, across its chains
+
+    let trailNext = null;
+
+    async function searchTrail(event, more) {
+        if (event) event.preventDefault();
+        const form = $("trail-form");
+        const q = new URLSearchParams();
+        for (const name of ["from", "to", "actor", "action", "branch", "subject"]) {
+            const value = form[name].value.trim();
+            if (value) q.set(name, value);
+        }
+        if (more && trailNext) q.set("after", trailNext);
+        $("trail-submit").disabled = true;
+        try {
+            const page = await api("GET", "/api/v1/audit/events?" + q.toString());
+            Countersign.clearError(form);
+            const body = $("trail").tBodies[0];
+            const rows = page.events.map((e) => el("tr", { "data-chain": e.chain, "data-seq": String(e.seq), "data-verified": String(e.verified) },
+                el("td", { text: when(e.time) }), el("td", { text: e.actor }), el("td", { text: e.branch || "–" }),
+                el("td", { text: e.action }), el("td", { text: e.subject }), el("td", { text: e.chain + " / " + e.seq }),
+                el("td", { class: e.verified ? "ok" : "alarm", text: e.verified ? "✓ " + t("trail.ok") : "✗ " + t("trail.broken"),
+                    title: e.problem || e.hash })));
+            if (more) body.append(...rows);
+            else body.replaceChildren(...rows);
+            trailNext = page.next || null;
+            $("trail-more").hidden = !trailNext;
+            $("trail-none").hidden = body.children.length > 0;
+        } catch (error) {
+            Countersign.showError(t("error"), error, form);
+        } finally {
+            $("trail-submit").disabled = false;
         }
     }
 
@@ -410,6 +448,8 @@
 
     $("signin-form").addEventListener("submit", signIn);
     $("search-form").addEventListener("submit", search);
+    $("trail-form").addEventListener("submit", (event) => searchTrail(event, false));
+    $("trail-more").addEventListener("click", () => searchTrail(null, true));
     $("sample-form").addEventListener("submit", draw);
     $("findings-state").addEventListener("change", () => loadFindings().catch((error) => Countersign.showError(t("error"), error, null)));
     $("evidence-back").addEventListener("click", () => go("search"));
