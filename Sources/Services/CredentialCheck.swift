@@ -60,8 +60,10 @@ public struct CredentialCheck: Sendable {
     public func verify(user id: String, password: String, terminal: String?, address: String, failure: Failure = .login) async throws -> UserIdentity
     {
         try Self.validate(user: id, password: password)
-        let candidate = try await database.read { tx -> (UserIdentity, PasswordHash)? in
-            if case .refused(let seconds, let locked) = try await protection.throttle.check(user: id, address: address, in: tx) {
+        // Admitted (and counted as a failure) or refused before any hashing; the row locks end with this transaction.
+        let (attempt, candidate) = try await database.transaction { tx -> (SignInThrottle.Attempt, (UserIdentity, PasswordHash)?) in
+            switch try await protection.throttle.admit(user: id, address: address, in: tx) {
+            case .refused(let seconds, let locked):
                 throw locked
                     ? AccessError(
                         .locked, "too many wrong passwords: sign-in is locked for \(seconds) s / 密码错误次数过多，已锁定 \(seconds) 秒",
@@ -69,27 +71,25 @@ public struct CredentialCheck: Sendable {
                     : AccessError(
                         .slowDown, "wrong password; wait \(seconds) s before the next try / 密码错误，请 \(seconds) 秒后再试",
                         retryAfterSeconds: seconds)
+            case .admitted(let attempt):
+                return (attempt, try await Directory.loginCandidate(userID: id, in: tx))
             }
-            return try await Directory.loginCandidate(userID: id, in: tx)
         }
         let stored = candidate?.1 ?? Self.decoyHash
         let matches = try await protection.hashing.run { stored.matches(password) }
         guard let (user, _) = candidate, matches else {
-            try await database.transaction { tx in
-                let lockouts = try await protection.throttle.failed(user: id, address: address, in: tx)
-                let failed = AuditEvent(
-                    actor: "anonymous", branch: candidate?.0.branch, terminal: terminal, action: failure.action, subject: "user:\(id)")
-                let locked = lockouts.compactMap { lockout -> AuditEvent? in
-                    guard case .started(let key, let seconds) = lockout else { return nil }
-                    return AuditEvent(
-                        actor: "system", branch: candidate?.0.branch, terminal: terminal, action: "session.locked_out", subject: key,
-                        payload: ["seconds": .integer(seconds), "after": .string(failure.action)])
-                }
-                try await AuditLog.append(all: [failed] + locked, in: tx)
+            let failed = AuditEvent(
+                actor: "anonymous", branch: candidate?.0.branch, terminal: terminal, action: failure.action, subject: "user:\(id)")
+            let locked = attempt.lockouts.compactMap { lockout -> AuditEvent? in
+                guard case .started(let key, let seconds) = lockout else { return nil }
+                return AuditEvent(
+                    actor: "system", branch: candidate?.0.branch, terminal: terminal, action: "session.locked_out", subject: key,
+                    payload: ["seconds": .integer(seconds), "after": .string(failure.action)])
             }
+            try await database.transaction { tx in try await AuditLog.append(all: [failed] + locked, in: tx) }
             throw AccessError(failure.code, failure.message)
         }
-        try await database.transaction { try await protection.throttle.succeeded(user: id, in: $0) }
+        try await database.transaction { try await protection.throttle.succeeded(user: id, attempt: attempt, in: $0) }
         return user
     }
 

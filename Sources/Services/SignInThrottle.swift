@@ -8,6 +8,11 @@ public import Storage
 /// while, and that lockout — not every refused guess — is what the audit trail records. A refused attempt costs no
 /// scrypt and writes no row. The counts are kept in PostgreSQL (``SignInFailures``, migration 0046), so every
 /// instance counts the same guesses and honours the same lockout, and an administrator's unlock holds everywhere.
+///
+/// An attempt is counted as a failure when it is let through, before its password is hashed (``admit(user:address:in:)``),
+/// under the keys' row locks: guesses sent all at once meet the delays and the lockout as if sent one after another
+/// (the hashing queue would otherwise let a burst through before any failure was written). A right password gives the
+/// count back (``succeeded(user:address:in:)``).
 public final class SignInThrottle: Sendable {
     public struct Policy: Sendable {
         /// Failures in a row that cost nothing.
@@ -30,11 +35,11 @@ public final class SignInThrottle: Sendable {
         /// An address (a branch behind one NAT types many passwords): ten free, locked for 15 minutes at the fiftieth.
         public static let address = Policy(freeFailures: 10, lockoutFailures: 50, lockoutSeconds: 15 * 60, maximumDelaySeconds: 10)
 
-        /// What one more failure makes of a key's record at `now`, and whether it starts a lockout.
+        /// What one more failure makes of a key's record at `now`, and whether it starts a lockout. A key quiet for a
+        /// lockout period — a lockout passed, or failures long ago — starts its count again.
         func afterFailure(_ before: SignInFailures.Record, at now: Int64) -> (SignInFailures.Record, startsLockout: Bool) {
             var record = before
-            // A lockout that has passed starts the count again.
-            if record.failures >= lockoutFailures && record.nextAttempt <= now { record = SignInFailures.Record() }
+            if record.nextAttempt <= now && now - record.lastFailure >= lockoutSeconds * 1_000_000 { record = SignInFailures.Record() }
             record.failures += 1
             record.lastFailure = now
             if record.failures == lockoutFailures {
@@ -43,17 +48,32 @@ public final class SignInThrottle: Sendable {
             }
             if record.failures > freeFailures {
                 let doubling = Int64(1) << Int64(min(30, record.failures - freeFailures - 1))
-                // Never earlier than a wait already set (a guess that raced past a lockout does not shorten it).
+                // Never earlier than a wait already set.
                 record.nextAttempt = max(record.nextAttempt, now + min(maximumDelaySeconds, doubling) * 1_000_000)
             }
             return (record, false)
         }
     }
 
-    public enum Verdict: Equatable, Sendable {
-        case allowed
+    public enum Admission: Equatable, Sendable {
+        /// Let through and counted as a failure already (a right password gives the count back).
+        case admitted(Attempt)
         /// Try again after this many seconds; `locked` when the key is locked out (not only slowed).
         case refused(retryAfterSeconds: Int64, locked: Bool)
+
+        /// What the attempt's count starts, for the audit trail if the password is wrong; nil when refused.
+        public var lockouts: [Lockout]? {
+            if case .admitted(let attempt) = self { attempt.lockouts } else { nil }
+        }
+    }
+
+    /// An attempt let through: the lockouts its count starts, and the address's record before and after it (to give
+    /// it back exactly when the password is right and nobody has counted on the address since).
+    public struct Attempt: Equatable, Sendable {
+        public let lockouts: [Lockout]
+        let address: String
+        let addressBefore: SignInFailures.Record
+        let addressAfter: SignInFailures.Record
     }
 
     /// What a failure did: nothing more, or it started a lockout (to be audited, once).
@@ -74,41 +94,49 @@ public final class SignInThrottle: Sendable {
         self.time = time
     }
 
-    /// Before the password is hashed: may this user be tried from this address now?
-    public func check(user: String, address: String, in tx: Transaction) async throws -> Verdict {
-        let now = time.now().microsecondsSinceEpoch
-        let records = try await SignInFailures.records(keys: keys(user: user, address: address).map(\.key), in: tx)
-        var worst = Verdict.allowed
-        for (key, policy) in keys(user: user, address: address) {
-            guard let record = records[key], record.nextAttempt > now else { continue }
-            let seconds = (record.nextAttempt - now + 999_999) / 1_000_000
-            let locked = record.failures >= policy.lockoutFailures
-            if case .refused(let longest, _) = worst, longest >= seconds { continue }
-            worst = .refused(retryAfterSeconds: seconds, locked: locked)
-        }
-        return worst
-    }
-
-    /// A wrong password (or unknown user), counted against both keys in `tx` — the transaction that audits it —
-    /// under the keys' row locks; says which lockout it started, if any.
-    public func failed(user: String, address: String, in tx: Transaction) async throws -> [Lockout] {
+    /// Before the password is hashed, in `tx` (which the caller ends before hashing: the row locks are held for
+    /// milliseconds): refused while the user or the address is slowed or locked out; otherwise counted as a failure
+    /// now. A refused attempt is found by a plain read first, so a flood of them writes nothing.
+    public func admit(user: String, address: String, in tx: Transaction) async throws -> Admission {
         let now = time.now().microsecondsSinceEpoch
         let keys = keys(user: user, address: address)
+        if let refusal = refusal(try await SignInFailures.records(keys: keys.map(\.key), in: tx), keys, now: now) { return refusal }
         let records = try await SignInFailures.lock(keys: keys.map(\.key), in: tx)
+        if let refusal = refusal(records, keys, now: now) { return refusal }
         var lockouts: [Lockout] = []
+        var after: [String: SignInFailures.Record] = [:]
         for (key, policy) in keys {
             let (record, startsLockout) = policy.afterFailure(records[key] ?? SignInFailures.Record(), at: now)
             try await SignInFailures.store(record, key: key, in: tx)
+            after[key] = record
             if startsLockout { lockouts.append(.started(key: key, seconds: policy.lockoutSeconds)) }
         }
         let quiet = max(userPolicy.lockoutSeconds, addressPolicy.lockoutSeconds) * 1_000_000
         try await SignInFailures.forgetQuiet(before: now - quiet, limit: Self.forgottenPerFailure, in: tx)
-        return lockouts
+        let address = keys[1].key
+        return .admitted(
+            Attempt(
+                lockouts: lockouts, address: address, addressBefore: records[address] ?? SignInFailures.Record(),
+                addressAfter: after[address] ?? SignInFailures.Record()))
     }
 
-    /// The right password: the user's count starts again (the address's stays: it may be guessing other users).
-    public func succeeded(user: String, in tx: Transaction) async throws {
+    /// The right password: the user's count starts again; the address gets `attempt` back — one failure fewer, and its
+    /// wait as it was unless another attempt has counted since (it may be guessing other users: those stay).
+    public func succeeded(user: String, attempt: Attempt, in tx: Transaction) async throws {
         try await SignInFailures.forget(key: "user:\(user)", in: tx)
+        try await SignInFailures.giveBack(key: attempt.address, before: attempt.addressBefore, after: attempt.addressAfter, in: tx)
+    }
+
+    /// The longest wait any of `keys` holds at `now`, if any.
+    private func refusal(_ records: [String: SignInFailures.Record], _ keys: [(key: String, policy: Policy)], now: Int64) -> Admission? {
+        var worst: Admission?
+        for (key, policy) in keys {
+            guard let record = records[key], record.nextAttempt > now else { continue }
+            let seconds = (record.nextAttempt - now + 999_999) / 1_000_000
+            if case .refused(let longest, _) = worst, longest >= seconds { continue }
+            worst = .refused(retryAfterSeconds: seconds, locked: record.failures >= policy.lockoutFailures)
+        }
+        return worst
     }
 
     private func keys(user: String, address: String) -> [(key: String, policy: Policy)] {

@@ -39,7 +39,7 @@ public enum Directory {
 
     public static func createSession(
         for user: UserIdentity, token: SessionToken, terminal: String?, at time: Timestamp, lifetimeSeconds: Int64,
-        idleSeconds: Int64? = nil, in tx: Transaction
+        idleSeconds: Int64?, in tx: Transaction
     ) async throws {
         let created = time.microsecondsSinceEpoch
         let expires = created + lifetimeSeconds * 1_000_000
@@ -85,7 +85,9 @@ public enum Directory {
     /// PostgreSQL then plans it once instead of on every request (under `bench authz` its planning cost more than
     /// its execution). It takes many tokens, because the lookups of requests that arrive together go in one
     /// statement (``SessionLookups``). The data-modifying part moves `last_seen_at` of the live sessions used by their
-    /// user, when it is a minute old or more: a busy session writes once a minute, not once a request.
+    /// user, when it is a minute old or more: a busy session writes once a minute, not once a request. It locks in one
+    /// order and skips a row another statement holds (that session's next request moves it), so two lookups never
+    /// wait on each other. It writes: never run it in a read-only transaction (``Database/snapshot(_:)``).
     struct SessionLookup: PostgresPreparedStatement {
         static let sql = """
             WITH found AS (
@@ -98,8 +100,10 @@ public enum Directory {
                 WHERE s.revoked_at IS NULL AND s.expires_at > now() AND u.active
             ), seen AS (
                 UPDATE sessions s SET last_seen_at = now()
-                FROM found f
-                WHERE s.token_hash = f.token_hash AND f.used AND NOT f.idle AND f.last_seen_at <= now() - interval '1 minute'
+                WHERE s.token_hash IN (
+                    SELECT l.token_hash FROM sessions l JOIN found f ON f.token_hash = l.token_hash
+                    WHERE f.used AND NOT f.idle AND f.last_seen_at <= now() - interval '1 minute'
+                    ORDER BY l.token_hash FOR UPDATE OF l SKIP LOCKED)
             )
             SELECT n, id, display_name, branch_code, role, terminal, must_change_password, idle FROM found
             """

@@ -56,6 +56,18 @@ public enum SignInFailures {
         try await tx.query("DELETE FROM sign_in_failures WHERE key = \(key)")
     }
 
+    /// One failure fewer: an attempt counted before its password was hashed turned out right. Its times go back to
+    /// `before` if they are still the ones it set (`after`); another attempt's since stay.
+    public static func giveBack(key: String, before: Record, after: Record, in tx: Transaction) async throws {
+        try await tx.query(
+            """
+            UPDATE sign_in_failures SET failures = greatest(failures - 1, 0),
+                last_failure = CASE WHEN last_failure = us_to_ts(\(after.lastFailure)) THEN us_to_ts(\(before.lastFailure)) ELSE last_failure END,
+                next_attempt = CASE WHEN next_attempt = us_to_ts(\(after.nextAttempt)) THEN us_to_ts(\(before.nextAttempt)) ELSE next_attempt END
+            WHERE key = \(key)
+            """)
+    }
+
     /// Forgets up to `limit` keys whose last failure is before `quietSince` and that hold nothing back: a spray of
     /// unknown user names leaves rows that are taken away a few at a time by later failures.
     public static func forgetQuiet(before quietSince: Int64, limit: Int, in tx: Transaction) async throws {

@@ -61,9 +61,10 @@ def main():
         sign_in("centre1")
         visible("#console")
         wait.until(lambda d: d.find_element(By.ID, "console").get_attribute("data-live") == "true", "the push channel never opened")
-        row = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#officers tbody tr") if "officer1" in r.text), None),
+        # Texts are read inside the waits: the page re-renders its tables on every read (a row found may go stale).
+        row = wait.until(lambda d: next((r.text for r in d.find_elements(By.CSS_SELECTOR, "#officers tbody tr") if "officer1" in r.text), None),
                          "officer1 never listed")
-        check("在线" in row.text, f"officer1 shown online: {row.text}")
+        check("在线" in row, f"officer1 shown online: {row}")
 
         before = pushed()
         teller = api.login("teller1", args.password, "T01")
@@ -77,13 +78,14 @@ def main():
         status, request = api.call("POST", f"/api/v1/transactions/{submitted['transaction']}/authorization", teller,
                                    {"mode": "central", "material": material})
         check(status == 201, f"request: {status} {request}")
-        queued = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#queue tbody tr") if "集中授权" in r.text), None),
+        queued = wait.until(lambda d: next((r.text for r in d.find_elements(By.CSS_SELECTOR, "#queue tbody tr") if "集中授权" in r.text), None),
                             "the central request never shown")
-        check("3" in queued.text, f"the central request at level 3 waits: {queued.text}")
+        check("3" in queued, f"the central request at level 3 waits: {queued}")
         check(pushed() > before, f"the request was shown without a push ({before} pings before, {pushed()} after)")
         # Today by the hour: the hour of this request has it counted.
-        hour = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#hours tbody tr")), None), "no hour listed")
-        check(int(hour.find_elements(By.TAG_NAME, "td")[1].text) >= 1, f"the latest hour counts the request: {hour.text}")
+        hour = wait.until(lambda d: next(([c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in d.find_elements(By.CSS_SELECTOR, "#hours tbody tr")), None),
+                          "no hour listed")
+        check(int(hour[1]) >= 1, f"the latest hour counts the request: {hour}")
         driver.save_screenshot(os.path.join(args.artifacts, "centre-phone.png"))
         driver.refresh()
         visible("#console")

@@ -15,11 +15,11 @@ import Web
             let throttle = Counts(SignInThrottle(time: time), h.database)
             var lockouts: [SignInThrottle.Lockout] = []
             for _ in 0..<3 {
-                #expect(try await throttle.check("super1", "10.0.0.1") == .allowed)
+                #expect(try await throttle.check("super1", "10.0.0.1").lockouts == [])
                 lockouts += try await throttle.failed("super1", "10.0.0.1")
             }
             // The fourth failure makes the next try wait 1 s, the fifth 2 s, the sixth 4 s …
-            #expect(try await throttle.check("super1", "10.0.0.1") == .allowed)
+            #expect(try await throttle.check("super1", "10.0.0.1").lockouts == [])
             lockouts += try await throttle.failed("super1", "10.0.0.1")
             #expect(try await throttle.check("super1", "10.0.0.1") == .refused(retryAfterSeconds: 1, locked: false))
             time.advance(seconds: 1)
@@ -32,12 +32,12 @@ import Web
             #expect(lockouts == [.started(key: "user:super1", seconds: 900)])
             #expect(try await throttle.check("super1", "10.0.0.9") == .refused(retryAfterSeconds: 900, locked: true))
             // Another user from the same address is not locked (the address has ten free failures).
-            #expect(try await throttle.check("super2", "10.0.0.1") == .allowed)
+            #expect(try await throttle.check("super2", "10.0.0.1").lockouts == [])
             time.advance(seconds: 900)
-            #expect(try await throttle.check("super1", "10.0.0.9") == .allowed)
+            #expect(try await throttle.check("super1", "10.0.0.9").lockouts == [])
             // After the lockout the count starts again.
             #expect(try await throttle.failed("super1", "10.0.0.9").isEmpty)
-            #expect(try await throttle.check("super1", "10.0.0.9") == .allowed)
+            #expect(try await throttle.check("super1", "10.0.0.9").lockouts == [])
         }
     }
 
@@ -52,11 +52,14 @@ import Web
             }
             #expect(lockouts == [.started(key: "address:10.9.9.9", seconds: 900)])
             #expect(try await throttle.check("someone-else", "10.9.9.9") == .refused(retryAfterSeconds: 900, locked: true))
-            #expect(try await throttle.check("someone-else", "10.9.9.8") == .allowed)
+            #expect(try await throttle.check("someone-else", "10.9.9.8").lockouts == [])
             // A spray of unknown names leaves a row each; once quiet, later failures take them away a few at a time.
             #expect(try await WebHarness.count("SELECT count(*)::int FROM sign_in_failures", in: h.db) == 51)
             time.advance(seconds: 3600)
-            for _ in 0..<7 { _ = try await throttle.failed("teller1", "10.0.0.1") }
+            for _ in 0..<7 {
+                time.advance(seconds: 61)
+                _ = try await throttle.failed("teller1", "10.0.0.1")
+            }
             #expect(try await WebHarness.count("SELECT count(*)::int FROM sign_in_failures", in: h.db) == 2)
         }
     }
@@ -65,9 +68,22 @@ import Web
         try await AuthzHarness.run { h in
             let throttle = Counts(SignInThrottle(time: ManualTime()), h.database)
             for _ in 0..<3 { _ = try await throttle.failed("teller1", "10.0.0.1") }
-            try await h.database.transaction { try await throttle.throttle.succeeded(user: "teller1", in: $0) }
+            let right = try await h.database.transaction { try await throttle.throttle.admit(user: "teller1", address: "10.0.0.1", in: $0) }
+            guard case .admitted(let attempt) = right else { throw HarnessFailure("refused: \(right)") }
+            try await h.database.transaction { try await throttle.throttle.succeeded(user: "teller1", attempt: attempt, in: $0) }
             for _ in 0..<3 { _ = try await throttle.failed("teller1", "10.0.0.1") }
-            #expect(try await throttle.check("teller1", "10.0.0.1") == .allowed)
+            #expect(try await throttle.check("teller1", "10.0.0.1").lockouts == [])
+            // A branch's sign-ins from one address are counted when let through and given back when right: sixty in a
+            // row leave the address as it was, never slowed.
+            for _ in 0..<60 {
+                let signIn = try await h.database.transaction { try await throttle.throttle.admit(user: "teller2", address: "10.0.0.7", in: $0) }
+                guard case .admitted(let attempt) = signIn else { throw HarnessFailure("refused: \(signIn)") }
+                try await h.database.transaction { try await throttle.throttle.succeeded(user: "teller2", attempt: attempt, in: $0) }
+            }
+            #expect(try await throttle.check("teller9", "10.0.0.7").lockouts == [])
+            #expect(
+                try await WebHarness.count("SELECT coalesce(sum(failures), 0)::int FROM sign_in_failures WHERE key = 'address:10.0.0.7'", in: h.db)
+                    == 0)
         }
     }
 
@@ -92,18 +108,65 @@ import Web
             }
             #expect(try await h.auditActions(subject: "user:super2").filter { $0 == "session.locked_out" } == ["session.locked_out"])
 
+            // Sent all at once, guesses meet the delays as if sent one after another: three free ones and a fourth
+            // go through, the rest wait — whichever instance they reach.
             let throttles = [SignInThrottle(time: h.time), SignInThrottle(time: h.time)]
-            let started = try await withThrowingTaskGroup(of: [SignInThrottle.Lockout].self) { group in
+            let admissions = try await withThrowingTaskGroup(of: SignInThrottle.Admission.self) { group in
                 for index in 0..<24 {
                     group.addTask {
                         try await h.database.transaction {
-                            try await throttles[index % 2].failed(user: "officer2", address: "10.2.2.\(index)", in: $0)
+                            try await throttles[index % 2].admit(user: "officer2", address: "10.2.2.\(index)", in: $0)
                         }
                     }
                 }
-                return try await group.reduce(into: []) { $0 += $1 }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(started == [.started(key: "user:officer2", seconds: 900)])
+            #expect(admissions.filter { $0.lockouts == [] }.count == 4)
+            #expect(admissions.filter { if case .refused(_, locked: false) = $0 { true } else { false } }.count == 20)
+        }
+    }
+
+    /// Nine wrong passwords, then six attempts at once on two instances, the right one among them: exactly one goes
+    /// through. Either it is the right one (signed in, the count given back, no lockout) or a wrong one (the tenth:
+    /// locked, audited once) and the right password waits out the lockout like the rest.
+    @Test func aBurstWithTheRightPasswordNeitherGetsPastNorErasesTheLockout() async throws {
+        try await AuthzHarness.run { h in
+            let instances = [
+                CredentialCheck(database: h.database, protection: SignInProtection(time: h.time)),
+                CredentialCheck(database: h.database, protection: SignInProtection(time: h.time)),
+            ]
+            for attempt in 0..<9 {
+                _ = try? await instances[attempt % 2].verify(user: "super2", password: "guess", terminal: nil, address: "10.3.3.3")
+                h.time.advance(seconds: 61)
+            }
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        do {
+                            _ = try await instances[index % 2].verify(
+                                user: "super2", password: index == 3 ? WebHarness.password : "guess", terminal: nil, address: "10.3.3.\(index + 10)")
+                            return "signed in"
+                        } catch let error as AccessError {
+                            return error.code.rawValue
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let lockouts = try await h.auditActions(subject: "user:super2").filter { $0 == "session.locked_out" }.count
+            let through = outcomes.filter { $0 == "signed in" || $0 == "auth.invalid_credentials" }
+            #expect(through.count == 1 && outcomes.filter { $0 == "auth.locked" }.count == 5, "\(outcomes)")
+            if through == ["signed in"] {
+                #expect(lockouts == 0)
+            } else {
+                #expect(lockouts == 1)
+                let refused = await #expect(throws: AccessError.self) {
+                    _ = try await instances[0].verify(user: "super2", password: WebHarness.password, terminal: nil, address: "10.3.3.99")
+                }
+                #expect(refused?.code == .locked)
+            }
         }
     }
 
@@ -178,8 +241,8 @@ import Web
     }
 }
 
-/// A throttle and the database it counts in, called as the service calls it: checks in a read, failures in the
-/// transaction that would audit them.
+/// A throttle and the database it counts in, called as the service calls it: each attempt admitted (and counted) in
+/// its own transaction.
 private struct Counts {
     let throttle: SignInThrottle
     let database: Database
@@ -189,11 +252,25 @@ private struct Counts {
         self.database = database
     }
 
-    func check(_ user: String, _ address: String) async throws -> SignInThrottle.Verdict {
-        try await database.read { try await throttle.check(user: user, address: address, in: $0) }
+    /// Would an attempt go through now? Asked in a transaction that is rolled back: asking counts nothing.
+    func check(_ user: String, _ address: String) async throws -> SignInThrottle.Admission {
+        struct Asked: Error { let admission: SignInThrottle.Admission }
+        do {
+            try await database.transaction { tx in throw Asked(admission: try await throttle.admit(user: user, address: address, in: tx)) }
+        } catch let asked as Asked {
+            return asked.admission
+        }
+        Issue.record("the transaction was not rolled back")
+        return .refused(retryAfterSeconds: 0, locked: false)
     }
 
+    /// An attempt that goes through and fails: the lockouts it starts.
     func failed(_ user: String, _ address: String) async throws -> [SignInThrottle.Lockout] {
-        try await database.transaction { try await throttle.failed(user: user, address: address, in: $0) }
+        switch try await database.transaction({ try await throttle.admit(user: user, address: address, in: $0) }) {
+        case .admitted(let attempt): return attempt.lockouts
+        case .refused(let seconds, let locked):
+            Issue.record("refused for \(seconds) s (locked: \(locked))")
+            return []
+        }
     }
 }

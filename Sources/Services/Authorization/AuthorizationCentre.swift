@@ -14,9 +14,10 @@ public struct AuthorizationCentre: Sendable {
         self.time = time
     }
 
-    /// For a supervisor of the centre (a branch of kind `centre`), and for auditors.
+    /// For a supervisor of the centre (a branch of kind `centre`), and for auditors. Read in one snapshot, so that the
+    /// day's totals and its hours agree.
     public func dashboard(user: UserIdentity) async throws -> AuthorizationDashboard {
-        try await database.read { tx in
+        try await database.snapshot { tx in
             switch user.role {
             case .auditor: break
             case .supervisor:

@@ -93,7 +93,7 @@
                 // Counted where the browser tests can see that a change was pushed, not found by the timer.
                 $("console").dataset.pushed = String(Number($("console").dataset.pushed || 0) + 1);
                 soon();
-            } else if (message.type === "error" && message.code === "auth.invalid_token") {
+            } else if (message.type === "error" && (message.code === "auth.invalid_token" || message.code === "auth.session_ended")) {
                 signedOut();
             }
         };

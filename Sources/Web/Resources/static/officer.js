@@ -169,7 +169,7 @@
                 if (request.feed_id && request.feed_id > lastFeed) lastFeed = request.feed_id;
                 pushed(request);
             } else if (message.type === "error") {
-                if (message.code === "auth.invalid_token") signedOut();
+                if (message.code === "auth.invalid_token" || message.code === "auth.session_ended") signedOut();
                 else showError(message);
             }
         };

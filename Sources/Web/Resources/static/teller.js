@@ -30,7 +30,9 @@
     const showError = (error, anchor) => Countersign.showError(T["error"], error, anchor ? $(anchor) : null);
     const cleared = (anchor) => Countersign.clearError($(anchor));
     // `background`: the console reading on its own, which does not keep the session from its idle limit.
-    const api = (method, path, body, background) => Countersign.api(method, path, body, { token: session && session.token, background });
+    const api = (method, path, body, background) => Countersign.api(method, path, body, {
+        token: session && session.token, background, onUnauthorized: session ? ended : null,
+    });
 
     // MARK: sign-in
 
@@ -64,6 +66,15 @@
         $("alert").hidden = true;
         $("whoami").textContent = session.user.display_name + " · " + session.user.branch + " · " + session.terminal;
         if ($("walkin-select").options.length <= 1) loadForms();
+    }
+
+    // The session ended on the service (left idle, expired, signed out elsewhere): the sign-in form covers the
+    // customer's data at once; the counter's place is kept for the teller signing in again here.
+    function ended() {
+        if (!session) return;
+        session = null;
+        sessionStorage.removeItem(STORE);
+        location.reload();
     }
 
     async function signOut() {
@@ -474,7 +485,8 @@
         ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token: session.token }));
         ws.onmessage = async (event) => {
             const message = JSON.parse(event.data);
-            if (message.type === "request") showRequest(message.request);
+            if (message.type === "error" && (message.code === "auth.invalid_token" || message.code === "auth.session_ended")) ended();
+            else if (message.type === "request") showRequest(message.request);
             else if (message.type === "counter" && message.session === counter) scheduleRefresh();
             else if (message.type === "ready") {
                 // Anything that happened while the connection was down.
