@@ -6,7 +6,8 @@ import Services
 
 /// Turns every error into one shape: `{"error":{"code","message","text":{"zh","en"},"request_id"}}` for programs
 /// (`text` is what the code means, from ``ErrorCatalogue``; `message` adds the particulars), an HTML page for people
-/// (when the client asks for text/html). Logs server errors with the request id.
+/// (when the client asks for text/html). Logs server errors with the request id; load shed on purpose (503 busy,
+/// timeouts) as a warning.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -15,7 +16,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let appError = AppError.from(error)
-            if appError.status.code >= 500 {
+            if let shed = error as? AvailabilityError, shed.code != .dataKeyMissing {
+                // The service shedding load as designed (busy, a deadline, stopping): worth watching, not a fault.
+                context.logger.warning("request shed", metadata: ["code": "\(appError.code)"])
+            } else if appError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             } else {
                 context.logger.info("request refused", metadata: ["code": "\(appError.code)"])
