@@ -114,6 +114,12 @@ def main():
             driver.find_element(By.ID, "nav-samples").click()
             wait.until(EC.visibility_of_element_located((By.ID, "sample-form")))
             audit(driver, source, "/audit (samples)", size, minor)
+            driver.find_element(By.ID, "nav-trail").click()
+            wait.until(EC.visibility_of_element_located((By.ID, "trail-form")))
+            driver.find_element(By.ID, "trail-submit").click()
+            # The auditor's own sign-in is in today's trail.
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#trail tbody tr"))
+            audit(driver, source, "/audit (trail)", size, minor)
             driver.find_element(By.ID, "signout").click()
             wait.until(EC.visibility_of_element_located((By.ID, "signin-form")))
             checked.append(f"/audit@{size}")
