@@ -327,6 +327,12 @@ BEGIN
         RAISE EXCEPTION 'administrative change % was already %', p_id, v_change.state
             USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_change_decided';
     END IF;
+    -- What was proposed long ago is not approved blind: the circumstances it was proposed in may be gone. The
+    -- proposer (or another administrator) withdraws it and proposes it again if it still stands.
+    IF p_approve AND v_change.proposed_at < clock_timestamp() - interval '72 hours' THEN
+        RAISE EXCEPTION 'administrative change % was proposed more than 72 hours ago', p_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_proposal_expired';
+    END IF;
     IF p_approve AND v_change.proposed_by = v_admin.id THEN
         RAISE EXCEPTION 'a second administrator approves what the first proposed'
             USING ERRCODE = 'check_violation', CONSTRAINT = 'admin_changes_four_eyes';

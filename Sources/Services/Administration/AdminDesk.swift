@@ -232,6 +232,9 @@ public struct AdminDesk: Sendable {
                 throw AccessError(
                     .passwordNotConfirmed,
                     "the database cannot confirm your password: have it set again (countersign users set-password) / 数据库无法确认您的密码，请重新设置")
+            case "admin_proposal_expired":
+                throw AdminError(
+                    .proposalExpired, "proposed more than 72 hours ago: withdraw it and propose it again / 该变更提出已超过 72 小时，请撤回后重新提出")
             case "admin_proposer_gone":
                 throw AdminError(.proposerGone, "the proposer is no longer an active security administrator / 提出人已不是在职安全管理员")
             case "admin_no_change": throw AdminError(.noChange, "that would change nothing / 该变更不会产生任何变化")

@@ -28,6 +28,8 @@ public enum AdminErrorCode: String, CaseIterable, Sendable {
     case unknownChange = "admin.unknown_change"
     /// The administrator who proposed the change was deactivated (or lost the role) before it was approved.
     case proposerGone = "admin.proposer_gone"
+    /// Proposed more than 72 hours ago: withdrawn and proposed again, not approved (migration 0049).
+    case proposalExpired = "admin.proposal_expired"
     /// Deactivating an inactive user, reactivating an active one.
     case noChange = "admin.no_change"
     case alreadyDecided = "admin.already_decided"

@@ -188,6 +188,7 @@ public enum ErrorCatalogue {
         "admin.unknown_user": ("没有该用户", "There is no such user"),
         "admin.unknown_branch": ("没有该网点", "There is no such branch"),
         "admin.already_proposed": ("相同变更已在等待复核", "The same change is already waiting for approval"),
+        "admin.proposal_expired": ("该变更提出已超过 72 小时，不能再批准：请撤回后重新提出", "Proposed more than 72 hours ago: withdraw it and propose it again"),
         "admin.proposer_gone": ("提出人已不是在职安全管理员，此变更不能批准", "The proposer is no longer an active security administrator"),
         "admin.no_change": ("该变更不会产生任何变化", "That change would change nothing"),
         "admin.unknown_change": ("没有该变更", "There is no such change"),

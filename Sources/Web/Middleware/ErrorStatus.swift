@@ -65,7 +65,8 @@ extension AdminErrorCode: HTTPStatusOfCode {
         switch self {
         case .notAdministrator, .fourEyes, .ownAccount: .forbidden
         case .badChange, .unknownBranch, .badRules, .unknownForm: .unprocessableContent
-        case .userExists, .branchExists, .rulesVersionUsed, .sealOverlap, .userBusy, .alreadyProposed, .alreadyDecided, .proposerGone, .noChange:
+        case .userExists, .branchExists, .rulesVersionUsed, .sealOverlap, .userBusy, .alreadyProposed, .alreadyDecided, .proposerGone,
+            .proposalExpired, .noChange:
             .conflict
         case .unknownUser, .unknownChange, .unknownSeal: .notFound
         }

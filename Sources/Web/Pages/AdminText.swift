@@ -78,6 +78,7 @@ extension PageText {
         "reject": ("拒绝", "Reject"),
         "withdraw": ("撤回", "Withdraw"),
         "own": ("须由另一名管理员复核", "Needs a second administrator"),
+        "expired": ("提出已超过 72 小时，不能再批准", "Proposed over 72 hours ago: no longer approvable"),
         "reason": ("拒绝理由（可选）", "Reason for rejecting (optional)"),
         "handover": ("一次性密码", "One-time password"),
         "handover.detail": (

@@ -235,6 +235,39 @@ import Testing
         }
     }
 
+    /// A proposal is approved within 72 hours or not at all (migration 0049): past that the second administrator is
+    /// refused, the proposal can still be withdrawn, and the same change proposed again is approved as usual.
+    @Test func aProposalOlderThanSeventyTwoHoursIsWithdrawnNotApproved() async throws {
+        try await Self.withAdmins { api in
+            let sec1 = try await Self.token(api, "sec1")
+            let sec2 = try await Self.token(api, "sec2")
+            let deactivate = #"{"password":"correct horse","kind":"user.deactivate","target":"teller2"}"#
+            let old = try Self.changeID(try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: deactivate))
+            // Three days pass (the guard that keeps what was proposed is lifted for the owner's one statement).
+            try await api.db.with(api.db.owner) { database in
+                try await database.transaction { tx in
+                    try await tx.execute(sql: "ALTER TABLE admin_changes DISABLE TRIGGER USER")
+                    try await tx.execute(sql: "UPDATE admin_changes SET proposed_at = now() - interval '73 hours' WHERE id = \(old)")
+                    try await tx.execute(sql: "ALTER TABLE admin_changes ENABLE TRIGGER USER")
+                }
+            }
+            let late = try await api.call(.post, "/api/v1/admin/changes/\(old)/approve", token: sec2, body: #"{"password":"correct horse"}"#)
+            #expect(late.status == .conflict && late.code == "admin.proposal_expired", "\(late.status) \(late.code)")
+            #expect(try await Self.signIn(api, "teller2", terminal: "T01").status == .created)
+            // While it waits, the same change cannot be proposed again; withdrawn, it can, and is approved.
+            #expect(try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: deactivate).code == "admin.already_proposed")
+            let withdrawn = try await api.call(
+                .post, "/api/v1/admin/changes/\(old)/reject", token: sec1, body: #"{"password":"correct horse","reason":"expired"}"#)
+            #expect(withdrawn.status == .ok)
+            let again = try Self.changeID(try await api.call(.post, "/api/v1/admin/changes", token: sec1, body: deactivate))
+            #expect(
+                try await api.call(.post, "/api/v1/admin/changes/\(again)/approve", token: sec2, body: #"{"password":"correct horse"}"#).status == .ok
+            )
+            #expect(try await Self.signIn(api, "teller2", terminal: "T01").status == .unauthorized)
+            #expect(try await api.auditActions(subject: "admin_change:\(old)") == ["admin.proposed", "admin.rejected"])
+        }
+    }
+
     /// Roles and branches, terminals and an officer's authority take the same two administrators (migration 0038).
     @Test func rolesBranchesTerminalsAndAuthorityTakeTwoAdministrators() async throws {
         try await Self.withAdmins { api in

@@ -177,8 +177,13 @@
         if (change.kind === "rules.activate") {
             actions.append(el("button", { type: "button", id: "source-" + change.id, text: t("source"), onclick: () => showSource(change) }), " ");
         }
+        // Older than 72 hours: the service refuses to approve it (admin.proposal_expired); it can only be withdrawn.
+        const expired = change.state === "proposed" && Date.now() - new Date(change.proposed_at).getTime() > 72 * 3600 * 1000;
         if (withActions) {
-            if (change.proposed_by === session.user.id) {
+            if (expired) {
+                actions.append(el("span", { class: "detail", text: t("expired") }), " ",
+                    el("button", { type: "button", id: "reject-" + change.id, text: t("withdraw"), onclick: () => decide(change, false) }));
+            } else if (change.proposed_by === session.user.id) {
                 actions.append(el("span", { class: "detail", text: t("own") }), " ",
                     el("button", { type: "button", id: "reject-" + change.id, text: t("withdraw"), onclick: () => decide(change, false) }));
             } else {
