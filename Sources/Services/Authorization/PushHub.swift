@@ -107,27 +107,38 @@ public final class PushHub: Service, Sendable {
     }
 
     /// Looks up every subscriber's session again, all in one statement, and ends the connections whose session has
-    /// ended on any instance — signed out, expired, or its user deactivated: the client is told why and the socket
+    /// ended on any instance — signed out, expired, left idle, or its user deactivated: the client is told why and the socket
     /// closes. Runs every heartbeat; returns how many it ended.
     @discardableResult
     public func revalidate() async -> Int {
         let current = subscribers.withLock { $0.map { ($0.key, $0.value.token) } }
         guard !current.isEmpty else { return 0 }
-        let found: [SignedIn?]
+        let found: [SessionStatus]
         do {
-            found = try await database.read { try await Directory.users(forTokens: current.map(\.1), in: $0) }
+            found = try await database.read { try await Directory.sessions(current.map { ($0.1, false) }, in: $0) }
         } catch {
             logger.warning("session check of push connections failed", metadata: ["error": "\(error)"])
             return 0
         }
-        let ended = zip(current, found).filter { $0.1 == nil }.map(\.0.0)
-        let message = ToConsole.error(code: .sessionEnded, message: "the session has ended: sign in again").text
-        for id in ended {
+        // Each is told why: left idle, or ended (signed out, expired, deactivated).
+        let idle = ToConsole.error(
+            code: .sessionIdle, message: "signed out after a while without activity: sign in again / 长时间未操作，已自动退出，请重新登录"
+        ).text
+        let endedMessage = ToConsole.error(code: .sessionEnded, message: "the session has ended: sign in again").text
+        var ended = 0
+        for ((id, _), status) in zip(current, found) {
+            let message: String
+            switch status {
+            case .live: continue
+            case .idle: message = idle
+            case .ended: message = endedMessage
+            }
             guard let subscriber = subscribers.withLock({ $0.removeValue(forKey: id) }) else { continue }
             subscriber.continuation.yield(message)
             subscriber.continuation.finish()
+            ended += 1
         }
-        return ended.count
+        return ended
     }
 
     /// Records in the database that the officers connected here are still there. Errors only delay it: the

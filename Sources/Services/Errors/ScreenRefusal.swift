@@ -28,6 +28,8 @@ public enum PushRefusalCode: String, CaseIterable, Sendable {
     case helloRequired = "push.hello_required"
     case invalidToken = "auth.invalid_token"
     case sessionEnded = "auth.session_ended"
+    /// The session was left unused past its role's idle limit (issue #18, part 2).
+    case sessionIdle = "auth.session_idle"
     /// The user signed in with a password an administrator gave and has not replaced it yet: no feed until then.
     case passwordChangeRequired = "auth.password_change_required"
     /// Only the centre's supervisors and auditors watch the queue.

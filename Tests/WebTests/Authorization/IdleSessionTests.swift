@@ -48,7 +48,7 @@ import Web
             try await Self.idle(h, "officer1", minutes: 31)
             #expect(await h.services.hub.revalidate() >= 0)
             try await waitUntil { feed.isClosed }
-            #expect(feed.errors == ["auth.session_ended"])
+            #expect(feed.errors == ["auth.session_idle"])
 
             // The application role cannot act with an idle session's token, whatever the service says.
             let refusal = await #expect(throws: StorageError.self) {

@@ -93,8 +93,9 @@
                 // Counted where the browser tests can see that a change was pushed, not found by the timer.
                 $("console").dataset.pushed = String(Number($("console").dataset.pushed || 0) + 1);
                 soon();
-            } else if (message.type === "error" && (message.code === "auth.invalid_token" || message.code === "auth.session_ended")) {
+            } else if (message.type === "error" && ["auth.invalid_token", "auth.session_ended", "auth.session_idle"].includes(message.code)) {
                 signedOut();
+                Countersign.showError(t("error"), message, $("signin-form"));
             }
         };
         ws.onclose = () => {

@@ -169,7 +169,11 @@
                 if (request.feed_id && request.feed_id > lastFeed) lastFeed = request.feed_id;
                 pushed(request);
             } else if (message.type === "error") {
-                if (message.code === "auth.invalid_token" || message.code === "auth.session_ended") signedOut();
+                if (["auth.invalid_token", "auth.session_ended", "auth.session_idle"].includes(message.code)) {
+                    signedOut();
+                    // Why, where the officer signs in again.
+                    showError(message, "signin-form");
+                }
                 else showError(message);
             }
         };

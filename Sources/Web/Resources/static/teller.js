@@ -485,7 +485,7 @@
         ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token: session.token }));
         ws.onmessage = async (event) => {
             const message = JSON.parse(event.data);
-            if (message.type === "error" && (message.code === "auth.invalid_token" || message.code === "auth.session_ended")) ended();
+            if (message.type === "error" && ["auth.invalid_token", "auth.session_ended", "auth.session_idle"].includes(message.code)) ended();
             else if (message.type === "request") showRequest(message.request);
             else if (message.type === "counter" && message.session === counter) scheduleRefresh();
             else if (message.type === "ready") {
