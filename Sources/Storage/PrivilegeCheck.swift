@@ -58,6 +58,19 @@ public enum PrivilegeCheck {
         for try await (table, privilege, granted) in judged.decode((String, String, Bool).self) where granted {
             problems.append("it has \(privilege) on \(table)")
         }
+        // A session is ended (revoked_at) or used (last_seen_at, migration 0047), never re-dated nor deleted: its end,
+        // idle limit and owner are what sign-in wrote.
+        let sessions = try await tx.query(
+            """
+            SELECT 'sessions.' || a.attname, 'UPDATE', has_column_privilege(current_user, 'sessions', a.attname, 'UPDATE')
+            FROM pg_attribute a
+            WHERE a.attrelid = 'sessions'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attname NOT IN ('revoked_at', 'last_seen_at')
+            UNION ALL
+            SELECT 'sessions', 'DELETE', has_table_privilege(current_user, 'sessions', 'DELETE')
+            """)
+        for try await (table, privilege, granted) in sessions.decode((String, String, Bool).self) where granted {
+            problems.append("it has \(privilege) on \(table)")
+        }
         // Password hashes of the past and the database's own verifiers (migration 0037) are not the role's to see.
         let secrets = try await tx.query(
             """

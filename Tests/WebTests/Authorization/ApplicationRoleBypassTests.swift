@@ -354,6 +354,17 @@ import Testing
                 }
             }
             await #expect(throws: StorageError.self) { try await h.db.with(h.db.app) { try await PrivilegeCheck.requireAppendOnly($0) } }
+            // A session's end or idle limit re-dated by the service's role (issue #18, part 2).
+            try await h.db.with(h.db.superuser) { db in
+                try await db.read {
+                    try await $0.execute(sql: "ALTER TABLE teller_transactions ENABLE TRIGGER teller_transactions_guard")
+                    try await $0.execute(sql: "GRANT UPDATE (expires_at) ON sessions TO countersign_app")
+                }
+            }
+            let redated = await #expect(throws: StorageError.self) {
+                try await h.db.with(h.db.app) { try await PrivilegeCheck.requireAppendOnly($0) }
+            }
+            #expect(redated.map { "\($0)".contains("sessions.expires_at") } == true, "\(String(describing: redated))")
         }
     }
 }
