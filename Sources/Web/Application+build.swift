@@ -25,6 +25,7 @@ public enum CountersignApp {
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: PublicRateLimitMiddleware(limiter: configuration.publicLimiter))
         router.add(middleware: BodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes))
+        router.add(middleware: SingleQueryValuesMiddleware())
         router.add(middleware: AuthenticationMiddleware(database: database))
         SystemController(database: database, metrics: metrics, version: version).register(on: router)
         PageController(counter: counter).register(on: router)

@@ -64,6 +64,11 @@ import Testing
                 #expect(refused.status == .badRequest && refused.code == "supervision.bad_query", "\(bad): \(refused.status) \(refused.code)")
             }
             #expect(try await h.call(.get, "/api/v1/audit/events", token: teller).code == "supervision.forbidden")
+            // A filter named twice is refused (which one was meant?), here and on every API route.
+            for twice in ["/api/v1/audit/events?actor=teller1&actor=super2", "/api/v1/audit/transactions?branch=BR001&branch=BR002"] {
+                let refused = try await h.call(.get, twice, token: auditor)
+                #expect(refused.status == .badRequest && refused.code == "request.duplicate_key", "\(twice): \(refused.code)")
+            }
 
             // Someone with the owner's role rewrites the failed sign-in's event: the trail says that one no longer holds.
             let rewritten = try #require(failed.first)
